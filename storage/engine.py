@@ -1,0 +1,93 @@
+"""The one place that builds a SQLAlchemy engine over an encrypted SQLCipher file."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3.dbapi2 as sqlcipher
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DatabaseError, OperationalError
+
+from storage.errors import ProfileDamagedError, WrongPassphraseError
+
+logger = logging.getLogger(__name__)
+
+_HEX_KEY = re.compile(r"[0-9a-f]{64}")
+
+# Applied to every new connection, after the key. cipher_memory_security wipes
+# SQLCipher's buffers on free; temp_store keeps sorts and temp tables in RAM so
+# nothing decrypted reaches a temp file.
+_CONNECTION_PRAGMAS = (
+    "PRAGMA cipher_memory_security = ON",
+    "PRAGMA temp_store = MEMORY",
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA busy_timeout = 5000",
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA synchronous = NORMAL",
+)
+
+
+def _key_pragma(key: bytes | bytearray) -> str:
+    # PRAGMA takes no bound parameters. The only thing formatted in is 64
+    # lowercase hex digits, checked here, so nothing a user typed reaches SQL.
+    hex_key = bytes(key).hex()
+    if not _HEX_KEY.fullmatch(hex_key):
+        raise ValueError("database key must be 32 bytes")
+    return f"PRAGMA key = \"x'{hex_key}'\""
+
+
+def connect_raw(path: Path, key: bytes | bytearray) -> sqlcipher.Connection:
+    """A bare DB-API connection with the key applied and checked."""
+    conn = sqlcipher.connect(str(path), check_same_thread=False)
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(_key_pragma(key))
+        # PRAGMA key never fails by itself: the first read proves the key.
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        for pragma in _CONNECTION_PRAGMAS:
+            conn.execute(pragma)
+    except sqlcipher.DatabaseError as exc:
+        conn.close()
+        if "not a database" in str(exc):
+            raise WrongPassphraseError() from None
+        raise ProfileDamagedError("The profile's database cannot be read: it may be damaged.") from exc
+    return conn
+
+
+def build_engine(path: Path, key: bytes | bytearray) -> Engine:
+    """An engine whose every pooled connection is keyed, in WAL mode, with foreign keys on."""
+    key_copy = bytes(key)
+
+    def creator() -> Any:
+        return connect_raw(path, key_copy)
+
+    engine = create_engine(
+        "sqlite://",
+        creator=creator,
+        module=sqlcipher,
+        pool_pre_ping=False,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # SQLAlchemy's pysqlite dialect would otherwise begin transactions
+        # lazily and let SELECTs run outside them; we want BEGIN on first use.
+        dbapi_conn.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def probe(engine: Engine) -> None:
+    """Raise a plain error if the engine cannot read its database."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT count(*) FROM sqlite_master")).scalar()
+    except (DatabaseError, OperationalError) as exc:
+        raise ProfileDamagedError("The profile's database cannot be read: it may be damaged.") from exc

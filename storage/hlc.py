@@ -1,0 +1,54 @@
+"""Hybrid logical clock stamps for the change journal.
+
+A stamp packs wall-clock milliseconds and a logical counter into one integer,
+so stamps sort numerically, survive a laptop clock that jumps backwards, and
+stay close to real time. Ties between devices break on the device id.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+COUNTER_BITS = 16
+_COUNTER_MAX = (1 << COUNTER_BITS) - 1
+
+
+def pack(wall_ms: int, counter: int) -> int:
+    return (wall_ms << COUNTER_BITS) | counter
+
+
+def unpack(stamp: int) -> tuple[int, int]:
+    return stamp >> COUNTER_BITS, stamp & _COUNTER_MAX
+
+
+def _wall_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+class HybridClock:
+    def __init__(self, last: int = 0, wall_ms: Callable[[], int] = _wall_ms) -> None:
+        self._last = last
+        self._wall_ms = wall_ms
+
+    @property
+    def last(self) -> int:
+        return self._last
+
+    def tick(self) -> int:
+        """A stamp greater than every stamp this clock has issued or observed."""
+        last_ms, counter = unpack(self._last)
+        now = self._wall_ms()
+        if now > last_ms:
+            self._last = pack(now, 0)
+        elif counter < _COUNTER_MAX:
+            self._last = pack(last_ms, counter + 1)
+        else:
+            self._last = pack(last_ms + 1, 0)
+        return self._last
+
+    def observe(self, remote: int) -> int:
+        """Merge a stamp from another replica so later local stamps sort after it."""
+        if remote > self._last:
+            self._last = remote
+        return self.tick()

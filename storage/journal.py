@@ -1,0 +1,143 @@
+"""Journals every ORM write in the same transaction as the write itself.
+
+Installed on each write session: `before_flush` stamps provenance and refuses
+edits to append-only rows; `after_flush` appends the change records through
+the session's own connection, so data and journal commit or roll back as one.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import event, insert, inspect as sa_inspect, select, func
+from sqlalchemy.orm import Session, UOWTransaction
+
+from storage.actor import Actor
+from storage.codec import encode, journalled_columns, row_of
+from storage.errors import JournalError
+from storage.hlc import HybridClock
+from storage.tables import ChangeRecord
+from storage.tables.base import Base, Recorded, utcnow
+
+CONTEXT_KEY = "onerecord.write_context"
+
+
+@dataclass
+class WriteContext:
+    actor: Actor
+    clock: HybridClock
+    now: datetime = field(default_factory=utcnow)
+
+
+def last_stamp(session: Session, device_id: str) -> int:
+    stmt = select(func.max(ChangeRecord.hlc)).where(ChangeRecord.device_id == device_id)
+    return session.execute(stmt).scalar() or 0
+
+
+def context_of(session: Session) -> WriteContext:
+    ctx = session.info.get(CONTEXT_KEY)
+    if ctx is None:
+        raise JournalError("A change was made outside a journalled write: nothing was saved.")
+    return ctx  # type: ignore[no-any-return]
+
+
+def change_record(
+    ctx: WriteContext, entity: str, entity_id: str, op: str, fld: str | None, value: Any
+) -> dict[str, Any]:
+    return {
+        "change_id": str(uuid.uuid4()),
+        "hlc": ctx.clock.tick(),
+        "device_id": ctx.actor.device_id,
+        "author_id": ctx.actor.user_id,
+        "organisation_id": ctx.actor.organisation_id,
+        "entity": entity,
+        "entity_id": entity_id,
+        "op": op,
+        "field": fld,
+        "value": None if value is None and op == "delete" else json.dumps(value, ensure_ascii=False),
+        "recorded_at": ctx.now,
+        "pushed_at": None,
+    }
+
+
+def stamp_provenance(obj: Recorded, ctx: WriteContext) -> None:
+    if obj.recorded_by is None:
+        obj.recorded_by = ctx.actor.user_id
+    if obj.recorded_org is None:
+        obj.recorded_org = ctx.actor.organisation_id
+    if obj.recorded_device is None:
+        obj.recorded_device = ctx.actor.device_id
+
+
+def _entity_id(obj: Base) -> str:
+    # Every journalled table has a UUID primary key called id.
+    return str(getattr(obj, "id"))
+
+
+def _before_flush(session: Session, _flush: UOWTransaction, _instances: Any) -> None:
+    touched = [o for o in (*session.new, *session.dirty, *session.deleted) if o.__journal__]
+    if not touched:
+        return
+    ctx = context_of(session)
+    for obj in session.new:
+        if isinstance(obj, Recorded):
+            stamp_provenance(obj, ctx)
+    for obj in session.dirty:
+        if obj.__journal__ == "append" and session.is_modified(obj, include_collections=False):
+            raise JournalError("Notes and audit events cannot be changed once written.")
+        if isinstance(obj, Recorded) and session.is_modified(obj, include_collections=False):
+            obj.updated_at = ctx.now
+            obj.updated_by = ctx.actor.user_id
+    for obj in session.deleted:
+        if obj.__journal__ == "append":
+            raise JournalError("Notes and audit events cannot be removed.")
+
+
+def _after_flush(session: Session, _flush: UOWTransaction) -> None:
+    records: list[dict[str, Any]] = []
+    ctx: WriteContext | None = None
+    for obj in session.new:
+        if obj.__journal__ is None:
+            continue
+        ctx = ctx or context_of(session)
+        op = "append" if obj.__journal__ == "append" else "create"
+        records.append(change_record(ctx, obj.__tablename__, _entity_id(obj), op, None, row_of(obj)))
+    for obj in session.dirty:
+        if obj.__journal__ is None:
+            continue
+        state = sa_inspect(obj)
+        for key in journalled_columns(type(obj)):
+            history = state.attrs[key].history
+            if history.added and history.added != history.deleted:
+                ctx = ctx or context_of(session)
+                value = encode(history.added[0])
+                records.append(
+                    change_record(ctx, obj.__tablename__, _entity_id(obj), "set", key, value)
+                )
+    for obj in session.deleted:
+        if obj.__journal__ is None:
+            continue
+        ctx = ctx or context_of(session)
+        records.append(change_record(ctx, obj.__tablename__, _entity_id(obj), "delete", None, None))
+    if records:
+        session.connection().execute(insert(ChangeRecord.__table__), records)
+
+
+def install(session: Session, ctx: WriteContext) -> None:
+    session.info[CONTEXT_KEY] = ctx
+    event.listen(session, "before_flush", _before_flush)
+    event.listen(session, "after_flush", _after_flush)
+
+
+def journal_bulk_rows(ctx: WriteContext, cls: type[Base], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Change records for rows inserted in bulk (not through ORM objects)."""
+    op = "append" if cls.__journal__ == "append" else "create"
+    keys = journalled_columns(cls)
+    return [
+        change_record(ctx, cls.__tablename__, str(row["id"]), op, None, {k: encode(row.get(k)) for k in keys})
+        for row in rows
+    ]

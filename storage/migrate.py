@@ -1,0 +1,83 @@
+"""Schema migrations (Alembic), with an encrypted backup taken before any upgrade."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+from storage.engine import connect_raw
+from storage.errors import ProfileDamagedError
+
+logger = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def _config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, target: str = "head") -> None:
+    config = _config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, target)
+
+
+def backup_database(engine: Engine, db_path: Path, backup_dir: Path, key: bytes, label: str) -> Path:
+    """Copy the (already encrypted) database file, then prove the copy opens with the key."""
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    backup_dir.mkdir(mode=0o700, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = backup_dir / f"onerecord-{stamp}-{label}.db"
+    tmp = target.with_suffix(".partial")
+    shutil.copyfile(db_path, tmp)
+    os.chmod(tmp, 0o600)
+    with open(tmp, "rb+") as handle:
+        os.fsync(handle.fileno())
+    conn = connect_raw(tmp, key)
+    try:
+        if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            raise ProfileDamagedError("The backup taken before upgrading failed its check.")
+    finally:
+        conn.close()
+    os.replace(tmp, target)
+    logger.info("backup taken before migration: %s", target.name)
+    return target
+
+
+def migrate(engine: Engine, db_path: Path, backup_dir: Path, key: bytes) -> Path | None:
+    """Bring the schema to head. Returns the backup path when an existing schema was upgraded."""
+    current = current_revision(engine)
+    head = head_revision()
+    if current == head:
+        return None
+    backup = None
+    if current is not None:
+        backup = backup_database(engine, db_path, backup_dir, key, f"before-{head}")
+    logger.info("migrating schema from %s to %s", current, head)
+    upgrade(engine)
+    return backup

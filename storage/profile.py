@@ -1,0 +1,139 @@
+"""A profile: one folder holding the encrypted database, its wrapped key and backups."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from storage import keyvault
+from storage.engine import build_engine, probe
+from storage.errors import ProfileExistsError, ProfileMissingError, ProfileNotWritableError
+from storage.files import check_writable, make_private_dir, write_atomic
+from storage.migrate import migrate, upgrade
+from storage.store import Store
+from storage.tables import ProfileSetting
+
+logger = logging.getLogger(__name__)
+
+DB_FILE = "onerecord.db"
+VAULT_FILE = "keyvault.json"
+META_FILE = "profile.json"
+BACKUP_DIR = "backups"
+
+
+@dataclass(frozen=True)
+class ProfileInfo:
+    """What can be known about a profile without unlocking it (nothing identifiable)."""
+
+    path: Path
+    demo: bool
+    created_at: str
+
+
+def exists(path: Path) -> bool:
+    return (path / VAULT_FILE).exists() and (path / DB_FILE).exists()
+
+
+def info(path: Path) -> ProfileInfo:
+    require(path)
+    try:
+        meta = json.loads((path / META_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        meta = {}
+    return ProfileInfo(path=path, demo=bool(meta.get("demo")), created_at=str(meta.get("created_at", "")))
+
+
+def require(path: Path) -> None:
+    if not exists(path):
+        raise ProfileMissingError(
+            f"There is no OneRecord profile in {path}: create one with 'onerecord init'."
+        )
+
+
+def create(
+    path: Path,
+    passphrase: str,
+    *,
+    demo: bool = False,
+    kdf: keyvault.KdfParams | None = None,
+    revision: str = "head",
+) -> Store:
+    """Create an encrypted profile. On any failure the folder is left as it was found."""
+    if exists(path) or (path / DB_FILE).exists():
+        raise ProfileExistsError(f"A profile already exists in {path}: nothing was changed.")
+    created_dir = not path.exists()
+    make_private_dir(path)
+    check_writable(path)
+    key = keyvault.new_database_key()
+    made: list[Path] = []
+    try:
+        made.append(path / DB_FILE)
+        engine = build_engine(path / DB_FILE, key)
+        upgrade(engine, revision)
+        device_id = str(uuid.uuid4())
+        with engine.begin() as conn:
+            conn.execute(
+                ProfileSetting.__table__.insert(),
+                [{"key": "device_id", "value": json.dumps(device_id)}],
+            )
+        made.append(path / META_FILE)
+        meta = {"format": 1, "demo": demo, "created_at": datetime.now(UTC).isoformat(timespec="seconds")}
+        write_atomic(path / META_FILE, json.dumps(meta, indent=2).encode())
+        made.append(path / VAULT_FILE)
+        keyvault.write_vault(path / VAULT_FILE, keyvault.wrap(bytes(key), passphrase, kdf))
+    except BaseException:
+        if "engine" in locals():
+            engine.dispose()
+        for file in made:
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(file) + suffix).unlink(missing_ok=True)
+        if created_dir:
+            shutil.rmtree(path, ignore_errors=True)
+        raise
+    finally:
+        keyvault.wipe(key)
+    logger.info("profile created")
+    return Store(engine, path, device_id, demo=demo)
+
+
+def unlock(path: Path, passphrase: str) -> Store:
+    """Open a profile: unwrap the key, open the database, migrate it (with a backup) if needed."""
+    require(path)
+    wrapped = keyvault.read_vault(path / VAULT_FILE)
+    key = keyvault.unwrap(wrapped, passphrase)
+    try:
+        engine = build_engine(path / DB_FILE, key)
+        probe(engine)
+        try:
+            migrate(engine, path / DB_FILE, path / BACKUP_DIR, bytes(key))
+        except PermissionError:
+            engine.dispose()
+            raise ProfileNotWritableError(
+                "The profile folder is read-only, so it cannot be upgraded: nothing was changed."
+            ) from None
+    finally:
+        keyvault.wipe(key)
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(ProfileSetting.value).where(ProfileSetting.key == "device_id")
+        ).scalar_one()
+    return Store(engine, path, json.loads(row), demo=info(path).demo)
+
+
+def change_passphrase(path: Path, old: str, new: str) -> None:
+    """Rewrap the database key under a new passphrase; the database itself is untouched."""
+    require(path)
+    check_writable(path)
+    wrapped = keyvault.read_vault(path / VAULT_FILE)
+    key = keyvault.unwrap(wrapped, old)
+    try:
+        keyvault.write_vault(path / VAULT_FILE, keyvault.wrap(bytes(key), new, wrapped.kdf))
+    finally:
+        keyvault.wipe(key)

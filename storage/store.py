@@ -1,0 +1,80 @@
+"""The storage facade: short sessions for reading, journalled units of work for writing."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage import journal
+from storage.actor import Actor
+from storage.errors import DiskFullError, ProfileNotWritableError
+from storage.hlc import HybridClock
+
+logger = logging.getLogger(__name__)
+
+
+class Store:
+    """An unlocked profile. Objects come out detached (no lazy loads after the session)."""
+
+    def __init__(self, engine: Engine, path: Path, device_id: str, *, demo: bool = False) -> None:
+        self._engine: Engine | None = engine
+        self.path = path
+        self.device_id = device_id
+        self.demo = demo
+        self._sessions = sessionmaker(engine, expire_on_commit=False, autoflush=True)
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            raise RuntimeError("the profile is locked")
+        return self._engine
+
+    @property
+    def is_open(self) -> bool:
+        return self._engine is not None
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only session: anything written to it is rolled back."""
+        with self._sessions(bind=self.engine) as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    @contextmanager
+    def write(self, actor: Actor) -> Iterator[Session]:
+        """One transaction: the data, its change records and audit events commit together."""
+        with self._sessions(bind=self.engine) as session:
+            clock = HybridClock(journal.last_stamp(session, actor.device_id))
+            journal.install(session, journal.WriteContext(actor=actor, clock=clock))
+            try:
+                yield session
+                session.commit()
+            except OperationalError as exc:
+                session.rollback()
+                raise _plain_storage_error(exc) from exc
+            except BaseException:
+                session.rollback()
+                raise
+
+    def close(self) -> None:
+        """Lock: drop every pooled connection and the key they hold."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+
+def _plain_storage_error(exc: OperationalError) -> Exception:
+    message = str(exc.orig) if exc.orig is not None else str(exc)
+    if "disk is full" in message or "disk I/O error" in message:
+        return DiskFullError()
+    if "readonly database" in message or "read-only" in message:
+        return ProfileNotWritableError("The profile folder is read-only: nothing was saved.")
+    return exc

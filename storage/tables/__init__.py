@@ -1,0 +1,57 @@
+"""ORM tables. Importing this package registers every table on `Base.metadata`."""
+
+from storage.tables.base import Base, Recorded
+from storage.tables.care_plan import (
+    CarePlan,
+    CarePlanVersion,
+    ContingencyPlan,
+    Goal,
+    Need,
+    PlanAction,
+    Strength,
+)
+from storage.tables.contact import ContactNote, PlannedVisit
+from storage.tables.directory import Locality, Organisation, StaffMember, Team
+from storage.tables.journal import AuditEvent, ChangeRecord, ProfileSetting
+from storage.tables.legal import Assessment, ConsentToShare, MentalCapacityAssessment
+from storage.tables.person import AboutMe, PersonalContact, Person, ProfessionalContact
+from storage.tables.risk import Alert, Risk
+
+__all__ = [
+    "AboutMe",
+    "Alert",
+    "Assessment",
+    "AuditEvent",
+    "Base",
+    "CarePlan",
+    "CarePlanVersion",
+    "ChangeRecord",
+    "ConsentToShare",
+    "ContactNote",
+    "ContingencyPlan",
+    "Goal",
+    "Locality",
+    "MentalCapacityAssessment",
+    "Need",
+    "Organisation",
+    "PersonalContact",
+    "Person",
+    "PlanAction",
+    "PlannedVisit",
+    "ProfessionalContact",
+    "ProfileSetting",
+    "Recorded",
+    "Risk",
+    "StaffMember",
+    "Strength",
+    "Team",
+]
+
+
+def journalled_tables() -> dict[str, type[Base]]:
+    """Table name -> mapped class for every table the change journal covers."""
+    return {
+        mapper.class_.__tablename__: mapper.class_
+        for mapper in Base.registry.mappers
+        if mapper.class_.__journal__ is not None
+    }

@@ -1,0 +1,116 @@
+"""The personalised care and support plan (PRSB PCSP v2.0)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.tables.base import Base, Recorded
+
+
+class CarePlan(Recorded, Base):
+    """The one current plan for a person. Agreeing it freezes a numbered version."""
+
+    __tablename__ = "care_plan"
+
+    person_id: Mapped[str] = mapped_column(ForeignKey("person.id"), unique=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    # draft: changed since the last agreed version; agreed: matches it.
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    agreed_on: Mapped[date | None] = mapped_column()
+    agreed_with_name: Mapped[str | None] = mapped_column(String(200))
+    # the person, carer, lasting power of attorney, advocate
+    agreed_with_role: Mapped[str | None] = mapped_column(String(60))
+    review_due: Mapped[date | None] = mapped_column(index=True)
+    review_owner_id: Mapped[str | None] = mapped_column(ForeignKey("staff_member.id"))
+    funding_source: Mapped[str | None] = mapped_column(String(120))
+
+
+class CarePlanVersion(Recorded, Base):
+    """A frozen copy of the plan as agreed: what was printed for the home folder."""
+
+    __tablename__ = "care_plan_version"
+    __journal__ = "append"
+
+    plan_id: Mapped[str] = mapped_column(ForeignKey("care_plan.id"), index=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("person.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    agreed_on: Mapped[date]
+    agreed_with_name: Mapped[str] = mapped_column(String(200))
+    agreed_with_role: Mapped[str] = mapped_column(String(60))
+    snapshot: Mapped[str] = mapped_column(Text)
+
+
+class Strength(Recorded, Base):
+    __tablename__ = "strength"
+
+    person_id: Mapped[str] = mapped_column(ForeignKey("person.id"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+
+
+class Need(Recorded, Base):
+    """A need, concern or problem, optionally tied to a Care Act eligibility outcome."""
+
+    __tablename__ = "need"
+
+    person_id: Mapped[str] = mapped_column(ForeignKey("person.id"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    care_act_outcome: Mapped[str | None] = mapped_column(String(60))
+
+
+class Goal(Recorded, Base):
+    """What the person wants to achieve, in their words ("I want to ...")."""
+
+    __tablename__ = "goal"
+    __table_args__ = (CheckConstraint("importance BETWEEN 1 AND 10", name="importance_range"),)
+
+    person_id: Mapped[str] = mapped_column(ForeignKey("person.id"), index=True)
+    need_id: Mapped[str | None] = mapped_column(ForeignKey("need.id"))
+    statement: Mapped[str] = mapped_column(Text)
+    importance: Mapped[int] = mapped_column(Integer, default=5)
+    status: Mapped[str] = mapped_column(String(30), default="in_progress")
+    target_date: Mapped[date | None] = mapped_column()
+    outcome: Mapped[str | None] = mapped_column(Text)
+
+
+class PlanAction(Recorded, Base):
+    """Who does what, and when, towards a goal."""
+
+    __tablename__ = "plan_action"
+    __table_args__ = (
+        CheckConstraint(
+            "confidence IS NULL OR confidence BETWEEN 1 AND 10", name="confidence_range"
+        ),
+    )
+
+    person_id: Mapped[str] = mapped_column(ForeignKey("person.id"), index=True)
+    goal_id: Mapped[str] = mapped_column(ForeignKey("goal.id"), index=True)
+    what: Mapped[str] = mapped_column(Text)
+    who_name: Mapped[str] = mapped_column(String(200), default="")
+    who_role: Mapped[str | None] = mapped_column(String(120))
+    who_organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisation.id"))
+    who_contact: Mapped[str | None] = mapped_column(String(200))
+    timing: Mapped[str | None] = mapped_column(String(120))
+    due_on: Mapped[date | None] = mapped_column()
+    status: Mapped[str] = mapped_column(String(20), default="planned")
+    confidence: Mapped[int | None] = mapped_column(Integer)
+    strategies: Mapped[str | None] = mapped_column(Text)
+    review_on: Mapped[date | None] = mapped_column()
+    last_updated: Mapped[datetime | None] = mapped_column()
+
+
+class ContingencyPlan(Recorded, Base):
+    """If this happens, do this, call this number."""
+
+    __tablename__ = "contingency_plan"
+
+    person_id: Mapped[str] = mapped_column(ForeignKey("person.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    trigger: Mapped[str] = mapped_column(Text)
+    what_should_happen: Mapped[str] = mapped_column(Text)
+    who_to_contact: Mapped[str] = mapped_column(Text, default="")
+    early_warning_signs: Mapped[str | None] = mapped_column(Text)
+    anticipatory_medicines_equipment: Mapped[str | None] = mapped_column(Text)
+    review_on: Mapped[date | None] = mapped_column()

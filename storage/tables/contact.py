@@ -1,0 +1,48 @@
+"""Visits and contact notes from every agency, and planned visits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.tables.base import Base, Recorded
+
+
+class ContactNote(Recorded, Base):
+    """A record of a contact. Append-only: a correction is a new note that amends it.
+
+    `occurred_at` is when the visit happened; `recorded_at` (provenance) is when
+    it was written, so a note typed up after a visit with no signal says both.
+    """
+
+    __tablename__ = "contact_note"
+    __journal__ = "append"
+    __table_args__ = (Index("ix_contact_note_timeline", "person_id", "occurred_at"),)
+
+    person_id: Mapped[str] = mapped_column(ForeignKey("person.id"))
+    contact_type: Mapped[str] = mapped_column(String(40))
+    occurred_at: Mapped[datetime]
+    location: Mapped[str | None] = mapped_column(String(120))
+    narrative: Mapped[str] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(String(40))
+    author_id: Mapped[str | None] = mapped_column(ForeignKey("staff_member.id"))
+    author_role: Mapped[str | None] = mapped_column(String(40))
+    organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisation.id"))
+    # JSON list of goal ids this contact worked towards; frozen with the note.
+    linked_goal_ids: Mapped[str] = mapped_column(Text, default="[]")
+    amends_id: Mapped[str | None] = mapped_column(ForeignKey("contact_note.id"))
+    sensitive: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class PlannedVisit(Recorded, Base):
+    __tablename__ = "planned_visit"
+    __table_args__ = (Index("ix_planned_visit_due", "due_at", "status"),)
+
+    person_id: Mapped[str] = mapped_column(ForeignKey("person.id"), index=True)
+    due_at: Mapped[datetime]
+    assigned_to_id: Mapped[str | None] = mapped_column(ForeignKey("staff_member.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(20), default="planned")
+    done_note_id: Mapped[str | None] = mapped_column(ForeignKey("contact_note.id"))

@@ -1,0 +1,73 @@
+"""The change journal (what sync pushes), the audit log and device-local settings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.tables.base import Base
+
+
+class ChangeRecord(Base):
+    """One field-level change (op "set"), a whole new entity ("create", every
+    journalled field at one clock stamp), a removal ("delete"), or a whole
+    append-only row ("append"). Written in the same transaction as the data."""
+
+    __tablename__ = "change_journal"
+    __journal__ = None
+    __table_args__ = (
+        Index("ix_change_journal_entity", "entity", "entity_id"),
+        Index("ix_change_journal_hlc", "hlc", "device_id"),
+        Index("ix_change_journal_unpushed", "pushed_at"),
+    )
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    change_id: Mapped[str] = mapped_column(String(36), unique=True)
+    hlc: Mapped[int] = mapped_column(BigInteger)
+    device_id: Mapped[str] = mapped_column(String(36))
+    author_id: Mapped[str | None] = mapped_column(String(36))
+    organisation_id: Mapped[str | None] = mapped_column(String(36))
+    entity: Mapped[str] = mapped_column(String(60))
+    entity_id: Mapped[str] = mapped_column(String(36))
+    op: Mapped[str] = mapped_column(String(10))
+    field: Mapped[str | None] = mapped_column(String(60))
+    # JSON: the new value for "set", the whole row for "create" and "append".
+    value: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[datetime]
+    pushed_at: Mapped[datetime | None] = mapped_column()
+
+
+class AuditEvent(Base):
+    """Append-only and hash-chained per device: editing, removing or reordering
+    an event breaks the chain, which `onerecord audit verify` detects."""
+
+    __tablename__ = "audit_event"
+    __journal__ = "append"
+    __table_args__ = (Index("ix_audit_event_chain", "device_id", "device_seq"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    device_id: Mapped[str] = mapped_column(String(36))
+    device_seq: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime]
+    actor_id: Mapped[str | None] = mapped_column(String(36))
+    actor_role: Mapped[str | None] = mapped_column(String(40))
+    organisation_id: Mapped[str | None] = mapped_column(String(36))
+    person_id: Mapped[str | None] = mapped_column(ForeignKey("person.id"), index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    # JSON with ids and counts only: never names, NHS numbers or narrative.
+    detail: Mapped[str] = mapped_column(Text, default="{}")
+    reason: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class ProfileSetting(Base):
+    """Device-local state inside the encrypted store (device id, signed-in user)."""
+
+    __tablename__ = "profile_setting"
+    __journal__ = None
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
