@@ -1,0 +1,1 @@
+"""Value types and the local lists the record uses."""

@@ -1,0 +1,165 @@
+"""Local code lists, each value with the plain-English label staff see.
+
+Stored as the lowercase code; shown with `label()`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Coded(StrEnum):
+    @property
+    def label(self) -> str:
+        return _LABELS.get(self.value, self.value.replace("_", " ").capitalize())
+
+    @classmethod
+    def parse(cls, text: str) -> Coded:
+        wanted = text.strip().lower().replace(" ", "_").replace("-", "_")
+        for member in cls:
+            if wanted in (member.value, member.label.lower().replace(" ", "_")):
+                return member
+        choices = ", ".join(m.value for m in cls)
+        from app.errors import InvalidInputError
+
+        raise InvalidInputError(f"'{text}' is not one of: {choices}.")
+
+
+class LevelOfNeed(Coded):
+    UNIVERSAL = "universal"
+    TARGETED = "targeted"
+    SPECIALIST = "specialist"
+
+
+class LifeStage(Coded):
+    STARTING_WELL = "starting_well"
+    GROWING_WELL = "growing_well"
+    LIVING_WELL = "living_well"
+    AGEING_WELL = "ageing_well"
+    DYING_WELL = "dying_well"
+
+
+class PersonStatus(Coded):
+    OPEN = "open"
+    CLOSED = "closed"
+    DECEASED = "deceased"
+
+
+class Role(Coded):
+    COMMUNITY_NURSE = "community_nurse"
+    SOCIAL_WORKER = "social_worker"
+    OCCUPATIONAL_THERAPIST = "occupational_therapist"
+    PHYSIOTHERAPIST = "physiotherapist"
+    SUPPORT_WORKER = "support_worker"
+    COORDINATOR = "coordinator"
+    IG_LEAD = "ig_lead"
+    ADMINISTRATOR = "administrator"
+
+
+PRACTITIONER_ROLES = frozenset(
+    {
+        Role.COMMUNITY_NURSE,
+        Role.SOCIAL_WORKER,
+        Role.OCCUPATIONAL_THERAPIST,
+        Role.PHYSIOTHERAPIST,
+        Role.SUPPORT_WORKER,
+    }
+)
+
+
+class OrganisationKind(Coded):
+    COUNCIL = "council"
+    COMMUNITY_TRUST = "community_trust"
+    GP_PRACTICE = "gp_practice"
+    VOLUNTARY = "voluntary"
+    TELECARE = "telecare"
+    MENTAL_HEALTH_TRUST = "mental_health_trust"
+
+
+class AlertKind(Coded):
+    LONE_WORKER = "lone_worker"
+    ACCESS_TO_HOME = "access_to_home"
+    SAFEGUARDING = "safeguarding"
+    DNACPR = "dnacpr"
+    RESPECT = "respect"
+    ALLERGY = "allergy"
+    OXYGEN = "oxygen"
+    ANIMAL = "animal"
+    OTHER = "other"
+
+
+class RiskKind(Coded):
+    FALLS = "falls"
+    PRESSURE_DAMAGE = "pressure_damage"
+    SELF_NEGLECT = "self_neglect"
+    CARER_BREAKDOWN = "carer_breakdown"
+    MEDICATION = "medication"
+    SOCIAL_ISOLATION = "social_isolation"
+    FIRE = "fire"
+    MALNUTRITION = "malnutrition"
+    OTHER = "other"
+
+
+class ContactType(Coded):
+    HOME_VISIT = "home_visit"
+    PHONE_CALL = "phone_call"
+    MDT_MEETING = "mdt_meeting"
+    REABLEMENT_SESSION = "reablement_session"
+    TELECARE_RESPONSE = "telecare_response"
+    DISCHARGE_FOLLOW_UP = "discharge_follow_up"
+    OUT_OF_HOURS_VISIT = "out_of_hours_visit"
+    CLINIC = "clinic"
+    VIDEO_CALL = "video_call"
+
+
+class GoalStatus(Coded):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    ACHIEVED = "achieved"
+    PARTIALLY_ACHIEVED = "partially_achieved"
+    NOT_ACHIEVED = "not_achieved"
+    DISCONTINUED = "discontinued"
+
+
+class ActionStatus(Coded):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class ConsentCategory(Coded):
+    ALL = "all"
+    HEALTH = "health"
+    SOCIAL_CARE = "social_care"
+    CARE_PLAN = "care_plan"
+    SAFEGUARDING = "safeguarding"
+    MENTAL_HEALTH = "mental_health"
+
+
+class ConsentDecision(Coded):
+    GIVEN = "given"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+
+
+class CarersAssessment(Coded):
+    NOT_OFFERED = "not_offered"
+    OFFERED = "offered"
+    DECLINED = "declined"
+    DONE = "done"
+
+
+_LABELS = {
+    "dnacpr": "DNACPR",
+    "respect": "ReSPECT form",
+    "ig_lead": "Information governance lead",
+    "mdt_meeting": "Multidisciplinary meeting",
+    "gp_practice": "GP practice",
+    "lone_worker": "Lone-worker risk",
+    "access_to_home": "Access to the home",
+    "discharge_follow_up": "Hospital discharge follow-up",
+    "out_of_hours_visit": "Out-of-hours visit",
+    "community_trust": "NHS community trust",
+    "mental_health_trust": "Mental health trust",
+}
