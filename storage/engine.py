@@ -69,6 +69,8 @@ def build_engine(path: Path, key: bytes | bytearray) -> Engine:
         creator=creator,
         module=sqlcipher,
         pool_pre_ping=False,
+        # Statement parameters are patient data: keep them out of every error message.
+        hide_parameters=True,
     )
 
     @event.listens_for(engine, "connect")

@@ -1,0 +1,121 @@
+"""Profile commands: init, demo, passwd, check, audit verify."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from app import workspace as workspaces
+from app.cli import passphrase
+from app.cli.output import Progress
+from app.errors import InvalidInputError
+from app.services.integrity import check
+from app.values.vocab import Role
+from app.workspace import Workspace
+from storage.audit_log import verify as verify_audit
+
+Common = Callable[[argparse.ArgumentParser], None]
+
+
+def open_workspace(args: argparse.Namespace) -> Workspace:
+    return workspaces.unlock(args.profile, passphrase.read(args.passphrase_file))
+
+
+def _init(args: argparse.Namespace) -> int:
+    secret = passphrase.read_new(args.passphrase_file)
+    workspace = workspaces.create(
+        args.profile,
+        secret,
+        user_name=args.user,
+        role=Role.parse(args.role),  # type: ignore[arg-type]
+        organisation_name=args.organisation,
+    )
+    workspace.close()
+    print(f"Created an encrypted profile in {args.profile}.")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from app.services.demo_profile import create_demo_profile
+
+    if args.people < 1 or args.people > 50_000:
+        raise InvalidInputError("--people should be from 1 to 50,000.")
+    secret = passphrase.read_new(args.passphrase_file)
+    workspace, summary = create_demo_profile(
+        args.profile, secret, people=args.people, seed=args.seed, progress=Progress("Building the demo caseload")
+    )
+    workspace.close()
+    print(
+        f"Created a demo profile in {args.profile}: {summary.people:,} people, "
+        f"{summary.notes:,} contact notes, {summary.goals:,} goals (synthetic: NHS numbers from the 999 test range)."
+    )
+    return 0
+
+
+def _passwd(args: argparse.Namespace) -> int:
+    old = passphrase.read(args.passphrase_file, prompt="Current passphrase: ")
+    new = passphrase.read_new(args.new_passphrase_file, env=passphrase.NEW_ENV)
+    workspaces.change_passphrase(args.profile, old, new)
+    print("Passphrase changed. The old passphrase no longer unlocks this profile.")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    workspace = open_workspace(args)
+    try:
+        report = check(workspace)
+    finally:
+        workspace.close()
+    for line in report.lines():
+        print(line)
+    print("All checks passed." if report.ok else "Some checks FAILED: restore from a backup and tell your administrator.")
+    return 0 if report.ok else 1
+
+
+def _audit_verify(args: argparse.Namespace) -> int:
+    workspace = open_workspace(args)
+    try:
+        with workspace.store.read() as session:
+            checked, problems = verify_audit(session)
+    finally:
+        workspace.close()
+    for p in problems[:50]:
+        print(f"device {p.device_id[:8]} event {p.device_seq}: {p.problem}")
+    if problems:
+        print(f"The audit log has been tampered with: {len(problems)} problem(s) in {checked:,} events.", file=sys.stderr)
+        return 1
+    print(f"Audit log intact: {checked:,} events, every hash chain verified.")
+    return 0
+
+
+def register(sub: Any, common: Common) -> None:
+    p = sub.add_parser("init", help="create an encrypted profile")
+    common(p)
+    p.add_argument("--user", default="Local user", help="your name as colleagues should see it")
+    p.add_argument("--role", default=Role.COMMUNITY_NURSE.value, help="your role, e.g. community_nurse, social_worker")
+    p.add_argument("--organisation", default="Local organisation", help="your organisation's name")
+    p.set_defaults(handler=_init)
+
+    p = sub.add_parser("demo", help="create a demo profile with a synthetic caseload")
+    common(p)
+    p.add_argument("--people", type=int, default=200)
+    p.add_argument("--seed", type=int, default=1)
+    p.set_defaults(handler=_demo)
+
+    p = sub.add_parser("passwd", help="change the profile's passphrase")
+    common(p)
+    p.add_argument("--new-passphrase-file", type=Path, default=None)
+    p.set_defaults(handler=_passwd)
+
+    p = sub.add_parser("check", help="check encryption, structure, the change journal and the audit chain")
+    common(p)
+    p.set_defaults(handler=_check)
+
+    audit = sub.add_parser("audit", help="the tamper-evident audit log")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True, parser_class=sub._parser_class)
+    p = audit_sub.add_parser("verify", help="verify every event's hash chain")
+    common(p)
+    p.set_defaults(handler=_audit_verify)

@@ -1,0 +1,70 @@
+"""`onerecord`: administration, scripting and tests, beside the desktop app.
+
+User errors print one plain line on stderr and exit non-zero: 2 usage, 3 wrong
+passphrase, 4 missing or damaged profile, 1 anything else. No tracebacks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from app.cli import commands_profile, commands_record
+from app.errors import OneRecordError
+from app.logging_setup import configure, log_bug
+from app.paths import default_profile
+
+logger = logging.getLogger(__name__)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"onerecord: {message} (see '{self.prog} --help')\n")
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--profile", type=Path, default=None, help="profile folder (default: $ONERECORD_PROFILE or the user data folder)")
+    parser.add_argument("--passphrase-file", type=Path, default=None, help="read the passphrase from this file")
+    parser.add_argument("--verbose", action="store_true", help="show debug logging")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="onerecord", description="OneRecord: one shared, encrypted record and care plan.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    commands_profile.register(sub, _common)
+    commands_record.register(sub, _common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    configure(verbose=args.verbose)
+    if args.profile is None:
+        args.profile = default_profile()
+    try:
+        return int(args.handler(args) or 0)
+    except OneRecordError as err:
+        print(f"onerecord: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("onerecord: cancelled.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:
+        log_bug(exc)
+        print(
+            f"onerecord: something went wrong inside OneRecord ({type(exc).__name__}); "
+            "it has been logged without any personal data.",
+            file=sys.stderr,
+        )
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,196 @@
+"""The caseload: who is on it, found, filtered, sorted and paged in SQL."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from app.errors import InvalidInputError
+from app.values.nhs_number import format_nhs_number
+from storage.tables import Alert, CarePlan, Locality, Person, PlannedVisit, Risk, StaffMember
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    person_id: str
+    nhs_number: str
+    given_name: str
+    family_name: str
+    preferred_name: str | None
+    date_of_birth: date
+    postcode: str
+    locality: str | None
+    level_of_need: str
+    lead_professional: str | None
+    status: str
+    next_visit_due: datetime | None
+    plan_review_due: date | None
+    highest_risk: int | None
+    alert_kinds: tuple[str, ...]
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.family_name}, {self.given_name}"
+
+    @property
+    def nhs_number_formatted(self) -> str:
+        return format_nhs_number(self.nhs_number)
+
+
+@dataclass(frozen=True)
+class CaseloadQuery:
+    search: str = ""
+    locality: str | None = None
+    level_of_need: str | None = None
+    lead_professional_id: str | None = None
+    unallocated: bool = False
+    include_closed: bool = False
+    sort: str = "name"
+    descending: bool = False
+    limit: int | None = None
+    offset: int = 0
+
+
+_NEXT_VISIT = (
+    select(func.min(PlannedVisit.due_at))
+    .where(PlannedVisit.person_id == Person.id, PlannedVisit.status == "planned")
+    .correlate(Person)
+    .scalar_subquery()
+)
+_HIGHEST_RISK = (
+    select(func.max(Risk.likelihood * Risk.impact))
+    .where(Risk.person_id == Person.id, Risk.status == "active")
+    .correlate(Person)
+    .scalar_subquery()
+)
+_ALERTS = (
+    select(func.group_concat(Alert.kind, ","))
+    .where(Alert.person_id == Person.id, Alert.active.is_(True))
+    .correlate(Person)
+    .scalar_subquery()
+)
+_lead = aliased(StaffMember)
+
+SORTS = {
+    "name": (Person.family_name, Person.given_name),
+    "nhs_number": (Person.nhs_number,),
+    "date_of_birth": (Person.date_of_birth,),
+    "locality": (Locality.name, Person.family_name),
+    "level_of_need": (Person.level_of_need, Person.family_name),
+    "lead_professional": (_lead.display_name, Person.family_name),
+    "next_visit_due": (_NEXT_VISIT, Person.family_name),
+    "plan_review_due": (CarePlan.review_due, Person.family_name),
+    "risk": (_HIGHEST_RISK, Person.family_name),
+    "postcode": (Person.postcode,),
+}
+_POSTCODE_START = re.compile(r"^[A-Za-z]{1,2}[0-9]")
+
+
+def _search_clause(text: str) -> object | None:
+    cleaned = text.strip()
+    if not cleaned:
+        return None
+    digits = re.sub(r"[\s-]", "", cleaned)
+    if digits.isdigit():
+        return Person.nhs_number.startswith(digits, autoescape=True)
+    clauses = []
+    if _POSTCODE_START.match(cleaned):
+        squashed = cleaned.upper().replace(" ", "")
+        clauses.append(func.replace(Person.postcode, " ", "").startswith(squashed, autoescape=True))
+    name_terms = [
+        or_(
+            Person.family_name.ilike(f"{term}%"),
+            Person.given_name.ilike(f"{term}%"),
+            Person.preferred_name.ilike(f"{term}%"),
+        )
+        for term in cleaned.replace(",", " ").split()
+    ]
+    clauses.append(and_(*name_terms))
+    return or_(*clauses)
+
+
+def _base(query: CaseloadQuery) -> Select[tuple[object, ...]]:
+    stmt = (
+        select(
+            Person.id,
+            Person.nhs_number,
+            Person.given_name,
+            Person.family_name,
+            Person.preferred_name,
+            Person.date_of_birth,
+            Person.postcode,
+            Locality.name,
+            Person.level_of_need,
+            _lead.display_name,
+            Person.status,
+            _NEXT_VISIT.label("next_visit_due"),
+            CarePlan.review_due,
+            _HIGHEST_RISK.label("highest_risk"),
+            _ALERTS.label("alerts"),
+        )
+        .outerjoin(Locality, Locality.id == Person.locality_id)
+        .outerjoin(_lead, _lead.id == Person.lead_professional_id)
+        .outerjoin(CarePlan, CarePlan.person_id == Person.id)
+    )
+    if not query.include_closed:
+        stmt = stmt.where(Person.status == "open")
+    if (clause := _search_clause(query.search)) is not None:
+        stmt = stmt.where(clause)  # type: ignore[arg-type]
+    if query.locality:
+        stmt = stmt.where(Locality.name == query.locality)
+    if query.level_of_need:
+        stmt = stmt.where(Person.level_of_need == query.level_of_need)
+    if query.lead_professional_id:
+        stmt = stmt.where(Person.lead_professional_id == query.lead_professional_id)
+    if query.unallocated:
+        stmt = stmt.where(Person.lead_professional_id.is_(None))
+    return stmt
+
+
+def list_people(session: Session, query: CaseloadQuery = CaseloadQuery()) -> list[CaseloadRow]:
+    if query.sort not in SORTS:
+        raise InvalidInputError(f"Cannot sort by '{query.sort}'. Sort by: {', '.join(SORTS)}.")
+    order = [c.desc() if query.descending else c.asc() for c in SORTS[query.sort]]
+    stmt = _base(query).order_by(*order, Person.id).offset(query.offset)
+    if query.limit is not None:
+        stmt = stmt.limit(query.limit)
+    rows = session.execute(stmt).all()
+    return [
+        CaseloadRow(
+            person_id=r[0],
+            nhs_number=r[1] or "",
+            given_name=r[2],
+            family_name=r[3],
+            preferred_name=r[4],
+            date_of_birth=r[5],
+            postcode=r[6],
+            locality=r[7],
+            level_of_need=r[8],
+            lead_professional=r[9],
+            status=r[10],
+            next_visit_due=_aware(r[11]),
+            plan_review_due=r[12],
+            highest_risk=r[13],
+            alert_kinds=tuple(sorted(set(r[14].split(",")))) if r[14] else (),
+        )
+        for r in rows
+    ]
+
+
+def count_people(session: Session, query: CaseloadQuery = CaseloadQuery()) -> int:
+    inner = _base(query).with_only_columns(Person.id).subquery()
+    return int(session.execute(select(func.count()).select_from(inner)).scalar_one())
+
+
+def _aware(value: object) -> datetime | None:
+    # A scalar subquery loses the column's type, so the UTC marker comes back here.
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    assert isinstance(value, datetime)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -1,0 +1,69 @@
+"""Visit and contact notes: append-only, with when it happened and when it was written."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from app.errors import InvalidInputError
+from app.services.people import find
+from app.values.vocab import ContactType
+from app.workspace import Workspace
+from storage.audit_log import append as audit
+from storage.tables import ContactNote, Goal
+
+# A laptop clock a little ahead of the server's should not block a note.
+_CLOCK_SKEW = timedelta(minutes=5)
+MAX_NOTE_CHARS = 20_000
+
+
+def add_note(
+    workspace: Workspace,
+    nhs_number: str,
+    text: str,
+    *,
+    contact_type: str = ContactType.HOME_VISIT.value,
+    occurred_at: datetime | None = None,
+    location: str | None = None,
+    goal_ids: list[str] | None = None,
+) -> str:
+    narrative = (text or "").strip()
+    if not narrative:
+        raise InvalidInputError("A note needs some text.")
+    if len(narrative) > MAX_NOTE_CHARS:
+        raise InvalidInputError(f"A note can be {MAX_NOTE_CHARS:,} characters at most.")
+    kind = ContactType.parse(contact_type).value
+    now = datetime.now(UTC)
+    when = occurred_at or now
+    if when.tzinfo is None:
+        raise InvalidInputError("Say which time zone the visit time is in.")
+    if when > now + _CLOCK_SKEW:
+        raise InvalidInputError("A note cannot be for a visit in the future.")
+    with workspace.store.write(workspace.actor) as session:
+        person = find(session, nhs_number)
+        goals = goal_ids or []
+        if goals:
+            known = set(
+                session.execute(
+                    select(Goal.id).where(Goal.person_id == person.id, Goal.id.in_(goals))
+                ).scalars()
+            )
+            if unknown := [g for g in goals if g not in known]:
+                raise InvalidInputError(f"{len(unknown)} linked goal(s) are not this person's goals.")
+        note = ContactNote(
+            person_id=person.id,
+            contact_type=kind,
+            occurred_at=when,
+            location=location,
+            narrative=narrative,
+            author_id=workspace.actor.user_id,
+            author_role=workspace.actor.role,
+            organisation_id=workspace.actor.organisation_id,
+            linked_goal_ids=json.dumps(goals),
+        )
+        session.add(note)
+        session.flush()
+        audit(session, "note_added", person_id=person.id, detail={"note_id": note.id})
+        return note.id

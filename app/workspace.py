@@ -1,0 +1,94 @@
+"""An unlocked profile and who is using it: what every app service is given."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.values.vocab import OrganisationKind, Role
+from storage import profile, settings
+from storage.actor import Actor
+from storage.audit_log import append as audit
+from storage.keyvault import KdfParams, check_passphrase_strength
+from storage.store import Store
+from storage.tables import Organisation, StaffMember
+
+from app.errors import InvalidInputError
+
+
+@dataclass
+class Workspace:
+    store: Store
+    actor: Actor
+
+    @property
+    def demo(self) -> bool:
+        return self.store.demo
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def actor_for(store: Store) -> Actor:
+    with store.read() as session:
+        user_id = settings.get(session, settings.SIGNED_IN_USER)
+        user = session.get(StaffMember, user_id) if user_id else None
+        return Actor(
+            user_id=user.id if user else None,
+            organisation_id=user.organisation_id if user else None,
+            role=user.role if user else None,
+            device_id=store.device_id,
+        )
+
+
+def unlock(path: Path, passphrase: str) -> Workspace:
+    store = profile.unlock(path, passphrase)
+    workspace = Workspace(store=store, actor=actor_for(store))
+    with store.write(workspace.actor) as session:
+        audit(session, "unlock")
+    return workspace
+
+
+def create(
+    path: Path,
+    passphrase: str,
+    *,
+    user_name: str = "Local user",
+    role: Role = Role.COMMUNITY_NURSE,
+    organisation_name: str = "Local organisation",
+    demo: bool = False,
+    kdf: KdfParams | None = None,
+    check_strength: bool = True,
+) -> Workspace:
+    """A new encrypted profile with its first user, who is signed in on this device."""
+    if check_strength and (reason := check_passphrase_strength(passphrase)):
+        raise InvalidInputError(reason)
+    if not user_name.strip():
+        raise InvalidInputError("Enter the name of the person who will use this profile.")
+    store = profile.create(path, passphrase, demo=demo, kdf=kdf)
+    try:
+        bootstrap_actor = Actor(user_id=None, organisation_id=None, role=None, device_id=store.device_id)
+        with store.write(bootstrap_actor) as session:
+            org = Organisation(name=organisation_name.strip(), kind=OrganisationKind.COMMUNITY_TRUST.value)
+            session.add(org)
+            session.flush()
+            user = StaffMember(
+                display_name=user_name.strip(), role=role.value, organisation_id=org.id
+            )
+            session.add(user)
+            session.flush()
+            settings.put(session, settings.SIGNED_IN_USER, user.id)
+            settings.put(session, settings.HOME_ORGANISATION, org.id)
+        workspace = Workspace(store=store, actor=actor_for(store))
+        with store.write(workspace.actor) as session:
+            audit(session, "profile_created")
+    except BaseException:
+        store.close()
+        raise
+    return workspace
+
+
+def change_passphrase(path: Path, old: str, new: str) -> None:
+    if reason := check_passphrase_strength(new):
+        raise InvalidInputError(reason)
+    profile.change_passphrase(path, old, new)
