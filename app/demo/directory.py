@@ -92,8 +92,8 @@ def build_directory(
     for spec in places.ORGANISATIONS:
         oid = trust_id if spec.key == "trust" else new_id(rng)
         if spec.key == "telecare":
-            number, ooh = freephone(rng), None
-            ooh = number  # one 24-hour number
+            number = freephone(rng)
+            ooh: str | None = number  # one number, answered 24 hours a day
         else:
             number = landline(rng)
             ooh = landline(rng) if spec.out_of_hours else None
@@ -111,11 +111,7 @@ def build_directory(
     ]
 
     gps = [
-        GpPractice(
-            orgs[key],
-            tuple(f"Dr {rng.choice(names.GIVEN['english']['adult']['female'] + names.GIVEN['english']['adult']['male'])[0]} {s}"
-                  for s in rng.sample(places.GP_SURNAMES, 3)),
-        )
+        GpPractice(orgs[key], tuple(_doctor(rng, s) for s in rng.sample(places.GP_SURNAMES, 3)))
         for key in places.GP_KEYS
     ]
 
@@ -171,3 +167,8 @@ def build_directory(
             "staff_member": staff_rows,
         },
     )
+
+
+def _doctor(rng: random.Random, surname: str) -> str:
+    first = names.given(rng, names.origin(rng), "adult", rng.choice(("female", "male")))
+    return f"Dr {first} {surname}"

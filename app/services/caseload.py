@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, aliased
 
 from app.errors import InvalidInputError
 from app.values.nhs_number import format_nhs_number
+from app.workspace import Workspace
 from storage.tables import Alert, CarePlan, Locality, Person, PlannedVisit, Risk, StaffMember
 
 
@@ -194,3 +195,9 @@ def _aware(value: object) -> datetime | None:
         value = datetime.fromisoformat(value)
     assert isinstance(value, datetime)
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def fetch(workspace: Workspace, query: CaseloadQuery = CaseloadQuery()) -> tuple[int, list[CaseloadRow]]:
+    """(total matching, the requested page) in one short read: what a view needs."""
+    with workspace.store.read() as session:
+        return count_people(session, query), list_people(session, query)
