@@ -92,3 +92,12 @@ def change_passphrase(path: Path, old: str, new: str) -> None:
     if reason := check_passphrase_strength(new):
         raise InvalidInputError(reason)
     profile.change_passphrase(path, old, new)
+
+
+def profile_exists(path: Path) -> bool:
+    return profile.exists(path)
+
+
+def is_demo_profile(path: Path) -> bool:
+    """Readable before unlocking, so the unlock screen can say it is a demo."""
+    return profile.exists(path) and profile.info(path).demo

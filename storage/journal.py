@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import event, insert, inspect as sa_inspect, select, func
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.orm import Session, UOWTransaction, sessionmaker
 
 from storage.actor import Actor
 from storage.codec import encode, journalled_columns, row_of
@@ -127,10 +127,14 @@ def _after_flush(session: Session, _flush: UOWTransaction) -> None:
         session.connection().execute(insert(ChangeRecord.__table__), records)
 
 
-def install(session: Session, ctx: WriteContext) -> None:
+def install_guards(sessions: sessionmaker[Session]) -> None:
+    """Every session the store makes journals its flushes, or refuses them without a context."""
+    event.listen(sessions, "before_flush", _before_flush)
+    event.listen(sessions, "after_flush", _after_flush)
+
+
+def begin(session: Session, ctx: WriteContext) -> None:
     session.info[CONTEXT_KEY] = ctx
-    event.listen(session, "before_flush", _before_flush)
-    event.listen(session, "after_flush", _after_flush)
 
 
 def journal_bulk_rows(ctx: WriteContext, cls: type[Base], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

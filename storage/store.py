@@ -28,6 +28,7 @@ class Store:
         self.device_id = device_id
         self.demo = demo
         self._sessions = sessionmaker(engine, expire_on_commit=False, autoflush=True)
+        journal.install_guards(self._sessions)
 
     @property
     def engine(self) -> Engine:
@@ -41,19 +42,17 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A read-only session: anything written to it is rolled back."""
+        """A short session for reading. Objects stay usable after it closes (detached,
+        nothing lazy-loaded); a write attempted here has no journal context and fails."""
         with self._sessions(bind=self.engine) as session:
-            try:
-                yield session
-            finally:
-                session.rollback()
+            yield session
 
     @contextmanager
     def write(self, actor: Actor) -> Iterator[Session]:
         """One transaction: the data, its change records and audit events commit together."""
         with self._sessions(bind=self.engine) as session:
             clock = HybridClock(journal.last_stamp(session, actor.device_id))
-            journal.install(session, journal.WriteContext(actor=actor, clock=clock))
+            journal.begin(session, journal.WriteContext(actor=actor, clock=clock))
             try:
                 yield session
                 session.commit()

@@ -1,0 +1,57 @@
+"""Shared fixtures: real encrypted profiles in throwaway folders.
+
+Profiles made here use a cheap Argon2 setting so the suite stays fast; the
+parameters are stored per profile, exactly as a production profile stores its own.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.services.people import NewPerson, register
+from app.workspace import Workspace, create
+from storage.keyvault import KdfParams
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+PASSPHRASE = "a long test passphrase"
+FAST_KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
+# Synthetic NHS numbers from the 999 test range, all with valid check digits.
+ZOE = "9990000018"
+ALUN = "9990000026"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never read or write the developer's own profile, logs or settings."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.delenv("ONERECORD_PASSPHRASE", raising=False)
+    monkeypatch.delenv("ONERECORD_NEW_PASSPHRASE", raising=False)
+    monkeypatch.delenv("ONERECORD_PROFILE", raising=False)
+
+
+@pytest.fixture
+def profile_path(tmp_path: Path) -> Path:
+    return tmp_path / "profile"
+
+
+@pytest.fixture
+def workspace(profile_path: Path) -> Iterator[Workspace]:
+    ws = create(profile_path, PASSPHRASE, user_name="Sam Taylor", kdf=FAST_KDF)
+    yield ws
+    ws.close()
+
+
+@pytest.fixture
+def populated(workspace: Workspace) -> Workspace:
+    register(workspace, NewPerson(ZOE, "Zoë", "O'Neill", "1938-04-12", "DL8 3AB"))
+    register(workspace, NewPerson(ALUN, "Alun", "Pritchard", "1951-10-30", "BD23 1JD"))
+    return workspace

@@ -1,0 +1,68 @@
+"""Migrations run from the first table on, with a verified encrypted backup first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import text
+
+from app.workspace import unlock
+from storage import profile
+from storage.migrate import current_revision, head_revision
+from tests.conftest import FAST_KDF, PASSPHRASE, ZOE
+
+
+def test_new_profile_is_at_head(tmp_path: Path) -> None:
+    store = profile.create(tmp_path / "p", PASSPHRASE, kdf=FAST_KDF)
+    try:
+        assert current_revision(store.engine) == head_revision()
+    finally:
+        store.close()
+    assert not (tmp_path / "p" / profile.BACKUP_DIR).exists()
+
+
+def test_upgrade_takes_an_encrypted_backup_first(tmp_path: Path) -> None:
+    path = tmp_path / "old"
+    store = profile.create(path, PASSPHRASE, kdf=FAST_KDF, revision="0001")
+    with store.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO person (id, nhs_number, nhs_number_status, given_name, family_name,"
+                " date_of_birth, address_line1, postcode, interpreter_needed, language, large_print,"
+                " level_of_need, life_stage, status, recorded_at)"
+                " VALUES ('p1', :nhs, '01', 'Zoë', 'O''Neill', '1938-04-12', '', 'DL8 3AB', 0,"
+                " 'English', 0, 'targeted', 'ageing_well', 'open', '2026-01-01 09:00:00')"
+            ),
+            {"nhs": ZOE},
+        )
+    assert current_revision(store.engine) == "0001"
+    store.close()
+
+    workspace = unlock(path, PASSPHRASE)  # upgrades to head
+    try:
+        assert current_revision(workspace.store.engine) == head_revision()
+        with workspace.store.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM audit_event")).scalar() == 1
+    finally:
+        workspace.close()
+
+    backups = list((path / profile.BACKUP_DIR).glob("*.db"))
+    assert len(backups) == 1
+    backup = backups[0]
+    assert not backup.read_bytes().startswith(b"SQLite format 3")
+    # The backup opens with the same key (same passphrase) and holds the old schema and data.
+    restored = tmp_path / "restored"
+    restored.mkdir()
+    (restored / profile.DB_FILE).write_bytes(backup.read_bytes())
+    (restored / profile.VAULT_FILE).write_bytes((path / profile.VAULT_FILE).read_bytes())
+    from storage import keyvault
+    from storage.engine import build_engine
+
+    key = keyvault.unwrap(keyvault.read_vault(restored / profile.VAULT_FILE), PASSPHRASE)
+    engine = build_engine(restored / profile.DB_FILE, key)
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+            assert conn.execute(text("SELECT nhs_number FROM person")).scalar() == ZOE
+    finally:
+        engine.dispose()
