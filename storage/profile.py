@@ -70,10 +70,10 @@ def create(
         raise ProfileExistsError(f"A profile already exists in {path}: nothing was changed.")
     created_dir = not path.exists()
     make_private_dir(path)
-    check_writable(path)
     key = keyvault.new_database_key()
     made: list[Path] = []
     try:
+        check_writable(path)
         made.append(path / DB_FILE)
         engine = build_engine(path / DB_FILE, key)
         upgrade(engine, revision)

@@ -104,9 +104,9 @@ def _search_clause(text: str) -> object | None:
         clauses.append(func.replace(Person.postcode, " ", "").startswith(squashed, autoescape=True))
     name_terms = [
         or_(
-            Person.family_name.ilike(f"{term}%"),
-            Person.given_name.ilike(f"{term}%"),
-            Person.preferred_name.ilike(f"{term}%"),
+            Person.family_name.istartswith(term, autoescape=True),
+            Person.given_name.istartswith(term, autoescape=True),
+            Person.preferred_name.istartswith(term, autoescape=True),
         )
         for term in cleaned.replace(",", " ").split()
     ]

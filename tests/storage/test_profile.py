@@ -64,6 +64,16 @@ def test_unwritable_parent_is_a_plain_error(tmp_path: Path) -> None:
         locked.chmod(0o700)
 
 
+def test_unwritable_folder_is_a_plain_error_and_left_as_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Root ignores permission bits, so report "not writable" the way the OS would.
+    monkeypatch.setattr(os, "access", lambda *_a, **_k: False)
+    with pytest.raises(ProfileNotWritableError, match="read-only"):
+        create(tmp_path / "p", PASSPHRASE, kdf=FAST_KDF)
+    assert not (tmp_path / "p").exists()
+
+
 def test_read_only_profile_folder_refuses_writes_plainly(
     workspace: Workspace, profile_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
