@@ -234,6 +234,9 @@ onerecord_bootstrap() {
 
     ONERECORD_VENV_DIR="${ONERECORD_VENV:-$ONERECORD_ROOT/.venv}"
     [[ "$ONERECORD_VENV_DIR" == /* ]] || ONERECORD_VENV_DIR="$PWD/$ONERECORD_VENV_DIR"
+    if command -v realpath >/dev/null 2>&1; then
+        ONERECORD_VENV_DIR="$(realpath -m "$ONERECORD_VENV_DIR")"
+    fi
     export ONERECORD_VENV_DIR
     ONERECORD_PY="$ONERECORD_VENV_DIR/bin/python"
     export ONERECORD_PY
