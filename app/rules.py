@@ -85,7 +85,9 @@ def score(value: int | str, what: str, low: int, high: int) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise InvalidInputError(f"The {what} should be a whole number from {low} to {high}.") from None
+        raise InvalidInputError(
+            f"The {what} should be a whole number from {low} to {high}."
+        ) from None
     if not low <= number <= high:
         raise InvalidInputError(f"The {what} should be from {low} to {high}.")
     return number

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.errors import InvalidInputError
 from app.values.vocab import OrganisationKind, Role
 from storage import profile, settings
 from storage.actor import Actor
@@ -12,8 +13,6 @@ from storage.audit_log import append as audit
 from storage.keyvault import KdfParams, check_passphrase_strength
 from storage.store import Store
 from storage.tables import Organisation, StaffMember
-
-from app.errors import InvalidInputError
 
 
 @dataclass
@@ -67,9 +66,13 @@ def create(
         raise InvalidInputError("Enter the name of the person who will use this profile.")
     store = profile.create(path, passphrase, demo=demo, kdf=kdf)
     try:
-        bootstrap_actor = Actor(user_id=None, organisation_id=None, role=None, device_id=store.device_id)
+        bootstrap_actor = Actor(
+            user_id=None, organisation_id=None, role=None, device_id=store.device_id
+        )
         with store.write(bootstrap_actor) as session:
-            org = Organisation(name=organisation_name.strip(), kind=OrganisationKind.COMMUNITY_TRUST.value)
+            org = Organisation(
+                name=organisation_name.strip(), kind=OrganisationKind.COMMUNITY_TRUST.value
+            )
             session.add(org)
             session.flush()
             user = StaffMember(

@@ -99,11 +99,21 @@ def verify(session: Session) -> tuple[int, list[ChainProblem]]:
         device = event.device_id
         seq = expected_seq.get(device, 1)
         if event.device_seq != seq:
-            problems.append(ChainProblem(device, event.device_seq, f"expected event {seq}: events are missing or reordered"))
+            problems.append(
+                ChainProblem(
+                    device,
+                    event.device_seq,
+                    f"expected event {seq}: events are missing or reordered",
+                )
+            )
         if event.prev_hash != prev_hash.get(device, GENESIS):
-            problems.append(ChainProblem(device, event.device_seq, "does not follow the event before it"))
+            problems.append(
+                ChainProblem(device, event.device_seq, "does not follow the event before it")
+            )
         if event_hash(event) != event.hash:
-            problems.append(ChainProblem(device, event.device_seq, "has been altered since it was written"))
+            problems.append(
+                ChainProblem(device, event.device_seq, "has been altered since it was written")
+            )
         expected_seq[device] = event.device_seq + 1
         prev_hash[device] = event.hash
     return checked, problems

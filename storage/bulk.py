@@ -8,9 +8,10 @@ written in the same transaction.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, inspect as sa_inspect
+from sqlalchemy import insert
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
 from storage.journal import context_of, journal_bulk_rows
@@ -22,10 +23,12 @@ def _defaults(cls: type[Base]) -> dict[str, Any | Callable[[], Any]]:
     found: dict[str, Any] = {}
     for column in sa_inspect(cls).columns:
         default = column.default
-        if default is None or not getattr(default, "is_scalar", False) and not getattr(default, "is_callable", False):
+        if default is None or (
+            not getattr(default, "is_scalar", False) and not getattr(default, "is_callable", False)
+        ):
             continue
-        arg = default.arg  # type: ignore[attr-defined]
-        found[column.key] = arg if default.is_scalar else (lambda a=arg: a(None))  # type: ignore[attr-defined]
+        arg: Any = cast(Any, default).arg
+        found[column.key] = arg if default.is_scalar else (lambda a=arg: a(None))
     return found
 
 
@@ -53,7 +56,7 @@ def insert_rows(session: Session, cls: type[Base], rows: Sequence[dict[str, Any]
                 full[key] = default() if callable(default) else default
         complete.append(full)
     conn = session.connection()
-    conn.execute(insert(cls.__table__), complete)  # type: ignore[arg-type]
+    conn.execute(insert(cls), complete)
     if cls.__journal__ is not None:
-        conn.execute(insert(ChangeRecord.__table__), journal_bulk_rows(ctx, cls, complete))
+        conn.execute(insert(ChangeRecord), journal_bulk_rows(ctx, cls, complete))
     return len(complete)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import cache
 from typing import Any
 
 from sqlalchemy import inspect as sa_inspect
@@ -19,13 +18,15 @@ def encode(value: Any) -> Any:
     return value
 
 
-@cache
+_COLUMNS: dict[type[Base], tuple[str, ...]] = {}
+
+
 def journalled_columns(cls: type[Base]) -> tuple[str, ...]:
-    return tuple(
-        attr.key
-        for attr in sa_inspect(cls).column_attrs
-        if attr.key not in UNJOURNALLED_COLUMNS
-    )
+    if cls not in _COLUMNS:
+        _COLUMNS[cls] = tuple(
+            a.key for a in sa_inspect(cls).column_attrs if a.key not in UNJOURNALLED_COLUMNS
+        )
+    return _COLUMNS[cls]
 
 
 def row_of(obj: Base) -> dict[str, Any]:

@@ -31,12 +31,16 @@ def _replayed(session: Session, entity: str) -> Iterator[tuple[str, dict[str, An
     rows = session.execute(
         select(ChangeRecord.entity_id, ChangeRecord.op, ChangeRecord.field, ChangeRecord.value)
         .where(ChangeRecord.entity == entity)
-        .order_by(ChangeRecord.entity_id, ChangeRecord.hlc, ChangeRecord.device_id, ChangeRecord.seq)
+        .order_by(
+            ChangeRecord.entity_id, ChangeRecord.hlc, ChangeRecord.device_id, ChangeRecord.seq
+        )
         .execution_options(yield_per=2000)
     )
     current_id: str | None = None
     state: dict[str, Any] | None = None
-    for entity_id, op, field, value in rows:
+    row: Any
+    for row in rows:
+        entity_id, op, field, value = row
         if entity_id != current_id:
             if current_id is not None:
                 yield current_id, state
@@ -54,11 +58,9 @@ def _replayed(session: Session, entity: str) -> Iterator[tuple[str, dict[str, An
 
 def _stored(session: Session, cls: type[Base]) -> Iterator[tuple[str, dict[str, Any]]]:
     keys = journalled_columns(cls)
-    table = cls.__table__
-    columns = [table.c[k] for k in keys]  # type: ignore[attr-defined]
-    rows = session.execute(
-        select(*columns).order_by(table.c.id).execution_options(yield_per=2000)  # type: ignore[attr-defined]
-    )
+    table: Any = cls.__table__
+    columns = [table.c[k] for k in keys]
+    rows = session.execute(select(*columns).order_by(table.c.id).execution_options(yield_per=2000))
     for row in rows:
         values = {k: encode(v) for k, v in zip(keys, row, strict=True)}
         yield str(values["id"]), values
@@ -84,11 +86,15 @@ def check_table(session: Session, entity: str, cls: type[Base]) -> tuple[int, li
         else:
             checked += 1
             if j[1] is None:
-                problems.append(Mismatch(entity, s[0], "deleted in the journal but still in the data"))
+                problems.append(
+                    Mismatch(entity, s[0], "deleted in the journal but still in the data")
+                )
             else:
                 fields = sorted(k for k in s[1] if j[1].get(k) != s[1][k])
                 if fields:
-                    problems.append(Mismatch(entity, s[0], f"differs from the journal in {', '.join(fields)}"))
+                    problems.append(
+                        Mismatch(entity, s[0], f"differs from the journal in {', '.join(fields)}")
+                    )
             j = next(journal, None)
             s = next(stored, None)
     return checked, problems

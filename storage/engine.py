@@ -53,7 +53,9 @@ def connect_raw(path: Path, key: bytes | bytearray) -> sqlcipher.Connection:
         conn.close()
         if "not a database" in str(exc):
             raise WrongPassphraseError() from None
-        raise ProfileDamagedError("The profile's database cannot be read: it may be damaged.") from exc
+        raise ProfileDamagedError(
+            "The profile's database cannot be read: it may be damaged."
+        ) from exc
     return conn
 
 
@@ -92,4 +94,6 @@ def probe(engine: Engine) -> None:
         with engine.connect() as conn:
             conn.execute(text("SELECT count(*) FROM sqlite_master")).scalar()
     except (DatabaseError, OperationalError) as exc:
-        raise ProfileDamagedError("The profile's database cannot be read: it may be damaged.") from exc
+        raise ProfileDamagedError(
+            "The profile's database cannot be read: it may be damaged."
+        ) from exc

@@ -11,9 +11,10 @@ import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import event, insert, inspect as sa_inspect, select, func
+from sqlalchemy import event, func, insert, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, UOWTransaction, sessionmaker
 
 from storage.actor import Actor
@@ -58,7 +59,9 @@ def change_record(
         "entity_id": entity_id,
         "op": op,
         "field": fld,
-        "value": None if value is None and op == "delete" else json.dumps(value, ensure_ascii=False),
+        "value": None
+        if value is None and op == "delete"
+        else json.dumps(value, ensure_ascii=False),
         "recorded_at": ctx.now,
         "pushed_at": None,
     }
@@ -75,7 +78,7 @@ def stamp_provenance(obj: Recorded, ctx: WriteContext) -> None:
 
 def _entity_id(obj: Base) -> str:
     # Every journalled table has a UUID primary key called id.
-    return str(getattr(obj, "id"))
+    return str(cast(Any, obj).id)
 
 
 def _before_flush(session: Session, _flush: UOWTransaction, _instances: Any) -> None:
@@ -105,7 +108,9 @@ def _after_flush(session: Session, _flush: UOWTransaction) -> None:
             continue
         ctx = ctx or context_of(session)
         op = "append" if obj.__journal__ == "append" else "create"
-        records.append(change_record(ctx, obj.__tablename__, _entity_id(obj), op, None, row_of(obj)))
+        records.append(
+            change_record(ctx, obj.__tablename__, _entity_id(obj), op, None, row_of(obj))
+        )
     for obj in session.dirty:
         if obj.__journal__ is None:
             continue
@@ -124,7 +129,7 @@ def _after_flush(session: Session, _flush: UOWTransaction) -> None:
         ctx = ctx or context_of(session)
         records.append(change_record(ctx, obj.__tablename__, _entity_id(obj), "delete", None, None))
     if records:
-        session.connection().execute(insert(ChangeRecord.__table__), records)
+        session.connection().execute(insert(ChangeRecord), records)
 
 
 def install_guards(sessions: sessionmaker[Session]) -> None:
@@ -137,11 +142,15 @@ def begin(session: Session, ctx: WriteContext) -> None:
     session.info[CONTEXT_KEY] = ctx
 
 
-def journal_bulk_rows(ctx: WriteContext, cls: type[Base], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def journal_bulk_rows(
+    ctx: WriteContext, cls: type[Base], rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     """Change records for rows inserted in bulk (not through ORM objects)."""
     op = "append" if cls.__journal__ == "append" else "create"
     keys = journalled_columns(cls)
     return [
-        change_record(ctx, cls.__tablename__, str(row["id"]), op, None, {k: encode(row.get(k)) for k in keys})
+        change_record(
+            ctx, cls.__tablename__, str(row["id"]), op, None, {k: encode(row.get(k)) for k in keys}
+        )
         for row in rows
     ]

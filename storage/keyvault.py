@@ -148,4 +148,3 @@ def check_passphrase_strength(passphrase: str) -> str | None:
     if len(set(passphrase)) < 4:
         return "That passphrase repeats too few characters: choose something less predictable."
     return None
-

@@ -46,7 +46,9 @@ def upgrade(engine: Engine, target: str = "head") -> None:
         command.upgrade(config, target)
 
 
-def backup_database(engine: Engine, db_path: Path, backup_dir: Path, key: bytes, label: str) -> Path:
+def backup_database(
+    engine: Engine, db_path: Path, backup_dir: Path, key: bytes, label: str
+) -> Path:
     """Copy the (already encrypted) database file, then prove the copy opens with the key."""
     with engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from storage import keyvault
 from storage.engine import build_engine, probe
@@ -47,7 +47,9 @@ def info(path: Path) -> ProfileInfo:
         meta = json.loads((path / META_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         meta = {}
-    return ProfileInfo(path=path, demo=bool(meta.get("demo")), created_at=str(meta.get("created_at", "")))
+    return ProfileInfo(
+        path=path, demo=bool(meta.get("demo")), created_at=str(meta.get("created_at", ""))
+    )
 
 
 def require(path: Path) -> None:
@@ -80,11 +82,15 @@ def create(
         device_id = str(uuid.uuid4())
         with engine.begin() as conn:
             conn.execute(
-                ProfileSetting.__table__.insert(),
+                insert(ProfileSetting),
                 [{"key": "device_id", "value": json.dumps(device_id)}],
             )
         made.append(path / META_FILE)
-        meta = {"format": 1, "demo": demo, "created_at": datetime.now(UTC).isoformat(timespec="seconds")}
+        meta = {
+            "format": 1,
+            "demo": demo,
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
         write_atomic(path / META_FILE, json.dumps(meta, indent=2).encode())
         made.append(path / VAULT_FILE)
         keyvault.write_vault(path / VAULT_FILE, keyvault.wrap(bytes(key), passphrase, kdf))

@@ -24,4 +24,6 @@ def get(session: Session, key: str, default: Any = None) -> Any:
 
 def put(session: Session, key: str, value: Any) -> None:
     stmt = sqlite_insert(ProfileSetting).values(key=key, value=json.dumps(value))
-    session.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": stmt.excluded.value}))
+    session.execute(
+        stmt.on_conflict_do_update(index_elements=["key"], set_={"value": stmt.excluded.value})
+    )

@@ -45,12 +45,17 @@ def _demo(args: argparse.Namespace) -> int:
         raise InvalidInputError("--people should be from 1 to 50,000.")
     secret = passphrase.read_new(args.passphrase_file)
     workspace, summary = create_demo_profile(
-        args.profile, secret, people=args.people, seed=args.seed, progress=Progress("Building the demo caseload")
+        args.profile,
+        secret,
+        people=args.people,
+        seed=args.seed,
+        progress=Progress("Building the demo caseload"),
     )
     workspace.close()
     print(
         f"Created a demo profile in {args.profile}: {summary.people:,} people, "
-        f"{summary.notes:,} contact notes, {summary.goals:,} goals (synthetic: NHS numbers from the 999 test range)."
+        f"{summary.notes:,} contact notes, {summary.goals:,} goals "
+        "(synthetic: NHS numbers from the 999 test range)."
     )
     return 0
 
@@ -71,7 +76,11 @@ def _check(args: argparse.Namespace) -> int:
         workspace.close()
     for line in report.lines():
         print(line)
-    print("All checks passed." if report.ok else "Some checks FAILED: restore from a backup and tell your administrator.")
+    print(
+        "All checks passed."
+        if report.ok
+        else "Some checks FAILED: restore from a backup and tell your administrator."
+    )
     return 0 if report.ok else 1
 
 
@@ -85,7 +94,11 @@ def _audit_verify(args: argparse.Namespace) -> int:
     for p in problems[:50]:
         print(f"device {p.device_id[:8]} event {p.device_seq}: {p.problem}")
     if problems:
-        print(f"The audit log has been tampered with: {len(problems)} problem(s) in {checked:,} events.", file=sys.stderr)
+        print(
+            f"The audit log has been tampered with: {len(problems)} problem(s) "
+            f"in {checked:,} events.",
+            file=sys.stderr,
+        )
         return 1
     print(f"Audit log intact: {checked:,} events, every hash chain verified.")
     return 0
@@ -95,7 +108,11 @@ def register(sub: Any, common: Common) -> None:
     p = sub.add_parser("init", help="create an encrypted profile")
     common(p)
     p.add_argument("--user", default="Local user", help="your name as colleagues should see it")
-    p.add_argument("--role", default=Role.COMMUNITY_NURSE.value, help="your role, e.g. community_nurse, social_worker")
+    p.add_argument(
+        "--role",
+        default=Role.COMMUNITY_NURSE.value,
+        help="your role, e.g. community_nurse, social_worker",
+    )
     p.add_argument("--organisation", default="Local organisation", help="your organisation's name")
     p.set_defaults(handler=_init)
 
@@ -110,12 +127,16 @@ def register(sub: Any, common: Common) -> None:
     p.add_argument("--new-passphrase-file", type=Path, default=None)
     p.set_defaults(handler=_passwd)
 
-    p = sub.add_parser("check", help="check encryption, structure, the change journal and the audit chain")
+    p = sub.add_parser(
+        "check", help="check encryption, structure, the change journal and the audit chain"
+    )
     common(p)
     p.set_defaults(handler=_check)
 
     audit = sub.add_parser("audit", help="the tamper-evident audit log")
-    audit_sub = audit.add_subparsers(dest="audit_command", required=True, parser_class=sub._parser_class)
+    audit_sub = audit.add_subparsers(
+        dest="audit_command", required=True, parser_class=sub._parser_class
+    )
     p = audit_sub.add_parser("verify", help="verify every event's hash chain")
     common(p)
     p.set_defaults(handler=_audit_verify)

@@ -54,13 +54,28 @@ def _list(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         write_csv(
             _HEADERS,
-            [[r.nhs_number, r.display_name, r.date_of_birth.isoformat(), r.locality or "", r.lead_professional or ""] for r in rows],
+            [
+                [
+                    r.nhs_number,
+                    r.display_name,
+                    r.date_of_birth.isoformat(),
+                    r.locality or "",
+                    r.lead_professional or "",
+                ]
+                for r in rows
+            ],
         )
     else:
         write_table(
             _HEADERS,
             [
-                [format_nhs_number(r.nhs_number), r.display_name, british_date(r.date_of_birth), r.locality, r.lead_professional or "(unallocated)"]
+                [
+                    format_nhs_number(r.nhs_number),
+                    r.display_name,
+                    british_date(r.date_of_birth),
+                    r.locality,
+                    r.lead_professional or "(unallocated)",
+                ]
                 for r in rows
             ],
         )
@@ -83,12 +98,21 @@ def _note_add(args: argparse.Namespace) -> int:
         try:
             occurred = datetime.fromisoformat(args.at)
         except ValueError:
-            raise InvalidInputError(f"'{args.at}' is not a date and time like 2026-11-22T09:30+00:00.") from None
+            raise InvalidInputError(
+                f"'{args.at}' is not a date and time like 2026-11-22T09:30+00:00."
+            ) from None
         if occurred.tzinfo is None:
             occurred = occurred.astimezone()
     workspace = open_workspace(args)
     try:
-        add_note(workspace, args.nhs, args.text, contact_type=args.type, occurred_at=occurred, location=args.location)
+        add_note(
+            workspace,
+            args.nhs,
+            args.text,
+            contact_type=args.type,
+            occurred_at=occurred,
+            location=args.location,
+        )
     finally:
         workspace.close()
     print("Note saved.")
@@ -104,7 +128,11 @@ def _edit(args: argparse.Namespace) -> int:
         changed = people.edit(workspace, args.nhs, changes)
     finally:
         workspace.close()
-    print(f"Updated: {', '.join(changed)}." if changed else "Nothing changed: the record already had those values.")
+    print(
+        f"Updated: {', '.join(changed)}."
+        if changed
+        else "Nothing changed: the record already had those values."
+    )
     return 0
 
 
@@ -126,12 +154,16 @@ def register(sub: Any, common: Common) -> None:
     p.set_defaults(handler=_show)
 
     note = sub.add_parser("note", help="contact notes")
-    note_sub = note.add_subparsers(dest="note_command", required=True, parser_class=sub._parser_class)
+    note_sub = note.add_subparsers(
+        dest="note_command", required=True, parser_class=sub._parser_class
+    )
     p = note_sub.add_parser("add", help="record a visit or contact note")
     common(p)
     p.add_argument("--nhs", required=True)
     p.add_argument("--text", required=True)
-    p.add_argument("--type", default=ContactType.HOME_VISIT.value, help=", ".join(c.value for c in ContactType))
+    p.add_argument(
+        "--type", default=ContactType.HOME_VISIT.value, help=", ".join(c.value for c in ContactType)
+    )
     p.add_argument("--at", help="when the contact happened (ISO 8601; default now)")
     p.add_argument("--location")
     p.set_defaults(handler=_note_add)
@@ -139,5 +171,10 @@ def register(sub: Any, common: Common) -> None:
     p = sub.add_parser("edit", help="change fields of a person's record")
     common(p)
     p.add_argument("--nhs", required=True)
-    p.add_argument("--set", action="append", metavar="FIELD=VALUE", help=f"repeatable; fields: {', '.join(sorted(people.EDITABLE))}")
+    p.add_argument(
+        "--set",
+        action="append",
+        metavar="FIELD=VALUE",
+        help=f"repeatable; fields: {', '.join(sorted(people.EDITABLE))}",
+    )
     p.set_defaults(handler=_edit)

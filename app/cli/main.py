@@ -27,13 +27,22 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--profile", type=Path, default=None, help="profile folder (default: $ONERECORD_PROFILE or the user data folder)")
-    parser.add_argument("--passphrase-file", type=Path, default=None, help="read the passphrase from this file")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        help="profile folder (default: $ONERECORD_PROFILE or the user data folder)",
+    )
+    parser.add_argument(
+        "--passphrase-file", type=Path, default=None, help="read the passphrase from this file"
+    )
     parser.add_argument("--verbose", action="store_true", help="show debug logging")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="onerecord", description="OneRecord: one shared, encrypted record and care plan.")
+    parser = _Parser(
+        prog="onerecord", description="OneRecord: one shared, encrypted record and care plan."
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     commands_profile.register(sub, _common)
     commands_record.register(sub, _common)

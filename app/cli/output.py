@@ -23,12 +23,16 @@ def _json_default(value: Any) -> str:
     raise TypeError(type(value).__name__)
 
 
-def write_json(data: Any, out: TextIO = sys.stdout) -> None:
+def write_json(data: Any, out: TextIO | None = None) -> None:
+    out = out or sys.stdout
     json.dump(data, out, indent=2, ensure_ascii=False, default=_json_default)
     out.write("\n")
 
 
-def write_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]], out: TextIO = sys.stdout) -> None:
+def write_csv(
+    headers: Sequence[str], rows: Sequence[Sequence[Any]], out: TextIO | None = None
+) -> None:
+    out = out or sys.stdout
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(headers)
@@ -44,7 +48,10 @@ def _safe_cell(value: Any) -> Any:
     return value
 
 
-def write_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], out: TextIO = sys.stdout) -> None:
+def write_table(
+    headers: Sequence[str], rows: Sequence[Sequence[Any]], out: TextIO | None = None
+) -> None:
+    out = out or sys.stdout
     cells = [[str(c) for c in headers], *[["" if c is None else str(c) for c in r] for r in rows]]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     for n, row in enumerate(cells):
@@ -56,10 +63,10 @@ def write_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], out: Text
 class Progress:
     """A one-line progress bar on a terminal; occasional plain lines otherwise."""
 
-    def __init__(self, label: str, out: TextIO = sys.stderr) -> None:
+    def __init__(self, label: str, out: TextIO | None = None) -> None:
         self.label = label
-        self.out = out
-        self.tty = out.isatty()
+        self.out = out or sys.stderr
+        self.tty = self.out.isatty()
         self._last_pct = -1
 
     def __call__(self, done: int, total: int) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -114,8 +116,8 @@ def _search_clause(text: str) -> object | None:
     return or_(*clauses)
 
 
-def _base(query: CaseloadQuery) -> Select[tuple[object, ...]]:
-    stmt = (
+def _base(query: CaseloadQuery) -> Select[*tuple[Any, ...]]:
+    stmt: Select[*tuple[Any, ...]] = (
         select(
             Person.id,
             Person.nhs_number,
@@ -159,7 +161,7 @@ def list_people(session: Session, query: CaseloadQuery = CaseloadQuery()) -> lis
     stmt = _base(query).order_by(*order, Person.id).offset(query.offset)
     if query.limit is not None:
         stmt = stmt.limit(query.limit)
-    rows = session.execute(stmt).all()
+    rows: Sequence[Any] = session.execute(stmt).all()
     return [
         CaseloadRow(
             person_id=r[0],
@@ -197,7 +199,9 @@ def _aware(value: object) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def fetch(workspace: Workspace, query: CaseloadQuery = CaseloadQuery()) -> tuple[int, list[CaseloadRow]]:
+def fetch(
+    workspace: Workspace, query: CaseloadQuery = CaseloadQuery()
+) -> tuple[int, list[CaseloadRow]]:
     """(total matching, the requested page) in one short read: what a view needs."""
     with workspace.store.read() as session:
         return count_people(session, query), list_people(session, query)

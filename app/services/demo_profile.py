@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.demo.generator import DemoSummary, build_demo_caseload
+
 from app.errors import ProfileExistsError
 from app.workspace import Workspace, actor_for
 from storage import profile

@@ -1,4 +1,5 @@
-"""`onerecord check`: is the encrypted file sound, and does the data match its journal and audit chain?"""
+"""`onerecord check`: is the encrypted file sound, and does the data match its
+journal and its audit chain?"""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ class CheckReport:
 
     def lines(self) -> list[str]:
         """A plain report: counts and ids only, never patient data."""
+
         def verdict(problems: object) -> str:
             return "ok" if not problems else "PROBLEMS"
 
@@ -40,14 +42,18 @@ class CheckReport:
             f"Encryption (page HMACs): {verdict(self.cipher_problems)}",
             f"Database structure: {verdict(self.sqlite_problems)}",
             f"Links between records: {verdict(self.foreign_key_problems)}",
-            f"Change journal: {verdict(self.journal_problems)} ({self.journal_rows_checked:,} records checked)",
-            f"Audit chain: {verdict(self.audit_problems)} ({self.audit_events_checked:,} events checked)",
+            f"Change journal: {verdict(self.journal_problems)} "
+            f"({self.journal_rows_checked:,} records checked)",
+            f"Audit chain: {verdict(self.audit_problems)} "
+            f"({self.audit_events_checked:,} events checked)",
         ]
         out += [f"  encryption: {p}" for p in self.cipher_problems[:20]]
         out += [f"  structure: {p}" for p in self.sqlite_problems[:20]]
         if self.foreign_key_problems:
             out.append(f"  {self.foreign_key_problems} broken link(s) between records")
-        out += [f"  journal: {m.entity} {m.entity_id} {m.problem}" for m in self.journal_problems[:20]]
+        out += [
+            f"  journal: {m.entity} {m.entity_id} {m.problem}" for m in self.journal_problems[:20]
+        ]
         out += [f"  audit: {p}" for p in self.audit_problems[:20]]
         return out
 
@@ -55,12 +61,16 @@ class CheckReport:
 def check(workspace: Workspace) -> CheckReport:
     report = CheckReport()
     with workspace.store.engine.connect() as conn:
-        report.cipher_problems = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA cipher_integrity_check")]
+        report.cipher_problems = [
+            str(r[0]) for r in conn.exec_driver_sql("PRAGMA cipher_integrity_check")
+        ]
         result = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA integrity_check")]
         report.sqlite_problems = [] if result == ["ok"] else result
         report.foreign_key_problems = len(conn.execute(text("PRAGMA foreign_key_check")).all())
     with workspace.store.read() as session:
         report.journal_rows_checked, report.journal_problems = check_journal(session)
         report.audit_events_checked, chain = verify_audit(session)
-        report.audit_problems = [f"device {p.device_id[:8]} event {p.device_seq} {p.problem}" for p in chain]
+        report.audit_problems = [
+            f"device {p.device_id[:8]} event {p.device_seq} {p.problem}" for p in chain
+        ]
     return report

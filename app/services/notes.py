@@ -51,7 +51,9 @@ def add_note(
                 ).scalars()
             )
             if unknown := [g for g in goals if g not in known]:
-                raise InvalidInputError(f"{len(unknown)} linked goal(s) are not this person's goals.")
+                raise InvalidInputError(
+                    f"{len(unknown)} linked goal(s) are not this person's goals."
+                )
         note = ContactNote(
             person_id=person.id,
             contact_type=kind,

@@ -33,7 +33,9 @@ class NewPerson:
 
 def find(session: Session, nhs_number: str) -> Person:
     number = NhsNumber.parse(nhs_number)
-    person = session.execute(select(Person).where(Person.nhs_number == number.digits)).scalar_one_or_none()
+    person = session.execute(
+        select(Person).where(Person.nhs_number == number.digits)
+    ).scalar_one_or_none()
     if person is None:
         raise NotFoundError(f"No one with NHS number {number.formatted} is in this profile.")
     return person
@@ -62,7 +64,9 @@ def register(workspace: Workspace, new: NewPerson) -> str:
 
 
 def _locality(session: Session, text: str) -> str:
-    found = session.execute(select(Locality.id).where(func.lower(Locality.name) == text.strip().lower())).scalar()
+    found = session.execute(
+        select(Locality.id).where(func.lower(Locality.name) == text.strip().lower())
+    ).scalar()
     if found is None:
         raise InvalidInputError(f"There is no locality called '{text}'.")
     return found
@@ -71,18 +75,27 @@ def _locality(session: Session, text: str) -> str:
 def _staff(session: Session, text: str) -> str | None:
     if text.strip().lower() in ("", "none", "unallocated"):
         return None
-    found = session.execute(
-        select(StaffMember.id).where(
-            or_(StaffMember.id == text.strip(), func.lower(StaffMember.display_name) == text.strip().lower())
+    found = (
+        session.execute(
+            select(StaffMember.id).where(
+                or_(
+                    StaffMember.id == text.strip(),
+                    func.lower(StaffMember.display_name) == text.strip().lower(),
+                )
+            )
         )
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     if len(found) != 1:
         raise InvalidInputError(f"There is no one staff member called '{text}'.")
     return found[0]
 
 
 def _gp(session: Session, text: str) -> str:
-    found = session.execute(select(Organisation.id).where(Organisation.ods_code == text.strip().upper())).scalar()
+    found = session.execute(
+        select(Organisation.id).where(Organisation.ods_code == text.strip().upper())
+    ).scalar()
     if found is None:
         raise InvalidInputError(f"There is no GP practice with ODS code '{text}' in this profile.")
     return found
@@ -125,13 +138,16 @@ EDITABLE: dict[str, tuple[str, Callable[[Session, str], Any]]] = {
     "life_stage": ("life_stage", _plain(lambda t: LifeStage.parse(t).value)),
     "lead_professional": ("lead_professional_id", _staff),
     "status": ("status", _plain(lambda t: PersonStatus.parse(t).value)),
-    "date_of_death": ("date_of_death", _plain(lambda t: rules.date_of_birth(t) if t.strip() else None)),
+    "date_of_death": (
+        "date_of_death",
+        _plain(lambda t: rules.date_of_birth(t) if t.strip() else None),
+    ),
     "nhs_number_status": ("nhs_number_status", _verification),
 }
 
 
 def parse_assignments(assignments: list[str]) -> dict[str, str]:
-    """["level_of_need=specialist", ...] -> {"level_of_need": "specialist"}; unknown fields refused."""
+    """["level_of_need=specialist"] -> {"level_of_need": "specialist"}; unknown fields refused."""
     changes: dict[str, str] = {}
     for item in assignments:
         name, sep, value = item.partition("=")
@@ -150,7 +166,9 @@ def edit(workspace: Workspace, nhs_number: str, changes: dict[str, str]) -> list
     """Apply every change or none. Returns the fields that actually changed."""
     with workspace.store.write(workspace.actor) as session:
         person = find(session, nhs_number)
-        parsed = {EDITABLE[name][0]: EDITABLE[name][1](session, value) for name, value in changes.items()}
+        parsed = {
+            EDITABLE[name][0]: EDITABLE[name][1](session, value) for name, value in changes.items()
+        }
         if parsed.get("status") == PersonStatus.DECEASED.value and not (
             parsed.get("date_of_death") or person.date_of_death
         ):

@@ -52,7 +52,9 @@ def _alert(alert: Alert) -> dict[str, Any]:
     data = _plain(alert)
     # Restricted detail (a key safe code, safeguarding detail) is shown to
     # nobody here; the access rules that let some roles see it come later.
-    data["restricted_detail"] = "restricted: ask the lead professional" if alert.restricted_detail else None
+    data["restricted_detail"] = (
+        "restricted: ask the lead professional" if alert.restricted_detail else None
+    )
     return data
 
 
@@ -62,17 +64,32 @@ def person_record(workspace: Workspace, nhs_number: str, *, notes: int = 50) -> 
         pid = person.id
         record: dict[str, Any] = {"person": _plain(person)}
         record["person"]["nhs_number_formatted"] = format_nhs_number(person.nhs_number)
-        about = session.execute(select(AboutMe).where(AboutMe.person_id == pid)).scalar_one_or_none()
+        about = session.execute(
+            select(AboutMe).where(AboutMe.person_id == pid)
+        ).scalar_one_or_none()
         record["about_me"] = _plain(about) if about else None
         record["alerts"] = [_alert(a) for a in _all(session, Alert, pid, Alert.kind) if a.active]
-        record["personal_contacts"] = [_plain(c) for c in _all(session, PersonalContact, pid, PersonalContact.name)]
-        record["professional_contacts"] = [
-            _plain(c) for c in _all(session, ProfessionalContact, pid, ProfessionalContact.is_key_worker.desc())
+        record["personal_contacts"] = [
+            _plain(c) for c in _all(session, PersonalContact, pid, PersonalContact.name)
         ]
-        record["consent"] = [_plain(c) for c in _all(session, ConsentToShare, pid, ConsentToShare.decided_on)]
-        record["mental_capacity"] = [_plain(m) for m in _all(session, MentalCapacityAssessment, pid)]
-        record["assessments"] = [_plain(a) for a in _all(session, Assessment, pid, Assessment.assessed_on.desc())]
-        plan = session.execute(select(CarePlan).where(CarePlan.person_id == pid)).scalar_one_or_none()
+        record["professional_contacts"] = [
+            _plain(c)
+            for c in _all(
+                session, ProfessionalContact, pid, ProfessionalContact.is_key_worker.desc()
+            )
+        ]
+        record["consent"] = [
+            _plain(c) for c in _all(session, ConsentToShare, pid, ConsentToShare.decided_on)
+        ]
+        record["mental_capacity"] = [
+            _plain(m) for m in _all(session, MentalCapacityAssessment, pid)
+        ]
+        record["assessments"] = [
+            _plain(a) for a in _all(session, Assessment, pid, Assessment.assessed_on.desc())
+        ]
+        plan = session.execute(
+            select(CarePlan).where(CarePlan.person_id == pid)
+        ).scalar_one_or_none()
         actions_by_goal: dict[str, list[dict[str, Any]]] = {}
         for action in _all(session, PlanAction, pid, PlanAction.due_on):
             actions_by_goal.setdefault(action.goal_id, []).append(_plain(action))
@@ -86,9 +103,13 @@ def person_record(workspace: Workspace, nhs_number: str, *, notes: int = 50) -> 
             ],
             "contingency_plans": [_plain(c) for c in _all(session, ContingencyPlan, pid)],
         }
-        record["risks"] = [_plain(r) for r in _all(session, Risk, pid, (Risk.likelihood * Risk.impact).desc())]
+        record["risks"] = [
+            _plain(r) for r in _all(session, Risk, pid, (Risk.likelihood * Risk.impact).desc())
+        ]
         record["planned_visits"] = [
-            _plain(v) for v in _all(session, PlannedVisit, pid, PlannedVisit.due_at) if v.status == "planned"
+            _plain(v)
+            for v in _all(session, PlannedVisit, pid, PlannedVisit.due_at)
+            if v.status == "planned"
         ]
         note_rows = session.execute(
             select(ContactNote)

@@ -46,16 +46,20 @@ class NhsNumber:
         if not cleaned.isdigit():
             raise InvalidInputError("An NHS number has only digits (and optional spaces).")
         if len(cleaned) != 10:
-            raise InvalidInputError(
-                f"An NHS number has 10 digits; that one has {len(cleaned)}."
-            )
+            raise InvalidInputError(f"An NHS number has 10 digits; that one has {len(cleaned)}.")
         if len(set(cleaned)) == 1:
-            raise InvalidInputError("That NHS number is a placeholder (all one digit), not a real one.")
+            raise InvalidInputError(
+                "That NHS number is a placeholder (all one digit), not a real one."
+            )
         check = check_digit(cleaned[:9])
         if check == 10:
-            raise InvalidInputError("That is not a valid NHS number: no number can have those first nine digits.")
+            raise InvalidInputError(
+                "That is not a valid NHS number: no number can have those first nine digits."
+            )
         if check != int(cleaned[9]):
-            raise InvalidInputError("That NHS number's check digit is wrong: please check it was typed correctly.")
+            raise InvalidInputError(
+                "That NHS number's check digit is wrong: please check it was typed correctly."
+            )
         # A second opinion from the maintained library, so a rule we missed still fails.
         if not nhs_lib.is_valid(cleaned):
             raise InvalidInputError("That is not a valid NHS number.")

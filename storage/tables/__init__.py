@@ -14,7 +14,7 @@ from storage.tables.contact import ContactNote, PlannedVisit
 from storage.tables.directory import Locality, Organisation, StaffMember, Team
 from storage.tables.journal import AuditEvent, ChangeRecord, ProfileSetting
 from storage.tables.legal import Assessment, ConsentToShare, MentalCapacityAssessment
-from storage.tables.person import AboutMe, PersonalContact, Person, ProfessionalContact
+from storage.tables.person import AboutMe, Person, PersonalContact, ProfessionalContact
 from storage.tables.risk import Alert, Risk
 
 __all__ = [
@@ -34,8 +34,8 @@ __all__ = [
     "MentalCapacityAssessment",
     "Need",
     "Organisation",
-    "PersonalContact",
     "Person",
+    "PersonalContact",
     "PlanAction",
     "PlannedVisit",
     "ProfessionalContact",

@@ -44,17 +44,26 @@ def test_sorting_and_paging_happen_in_sql(populated: Workspace) -> None:
     _, rows = fetch(populated, CaseloadQuery(sort="date_of_birth", descending=True, limit=1))
     assert [r.family_name for r in rows] == ["Pritchard"]
     total, rows = fetch(populated, CaseloadQuery(sort="name", limit=1, offset=1))
-    assert total == 2 and [r.family_name for r in rows] == ["Pritchard"]
+    assert total == 2
+    assert [r.family_name for r in rows] == ["Pritchard"]
     with pytest.raises(InvalidInputError, match="Cannot sort"):
         fetch(populated, CaseloadQuery(sort="shoe_size"))
 
 
 def test_note_records_when_it_happened_and_when_it_was_written(populated: Workspace) -> None:
     visited = datetime.now(UTC) - timedelta(hours=5)
-    add_note(populated, ZOE, "  Visited; walking with the frame.  ", occurred_at=visited, contact_type="Home visit")
+    add_note(
+        populated,
+        ZOE,
+        "  Visited; walking with the frame.  ",
+        occurred_at=visited,
+        contact_type="Home visit",
+    )
     with populated.store.read() as session:
         note = session.execute(select(ContactNote)).scalar_one()
-        audit = session.execute(select(AuditEvent).where(AuditEvent.action == "note_added")).scalar_one()
+        audit = session.execute(
+            select(AuditEvent).where(AuditEvent.action == "note_added")
+        ).scalar_one()
     assert note.narrative == "Visited; walking with the frame."
     assert note.occurred_at == visited
     assert note.recorded_at - note.occurred_at >= timedelta(hours=5)
@@ -73,7 +82,9 @@ def test_note_records_when_it_happened_and_when_it_was_written(populated: Worksp
         ({"text": "x", "goal_ids": ["not-a-goal"]}, "not this person's goals"),
     ],
 )
-def test_bad_notes_are_refused(populated: Workspace, kwargs: dict[str, object], reason: str) -> None:
+def test_bad_notes_are_refused(
+    populated: Workspace, kwargs: dict[str, object], reason: str
+) -> None:
     with pytest.raises(InvalidInputError, match=reason):
         add_note(populated, ALUN, **kwargs)  # type: ignore[arg-type]
     with populated.store.read() as session:

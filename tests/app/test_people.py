@@ -30,16 +30,46 @@ def test_register_and_find(populated: Workspace) -> None:
 @pytest.mark.parametrize(
     ("new", "reason"),
     [
-        (NewPerson("9990000034", "Ann", "", "1950-01-01", "DL8 3AB"), "family name cannot be empty"),
-        (NewPerson("9990000034", "Ann", "   ", "1950-01-01", "DL8 3AB"), "family name cannot be empty"),
+        (
+            NewPerson("9990000034", "Ann", "", "1950-01-01", "DL8 3AB"),
+            "family name cannot be empty",
+        ),
+        (
+            NewPerson("9990000034", "Ann", "   ", "1950-01-01", "DL8 3AB"),
+            "family name cannot be empty",
+        ),
         (NewPerson("9990000035", "Ann", "Lee", "1950-01-01", "DL8 3AB"), "check digit"),
-        (NewPerson("9990000034", "Ann", "Lee", (date.today() + timedelta(days=1)).isoformat(), "DL8 3AB"), "future"),
+        (
+            NewPerson(
+                "9990000034",
+                "Ann",
+                "Lee",
+                (date.today() + timedelta(days=1)).isoformat(),
+                "DL8 3AB",
+            ),
+            "future",
+        ),
         (NewPerson("9990000034", "Ann", "Lee", "1850-01-01", "DL8 3AB"), "over 125"),
-        (NewPerson("9990000034", "Ann", "Lee", "31/02/1950", "DL8 3AB"), "not a date of birth I can read"),
-        (NewPerson("9990000034", "Ann", "Lee", "1950-01-01", "not a postcode"), "not a UK postcode"),
+        (
+            NewPerson("9990000034", "Ann", "Lee", "31/02/1950", "DL8 3AB"),
+            "not a date of birth I can read",
+        ),
+        (
+            NewPerson("9990000034", "Ann", "Lee", "1950-01-01", "not a postcode"),
+            "not a UK postcode",
+        ),
         (NewPerson(ZOE, "Ann", "Lee", "1950-01-01", "DL8 3AB"), "already in this profile"),
     ],
-    ids=["empty-family", "blank-family", "check-digit", "future-dob", "too-old", "impossible-date", "postcode", "duplicate"],
+    ids=[
+        "empty-family",
+        "blank-family",
+        "check-digit",
+        "future-dob",
+        "too-old",
+        "impossible-date",
+        "postcode",
+        "duplicate",
+    ],
 )
 def test_register_refuses_bad_input(populated: Workspace, new: NewPerson, reason: str) -> None:
     with populated.store.read() as session:
@@ -56,7 +86,10 @@ def test_edit_applies_all_or_nothing(populated: Workspace) -> None:
         people.edit(
             populated,
             ZOE,
-            {"level_of_need": "specialist", "date_of_birth": (date.today() + timedelta(days=3)).isoformat()},
+            {
+                "level_of_need": "specialist",
+                "date_of_birth": (date.today() + timedelta(days=3)).isoformat(),
+            },
         )
     assert _person(populated, ZOE).level_of_need == "targeted"
     changed = people.edit(populated, ZOE, {"level_of_need": "Specialist", "large_print": "yes"})

@@ -26,7 +26,7 @@ def test_database_file_is_not_plain_sqlite(populated: Workspace, profile_path: P
         if path.is_file():
             data = path.read_bytes()
             assert b"Pritchard" not in data
-            assert "O'Neill".encode() not in data
+            assert b"O'Neill" not in data
             assert b"9990000026" not in data
 
 
@@ -38,7 +38,9 @@ def test_stdlib_sqlite_cannot_read_it(populated: Workspace, profile_path: Path) 
     conn.close()
 
 
-def test_wrong_key_fails_cleanly_and_writes_nothing(populated: Workspace, profile_path: Path) -> None:
+def test_wrong_key_fails_cleanly_and_writes_nothing(
+    populated: Workspace, profile_path: Path
+) -> None:
     populated.close()
     before = {p.name: p.read_bytes() for p in profile_path.iterdir() if p.is_file()}
     engine = build_engine(profile_path / profile.DB_FILE, os.urandom(32))
@@ -53,6 +55,7 @@ def test_wrong_key_fails_cleanly_and_writes_nothing(populated: Workspace, profil
 
 def test_connection_settings(workspace: Workspace) -> None:
     with workspace.store.engine.connect() as conn:
+
         def pragma(name: str) -> str:
             return str(conn.exec_driver_sql(f"PRAGMA {name}").scalar())
 

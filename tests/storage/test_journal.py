@@ -40,7 +40,9 @@ def test_create_is_journalled_whole_with_provenance(populated: Workspace) -> Non
 def test_edit_journals_only_the_changed_fields(populated: Workspace) -> None:
     people.edit(populated, ZOE, {"level_of_need": "specialist", "postcode": "DL8 3AB"})
     sets = _changes(populated, entity="person", op="set")
-    assert [(c.field, json.loads(c.value or "null")) for c in sets] == [("level_of_need", "specialist")]
+    assert [(c.field, json.loads(c.value or "null")) for c in sets] == [
+        ("level_of_need", "specialist")
+    ]
 
 
 def test_clock_stamps_increase(populated: Workspace) -> None:
@@ -70,15 +72,24 @@ def test_journal_failure_leaves_neither_data_nor_journal(
         person = session.execute(select(Person).where(Person.nhs_number == ZOE)).scalar_one()
         assert person.level_of_need == "targeted"
         assert session.execute(select(func.count()).select_from(ContactNote)).scalar() == 0
-        assert session.execute(select(func.count()).select_from(ChangeRecord)).scalar() == journal_before
+        assert (
+            session.execute(select(func.count()).select_from(ChangeRecord)).scalar()
+            == journal_before
+        )
 
 
 def test_notes_are_append_only(populated: Workspace) -> None:
     add_note(populated, ZOE, "Visited; walking with the frame.")
-    with pytest.raises(JournalError, match="cannot be changed"), populated.store.write(populated.actor) as session:
+    with (
+        pytest.raises(JournalError, match="cannot be changed"),
+        populated.store.write(populated.actor) as session,
+    ):
         note = session.execute(select(ContactNote)).scalar_one()
         note.narrative = "rewritten history"
-    with pytest.raises(JournalError, match="cannot be removed"), populated.store.write(populated.actor) as session:
+    with (
+        pytest.raises(JournalError, match="cannot be removed"),
+        populated.store.write(populated.actor) as session,
+    ):
         session.delete(session.execute(select(ContactNote)).scalar_one())
     appended = _changes(populated, entity="contact_note")
     assert [c.op for c in appended] == ["append"]
@@ -95,5 +106,5 @@ def test_naive_datetimes_are_refused(populated: Workspace) -> None:
     from app.errors import InvalidInputError
 
     with pytest.raises(InvalidInputError):
-        add_note(populated, ZOE, "text", occurred_at=datetime(2026, 1, 1, 9, 0))  # noqa: DTZ001
+        add_note(populated, ZOE, "text", occurred_at=datetime(2026, 1, 1, 9, 0))
     add_note(populated, ZOE, "text", occurred_at=datetime(2026, 1, 1, 9, 0, tzinfo=UTC))

@@ -27,7 +27,8 @@ def test_vault_file_holds_parameters_and_no_key(workspace: Workspace, profile_pa
     assert data["kdf"] == {"name": "argon2id", "time_cost": 1, "memory_kib": 8192, "parallelism": 1}
     assert data["cipher"] == "AES-256-GCM"
     wrapped = keyvault.WrappedKey.from_json(json.dumps(data))
-    assert len(wrapped.salt) == 16 and len(wrapped.nonce) == 12
+    assert len(wrapped.salt) == 16
+    assert len(wrapped.nonce) == 12
     assert len(wrapped.ciphertext) == 32 + 16  # key + GCM tag
 
 
@@ -58,7 +59,9 @@ def test_change_passphrase_rewraps_without_touching_the_database(
     ws.close()
 
 
-def test_change_passphrase_refuses_wrong_old_and_weak_new(workspace: Workspace, profile_path: Path) -> None:
+def test_change_passphrase_refuses_wrong_old_and_weak_new(
+    workspace: Workspace, profile_path: Path
+) -> None:
     workspace.close()
     vault_before = (profile_path / profile.VAULT_FILE).read_bytes()
     with pytest.raises(WrongPassphraseError):

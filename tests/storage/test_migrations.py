@@ -28,7 +28,8 @@ def test_upgrade_takes_an_encrypted_backup_first(tmp_path: Path) -> None:
         conn.execute(
             text(
                 "INSERT INTO person (id, nhs_number, nhs_number_status, given_name, family_name,"
-                " date_of_birth, address_line1, postcode, interpreter_needed, language, large_print,"
+                " date_of_birth, address_line1, postcode, interpreter_needed, language,"
+                " large_print,"
                 " level_of_need, life_stage, status, recorded_at)"
                 " VALUES ('p1', :nhs, '01', 'Zoë', 'O''Neill', '1938-04-12', '', 'DL8 3AB', 0,"
                 " 'English', 0, 'targeted', 'ageing_well', 'open', '2026-01-01 09:00:00')"

@@ -36,7 +36,9 @@ def test_weak_passphrase_creates_nothing(tmp_path: Path) -> None:
     assert not (tmp_path / "p").exists()
 
 
-def test_failed_create_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_create_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def explode(*_args: object, **_kwargs: object) -> None:
         raise OSError("simulated failure writing the key file")
 

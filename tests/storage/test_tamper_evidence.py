@@ -66,7 +66,9 @@ def test_audit_tampering_is_detected(busy: Workspace, tamper: str) -> None:
     ],
     ids=["field-edited", "note-rewritten", "journal-dropped", "row-deleted"],
 )
-def test_data_that_disagrees_with_the_journal_is_detected(busy: Workspace, tamper: str, expected: str) -> None:
+def test_data_that_disagrees_with_the_journal_is_detected(
+    busy: Workspace, tamper: str, expected: str
+) -> None:
     _raw(busy, tamper)
     report = check(busy)
     assert not report.ok
