@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 import uuid
 from dataclasses import dataclass
@@ -77,6 +78,9 @@ def create(
     try:
         check_writable(path)
         made.append(path / DB_FILE)
+        # Owner-only from the first byte: SQLite gives the WAL and shared-memory
+        # files the same permissions as the database file.
+        os.close(os.open(path / DB_FILE, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
         engine = build_engine(path / DB_FILE, key)
         upgrade(engine, revision)
         device_id = str(uuid.uuid4())

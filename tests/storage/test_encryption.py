@@ -68,7 +68,7 @@ def test_connection_settings(workspace: Workspace) -> None:
 
 def test_profile_folder_and_files_are_owner_only(workspace: Workspace, profile_path: Path) -> None:
     assert stat.S_IMODE(profile_path.stat().st_mode) == 0o700
-    for name in (profile.VAULT_FILE, profile.META_FILE):
+    for name in (profile.VAULT_FILE, profile.META_FILE, profile.DB_FILE, "onerecord.db-wal"):
         assert stat.S_IMODE((profile_path / name).stat().st_mode) == 0o600
 
 

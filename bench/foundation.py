@@ -1,0 +1,115 @@
+"""Foundation budgets on the reference caseload (5,000 people, ~100,000 notes, ~20,000 goals).
+
+    .venv/bin/python bench/foundation.py [--people 5000] [--reuse]
+
+Prints: demo build time and profile size; unlock time beyond the deliberate
+Argon2id cost; saving one visit note (data + journal + audit); caseload
+search and sort. Uses a synthetic demo profile under bench/out/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from app.services.caseload import CaseloadQuery, fetch
+from app.services.demo_profile import create_demo_profile
+from app.services.notes import add_note
+from app.workspace import unlock
+from bench._stats import summary, timed
+from storage import keyvault, profile
+
+PASSPHRASE = "benchmark passphrase, synthetic data only"
+
+
+def folder_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--people", type=int, default=5000)
+    parser.add_argument("--reuse", action="store_true", help="reuse bench/out/profile-N if present")
+    args = parser.parse_args()
+    target = Path(__file__).resolve().parent / "out" / f"profile-{args.people}"
+
+    if not (args.reuse and profile.exists(target)):
+        shutil.rmtree(target, ignore_errors=True)
+        start = time.perf_counter()
+        workspace, built = create_demo_profile(target, PASSPHRASE, people=args.people, seed=2026)
+        elapsed = time.perf_counter() - start
+        workspace.close()
+        print(
+            f"demo --people {args.people}: {elapsed:.1f} s; {built.people:,} people, "
+            f"{built.notes:,} notes, {built.goals:,} goals"
+        )
+    print(f"profile size: {folder_size(target) / 1e6:.1f} MB")
+
+    # Unlock = read the vault, Argon2id (deliberately slow), AES-GCM unwrap, open
+    # SQLCipher with the raw key, check the schema, sign in, write the audit event.
+    # Time the whole thing, and the KDF inside it, on the same call.
+    vault = keyvault.read_vault(target / profile.VAULT_FILE)
+    real_derive = keyvault.KdfParams.derive
+    kdf_ms: list[float] = []
+
+    def measured_derive(self: keyvault.KdfParams, passphrase: str, salt: bytes) -> bytes:
+        start = time.perf_counter()
+        try:
+            return real_derive(self, passphrase, salt)
+        finally:
+            kdf_ms.append((time.perf_counter() - start) * 1000)
+
+    keyvault.KdfParams.derive = measured_derive  # type: ignore[method-assign]
+    total_ms: list[float] = []
+    for _ in range(10):
+        start = time.perf_counter()
+        ws = unlock(target, PASSPHRASE)
+        total_ms.append((time.perf_counter() - start) * 1000)
+        ws.close()
+    keyvault.KdfParams.derive = real_derive  # type: ignore[method-assign]
+    print(
+        f"Argon2id parameters: t={vault.kdf.time_cost}, m={vault.kdf.memory_kib // 1024} MiB, "
+        f"p={vault.kdf.parallelism}"
+    )
+    print(summary("Argon2id key derivation (deliberate)", kdf_ms))
+    print(
+        summary(
+            "unlock beyond the KDF", [t - k for t, k in zip(total_ms, kdf_ms, strict=True)], 300
+        )
+    )
+
+    workspace = unlock(target, PASSPHRASE)
+    try:
+        _, page = fetch(workspace, CaseloadQuery(limit=200))
+        numbers = [row.nhs_number for row in page]
+        counter = iter(range(10**9))
+
+        def save_note() -> None:
+            n = next(counter)
+            add_note(workspace, numbers[n % len(numbers)], f"Benchmark visit note {n}: all well.")
+
+        timed(save_note, 10)  # warm up
+        print(summary("save a visit note (data + journal + audit)", timed(save_note, 200), 20))
+        for label, query in [
+            ("caseload first page, sorted by name", CaseloadQuery(limit=200)),
+            ("caseload search 'smi' (name)", CaseloadQuery(search="smi", limit=200)),
+            ("caseload search '999 1' (NHS number)", CaseloadQuery(search="999 1", limit=200)),
+            ("caseload sorted by next visit due", CaseloadQuery(sort="next_visit_due", limit=200)),
+            (
+                "caseload sorted by highest risk, desc",
+                CaseloadQuery(sort="risk", descending=True, limit=200),
+            ),
+        ]:
+            print(summary(label, timed(lambda q=query: fetch(workspace, q), 30), 50))
+    finally:
+        workspace.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
