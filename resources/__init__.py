@@ -1,0 +1,17 @@
+"""Files the app ships with (stylesheets, icons, translations), found wherever the
+package is installed: a source checkout, a wheel or a PyInstaller bundle."""
+
+from __future__ import annotations
+
+from importlib import resources as _resources
+
+STYLESHEET = "style.qss"
+
+
+def read_text(name: str) -> str:
+    """The text of a file shipped in this package, e.g. `read_text(STYLESHEET)`."""
+    return _resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
+
+
+def stylesheet() -> str:
+    return read_text(STYLESHEET)

@@ -1,0 +1,103 @@
+"""Locking (Ctrl+L or idle) leaves nothing identifiable on screen; unlocking returns
+the user to the same search and scroll position."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QLineEdit
+from pytestqt.qtbot import QtBot
+
+from app.workspace import Workspace
+from tests.ui.helpers import PEOPLE, make_controller, names, unlock
+from ui.app_controller import AppController
+from ui.tasks import TaskRunner
+
+pytestmark = pytest.mark.gui
+
+
+def _visible_text(controller: AppController) -> str:
+    """Every label, field and cell the two windows hold, as one string."""
+    texts: list[str] = []
+    for window in (controller.main_window, controller.unlock_window):
+        texts += [label.text() for label in window.findChildren(QLabel)]
+        texts += [field.text() for field in window.findChildren(QLineEdit)]
+        for view in window.findChildren(QAbstractItemView):
+            model = view.model()
+            texts += [
+                str(model.index(r, c).data())
+                for r in range(model.rowCount())
+                for c in range(model.columnCount())
+            ]
+    return "\n".join(texts)
+
+
+def test_idle_locks_hides_data_and_unlock_restores_the_search(
+    qtbot: QtBot, runner: TaskRunner, profile: Path
+) -> None:
+    controller = make_controller(qtbot, runner, profile, idle_ms=200)
+    try:
+        unlock(qtbot, controller)
+        # Typing restarts the idle timer; the lock comes 200 ms after the last key.
+        qtbot.keyClicks(controller.main_window.caseload.search, "ashw")
+
+        qtbot.waitUntil(lambda: not controller.unlocked, timeout=5_000)
+        assert controller.model.rowCount() == 0
+        assert not controller.main_window.isVisible()
+        assert controller.unlock_window.isVisible()
+        assert controller.unlock_window.message.text() == "Locked after 1 minute without use."
+        text = _visible_text(controller)
+        for person in PEOPLE:
+            assert person.family_name not in text
+            assert person.nhs_number[-4:] not in text
+        assert "ashw" not in text  # even the search text is out of the widgets
+
+        unlock(qtbot, controller)
+        assert controller.main_window.caseload.search.text() == "ashw"
+        assert names(controller) == ["Ashworth, Ada", "Ashworth, Cerys"]
+    finally:
+        controller.shutdown()
+
+
+def test_ctrl_l_locks_and_closes_the_workspace(qtbot: QtBot, controller: AppController) -> None:
+    opened: list[Workspace] = []
+    controller.unlock.unlocked.connect(opened.append)
+    unlock(qtbot, controller)
+    table = controller.main_window.caseload.table
+    table.setFocus()
+
+    qtbot.keyClick(table, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+
+    assert not controller.unlocked
+    assert not controller.main_window.isVisible()
+    assert controller.model.rowCount() == 0
+    assert controller.unlock_window.message.text() == "Locked."
+    qtbot.waitUntil(lambda: not opened[0].store.is_open)  # the key is dropped on the worker
+
+
+def test_unlock_returns_to_the_same_scroll_position_and_sort(
+    qtbot: QtBot, runner: TaskRunner, long_profile: Path
+) -> None:
+    controller = make_controller(qtbot, runner, long_profile)
+    try:
+        unlock(qtbot, controller)
+        table = controller.main_window.caseload.table
+        controller.model.sort(1, Qt.SortOrder.DescendingOrder)
+        qtbot.waitUntil(lambda: names(controller)[:1] == ["Family079, Test"])
+        table.scroll_to_row(50)
+        table.select_row(52)
+        first = table.first_visible_row()
+        assert first == 50
+
+        controller.lock("Locked.")
+        assert controller.model.rowCount() == 0
+        unlock(qtbot, controller)
+
+        assert names(controller)[0] == "Family079, Test"  # still Z-A
+        assert table.horizontalHeader().sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+        qtbot.waitUntil(lambda: table.first_visible_row() == first)
+        assert table.currentIndex().row() == 52
+    finally:
+        controller.shutdown()

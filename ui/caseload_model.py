@@ -1,0 +1,377 @@
+"""The caseload as a Qt table model: pages of rows fetched on the task runner.
+
+Searching, sorting and paging all happen in SQL (`app.services.caseload`); the
+model only holds the rows fetched so far and asks for the next page as the view
+scrolls (canFetchMore/fetchMore). Each new query bumps a generation counter, so a
+slow answer to an old query can never overwrite the answer to a newer one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from app.services.caseload import CaseloadQuery, CaseloadRow
+from ui import formatting
+from ui.i18n import tr
+from ui.tasks import TaskRunner
+
+logger = logging.getLogger(__name__)
+
+# (total matching, the page asked for): `caseload.fetch` bound to an unlocked workspace.
+Loader = Callable[[CaseloadQuery], tuple[int, list[CaseloadRow]]]
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+PAGE_SIZE = 200
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the CaseloadRow behind a cell
+OVERDUE = QColor("#D5281B")  # NHS red: 5.6:1 on white
+
+
+class Column(IntEnum):
+    NHS_NUMBER = 0
+    NAME = 1
+    DATE_OF_BIRTH = 2
+    AGE = 3
+    LOCALITY = 4
+    LEVEL_OF_NEED = 5
+    LEAD_PROFESSIONAL = 6
+    NEXT_VISIT = 7
+    PLAN_REVIEW = 8
+    ALERTS = 9
+
+
+HEADERS = {
+    Column.NHS_NUMBER: "NHS number",
+    Column.NAME: "Name",
+    Column.DATE_OF_BIRTH: "Date of birth",
+    Column.AGE: "Age",
+    Column.LOCALITY: "Locality",
+    Column.LEVEL_OF_NEED: "Level of need",
+    Column.LEAD_PROFESSIONAL: "Lead professional",
+    Column.NEXT_VISIT: "Next visit",
+    Column.PLAN_REVIEW: "Plan review due",
+    Column.ALERTS: "Alerts",
+}
+
+# Long headings break onto two lines on screen, so the table fits a 1366 px laptop
+# with the Alerts column still in view; screen readers get the one-line heading.
+_HEADER_LINES = {
+    Column.DATE_OF_BIRTH: "Date of\nbirth",
+    Column.LEVEL_OF_NEED: "Level of\nneed",
+    Column.LEAD_PROFESSIONAL: "Lead\nprofessional",
+    Column.NEXT_VISIT: "Next\nvisit",
+    Column.PLAN_REVIEW: "Plan review\ndue",
+}
+
+# Column -> (key of caseload.SORTS, reversed). Age runs opposite to date of birth.
+# Columns missing here cannot be sorted.
+SORT_KEYS: dict[Column, tuple[str, bool]] = {
+    Column.NHS_NUMBER: ("nhs_number", False),
+    Column.NAME: ("name", False),
+    Column.DATE_OF_BIRTH: ("date_of_birth", False),
+    Column.AGE: ("date_of_birth", True),
+    Column.LOCALITY: ("locality", False),
+    Column.LEVEL_OF_NEED: ("level_of_need", False),
+    Column.LEAD_PROFESSIONAL: ("lead_professional", False),
+    Column.NEXT_VISIT: ("next_visit_due", False),
+    Column.PLAN_REVIEW: ("plan_review_due", False),
+}
+
+
+class CaseloadModel(QAbstractTableModel):
+    total_changed = Signal(int)  # people matching the current query (not just fetched)
+    first_page_loaded = Signal()  # a new query's first rows are in: views may restore scroll
+    busy_changed = Signal(bool)
+    failed = Signal(str)  # a plain message for the user
+
+    def __init__(
+        self,
+        runner: TaskRunner,
+        *,
+        page_size: int = PAGE_SIZE,
+        today: Callable[[], date] = date.today,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._page_size = page_size
+        self._today = today
+        self._loader: Loader | None = None
+        self._query = CaseloadQuery(sort="name")
+        self._sort_column = Column.NAME
+        self._sort_order = Qt.SortOrder.AscendingOrder
+        self._rows: list[CaseloadRow] = []
+        self._total = 0
+        self._generation = 0
+        self._busy = False
+        self._fetching_more = False
+        self._as_of = today()
+
+    # -- what the controller drives -----------------------------------------------------
+
+    @property
+    def total(self) -> int:
+        return self._total
+
+    @property
+    def query(self) -> CaseloadQuery:
+        return self._query
+
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
+    @property
+    def sort_state(self) -> tuple[Column, Qt.SortOrder]:
+        return self._sort_column, self._sort_order
+
+    def set_loader(self, loader: Loader | None) -> None:
+        """Attach an unlocked workspace's fetch (None when locked)."""
+        self._loader = loader
+
+    def set_search(self, text: str) -> None:
+        if text.strip() != self._query.search.strip():
+            self._query = replace(self._query, search=text)
+            self.reload()
+
+    def configure(self, *, search: str, column: int, order: Qt.SortOrder) -> None:
+        """Set search and sort together without fetching (the caller reloads once)."""
+        self._query = replace(self._query, search=search)
+        self._set_sort(column, order)
+
+    def reload(self, *, at_least: int = 0) -> None:
+        """Fetch the first page of the current query (at least `at_least` rows)."""
+        self._generation += 1
+        self._fetching_more = False
+        if self._loader is None:
+            return
+        query = replace(self._query, offset=0, limit=max(self._page_size, at_least))
+        self._set_busy(True)
+        self._start(query, self._generation, self._first_page)
+
+    def clear(self) -> None:
+        """Forget every row and the loader: nothing identifiable stays in memory here."""
+        self._generation += 1
+        self._loader = None
+        self._fetching_more = False
+        self._query = replace(self._query, search="")  # the caller keeps it if it must
+        self.beginResetModel()
+        self._rows = []
+        self._total = 0
+        self.endResetModel()
+        self._set_busy(False)
+        self.total_changed.emit(0)
+
+    def row_at(self, row: int) -> CaseloadRow | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    # -- fetching -----------------------------------------------------------------------
+
+    def _start(
+        self,
+        query: CaseloadQuery,
+        generation: int,
+        on_page: Callable[[int, list[CaseloadRow], int], None],
+    ) -> None:
+        loader = self._loader
+        assert loader is not None
+        self._runner.run(
+            lambda: loader(query),
+            on_done=lambda result: on_page(result[0], result[1], generation),
+            on_error=lambda message: self._failed(message, generation),
+        )
+
+    def _first_page(self, total: int, rows: list[CaseloadRow], generation: int) -> None:
+        if generation != self._generation:
+            return  # an answer to a query the user has already changed
+        self.beginResetModel()
+        self._rows = rows
+        self._total = total
+        self._as_of = self._today()
+        self.endResetModel()
+        self._set_busy(False)
+        self.total_changed.emit(total)
+        self.first_page_loaded.emit()
+
+    def _next_page(self, total: int, rows: list[CaseloadRow], generation: int) -> None:
+        if generation != self._generation or not rows:
+            self._fetching_more = False
+            return
+        first = len(self._rows)
+        # Still "fetching" while inserting: views and testers may ask canFetchMore from
+        # inside the insert signals, and must not ask for this same page again.
+        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+        self._rows.extend(rows)
+        self.endInsertRows()
+        self._fetching_more = False
+        if total != self._total:
+            self._total = total
+            self.total_changed.emit(total)
+
+    def _failed(self, message: str, generation: int) -> None:
+        self._fetching_more = False
+        if generation != self._generation:
+            return
+        self._set_busy(False)
+        self.failed.emit(message)
+
+    def _set_busy(self, busy: bool) -> None:
+        if busy != self._busy:
+            self._busy = busy
+            self.busy_changed.emit(busy)
+
+    # -- QAbstractTableModel ------------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def canFetchMore(self, parent: AnyIndex) -> bool:
+        if parent.isValid() or self._loader is None or self._busy or self._fetching_more:
+            return False
+        return len(self._rows) < self._total
+
+    def fetchMore(self, parent: AnyIndex) -> None:
+        if not self.canFetchMore(parent):
+            return
+        assert self._loader is not None
+        self._fetching_more = True
+        query = replace(self._query, offset=len(self._rows), limit=self._page_size)
+        self._start(query, self._generation, self._next_page)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorting is a new SQL query, never a sort of the rows in memory."""
+        if self._set_sort(column, order):
+            self.reload()
+
+    def _set_sort(self, column: int, order: Qt.SortOrder) -> bool:
+        """Point the query at a column's SQL sort; True if that changed the query."""
+        try:
+            key, reverse = SORT_KEYS[Column(column)]
+        except (KeyError, ValueError):
+            return False  # not sortable: the view puts the indicator back
+        descending = (order == Qt.SortOrder.DescendingOrder) != reverse
+        self._sort_column, self._sort_order = Column(column), order
+        if (key, descending) == (self._query.sort, self._query.descending):
+            return False
+        self._query = replace(self._query, sort=key, descending=descending)
+        return True
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
+            return None
+        column = Column(section)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return tr(_HEADER_LINES.get(column, HEADERS[column]))
+        if role in (Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ToolTipRole):
+            return tr(HEADERS[column])
+        if role == Qt.ItemDataRole.InitialSortOrderRole and column in SORT_KEYS:
+            # A first click on a new column sorts it A-Z (not in the previous direction).
+            return Qt.SortOrder.AscendingOrder
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        row = self.row_at(index.row()) if index.isValid() else None
+        if row is None or not 0 <= index.column() < len(Column):
+            return None
+        column = Column(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(row, column)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return self._spoken(row, column)
+        if role == ROW_ROLE:
+            return row
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, column)
+        if role == Qt.ItemDataRole.ForegroundRole and self._overdue(row, column):
+            return QBrush(OVERDUE)
+        if role == Qt.ItemDataRole.FontRole:
+            return self._font(row, column)
+        return None
+
+    # -- presentation of one cell -------------------------------------------------------
+
+    def _text(self, row: CaseloadRow, column: Column) -> str:
+        match column:
+            case Column.NHS_NUMBER:
+                return row.nhs_number_formatted
+            case Column.NAME:
+                return row.display_name
+            case Column.DATE_OF_BIRTH:
+                return formatting.british_date(row.date_of_birth)
+            case Column.AGE:
+                return str(formatting.age_on(row.date_of_birth, self._as_of))
+            case Column.LOCALITY:
+                return row.locality or ""
+            case Column.LEVEL_OF_NEED:
+                return formatting.level_of_need_label(row.level_of_need)
+            case Column.LEAD_PROFESSIONAL:
+                return row.lead_professional or tr("Unallocated")
+            case Column.NEXT_VISIT:
+                return formatting.british_date(row.next_visit_due)
+            case Column.PLAN_REVIEW:
+                return formatting.british_date(row.plan_review_due)
+            case Column.ALERTS:
+                return formatting.alert_short_labels(row.alert_kinds)
+
+    def _spoken(self, row: CaseloadRow, column: Column) -> str:
+        # What a screen reader says: full alert names, and "overdue" that colour shows.
+        if column == Column.ALERTS:
+            return formatting.alert_labels(row.alert_kinds) or tr("No alerts")
+        text = self._text(row, column)
+        return tr("{text}, overdue").format(text=text) if self._overdue(row, column) else text
+
+    def _tooltip(self, row: CaseloadRow, column: Column) -> str | None:
+        if column == Column.NEXT_VISIT and row.next_visit_due is not None:
+            when = formatting.british_date_time(row.next_visit_due)
+            return (
+                tr("Overdue: was due {when}").format(when=when)
+                if self._overdue(row, column)
+                else when
+            )
+        if column == Column.PLAN_REVIEW and self._overdue(row, column):
+            return tr("Review overdue")
+        if column == Column.ALERTS and row.alert_kinds:
+            return formatting.alert_labels(row.alert_kinds)
+        return None
+
+    def _overdue(self, row: CaseloadRow, column: Column) -> bool:
+        if column == Column.NEXT_VISIT and row.next_visit_due is not None:
+            return row.next_visit_due < datetime.now(UTC)
+        if column == Column.PLAN_REVIEW and row.plan_review_due is not None:
+            return row.plan_review_due < self._as_of
+        return False
+
+    def _font(self, row: CaseloadRow, column: Column) -> QFont | None:
+        if column == Column.LEAD_PROFESSIONAL and row.lead_professional is None:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if column == Column.ALERTS and row.alert_kinds:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None

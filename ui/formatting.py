@@ -1,0 +1,76 @@
+"""How values look on screen: British dates, ages, counts. Pure functions of their inputs."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from app.values.vocab import AlertKind, LevelOfNeed
+from ui.i18n import tr
+
+# Fixed English abbreviations, not strftime("%b"), which follows the OS locale.
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def british_date(value: date | datetime | None) -> str:
+    """`22 Nov 1940`; a datetime is shown as its local calendar date."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone().date() if value.tzinfo else value.date()
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+def british_date_time(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    local = value.astimezone() if value.tzinfo else value
+    return f"{british_date(local)} {local:%H:%M}"
+
+
+def age_on(date_of_birth: date, today: date) -> int:
+    before_birthday = (today.month, today.day) < (date_of_birth.month, date_of_birth.day)
+    return today.year - date_of_birth.year - int(before_birthday)
+
+
+def level_of_need_label(code: str) -> str:
+    try:
+        return LevelOfNeed(code).label
+    except ValueError:
+        return code
+
+
+# One or two words per alert, so several fit a table cell; the tooltip and the
+# record itself use the full labels.
+_ALERT_SHORT = {
+    "lone_worker": "Lone worker",
+    "access_to_home": "Access",
+    "respect": "ReSPECT",
+}
+
+
+def alert_short_labels(codes: tuple[str, ...]) -> str:
+    return ", ".join(tr(_ALERT_SHORT.get(code, "")) or _alert_label(code) for code in codes)
+
+
+def _alert_label(code: str) -> str:
+    try:
+        return AlertKind(code).label
+    except ValueError:
+        return code
+
+
+def alert_labels(codes: tuple[str, ...]) -> str:
+    return ", ".join(_alert_label(code) for code in codes)
+
+
+def people_count(total: int, *, searching: bool) -> str:
+    """`5,000 people`, `1 person`, `3 people match`, `No one matches`."""
+    count = f"{total:,}"
+    if searching:
+        if total == 0:
+            return tr("No one matches")
+        text = tr("{count} person matches") if total == 1 else tr("{count} people match")
+        return text.format(count=count)
+    if total == 0:
+        return tr("No one on the caseload yet")
+    return (tr("{count} person") if total == 1 else tr("{count} people")).format(count=count)
