@@ -72,9 +72,7 @@ class Directory:
         return [s for s in self.team if s.role != Role.COORDINATOR.value]
 
 
-def build_directory(
-    rng: random.Random, *, trust_id: str, nurse_id: str
-) -> Directory:
+def build_directory(rng: random.Random, *, trust_id: str, nurse_id: str) -> Directory:
     """Everything the caseload refers to; ids for the trust and signed-in nurse are given."""
     group = rng.choice(places.LOCALITY_GROUPS)
     locality_rows: list[Row] = []
@@ -128,15 +126,22 @@ def build_directory(
 
     staff: list[Staff] = []
     seen: set[str] = set()
-    for i, spec in enumerate(places.TEAM + places.PARTNERS):
+    for i, member in enumerate(places.TEAM + places.PARTNERS):
         name = names.staff_name(rng, rng.choice(("female", "female", "male")))
         while name in seen:
             name = names.staff_name(rng, rng.choice(("female", "male")))
         seen.add(name)
         sid = nurse_id if i == 0 else new_id(rng)
         staff.append(
-            Staff(sid, name, spec.role, spec.job_title, orgs[spec.org_key], mobile(rng),
-                  spec.in_team)
+            Staff(
+                sid,
+                name,
+                member.role,
+                member.job_title,
+                orgs[member.org_key],
+                mobile(rng),
+                member.in_team,
+            )
         )
     staff_rows: list[Row] = [
         {

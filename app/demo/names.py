@@ -7,161 +7,180 @@ import random
 from dataclasses import dataclass
 from typing import Final
 
-# generation -> sex -> names. "older" for people born before about 1955,
-# "adult" for working-age adults and parents, "young" for teenagers and babies.
-Pool = dict[str, dict[str, tuple[str, ...]]]
 
-GIVEN: Final[dict[str, Pool]] = {
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(text.split(", "))
+
+
+# origin -> generation -> sex -> names. "older" for people born before about 1955,
+# "adult" for working-age adults and parents, "young" for teenagers and babies.
+GIVEN: Final[dict[str, dict[str, dict[str, tuple[str, ...]]]]] = {
     "english": {
         "older": {
-            "female": ("Margaret", "Dorothy", "Joan", "Betty", "Doreen", "Eileen", "Jean",
-                       "Audrey", "Mavis", "Edna", "Irene", "Sheila", "Brenda", "Pauline",
-                       "Barbara", "Patricia", "Hilda", "Marjorie", "Elsie", "Renée"),
-            "male": ("Arthur", "Albert", "Harold", "Kenneth", "Ronald", "Dennis", "Frank",
-                     "Geoffrey", "Norman", "Stanley", "Walter", "Bernard", "Derek", "Brian",
-                     "Raymond", "Leonard", "Cyril", "Jim", "Eric", "Reginald"),
+            "female": _names(
+                "Margaret, Dorothy, Joan, Betty, Doreen, Eileen, Jean, Audrey, Mavis, Edna, "
+                "Irene, Sheila, Brenda, Pauline, Barbara, Patricia, Hilda, Marjorie, Elsie, "
+                "Renée"
+            ),
+            "male": _names(
+                "Arthur, Albert, Harold, Kenneth, Ronald, Dennis, Frank, Geoffrey, Norman, "
+                "Stanley, Walter, Bernard, Derek, Brian, Raymond, Leonard, Cyril, Jim, Eric, "
+                "Reginald"
+            ),
         },
         "adult": {
-            "female": ("Susan", "Karen", "Julie", "Helen", "Claire", "Sarah", "Emma",
-                       "Rachel", "Joanne", "Nicola", "Lisa", "Gemma", "Chloë", "Hayley"),
-            "male": ("Paul", "Mark", "Andrew", "Stephen", "Darren", "Gary", "Neil",
-                     "Richard", "Simon", "Lee", "Craig", "Matthew", "Jonathan", "Wayne"),
+            "female": _names(
+                "Susan, Karen, Julie, Helen, Claire, Sarah, Emma, Rachel, Joanne, Nicola, Lisa, "
+                "Gemma, Chloë, Hayley"
+            ),
+            "male": _names(
+                "Paul, Mark, Andrew, Stephen, Darren, Gary, Neil, Richard, Simon, Lee, Craig, "
+                "Matthew, Jonathan, Wayne"
+            ),
         },
         "young": {
-            "female": ("Olivia", "Amelia", "Isla", "Ava", "Lily", "Freya", "Ellie", "Zoë",
-                       "Poppy", "Evie", "Mia", "Ruby"),
-            "male": ("Oliver", "George", "Harry", "Noah", "Jack", "Leo", "Alfie", "Charlie",
-                     "Theo", "Oscar", "Archie", "Freddie"),
+            "female": _names(
+                "Olivia, Amelia, Isla, Ava, Lily, Freya, Ellie, Zoë, Poppy, Evie, Mia, Ruby"
+            ),
+            "male": _names(
+                "Oliver, George, Harry, Noah, Jack, Leo, Alfie, Charlie, Theo, Oscar, Archie, "
+                "Freddie"
+            ),
         },
     },
     "welsh": {
         "older": {
-            "female": ("Gwyneth", "Myfanwy", "Glenys", "Eirlys", "Megan", "Olwen", "Bethan"),
-            "male": ("Dafydd", "Gareth", "Emrys", "Idris", "Huw", "Islwyn", "Glyn"),
+            "female": _names("Gwyneth, Myfanwy, Glenys, Eirlys, Megan, Olwen, Bethan"),
+            "male": _names("Dafydd, Gareth, Emrys, Idris, Huw, Islwyn, Glyn"),
         },
         "adult": {
-            "female": ("Angharad", "Rhiannon", "Catrin", "Siân", "Ffion", "Carys"),
-            "male": ("Rhodri", "Iwan", "Geraint", "Owain", "Llŷr", "Aled"),
+            "female": _names("Angharad, Rhiannon, Catrin, Siân, Ffion, Carys"),
+            "male": _names("Rhodri, Iwan, Geraint, Owain, Llŷr, Aled"),
         },
         "young": {
-            "female": ("Seren", "Cerys", "Mali", "Elin", "Gwenllïan"),
-            "male": ("Osian", "Macsen", "Tomos", "Ioan", "Gruffydd"),
+            "female": _names("Seren, Cerys, Mali, Elin, Gwenllïan"),
+            "male": _names("Osian, Macsen, Tomos, Ioan, Gruffydd"),
         },
     },
     "scottish": {
         "older": {
-            "female": ("Agnes", "Morag", "Isobel", "Jessie", "Senga", "Elspeth", "Effie"),
-            "male": ("Hamish", "Angus", "Alistair", "Douglas", "Malcolm", "Archibald", "Iain"),
+            "female": _names("Agnes, Morag, Isobel, Jessie, Senga, Elspeth, Effie"),
+            "male": _names("Hamish, Angus, Alistair, Douglas, Malcolm, Archibald, Iain"),
         },
         "adult": {
-            "female": ("Fiona", "Kirsty", "Ailsa", "Shona", "Eilidh", "Catriona"),
-            "male": ("Callum", "Fraser", "Ewan", "Struan", "Ruaridh", "Graeme"),
+            "female": _names("Fiona, Kirsty, Ailsa, Shona, Eilidh, Catriona"),
+            "male": _names("Callum, Fraser, Ewan, Struan, Ruaridh, Graeme"),
         },
         "young": {
-            "female": ("Isla", "Skye", "Mairi", "Orla", "Iona"),
-            "male": ("Lachlan", "Finlay", "Rory", "Cameron", "Kyle"),
+            "female": _names("Isla, Skye, Mairi, Orla, Iona"),
+            "male": _names("Lachlan, Finlay, Rory, Cameron, Kyle"),
         },
     },
     "irish": {
         "older": {
-            "female": ("Bridget", "Bríd", "Nora", "Kathleen", "Máire", "Peggy", "Philomena"),
-            "male": ("Patrick", "Seamus", "Séamus", "Michael", "Brendan", "Eamon", "Declan"),
+            "female": _names("Bridget, Bríd, Nora, Kathleen, Máire, Peggy, Philomena"),
+            "male": _names("Patrick, Seamus, Séamus, Michael, Brendan, Eamon, Declan"),
         },
         "adult": {
-            "female": ("Siobhán", "Aoife", "Niamh", "Róisín", "Sinéad", "Gráinne", "Caoimhe"),
-            "male": ("Seán", "Ciarán", "Pádraig", "Cathal", "Eoin", "Donal", "Colm"),
+            "female": _names("Siobhán, Aoife, Niamh, Róisín, Sinéad, Gráinne, Caoimhe"),
+            "male": _names("Seán, Ciarán, Pádraig, Cathal, Eoin, Donal, Colm"),
         },
         "young": {
-            "female": ("Saoirse", "Clodagh", "Aoibhinn", "Éabha", "Ciara"),
-            "male": ("Oisín", "Darragh", "Tadhg", "Cian", "Fionn"),
+            "female": _names("Saoirse, Clodagh, Aoibhinn, Éabha, Ciara"),
+            "male": _names("Oisín, Darragh, Tadhg, Cian, Fionn"),
         },
     },
     "south_asian": {
         "older": {
-            "female": ("Jaswinder", "Parveen", "Nasreen", "Kamla", "Shanti", "Rukhsana",
-                       "Surinder", "Zubeida"),
-            "male": ("Mohammed", "Gurdev", "Abdul", "Harbans", "Rashid", "Ramesh", "Iqbal",
-                     "Balwant"),
+            "female": _names(
+                "Jaswinder, Parveen, Nasreen, Kamla, Shanti, Rukhsana, Surinder, Zubeida"
+            ),
+            "male": _names("Mohammed, Gurdev, Abdul, Harbans, Rashid, Ramesh, Iqbal, Balwant"),
         },
         "adult": {
-            "female": ("Priya", "Anjali", "Sunita", "Farida", "Shazia", "Harpreet", "Nadia"),
-            "male": ("Imran", "Arjun", "Sanjay", "Tariq", "Gurpreet", "Vikram", "Asif"),
+            "female": _names("Priya, Anjali, Sunita, Farida, Shazia, Harpreet, Nadia"),
+            "male": _names("Imran, Arjun, Sanjay, Tariq, Gurpreet, Vikram, Asif"),
         },
         "young": {
-            "female": ("Aisha", "Zainab", "Maryam", "Anaya", "Simran", "Inaya"),
-            "male": ("Yusuf", "Ibrahim", "Aarav", "Rayan", "Zayn", "Arjan"),
+            "female": _names("Aisha, Zainab, Maryam, Anaya, Simran, Inaya"),
+            "male": _names("Yusuf, Ibrahim, Aarav, Rayan, Zayn, Arjan"),
         },
     },
     "eastern_european": {
         "older": {
-            "female": ("Halina", "Krystyna", "Danuta", "Jadwiga", "Zofia", "Věra", "Ludmila"),
-            "male": ("Stanisław", "Kazimierz", "Tadeusz", "Józef", "Jiří", "Bohdan", "Zbigniew"),
+            "female": _names("Halina, Krystyna, Danuta, Jadwiga, Zofia, Věra, Ludmila"),
+            "male": _names("Stanisław, Kazimierz, Tadeusz, Józef, Jiří, Bohdan, Zbigniew"),
         },
         "adult": {
-            "female": ("Małgorzata", "Agnieszka", "Katarzyna", "Kateřina", "Ioana", "Jolanta",
-                       "Žaneta", "Beata"),
-            "male": ("Łukasz", "Wojciech", "Tomasz", "Tomáš", "Mihai", "Krzysztof", "Ștefan",
-                     "Marek"),
+            "female": _names(
+                "Małgorzata, Agnieszka, Katarzyna, Kateřina, Ioana, Jolanta, Žaneta, Beata"
+            ),
+            "male": _names("Łukasz, Wojciech, Tomasz, Tomáš, Mihai, Krzysztof, Ștefan, Marek"),
         },
         "young": {
-            "female": ("Zuzanna", "Lena", "Natalia", "Hanna", "Alicja"),
-            "male": ("Jakub", "Szymon", "Filip", "Kacper", "Mikołaj"),
+            "female": _names("Zuzanna, Lena, Natalia, Hanna, Alicja"),
+            "male": _names("Jakub, Szymon, Filip, Kacper, Mikołaj"),
         },
     },
 }
 
-# (male form, female form); one string when the name does not change.
-FAMILY: Final[dict[str, tuple[tuple[str, str], ...]]] = {
-    "english": tuple((n, n) for n in (
-        "Smith", "Jackson", "Atkinson", "Thwaite", "Metcalfe", "Dinsdale", "Harker",
-        "Alderson", "Robinson", "Wilkinson", "Outhwaite", "Pickersgill", "Sedgwick",
-        "Hebblethwaite", "Hird", "Kirkby", "Bell", "Hodgson", "Coates", "Lambert",
-        "Wood", "Fawcett", "Bainbridge", "Raw", "Calvert", "Teasdale", "Pratt", "Brown",
-        "Holmes", "Lund", "Pearson", "Sunter", "Towler", "Iveson", "Close", "Ward",
-        "Turner", "Walker", "Clarke", "Shaw", "Allen-Foster",
-    )),
-    "welsh": tuple((n, n) for n in (
-        "Jones", "Davies", "Evans", "Hughes", "Pritchard", "Llewellyn", "Price",
-        "Prosser", "Pugh", "Vaughan", "Bowen", "Rees", "ap Rhys",
-    )),
-    "scottish": tuple((n, n) for n in (
-        "MacLeod", "McKenzie", "Ferguson", "Robertson", "Campbell", "Munro",
-        "Sutherland", "MacDonald", "Fraser", "Cameron", "Grant", "McIntyre",
-    )),
-    "irish": tuple((n, n) for n in (
-        "O'Neill", "O'Brien", "O'Sullivan", "McCarthy", "Byrne", "Doherty",
-        "Ó Briain", "Gallagher", "Kennedy", "Fitzgerald", "D'Arcy", "Ó Murchú",
-    )),
-    "south_asian": tuple((n, n) for n in (
-        "Patel", "Khan", "Hussain", "Ahmed", "Singh", "Shah", "Chaudhry", "Mistry",
-        "Iqbal", "Sandhu", "Bains", "Rahman", "Gill", "Mahmood",
-    )),
-    "eastern_european": (
-        ("Kowalski", "Kowalska"), ("Nowak", "Nowak"), ("Wiśniewski", "Wiśniewska"),
-        ("Wójcik", "Wójcik"), ("Kamiński", "Kamińska"), ("Lewandowski", "Lewandowska"),
-        ("Zieliński", "Zielińska"), ("Dvořák", "Dvořáková"), ("Novák", "Nováková"),
-        ("Popescu", "Popescu"), ("Szymański", "Szymańska"), ("Horváth", "Horváth"),
+# Family names; "male/female" where the form changes with sex (Kowalski/Kowalska).
+_FAMILY_TEXT: Final[dict[str, str]] = {
+    "english": (
+        "Smith, Jackson, Atkinson, Thwaite, Metcalfe, Dinsdale, Harker, Alderson, Robinson, "
+        "Wilkinson, Outhwaite, Pickersgill, Sedgwick, Hebblethwaite, Hird, Kirkby, Bell, "
+        "Hodgson, Coates, Lambert, Wood, Fawcett, Bainbridge, Raw, Calvert, Teasdale, Pratt, "
+        "Brown, Holmes, Lund, Pearson, Sunter, Towler, Iveson, Close, Ward, Turner, Walker, "
+        "Clarke, Shaw, Allen-Foster"
     ),
+    "welsh": (
+        "Jones, Davies, Evans, Hughes, Pritchard, Llewellyn, Price, Prosser, Pugh, Vaughan, "
+        "Bowen, Rees, ap Rhys"
+    ),
+    "scottish": (
+        "MacLeod, McKenzie, Ferguson, Robertson, Campbell, Munro, Sutherland, MacDonald, "
+        "Fraser, Cameron, Grant, McIntyre"
+    ),
+    "irish": (
+        "O'Neill, O'Brien, O'Sullivan, McCarthy, Byrne, Doherty, Ó Briain, Gallagher, Kennedy, "
+        "Fitzgerald, D'Arcy, Ó Murchú"
+    ),
+    "south_asian": (
+        "Patel, Khan, Hussain, Ahmed, Singh, Shah, Chaudhry, Mistry, Iqbal, Sandhu, Bains, "
+        "Rahman, Gill, Mahmood"
+    ),
+    "eastern_european": (
+        "Kowalski/Kowalska, Nowak, Wiśniewski/Wiśniewska, Wójcik, Kamiński/Kamińska, "
+        "Lewandowski/Lewandowska, Zieliński/Zielińska, Dvořák/Dvořáková, Novák/Nováková, "
+        "Popescu, Szymański/Szymańska, Horváth"
+    ),
+}
+FAMILY: Final[dict[str, tuple[tuple[str, str], ...]]] = {
+    origin: tuple((n.split("/")[0], n.split("/")[-1]) for n in _names(text))
+    for origin, text in _FAMILY_TEXT.items()
 }
 
 ORIGIN_WEIGHTS: Final[tuple[tuple[str, int], ...]] = (
-    ("english", 56), ("irish", 10), ("scottish", 8), ("welsh", 7),
-    ("south_asian", 10), ("eastern_european", 9),
+    ("english", 56),
+    ("irish", 10),
+    ("scottish", 8),
+    ("welsh", 7),
+    ("south_asian", 10),
+    ("eastern_european", 9),
 )
 _ORIGINS = tuple(o for o, _ in ORIGIN_WEIGHTS)
-_ORIGIN_CUM = tuple(
-    sum(w for _, w in ORIGIN_WEIGHTS[: i + 1]) for i in range(len(ORIGIN_WEIGHTS))
-)
+_ORIGIN_CUM = tuple(sum(w for _, w in ORIGIN_WEIGHTS[: i + 1]) for i in range(len(ORIGIN_WEIGHTS)))
 
-NICKNAMES: Final[dict[str, str]] = {
-    "Margaret": "Peggy", "Dorothy": "Dot", "Elizabeth": "Betty", "Patricia": "Pat",
-    "Barbara": "Babs", "Kathleen": "Kath", "Bridget": "Biddy", "Albert": "Bert",
-    "Harold": "Harry", "Kenneth": "Ken", "Ronald": "Ron", "Geoffrey": "Geoff",
-    "Stanley": "Stan", "Walter": "Wally", "Leonard": "Len", "Reginald": "Reg",
-    "Patrick": "Paddy", "Michael": "Mick", "Archibald": "Archie", "Mohammed": "Mo",
-    "Stanisław": "Stan", "Józef": "Joe", "Isobel": "Isa", "Agnes": "Nessie",
-    "Raymond": "Ray", "Bernard": "Bernie", "Jessie": "Jess",
-}
+NICKNAMES: Final[dict[str, str]] = dict(
+    pair.split("=")
+    for pair in _names(
+        "Margaret=Peggy, Dorothy=Dot, Elizabeth=Betty, Patricia=Pat, Barbara=Babs, "
+        "Kathleen=Kath, Bridget=Biddy, Albert=Bert, Harold=Harry, Kenneth=Ken, Ronald=Ron, "
+        "Geoffrey=Geoff, Stanley=Stan, Walter=Wally, Leonard=Len, Reginald=Reg, Patrick=Paddy, "
+        "Michael=Mick, Archibald=Archie, Mohammed=Mo, Stanisław=Stan, Józef=Joe, Isobel=Isa, "
+        "Agnes=Nessie, Raymond=Ray, Bernard=Bernie, Jessie=Jess"
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -184,12 +203,15 @@ def family(rng: random.Random, origin_: str, sex: str) -> str:
     return female if sex == "female" else male
 
 
-def family_for(surname: str, origin_: str, sex: str) -> str:
+_FORMS: Final[dict[str, tuple[str, str]]] = {
+    form: pair for pairs in FAMILY.values() for pair in pairs for form in pair
+}
+
+
+def family_for(surname: str, sex: str) -> str:
     """The same family name in the form for `sex` (Kowalski -> Kowalska)."""
-    for male, female in FAMILY.get(origin_, ()):
-        if surname in (male, female):
-            return female if sex == "female" else male
-    return surname
+    male, female = _FORMS.get(surname, (surname, surname))
+    return female if sex == "female" else male
 
 
 def person_name(rng: random.Random, generation: str, sex: str) -> Name:

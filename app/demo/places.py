@@ -11,18 +11,49 @@ from app.values.vocab import OrganisationKind, Role
 
 # locality -> (town, postcode district) pairs. Real places, made-up streets.
 LOCALITIES: Final[dict[str, tuple[tuple[str, str], ...]]] = {
-    "Craven": (("Skipton", "BD23"), ("Gargrave", "BD23"), ("Grassington", "BD23"),
-               ("Settle", "BD24"), ("Giggleswick", "BD24"), ("Bentham", "LA2")),
-    "Hambleton": (("Northallerton", "DL6"), ("Brompton", "DL6"), ("Thirsk", "YO7"),
-                  ("Bedale", "DL8"), ("Stokesley", "TS9"), ("Easingwold", "YO61")),
-    "Richmondshire": (("Richmond", "DL10"), ("Catterick Garrison", "DL9"),
-                      ("Leyburn", "DL8"), ("Hawes", "DL8"), ("Reeth", "DL11")),
-    "Whitby": (("Whitby", "YO21"), ("Sleights", "YO22"), ("Robin Hood's Bay", "YO22"),
-               ("Sandsend", "YO21"), ("Egton", "YO21")),
-    "Ryedale": (("Malton", "YO17"), ("Norton", "YO17"), ("Pickering", "YO18"),
-                ("Helmsley", "YO62"), ("Kirkbymoorside", "YO62")),
-    "Harrogate rural": (("Pateley Bridge", "HG3"), ("Masham", "HG4"),
-                        ("Boroughbridge", "YO51"), ("Ripley", "HG3")),
+    "Craven": (
+        ("Skipton", "BD23"),
+        ("Gargrave", "BD23"),
+        ("Grassington", "BD23"),
+        ("Settle", "BD24"),
+        ("Giggleswick", "BD24"),
+        ("Bentham", "LA2"),
+    ),
+    "Hambleton": (
+        ("Northallerton", "DL6"),
+        ("Brompton", "DL6"),
+        ("Thirsk", "YO7"),
+        ("Bedale", "DL8"),
+        ("Stokesley", "TS9"),
+        ("Easingwold", "YO61"),
+    ),
+    "Richmondshire": (
+        ("Richmond", "DL10"),
+        ("Catterick Garrison", "DL9"),
+        ("Leyburn", "DL8"),
+        ("Hawes", "DL8"),
+        ("Reeth", "DL11"),
+    ),
+    "Whitby": (
+        ("Whitby", "YO21"),
+        ("Sleights", "YO22"),
+        ("Robin Hood's Bay", "YO22"),
+        ("Sandsend", "YO21"),
+        ("Egton", "YO21"),
+    ),
+    "Ryedale": (
+        ("Malton", "YO17"),
+        ("Norton", "YO17"),
+        ("Pickering", "YO18"),
+        ("Helmsley", "YO62"),
+        ("Kirkbymoorside", "YO62"),
+    ),
+    "Harrogate rural": (
+        ("Pateley Bridge", "HG3"),
+        ("Masham", "HG4"),
+        ("Boroughbridge", "YO51"),
+        ("Ripley", "HG3"),
+    ),
 }
 
 # Neighbouring localities one team could plausibly cover.
@@ -35,23 +66,56 @@ LOCALITY_GROUPS: Final[tuple[tuple[str, ...], ...]] = (
 )
 
 STREETS: Final[tuple[str, ...]] = (
-    "Beck Lane", "Fellside", "Mill Close", "Chapel Row", "Low Green", "Church View",
-    "Moor Lane", "Back Lane", "Quarry Rise", "Sheepfold Close", "Abbey Walk",
-    "Ghyll Road", "Tenter Garth", "Raikes Road", "Swaledale View", "Ings Lane",
-    "Manor Croft", "Station Terrace", "Lime Kiln Way", "Pinfold Court", "Dale View",
-    "Jubilee Cottages", "St Hilda's Terrace", "Cross Lane", "Nursery Gardens",
-    "Willow Garth", "Bridge End", "Kiln Hill", "Hallgarth", "Coronation Avenue",
+    "Beck Lane",
+    "Fellside",
+    "Mill Close",
+    "Chapel Row",
+    "Low Green",
+    "Church View",
+    "Moor Lane",
+    "Back Lane",
+    "Quarry Rise",
+    "Sheepfold Close",
+    "Abbey Walk",
+    "Ghyll Road",
+    "Tenter Garth",
+    "Raikes Road",
+    "Swaledale View",
+    "Ings Lane",
+    "Manor Croft",
+    "Station Terrace",
+    "Lime Kiln Way",
+    "Pinfold Court",
+    "Dale View",
+    "Jubilee Cottages",
+    "St Hilda's Terrace",
+    "Cross Lane",
+    "Nursery Gardens",
+    "Willow Garth",
+    "Bridge End",
+    "Kiln Hill",
+    "Hallgarth",
+    "Coronation Avenue",
 )
 HOUSE_NAMES: Final[tuple[str, ...]] = (
-    "Rose Cottage", "Beck House", "The Old Forge", "Fern Lea", "Hillcrest",
-    "Ivy Cottage", "Low Barn", "Moorview", "Swallow Barn", "Brook Cottage",
+    "Rose Cottage",
+    "Beck House",
+    "The Old Forge",
+    "Fern Lea",
+    "Hillcrest",
+    "Ivy Cottage",
+    "Low Barn",
+    "Moorview",
+    "Swallow Barn",
+    "Brook Cottage",
 )
 _UNIT_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 
 
 def postcode(rng: random.Random, district: str) -> str:
     """Postcode-shaped (district, sector, unit); not chosen to be a real address."""
-    return f"{district} {rng.randrange(1, 10)}{rng.choice(_UNIT_LETTERS)}{rng.choice(_UNIT_LETTERS)}"
+    unit = rng.choice(_UNIT_LETTERS) + rng.choice(_UNIT_LETTERS)
+    return f"{district} {rng.randrange(1, 10)}{unit}"
 
 
 def address_line(rng: random.Random) -> tuple[str, str | None]:
@@ -76,19 +140,38 @@ class OrgSpec:
 
 # Fictional names; ODS-style codes chosen to look right, not to match a real body.
 ORGANISATIONS: Final[tuple[OrgSpec, ...]] = (
-    OrgSpec("council", "North Dales Council Adult Social Care",
-            OrganisationKind.COUNCIL.value, "X9N01", out_of_hours=True),
-    OrgSpec("trust", "Dales and Moors Community Health NHS Trust",
-            OrganisationKind.COMMUNITY_TRUST.value, "R9D", out_of_hours=True),
+    OrgSpec(
+        "council",
+        "North Dales Council Adult Social Care",
+        OrganisationKind.COUNCIL.value,
+        "X9N01",
+        out_of_hours=True,
+    ),
+    OrgSpec(
+        "trust",
+        "Dales and Moors Community Health NHS Trust",
+        OrganisationKind.COMMUNITY_TRUST.value,
+        "R9D",
+        out_of_hours=True,
+    ),
     OrgSpec("gp1", "Fellside Medical Practice", OrganisationKind.GP_PRACTICE.value, "B82991"),
     OrgSpec("gp2", "Beckside Surgery", OrganisationKind.GP_PRACTICE.value, "B82994"),
     OrgSpec("gp3", "Three Dales Health Centre", OrganisationKind.GP_PRACTICE.value, "Y09987"),
-    OrgSpec("voluntary", "Fell and Beck Community Action", OrganisationKind.VOLUNTARY.value,
-            None),
-    OrgSpec("telecare", "Carephone Telecare and Mobile Response",
-            OrganisationKind.TELECARE.value, None, out_of_hours=True),
-    OrgSpec("mental_health", "Moors and Vale Mental Health NHS Foundation Trust",
-            OrganisationKind.MENTAL_HEALTH_TRUST.value, "R9Q", out_of_hours=True),
+    OrgSpec("voluntary", "Fell and Beck Community Action", OrganisationKind.VOLUNTARY.value, None),
+    OrgSpec(
+        "telecare",
+        "Carephone Telecare and Mobile Response",
+        OrganisationKind.TELECARE.value,
+        None,
+        out_of_hours=True,
+    ),
+    OrgSpec(
+        "mental_health",
+        "Moors and Vale Mental Health NHS Foundation Trust",
+        OrganisationKind.MENTAL_HEALTH_TRUST.value,
+        "R9Q",
+        out_of_hours=True,
+    ),
 )
 GP_KEYS: Final[tuple[str, ...]] = ("gp1", "gp2", "gp3")
 
@@ -121,14 +204,20 @@ TEAM: Final[tuple[StaffSpec, ...]] = (
 )
 PARTNERS: Final[tuple[StaffSpec, ...]] = (
     StaffSpec(Role.SUPPORT_WORKER.value, "Mobile response officer", "telecare", False),
-    StaffSpec(Role.COMMUNITY_NURSE.value, "Community mental health nurse", "mental_health",
-              False),
+    StaffSpec(Role.COMMUNITY_NURSE.value, "Community mental health nurse", "mental_health", False),
     StaffSpec(Role.COMMUNITY_NURSE.value, "Practice nurse", "gp1", False),
     StaffSpec(Role.COMMUNITY_NURSE.value, "Out-of-hours district nurse", "trust", False),
     StaffSpec(Role.SUPPORT_WORKER.value, "Befriending coordinator", "voluntary", False),
 )
 
 GP_SURNAMES: Final[tuple[str, ...]] = (
-    "Mistry", "Harker", "O'Connell", "Ferguson", "Wiśniewska", "Adeyemi", "Lund",
-    "Chaudhry", "Pritchard",
+    "Mistry",
+    "Harker",
+    "O'Connell",
+    "Ferguson",
+    "Horváth",
+    "Adeyemi",
+    "Lund",
+    "Chaudhry",
+    "Pritchard",
 )

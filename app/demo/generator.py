@@ -1,0 +1,202 @@
+"""Build a synthetic demo caseload into an unlocked store.
+
+Deterministic for a seed and an `as_of` date: one `random.Random(seed)` makes
+every id, name, NHS number (999 test range only), date and sentence. Rows are
+plain dicts written with `storage.bulk.insert_rows`, a chunk of people per
+transaction, so each chunk commits with its change journal and memory stays flat.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Final
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.demo.common import Row, new_id
+from app.demo.directory import Directory, build_directory
+from app.demo.notes import NoteBuilder
+from app.demo.people import PersonFactory
+from app.demo.plans import PlanBuilder
+from app.demo.record import record_rows
+from app.demo.risks import risk_and_alert_rows
+from app.demo.visits import VisitPlanner
+from app.errors import InvalidInputError
+from app.values.vocab import Role
+from storage import audit_log, settings
+from storage.actor import Actor
+from storage.bulk import insert_rows
+from storage.store import Store
+from storage.tables import (
+    AboutMe,
+    Alert,
+    Assessment,
+    Base,
+    CarePlan,
+    CarePlanVersion,
+    ConsentToShare,
+    ContactNote,
+    ContingencyPlan,
+    Goal,
+    Locality,
+    MentalCapacityAssessment,
+    Need,
+    Organisation,
+    Person,
+    PersonalContact,
+    PlanAction,
+    PlannedVisit,
+    ProfessionalContact,
+    Risk,
+    StaffMember,
+    Strength,
+    Team,
+)
+
+logger = logging.getLogger(__name__)
+
+CHUNK: Final = 250
+DIRECTORY_TABLES: Final[tuple[type[Base], ...]] = (Organisation, Locality, Team, StaffMember)
+# Parents before children, so every foreign key points at a row already written.
+PERSON_TABLES: Final[tuple[type[Base], ...]] = (
+    Person,
+    AboutMe,
+    PersonalContact,
+    ProfessionalContact,
+    ConsentToShare,
+    MentalCapacityAssessment,
+    Assessment,
+    Strength,
+    Need,
+    Goal,
+    PlanAction,
+    CarePlan,
+    CarePlanVersion,
+    ContingencyPlan,
+    Risk,
+    Alert,
+    ContactNote,
+    PlannedVisit,
+)
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    people: int
+    notes: int
+    goals: int
+    actions: int
+    risks: int
+    alerts: int
+    carers: int
+    staff: int
+    signed_in_user_id: str
+
+
+def build_demo_caseload(
+    store: Store,
+    *,
+    people: int,
+    seed: int,
+    as_of: date | None = None,
+    notes_per_person: float = 20.0,
+    progress: Callable[[int, int], None] | None = None,
+) -> DemoSummary:
+    """Write a made-up caseload of `people` into an empty profile; return what was made."""
+    if people < 0:
+        raise InvalidInputError("The number of demo people cannot be negative.")
+    if notes_per_person < 0:
+        raise InvalidInputError("The number of notes per person cannot be negative.")
+    as_of = as_of or date.today()
+    started = time.perf_counter()
+    rng = random.Random(seed)
+    trust_id, nurse_id = new_id(rng), new_id(rng)
+    actor = Actor(
+        user_id=nurse_id,
+        organisation_id=trust_id,
+        role=Role.COMMUNITY_NURSE.value,
+        device_id=store.device_id,
+    )
+    directory = build_directory(rng, trust_id=trust_id, nurse_id=nurse_id)
+    with store.write(actor) as session:
+        _require_empty(session)
+        for table in DIRECTORY_TABLES:
+            insert_rows(session, table, directory.rows[table.__tablename__])
+        settings.put(session, settings.SIGNED_IN_USER, nurse_id)
+        settings.put(session, settings.HOME_ORGANISATION, trust_id)
+        settings.put(session, settings.HOME_TEAM, directory.team_id)
+
+    counts = {table.__tablename__: 0 for table in PERSON_TABLES}
+    carers = 0
+    makers = _Makers(rng, directory, as_of, notes_per_person)
+    done = 0
+    while done < people:
+        size = min(CHUNK, people - done)
+        batch = makers.chunk(size, people - done)
+        carers += sum(1 for c in batch["personal_contact"] if c["is_main_carer"])
+        with store.write(actor) as session:
+            for table in PERSON_TABLES:
+                counts[table.__tablename__] += insert_rows(
+                    session, table, batch[table.__tablename__]
+                )
+        done += size
+        if progress is not None:
+            progress(done, people)
+    if people == 0 and progress is not None:
+        progress(0, 0)
+
+    with store.write(actor) as session:
+        audit_log.append(session, "demo_created", detail={"people": people, "seed": seed})
+    logger.info(
+        "demo caseload built: %d people, %d notes in %.1f s",
+        people,
+        counts["contact_note"],
+        time.perf_counter() - started,
+    )
+    return DemoSummary(
+        people=counts["person"],
+        notes=counts["contact_note"],
+        goals=counts["goal"],
+        actions=counts["plan_action"],
+        risks=counts["risk"],
+        alerts=counts["alert"],
+        carers=carers,
+        staff=len(directory.staff),
+        signed_in_user_id=nurse_id,
+    )
+
+
+class _Makers:
+    """The per-person builders, run in a fixed order so one seed gives one caseload."""
+
+    def __init__(self, rng: random.Random, d: Directory, as_of: date, per_person: float) -> None:
+        self.rng, self.d, self.as_of = rng, d, as_of
+        self.people = PersonFactory(rng, d, as_of)
+        self.plans = PlanBuilder(rng, d, as_of)
+        self.notes = NoteBuilder(rng, d, as_of, per_person)
+        self.visits = VisitPlanner(rng, d, as_of)
+
+    def chunk(self, size: int, remaining: int) -> dict[str, list[Row]]:
+        batch: dict[str, list[Row]] = {t.__tablename__: [] for t in PERSON_TABLES}
+        for i in range(size):
+            s = self.people.make(batch)
+            record_rows(self.rng, s, self.d, self.as_of, batch)
+            self.plans.build(s, batch)
+            risk_and_alert_rows(self.rng, s, self.d, self.as_of, batch)
+            self.notes.build(s, batch)
+            self.visits.build(s, batch, remaining=remaining - i)
+        return batch
+
+
+def _require_empty(session: Session) -> None:
+    for table in (Person, Locality, StaffMember):
+        if session.execute(select(func.count()).select_from(table)).scalar():
+            raise InvalidInputError(
+                "This profile already has records: build the demo caseload in a new profile."
+            )

@@ -1,0 +1,100 @@
+"""Planned visits: the weeks ahead for everyone open, some overdue, and the
+signed-in nurse's round for today."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from typing import Final
+
+from app.demo.common import Row, local_dt, new_id, weekday_on_or_before
+from app.demo.directory import Directory, Staff
+from app.demo.subject import Subject
+
+NURSE_PURPOSES: Final = (
+    "Wound review",
+    "Pressure area check",
+    "Post-discharge review",
+    "B12 injection",
+    "INR blood test",
+    "Catheter change",
+    "Care plan review",
+    "Medication review with family",
+)
+THEME_PURPOSES: Final = {
+    "skin": "Leg ulcer dressing and compression",
+    "diabetes": "Insulin and blood sugar check",
+    "end_of_life": "Symptom review and syringe driver check",
+    "breathing": "Breathing review and oxygen check",
+    "feeding": "Baby weight and feeding review",
+}
+ROLE_PURPOSES: Final = {
+    "social_worker": ("Care Act review", "Carer's assessment", "Care plan review with family"),
+    "occupational_therapist": ("Equipment check: bath lift", "Home environment assessment"),
+    "physiotherapist": ("Strength and balance session", "Mobility review"),
+    "support_worker": ("Community connector visit", "Welfare check"),
+}
+# Local start times for the nurse's round today (a realistic morning and afternoon).
+ROUND: Final = (
+    (8, 45),
+    (9, 30),
+    (10, 15),
+    (11, 0),
+    (11, 45),
+    (13, 15),
+    (14, 0),
+    (14, 45),
+    (15, 30),
+    (16, 15),
+)
+
+
+class VisitPlanner:
+    def __init__(self, rng: random.Random, d: Directory, as_of: date) -> None:
+        self.rng, self.d, self.as_of = rng, d, as_of
+        self.today_left = rng.randrange(5, 9)
+        self.overdue_left = rng.randrange(2, 4)
+        self.slots = sorted(rng.sample(ROUND, self.today_left))
+
+    def _purpose(self, s: Subject, staff: Staff) -> str:
+        if staff.role == "community_nurse":
+            for t in s.themes:
+                if t.key in THEME_PURPOSES and self.rng.random() < 0.7:
+                    return THEME_PURPOSES[t.key]
+            return self.rng.choice(NURSE_PURPOSES)
+        return self.rng.choice(ROLE_PURPOSES.get(staff.role, ("Review visit",)))
+
+    def _row(self, s: Subject, staff: Staff, day: date, hour: int, minute: int) -> Row:
+        return {
+            "id": new_id(self.rng),
+            "person_id": s.id,
+            "due_at": local_dt(day, hour, minute),
+            "assigned_to_id": staff.id,
+            "purpose": self._purpose(s, staff),
+            "status": "planned",
+            "done_note_id": None,
+        }
+
+    def build(self, s: Subject, batch: dict[str, list[Row]], *, remaining: int) -> None:
+        """`remaining` counts the people still to come, so today's round always fills."""
+        if not s.open:
+            return
+        rng, as_of = self.rng, self.as_of
+        rows = batch["planned_visit"]
+        staff = s.lead or self.d.nurse
+        nurse = self.d.nurse
+        mine = s.lead is nurse
+        if self.today_left and (mine or rng.random() < 0.1 or remaining <= self.today_left):
+            hour, minute = self.slots[-self.today_left]
+            self.today_left -= 1
+            rows.append(self._row(s, nurse, as_of, hour, minute))
+        elif self.overdue_left and mine and rng.random() < 0.3:
+            self.overdue_left -= 1
+            day = weekday_on_or_before(as_of - timedelta(days=rng.randrange(1, 10)))
+            rows.append(self._row(s, nurse, day, rng.randrange(9, 16), 0))
+        elif rng.random() < 0.04:
+            day = weekday_on_or_before(as_of - timedelta(days=rng.randrange(1, 15)))
+            rows.append(self._row(s, staff, day, rng.randrange(9, 16), 0))
+        for _ in range(rng.choices((0, 1, 2), (35, 45, 20))[0]):
+            day = weekday_on_or_before(as_of + timedelta(days=rng.randrange(3, 30)))
+            rows.append(self._row(s, staff, day, rng.randrange(9, 17), rng.choice((0, 15, 30))))
