@@ -19,6 +19,8 @@ from storage.tables import Organisation, StaffMember
 class Workspace:
     store: Store
     actor: Actor
+    # The signed-in staff member's name as colleagues see it, read at unlock.
+    user_name: str | None = None
 
     @property
     def demo(self) -> bool:
@@ -28,21 +30,27 @@ class Workspace:
         self.store.close()
 
 
-def actor_for(store: Store) -> Actor:
+def _signed_in(store: Store) -> tuple[Actor, str | None]:
     with store.read() as session:
         user_id = settings.get(session, settings.SIGNED_IN_USER)
         user = session.get(StaffMember, user_id) if user_id else None
-        return Actor(
+        actor = Actor(
             user_id=user.id if user else None,
             organisation_id=user.organisation_id if user else None,
             role=user.role if user else None,
             device_id=store.device_id,
         )
+        return actor, (user.display_name if user else None)
+
+
+def open_workspace(store: Store) -> Workspace:
+    actor, name = _signed_in(store)
+    return Workspace(store=store, actor=actor, user_name=name)
 
 
 def unlock(path: Path, passphrase: str) -> Workspace:
     store = profile.unlock(path, passphrase)
-    workspace = Workspace(store=store, actor=actor_for(store))
+    workspace = open_workspace(store)
     with store.write(workspace.actor) as session:
         audit(session, "unlock")
     return workspace
@@ -82,7 +90,7 @@ def create(
             session.flush()
             settings.put(session, settings.SIGNED_IN_USER, user.id)
             settings.put(session, settings.HOME_ORGANISATION, org.id)
-        workspace = Workspace(store=store, actor=actor_for(store))
+        workspace = open_workspace(store)
         with store.write(workspace.actor) as session:
             audit(session, "profile_created")
     except BaseException:

@@ -98,7 +98,9 @@ class AppController(QObject):
     @Slot(object)
     def _unlocked(self, workspace: Workspace) -> None:
         self._workspace = workspace
-        self.main_window.set_session(demo=workspace.demo, signed_in_as=_signed_in_as(workspace))
+        self.main_window.set_session(
+            demo=workspace.demo, signed_in_as=_signed_in_as(workspace, workspace.user_name)
+        )
         self.caseload.open(partial(caseload.fetch, workspace), self._saved)
         self.main_window.show()
         self.main_window.raise_()
@@ -124,13 +126,11 @@ class AppController(QObject):
             self.unlock_window.show_message(message)
 
 
-def _signed_in_as(workspace: Workspace) -> str:
-    # The Workspace carries the user's role but not their name: see the report to app/.
+def _signed_in_as(workspace: Workspace, name: str | None) -> str:
     role = workspace.actor.role
-    if role is None:
-        return tr("Signed in")
     try:
-        label = Role(role).label
+        label = Role(role).label if role else ""
     except ValueError:
-        label = role
-    return tr("Signed in as: {role}").format(role=label)
+        label = role or ""
+    who = ", ".join(part for part in (name, label) if part)
+    return tr("Signed in as: {who}").format(who=who) if who else tr("Signed in")

@@ -7,9 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.demo.generator import DemoSummary, build_demo_caseload
-
 from app.errors import ProfileExistsError
-from app.workspace import Workspace, actor_for
+from app.workspace import Workspace, open_workspace
 from storage import profile
 from storage.audit_log import append as audit
 from storage.keyvault import KdfParams
@@ -31,7 +30,7 @@ def create_demo_profile(
     store = profile.create(path, passphrase, demo=True, kdf=kdf)
     try:
         summary = build_demo_caseload(store, people=people, seed=seed, progress=progress)
-        workspace = Workspace(store=store, actor=actor_for(store))
+        workspace = open_workspace(store)
         with store.write(workspace.actor) as session:
             audit(session, "unlock")
     except BaseException:

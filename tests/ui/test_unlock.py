@@ -53,7 +53,7 @@ def test_right_passphrase_shows_the_caseload_with_its_count(
     status = controller.main_window
     assert status.offline_label.text() == "Offline"
     assert not status.demo_label.isVisible()
-    assert status.user_label.text() == "Signed in as: Community nurse"
+    assert status.user_label.text() == "Signed in as: Sam Taylor, Community nurse"
 
 
 def test_wrong_passphrase_shows_the_message_and_does_not_open(
