@@ -17,16 +17,19 @@ from app.demo.common import start_of_day_utc
 from app.errors import InvalidInputError
 from app.values.nhs_number import NhsNumber
 from storage import profile, settings
+from storage.codec import row_of
 from storage.keyvault import KdfParams
 from storage.store import Store
 from storage.tables import (
     Alert,
     AuditEvent,
     ChangeRecord,
+    ConsentToShare,
     ContactNote,
     Goal,
     Person,
     PersonalContact,
+    PlanAction,
     PlannedVisit,
     journalled_tables,
 )
@@ -191,6 +194,22 @@ def test_every_inserted_row_is_journalled_once(sixty) -> None:
                 .where(ChangeRecord.entity == name, ChangeRecord.op.in_(("create", "append")))
             ).scalar()
             assert rows == journalled, name
+
+
+@pytest.mark.parametrize("table", [Person, ConsentToShare, PlanAction, ContactNote])
+def test_the_journal_carries_exactly_what_the_table_holds(sixty, table: type[Base]) -> None:
+    store, _, _ = sixty
+    with store.read() as session:
+        journal = {
+            c.entity_id: json.loads(c.value or "{}")
+            for c in session.execute(
+                select(ChangeRecord).where(ChangeRecord.entity == table.__tablename__)
+            ).scalars()
+        }
+        rows = session.execute(select(table)).scalars().all()
+        assert rows
+        for row in rows:
+            assert journal[row.id] == row_of(row)
 
 
 def test_the_build_is_audited_with_counts_only(sixty) -> None:
