@@ -33,7 +33,11 @@ def _defaults(cls: type[Base]) -> dict[str, Any | Callable[[], Any]]:
 
 
 def insert_rows(session: Session, cls: type[Base], rows: Sequence[dict[str, Any]]) -> int:
-    """Insert `rows` into `cls`'s table with provenance and defaults filled, and journal them."""
+    """Insert `rows` into `cls`'s table with provenance and defaults filled, and journal them.
+
+    Rows may carry their own provenance (a demo's or an import's historical
+    entries); anything missing comes from the actor doing the writing.
+    """
     if not rows:
         return 0
     ctx = context_of(session)
@@ -46,15 +50,20 @@ def insert_rows(session: Session, cls: type[Base], rows: Sequence[dict[str, Any]
             "recorded_org": ctx.actor.organisation_id,
             "recorded_device": ctx.actor.device_id,
         }
+    # executemany takes its column list from the first row: every row must name
+    # every column, or values would be dropped from the table but not the journal.
+    columns = [c.key for c in sa_inspect(cls).columns]
     complete: list[dict[str, Any]] = []
     for row in rows:
+        if unknown := set(row) - set(columns):
+            raise ValueError(f"unknown columns for {cls.__tablename__}: {sorted(unknown)}")
         full = dict(row)
         for key, value in provenance.items():
             full.setdefault(key, value)
         for key, default in defaults.items():
             if key not in full:
                 full[key] = default() if callable(default) else default
-        complete.append(full)
+        complete.append({key: full.get(key) for key in columns})
     conn = session.connection()
     conn.execute(insert(cls), complete)
     if cls.__journal__ is not None:

@@ -68,12 +68,11 @@ def change_record(
 
 
 def stamp_provenance(obj: Recorded, ctx: WriteContext) -> None:
-    if obj.recorded_by is None:
-        obj.recorded_by = ctx.actor.user_id
-    if obj.recorded_org is None:
-        obj.recorded_org = ctx.actor.organisation_id
-    if obj.recorded_device is None:
-        obj.recorded_device = ctx.actor.device_id
+    """Who, where and when come from the signed-in actor, never from the caller."""
+    obj.recorded_at = ctx.now
+    obj.recorded_by = ctx.actor.user_id
+    obj.recorded_org = ctx.actor.organisation_id
+    obj.recorded_device = ctx.actor.device_id
 
 
 def _entity_id(obj: Base) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import text
 
+from app.services.record_rules import RuleBreak, validate
 from app.workspace import Workspace
 from storage.audit_log import verify as verify_audit
 from storage.consistency import Mismatch, check_journal
@@ -21,6 +22,8 @@ class CheckReport:
     journal_problems: list[Mismatch] = field(default_factory=list)
     audit_events_checked: int = 0
     audit_problems: list[str] = field(default_factory=list)
+    rows_validated: int = 0
+    rule_breaks: list[RuleBreak] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -30,6 +33,7 @@ class CheckReport:
             or self.foreign_key_problems
             or self.journal_problems
             or self.audit_problems
+            or self.rule_breaks
         )
 
     def lines(self) -> list[str]:
@@ -46,6 +50,7 @@ class CheckReport:
             f"({self.journal_rows_checked:,} records checked)",
             f"Audit chain: {verdict(self.audit_problems)} "
             f"({self.audit_events_checked:,} events checked)",
+            f"Record rules: {verdict(self.rule_breaks)} ({self.rows_validated:,} rows checked)",
         ]
         out += [f"  encryption: {p}" for p in self.cipher_problems[:20]]
         out += [f"  structure: {p}" for p in self.sqlite_problems[:20]]
@@ -55,6 +60,7 @@ class CheckReport:
             f"  journal: {m.entity} {m.entity_id} {m.problem}" for m in self.journal_problems[:20]
         ]
         out += [f"  audit: {p}" for p in self.audit_problems[:20]]
+        out += [f"  rules: {b.table} {b.row_id} {b.field} {b.rule}" for b in self.rule_breaks[:20]]
         return out
 
 
@@ -70,6 +76,7 @@ def check(workspace: Workspace) -> CheckReport:
     with workspace.store.read() as session:
         report.journal_rows_checked, report.journal_problems = check_journal(session)
         report.audit_events_checked, chain = verify_audit(session)
+        report.rows_validated, report.rule_breaks = validate(session)
         report.audit_problems = [
             f"device {p.device_id[:8]} event {p.device_seq} {p.problem}" for p in chain
         ]

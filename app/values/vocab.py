@@ -150,7 +150,64 @@ class CarersAssessment(Coded):
     DONE = "done"
 
 
+class CareActOutcome(Coded):
+    """Care Act 2014 eligibility outcomes (SI 2015/313 reg 2(2))."""
+
+    NUTRITION = "nutrition"
+    PERSONAL_HYGIENE = "personal_hygiene"
+    TOILET_NEEDS = "toilet_needs"
+    BEING_APPROPRIATELY_CLOTHED = "being_appropriately_clothed"
+    USING_THE_HOME_SAFELY = "using_the_home_safely"
+    HABITABLE_HOME = "habitable_home"
+    FAMILY_AND_PERSONAL_RELATIONSHIPS = "family_and_personal_relationships"
+    WORK_TRAINING_EDUCATION_VOLUNTEERING = "work_training_education_volunteering"
+    USING_COMMUNITY_FACILITIES_AND_TRANSPORT = "using_community_facilities_and_transport"
+    CARING_FOR_A_CHILD = "caring_for_a_child"
+
+
+class VisitStatus(Coded):
+    PLANNED = "planned"
+    DONE = "done"
+    CANCELLED = "cancelled"
+    MISSED = "missed"
+
+
+class ContactOutcome(Coded):
+    COMPLETED = "completed"
+    NO_ACCESS = "no_access"
+    FOLLOW_UP_PLANNED = "follow_up_planned"
+    REFERRED_ON = "referred_on"
+
+
+class PlanStatus(Coded):
+    DRAFT = "draft"
+    AGREED = "agreed"
+
+
+class RiskStatus(Coded):
+    ACTIVE = "active"
+    CLOSED = "closed"
+
+
+class CapacityOutcome(Coded):
+    HAS_CAPACITY = "has_capacity"
+    LACKS_CAPACITY = "lacks_capacity"
+
+
+class ConsentMethod(Coded):
+    VERBAL = "verbal"
+    WRITTEN = "written"
+    ELECTRONIC = "electronic"
+
+
+class LastingPowerOfAttorney(Coded):
+    HEALTH_AND_WELFARE = "health_and_welfare"
+    PROPERTY_AND_FINANCIAL = "property_and_financial"
+    BOTH = "both"
+
+
 _LABELS = {
+    "no_access": "No access (not at home)",
     "dnacpr": "DNACPR",
     "respect": "ReSPECT form",
     "ig_lead": "Information governance lead",

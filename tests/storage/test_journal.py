@@ -108,3 +108,63 @@ def test_naive_datetimes_are_refused(populated: Workspace) -> None:
     with pytest.raises(InvalidInputError):
         add_note(populated, ZOE, "text", occurred_at=datetime(2026, 1, 1, 9, 0))
     add_note(populated, ZOE, "text", occurred_at=datetime(2026, 1, 1, 9, 0, tzinfo=UTC))
+
+
+def test_provenance_cannot_be_forged_through_the_orm(populated: Workspace) -> None:
+    with populated.store.write(populated.actor) as session:
+        forged = ContactNote(
+            person_id=people.find(session, ZOE).id,
+            contact_type="home_visit",
+            occurred_at=datetime.now(UTC),
+            narrative="x",
+            recorded_by="someone-else",
+            recorded_device="another-device",
+            recorded_at=datetime(2001, 1, 1, tzinfo=UTC),
+        )
+        session.add(forged)
+    with populated.store.read() as session:
+        note = session.execute(select(ContactNote)).scalar_one()
+    assert note.recorded_by == populated.actor.user_id
+    assert note.recorded_device == populated.actor.device_id
+    assert note.recorded_at.year >= 2026
+
+
+def test_bulk_rows_with_different_keys_keep_every_value(populated: Workspace) -> None:
+    from storage.bulk import insert_rows
+    from storage.tables import Alert
+
+    with populated.store.read() as session:
+        pid = people.find(session, ZOE).id
+    with populated.store.write(populated.actor) as session:
+        insert_rows(
+            session,
+            Alert,
+            [
+                {"person_id": pid, "kind": "animal", "summary": "Dog in the house"},
+                {
+                    "person_id": pid,
+                    "kind": "access_to_home",
+                    "summary": "Key safe",
+                    "restricted_detail": "1234",
+                },
+            ],
+        )
+    with populated.store.read() as session:
+        details = sorted(str(a.restricted_detail) for a in session.execute(select(Alert)).scalars())
+    assert details == ["1234", "None"]
+    from app.services.integrity import check
+
+    assert check(populated).ok
+
+
+def test_bulk_rows_with_unknown_columns_are_refused(populated: Workspace) -> None:
+    from storage.bulk import insert_rows
+    from storage.tables import Alert
+
+    with (
+        pytest.raises(ValueError, match="unknown columns"),
+        populated.store.write(populated.actor) as session,
+    ):
+        insert_rows(
+            session, Alert, [{"person_id": "x", "kind": "animal", "summary": "s", "colour": "red"}]
+        )

@@ -1,0 +1,143 @@
+"""The record's own validation, run over stored rows: every code from its list,
+every score in range, every NHS number valid, no date of birth in the future.
+
+`onerecord check` runs it; so do the demo tests. It reads in SQL-sized batches
+and reports ids and field names only, never values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.errors import InvalidInputError
+from app.values import vocab
+from app.values.nhs_number import VERIFICATION_STATUS, NhsNumber
+from storage import tables as t
+
+
+@dataclass(frozen=True)
+class RuleBreak:
+    table: str
+    row_id: str
+    field: str
+    rule: str
+
+
+def _codes(kind: type[vocab.Coded], *, optional: bool = False) -> Callable[[Any], str | None]:
+    allowed = {member.value for member in kind}
+
+    def rule(value: Any) -> str | None:
+        if value is None and optional:
+            return None
+        return None if value in allowed else f"not a {kind.__name__} code"
+
+    return rule
+
+
+def _between(low: int, high: int, *, optional: bool = False) -> Callable[[Any], str | None]:
+    def rule(value: Any) -> str | None:
+        if value is None and optional:
+            return None
+        return None if isinstance(value, int) and low <= value <= high else f"not {low}-{high}"
+
+    return rule
+
+
+def _nhs_number(value: Any) -> str | None:
+    if value is None:
+        return None
+    try:
+        NhsNumber.parse(value)
+    except InvalidInputError:
+        return "not a valid NHS number"
+    return None
+
+
+def _present(value: Any) -> str | None:
+    return None if isinstance(value, str) and value.strip() else "empty"
+
+
+def _not_future(value: Any) -> str | None:
+    return "in the future" if value is not None and value > date.today() else None
+
+
+def _verification(value: Any) -> str | None:
+    return None if value in VERIFICATION_STATUS else "not an NHS number status code"
+
+
+# table -> {column: rule}
+RULES: dict[type[Any], dict[str, Callable[[Any], str | None]]] = {
+    t.Person: {
+        "nhs_number": _nhs_number,
+        "nhs_number_status": _verification,
+        "given_name": _present,
+        "family_name": _present,
+        "date_of_birth": _not_future,
+        "level_of_need": _codes(vocab.LevelOfNeed),
+        "life_stage": _codes(vocab.LifeStage),
+        "status": _codes(vocab.PersonStatus),
+    },
+    t.StaffMember: {"role": _codes(vocab.Role), "display_name": _present},
+    t.Organisation: {"kind": _codes(vocab.OrganisationKind), "name": _present},
+    t.PersonalContact: {
+        "name": _present,
+        "carers_assessment": _codes(vocab.CarersAssessment, optional=True),
+        "lasting_power_of_attorney": _codes(vocab.LastingPowerOfAttorney, optional=True),
+    },
+    t.ConsentToShare: {
+        "category": _codes(vocab.ConsentCategory),
+        "decision": _codes(vocab.ConsentDecision),
+        "method": _codes(vocab.ConsentMethod),
+    },
+    t.MentalCapacityAssessment: {"outcome": _codes(vocab.CapacityOutcome)},
+    t.CarePlan: {"status": _codes(vocab.PlanStatus)},
+    t.Need: {"care_act_outcome": _codes(vocab.CareActOutcome, optional=True)},
+    t.Goal: {
+        "statement": _present,
+        "importance": _between(1, 10),
+        "status": _codes(vocab.GoalStatus),
+    },
+    t.PlanAction: {
+        "what": _present,
+        "status": _codes(vocab.ActionStatus),
+        "confidence": _between(1, 10, optional=True),
+    },
+    t.Risk: {
+        "kind": _codes(vocab.RiskKind),
+        "likelihood": _between(1, 5),
+        "impact": _between(1, 5),
+        "status": _codes(vocab.RiskStatus),
+    },
+    t.Alert: {"kind": _codes(vocab.AlertKind), "summary": _present},
+    t.ContactNote: {
+        "contact_type": _codes(vocab.ContactType),
+        "outcome": _codes(vocab.ContactOutcome, optional=True),
+        "narrative": _present,
+    },
+    t.PlannedVisit: {"status": _codes(vocab.VisitStatus)},
+}
+
+
+def _rows(session: Session, table: type[Any], columns: Iterable[str]) -> Iterable[Any]:
+    stmt = select(table.id, *(getattr(table, c) for c in columns))
+    return session.execute(stmt.execution_options(yield_per=5000))
+
+
+def validate(session: Session) -> tuple[int, list[RuleBreak]]:
+    """(rows checked, rule breaks) across every table with rules."""
+    checked = 0
+    breaks: list[RuleBreak] = []
+    for table, rules in RULES.items():
+        columns = list(rules)
+        for row in _rows(session, table, columns):
+            checked += 1
+            for column, value in zip(columns, row[1:], strict=True):
+                if problem := rules[column](value):
+                    breaks.append(RuleBreak(table.__tablename__, row[0], column, problem))
+    return checked, breaks
