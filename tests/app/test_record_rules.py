@@ -37,10 +37,22 @@ def test_the_demo_caseload_passes_every_rule_and_check(demo: Workspace) -> None:
     [
         ("UPDATE person SET level_of_need = 'enormous' WHERE rowid = 1", "person", "level_of_need"),
         ("UPDATE person SET nhs_number = '9990000019' WHERE rowid = 2", "person", "nhs_number"),
-        ("UPDATE person SET date_of_birth = '2999-01-01' WHERE rowid = 3", "person", "date_of_birth"),
+        (
+            "UPDATE person SET date_of_birth = '2999-01-01' WHERE rowid = 3",
+            "person",
+            "date_of_birth",
+        ),
         ("UPDATE alert SET kind = 'unicorn' WHERE rowid = 1", "alert", "kind"),
-        ("UPDATE contact_note SET contact_type = 'seance' WHERE rowid = 1", "contact_note", "contact_type"),
-        ("UPDATE consent_to_share SET method = 'telepathy' WHERE rowid = 1", "consent_to_share", "method"),
+        (
+            "UPDATE contact_note SET contact_type = 'seance' WHERE rowid = 1",
+            "contact_note",
+            "contact_type",
+        ),
+        (
+            "UPDATE consent_to_share SET method = 'telepathy' WHERE rowid = 1",
+            "consent_to_share",
+            "method",
+        ),
     ],
 )
 def test_broken_rules_are_reported(tmp_path: Path, sql: str, table: str, field: str) -> None:
