@@ -20,6 +20,7 @@ from storage.errors import ProfileDamagedError
 logger = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+KEEP_BACKUPS = 3
 
 
 def _config() -> Config:
@@ -68,7 +69,15 @@ def backup_database(
         conn.close()
     os.replace(tmp, target)
     logger.info("backup taken before migration: %s", target.name)
+    _prune(backup_dir)
     return target
+
+
+def _prune(backup_dir: Path, keep: int = KEEP_BACKUPS) -> None:
+    """Each backup is a whole profile: keep the newest few, not every one ever taken."""
+    backups = sorted(backup_dir.glob("onerecord-*.db"))
+    for old in backups[:-keep]:
+        old.unlink(missing_ok=True)
 
 
 def migrate(engine: Engine, db_path: Path, backup_dir: Path, key: bytes) -> Path | None:

@@ -10,7 +10,7 @@ from storage.tables.care_plan import (
     PlanAction,
     Strength,
 )
-from storage.tables.contact import ContactNote, PlannedVisit
+from storage.tables.contact import CaseloadSummary, ContactNote, PlannedVisit
 from storage.tables.directory import Locality, Organisation, StaffMember, Team
 from storage.tables.journal import AuditEvent, ChangeRecord, ProfileSetting
 from storage.tables.legal import Assessment, ConsentToShare, MentalCapacityAssessment
@@ -25,6 +25,7 @@ __all__ = [
     "Base",
     "CarePlan",
     "CarePlanVersion",
+    "CaseloadSummary",
     "ChangeRecord",
     "ConsentToShare",
     "ContactNote",

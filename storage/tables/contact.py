@@ -46,3 +46,19 @@ class PlannedVisit(Recorded, Base):
     purpose: Mapped[str] = mapped_column(String(200), default="")
     status: Mapped[str] = mapped_column(String(20), default="planned")
     done_note_id: Mapped[str | None] = mapped_column(ForeignKey("contact_note.id"))
+
+
+class CaseloadSummary(Base):
+    """Per-person figures the caseload sorts on, kept current by SQLite triggers
+    (migration 0003) on planned_visit, risk and alert, whatever wrote to them.
+
+    Derived and device-local: never journalled, rebuilt by the triggers on any replica.
+    """
+
+    __tablename__ = "caseload_summary"
+    __journal__ = None
+
+    person_id: Mapped[str] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    next_visit_due: Mapped[datetime | None] = mapped_column(index=True)
+    highest_risk: Mapped[int | None] = mapped_column(index=True)
+    alert_kinds: Mapped[str | None] = mapped_column(Text)
