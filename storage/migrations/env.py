@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from alembic import context
 
 from storage.tables import Base
+from storage.tables.base import UtcDateTime
+
+
+def _render_item(type_: str, obj: Any, _context: Any) -> str | bool:
+    # Migrations must not depend on model code: a UtcDateTime is a DATETIME column.
+    if type_ == "type" and isinstance(obj, UtcDateTime):
+        return "sa.DateTime()"
+    return False
+
 
 connection = context.config.attributes.get("connection")
 if connection is None:
@@ -15,6 +26,7 @@ context.configure(
     target_metadata=Base.metadata,
     render_as_batch=True,
     compare_type=True,
+    render_item=_render_item,
 )
 with context.begin_transaction():
     context.run_migrations()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.tables.base import Base
@@ -71,3 +71,20 @@ class ProfileSetting(Base):
 
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class Draft(Base):
+    """Work in progress (a visit note half typed when the laptop locked), kept
+    inside the encrypted store and never synced until it is saved for real."""
+
+    __tablename__ = "draft"
+    __journal__ = None
+    __table_args__ = (UniqueConstraint("user_id", "key", name="one_per_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[str | None] = mapped_column(String(36))
+    # What the draft is of, e.g. "visit_note:<person id>".
+    key: Mapped[str] = mapped_column(String(120))
+    person_id: Mapped[str | None] = mapped_column(ForeignKey("person.id"), index=True)
+    payload: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime]
