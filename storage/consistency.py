@@ -6,15 +6,17 @@ and merge-joined, so a 100,000-note profile is checked without loading it.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.codec import encode, journalled_columns
+from storage.merge import fold
 from storage.tables import ChangeRecord, journalled_tables
 from storage.tables.base import Base
 
@@ -27,33 +29,25 @@ class Mismatch:
 
 
 def _replayed(session: Session, entity: str) -> Iterator[tuple[str, dict[str, Any] | None]]:
-    """(entity id, state after replaying its changes in clock order; None when deleted)."""
+    """(entity id, its state by storage.merge; None when deleted or never created)."""
     rows = session.execute(
-        select(ChangeRecord.entity_id, ChangeRecord.op, ChangeRecord.field, ChangeRecord.value)
-        .where(ChangeRecord.entity == entity)
-        .order_by(
-            ChangeRecord.entity_id, ChangeRecord.hlc, ChangeRecord.device_id, ChangeRecord.seq
+        select(
+            ChangeRecord.entity_id,
+            ChangeRecord.change_id,
+            ChangeRecord.hlc,
+            ChangeRecord.device_id,
+            ChangeRecord.op,
+            ChangeRecord.field,
+            ChangeRecord.value,
+            ChangeRecord.bases,
         )
+        .where(ChangeRecord.entity == entity)
+        .order_by(ChangeRecord.entity_id)
         .execution_options(yield_per=2000)
     )
-    current_id: str | None = None
-    state: dict[str, Any] | None = None
-    row: Any
-    for row in rows:
-        entity_id, op, field, value = row
-        if entity_id != current_id:
-            if current_id is not None:
-                yield current_id, state
-            current_id, state = entity_id, None
-        if op in ("create", "append"):
-            state = dict(json.loads(value))
-        elif op == "set":
-            state = state if state is not None else {"id": entity_id}
-            state[field] = json.loads(value)
-        elif op == "delete":
-            state = None
-    if current_id is not None:
-        yield current_id, state
+    for entity_id, group in groupby((dict(r._mapping) for r in rows), key=itemgetter("entity_id")):
+        state = fold(group)
+        yield entity_id, None if state.deleted or not state.created else state.values
 
 
 def _stored(session: Session, cls: type[Base]) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, UOWTransaction, sessionmaker
 
 from storage.actor import Actor
 from storage.codec import encode, journalled_columns, row_of
+from storage.conflicts import entity_has_conflict, field_heads, refresh_conflicts
 from storage.errors import JournalError
 from storage.hlc import HybridClock
 from storage.tables import ChangeRecord
@@ -32,11 +33,15 @@ class WriteContext:
     actor: Actor
     clock: HybridClock
     now: datetime = field(default_factory=utcnow)
+    # (entity, id, field) -> the heads a person chose between, when resolving a conflict.
+    resolving: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
+    conflicts_to_refresh: set[tuple[str, str]] = field(default_factory=set)
 
 
-def last_stamp(session: Session, device_id: str) -> int:
-    stmt = select(func.max(ChangeRecord.hlc)).where(ChangeRecord.device_id == device_id)
-    return session.execute(stmt).scalar() or 0
+def last_stamp(session: Session) -> int:
+    """The greatest stamp this replica has seen from any device: a new local change
+    must sort after everything its author could have seen (storage.merge relies on it)."""
+    return session.execute(select(func.max(ChangeRecord.hlc))).scalar() or 0
 
 
 def context_of(session: Session) -> WriteContext:
@@ -47,7 +52,13 @@ def context_of(session: Session) -> WriteContext:
 
 
 def change_record(
-    ctx: WriteContext, entity: str, entity_id: str, op: str, fld: str | None, value: Any
+    ctx: WriteContext,
+    entity: str,
+    entity_id: str,
+    op: str,
+    fld: str | None,
+    value: Any,
+    bases: list[str] | None = None,
 ) -> dict[str, Any]:
     return {
         "change_id": str(uuid.uuid4()),
@@ -64,6 +75,8 @@ def change_record(
         else json.dumps(value, ensure_ascii=False),
         "recorded_at": ctx.now,
         "pushed_at": None,
+        "bases": json.dumps(bases) if bases else None,
+        "push_error": None,
     }
 
 
@@ -114,14 +127,32 @@ def _after_flush(session: Session, _flush: UOWTransaction) -> None:
         if obj.__journal__ is None:
             continue
         state = sa_inspect(obj)
-        for key in journalled_columns(type(obj)):
-            history = state.attrs[key].history
-            if history.added and history.added != history.deleted:
-                ctx = ctx or context_of(session)
-                value = encode(history.added[0])
-                records.append(
-                    change_record(ctx, obj.__tablename__, _entity_id(obj), "set", key, value)
+        changed = [
+            key
+            for key in journalled_columns(type(obj))
+            if state.attrs[key].history.added
+            and state.attrs[key].history.added != state.attrs[key].history.deleted
+        ]
+        if not changed:
+            continue
+        ctx = ctx or context_of(session)
+        entity, entity_id = obj.__tablename__, _entity_id(obj)
+        current = field_heads(session, entity, entity_id)
+        for key in changed:
+            value = encode(state.attrs[key].history.added[0])
+            records.append(
+                change_record(
+                    ctx,
+                    entity,
+                    entity_id,
+                    "set",
+                    key,
+                    value,
+                    _bases(ctx, entity, entity_id, key, current),
                 )
+            )
+        if entity_has_conflict(session, entity, entity_id):
+            ctx.conflicts_to_refresh.add((entity, entity_id))
     for obj in session.deleted:
         if obj.__journal__ is None:
             continue
@@ -129,6 +160,21 @@ def _after_flush(session: Session, _flush: UOWTransaction) -> None:
         records.append(change_record(ctx, obj.__tablename__, _entity_id(obj), "delete", None, None))
     if records:
         session.connection().execute(insert(ChangeRecord), records)
+    if ctx is not None and ctx.conflicts_to_refresh:
+        for entity, entity_id in sorted(ctx.conflicts_to_refresh):
+            refresh_conflicts(session.connection(), entity, entity_id, ctx.now)
+        ctx.conflicts_to_refresh.clear()
+
+
+def _bases(
+    ctx: WriteContext, entity: str, entity_id: str, key: str, current: dict[str, list[str]]
+) -> list[str]:
+    """What this edit replaces: the value the author saw (the winning head), or, when
+    a person is resolving a conflict, every head they chose between."""
+    chosen = ctx.resolving.get((entity, entity_id, key))
+    if chosen is not None:
+        return chosen
+    return current.get(key, [])[:1]
 
 
 def install_guards(sessions: sessionmaker[Session]) -> None:

@@ -51,7 +51,7 @@ class Store:
     def write(self, actor: Actor) -> Iterator[Session]:
         """One transaction: the data, its change records and audit events commit together."""
         with self._sessions(bind=self.engine) as session:
-            clock = HybridClock(journal.last_stamp(session, actor.device_id))
+            clock = HybridClock(journal.last_stamp(session))
             journal.begin(session, journal.WriteContext(actor=actor, clock=clock))
             try:
                 yield session

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
 
@@ -10,7 +10,7 @@ from storage.tables import Base
 from storage.tables.base import UtcDateTime
 
 
-def _render_item(type_: str, obj: Any, _context: Any) -> str | bool:
+def _render_item(type_: str, obj: Any, _context: Any) -> str | Literal[False]:
     # Migrations must not depend on model code: a UtcDateTime is a DATETIME column.
     if type_ == "type" and isinstance(obj, UtcDateTime):
         return "sa.DateTime()"

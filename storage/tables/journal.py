@@ -37,6 +37,10 @@ class ChangeRecord(Base):
     value: Mapped[str | None] = mapped_column(Text)
     recorded_at: Mapped[datetime]
     pushed_at: Mapped[datetime | None] = mapped_column()
+    # JSON list of the change ids this change replaces (see storage.merge).
+    bases: Mapped[str | None] = mapped_column(Text)
+    # Why the server refused this change, shown to the user; never dropped.
+    push_error: Mapped[str | None] = mapped_column(Text)
 
 
 class AuditEvent(Base):
@@ -88,3 +92,19 @@ class Draft(Base):
     person_id: Mapped[str | None] = mapped_column(ForeignKey("person.id"), index=True)
     payload: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime]
+
+
+class SyncConflict(Base):
+    """An open conflict: two or more concurrent values of one field. Derived from
+    the journal (storage.merge) and kept here so the app can list them quickly."""
+
+    __tablename__ = "sync_conflict"
+    __journal__ = None
+
+    entity: Mapped[str] = mapped_column(String(60), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    field: Mapped[str] = mapped_column(String(60), primary_key=True)
+    person_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    # JSON list of the heads, greatest first: change_id, hlc, device_id, value, author, org.
+    heads: Mapped[str] = mapped_column(Text)
+    detected_at: Mapped[datetime]
