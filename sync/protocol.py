@@ -1,0 +1,95 @@
+"""The sync protocol's wire format. Both ends validate against these models, and
+the server publishes them as its OpenAPI schema.
+
+A change on the wire is a change_journal row (storage/tables/journal.py):
+field-level, stamped with a hybrid logical clock, its device, author and
+organisation, and the ids of the changes it replaces (`bases`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+PROTOCOL_VERSION = 1
+MAX_PUSH_BATCH = 2_000
+MAX_PULL_PAGE = 5_000
+
+Uuid = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"),
+]
+Name = Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,60}$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Change(Strict):
+    change_id: Uuid
+    hlc: int = Field(ge=1, lt=2**63)
+    device_id: Uuid
+    author_id: Uuid | None = None
+    organisation_id: Uuid | None = None
+    entity: Name
+    entity_id: Uuid
+    op: Literal["create", "set", "delete", "append"]
+    field: Name | None = None
+    # JSON text: the new value for "set", the whole row for "create"/"append".
+    value: str | None = Field(default=None, max_length=1_000_000)
+    bases: list[Uuid] = Field(default_factory=list, max_length=64)
+    recorded_at: str = Field(max_length=40)
+
+
+class PushRequest(Strict):
+    changes: list[Change] = Field(max_length=MAX_PUSH_BATCH)
+
+
+class Refusal(Strict):
+    change_id: str
+    reason: str
+
+
+class PushResponse(Strict):
+    accepted: int
+    duplicates: int
+    refused: list[Refusal]
+
+
+class PullResponse(Strict):
+    changes: list[Change]
+    cursor: int = Field(description="pass back as `after` to continue")
+    more: bool
+    total: int | None = Field(default=None, description="changes still to come, for progress")
+    evict: list[Uuid] = Field(
+        default_factory=list, description="people no longer on this device's caseload"
+    )
+
+
+class EnrolRequest(Strict):
+    code: str = Field(min_length=8, max_length=64)
+    device_id: Uuid
+    public_key: str = Field(min_length=40, max_length=100, description="Ed25519, base64")
+    device_name: str = Field(default="", max_length=120)
+
+
+class StaffIdentity(Strict):
+    user_id: Uuid
+    display_name: str
+    role: str
+    organisation_id: Uuid
+    team_id: Uuid | None
+
+
+class EnrolResponse(Strict):
+    server_id: Uuid
+    identity: StaffIdentity
+
+
+class Problem(Strict):
+    """Every 4xx answer: one plain sentence, safe to show a user."""
+
+    detail: str
+    revoked: bool = False

@@ -1,0 +1,120 @@
+"""The partner server's HTTP API (FastAPI: the OpenAPI schema is published at /openapi.json).
+
+No `from __future__ import annotations` here: FastAPI reads the annotations at runtime.
+"""
+
+import logging
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from sync import signing
+from sync.protocol import (
+    MAX_PULL_PAGE,
+    PROTOCOL_VERSION,
+    EnrolRequest,
+    EnrolResponse,
+    Problem,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+)
+from sync.server import directory
+from sync.server.store import ServerStore
+
+logger = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, detail: str, *, revoked: bool = False) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.revoked = revoked
+
+
+def create_app(store: ServerStore) -> FastAPI:
+    api = FastAPI(
+        title="OneRecord partner server",
+        version=str(PROTOCOL_VERSION),
+        description="Offline-first sync for OneRecord laptops. Every /sync call is signed.",
+        responses={400: {"model": Problem}, 401: {"model": Problem}, 403: {"model": Problem}},
+    )
+
+    @api.exception_handler(ApiError)
+    async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse(
+            Problem(detail=exc.detail, revoked=exc.revoked).model_dump(), status_code=exc.status
+        )
+
+    @api.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
+        reason = first.get("msg", "invalid")
+        detail = f"The request was not in the expected form ({where or 'body'}: {reason})."
+        return JSONResponse(Problem(detail=detail).model_dump(), status_code=400)
+
+    @api.exception_handler(Exception)
+    async def _bug(_request: Request, exc: Exception) -> JSONResponse:
+        logger.error("unexpected %s on the server", type(exc).__name__)
+        return JSONResponse(
+            Problem(detail="The server could not handle that request.").model_dump(),
+            status_code=500,
+        )
+
+    async def signed_device(request: Request) -> dict[str, Any]:
+        """The enrolled, unrevoked device that signed this request, or a 401/403."""
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        device_id = headers.get(signing.DEVICE)
+        if not device_id:
+            raise ApiError(401, "This request is not signed.")
+        device = await run_in_threadpool(store.device, device_id)
+        if device is None:
+            raise ApiError(401, "This laptop is not enrolled with this server.")
+        if device["revoked_at"] is not None:
+            raise ApiError(403, "This laptop's access has been revoked.", revoked=True)
+        body = await request.body()
+        path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        try:
+            _, nonce = signing.verify(device["public_key"], headers, request.method, path, body)
+        except signing.SignatureError as exc:
+            raise ApiError(401, str(exc)) from None
+        if not await run_in_threadpool(store.remember_nonce, device_id, nonce):
+            raise ApiError(401, "This request has already been received once (a replay).")
+        return device
+
+    Device = Annotated[dict[str, Any], Depends(signed_device)]
+
+    @api.get("/health")
+    async def health() -> dict[str, Any]:
+        return {"ok": True, "server_id": store.server_id, "protocol": PROTOCOL_VERSION}
+
+    @api.post("/enrol", response_model=EnrolResponse)
+    async def enrol(body: EnrolRequest) -> EnrolResponse:
+        try:
+            return await run_in_threadpool(
+                directory.enrol, store, body.code, body.device_id, body.public_key, body.device_name
+            )
+        except directory.EnrolmentError as exc:
+            raise ApiError(400, str(exc)) from None
+
+    @api.post("/sync/push", response_model=PushResponse)
+    async def push(body: PushRequest, device: Device) -> PushResponse:
+        return await run_in_threadpool(store.ingest, device, body.changes)
+
+    @api.get("/sync/pull", response_model=PullResponse)
+    async def pull(
+        device: Device,
+        cursor: Annotated[str, Query(max_length=40, pattern=r"^[0-9]*(\.[0-9]+)?$")] = "",
+        limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = 1000,
+    ) -> PullResponse:
+        try:
+            return await run_in_threadpool(store.pull, device, cursor, limit)
+        except ValueError as exc:
+            raise ApiError(400, str(exc)) from None
+
+    return api

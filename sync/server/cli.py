@@ -1,0 +1,146 @@
+"""`onerecord-server`: run a partner server, and administer it.
+
+onerecord-server [serve] [--db URL] [--host 127.0.0.1] [--port 8443] [--cert F --key F]
+onerecord-server team add NAME
+onerecord-server user add --name N --role ROLE --team TEAM
+onerecord-server enrol --user NAME [--hours 24]
+onerecord-server devices
+onerecord-server revoke --device ID
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import NoReturn
+
+from sync.server import directory
+from sync.server.store import ServerStore
+
+logger = logging.getLogger(__name__)
+DEFAULT_DB = "sqlite:///onerecord-server.db"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"onerecord-server: {message} (see '{self.prog} --help')\n")
+
+
+def _db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        default=os.environ.get("ONERECORD_SERVER_DB", DEFAULT_DB),
+        help="sqlite:///path or postgresql+psycopg://user@host/db (default: $ONERECORD_SERVER_DB)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="onerecord-server", description="A OneRecord partner server.")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    serve = sub.add_parser("serve", help="run the server (the default)")
+    for p in (parser, serve):
+        _db(p)
+        p.add_argument("--host", default="127.0.0.1")
+        p.add_argument("--port", type=int, default=8443)
+        p.add_argument(
+            "--cert", help="TLS certificate (PEM); serve plain HTTP without it only on loopback"
+        )
+        p.add_argument("--key", help="TLS private key (PEM)")
+        p.add_argument(
+            "--organisation", default=None, help="this server's organisation name (first run)"
+        )
+    team = sub.add_parser("team", help="teams").add_subparsers(
+        dest="team_command", required=True, parser_class=_Parser
+    )
+    p = team.add_parser("add", help="add a team")
+    _db(p)
+    p.add_argument("name")
+    user = sub.add_parser("user", help="staff").add_subparsers(
+        dest="user_command", required=True, parser_class=_Parser
+    )
+    p = user.add_parser("add", help="add a member of staff")
+    _db(p)
+    p.add_argument("--name", required=True)
+    p.add_argument("--role", required=True)
+    p.add_argument("--team", required=True)
+    p = sub.add_parser("enrol", help="print a one-time enrolment code for a user's laptop")
+    _db(p)
+    p.add_argument("--user", required=True)
+    p.add_argument("--hours", type=float, default=24.0, help="how long the code lasts")
+    p = sub.add_parser("devices", help="list enrolled laptops")
+    _db(p)
+    p = sub.add_parser("revoke", help="revoke a laptop: it wipes its records at its next contact")
+    _db(p)
+    p.add_argument("--device", required=True)
+    return parser
+
+
+def _serve(args: argparse.Namespace, store: ServerStore) -> int:
+    import uvicorn
+
+    from sync.server.app import create_app
+
+    if not args.cert and args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(
+            "onerecord-server: give --cert and --key to listen beyond this computer.",
+            file=sys.stderr,
+        )
+        return 2
+    directory.organisation(store, args.organisation)
+    uvicorn.run(
+        create_app(store),
+        host=args.host,
+        port=args.port,
+        ssl_certfile=args.cert,
+        ssl_keyfile=args.key,
+        log_level="warning",
+        access_log=False,  # request lines would name people's ids; keep them out of logs
+    )
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        store = ServerStore(args.db)
+    except Exception as exc:  # a bad URL, an unreachable database
+        print(
+            f"onerecord-server: cannot open the database ({type(exc).__name__}).", file=sys.stderr
+        )
+        return 1
+    try:
+        command = args.command or "serve"
+        if command == "serve":
+            return _serve(args, store)
+        if command == "team":
+            team_id = directory.add_team(store, args.name)
+            print(f"Added team '{args.name}' ({team_id}).")
+        elif command == "user":
+            user_id = directory.add_user(store, args.name, args.role, args.team)
+            print(f"Added {args.name} ({user_id}).")
+        elif command == "enrol":
+            code = directory.new_enrolment_code(store, args.user, timedelta(hours=args.hours))
+            print(f"Enrolment code for {args.user}: {code}  (one use, {args.hours:g} hours)")
+        elif command == "devices":
+            for d in directory.list_devices(store):
+                seen = d.last_seen_at.strftime("%d %b %Y %H:%M") if d.last_seen_at else "never"
+                state = "REVOKED" if d.revoked else "active"
+                print(f"{d.device_id}  {d.user:<24} {d.name:<20} last seen {seen:<18} {state}")
+        elif command == "revoke":
+            directory.revoke(store, args.device)
+            print(f"Revoked {args.device}: it wipes its records at its next contact.")
+        return 0
+    except directory.AdminError as err:
+        print(f"onerecord-server: {err}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

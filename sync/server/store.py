@@ -1,0 +1,429 @@
+"""The partner server's store: what laptops pushed, and what each laptop may pull."""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    and_,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+
+from storage.hlc import HybridClock
+from sync.protocol import Change, PullResponse, PushResponse, Refusal
+from sync.server import schema as s
+from sync.server.validation import DIRECTORY, SERVER_ONLY, refusal
+
+logger = logging.getLogger(__name__)
+
+NONCE_WINDOW = timedelta(minutes=10)
+
+
+def build_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, hide_parameters=True, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.execute("PRAGMA journal_mode = WAL")
+            dbapi_conn.execute("PRAGMA synchronous = NORMAL")
+            dbapi_conn.execute("PRAGMA busy_timeout = 30000")
+
+        return engine
+    return create_engine(url, hide_parameters=True, pool_pre_ping=True, pool_size=10)
+
+
+@contextmanager
+def _transaction(engine: Engine) -> Iterator[Connection]:
+    with engine.begin() as conn:
+        yield conn
+
+
+def _cursor(seq: int, generation: int) -> str:
+    return f"{seq}.{generation}"
+
+
+def parse_cursor(text: str | None) -> tuple[int, int]:
+    if not text:
+        return 0, 0
+    try:
+        seq, _, generation = text.partition(".")
+        return max(0, int(seq)), max(0, int(generation or 0))
+    except ValueError:
+        raise ValueError("The sync cursor is not one this server gave out.") from None
+
+
+class ServerStore:
+    def __init__(self, url: str) -> None:
+        self.engine = build_engine(url)
+        s.metadata.create_all(self.engine)
+        with _transaction(self.engine) as conn:
+            self.server_id = self._meta(conn, "server_id") or self._init_meta(conn)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- identity -------------------------------------------------------
+
+    def _meta(self, conn: Connection, key: str) -> str | None:
+        return conn.execute(
+            select(s.server_meta.c.value).where(s.server_meta.c.key == key)
+        ).scalar()
+
+    def _init_meta(self, conn: Connection) -> str:
+        server_id = str(uuid.uuid4())
+        conn.execute(insert(s.server_meta), [{"key": "server_id", "value": server_id}])
+        return server_id
+
+    def meta(self, key: str) -> str | None:
+        with self.engine.connect() as conn:
+            return self._meta(conn, key)
+
+    def set_meta(self, key: str, value: str) -> None:
+        with _transaction(self.engine) as conn:
+            conn.execute(delete(s.server_meta).where(s.server_meta.c.key == key))
+            conn.execute(insert(s.server_meta), [{"key": key, "value": value}])
+
+    def device(self, device_id: str) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(s.devices).where(s.devices.c.device_id == device_id)).first()
+        return dict(row._mapping) if row else None
+
+    def remember_nonce(self, device_id: str, nonce: str) -> bool:
+        """False if this nonce was already used: the request is a replay."""
+        now = datetime.now(UTC)
+        try:
+            with _transaction(self.engine) as conn:
+                conn.execute(delete(s.nonces).where(s.nonces.c.seen_at < now - NONCE_WINDOW))
+                conn.execute(
+                    insert(s.nonces), [{"device_id": device_id, "nonce": nonce, "seen_at": now}]
+                )
+                conn.execute(
+                    update(s.devices)
+                    .where(s.devices.c.device_id == device_id)
+                    .values(last_seen_at=now)
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    # --- push -----------------------------------------------------------
+
+    def ingest(self, device: dict[str, Any], batch: Sequence[Change]) -> PushResponse:
+        """Store a batch in one transaction. Idempotent: a change already held is a duplicate."""
+        refused: list[Refusal] = []
+        good: list[Change] = []
+        for change in batch:
+            if reason := refusal(change, device["device_id"]):
+                refused.append(Refusal(change_id=change.change_id, reason=reason))
+            else:
+                good.append(change)
+        for attempt in range(3):
+            try:
+                with _transaction(self.engine) as conn:
+                    accepted, duplicates, more_refused = self._insert(conn, device, good)
+                return PushResponse(
+                    accepted=accepted, duplicates=duplicates, refused=refused + more_refused
+                )
+            except IntegrityError:
+                # Another request inserted some of the same changes meanwhile: retry,
+                # and they will be counted as duplicates.
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _insert(
+        self, conn: Connection, device: dict[str, Any], batch: list[Change]
+    ) -> tuple[int, int, list[Refusal]]:
+        if not batch:
+            return 0, 0, []
+        if conn.dialect.name == "postgresql":
+            # Commits must land in seq order, or a laptop pulling between two
+            # concurrent commits would move its cursor past an uncommitted change.
+            conn.execute(text("SELECT pg_advisory_xact_lock(7171)"))
+        ids = [c.change_id for c in batch]
+        held = set(
+            conn.execute(
+                select(s.changes.c.change_id).where(s.changes.c.change_id.in_(ids))
+            ).scalars()
+        )
+        fresh: list[Change] = []
+        seen: set[str] = set()
+        for change in batch:
+            if change.change_id not in held and change.change_id not in seen:
+                seen.add(change.change_id)
+                fresh.append(change)
+        owners = self._owners(conn, fresh)
+        now = datetime.now(UTC)
+        rows: list[dict[str, Any]] = []
+        refused: list[Refusal] = []
+        for change in fresh:
+            person_id = owners.get((change.entity, change.entity_id))
+            if (
+                person_id is None
+                and change.entity not in DIRECTORY
+                and change.entity not in SERVER_ONLY
+            ):
+                refused.append(
+                    Refusal(change_id=change.change_id, reason="This server has no such record.")
+                )
+                continue
+            rows.append(
+                {
+                    **change.model_dump(exclude={"bases"}),
+                    "bases": json.dumps(change.bases) if change.bases else None,
+                    "person_id": person_id,
+                    "received_at": now,
+                }
+            )
+        if rows:
+            conn.execute(insert(s.changes), rows)
+            self._update_teams(conn, [c for c in fresh if c.entity == "person"], device)
+        return len(rows), len(batch) - len(fresh), refused
+
+    def _owners(self, conn: Connection, batch: list[Change]) -> dict[tuple[str, str], str | None]:
+        """(entity, id) -> the person whose record it is part of."""
+        owners: dict[tuple[str, str], str | None] = {}
+        unknown: set[tuple[str, str]] = set()
+        for change in batch:
+            key = (change.entity, change.entity_id)
+            if change.entity == "person":
+                owners[key] = change.entity_id
+            elif change.op in ("create", "append") and change.value:
+                owners[key] = json.loads(change.value).get("person_id")
+            elif key not in owners:
+                unknown.add(key)
+        for entity, entity_id in unknown - set(owners):
+            owners[(entity, entity_id)] = conn.execute(
+                select(s.changes.c.person_id)
+                .where(s.changes.c.entity == entity, s.changes.c.entity_id == entity_id)
+                .limit(1)
+            ).scalar()
+        return owners
+
+    def _update_teams(
+        self, conn: Connection, person_changes: list[Change], device: dict[str, Any]
+    ) -> None:
+        """Keep person_team at the winning value of person.team_id (greatest stamp, then device)."""
+        for change in person_changes:
+            team: Any
+            if change.op == "create" and change.value:
+                team = json.loads(change.value).get("team_id") or device.get("team_id")
+            elif change.op == "set" and change.field == "team_id" and change.value:
+                team = json.loads(change.value)
+            else:
+                continue
+            current = conn.execute(
+                select(s.person_team).where(s.person_team.c.person_id == change.entity_id)
+            ).first()
+            if current is None:
+                conn.execute(
+                    insert(s.person_team),
+                    [
+                        {
+                            "person_id": change.entity_id,
+                            "team_id": team,
+                            "hlc": change.hlc,
+                            "device_id": change.device_id,
+                        }
+                    ],
+                )
+            elif (change.hlc, change.device_id) > (current.hlc, current.device_id):
+                conn.execute(
+                    update(s.person_team)
+                    .where(s.person_team.c.person_id == change.entity_id)
+                    .values(team_id=team, hlc=change.hlc, device_id=change.device_id)
+                )
+
+    # --- pull -----------------------------------------------------------
+
+    def pull(self, device: dict[str, Any], cursor: str | None, limit: int) -> PullResponse:
+        """The next page for one laptop.
+
+        The cursor is "<seq>.<generation>": the laptop holds every visible change up
+        to `seq`, and has received every response up to `generation`. People who
+        joined the laptop's caseload after it passed their older changes are sent
+        those first (a backfill, one generation each); then new changes stream by
+        seq; people who left the caseload are listed for eviction. A response that
+        never arrived is sent again, because its generation is never confirmed.
+        """
+        after, generation = parse_cursor(cursor)
+        device_id, team_id = device["device_id"], device["team_id"]
+        dp = s.device_people
+        with _transaction(self.engine) as conn:
+            conn.execute(
+                delete(dp).where(dp.c.device_id == device_id, dp.c.evicted_generation <= generation)
+            )
+            in_scope = select(s.person_team.c.person_id).where(s.person_team.c.team_id == team_id)
+            known = select(dp.c.person_id).where(
+                dp.c.device_id == device_id,
+                dp.c.sent_generation <= generation,
+                dp.c.evicted_generation.is_(None),
+            )
+            newcomers = sorted(conn.execute(in_scope.except_(known)).scalars())
+            next_generation = generation + 1
+            if newcomers:
+                rows, batch = self._backfill(conn, newcomers, after, limit)
+                self._mark_sent(conn, device_id, batch, next_generation)
+                next_after, more = after, True
+            else:
+                visible = or_(
+                    s.changes.c.person_id.in_(in_scope),
+                    and_(s.changes.c.person_id.is_(None), s.changes.c.entity.in_(DIRECTORY)),
+                )
+                rows = list(
+                    conn.execute(
+                        select(s.changes)
+                        .where(
+                            s.changes.c.seq > after, visible, s.changes.c.entity.not_in(SERVER_ONLY)
+                        )
+                        .order_by(s.changes.c.seq)
+                        .limit(limit)
+                    )
+                )
+                more = len(rows) == limit
+                head = conn.execute(
+                    select(func.coalesce(func.max(s.changes.c.seq), 0))
+                ).scalar_one()
+                # Nothing visible beyond the last row means nothing to wait for up to head.
+                next_after = rows[-1].seq if more else max(after, head)
+                next_generation = generation
+            evict = self._evictions(conn, device_id, team_id, in_scope)
+            if evict:
+                next_generation = max(next_generation, generation + 1)
+                conn.execute(
+                    update(dp)
+                    .where(dp.c.device_id == device_id, dp.c.person_id.in_(evict))
+                    .values(evicted_generation=next_generation)
+                )
+            remaining = (
+                conn.execute(select(func.count()).where(s.changes.c.seq > next_after)).scalar_one()
+                if more
+                else 0
+            )
+        return PullResponse(
+            changes=[_wire(r) for r in rows],
+            cursor=_cursor(next_after, next_generation),
+            more=more,
+            total=remaining,
+            evict=evict,
+        )
+
+    def _backfill(
+        self, conn: Connection, newcomers: list[str], after: int, limit: int
+    ) -> tuple[list[Any], list[str]]:
+        """Whole people, up to about `limit` changes: their changes the stream has passed."""
+        counts = dict(
+            conn.execute(
+                select(s.changes.c.person_id, func.count())
+                .where(s.changes.c.person_id.in_(newcomers), s.changes.c.seq <= after)
+                .group_by(s.changes.c.person_id)
+            ).all()
+        )
+        batch: list[str] = []
+        size = 0
+        for person_id in newcomers:
+            count = counts.get(person_id, 0)
+            if batch and size + count > limit:
+                break
+            batch.append(person_id)
+            size += count
+        rows = list(
+            conn.execute(
+                select(s.changes)
+                .where(
+                    s.changes.c.person_id.in_([p for p in batch if counts.get(p)]),
+                    s.changes.c.seq <= after,
+                    s.changes.c.entity.not_in(SERVER_ONLY),
+                )
+                .order_by(s.changes.c.seq)
+            )
+        )
+        return rows, batch
+
+    def _mark_sent(
+        self, conn: Connection, device_id: str, people: list[str], generation: int
+    ) -> None:
+        dp = s.device_people
+        conn.execute(delete(dp).where(dp.c.device_id == device_id, dp.c.person_id.in_(people)))
+        conn.execute(
+            insert(dp),
+            [
+                {"device_id": device_id, "person_id": p, "sent_generation": generation}
+                for p in people
+            ],
+        )
+
+    def _evictions(
+        self, conn: Connection, device_id: str, team_id: str | None, in_scope: Any
+    ) -> list[str]:
+        """People this laptop holds who are no longer on its team's caseload."""
+        dp = s.device_people
+        held = select(dp.c.person_id).where(dp.c.device_id == device_id)
+        return sorted(conn.execute(held.except_(in_scope)).scalars())
+
+    # --- server-authored directory changes --------------------------------
+
+    def clock(self, conn: Connection) -> HybridClock:
+        return HybridClock(
+            conn.execute(select(func.coalesce(func.max(s.changes.c.hlc), 0))).scalar_one()
+        )
+
+    def publish(self, conn: Connection, entity: str, row: dict[str, Any]) -> None:
+        """Record a directory entry (a team, a staff member) as a change every laptop pulls."""
+        now = datetime.now(UTC)
+        conn.execute(
+            insert(s.changes),
+            [
+                {
+                    "change_id": str(uuid.uuid4()),
+                    "hlc": self.clock(conn).tick(),
+                    "device_id": self.server_id,
+                    "author_id": None,
+                    "organisation_id": row.get("organisation_id"),
+                    "entity": entity,
+                    "entity_id": row["id"],
+                    "op": "create",
+                    "field": None,
+                    "value": json.dumps(row),
+                    "bases": None,
+                    "recorded_at": now.isoformat(),
+                    "person_id": None,
+                    "received_at": now,
+                }
+            ],
+        )
+
+
+def _wire(row: Any) -> Change:
+    return Change(
+        change_id=row.change_id,
+        hlc=row.hlc,
+        device_id=row.device_id,
+        author_id=row.author_id,
+        organisation_id=row.organisation_id,
+        entity=row.entity,
+        entity_id=row.entity_id,
+        op=row.op,
+        field=row.field,
+        value=row.value,
+        bases=json.loads(row.bases) if row.bases else [],
+        recorded_at=row.recorded_at,
+    )

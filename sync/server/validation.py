@@ -1,0 +1,73 @@
+"""What the server accepts from a laptop, beyond the wire schema: known tables and
+fields, whole rows whose id matches, and only the pushing device's own changes."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from storage.codec import journalled_columns
+from storage.tables import journalled_tables
+from sync.protocol import Change
+
+# Records every team may see (the directory), as opposed to a person's record.
+DIRECTORY = frozenset({"organisation", "locality", "team", "staff_member"})
+# Never sent back down to laptops: who looked at whom is for the server's audit.
+SERVER_ONLY = frozenset({"audit_event"})
+
+_TABLES = journalled_tables()
+_APPEND_ONLY = frozenset(name for name, cls in _TABLES.items() if cls.__journal__ == "append")
+
+
+def refusal(change: Change, device_id: str) -> str | None:
+    """A plain reason this change is refused, or None when it is acceptable."""
+    if change.device_id != device_id:
+        return "A laptop can only send its own changes."
+    cls = _TABLES.get(change.entity)
+    if cls is None:
+        return f"'{change.entity}' is not a kind of record this server keeps."
+    columns = set(journalled_columns(cls))
+    if change.entity in DIRECTORY:
+        return "Staff, teams and organisations are managed on the server, not from a laptop."
+    if change.op in ("create", "append"):
+        if (change.op == "append") != (change.entity in _APPEND_ONLY):
+            return f"'{change.entity}' records cannot be {change.op}ed."
+        row = _json_object(change.value)
+        if row is None:
+            return "The record sent was not a complete record."
+        if row.get("id") != change.entity_id:
+            return "The record's id does not match the change."
+        if unknown := set(row) - columns:
+            return f"Unknown fields for '{change.entity}': {', '.join(sorted(unknown))}."
+        if change.entity != "person" and "person_id" in columns and not row.get("person_id"):
+            return "The record does not say whose record it belongs to."
+    elif change.op == "set":
+        if change.entity in _APPEND_ONLY:
+            return "Notes and audit events cannot be changed once written."
+        if change.field not in columns or change.field == "id":
+            return f"'{change.field}' is not a field of '{change.entity}' that can be changed."
+        if change.value is None or not _is_json(change.value):
+            return "The new value was not readable."
+        if change.field == "person_id":
+            return "A record cannot be moved to another person."
+    elif change.op == "delete" and change.entity in _APPEND_ONLY:
+        return "Notes and audit events cannot be removed."
+    return None
+
+
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _json_object(text: str | None) -> dict[str, Any] | None:
+    if text is None:
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
