@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from app.errors import InvalidInputError
+from app.services import clock
 from app.values.nhs_number import format_nhs_number
 from app.workspace import Workspace
 from storage.tables import CarePlan, CaseloadSummary, Locality, Person, StaffMember
@@ -52,10 +53,22 @@ class CaseloadQuery:
     lead_professional_id: str | None = None
     unallocated: bool = False
     include_closed: bool = False
+    # Highest active risk score (likelihood x impact, 1-25) at least this.
+    min_risk: int | None = None
+    # One of NEXT_VISIT_FILTERS / PLAN_REVIEW_FILTERS, or None for any.
+    next_visit: str | None = None
+    plan_review: str | None = None
+    # "Now" for the date filters (default: the real now); tests pin it.
+    as_of: datetime | None = None
     sort: str = "name"
     descending: bool = False
     limit: int | None = None
     offset: int = 0
+
+
+# Filters on when the next visit is due and when the plan review is due.
+NEXT_VISIT_FILTERS = ("overdue", "today", "week", "none")
+PLAN_REVIEW_FILTERS = ("overdue", "month", "none")
 
 
 # Next visit, highest risk and alerts come from caseload_summary, which SQLite
@@ -145,7 +158,45 @@ def _filtered(stmt: Select[*tuple[Any, ...]], query: CaseloadQuery) -> Select[*t
         stmt = stmt.where(Person.lead_professional_id == query.lead_professional_id)
     if query.unallocated:
         stmt = stmt.where(Person.lead_professional_id.is_(None))
+    if query.min_risk is not None:
+        stmt = stmt.where(CaseloadSummary.highest_risk >= query.min_risk)
+    now = query.as_of or clock.now()
+    if query.next_visit:
+        stmt = stmt.where(_next_visit_clause(query.next_visit, now))  # type: ignore[arg-type]
+    if query.plan_review:
+        stmt = stmt.where(_plan_review_clause(query.plan_review, now))  # type: ignore[arg-type]
     return stmt
+
+
+def _next_visit_clause(which: str, now: datetime) -> object:
+    start, end = clock.day_bounds(clock.local(now).date())
+    due = CaseloadSummary.next_visit_due
+    match which:
+        case "overdue":
+            return due < now
+        case "today":
+            return and_(due >= start, due < end)
+        case "week":
+            return and_(due >= now, due < now + timedelta(days=7))
+        case "none":
+            return due.is_(None)
+    raise InvalidInputError(
+        f"'{which}' is not a next-visit filter. Use: {', '.join(NEXT_VISIT_FILTERS)}."
+    )
+
+
+def _plan_review_clause(which: str, now: datetime) -> object:
+    today = clock.local(now).date()
+    match which:
+        case "overdue":
+            return CarePlan.review_due < today
+        case "month":
+            return and_(CarePlan.review_due >= today, CarePlan.review_due < today + timedelta(30))
+        case "none":
+            return CarePlan.review_due.is_(None)
+    raise InvalidInputError(
+        f"'{which}' is not a plan review filter. Use: {', '.join(PLAN_REVIEW_FILTERS)}."
+    )
 
 
 def list_people(session: Session, query: CaseloadQuery = CaseloadQuery()) -> list[CaseloadRow]:
@@ -180,8 +231,13 @@ def list_people(session: Session, query: CaseloadQuery = CaseloadQuery()) -> lis
 
 def count_people(session: Session, query: CaseloadQuery = CaseloadQuery()) -> int:
     stmt: Select[*tuple[Any, ...]] = select(func.count(Person.id))
+    # Join only what the filters need: counting 5,000 people stays an index scan.
     if query.locality:
         stmt = stmt.outerjoin(Locality, Locality.id == Person.locality_id)
+    if query.plan_review:
+        stmt = stmt.outerjoin(CarePlan, CarePlan.person_id == Person.id)
+    if query.min_risk is not None or query.next_visit:
+        stmt = stmt.outerjoin(CaseloadSummary, CaseloadSummary.person_id == Person.id)
     return int(session.execute(_filtered(stmt, query)).scalar_one())
 
 
@@ -191,3 +247,9 @@ def fetch(
     """(total matching, the requested page) in one short read: what a view needs."""
     with workspace.store.read() as session:
         return count_people(session, query), list_people(session, query)
+
+
+def localities(workspace: Workspace) -> list[str]:
+    """The locality names to filter by, A-Z."""
+    with workspace.store.read() as session:
+        return list(session.execute(select(Locality.name).order_by(Locality.name)).scalars())

@@ -1,0 +1,37 @@
+"""What an operation changed, so each view can decide whether to refresh.
+
+Every write operation in `app.services` returns one `Change`. The desktop app
+passes it to every view on one signal; a view refreshes only when the change
+touches what it shows (its person, its areas). Nothing here holds patient data:
+ids and area names only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# The areas of the app a change can touch.
+TIMELINE = "timeline"  # contact notes
+VISITS = "visits"  # planned visits (today's list, next visit due)
+CASELOAD = "caseload"  # anything the caseload table shows
+HEADER = "header"  # the record's header: demographics, lead professional
+ALERTS = "alerts"
+PLAN = "plan"  # care plan, goals, actions, strengths, needs, contingency
+RISKS = "risks"
+CONSENT = "consent"
+DRAFTS = "drafts"
+
+
+@dataclass(frozen=True)
+class Change:
+    """`action` names the operation (as its audit event does)."""
+
+    action: str
+    person_id: str | None = None
+    entity_id: str | None = None
+    areas: frozenset[str] = field(default_factory=frozenset)
+    # Journalled fields the operation actually changed (empty: nothing to save).
+    fields: tuple[str, ...] = ()
+
+    def touches(self, *areas: str) -> bool:
+        return bool(self.areas.intersection(areas))

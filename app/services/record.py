@@ -1,0 +1,523 @@
+"""One person's record for the desktop app, as small frozen dataclasses.
+
+`open_record` reads everything but the timeline in one short transaction
+(with one `record_viewed` audit event when the user opens it); the timeline
+pages separately (`app.services.timeline`), so a person with years of notes
+opens as fast as one with none. Restricted alert detail never leaves here:
+only the fact that it exists, and whom to ask.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import case, select
+from sqlalchemy.orm import Session
+
+from app.errors import NotFoundError
+from app.values.nhs_number import format_nhs_number
+from app.workspace import Workspace
+from storage.audit_log import append as audit
+from storage.tables import (
+    AboutMe,
+    Alert,
+    Assessment,
+    CarePlan,
+    ConsentToShare,
+    ContingencyPlan,
+    Goal,
+    Locality,
+    MentalCapacityAssessment,
+    Need,
+    Organisation,
+    Person,
+    PersonalContact,
+    PlanAction,
+    PlannedVisit,
+    ProfessionalContact,
+    Risk,
+    StaffMember,
+    Strength,
+)
+
+# Alerts a visitor must see first, in this order; the rest follow by kind.
+ALERT_ORDER = ("lone_worker", "access_to_home", "safeguarding", "dnacpr", "respect", "allergy")
+
+
+@dataclass(frozen=True)
+class Header:
+    person_id: str
+    nhs_number: str
+    title: str | None
+    given_name: str
+    family_name: str
+    preferred_name: str | None
+    date_of_birth: date
+    address: tuple[str, ...]
+    phone: str | None
+    locality: str | None
+    level_of_need: str
+    status: str
+    lead_professional: str | None
+    lead_professional_phone: str | None
+    gp: str | None
+    language: str
+    interpreter_needed: bool
+    communication_needs: str | None
+
+    @property
+    def nhs_number_formatted(self) -> str:
+        return format_nhs_number(self.nhs_number) if self.nhs_number else ""
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+
+@dataclass(frozen=True)
+class AlertItem:
+    id: str
+    kind: str
+    summary: str
+    has_restricted_detail: bool
+    started_on: date | None
+    active: bool
+
+
+@dataclass(frozen=True)
+class ActionItem:
+    id: str
+    goal_id: str
+    what: str
+    who_name: str
+    who_role: str | None
+    timing: str | None
+    due_on: date | None
+    status: str
+    confidence: int | None
+
+
+@dataclass(frozen=True)
+class GoalItem:
+    id: str
+    statement: str
+    importance: int
+    status: str
+    target_date: date | None
+    outcome: str | None
+    actions: tuple[ActionItem, ...]
+
+
+@dataclass(frozen=True)
+class TextItem:
+    id: str
+    text: str
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class ContingencyItem:
+    id: str
+    name: str
+    trigger: str
+    what_should_happen: str
+    who_to_contact: str
+    early_warning_signs: str | None
+    review_on: date | None
+
+
+@dataclass(frozen=True)
+class PlanView:
+    id: str | None
+    version: int
+    status: str
+    agreed_on: date | None
+    agreed_with_name: str | None
+    agreed_with_role: str | None
+    review_due: date | None
+    strengths: tuple[TextItem, ...]
+    needs: tuple[TextItem, ...]
+    goals: tuple[GoalItem, ...]
+    contingency: tuple[ContingencyItem, ...]
+
+
+@dataclass(frozen=True)
+class RiskItem:
+    id: str
+    kind: str
+    description: str
+    likelihood: int
+    impact: int
+    mitigation: str
+    review_on: date | None
+    status: str
+    owner: str | None
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact
+
+
+@dataclass(frozen=True)
+class CarerItem:
+    id: str
+    name: str
+    relationship: str
+    phone: str | None
+    is_main_carer: bool
+    carers_assessment: str | None
+    is_key_holder: bool
+    lasting_power_of_attorney: str | None
+    is_emergency_contact: bool
+    comments: str | None
+
+
+@dataclass(frozen=True)
+class ProfessionalItem:
+    id: str
+    name: str
+    role: str
+    team: str | None
+    organisation: str | None
+    contact_details: str | None
+    is_key_worker: bool
+
+
+@dataclass(frozen=True)
+class ConsentItem:
+    id: str
+    partner_id: str | None
+    partner: str | None  # None: every partner in the sharing agreement
+    category: str
+    decision: str
+    given_by: str
+    method: str
+    decided_on: date
+    review_on: date | None
+    withdrawn_on: date | None
+    reason_refused: str | None
+
+
+@dataclass(frozen=True)
+class AssessmentItem:
+    id: str
+    kind: str
+    assessed_on: date
+    summary: str
+    score: str | None
+
+
+@dataclass(frozen=True)
+class VisitItem:
+    id: str
+    due_at: datetime
+    purpose: str
+    assigned_to: str | None
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    header: Header
+    alerts: tuple[AlertItem, ...]
+    about_me: dict[str, str]
+    about_me_updated: date | None
+    plan: PlanView
+    risks: tuple[RiskItem, ...]
+    carers: tuple[CarerItem, ...]
+    professionals: tuple[ProfessionalItem, ...]
+    consent: tuple[ConsentItem, ...]
+    assessments: tuple[AssessmentItem, ...]
+    capacity: tuple[AssessmentItem, ...]
+    upcoming_visits: tuple[VisitItem, ...]
+
+
+ABOUT_ME_FIELDS = (
+    "most_important",
+    "important_people",
+    "how_i_communicate",
+    "my_wellness",
+    "please_do_and_dont",
+    "how_and_when_to_support_me",
+    "also_worth_knowing",
+    "supported_to_write_by",
+)
+
+
+def _rows(session: Session, table: type[Any], person_id: str, *order: Any) -> list[Any]:
+    stmt = select(table).where(table.person_id == person_id).order_by(*order, table.id)
+    return list(session.execute(stmt).scalars())
+
+
+def _names(session: Session, table: type[Any], ids: set[str | None]) -> dict[str, str]:
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return {}
+    name = table.display_name if table is StaffMember else table.name
+    return dict(session.execute(select(table.id, name).where(table.id.in_(wanted))).all())
+
+
+def _header(session: Session, person: Person) -> Header:
+    lead = (
+        session.get(StaffMember, person.lead_professional_id)
+        if person.lead_professional_id
+        else None
+    )
+    locality = session.get(Locality, person.locality_id) if person.locality_id else None
+    gp = session.get(Organisation, person.gp_practice_id) if person.gp_practice_id else None
+    address = tuple(
+        part
+        for part in (person.address_line1, person.address_line2, person.town, person.postcode)
+        if part
+    )
+    return Header(
+        person_id=person.id,
+        nhs_number=person.nhs_number or "",
+        title=person.title,
+        given_name=person.given_name,
+        family_name=person.family_name,
+        preferred_name=person.preferred_name,
+        date_of_birth=person.date_of_birth,
+        address=address,
+        phone=person.phone,
+        locality=locality.name if locality else None,
+        level_of_need=person.level_of_need,
+        status=person.status,
+        lead_professional=lead.display_name if lead else None,
+        lead_professional_phone=lead.phone if lead else None,
+        gp=" ".join(
+            p for p in ((gp.name if gp else None), person.gp_name and f"({person.gp_name})") if p
+        )
+        or None,
+        language=person.language,
+        interpreter_needed=person.interpreter_needed,
+        communication_needs=person.communication_needs,
+    )
+
+
+def _alerts(session: Session, person_id: str) -> tuple[AlertItem, ...]:
+    first = case(
+        {kind: n for n, kind in enumerate(ALERT_ORDER)}, value=Alert.kind, else_=len(ALERT_ORDER)
+    )
+    rows = session.execute(
+        select(Alert)
+        .where(Alert.person_id == person_id, Alert.active.is_(True))
+        .order_by(first, Alert.kind, Alert.started_on, Alert.id)
+    ).scalars()
+    return tuple(
+        AlertItem(a.id, a.kind, a.summary, bool(a.restricted_detail), a.started_on, a.active)
+        for a in rows
+    )
+
+
+def _plan(session: Session, person_id: str) -> PlanView:
+    plan = session.execute(
+        select(CarePlan).where(CarePlan.person_id == person_id)
+    ).scalar_one_or_none()
+    actions: dict[str, list[ActionItem]] = {}
+    for a in _rows(session, PlanAction, person_id, PlanAction.due_on.is_(None), PlanAction.due_on):
+        actions.setdefault(a.goal_id, []).append(
+            ActionItem(
+                a.id,
+                a.goal_id,
+                a.what,
+                a.who_name,
+                a.who_role,
+                a.timing,
+                a.due_on,
+                a.status,
+                a.confidence,
+            )
+        )
+    goals = tuple(
+        GoalItem(
+            g.id,
+            g.statement,
+            g.importance,
+            g.status,
+            g.target_date,
+            g.outcome,
+            tuple(actions.get(g.id, ())),
+        )
+        for g in _rows(session, Goal, person_id, Goal.importance.desc(), Goal.recorded_at)
+    )
+    return PlanView(
+        id=plan.id if plan else None,
+        version=plan.version if plan else 0,
+        status=plan.status if plan else "draft",
+        agreed_on=plan.agreed_on if plan else None,
+        agreed_with_name=plan.agreed_with_name if plan else None,
+        agreed_with_role=plan.agreed_with_role if plan else None,
+        review_due=plan.review_due if plan else None,
+        strengths=tuple(
+            TextItem(s.id, s.description)
+            for s in _rows(session, Strength, person_id, Strength.recorded_at)
+        ),
+        needs=tuple(
+            TextItem(n.id, n.description, n.care_act_outcome)
+            for n in _rows(session, Need, person_id, Need.recorded_at)
+        ),
+        goals=goals,
+        contingency=tuple(
+            ContingencyItem(
+                c.id,
+                c.name,
+                c.trigger,
+                c.what_should_happen,
+                c.who_to_contact,
+                c.early_warning_signs,
+                c.review_on,
+            )
+            for c in _rows(session, ContingencyPlan, person_id, ContingencyPlan.recorded_at)
+        ),
+    )
+
+
+def open_record(workspace: Workspace, person_id: str, *, viewed: bool = True) -> PersonRecord:
+    """Everything but the timeline. `viewed` writes the audit event for opening it
+    (a refresh after the user's own change is not a new view)."""
+    with workspace.store.write(workspace.actor) as session:
+        person = session.get(Person, person_id)
+        if person is None:
+            raise NotFoundError("That person is no longer in this profile.")
+        about = session.execute(
+            select(AboutMe).where(AboutMe.person_id == person_id)
+        ).scalar_one_or_none()
+        risks = _rows(
+            session,
+            Risk,
+            person_id,
+            (Risk.status != "active"),
+            (Risk.likelihood * Risk.impact).desc(),
+        )
+        carers = _rows(
+            session,
+            PersonalContact,
+            person_id,
+            PersonalContact.is_main_carer.desc(),
+            PersonalContact.name,
+        )
+        pros = _rows(
+            session,
+            ProfessionalContact,
+            person_id,
+            ProfessionalContact.is_key_worker.desc(),
+            ProfessionalContact.name,
+        )
+        consent = _rows(session, ConsentToShare, person_id, ConsentToShare.decided_on.desc())
+        visits = (
+            session.execute(
+                select(PlannedVisit)
+                .where(PlannedVisit.person_id == person_id, PlannedVisit.status == "planned")
+                .order_by(PlannedVisit.due_at)
+                .limit(10)
+            )
+            .scalars()
+            .all()
+        )
+        staff = _names(
+            session,
+            StaffMember,
+            {r.owner_id for r in risks} | {v.assigned_to_id for v in visits},
+        )
+        orgs = _names(
+            session,
+            Organisation,
+            {p.organisation_id for p in pros} | {c.partner_organisation_id for c in consent},
+        )
+        record = PersonRecord(
+            header=_header(session, person),
+            alerts=_alerts(session, person_id),
+            about_me={f: (getattr(about, f) or "") for f in ABOUT_ME_FIELDS} if about else {},
+            about_me_updated=about.last_updated if about else None,
+            plan=_plan(session, person_id),
+            risks=tuple(
+                RiskItem(
+                    r.id,
+                    r.kind,
+                    r.description,
+                    r.likelihood,
+                    r.impact,
+                    r.mitigation or "",
+                    r.review_on,
+                    r.status,
+                    staff.get(r.owner_id or ""),
+                )
+                for r in risks
+            ),
+            carers=tuple(
+                CarerItem(
+                    c.id,
+                    c.name,
+                    c.relationship,
+                    c.phone,
+                    c.is_main_carer,
+                    c.carers_assessment,
+                    c.is_key_holder,
+                    c.lasting_power_of_attorney,
+                    c.is_emergency_contact,
+                    c.comments,
+                )
+                for c in carers
+            ),
+            professionals=tuple(
+                ProfessionalItem(
+                    p.id,
+                    p.name,
+                    p.role,
+                    p.team,
+                    orgs.get(p.organisation_id or ""),
+                    p.contact_details,
+                    p.is_key_worker,
+                )
+                for p in pros
+            ),
+            consent=tuple(
+                ConsentItem(
+                    c.id,
+                    c.partner_organisation_id,
+                    orgs.get(c.partner_organisation_id or "")
+                    if c.partner_organisation_id
+                    else None,
+                    c.category,
+                    c.decision,
+                    c.given_by,
+                    c.method,
+                    c.decided_on,
+                    c.review_on,
+                    c.withdrawn_on,
+                    c.reason_refused,
+                )
+                for c in consent
+            ),
+            assessments=tuple(
+                AssessmentItem(a.id, a.assessment_type, a.assessed_on, a.summary, a.score)
+                for a in _rows(session, Assessment, person_id, Assessment.assessed_on.desc())
+            ),
+            capacity=tuple(
+                AssessmentItem(m.id, m.decision, m.assessed_on, m.notes or "", m.outcome)
+                for m in _rows(
+                    session,
+                    MentalCapacityAssessment,
+                    person_id,
+                    MentalCapacityAssessment.assessed_on.desc(),
+                )
+            ),
+            upcoming_visits=tuple(
+                VisitItem(v.id, v.due_at, v.purpose, staff.get(v.assigned_to_id or ""))
+                for v in visits
+            ),
+        )
+        if viewed:
+            audit(session, "record_viewed", person_id=person_id)
+    return record
+
+
+def partner_organisations(workspace: Workspace) -> list[tuple[str, str]]:
+    """(id, name) of every organisation, A-Z: the partners consent can name."""
+    with workspace.store.read() as session:
+        rows = session.execute(
+            select(Organisation.id, Organisation.name).order_by(Organisation.name)
+        )
+        return [(r[0], r[1]) for r in rows]
