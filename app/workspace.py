@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from app.errors import InvalidInputError
+from app.errors import InvalidInputError, OneRecordError
 from app.values.vocab import OrganisationKind, Role
 from storage import profile, settings
 from storage.actor import Actor
@@ -34,13 +35,40 @@ def _signed_in(store: Store) -> tuple[Actor, str | None]:
     with store.read() as session:
         user_id = settings.get(session, settings.SIGNED_IN_USER)
         user = session.get(StaffMember, user_id) if user_id else None
+        if user is not None:
+            actor = Actor(user.id, user.organisation_id, user.role, store.device_id)
+            return actor, user.display_name
+        # Enrolled, but the directory has not arrived yet: the server's word for who this is.
+        identity = settings.get(session, settings.SIGNED_IN_IDENTITY) or {}
         actor = Actor(
-            user_id=user.id if user else None,
-            organisation_id=user.organisation_id if user else None,
-            role=user.role if user else None,
-            device_id=store.device_id,
+            identity.get("user_id", user_id),
+            identity.get("organisation_id"),
+            identity.get("role"),
+            store.device_id,
         )
-        return actor, (user.display_name if user else None)
+        return actor, identity.get("display_name")
+
+
+class OfflineTooLongError(OneRecordError):
+    exit_code = 3
+
+
+DEFAULT_MAX_DAYS_OFFLINE = 14
+
+
+def _check_recent_contact(store: Store) -> None:
+    """An enrolled laptop that has not reached its server for too long stays locked
+    (its records may be stale, and it may have been revoked) until it syncs."""
+    with store.read() as session:
+        if not settings.get(session, settings.SYNC_SERVER):
+            return
+        last = settings.get(session, settings.SYNC_LAST_SUCCESS)
+        limit = int(settings.get(session, settings.MAX_DAYS_OFFLINE, DEFAULT_MAX_DAYS_OFFLINE))
+    if last is None or datetime.now(UTC) - datetime.fromisoformat(last) > timedelta(days=limit):
+        raise OfflineTooLongError(
+            f"This laptop has not reached its server for over {limit} days: connect and run "
+            "'onerecord sync' (or Sync now) to unlock it, or ask your administrator to re-enrol it."
+        )
 
 
 def open_workspace(store: Store) -> Workspace:
@@ -48,8 +76,16 @@ def open_workspace(store: Store) -> Workspace:
     return Workspace(store=store, actor=actor, user_name=name)
 
 
-def unlock(path: Path, passphrase: str) -> Workspace:
+def unlock(path: Path, passphrase: str, *, for_sync: bool = False) -> Workspace:
+    """Unlock a profile. `for_sync` opens even a laptop that has been offline too
+    long, so that syncing (and nothing else) can bring it back."""
     store = profile.unlock(path, passphrase)
+    if not for_sync:
+        try:
+            _check_recent_contact(store)
+        except OfflineTooLongError:
+            store.close()
+            raise
     workspace = open_workspace(store)
     with store.write(workspace.actor) as session:
         audit(session, "unlock")

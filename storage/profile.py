@@ -147,3 +147,20 @@ def change_passphrase(path: Path, old: str, new: str) -> None:
         keyvault.write_vault(path / VAULT_FILE, keyvault.wrap(bytes(key), new, wrapped.kdf))
     finally:
         keyvault.wipe(key)
+
+
+def destroy(path: Path) -> None:
+    """Wipe a profile (a revoked laptop). The key file is overwritten before it is
+    removed, so even a recovered copy of the database cannot be decrypted."""
+    vault = path / VAULT_FILE
+    if vault.exists():
+        size = max(vault.stat().st_size, 512)
+        with open(vault, "r+b") as handle:
+            handle.write(os.urandom(size))
+            handle.flush()
+            os.fsync(handle.fileno())
+        vault.unlink()
+    for name in (DB_FILE, f"{DB_FILE}-wal", f"{DB_FILE}-shm", META_FILE):
+        (path / name).unlink(missing_ok=True)
+    shutil.rmtree(path / BACKUP_DIR, ignore_errors=True)
+    logger.warning("profile wiped")

@@ -15,6 +15,14 @@ DEVICE_ID = "device_id"
 SIGNED_IN_USER = "signed_in_user_id"
 HOME_ORGANISATION = "home_organisation_id"
 HOME_TEAM = "home_team_id"
+# Who signed in, as the server enrolled them (used until the directory arrives).
+SIGNED_IN_IDENTITY = "signed_in_identity"
+# Sync state, written by sync/ and read by app/ (the offline-days lock).
+SYNC_SERVER = "sync_server"
+SYNC_PRIVATE_KEY = "sync_private_key"
+SYNC_CURSOR = "sync_cursor"
+SYNC_LAST_SUCCESS = "sync_last_success"
+MAX_DAYS_OFFLINE = "max_days_offline"
 
 
 def get(session: Session, key: str, default: Any = None) -> Any:

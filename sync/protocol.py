@@ -60,7 +60,7 @@ class PushResponse(Strict):
 
 class PullResponse(Strict):
     changes: list[Change]
-    cursor: int = Field(description="pass back as `after` to continue")
+    cursor: str = Field(max_length=40, description="pass back as `cursor` to continue")
     more: bool
     total: int | None = Field(default=None, description="changes still to come, for progress")
     evict: list[Uuid] = Field(

@@ -15,8 +15,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_gui(args[1:] if args and args[0] == "gui" else args)
     from app.cli.main import main as cli_main
+    from sync.cli import register as sync_commands
 
-    return cli_main(args)
+    return cli_main(args, extensions=[sync_commands])
 
 
 if __name__ == "__main__":

@@ -9,9 +9,9 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from app.cli import commands_profile, commands_record
 from app.errors import OneRecordError
@@ -39,18 +39,24 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--verbose", action="store_true", help="show debug logging")
 
 
-def build_parser() -> argparse.ArgumentParser:
+Extension = Callable[[Any, Callable[[argparse.ArgumentParser], None]], None]
+
+
+def build_parser(extensions: Sequence[Extension] = ()) -> argparse.ArgumentParser:
     parser = _Parser(
         prog="onerecord", description="OneRecord: one shared, encrypted record and care plan."
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     commands_profile.register(sub, _common)
     commands_record.register(sub, _common)
+    # Layers above app (sync) add their commands here; app never imports them.
+    for register in extensions:
+        register(sub, _common)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+def main(argv: Sequence[str] | None = None, extensions: Sequence[Extension] = ()) -> int:
+    parser = build_parser(extensions)
     args = parser.parse_args(argv)
     configure(verbose=args.verbose)
     if args.profile is None:

@@ -15,6 +15,7 @@ from app.errors import InvalidInputError, NotFoundError, ProfileExistsError
 from app.values.nhs_number import VERIFICATION_STATUS, NhsNumber
 from app.values.vocab import LevelOfNeed, LifeStage, PersonStatus
 from app.workspace import Workspace
+from storage import settings
 from storage.audit_log import append as audit
 from storage.tables import Locality, Organisation, Person, StaffMember
 
@@ -57,6 +58,8 @@ def register(workspace: Workspace, new: NewPerson) -> str:
         clash = session.execute(select(Person.id).where(Person.nhs_number == number.digits)).first()
         if clash:
             raise ProfileExistsError(f"NHS number {number.formatted} is already in this profile.")
+        # A new person joins the caseload of the team this laptop works for.
+        person.team_id = settings.get(session, settings.HOME_TEAM)
         session.add(person)
         session.flush()
         audit(session, "person_registered", person_id=person.id)

@@ -86,7 +86,9 @@ def add_team(store: ServerStore, name: str) -> str:
 
 def team_id_by_name(store: ServerStore, name: str) -> str:
     with store.engine.connect() as conn:
-        found = conn.execute(select(s.teams.c.team_id).where(s.teams.c.name == name)).scalar()
+        found: str | None = conn.execute(
+            select(s.teams.c.team_id).where(s.teams.c.name == name)
+        ).scalar()
     if found is None:
         raise AdminError(
             f"There is no team called '{name}': add it with 'onerecord-server team add'."

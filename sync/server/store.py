@@ -159,7 +159,7 @@ class ServerStore:
             # concurrent commits would move its cursor past an uncommitted change.
             conn.execute(text("SELECT pg_advisory_xact_lock(7171)"))
         ids = [c.change_id for c in batch]
-        held = set(
+        held: set[str] = set(
             conn.execute(
                 select(s.changes.c.change_id).where(s.changes.c.change_id.in_(ids))
             ).scalars()
@@ -277,7 +277,7 @@ class ServerStore:
                 dp.c.sent_generation <= generation,
                 dp.c.evicted_generation.is_(None),
             )
-            newcomers = sorted(conn.execute(in_scope.except_(known)).scalars())
+            newcomers: list[str] = sorted(conn.execute(in_scope.except_(known)).scalars())
             next_generation = generation + 1
             if newcomers:
                 rows, batch = self._backfill(conn, newcomers, after, limit)
@@ -299,7 +299,7 @@ class ServerStore:
                     )
                 )
                 more = len(rows) == limit
-                head = conn.execute(
+                head: int = conn.execute(
                     select(func.coalesce(func.max(s.changes.c.seq), 0))
                 ).scalar_one()
                 # Nothing visible beyond the last row means nothing to wait for up to head.
@@ -330,7 +330,7 @@ class ServerStore:
         self, conn: Connection, newcomers: list[str], after: int, limit: int
     ) -> tuple[list[Any], list[str]]:
         """Whole people, up to about `limit` changes: their changes the stream has passed."""
-        counts = dict(
+        counts: dict[str, int] = dict(
             conn.execute(
                 select(s.changes.c.person_id, func.count())
                 .where(s.changes.c.person_id.in_(newcomers), s.changes.c.seq <= after)

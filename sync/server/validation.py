@@ -39,7 +39,8 @@ def refusal(change: Change, device_id: str) -> str | None:
             return "The record's id does not match the change."
         if unknown := set(row) - columns:
             return f"Unknown fields for '{change.entity}': {', '.join(sorted(unknown))}."
-        if change.entity != "person" and "person_id" in columns and not row.get("person_id"):
+        whose = change.entity not in ("person", *SERVER_ONLY) and "person_id" in columns
+        if whose and not row.get("person_id"):
             return "The record does not say whose record it belongs to."
     elif change.op == "set":
         if change.entity in _APPEND_ONLY:

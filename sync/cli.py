@@ -1,0 +1,107 @@
+"""The laptop's sync commands, added to `onerecord` by the launcher:
+
+onerecord enrol --server URL --code CODE [--ca FILE]
+onerecord sync [--server URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from app import workspace as workspaces
+from app.cli import passphrase
+from app.cli.output import Progress
+from app.errors import OneRecordError, UsageError
+from sync.client.enrol import enrol, wipe
+from sync.client.session import SyncSession
+from sync.client.transport import RevokedError
+
+Common = Callable[[argparse.ArgumentParser], None]
+
+
+def _enrol(args: argparse.Namespace) -> int:
+    ca_pem = None
+    if args.ca:
+        try:
+            ca_pem = Path(args.ca).read_text(encoding="ascii")
+        except OSError:
+            raise UsageError(f"Cannot read the CA certificate {args.ca}.") from None
+    workspace = workspaces.unlock(
+        args.profile, passphrase.read(args.passphrase_file), for_sync=True
+    )
+    try:
+        answer = enrol(workspace, args.server, args.code, ca_pem=ca_pem, device_name=args.name)
+    finally:
+        if workspace.store.is_open:
+            workspace.close()
+    print(
+        f"Enrolled as {answer.identity.display_name}. "
+        "Run 'onerecord sync' to fetch your team's caseload."
+    )
+    return 0
+
+
+def _sync(args: argparse.Namespace) -> int:
+    workspace = workspaces.unlock(
+        args.profile, passphrase.read(args.passphrase_file), for_sync=True
+    )
+    try:
+        session = SyncSession(workspace, progress=_progress())
+        try:
+            report = session.run()
+        finally:
+            session.close()
+    except RevokedError:
+        wipe(workspace)
+        raise OneRecordError(
+            "This laptop's access was revoked by your administrator: "
+            "its records have been removed from it."
+        ) from None
+    finally:
+        if workspace.store.is_open:
+            workspace.close()
+    print(
+        f"Synced in {report.seconds:.1f} s: sent {report.pushed:,}, received {report.pulled:,}"
+        + (f", {report.evicted} left the caseload" if report.evicted else "")
+        + (f", {report.open_conflicts} conflict(s) to resolve" if report.open_conflicts else "")
+        + "."
+    )
+    for reason in sorted(set(report.refused)):
+        print(f"The server refused a change: {reason}", file=sys.stderr)
+    return 1 if report.refused else 0
+
+
+def _progress() -> Callable[[str, int, int], None]:
+    bars = {"push": Progress("Sending"), "pull": Progress("Receiving")}
+
+    def show(stage: str, done: int, total: int) -> None:
+        if total >= 2000:  # small syncs finish before a bar would help
+            bars[stage](done, total)
+
+    return show
+
+
+def register(sub: Any, common: Common) -> None:
+    p = sub.add_parser("enrol", help="enrol this laptop with your organisation's server")
+    common(p)
+    p.add_argument(
+        "--server",
+        required=True,
+        help="the server's address, e.g. https://onerecord.example.nhs.uk",
+    )
+    p.add_argument(
+        "--code", required=True, help="the one-time enrolment code from your administrator"
+    )
+    p.add_argument(
+        "--ca", help="the server's CA certificate (PEM), if your administrator gave you one"
+    )
+    p.add_argument("--name", default="", help="a name for this laptop")
+    p.set_defaults(handler=_enrol)
+
+    p = sub.add_parser("sync", help="send and receive changes now")
+    common(p)
+    p.set_defaults(handler=_sync)

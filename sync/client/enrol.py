@@ -1,0 +1,66 @@
+"""Enrol this laptop with a partner server: its own key pair, registered with a one-time code."""
+
+from __future__ import annotations
+
+import httpx
+
+from app.errors import OneRecordError
+from app.workspace import Workspace
+from storage import profile, settings
+from sync import signing
+from sync.client import settings as sync_settings
+from sync.client.transport import call, client
+from sync.protocol import EnrolRequest, EnrolResponse
+
+
+def enrol(
+    workspace: Workspace,
+    server_url: str,
+    code: str,
+    *,
+    ca_pem: str | None = None,
+    device_name: str = "",
+    transport: httpx.BaseTransport | None = None,
+) -> EnrolResponse:
+    if workspace.demo:
+        raise OneRecordError(
+            "A demo profile holds made-up people and cannot be enrolled with a server."
+        )
+    with workspace.store.read() as session:
+        if sync_settings.enrolment(session) is not None:
+            raise OneRecordError("This laptop is already enrolled.")
+    private_key = signing.new_private_key()
+    request = EnrolRequest(
+        code=code.strip(),
+        device_id=workspace.store.device_id,
+        public_key=signing.public_key_of(private_key),
+        device_name=device_name,
+    )
+    with client(server_url, ca_pem=ca_pem, transport=transport) as http:
+        answer = EnrolResponse.model_validate(
+            call(http, "POST", "/enrol", json=request.model_dump())
+        )
+    identity = answer.identity
+    with workspace.store.write(workspace.actor) as session:
+        sync_settings.save_enrolment(
+            session,
+            sync_settings.Enrolment(
+                server_url=server_url,
+                server_id=answer.server_id,
+                ca_pem=ca_pem,
+                private_key=private_key,
+            ),
+        )
+        settings.put(session, settings.SIGNED_IN_USER, identity.user_id)
+        settings.put(session, settings.SIGNED_IN_IDENTITY, identity.model_dump())
+        settings.put(session, settings.HOME_ORGANISATION, identity.organisation_id)
+        settings.put(session, settings.HOME_TEAM, identity.team_id)
+        sync_settings.save_last_success(session)
+    return answer
+
+
+def wipe(workspace: Workspace) -> None:
+    """A revoked laptop removes every record it holds."""
+    path = workspace.store.path
+    workspace.close()
+    profile.destroy(path)

@@ -1,0 +1,233 @@
+"""One sync: push what this laptop wrote, pull what others wrote, apply it, and
+remove people who have left the caseload. Every step commits as it goes, so a
+cut at any point loses nothing and repeats nothing harmful."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import httpx
+from sqlalchemy import ColumnElement, func, select, update
+
+from app.errors import OneRecordError
+from app.workspace import Workspace
+from storage.audit_log import append as audit
+from storage.tables import ChangeRecord, SyncConflict
+from sync.client import purge
+from sync.client import settings as sync_settings
+from sync.client.apply import apply_changes
+from sync.client.transport import call, client
+from sync.protocol import Change, PullResponse, PushResponse
+from sync.server.validation import DIRECTORY
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]
+
+
+class NotEnrolledError(OneRecordError):
+    def __init__(self) -> None:
+        super().__init__("This laptop is not enrolled with a server: run 'onerecord enrol' first.")
+
+
+@dataclass
+class SyncReport:
+    pushed: int = 0
+    duplicates: int = 0
+    refused: list[str] = field(default_factory=list)
+    pulled: int = 0
+    evicted: int = 0
+    kept_back: int = 0
+    open_conflicts: int = 0
+    round_trips: int = 0
+    seconds: float = 0.0
+
+
+class SyncSession:
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        push_batch: int = 1000,
+        pull_page: int = 2000,
+        progress: Progress | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.workspace = workspace
+        self.push_batch = push_batch
+        self.pull_page = pull_page
+        self.progress = progress or (lambda _stage, _done, _total: None)
+        with workspace.store.read() as session:
+            enrolment = sync_settings.enrolment(session)
+        if enrolment is None:
+            raise NotEnrolledError()
+        self.http = client(
+            enrolment.server_url,
+            ca_pem=enrolment.ca_pem,
+            device_id=workspace.store.device_id,
+            private_key=enrolment.private_key,
+            transport=transport,
+        )
+
+    def close(self) -> None:
+        self.http.close()
+
+    def run(self) -> SyncReport:
+        started = time.perf_counter()
+        report = SyncReport()
+        try:
+            self.push(report)
+            evict = self.pull(report)
+            if evict:
+                self.push(report)
+                self.remove(evict, report)
+        finally:
+            report.seconds = time.perf_counter() - started
+        with self.workspace.store.write(self.workspace.actor) as session:
+            sync_settings.save_last_success(session)
+            report.open_conflicts = session.execute(
+                select(func.count()).select_from(SyncConflict)
+            ).scalar_one()
+            audit(
+                session,
+                "sync",
+                detail={
+                    "pushed": report.pushed,
+                    "pulled": report.pulled,
+                    "refused": len(report.refused),
+                },
+            )
+        # The audit event just written is itself a change: send it now rather than next time.
+        self.push(report)
+        return report
+
+    # --- push -------------------------------------------------------------
+
+    def push(self, report: SyncReport) -> None:
+        store = self.workspace.store
+        with store.read() as session:
+            total = session.execute(select(func.count()).where(_pending())).scalar_one()
+        done = 0
+        while True:
+            with store.read() as session:
+                rows = list(
+                    session.execute(
+                        select(ChangeRecord)
+                        .where(_pending())
+                        .order_by(ChangeRecord.seq)
+                        .limit(self.push_batch)
+                    ).scalars()
+                )
+            if not rows:
+                return
+            # Directory records made on a laptop before enrolment are local
+            # placeholders: the server owns the directory. Mark them done, never send.
+            batch = [_wire(r) for r in rows if r.entity not in DIRECTORY]
+            answer = (
+                PushResponse.model_validate(
+                    call(
+                        self.http,
+                        "POST",
+                        "/sync/push",
+                        json={"changes": [c.model_dump() for c in batch]},
+                    )
+                )
+                if batch
+                else PushResponse(accepted=0, duplicates=0, refused=[])
+            )
+            report.round_trips += 1 if batch else 0
+            refused = {r.change_id: r.reason for r in answer.refused}
+            now = datetime.now(UTC)
+            with store.write(self.workspace.actor) as session:
+                ok = [r.seq for r in rows if r.change_id not in refused]
+                for start in range(0, len(ok), 500):
+                    session.execute(
+                        update(ChangeRecord)
+                        .where(ChangeRecord.seq.in_(ok[start : start + 500]))
+                        .values(pushed_at=now)
+                    )
+                for row in rows:
+                    if row.change_id in refused:
+                        session.execute(
+                            update(ChangeRecord)
+                            .where(ChangeRecord.seq == row.seq)
+                            .values(push_error=refused[row.change_id])
+                        )
+            report.pushed += answer.accepted
+            report.duplicates += answer.duplicates
+            report.refused.extend(refused.values())
+            done += len(rows)
+            self.progress("push", min(done, total), total)
+
+    # --- pull -------------------------------------------------------------
+
+    def pull(self, report: SyncReport) -> list[str]:
+        store = self.workspace.store
+        with store.read() as session:
+            cursor = sync_settings.cursor(session)
+        evict: list[str] = []
+        done = 0
+        while True:
+            page = PullResponse.model_validate(
+                call(
+                    self.http,
+                    "GET",
+                    "/sync/pull",
+                    params={"cursor": cursor, "limit": self.pull_page},
+                )
+            )
+            report.round_trips += 1
+            now = datetime.now(UTC)
+            with store.write(self.workspace.actor) as session:
+                applied = apply_changes(session.connection(), page.changes, now)
+                # The page and the cursor that says we have it commit together.
+                sync_settings.save_cursor(session, page.cursor)
+            report.pulled += applied.new_changes
+            cursor = page.cursor
+            evict = sorted(set(evict) | set(page.evict))
+            done += len(page.changes)
+            self.progress("pull", done, done + (page.total or 0))
+            if not page.more:
+                return evict
+
+    def remove(self, people: list[str], report: SyncReport) -> None:
+        with self.workspace.store.write(self.workspace.actor) as session:
+            conn = session.connection()
+            keep = [p for p in people if purge.unpushed_for(conn, p)]
+            report.kept_back = len(keep)
+            report.evicted = purge.purge_people(conn, [p for p in people if p not in keep])
+        if keep:
+            logger.warning(
+                "%d people left the caseload but still have changes the server refused", len(keep)
+            )
+
+
+def _pending() -> ColumnElement[bool]:
+    return (ChangeRecord.pushed_at.is_(None)) & (ChangeRecord.push_error.is_(None))
+
+
+def _wire(row: ChangeRecord) -> Change:
+    return Change(
+        change_id=row.change_id,
+        hlc=row.hlc,
+        device_id=row.device_id,
+        author_id=row.author_id,
+        organisation_id=row.organisation_id,
+        entity=row.entity,
+        entity_id=row.entity_id,
+        op=row.op,  # type: ignore[arg-type]
+        field=row.field,
+        value=row.value,
+        bases=json.loads(row.bases) if row.bases else [],
+        recorded_at=row.recorded_at.isoformat(),
+    )
+
+
+def pending_count(workspace: Workspace) -> int:
+    with workspace.store.read() as session:
+        return int(session.execute(select(func.count()).where(_pending())).scalar_one())

@@ -1,0 +1,64 @@
+"""This laptop's enrolment and sync position, kept inside the encrypted profile."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from storage import settings
+
+SERVER = settings.SYNC_SERVER
+PRIVATE_KEY = settings.SYNC_PRIVATE_KEY
+CURSOR = settings.SYNC_CURSOR
+LAST_SUCCESS = settings.SYNC_LAST_SUCCESS
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    server_url: str
+    server_id: str
+    ca_pem: str | None
+    private_key: bytes
+
+
+def enrolment(session: Session) -> Enrolment | None:
+    server: dict[str, Any] | None = settings.get(session, SERVER)
+    key = settings.get(session, PRIVATE_KEY)
+    if not server or not key:
+        return None
+    return Enrolment(
+        server_url=server["url"],
+        server_id=server["server_id"],
+        ca_pem=server.get("ca_pem"),
+        private_key=base64.b64decode(key),
+    )
+
+
+def save_enrolment(session: Session, enrolment: Enrolment) -> None:
+    settings.put(
+        session,
+        SERVER,
+        {"url": enrolment.server_url, "server_id": enrolment.server_id, "ca_pem": enrolment.ca_pem},
+    )
+    settings.put(session, PRIVATE_KEY, base64.b64encode(enrolment.private_key).decode("ascii"))
+
+
+def cursor(session: Session) -> str:
+    return str(settings.get(session, CURSOR, ""))
+
+
+def save_cursor(session: Session, value: str) -> None:
+    settings.put(session, CURSOR, value)
+
+
+def last_success(session: Session) -> datetime | None:
+    value = settings.get(session, LAST_SUCCESS)
+    return datetime.fromisoformat(value) if value else None
+
+
+def save_last_success(session: Session, when: datetime | None = None) -> None:
+    settings.put(session, LAST_SUCCESS, (when or datetime.now(UTC)).isoformat())

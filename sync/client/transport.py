@@ -1,0 +1,92 @@
+"""HTTP to the partner server: signed requests, the enrolled CA, plain errors."""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import Generator
+from typing import Any
+
+import httpx
+
+from app.errors import OneRecordError
+from sync import signing
+
+
+class ServerUnreachableError(OneRecordError):
+    def __init__(self) -> None:
+        super().__init__(
+            "The server could not be reached: your changes are kept on this laptop "
+            "and will sync next time."
+        )
+
+
+class ServerRefusedError(OneRecordError):
+    """The server answered with a plain refusal (4xx)."""
+
+
+class RevokedError(OneRecordError):
+    """The server says this laptop's access was revoked."""
+
+
+class _Signed(httpx.Auth):
+    requires_request_body = True
+
+    def __init__(self, device_id: str, private_key: bytes) -> None:
+        self.device_id = device_id
+        self.private_key = private_key
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        path = request.url.raw_path.decode("ascii")
+        request.headers.update(
+            signing.sign(self.private_key, self.device_id, request.method, path, request.content)
+        )
+        yield request
+
+
+def _verify(ca_pem: str | None) -> ssl.SSLContext | bool:
+    if ca_pem is None:
+        return True
+    context = ssl.create_default_context(cadata=ca_pem)
+    return context
+
+
+def client(
+    base_url: str,
+    *,
+    ca_pem: str | None = None,
+    device_id: str | None = None,
+    private_key: bytes | None = None,
+    timeout: float = 30.0,
+    transport: httpx.BaseTransport | None = None,
+) -> httpx.Client:
+    auth = _Signed(device_id, private_key) if device_id and private_key else None
+    return httpx.Client(
+        base_url=base_url.rstrip("/"),
+        verify=_verify(ca_pem),
+        auth=auth,
+        timeout=timeout,
+        transport=transport,
+        headers={"user-agent": "OneRecord"},
+    )
+
+
+def call(http: httpx.Client, method: str, path: str, **kwargs: Any) -> Any:
+    """One request; the JSON answer, or a plain error."""
+    try:
+        response = http.request(method, path, **kwargs)
+    except (httpx.ConnectError, httpx.TimeoutException, httpx.RemoteProtocolError, httpx.ReadError):
+        raise ServerUnreachableError() from None
+    if response.status_code >= 500:
+        raise ServerUnreachableError()
+    try:
+        body = response.json()
+    except ValueError:
+        raise ServerRefusedError(
+            "The server's answer was not readable: nothing was changed."
+        ) from None
+    if response.status_code >= 400:
+        detail = body.get("detail") if isinstance(body, dict) else None
+        if isinstance(body, dict) and body.get("revoked"):
+            raise RevokedError(str(detail or "This laptop's access has been revoked."))
+        raise ServerRefusedError(f"The server refused: {detail or response.reason_phrase}")
+    return body

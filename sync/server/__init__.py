@@ -1,0 +1,1 @@
+"""The partner server: its store, HTTP API and administration."""

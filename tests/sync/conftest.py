@@ -1,0 +1,137 @@
+"""A real partner server on loopback (uvicorn in a thread), on SQLite or PostgreSQL,
+and laptops with real encrypted profiles enrolled with it."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from app.workspace import Workspace, create
+from sync.client.enrol import enrol
+from sync.server import directory
+from sync.server.app import create_app
+from sync.server.store import ServerStore
+from tests.conftest import FAST_KDF, PASSPHRASE
+
+TEAM = "Craven Locality"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _postgres_url() -> str | None:
+    return os.environ.get("ONERECORD_TEST_POSTGRES_URL") or None
+
+
+@dataclass
+class RunningServer:
+    url: str
+    store: ServerStore
+    server: uvicorn.Server
+    thread: threading.Thread
+
+    def code_for(self, user: str) -> str:
+        return directory.new_enrolment_code(self.store, user)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+def start_server(db_url: str) -> RunningServer:
+    store = ServerStore(db_url)
+    directory.organisation(store, "Dales Community Health")
+    port = _free_port()
+    config = uvicorn.Config(
+        create_app(store), host="127.0.0.1", port=port, log_level="warning", access_log=False
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("test server did not start")
+        time.sleep(0.01)
+    return RunningServer(f"http://127.0.0.1:{port}", store, server, thread)
+
+
+def _fresh_postgres_schema(base: str) -> str:
+    """A throwaway schema per test, so PostgreSQL runs start clean."""
+    import sqlalchemy as sa
+
+    schema = f"t{uuid.uuid4().hex[:12]}"
+    engine = sa.create_engine(base)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    engine.dispose()
+    return f"{base}?options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RunningServer]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'server.db'}"
+    else:
+        base = _postgres_url()
+        if base is None:
+            pytest.skip(
+                "no PostgreSQL here: scripts/test prepares one and sets ONERECORD_TEST_POSTGRES_URL"
+            )
+        url = _fresh_postgres_schema(base)
+    running = start_server(url)
+    directory.add_team(running.store, TEAM)
+    for name, role in (
+        ("Sam Taylor", "community_nurse"),
+        ("Ceri Jones", "social_worker"),
+        ("Ola Nowak", "occupational_therapist"),
+    ):
+        directory.add_user(running.store, name, role, TEAM)
+    yield running
+    running.stop()
+    running.store.close()
+
+
+Laptop = Callable[[str], Workspace]
+
+
+@pytest.fixture
+def laptop(server: RunningServer, tmp_path: Path) -> Iterator[Laptop]:
+    """Make an enrolled laptop for a named user: laptop("Sam Taylor")."""
+    made: list[Workspace] = []
+
+    def make(user: str) -> Workspace:
+        ws = create(tmp_path / f"laptop-{len(made)}", PASSPHRASE, user_name=user, kdf=FAST_KDF)
+        enrol(ws, server.url, server.code_for(user), device_name=user)
+        made.append(ws)
+        return ws
+
+    yield make
+    for ws in made:
+        if ws.store.is_open:
+            ws.close()
+
+
+def reopen(ws: Workspace) -> Workspace:
+    """The same profile unlocked again (so the signed-in identity is re-read)."""
+    from app.workspace import unlock
+
+    path = ws.store.path
+    ws.close()
+    return unlock(path, PASSPHRASE, for_sync=True)
+
+
+__all__ = ["TEAM", "Laptop", "RunningServer", "httpx", "reopen", "start_server"]
