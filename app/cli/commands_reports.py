@@ -36,8 +36,8 @@ def _print_plan(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from app.reports.fhir_bundle import export_fhir, pretty, record_exported
-    from app.reports.printing import check_output_path, write_output
+    from app.reports.fhir_bundle import export_fhir, pretty, record_exported, save_export
+    from app.reports.printing import check_output_path
 
     number = NhsNumber.parse(args.nhs)
     out = check_output_path(args.out) if args.out else None
@@ -49,12 +49,7 @@ def _export(args: argparse.Namespace) -> int:
             record_exported(workspace, export, to="stdout")
             sys.stdout.write(text)
         else:
-            write_output(out, text.encode("utf-8"))
-            try:
-                record_exported(workspace, export, to="file")
-            except BaseException:
-                out.unlink(missing_ok=True)
-                raise
+            save_export(workspace, export, text, out)
     finally:
         workspace.close()
     if out is not None:
