@@ -784,7 +784,7 @@ def validate(bundle: dict[str, Any]) -> str:
     from fhir.resources.R4B.bundle import Bundle
 
     model = Bundle.model_validate(bundle)
-    text: str = model.json(indent=2)
+    text: str = model.model_dump_json(by_alias=True, exclude_none=True)
     return text
 
 

@@ -148,10 +148,9 @@ class _Styles:
             parent=self.body,
             leftIndent=s.body * 1.3,
             bulletIndent=s.body * 0.2,
+            bulletFontName=FONT,
+            bulletFontSize=s.body,
             spaceAfter=s.body * 0.25,
-        )
-        self.draft = ParagraphStyle(
-            "draft", parent=self.body, fontName=FONT_BOLD, spaceAfter=0, textColor=INK
         )
 
 
@@ -161,6 +160,12 @@ _PHONE = re.compile(r"\b0\d{2,4}(?: \d{3,4}){1,2}\b")
 
 def _keep_phones(text: str) -> str:
     return _PHONE.sub(lambda m: m.group(0).replace(" ", "\u00a0"), text)
+
+
+def _style(commands: Sequence[tuple[Any, ...]]) -> TableStyle:
+    """Table style with our font for every cell (an empty cell would otherwise pull in
+    Helvetica, which cannot print most names)."""
+    return TableStyle([("FONT", (0, 0), (-1, -1), FONT), *commands])
 
 
 def _text(value: object) -> str:
@@ -266,7 +271,7 @@ class _Builder:
         if bar is not None:
             style.append(("LINEBEFORE", (0, 0), (0, -1), 5, bar))
             style.append(("BOTTOMPADDING", (0, -1), (-1, -1), pad * 2))
-        table.setStyle(TableStyle(style))
+        table.setStyle(_style(style))
         return table
 
     def bulleted_box(self, title: str, items: Sequence[str]) -> Table:
@@ -276,7 +281,7 @@ class _Builder:
         data += [[Paragraph(_text(item), self.st.bullet, bulletText="•")] for item in items]
         table = Table(data, colWidths=[self.width], hAlign="LEFT", splitInRow=1)
         table.setStyle(
-            TableStyle(
+            _style(
                 [
                     ("BACKGROUND", (0, 0), (-1, -1), PALE_BLUE),
                     ("LINEBEFORE", (0, 0), (0, -1), 5, DARK_BLUE),
@@ -322,7 +327,7 @@ class _Builder:
         )
         pad = self.st.sizes.body * 0.35
         table.setStyle(
-            TableStyle(
+            _style(
                 [
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("BACKGROUND", (0, 0), (-1, 0), PALE_BLUE),
@@ -684,7 +689,7 @@ class _Builder:
             label_w = width * (0.42 if self.large else 0.3)
             table = Table(data, colWidths=[label_w, width - label_w], rowHeights=heights)
             table.setStyle(
-                TableStyle(
+                _style(
                     [
                         ("SPAN", (0, 0), (-1, 0)),
                         ("BACKGROUND", (0, 0), (-1, 0), PALE_BLUE),
@@ -716,7 +721,7 @@ class _Builder:
                 hAlign="LEFT",
             )
             row.setStyle(
-                TableStyle(
+                _style(
                     [
                         ("VALIGN", (0, 0), (-1, -1), "TOP"),
                         ("LEFTPADDING", (0, 0), (-1, -1), 0),

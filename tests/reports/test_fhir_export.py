@@ -1,0 +1,142 @@
+"""The FHIR R4 export, parsed back with fhir.resources as a receiving system would."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from fhir.resources.R4B.bundle import Bundle
+from sqlalchemy import select
+
+from app.reports.fhir_bundle import NHS_NUMBER_SYSTEM, export_fhir, pretty
+from app.workspace import Workspace
+from storage.tables import (
+    Alert,
+    ConsentToShare,
+    ContactNote,
+    ContingencyPlan,
+    Goal,
+    Need,
+    Person,
+    PersonalContact,
+    PlannedVisit,
+)
+from tests.reports.conftest import FAMILY, GIVEN, NEVER_PRINTED, SAFEGUARDING, Planted
+
+
+def _expected(workspace: Workspace, nhs: str) -> dict[str, int]:
+    with workspace.store.read() as session:
+        pid = session.execute(select(Person.id).where(Person.nhs_number == nhs)).scalar_one()
+
+        def count(table: type, *where: object) -> int:
+            stmt = select(table).where(table.person_id == pid, *where)  # type: ignore[attr-defined]
+            return len(session.execute(stmt).all())
+
+        return {
+            "Patient": 1,
+            "RelatedPerson": count(PersonalContact),
+            "CareTeam": 1,
+            "Goal": count(Goal),
+            "Condition": count(Need),
+            "CarePlan": 1 + count(ContingencyPlan),
+            "Flag": count(Alert, Alert.active.is_(True)),
+            "Consent": count(ConsentToShare),
+            "Encounter": count(ContactNote) + count(PlannedVisit),
+            "Provenance": 1,
+        }
+
+
+def test_bundle_parses_back_with_the_right_resources(demo: Workspace, planted: Planted) -> None:
+    export = export_fhir(demo, planted.nhs)
+    bundle = Bundle.model_validate_json(export.json)
+    assert bundle.type == "transaction"
+    kinds = Counter(e.resource.get_resource_type() for e in bundle.entry)
+    for kind, expected in _expected(demo, planted.nhs).items():
+        assert kinds[kind] == expected, kind
+    assert kinds["Practitioner"] >= 1 and kinds["Organization"] >= 1
+    assert dict(kinds) == export.counts
+
+    full_urls = [e.fullUrl for e in bundle.entry]
+    assert len(set(full_urls)) == len(full_urls)
+    for entry in bundle.entry:
+        assert entry.fullUrl.startswith("urn:uuid:")
+        assert entry.request.method == "POST"
+        assert entry.request.url == entry.resource.get_resource_type()
+
+    patient_entry = next(e for e in bundle.entry if e.resource.get_resource_type() == "Patient")
+    patient = patient_entry.resource
+    nhs_id = patient.identifier[0]
+    assert nhs_id.system == NHS_NUMBER_SYSTEM
+    assert nhs_id.value == planted.nhs
+    assert nhs_id.extension[0].url.endswith("Extension-UKCore-NHSNumberVerificationStatus")
+    assert nhs_id.extension[0].valueCodeableConcept.coding[0].code
+    assert patient_entry.request.ifNoneExist == f"identifier={NHS_NUMBER_SYSTEM}|{planted.nhs}"
+    assert patient.name[0].given == [GIVEN] and patient.name[0].family == FAMILY
+
+    # Every reference inside the bundle points at an entry in it.
+    text = export.json
+    for ref in {r for r in _references(json.loads(text))}:
+        assert ref in full_urls, ref
+
+
+def _references(node: object) -> list[str]:
+    found: list[str] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "reference" and isinstance(value, str):
+                found.append(value)
+            else:
+                found.extend(_references(value))
+    elif isinstance(node, list):
+        for item in node:
+            found.extend(_references(item))
+    return found
+
+
+def test_codes_the_standards_ask_for(demo: Workspace, planted: Planted) -> None:
+    data = json.loads(export_fhir(demo, planted.nhs).json)
+    resources = [e["resource"] for e in data["entry"]]
+    carers = [r for r in resources if r["resourceType"] == "RelatedPerson"]
+    codes = {
+        (c["system"], c["code"])
+        for r in carers
+        for rel in r.get("relationship", [])
+        for c in rel.get("coding", [])
+    }
+    assert (
+        "https://fhir.hl7.org.uk/CodeSystem/UKCore-AdditionalPersonRelationshipRole",
+        "Carer",
+    ) in codes
+    for consent in (r for r in resources if r["resourceType"] == "Consent"):
+        assert consent["scope"]["coding"][0]["code"] == "patient-privacy"
+        assert {
+            "system": "http://terminology.hl7.org/CodeSystem/v3-ActCode",
+            "code": "INFA",
+            "display": "information access",
+        } in consent["category"][0]["coding"]
+    team = next(r for r in resources if r["resourceType"] == "CareTeam")
+    assert team["participant"][0]["role"][0]["text"].startswith("Lead professional")
+    plan = next(r for r in resources if r["resourceType"] == "CarePlan" and "partOf" not in r)
+    assert plan["status"] == "active" and plan["intent"] == "plan"
+    assert plan["activity"] and all("detail" in a for a in plan["activity"])
+    assert all(r["lifecycleStatus"] for r in resources if r["resourceType"] == "Goal")
+    provenance = next(r for r in resources if r["resourceType"] == "Provenance")
+    assert len(provenance["target"]) == len(resources) - 1
+
+
+def test_restricted_detail_is_left_out(demo: Workspace, planted: Planted) -> None:
+    text = pretty(export_fhir(demo, planted.nhs).json)
+    for secret in NEVER_PRINTED:
+        assert secret not in text
+    assert SAFEGUARDING not in text
+    assert "Zoë Siobhán" in text  # names kept as written, not \u-escaped
+
+
+def test_draft_plan_exports_as_draft(demo: Workspace, planted: Planted) -> None:
+    data = json.loads(export_fhir(demo, planted.draft_nhs).json)
+    plan = next(
+        e["resource"]
+        for e in data["entry"]
+        if e["resource"]["resourceType"] == "CarePlan" and "partOf" not in e["resource"]
+    )
+    assert plan["status"] == "draft"
