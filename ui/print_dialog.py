@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QProgressBar,
@@ -87,12 +88,23 @@ class PrintDialog(QDialog):
         self._buffer: QBuffer | None = None
 
         heading = QLabel(title)
-        heading.setObjectName("sectionTitle")
+        heading.setObjectName("pageHeading")
         heading.setWordWrap(True)
         self.summary = QLabel(tr("Preparing the plan…"))
         self.summary.setObjectName("hint")
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName(tr("About this plan"))
+        # The app's warning callout (as the demo banner): a draft must not go unnoticed.
+        self.draft_banner = QFrame()
+        self.draft_banner.setObjectName("demoBanner")
+        self.draft_banner.setAccessibleName(tr("Draft plan"))
+        self.draft_text = QLabel()
+        self.draft_text.setObjectName("demoBannerText")
+        self.draft_text.setWordWrap(True)
+        banner_layout = QVBoxLayout(self.draft_banner)
+        banner_layout.setContentsMargins(16, 10, 16, 10)
+        banner_layout.addWidget(self.draft_text)
+        self.draft_banner.hide()
 
         self.large_print = QCheckBox(tr("&Large print (16 point text)"))
         self.large_print.setAccessibleDescription(
@@ -109,6 +121,7 @@ class PrintDialog(QDialog):
         self.preview.setDocument(self.document)
 
         self.busy = QProgressBar()
+        self.busy.setObjectName("busyIndicator")
         self.busy.setRange(0, 0)
         self.busy.setTextVisible(False)
         self.busy.setFixedHeight(6)
@@ -119,7 +132,7 @@ class PrintDialog(QDialog):
         self.busy.hide()
 
         self.message = QLabel()
-        self.message.setObjectName("statusMessage")
+        self.message.setObjectName("errorMessage")
         self.message.setWordWrap(True)
         self.message.setAccessibleName(tr("Message"))
         self.message.hide()
@@ -153,6 +166,7 @@ class PrintDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(self.summary)
+        layout.addWidget(self.draft_banner)
         layout.addWidget(self.busy)
         layout.addWidget(self.preview, 1)
         layout.addWidget(self.message)
@@ -215,7 +229,8 @@ class PrintDialog(QDialog):
         self.large_print.setChecked(plan.large_print)
         self.large_print.blockSignals(False)
         self.summary.setText(_describe(plan))
-        self.summary.setProperty("draft", plan.draft)
+        self.draft_text.setText(_draft_warning(plan))
+        self.draft_banner.setVisible(plan.draft)
         self._set_actions_enabled(True)
 
     def _failed(self, generation: int, message: str) -> None:
@@ -344,12 +359,27 @@ def _describe(plan: PrintablePlan) -> str:
     pages = tr("{n} pages").format(n=plan.pages) if plan.pages != 1 else tr("1 page")
     edition = tr(", large print") if plan.large_print else ""
     if plan.version == 0:
-        state = tr("DRAFT: this plan has not been agreed yet.")
+        state = tr("Draft, never agreed.")
     elif plan.draft:
-        state = tr("DRAFT: changed since version {v} was agreed.").format(v=plan.version)
+        state = tr("Draft, changed since version {v}.").format(v=plan.version)
     else:
         state = tr("Version {v}, agreed.").format(v=plan.version)
     return f"{state} {pages}{edition}."
+
+
+def _draft_warning(plan: PrintablePlan) -> str:
+    if not plan.draft:
+        return ""
+    if plan.version == 0:
+        return tr(
+            "This plan has not been agreed yet. Every printed page says DRAFT: agree the "
+            "plan with the person before leaving a copy as their current plan."
+        )
+    return tr(
+        "This plan has changed since version {v} was agreed. Every printed page says "
+        "DRAFT: agree the changes with the person before it replaces version {v} in the "
+        "home folder."
+    ).format(v=plan.version)
 
 
 def _new_printer() -> QPrinter:
