@@ -521,26 +521,43 @@ class _Builder:
         if not self.c.goals:
             self.none_recorded("No goals have been written yet.")
             return
-        for n, goal in enumerate(self.c.goals, start=1):
-            rows = [
-                ("How I am doing", _bold(goal.status)),
-                ("How important to me", _text(f"{goal.importance} out of 10")),
-            ]
-            if goal.target_date:
-                rows.append(("Aiming for", _text(long_date(goal.target_date))))
-            if goal.outcome:
-                rows.append(("What has happened", _text(goal.outcome)))
-            if goal.need:
-                rows.append(("Why this matters", _text(goal.need)))
-            self.story.append(
-                KeepTogether(
-                    [
-                        self.p(f"{n}. {_text(goal.statement)}", self.st.subheading),
-                        self.record(rows),
-                        Spacer(1, self.st.sizes.body * 0.4),
-                    ]
+        if self.large:
+            for n, goal in enumerate(self.c.goals, start=1):
+                pairs = [
+                    ("How I am doing", _bold(goal.status)),
+                    ("What has happened", _text(goal.outcome or "")),
+                    ("How important to me", _text(f"{goal.importance} out of 10")),
+                    ("Aiming for", _text(long_date(goal.target_date)) if goal.target_date else ""),
+                    ("Why this matters", _text(goal.need or "")),
+                ]
+                card = self.record(
+                    [p for p in pairs if p[1]], shade=True, title=f"{n}. {_text(goal.statement)}"
                 )
+                self.story.append(KeepTogether([card, Spacer(1, 6)]))
+            return
+        rows = []
+        for n, goal in enumerate(self.c.goals, start=1):
+            statement = f"<b>{n}. {_text(goal.statement)}</b>"
+            if goal.need:
+                statement += f"<br/>Why: {_text(goal.need)}"
+            doing = _bold(goal.status)
+            if goal.outcome:
+                doing += f"<br/>{_text(goal.outcome)}"
+            rows.append(
+                [
+                    statement,
+                    doing,
+                    _text(f"{goal.importance} out of 10"),
+                    _text(long_date(goal.target_date)) if goal.target_date else "",
+                ]
             )
+        self.story.extend(
+            self.grid(
+                ["My goal", "How I am doing", "How important to me", "Aiming for"],
+                rows,
+                [0.46, 0.22, 0.14, 0.18],
+            )
+        )
 
     def actions(self) -> None:
         self.heading("Who does what and when")
