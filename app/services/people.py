@@ -17,7 +17,7 @@ from app.values.vocab import LevelOfNeed, LifeStage, PersonStatus
 from app.workspace import Workspace
 from storage import settings
 from storage.audit_log import append as audit
-from storage.tables import Locality, Organisation, Person, StaffMember
+from storage.tables import Locality, Organisation, Person, StaffMember, Team
 
 
 @dataclass(frozen=True)
@@ -58,8 +58,11 @@ def register(workspace: Workspace, new: NewPerson) -> str:
         clash = session.execute(select(Person.id).where(Person.nhs_number == number.digits)).first()
         if clash:
             raise ProfileExistsError(f"NHS number {number.formatted} is already in this profile.")
-        # A new person joins the caseload of the team this laptop works for.
-        person.team_id = settings.get(session, settings.HOME_TEAM)
+        # A new person joins the caseload of the team this laptop works for (the
+        # server does the same if the team's record has not reached this laptop yet).
+        team_id = settings.get(session, settings.HOME_TEAM)
+        if team_id and session.get(Team, team_id) is not None:
+            person.team_id = team_id
         session.add(person)
         session.flush()
         audit(session, "person_registered", person_id=person.id)

@@ -88,22 +88,27 @@ class SyncSession:
                 self.remove(evict, report)
         finally:
             report.seconds = time.perf_counter() - started
+        moved = bool(report.pushed or report.pulled or report.refused or report.evicted)
         with self.workspace.store.write(self.workspace.actor) as session:
             sync_settings.save_last_success(session)
             report.open_conflicts = session.execute(
                 select(func.count()).select_from(SyncConflict)
             ).scalar_one()
-            audit(
-                session,
-                "sync",
-                detail={
-                    "pushed": report.pushed,
-                    "pulled": report.pulled,
-                    "refused": len(report.refused),
-                },
-            )
-        # The audit event just written is itself a change: send it now rather than next time.
-        self.push(report)
+            if moved:
+                # A sync that moved nothing earns no audit event (nor the round trip
+                # to send one): the server's last-seen time already records it.
+                audit(
+                    session,
+                    "sync",
+                    detail={
+                        "pushed": report.pushed,
+                        "pulled": report.pulled,
+                        "refused": len(report.refused),
+                    },
+                )
+        if moved:
+            # The audit event just written is itself a change: send it now, not next time.
+            self.push(report)
         return report
 
     # --- push -------------------------------------------------------------

@@ -135,3 +135,12 @@ def reopen(ws: Workspace) -> Workspace:
 
 
 __all__ = ["TEAM", "Laptop", "RunningServer", "httpx", "reopen", "start_server"]
+
+
+@pytest.fixture(scope="module")
+def sqlite_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """One SQLite server shared by a module's examples (each makes its own team)."""
+    running = start_server(f"sqlite:///{tmp_path_factory.mktemp('server') / 'server.db'}")
+    yield running
+    running.stop()
+    running.store.close()
