@@ -608,7 +608,7 @@ def _numbers(
                 "My lead professional",
                 f"{lead.name}, {lead.role}" if lead.role else lead.name,
                 lead.phone,
-                "Weekdays, office hours",
+                "Weekdays",
             )
         )
     team = teams.get(person.team_id or "")
