@@ -599,7 +599,7 @@ def build_bundle(
             {
                 "resourceType": "RiskAssessment",
                 "identifier": _identifier(r.id),
-                "status": "final" if r.status == "active" else "amended",
+                "status": "final",
                 "code": _text(RISK_WORDS.get(r.kind, r.kind)),
                 "subject": patient_ref,
                 "occurrenceDateTime": _day(r.started_on),
@@ -702,6 +702,8 @@ def build_bundle(
         narrative = (
             "Narrative withheld: marked sensitive in the record." if n.sensitive else n.narrative
         )
+        if n.amends_id:
+            narrative = f"Correction to an earlier note ({_urn(n.amends_id)}).\n{narrative}"
         entries.add(
             n.id,
             {
@@ -722,7 +724,6 @@ def build_bundle(
                 else [],
                 "period": {"start": _instant(n.occurred_at)},
                 "serviceProvider": _ref(n.organisation_id) if n.organisation_id in orgs else None,
-                "partOf": _ref(n.amends_id) if n.amends_id else None,
             },
         )
     for v in visits:
