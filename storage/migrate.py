@@ -7,6 +7,7 @@ import os
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -41,10 +42,25 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine, target: str = "head") -> None:
+    """Run migrations in one transaction. SQLite rebuilds a table to change its
+    constraints, which foreign keys would refuse mid-way, so they are switched
+    off for the migration and every link is checked before it commits."""
     config = _config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, target)
+    with engine.connect() as conn:
+        # Before any transaction begins: the pragma is a no-op inside one.
+        raw: Any = conn.connection.dbapi_connection
+        raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with conn.begin():
+                config.attributes["connection"] = conn
+                command.upgrade(config, target)
+                if conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                    raise ProfileDamagedError(
+                        "Upgrading the profile would break links between records: "
+                        "nothing was changed."
+                    )
+        finally:
+            raw.execute("PRAGMA foreign_keys = ON")
 
 
 def backup_database(

@@ -36,6 +36,13 @@ class UtcDateTime(TypeDecorator[datetime]):
         return None if value is None else value.replace(tzinfo=UTC)
 
 
+# References to the directory (organisations, localities, teams, staff) are plain
+# ids, not foreign keys: the directory comes from partner servers and a record
+# may name a colleague from another organisation before their entry arrives.
+# References inside one person's record (a goal's person, an action's goal) are
+# foreign keys: they always travel together.
+
+
 def new_id() -> str:
     return str(uuid.uuid4())
 

@@ -24,7 +24,7 @@ class CarePlan(Recorded, Base):
     # the person, carer, lasting power of attorney, advocate
     agreed_with_role: Mapped[str | None] = mapped_column(String(60))
     review_due: Mapped[date | None] = mapped_column(index=True)
-    review_owner_id: Mapped[str | None] = mapped_column(ForeignKey("staff_member.id"))
+    review_owner_id: Mapped[str | None] = mapped_column(String(36))
     funding_source: Mapped[str | None] = mapped_column(String(120))
 
 
@@ -90,7 +90,7 @@ class PlanAction(Recorded, Base):
     what: Mapped[str] = mapped_column(Text)
     who_name: Mapped[str] = mapped_column(String(200), default="")
     who_role: Mapped[str | None] = mapped_column(String(120))
-    who_organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisation.id"))
+    who_organisation_id: Mapped[str | None] = mapped_column(String(36))
     who_contact: Mapped[str | None] = mapped_column(String(200))
     timing: Mapped[str | None] = mapped_column(String(120))
     due_on: Mapped[date | None] = mapped_column()

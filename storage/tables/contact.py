@@ -27,9 +27,9 @@ class ContactNote(Recorded, Base):
     location: Mapped[str | None] = mapped_column(String(120))
     narrative: Mapped[str] = mapped_column(Text)
     outcome: Mapped[str | None] = mapped_column(String(40))
-    author_id: Mapped[str | None] = mapped_column(ForeignKey("staff_member.id"))
+    author_id: Mapped[str | None] = mapped_column(String(36))
     author_role: Mapped[str | None] = mapped_column(String(40))
-    organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisation.id"))
+    organisation_id: Mapped[str | None] = mapped_column(String(36))
     # JSON list of goal ids this contact worked towards; frozen with the note.
     linked_goal_ids: Mapped[str] = mapped_column(Text, default="[]")
     amends_id: Mapped[str | None] = mapped_column(ForeignKey("contact_note.id"))
@@ -42,7 +42,7 @@ class PlannedVisit(Recorded, Base):
 
     person_id: Mapped[str] = mapped_column(ForeignKey("person.id"), index=True)
     due_at: Mapped[datetime]
-    assigned_to_id: Mapped[str | None] = mapped_column(ForeignKey("staff_member.id"), index=True)
+    assigned_to_id: Mapped[str | None] = mapped_column(String(36), index=True)
     purpose: Mapped[str] = mapped_column(String(200), default="")
     status: Mapped[str] = mapped_column(String(20), default="planned")
     done_note_id: Mapped[str | None] = mapped_column(ForeignKey("contact_note.id"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.tables.base import Base, Recorded
@@ -30,8 +30,8 @@ class Team(Recorded, Base):
     __tablename__ = "team"
 
     name: Mapped[str] = mapped_column(String(200))
-    locality_id: Mapped[str | None] = mapped_column(ForeignKey("locality.id"))
-    organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisation.id"))
+    locality_id: Mapped[str | None] = mapped_column(String(36))
+    organisation_id: Mapped[str | None] = mapped_column(String(36))
     phone: Mapped[str | None] = mapped_column(String(40))
 
 
@@ -43,7 +43,7 @@ class StaffMember(Recorded, Base):
     display_name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(40))
     job_title: Mapped[str] = mapped_column(String(120), default="")
-    organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisation.id"))
-    team_id: Mapped[str | None] = mapped_column(ForeignKey("team.id"))
+    organisation_id: Mapped[str | None] = mapped_column(String(36))
+    team_id: Mapped[str | None] = mapped_column(String(36))
     phone: Mapped[str | None] = mapped_column(String(40))
     active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -26,7 +26,7 @@ class ConsentToShare(Recorded, Base):
     )
 
     person_id: Mapped[str] = mapped_column(ForeignKey("person.id"), index=True)
-    partner_organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisation.id"))
+    partner_organisation_id: Mapped[str | None] = mapped_column(String(36))
     category: Mapped[str] = mapped_column(String(40))
     decision: Mapped[str] = mapped_column(String(20))
     given_by: Mapped[str] = mapped_column(String(200), default="the person")
@@ -44,7 +44,7 @@ class MentalCapacityAssessment(Recorded, Base):
     decision: Mapped[str] = mapped_column(Text)
     outcome: Mapped[str] = mapped_column(String(30))
     assessed_on: Mapped[date]
-    assessed_by_id: Mapped[str | None] = mapped_column(ForeignKey("staff_member.id"))
+    assessed_by_id: Mapped[str | None] = mapped_column(String(36))
     notes: Mapped[str | None] = mapped_column(Text)
     document_location: Mapped[str | None] = mapped_column(String(200))
 
@@ -57,4 +57,4 @@ class Assessment(Recorded, Base):
     assessed_on: Mapped[date]
     summary: Mapped[str] = mapped_column(Text, default="")
     score: Mapped[str | None] = mapped_column(String(40))
-    performed_by_id: Mapped[str | None] = mapped_column(ForeignKey("staff_member.id"))
+    performed_by_id: Mapped[str | None] = mapped_column(String(36))

@@ -35,19 +35,17 @@ class Person(Recorded, Base):
     town: Mapped[str | None] = mapped_column(String(120))
     postcode: Mapped[str] = mapped_column(String(10), default="", index=True)
     phone: Mapped[str | None] = mapped_column(String(40))
-    gp_practice_id: Mapped[str | None] = mapped_column(ForeignKey("organisation.id"))
+    gp_practice_id: Mapped[str | None] = mapped_column(String(36))
     gp_name: Mapped[str | None] = mapped_column(String(120))
     interpreter_needed: Mapped[bool] = mapped_column(Boolean, default=False)
     language: Mapped[str] = mapped_column(String(60), default="English")
     large_print: Mapped[bool] = mapped_column(Boolean, default=False)
     communication_needs: Mapped[str | None] = mapped_column(Text)
-    locality_id: Mapped[str | None] = mapped_column(ForeignKey("locality.id"), index=True)
-    team_id: Mapped[str | None] = mapped_column(ForeignKey("team.id"), index=True)
+    locality_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    team_id: Mapped[str | None] = mapped_column(String(36), index=True)
     level_of_need: Mapped[str] = mapped_column(String(20), default="targeted", index=True)
     life_stage: Mapped[str] = mapped_column(String(20), default="ageing_well")
-    lead_professional_id: Mapped[str | None] = mapped_column(
-        ForeignKey("staff_member.id"), index=True
-    )
+    lead_professional_id: Mapped[str | None] = mapped_column(String(36), index=True)
     status: Mapped[str] = mapped_column(String(20), default="open")
     date_of_death: Mapped[date | None] = mapped_column()
 
@@ -95,11 +93,11 @@ class ProfessionalContact(Recorded, Base):
     __tablename__ = "professional_contact"
 
     person_id: Mapped[str] = mapped_column(ForeignKey("person.id"), index=True)
-    staff_member_id: Mapped[str | None] = mapped_column(ForeignKey("staff_member.id"))
+    staff_member_id: Mapped[str | None] = mapped_column(String(36))
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(120), default="")
     team: Mapped[str | None] = mapped_column(String(200))
-    organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisation.id"))
+    organisation_id: Mapped[str | None] = mapped_column(String(36))
     contact_details: Mapped[str | None] = mapped_column(String(200))
     is_key_worker: Mapped[bool] = mapped_column(Boolean, default=False)
     start_date: Mapped[date | None] = mapped_column()

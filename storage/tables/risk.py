@@ -23,7 +23,7 @@ class Risk(Recorded, Base):
     likelihood: Mapped[int] = mapped_column(Integer)
     impact: Mapped[int] = mapped_column(Integer)
     mitigation: Mapped[str] = mapped_column(Text, default="")
-    owner_id: Mapped[str | None] = mapped_column(ForeignKey("staff_member.id"))
+    owner_id: Mapped[str | None] = mapped_column(String(36))
     review_on: Mapped[date | None] = mapped_column()
     status: Mapped[str] = mapped_column(String(20), default="active")
     started_on: Mapped[date | None] = mapped_column()

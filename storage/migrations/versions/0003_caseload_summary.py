@@ -14,32 +14,16 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from storage.migrations.summary_triggers import (
+    backfill_statements,
+    create_statements,
+    drop_statements,
+)
+
 revision: str = "0003"
 down_revision: str | None = "0002"
 branch_labels = None
 depends_on = None
-
-_REFRESH = {
-    "next_visit_due": (
-        "(SELECT min(due_at) FROM planned_visit WHERE person_id = {pid} AND status = 'planned')"
-    ),
-    "highest_risk": (
-        "(SELECT max(likelihood * impact) FROM risk WHERE person_id = {pid} AND status = 'active')"
-    ),
-    "alert_kinds": (
-        "(SELECT group_concat(kind, ',') FROM (SELECT DISTINCT kind FROM alert"
-        " WHERE person_id = {pid} AND active = 1 ORDER BY kind))"
-    ),
-}
-_SOURCES = {"planned_visit": "next_visit_due", "risk": "highest_risk", "alert": "alert_kinds"}
-
-
-def _refresh(column: str, pid: str) -> str:
-    return (
-        f"INSERT INTO caseload_summary (person_id) VALUES ({pid}) ON CONFLICT DO NOTHING;\n"
-        f"UPDATE caseload_summary SET {column} = {_REFRESH[column].format(pid=pid)}"
-        f" WHERE person_id = {pid};"
-    )
 
 
 def upgrade() -> None:
@@ -61,34 +45,11 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_caseload_summary_highest_risk"), ["highest_risk"], unique=False
         )
-    op.execute(
-        "CREATE TRIGGER person_summary_ai AFTER INSERT ON person BEGIN "
-        "INSERT INTO caseload_summary (person_id) VALUES (NEW.id) ON CONFLICT DO NOTHING; END"
-    )
-    for table, column in _SOURCES.items():
-        op.execute(
-            f"CREATE TRIGGER {table}_summary_ai AFTER INSERT ON {table} BEGIN\n"
-            f"{_refresh(column, 'NEW.person_id')}\nEND"
-        )
-        op.execute(
-            f"CREATE TRIGGER {table}_summary_au AFTER UPDATE ON {table} BEGIN\n"
-            f"{_refresh(column, 'OLD.person_id')}\n{_refresh(column, 'NEW.person_id')}\nEND"
-        )
-        op.execute(
-            f"CREATE TRIGGER {table}_summary_ad AFTER DELETE ON {table} BEGIN\n"
-            f"{_refresh(column, 'OLD.person_id')}\nEND"
-        )
-    op.execute("INSERT INTO caseload_summary (person_id) SELECT id FROM person")
-    for column in _SOURCES.values():
-        op.execute(
-            f"UPDATE caseload_summary SET {column} = "
-            + _REFRESH[column].format(pid="caseload_summary.person_id")
-        )
+    for statement in [*create_statements(), *backfill_statements()]:
+        op.execute(statement)
 
 
 def downgrade() -> None:
-    for table in _SOURCES:
-        for suffix in ("ai", "au", "ad"):
-            op.execute(f"DROP TRIGGER IF EXISTS {table}_summary_{suffix}")
-    op.execute("DROP TRIGGER IF EXISTS person_summary_ai")
+    for statement in drop_statements():
+        op.execute(statement)
     op.drop_table("caseload_summary")
