@@ -28,8 +28,8 @@ def test_the_same_batch_twice_is_stored_once(server: RunningServer, laptop: Lapt
     ws = reopen(laptop("Sam Taylor"))
     sync(ws)
     people.register(ws, people.NewPerson(ZOE, "Zoë", "O'Neill", "1938-04-12", "DL8 3AB"))
-    from sync.client.session import _pending, _wire
     from storage.tables import ChangeRecord
+    from sync.client.session import _pending, _wire
 
     with ws.store.read() as session:
         batch = [
