@@ -4,69 +4,39 @@ and laptops with real encrypted profiles enrolled with it."""
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
 from app.workspace import Workspace, create
 from sync.client.enrol import enrol
 from sync.server import directory
-from sync.server.app import create_app
+from sync.server.embedded import EmbeddedServer, serve_in_thread
 from sync.server.store import ServerStore
 from tests.conftest import FAST_KDF, PASSPHRASE
 
 TEAM = "Craven Locality"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _postgres_url() -> str | None:
     return os.environ.get("ONERECORD_TEST_POSTGRES_URL") or None
 
 
-@dataclass
-class RunningServer:
-    url: str
-    store: ServerStore
-    server: uvicorn.Server
-    thread: threading.Thread
-
+class RunningServer(EmbeddedServer):
     def code_for(self, user: str) -> str:
         return directory.new_enrolment_code(self.store, user)
 
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
 
-
-def start_server(db_url: str) -> RunningServer:
+def start_server(
+    db_url: str, *, cert: Path | None = None, key: Path | None = None
+) -> RunningServer:
     store = ServerStore(db_url)
     directory.organisation(store, "Dales Community Health")
-    port = _free_port()
-    config = uvicorn.Config(
-        create_app(store), host="127.0.0.1", port=port, log_level="warning", access_log=False
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("test server did not start")
-        time.sleep(0.01)
-    return RunningServer(f"http://127.0.0.1:{port}", store, server, thread)
+    running = serve_in_thread(store, cert=cert, key=key)
+    return RunningServer(running.url, running.store, running.server, running.thread)
 
 
 def _fresh_postgres_schema(base: str) -> str:

@@ -210,3 +210,24 @@ def test_an_unreachable_server_is_a_plain_error_and_keeps_changes(
         sync(ws)
     assert pending_count(ws) == before > 0
     ws.close()
+
+
+def test_a_laptop_offline_too_long_stays_locked_until_it_syncs(
+    server: RunningServer, laptop: Laptop
+) -> None:
+    from datetime import UTC, datetime
+
+    from app.workspace import OfflineTooLongError, unlock
+
+    ws = reopen(laptop("Sam Taylor"))
+    sync(ws)
+    with ws.store.write(ws.actor) as session:
+        sync_settings.save_last_success(session, datetime.now(UTC) - timedelta(days=15))
+    path = ws.store.path
+    ws.close()
+    with pytest.raises(OfflineTooLongError, match="over 14 days"):
+        unlock(path, PASSPHRASE)
+    syncing = unlock(path, PASSPHRASE, for_sync=True)
+    sync(syncing)
+    syncing.close()
+    unlock(path, PASSPHRASE).close()
