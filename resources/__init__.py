@@ -13,5 +13,11 @@ def read_text(name: str) -> str:
     return _resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
 
 
+def folder() -> str:
+    """Where the shipped files are, as a path a stylesheet `url()` can use."""
+    return str(_resources.files(__name__)).replace("\\", "/")
+
+
 def stylesheet() -> str:
-    return read_text(STYLESHEET)
+    """The stylesheet, its `url({resources}/...)` images pointed at the shipped files."""
+    return read_text(STYLESHEET).replace("{resources}", folder())

@@ -1,33 +1,60 @@
-"""The app's two states, locked and unlocked, and the moves between them.
+"""The app's states, locked and unlocked (and, once, the first run), and the moves
+between them.
 
-Locked: only the unlock window exists on screen and no Workspace is held.
-Unlocked: the main window shows the caseload and the idle watcher runs. Locking
-(Ctrl+L or idle) empties every widget first, then closes the Workspace on the
-task runner, which drops the database key; only the search, sort and scroll
-position survive, in memory, so unlocking returns the user to where they were.
+Locked: only the unlock window is on screen and no Workspace is held.
+Unlocked: the main window shows today's visits, the caseload or a record, and
+the idle watcher runs. Locking (Ctrl+L, idle, or quitting) first keeps any
+unsaved typing as a draft in the encrypted store, empties every widget and
+closes every other window (dialogs included), then closes the Workspace on the
+task runner, which drops the database key. Only ids and positions survive, in
+memory, so unlocking returns the user to where they were, dialog and all.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
-from app.services import caseload
+from app.services import caseload, drafts, preferences, sync_status
+from app.services.changes import CASELOAD, Change
 from app.values.vocab import Role
 from app.workspace import Workspace
 from ui.caseload_controller import CaseloadController, CaseloadState
 from ui.caseload_model import CaseloadModel
+from ui.first_run_controller import Creator, FirstRunController
+from ui.first_run_window import FirstRunWindow
+from ui.forms import Field, FormDialog
+from ui.home_view import CASELOAD_TAB, TODAY_TAB
 from ui.i18n import tr
 from ui.idle import DEFAULT_IDLE_MS, IdleWatcher
 from ui.main_window import MainWindow
+from ui.operations import Operations
+from ui.record_controller import PendingDraft, RecordController, RecordPlace
 from ui.tasks import TaskRunner
+from ui.timeline_model import TimelineModel
+from ui.today_controller import TodayController
 from ui.unlock_controller import Backoff, UnlockController
 from ui.unlock_window import UnlockWindow
 
 logger = logging.getLogger(__name__)
+
+PENDING_REFRESH_MS = 400
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where the user was when the app locked: ids and positions only."""
+
+    caseload: CaseloadState = field(default_factory=CaseloadState)
+    home_tab: int = TODAY_TAB
+    record: RecordPlace | None = None
 
 
 class AppController(QObject):
@@ -36,23 +63,55 @@ class AppController(QObject):
         runner: TaskRunner,
         profile: Path,
         *,
-        idle_ms: int = DEFAULT_IDLE_MS,
+        idle_ms: int | None = None,
         backoff: Backoff | None = None,
+        creator: Creator | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.runner = runner
+        self.ops = Operations(runner, parent=self)
         self.unlock_window = UnlockWindow()
         self.unlock = UnlockController(self.unlock_window, runner, profile, backoff=backoff)
+        self.first_run_window = FirstRunWindow()
+        kwargs = {"creator": creator} if creator is not None else {}
+        self.first_run = FirstRunController(self.first_run_window, runner, profile, **kwargs)
         self.model = CaseloadModel(runner, parent=self)
-        self.main_window = MainWindow(self.model)
+        self.timeline = TimelineModel(runner, parent=self)
+        self.main_window = MainWindow(self.model, self.timeline)
         self.caseload = CaseloadController(self.model, self.main_window.caseload)
-        self.idle = IdleWatcher(idle_ms, parent=self)
+        self.today = TodayController(self.ops, self.main_window.home.today)
+        self.record = RecordController(
+            self.ops, self.main_window.record, self.timeline, self.main_window
+        )
+        self._fixed_idle = idle_ms is not None
+        self.idle = IdleWatcher(idle_ms or DEFAULT_IDLE_MS, parent=self)
         self._workspace: Workspace | None = None
-        self._saved = CaseloadState()
+        self._place = Place()
+        self.settings_dialog: FormDialog | None = None
+        self._pending_timer = QTimer(self)
+        self._pending_timer.setSingleShot(True)
+        self._pending_timer.setInterval(PENDING_REFRESH_MS)
+        self._pending_timer.timeout.connect(self._refresh_pending)
 
         self.unlock.unlocked.connect(self._unlocked)
-        self.main_window.lock_requested.connect(lambda: self.lock(tr("Locked.")))
+        self.unlock.profile_missing.connect(self._first_run)
+        self.first_run.created.connect(self._unlocked)
+        window = self.main_window
+        window.lock_requested.connect(lambda: self.lock(tr("Locked.")))
+        window.find_requested.connect(self.find)
+        window.new_note_requested.connect(self.new_visit_note)
+        window.settings_requested.connect(self.open_settings)
+        window.home.today.open_requested.connect(self.open_record)
+        window.caseload.open_requested.connect(self.open_record)
+        window.record.back_requested.connect(self.back_to_list)
+        window.record.print_requested.connect(self.record.print_plan)
+        self.record.print_requested.connect(self.print_plan)
+        self.today.count_changed.connect(window.home.show_today_count)
+        self.record.saved.connect(window.show_note)
+        self.record.dialog_opened.connect(self._lockable)
+        self.ops.changed.connect(self._changed)
+        self.ops.problem.connect(self._problem)
         self.idle.idle.connect(self._idle)
         runner.unhandled_error.connect(self._problem)
 
@@ -60,10 +119,16 @@ class AppController(QObject):
     def unlocked(self) -> bool:
         return self._workspace is not None
 
+    @property
+    def workspace(self) -> Workspace | None:
+        return self._workspace
+
     def start(self) -> None:
         self.unlock_window.show()
         self.unlock_window.focus_passphrase()
         self.unlock.check_profile()
+
+    # -- locking ------------------------------------------------------------------------
 
     def lock(self, reason: str) -> None:
         if not self._release():
@@ -75,40 +140,229 @@ class AppController(QObject):
         logger.info("locked")
 
     def shutdown(self) -> None:
-        """Lock without showing anything, then wait for the worker (the close included)."""
+        """Lock without showing anything, then wait for the worker (drafts and close included)."""
         self._release()
         self.runner.shutdown()
-        self.main_window.close()
-        self.unlock_window.close()
+        for window in (self.main_window, self.unlock_window, self.first_run_window):
+            window.close()
 
     def _release(self) -> bool:
-        """Empty the windows and close the Workspace; False if already locked."""
+        """Keep unsaved typing, empty the windows, close the Workspace; False if locked."""
         workspace, self._workspace = self._workspace, None
         if workspace is None:
             return False
         self.idle.stop()
+        self._pending_timer.stop()
         # Widgets first: from here on nothing identifiable is on screen or in a model.
-        self._saved = self.caseload.close()
+        record_place, pending = self.record.close()
+        self._place = Place(
+            caseload=self.caseload.close(),
+            home_tab=self.main_window.home.currentIndex(),
+            record=record_place if self.main_window.showing_record else None,
+        )
+        self.today.close()
+        self._close_other_windows()
         self.main_window.clear_session()
         self.main_window.hide()
-        # Queued behind any fetch still running, so nothing uses the engine after this.
+        self.main_window.show_home()
+        self.ops.detach()  # answers still on their way are dropped
+        # Queued behind anything still running, so nothing uses the engine after this.
+        if pending is not None:
+            self.runner.run(partial(_keep_draft, workspace, pending), on_error=self._problem)
         self.runner.run(workspace.close, on_error=self._problem)
         return True
+
+    def _close_other_windows(self) -> None:
+        """Every dialog and window but the lock screens: settings, print, message boxes."""
+        self.settings_dialog = None
+        if "ui.print_dialog" in sys.modules:  # loaded only once someone has printed
+            sys.modules["ui.print_dialog"].close_print_dialogs(self.main_window)
+        keep: set[QWidget] = {self.unlock_window, self.first_run_window, self.main_window}
+        for widget in QApplication.topLevelWidgets():
+            if widget in keep or not widget.isVisible():
+                continue
+            if isinstance(widget, QDialog):
+                widget.reject()
+            widget.hide()
+            widget.close()
+
+    # -- unlocking ----------------------------------------------------------------------
+
+    @Slot()
+    def _first_run(self) -> None:
+        self.unlock_window.hide()
+        self.first_run_window.show()
+        self.first_run_window.raise_()
+        self.first_run_window.focus_first()
 
     @Slot(object)
     def _unlocked(self, workspace: Workspace) -> None:
         self._workspace = workspace
-        self.main_window.set_session(
+        self.ops.attach(workspace)
+        window = self.main_window
+        window.set_session(
             demo=workspace.demo, signed_in_as=_signed_in_as(workspace, workspace.user_name)
         )
-        self.caseload.open(partial(caseload.fetch, workspace), self._saved)
-        self.main_window.show()
-        self.main_window.raise_()
-        self.main_window.activateWindow()
-        self.main_window.caseload.search.setFocus()
+        place, self._place = self._place, Place()
+        self.caseload.open(
+            partial(caseload.fetch, workspace), place.caseload, user_id=workspace.actor.user_id
+        )
+        self.ops.read(caseload.localities, on_done=window.caseload.set_localities)
+        self.today.refresh()
+        window.home.setCurrentIndex(place.home_tab)
+        if place.record is not None:
+            window.show_record_page()
+            self.record.open(
+                place.record.person_id, section=place.record.section, dialog=place.record.dialog
+            )
+        else:
+            window.show_home()
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        self._focus_list()
         self.unlock_window.hide()
+        self.first_run_window.hide()
+        if not self._fixed_idle:
+            self.ops.read(preferences.load_preferences, on_done=self._apply_preferences)
         self.idle.start()
+        self._refresh_pending()
         logger.info("unlocked")
+
+    def _apply_preferences(self, prefs: preferences.Preferences) -> None:
+        self.idle.set_timeout(prefs.idle_lock_minutes * 60_000)
+
+    # -- moving around ------------------------------------------------------------------
+
+    @Slot(str)
+    def open_record(self, person_id: str) -> None:
+        if not self.unlocked:
+            return
+        self.main_window.show_record_page()
+        self.record.open(person_id)
+        self.main_window.record.sections.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @Slot()
+    def back_to_list(self) -> None:
+        self.record.close()
+        self.main_window.show_home()
+        self._focus_list()
+
+    def _focus_list(self) -> None:
+        home = self.main_window.home
+        if self.main_window.showing_record:
+            return
+        if home.currentIndex() == CASELOAD_TAB:
+            home.caseload.search.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            home.today.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @Slot()
+    def find(self) -> None:
+        """Ctrl+F: the caseload search, from anywhere."""
+        if not self.unlocked:
+            return
+        if self.main_window.showing_record:
+            self.back_to_list()
+        home = self.main_window.home
+        home.setCurrentIndex(CASELOAD_TAB)
+        home.caseload.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        home.caseload.search.selectAll()
+
+    @Slot()
+    def new_visit_note(self) -> None:
+        """Ctrl+N: a visit note for the open person, or for the one selected in the list."""
+        if not self.unlocked:
+            return
+        if self.main_window.showing_record:
+            self.record.new_visit_note()
+            return
+        home = self.main_window.home
+        panel = home.today if home.currentIndex() == TODAY_TAB else home.caseload
+        person_id = panel.selected_person()
+        if person_id is not None:
+            self.open_record(person_id)
+            self.record.new_visit_note()
+
+    @Slot(str, str)
+    def print_plan(self, nhs_number: str, name: str) -> None:
+        """The Print dialog (preview, Save as PDF, Print) for the open person's plan."""
+        workspace = self._workspace
+        if workspace is None:
+            return
+        # Imported on first use: QtPdf and reportlab cost start-up time nobody needs
+        # until they print.
+        from app.reports.printing import PlanPrintJob
+        from ui.print_dialog import PrintDialog
+
+        job = PlanPrintJob(workspace, nhs_number)
+        title = tr("Print the care plan: {name}").format(name=name)
+        dialog = PrintDialog(self.runner, job, title, parent=self.main_window)
+        self._lockable(dialog)
+        dialog.open()
+
+    # -- settings -----------------------------------------------------------------------
+
+    @Slot()
+    def open_settings(self) -> None:
+        if not self.unlocked:
+            return
+        self.ops.read(preferences.load_preferences, on_done=self._show_settings)
+
+    def _show_settings(self, prefs: preferences.Preferences) -> None:
+        dialog = FormDialog(
+            "Settings",
+            [
+                Field(
+                    "minutes",
+                    "Lock after this many minutes without use",
+                    "number",
+                    hint="From 1 to 30 minutes. Locking hides everything and drops the key.",
+                    minimum=preferences.MIN_IDLE_MINUTES,
+                    maximum=preferences.MAX_IDLE_MINUTES,
+                )
+            ],
+            parent=self.main_window,
+        )
+        dialog.setObjectName("settingsDialog")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.resize(520, 320)
+        dialog.set_values({"minutes": prefs.idle_lock_minutes})
+        dialog.submitted.connect(lambda values: self._save_settings(dialog, values))
+        self.settings_dialog = dialog
+        self._lockable(dialog)
+        dialog.open()
+
+    def _save_settings(self, dialog: FormDialog, values: dict[str, object]) -> None:
+        minutes = values["minutes"]
+
+        def saved(prefs: preferences.Preferences) -> None:
+            self._apply_preferences(prefs)
+            dialog.accept()
+            self.main_window.show_note(tr("Settings saved."))
+
+        self.ops.read(
+            lambda ws: preferences.save_idle_lock_minutes(ws, minutes=str(minutes)),
+            on_done=saved,
+            on_error=dialog.show_error,
+        )
+
+    def _lockable(self, dialog: QWidget) -> None:
+        """Ctrl+L in a dialog locks too (a modal dialog blocks the main window's shortcut)."""
+        shortcut = QShortcut(QKeySequence("Ctrl+L"), dialog)
+        shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+        shortcut.activated.connect(lambda: self.lock(tr("Locked.")))
+
+    # -- changes and problems -----------------------------------------------------------
+
+    @Slot(object)
+    def _changed(self, change: Change) -> None:
+        if change.touches(CASELOAD):
+            self.caseload.refresh()
+        self._pending_timer.start()
+
+    def _refresh_pending(self) -> None:
+        self.ops.read(sync_status.pending_changes, on_done=self.main_window.set_pending)
 
     @Slot()
     def _idle(self) -> None:
@@ -122,14 +376,22 @@ class AppController(QObject):
     def _problem(self, message: str) -> None:
         if self.unlocked:
             self.main_window.show_problem(message)
+        elif self.first_run_window.isVisible():
+            self.first_run_window.show_message(message)
         else:
             self.unlock_window.show_message(message)
+
+
+def _keep_draft(workspace: Workspace, pending: PendingDraft) -> None:
+    drafts.save_draft(
+        workspace, key=pending.key, values=pending.values, person_id=pending.person_id
+    )
 
 
 def _signed_in_as(workspace: Workspace, name: str | None) -> str:
     role = workspace.actor.role
     try:
-        label = Role(role).label if role else ""
+        label = tr(Role(role).label) if role else ""
     except ValueError:
         label = role or ""
     who = ", ".join(part for part in (name, label) if part)

@@ -51,7 +51,8 @@ class Column(IntEnum):
     LEAD_PROFESSIONAL = 6
     NEXT_VISIT = 7
     PLAN_REVIEW = 8
-    ALERTS = 9
+    RISK = 9
+    ALERTS = 10
 
 
 HEADERS = {
@@ -64,6 +65,7 @@ HEADERS = {
     Column.LEAD_PROFESSIONAL: "Lead professional",
     Column.NEXT_VISIT: "Next visit",
     Column.PLAN_REVIEW: "Plan review due",
+    Column.RISK: "Highest risk",
     Column.ALERTS: "Alerts",
 }
 
@@ -75,6 +77,7 @@ _HEADER_LINES = {
     Column.LEAD_PROFESSIONAL: "Lead\nprofessional",
     Column.NEXT_VISIT: "Next\nvisit",
     Column.PLAN_REVIEW: "Plan review\ndue",
+    Column.RISK: "Highest\nrisk",
 }
 
 # Column -> (key of caseload.SORTS, reversed). Age runs opposite to date of birth.
@@ -89,6 +92,7 @@ SORT_KEYS: dict[Column, tuple[str, bool]] = {
     Column.LEAD_PROFESSIONAL: ("lead_professional", False),
     Column.NEXT_VISIT: ("next_visit_due", False),
     Column.PLAN_REVIEW: ("plan_review_due", False),
+    Column.RISK: ("risk", False),
 }
 
 
@@ -148,9 +152,17 @@ class CaseloadModel(QAbstractTableModel):
             self._query = replace(self._query, search=text)
             self.reload()
 
-    def configure(self, *, search: str, column: int, order: Qt.SortOrder) -> None:
-        """Set search and sort together without fetching (the caller reloads once)."""
-        self._query = replace(self._query, search=search)
+    def set_filters(self, **filters: Any) -> None:
+        """Change CaseloadQuery filters (lead_professional_id, locality, min_risk...) and
+        fetch again if that changed the query."""
+        query = replace(self._query, **filters)
+        if query != self._query:
+            self._query = query
+            self.reload()
+
+    def configure(self, *, search: str, column: int, order: Qt.SortOrder, **filters: Any) -> None:
+        """Set search, sort and filters together without fetching (the caller reloads once)."""
+        self._query = replace(self._query, search=search, **filters)
         self._set_sort(column, order)
 
     def reload(self, *, at_least: int = 0) -> None:
@@ -284,7 +296,10 @@ class CaseloadModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ToolTipRole):
             return tr(HEADERS[column])
         if role == Qt.ItemDataRole.InitialSortOrderRole and column in SORT_KEYS:
-            # A first click on a new column sorts it A-Z (not in the previous direction).
+            # A first click on a new column sorts it A-Z (not in the previous direction);
+            # risk starts with the highest.
+            if column == Column.RISK:
+                return Qt.SortOrder.DescendingOrder
             return Qt.SortOrder.AscendingOrder
         return None
 
@@ -334,6 +349,8 @@ class CaseloadModel(QAbstractTableModel):
                 return formatting.british_date(row.next_visit_due)
             case Column.PLAN_REVIEW:
                 return formatting.british_date(row.plan_review_due)
+            case Column.RISK:
+                return formatting.risk_text(row.highest_risk)
             case Column.ALERTS:
                 return formatting.alert_short_labels(row.alert_kinds)
 
@@ -342,6 +359,8 @@ class CaseloadModel(QAbstractTableModel):
         if column == Column.ALERTS:
             return formatting.alert_labels(row.alert_kinds) or tr("No alerts")
         text = self._text(row, column)
+        if column == Column.RISK:
+            return text or tr("No active risks")
         return tr("{text}, overdue").format(text=text) if self._overdue(row, column) else text
 
     def _tooltip(self, row: CaseloadRow, column: Column) -> str | None:
@@ -363,6 +382,8 @@ class CaseloadModel(QAbstractTableModel):
             return row.next_visit_due < datetime.now(UTC)
         if column == Column.PLAN_REVIEW and row.plan_review_due is not None:
             return row.plan_review_due < self._as_of
+        if column == Column.RISK and row.highest_risk is not None:
+            return row.highest_risk >= 15
         return False
 
     def _font(self, row: CaseloadRow, column: Column) -> QFont | None:

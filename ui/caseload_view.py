@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -21,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.caseload_model import SORT_KEYS, CaseloadModel, Column
+from ui.caseload_model import ROW_ROLE, SORT_KEYS, CaseloadModel, Column
 from ui.i18n import tr
 
 logger = logging.getLogger(__name__)
@@ -40,6 +42,7 @@ _SAMPLES = {
     Column.LEAD_PROFESSIONAL: "Angharad Pritchard",
     Column.NEXT_VISIT: "30 Sep 2000",
     Column.PLAN_REVIEW: "30 Sep 2000",
+    Column.RISK: "Medium (12)",
 }
 _CELL_PADDING = 18  # the item's padding and a little air
 _HEADER_PADDING = 36  # the section's padding and the sort indicator beside its text
@@ -130,17 +133,55 @@ class CaseloadTable(QTableView):
             self.selectionModel().setCurrentIndex(model.index(row, 0), flags)
 
 
+# The filter choices: (value for the query, label). The first of each is "any".
+RISK_CHOICES = ((None, "Any risk"), (8, "Medium or high risk"), (15, "High risk"))
+NEXT_VISIT_CHOICES = (
+    (None, "Any next visit"),
+    ("overdue", "Visit overdue"),
+    ("today", "Visit due today"),
+    ("week", "Visit due within 7 days"),
+    ("none", "No visit planned"),
+)
+PLAN_REVIEW_CHOICES = (
+    (None, "Any plan review"),
+    ("overdue", "Plan review overdue"),
+    ("month", "Review due within 30 days"),
+    ("none", "No review date"),
+)
+LEVEL_CHOICES = (
+    (None, "Any level of need"),
+    ("universal", "Universal"),
+    ("targeted", "Targeted"),
+    ("specialist", "Specialist"),
+)
+
+
+def _combo(name: str, accessible: str, choices: tuple[tuple[object, str], ...]) -> QComboBox:
+    combo = QComboBox()
+    combo.setObjectName(name)
+    combo.setAccessibleName(tr(accessible))
+    # Sized to a short label, not the longest choice, so the row fits a 1366 px laptop.
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(11)
+    for value, label in choices:
+        combo.addItem(tr(label), value)
+    return combo
+
+
 class CaseloadPanel(QWidget):
-    """Heading, search, count and table. Emits `search_changed` once typing pauses."""
+    """Heading, search, filters, count and table. Emits `search_changed` once typing
+    pauses, `filters_changed` when a filter changes, `open_requested` on Enter."""
 
     search_changed = Signal(str)
+    filters_changed = Signal()
+    open_requested = Signal(str)  # person id
 
     def __init__(self, model: CaseloadModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("caseloadPanel")
-        heading = QLabel(tr("My caseload"))
-        heading.setObjectName("pageHeading")
-        heading.setAccessibleName(tr("My caseload"))
+        self.heading = QLabel(tr("My caseload"))
+        self.heading.setObjectName("pageHeading")
+        heading = self.heading
 
         search_label = QLabel(tr("&Search"))
         self.search = QLineEdit()
@@ -165,6 +206,28 @@ class CaseloadPanel(QWidget):
 
         self.table = CaseloadTable(model)
 
+        self.whole_team = QCheckBox(tr("Show the &whole team"))
+        self.whole_team.setObjectName("wholeTeam")
+        self.whole_team.setAccessibleName(tr("Show the whole team's caseload"))
+        self.locality = _combo("localityFilter", "Locality", ((None, "All localities"),))
+        self.level = _combo("levelFilter", "Level of need", LEVEL_CHOICES)
+        self.risk = _combo("riskFilter", "Risk", RISK_CHOICES)
+        self.next_visit = _combo("nextVisitFilter", "Next visit", NEXT_VISIT_CHOICES)
+        self.plan_review = _combo("planReviewFilter", "Plan review", PLAN_REVIEW_CHOICES)
+        filter_label = QLabel(tr("Filter:"))
+        filter_label.setObjectName("fieldLabel")
+        filter_row = QHBoxLayout()
+        filter_row.setSpacing(8)
+        filter_row.addWidget(self.whole_team)
+        filter_row.addSpacing(12)
+        filter_row.addWidget(filter_label)
+        for combo in self.filter_combos:
+            filter_row.addWidget(combo)
+            combo.currentIndexChanged.connect(lambda _i: self.filters_changed.emit())
+        filter_row.addStretch(1)
+        self.whole_team.toggled.connect(lambda _on: self.filters_changed.emit())
+        self.table.activated.connect(self._activated)
+
         search_row = QHBoxLayout()
         search_row.setSpacing(12)
         search_row.addWidget(search_label)
@@ -178,6 +241,7 @@ class CaseloadPanel(QWidget):
         layout.setSpacing(12)
         layout.addWidget(heading)
         layout.addLayout(search_row)
+        layout.addLayout(filter_row)
         layout.addWidget(self.message)
         layout.addWidget(self.table, 1)
 
@@ -187,6 +251,58 @@ class CaseloadPanel(QWidget):
         self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
         self._debounce.timeout.connect(lambda: self.search_changed.emit(self.search.text()))
         self.search.textEdited.connect(lambda _text: self._debounce.start())
+
+    @property
+    def filter_combos(self) -> tuple[QComboBox, ...]:
+        return (self.locality, self.level, self.risk, self.next_visit, self.plan_review)
+
+    def _activated(self, index: QModelIndex) -> None:
+        row = index.data(ROW_ROLE)
+        if row is not None:
+            self.open_requested.emit(row.person_id)
+
+    def selected_person(self) -> str | None:
+        index = self.table.currentIndex()
+        row = index.data(ROW_ROLE) if index.isValid() else None
+        return row.person_id if row is not None else None
+
+    def set_localities(self, names: list[str]) -> None:
+        current = self.locality.currentData()
+        self.locality.blockSignals(True)
+        self.locality.clear()
+        self.locality.addItem(tr("All localities"), None)
+        for name in names:
+            self.locality.addItem(name, name)
+        index = self.locality.findData(current)
+        self.locality.setCurrentIndex(max(0, index))
+        self.locality.blockSignals(False)
+
+    def filter_values(self) -> dict[str, object]:
+        return {
+            "whole_team": self.whole_team.isChecked(),
+            "locality": self.locality.currentData(),
+            "level_of_need": self.level.currentData(),
+            "min_risk": self.risk.currentData(),
+            "next_visit": self.next_visit.currentData(),
+            "plan_review": self.plan_review.currentData(),
+        }
+
+    def set_filter_values(self, values: dict[str, object]) -> None:
+        """Put filters back without emitting (the caller reloads once)."""
+        widgets = (self.whole_team, *self.filter_combos)
+        for widget in widgets:
+            widget.blockSignals(True)
+        self.whole_team.setChecked(bool(values.get("whole_team")))
+        for combo, key in zip(
+            self.filter_combos,
+            ("locality", "level_of_need", "min_risk", "next_visit", "plan_review"),
+            strict=True,
+        ):
+            index = combo.findData(values.get(key))
+            combo.setCurrentIndex(max(0, index))
+        for widget in widgets:
+            widget.blockSignals(False)
+        self.heading.setText(tr("Team caseload") if values.get("whole_team") else tr("My caseload"))
 
     def set_search_text(self, text: str) -> None:
         """Put text back in the box without starting a search (the caller reloads)."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from app.services.clock import LOCAL
+from app.values import vocab
 from app.values.vocab import AlertKind, LevelOfNeed
 from ui.i18n import tr
 
@@ -12,19 +14,53 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 
 def british_date(value: date | datetime | None) -> str:
-    """`22 Nov 1940`; a datetime is shown as its local calendar date."""
+    """`22 Nov 1940`; a datetime is shown as its calendar date in England."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        value = value.astimezone().date() if value.tzinfo else value.date()
+        value = value.astimezone(LOCAL).date() if value.tzinfo else value.date()
     return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
 
 
 def british_date_time(value: datetime | None) -> str:
+    """`22 Nov 2026 14:05`, on England's wall clock."""
     if value is None:
         return ""
-    local = value.astimezone() if value.tzinfo else value
+    local = value.astimezone(LOCAL) if value.tzinfo else value
     return f"{british_date(local)} {local:%H:%M}"
+
+
+def time_of_day(value: datetime | None) -> str:
+    """`09:30` on England's wall clock."""
+    if value is None:
+        return ""
+    local = value.astimezone(LOCAL) if value.tzinfo else value
+    return f"{local:%H:%M}"
+
+
+def label(kind: type[vocab.Coded], code: str | None) -> str:
+    """The plain label of a code from one of the code lists; unknown codes as they are."""
+    if not code:
+        return ""
+    try:
+        return tr(kind(code).label)
+    except ValueError:
+        return code
+
+
+def risk_band(score: int | None) -> str:
+    """Likelihood x impact (1-25) as a word: High from 15, Medium from 8."""
+    if score is None:
+        return ""
+    if score >= 15:
+        return tr("High")
+    if score >= 8:
+        return tr("Medium")
+    return tr("Low")
+
+
+def risk_text(score: int | None) -> str:
+    return f"{risk_band(score)} ({score})" if score is not None else ""
 
 
 def age_on(date_of_birth: date, today: date) -> int:
@@ -54,7 +90,7 @@ def alert_short_labels(codes: tuple[str, ...]) -> str:
 
 def _alert_label(code: str) -> str:
     try:
-        return AlertKind(code).label
+        return tr(AlertKind(code).label)
     except ValueError:
         return code
 

@@ -52,6 +52,13 @@ class IdleWatcher(QObject):
     def timeout_ms(self) -> int:
         return self._timer.interval()
 
+    def set_timeout(self, timeout_ms: int) -> None:
+        """A new idle limit (the user's setting), counted from now if running."""
+        self._timer.setInterval(timeout_ms)
+        self._min_restart_s = min(timeout_ms / 10_000, 1.0)
+        if self._timer.isActive():
+            self._restart()
+
     @property
     def active(self) -> bool:
         return self._timer.isActive()

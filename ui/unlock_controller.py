@@ -48,6 +48,7 @@ class _WrongPassphrase:
 
 class UnlockController(QObject):
     unlocked = Signal(object)  # the Workspace, now owned by whoever receives it
+    profile_missing = Signal()  # no profile in the folder: time for the first run
 
     def __init__(
         self,
@@ -157,6 +158,7 @@ class UnlockController(QObject):
         exists, demo = result
         self._view.set_demo(demo)
         if not exists:
+            self.profile_missing.emit()
             self._view.show_message(
                 tr(
                     "There is no OneRecord profile in {path}. "

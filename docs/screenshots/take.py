@@ -1,20 +1,27 @@
 """Regenerate the screenshots in this folder from the real app, on a demo profile.
 
     ONERECORD_PASSPHRASE=demo-only-not-secret .venv/bin/onerecord demo \\
-        --profile /tmp/demo-shot --people 200 --seed 2026
+        --profile /tmp/shots --people 200 --seed 2026
     ONERECORD_PASSPHRASE=demo-only-not-secret xvfb-run -s "-screen 0 1600x1000x24" \\
-        .venv/bin/python docs/screenshots/take.py --profile /tmp/demo-shot
+        .venv/bin/python docs/screenshots/take.py --profile /tmp/shots
+    # and at 200% (the same layout, every pixel doubled):
+    ONERECORD_PASSPHRASE=demo-only-not-secret QT_SCALE_FACTOR=2 \\
+        xvfb-run -s "-screen 0 3000x2000x24" \\
+        .venv/bin/python docs/screenshots/take.py --profile /tmp/shots --suffix @2x
 
 It drives the same AppController as `onerecord gui` and grabs each window from
 Qt itself (QWidget.grab), so the pictures are exactly what the app draws. It
 refuses a profile that is not a demo: screenshots show only synthetic people.
+It works on a copy of the profile, so the demo caseload is left as it was.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,13 +29,23 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+from PySide6.QtWidgets import QWidget  # noqa: E402
 
 from app.workspace import is_demo_profile  # noqa: E402
 from ui.app_controller import AppController  # noqa: E402
 from ui.app_main import create_application  # noqa: E402
+from ui.home_view import CASELOAD_TAB, TODAY_TAB  # noqa: E402
+from ui.record_page import Section  # noqa: E402
 from ui.tasks import TaskRunner  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
+LAPTOP = (1366, 768)  # a typical field laptop
+
+NOTE = (
+    "Visited at home; her daughter was there. Dressing on the left shin changed: the wound "
+    "is smaller and the edges look healthy. She has been walking to the end of the garden "
+    "each morning and says she feels steadier."
+)
 
 
 def _wait(condition: Callable[[], object], timeout_ms: int = 20_000) -> None:
@@ -54,35 +71,76 @@ def _settle(ms: int = 300) -> None:
     loop.exec()
 
 
+def _save(widget: QWidget, out: Path, name: str, suffix: str) -> None:
+    _settle()
+    widget.grab().save(str(out / f"{name}{suffix}.png"))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile", type=Path, required=True)
     parser.add_argument("--out", type=Path, default=HERE)
+    parser.add_argument("--suffix", default="", help="added to each file name, e.g. @2x")
     args = parser.parse_args()
     if not is_demo_profile(args.profile):
         raise SystemExit(
             f"{args.profile} is not a demo profile: screenshots show synthetic people only"
         )
     passphrase = os.environ["ONERECORD_PASSPHRASE"]
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = Path(shutil.copytree(args.profile, Path(scratch) / "demo"))
+        return _take(copy, passphrase, args.out, args.suffix)
 
+
+def _take(profile: Path, passphrase: str, out: Path, suffix: str) -> int:
     create_application([])
     runner = TaskRunner()
-    controller = AppController(runner, args.profile)
+    controller = AppController(runner, profile)
     controller.start()
     unlock = controller.unlock_window
     _wait(unlock.demo_banner.isVisible)
     unlock.passphrase.setText("demo passphrase")  # shown as dots; not the real one
     unlock.passphrase.setFocus()
-    _settle()
-    unlock.grab().save(str(args.out / "unlock.png"))
+    _save(unlock, out, "unlock", suffix)
 
     unlock.passphrase.setText(passphrase)
     unlock.unlock_button.click()
-    _wait(lambda: controller.unlocked and controller.model.rowCount() > 0)
     window = controller.main_window
-    window.resize(1366, 768)  # a typical field laptop
-    _settle()
-    window.grab().save(str(args.out / "caseload.png"))
+    today = window.home.today
+    _wait(lambda: controller.unlocked and controller.model.rowCount() > 0)
+    _wait(lambda: today.model.rowCount() > 0)
+    window.resize(*LAPTOP)
+    window.home.setCurrentIndex(TODAY_TAB)
+    today.table.setFocus()
+    _save(window, out, "today", suffix)
+
+    window.home.setCurrentIndex(CASELOAD_TAB)
+    window.caseload.search.setFocus()
+    _save(window, out, "caseload", suffix)
+
+    # The person on today's round with the most alerts: the header has most to show.
+    visits = today.model.rows
+    person = max(visits, key=lambda v: (len(v.alert_kinds), v.due_at)).person_id
+    controller.open_record(person)
+    _wait(lambda: controller.record.record is not None)
+    window.record.show_section(Section.PLAN)
+    _save(window, out, "record-care-plan", suffix)
+
+    window.record.show_section(Section.CONSENT)
+    _save(window, out, "consent", suffix)
+
+    window.record.show_section(Section.TIMELINE)
+    _wait(lambda: controller.timeline.rowCount() > 0)
+    _save(window, out, "timeline", suffix)
+
+    window.record.show_section(Section.PLAN)
+    controller.record.new_visit_note()
+    _wait(lambda: controller.record.dialog is not None)
+    dialog = controller.record.dialog
+    assert dialog is not None
+    dialog.widgets["narrative"].setPlainText(NOTE)  # type: ignore[attr-defined]
+    dialog.resize(720, 760)
+    _save(dialog, out, "visit-note", suffix)
 
     controller.shutdown()
     return 0

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from app.services.people import NewPerson, edit, register
+from app.services import care_plan, clock, risks, visits
+from app.services.people import NewPerson, edit, find, register
+from app.services.profile_setup import create_profile
 from app.values.nhs_number import check_digit
-from app.workspace import create
+from app.workspace import Workspace, create
 from storage.keyvault import KdfParams
+from storage.tables import PlannedVisit
 from ui.app_controller import AppController
 from ui.tasks import TaskRunner
 from ui.unlock_controller import Backoff
@@ -27,6 +32,11 @@ PEOPLE = (
     NewPerson("9990000042", "Dev", "Kumar", "1962-03-05", "LA2 8PQ"),
 )
 NAMES_BY_NAME = ["Ashworth, Ada", "Ashworth, Cerys", "Kumar, Dev", "Pritchard, Bryn"]
+# Dev Kumar is on Sam Taylor's own caseload, with a plan, alerts, notes and a visit today.
+DEV = "9990000042"
+DEV_GOAL = "I want to walk to the village shop again"
+KEY_SAFE_CODE = "C0DE 4321"
+DEV_NOTES = 3
 # A short back-off so the countdown can be watched without slowing the suite.
 TEST_BACKOFF = Backoff(first_delay_s=0.4)
 
@@ -36,10 +46,47 @@ def make_profile(path: Path, *, demo: bool = False) -> Path:
     try:
         for person in PEOPLE:
             register(workspace, person)
-        edit(workspace, "9990000042", {"lead_professional": STAFF})
+        edit(workspace, DEV, {"lead_professional": STAFF})
+        _dev_record(workspace, person_id_of(workspace, DEV))
     finally:
         workspace.close()
     return path
+
+
+def person_id_of(workspace: Workspace, nhs: str) -> str:
+    with workspace.store.read() as session:
+        return find(session, nhs).id
+
+
+def _dev_record(workspace: Workspace, dev: str) -> None:
+    """A plan with one goal, two alerts (one with a key safe code), notes, a visit today."""
+    care_plan.add_goal(workspace, person_id=dev, statement=DEV_GOAL, importance=8)
+    risks.add_alert(workspace, person_id=dev, kind="allergy", summary="Allergy: penicillin")
+    risks.add_alert(
+        workspace,
+        person_id=dev,
+        kind="access_to_home",
+        summary="Key safe by the back door",
+        restricted_detail=KEY_SAFE_CODE,
+    )
+    now = clock.now()
+    for n in range(DEV_NOTES):
+        visits.record_visit(
+            workspace,
+            person_id=dev,
+            narrative=f"Earlier visit {n + 1}: all well.",
+            occurred_at=now - timedelta(days=30 - n),
+        )
+    start, _ = clock.day_bounds(clock.today())
+    with workspace.store.write(workspace.actor) as session:
+        session.add(
+            PlannedVisit(
+                person_id=dev,
+                due_at=start + timedelta(hours=12),
+                assigned_to_id=workspace.actor.user_id,
+                purpose="Wound review",
+            )
+        )
 
 
 def make_long_profile(path: Path, people: int) -> Path:
@@ -63,8 +110,15 @@ def make_long_profile(path: Path, people: int) -> Path:
 def make_controller(
     qtbot: QtBot, runner: TaskRunner, profile: Path, *, idle_ms: int = 60_000
 ) -> AppController:
-    controller = AppController(runner, profile, idle_ms=idle_ms, backoff=TEST_BACKOFF)
+    controller = AppController(
+        runner,
+        profile,
+        idle_ms=idle_ms,
+        backoff=TEST_BACKOFF,
+        creator=partial(create_profile, kdf=FAST_KDF),
+    )
     qtbot.addWidget(controller.unlock_window)
+    qtbot.addWidget(controller.first_run_window)
     qtbot.addWidget(controller.main_window)
     controller.start()
     return controller
@@ -76,6 +130,13 @@ def unlock(qtbot: QtBot, controller: AppController, passphrase: str = PASSPHRASE
     qtbot.keyClicks(window.passphrase, passphrase)
     with qtbot.waitSignal(controller.model.first_page_loaded, timeout=10_000):
         qtbot.keyClick(window.passphrase, Qt.Key.Key_Return)
+
+
+def show_whole_team(qtbot: QtBot, controller: AppController) -> None:
+    """Tick "Show the whole team" (the caseload starts with the user's own people)."""
+    box = controller.main_window.caseload.whole_team
+    with qtbot.waitSignal(controller.model.first_page_loaded, timeout=10_000):
+        box.setChecked(True)
 
 
 def names(controller: AppController) -> list[str]:

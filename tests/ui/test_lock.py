@@ -6,12 +6,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QLineEdit
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+)
 from pytestqt.qtbot import QtBot
 
 from app.workspace import Workspace
-from tests.ui.helpers import PEOPLE, make_controller, names, unlock
+from tests.ui.helpers import PEOPLE, make_controller, names, show_whole_team, unlock
 from ui.app_controller import AppController
 from ui.tasks import TaskRunner
 
@@ -19,17 +26,28 @@ pytestmark = pytest.mark.gui
 
 
 def _visible_text(controller: AppController) -> str:
-    """Every label, field and cell the two windows hold, as one string."""
+    """Every label, field, text pane and cell of every window the app has, as one string."""
     texts: list[str] = []
-    for window in (controller.main_window, controller.unlock_window):
+    windows = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+    for window in {controller.main_window, controller.unlock_window, *windows}:
         texts += [label.text() for label in window.findChildren(QLabel)]
         texts += [field.text() for field in window.findChildren(QLineEdit)]
+        texts += [pane.toPlainText() for pane in window.findChildren(QTextEdit)]
+        texts += [pane.toPlainText() for pane in window.findChildren(QPlainTextEdit)]
+        texts += [window.windowTitle()]
         for view in window.findChildren(QAbstractItemView):
             model = view.model()
+            if model is None:
+                continue
+            columns = (
+                model.columnCount(QModelIndex())
+                if isinstance(model, QAbstractTableModel)
+                else 1  # list models keep columnCount private in PySide6
+            )
             texts += [
                 str(model.index(r, c).data())
-                for r in range(model.rowCount())
-                for c in range(model.columnCount())
+                for r in range(model.rowCount(QModelIndex()))
+                for c in range(columns)
             ]
     return "\n".join(texts)
 
@@ -40,6 +58,7 @@ def test_idle_locks_hides_data_and_unlock_restores_the_search(
     controller = make_controller(qtbot, runner, profile, idle_ms=200)
     try:
         unlock(qtbot, controller)
+        show_whole_team(qtbot, controller)
         # Typing restarts the idle timer; the lock comes 200 ms after the last key.
         qtbot.keyClicks(controller.main_window.caseload.search, "ashw")
 
@@ -83,6 +102,7 @@ def test_unlock_returns_to_the_same_scroll_position_and_sort(
     controller = make_controller(qtbot, runner, long_profile)
     try:
         unlock(qtbot, controller)
+        show_whole_team(qtbot, controller)
         table = controller.main_window.caseload.table
         controller.model.sort(1, Qt.SortOrder.DescendingOrder)
         qtbot.waitUntil(lambda: names(controller)[:1] == ["Family079, Test"])

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
 from app.errors import WrongPassphraseError
-from tests.ui.helpers import PASSPHRASE, make_controller, unlock
+from tests.ui.helpers import PASSPHRASE, make_controller, names, unlock
 from ui.app_controller import AppController
 from ui.tasks import TaskRunner
 from ui.unlock_controller import Backoff
@@ -47,11 +47,13 @@ def test_right_passphrase_shows_the_caseload_with_its_count(
 
     qtbot.waitUntil(controller.main_window.isVisible)
     assert not controller.unlock_window.isVisible()
-    assert controller.model.rowCount() == 4
-    assert controller.main_window.caseload.count.text() == "4 people"
+    # My caseload: only the people Sam Taylor is lead professional for.
+    assert names(controller) == ["Kumar, Dev"]
+    assert controller.main_window.caseload.count.text() == "1 person"
     assert controller.unlock_window.passphrase.text() == ""  # nothing left in the field
     status = controller.main_window
-    assert status.offline_label.text() == "Offline"
+    assert status.offline_label.text() == "Offline — changes are saved on this laptop"
+    qtbot.waitUntil(lambda: "waiting to sync" in status.pending_label.text())
     assert not status.demo_label.isVisible()
     assert status.user_label.text() == "Signed in as: Sam Taylor, Community nurse"
 
@@ -123,22 +125,5 @@ def test_a_demo_profile_says_so_before_and_after_unlocking(
         unlock(qtbot, controller)
         assert controller.main_window.demo_label.isVisible()
         assert controller.main_window.demo_label.text() == "Demo profile"
-    finally:
-        controller.shutdown()
-
-
-def test_a_missing_profile_is_explained_plainly(
-    qtbot: QtBot, runner: TaskRunner, tmp_path: Path
-) -> None:
-    controller = make_controller(qtbot, runner, tmp_path / "nowhere")
-    try:
-        window = controller.unlock_window
-        qtbot.waitUntil(window.message.isVisible)
-        assert "There is no OneRecord profile" in window.message.text()
-        qtbot.keyClicks(window.passphrase, PASSPHRASE)
-        qtbot.keyClick(window.passphrase, Qt.Key.Key_Return)
-        qtbot.waitUntil(window.passphrase.isEnabled)
-        assert not controller.unlocked
-        assert controller.unlock.failures == 0  # not a wrong passphrase: no back-off
     finally:
         controller.shutdown()

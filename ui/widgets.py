@@ -1,0 +1,123 @@
+"""Small layout helpers every view shares: headings, buttons, tables sized to rows,
+and escaped rich text for read-only sections."""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Iterable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QTextBrowser,
+    QWidget,
+)
+
+from ui.i18n import tr
+
+logger = logging.getLogger(__name__)
+
+PRIMARY_BUTTON_HEIGHT = 44  # DESIGN.md accessibility: 44 px primary buttons
+
+
+def heading(text: str, *, level: int = 2) -> QLabel:
+    label = QLabel(tr(text))
+    label.setObjectName("sectionHeading" if level == 2 else "subHeading")
+    label.setWordWrap(True)
+    label.setAccessibleName(tr(text))
+    return label
+
+
+def button(text: str, *, name: str, primary: bool = False, tip: str = "") -> QPushButton:
+    widget = QPushButton(tr(text))
+    widget.setObjectName(name)
+    widget.setAccessibleName(tr(text).rstrip("…"))
+    widget.setAutoDefault(False)
+    if tip:
+        widget.setToolTip(tr(tip))
+    if primary:
+        widget.setProperty("primary", True)
+        widget.setMinimumHeight(PRIMARY_BUTTON_HEIGHT)
+    return widget
+
+
+def table(name: str, accessible: str, *, stretch_last: bool = True) -> QTableView:
+    view = QTableView()
+    view.setObjectName(name)
+    view.setAccessibleName(tr(accessible))
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setShowGrid(False)
+    view.setWordWrap(False)
+    view.setTabKeyNavigation(False)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(34)
+    header = view.horizontalHeader()
+    header.setHighlightSections(False)
+    header.setStretchLastSection(stretch_last)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    return view
+
+
+def size_columns(view: QTableView, stretch: int, fixed: dict[int, int] | None = None) -> None:
+    """One column takes the spare width; the rest fit their contents (or a fixed width)."""
+    header = view.horizontalHeader()
+    header.setStretchLastSection(False)
+    for column in range(view.model().columnCount()):
+        if column == stretch:
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        elif fixed and column in fixed:
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, fixed[column])
+        else:
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+
+
+def fit_rows(view: QTableView, *, least: int = 2, most: int = 8) -> None:
+    """Make a table just tall enough for its rows (within limits), so a section of
+    several tables scrolls as one page instead of each table scrolling alone."""
+    rows = max(least, min(most, view.model().rowCount() if view.model() else 0))
+    height = view.horizontalHeader().sizeHint().height()
+    height += rows * view.verticalHeader().defaultSectionSize() + 2 * view.frameWidth() + 4
+    view.setFixedHeight(height)
+
+
+def reader(name: str, accessible: str) -> QTextBrowser:
+    """A read-only rich text pane: wraps, scrolls, and screen readers can read it."""
+    view = QTextBrowser()
+    view.setObjectName(name)
+    view.setAccessibleName(tr(accessible))
+    view.setOpenLinks(False)
+    view.setOpenExternalLinks(False)
+    view.setReadOnly(True)
+    return view
+
+
+def esc(text: object) -> str:
+    """Escaped text with line breaks kept: record text is data, never markup."""
+    return html.escape("" if text is None else str(text)).replace("\n", "<br>")
+
+
+def rows_html(pairs: Iterable[tuple[str, str]]) -> str:
+    """'Label: value' lines for a reader pane; blank values are left out."""
+    return "".join(
+        f"<p><b>{esc(label)}</b><br>{value}</p>" for label, value in pairs if value.strip()
+    )
+
+
+def clear_layout_widgets(parent: QWidget) -> None:
+    layout = parent.layout()
+    if layout is None:
+        return
+    while layout.count():
+        item = layout.takeAt(0)
+        if item is not None and (widget := item.widget()) is not None:
+            widget.deleteLater()
