@@ -383,6 +383,8 @@ class AppController(QObject):
 
 
 def _keep_draft(workspace: Workspace, pending: PendingDraft) -> None:
+    if pending.superseded:
+        return  # saved for real just before the lock: nothing left to keep
     drafts.save_draft(
         workspace, key=pending.key, values=pending.values, person_id=pending.person_id
     )

@@ -96,7 +96,7 @@ def visit_note(record: PersonRecord, planned: tuple[str, Any] | None) -> Editor:
             "What happened",
             "text",
             hint="What you did and saw, what the person said, and anything to follow up.",
-            lines=8,
+            lines=6,
         ),
         Field(
             "goals", "Goals this visit worked towards", "checklist", choices=goals, optional=True

@@ -28,8 +28,8 @@ PRIMARY_BUTTON_HEIGHT = 44
 CHOOSING_ADVICE = (
     "Choose a passphrase of three or four unrelated words (at least 10 characters), "
     "for example 'kettle moorland lantern'. It protects everyone's records on this "
-    "laptop: do not write it down or share it. If it is forgotten, the records on "
-    "this laptop cannot be recovered; they come back from the team server at the next sync."
+    "laptop: do not write it down or share it. If it is forgotten, nobody can open this "
+    "laptop's copy again; only what has already synced to the team server is safe."
 )
 
 

@@ -201,6 +201,7 @@ class FormDialog(QDialog):
         label.setWordWrap(True)
         widget = self._make_widget(field)
         widget.setObjectName(f"field_{field.name}")
+        widget.setProperty("kind", field.kind)  # the stylesheet styles by kind
         widget.setAccessibleName(tr(field.label))
         if field.hint:
             widget.setAccessibleDescription(tr(field.hint))
@@ -250,7 +251,6 @@ class FormDialog(QDialog):
                 return box
             case "checklist":
                 listing = QListWidget()
-                listing.setObjectName("checklist")
                 for value, shown in field.choices:
                     item = QListWidgetItem(tr(shown))
                     item.setData(Qt.ItemDataRole.UserRole, value)

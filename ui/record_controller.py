@@ -66,6 +66,13 @@ class PendingDraft:
     key: str
     person_id: str
     values: dict[str, Any]
+    # Set (on the worker) when a save of this very dialog went through: a lock that
+    # came between Ctrl+S and its answer must not bring the saved text back as a draft.
+    saved: dict[str, bool] | None = None
+
+    @property
+    def superseded(self) -> bool:
+        return bool(self.saved and self.saved.get("saved"))
 
 
 @dataclass(frozen=True)
@@ -121,6 +128,7 @@ class RecordController(QObject):
         self._editor: Editor | None = None
         self._dirty = False
         self._keep = False  # typed into (or restored) since it opened: worth a draft
+        self._saving: dict[str, bool] | None = None  # the save in flight, if any
         self._draft_timer = QTimer(self)
         self._draft_timer.setSingleShot(True)
         self._draft_timer.setInterval(DRAFT_DEBOUNCE_MS)
@@ -247,6 +255,8 @@ class RecordController(QObject):
         place = None
         if self._person_id is not None:
             memo = self.dialog.memo if self.dialog is not None else None
+            if self._saving is not None:
+                memo = None  # being saved: if that fails, the draft waits for the next open
             place = RecordPlace(self._person_id, self._page.section, memo)
         pending = self._pending_draft()
         self.close_dialog(keep_draft=False)
@@ -319,6 +329,7 @@ class RecordController(QObject):
             )
             self._keep = True
         self.dialog, self._editor, self._dirty = dialog, editor, False
+        self._saving = None
         dialog.submitted.connect(self._submit)
         dialog.edited.connect(self._edited)
         dialog.discard_draft_requested.connect(self._discard_draft)
@@ -338,7 +349,7 @@ class RecordController(QObject):
         dialog = self.dialog
         if dialog is None or not self._keep or not dialog.draft_key:
             return None
-        return PendingDraft(dialog.draft_key, dialog.person_id or "", dialog.values())
+        return PendingDraft(dialog.draft_key, dialog.person_id or "", dialog.values(), self._saving)
 
     @Slot()
     def _save_draft(self) -> None:
@@ -377,8 +388,15 @@ class RecordController(QObject):
         self._dirty = False
         dialog.set_busy(True)
         key = editor.draft_key
+        saving = self._saving = {"saved": False}
+
+        def save(ws: Workspace) -> Change:
+            change = editor.save(ws, dict(values), key)
+            saving["saved"] = True  # on the worker, before anything queued after it runs
+            return change
+
         self._ops.write(
-            lambda ws: editor.save(ws, dict(values), key),
+            save,
             on_done=lambda change: self._saved(dialog, change),
             on_error=lambda message: self._refused(dialog, message),
         )

@@ -333,10 +333,7 @@ class ConsentSection(_Page):
             return
         decision = formatting.label(ConsentDecision, item.decision)
         lines = [
-            tr(
-                "{decision} by {who} ({how}) on {on}, for {category} information, "
-                "shared with {partner}."
-            ).format(
+            tr("{decision} by {who} ({how}) on {on}: {category} information, {partner}.").format(
                 decision=decision,
                 who=item.given_by,
                 how=formatting.label(ConsentMethod, item.method).lower(),

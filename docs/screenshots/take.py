@@ -92,8 +92,24 @@ def main() -> int:
         return _take(copy, passphrase, args.out, args.suffix)
 
 
+def _first_run(scratch: Path, out: Path, suffix: str) -> None:
+    """The screen a new laptop shows: an empty folder, nothing to hide."""
+    runner = TaskRunner()
+    controller = AppController(runner, scratch / "new-laptop")
+    controller.start()
+    window = controller.first_run_window
+    _wait(window.isVisible)
+    window.name.setText("Sam Taylor")
+    window.organisation.setText("Dales and Moors Community Health NHS Trust")
+    window.resize(720, 900)
+    window.name.setFocus()
+    _save(window, out, "first-run", suffix)
+    controller.shutdown()
+
+
 def _take(profile: Path, passphrase: str, out: Path, suffix: str) -> int:
     create_application([])
+    _first_run(profile.parent, out, suffix)
     runner = TaskRunner()
     controller = AppController(runner, profile)
     controller.start()

@@ -151,3 +151,24 @@ def test_print_from_the_plan_and_lock_closes_the_print_dialog(
     assert [w for w in QApplication.topLevelWidgets() if w.isVisible()] == [
         controller.unlock_window
     ]
+
+
+def test_a_lock_straight_after_saving_does_not_bring_the_note_back(
+    qtbot: QtBot, controller: AppController
+) -> None:
+    unlock(qtbot, controller)
+    _open_dev(qtbot, controller)
+    controller.new_visit_note()
+    dialog = _dialog(qtbot, controller)
+    qtbot.keyClicks(_narrative(controller), "Saved, then locked at once")
+    person = controller.record.person_id or ""
+    qtbot.keyClick(dialog, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(dialog, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert not controller.unlocked
+
+    unlock(qtbot, controller)
+    qtbot.waitUntil(lambda: controller.record.record is not None, timeout=10_000)
+    assert controller.record.dialog is None
+    assert controller.timeline.total == 4  # the note was saved
+    key = drafts.visit_note_key(person)
+    assert _read(qtbot, controller, lambda ws: drafts.load_draft(ws, key=key)) is None
