@@ -23,7 +23,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from app.services import caseload, drafts, preferences, sync_status
-from app.services.changes import CASELOAD, Change
+from app.services.changes import CASELOAD, DRAFTS, Change
 from app.values.vocab import Role
 from app.workspace import Workspace
 from ui.caseload_controller import CaseloadController, CaseloadState
@@ -359,7 +359,8 @@ class AppController(QObject):
     def _changed(self, change: Change) -> None:
         if change.touches(CASELOAD):
             self.caseload.refresh()
-        self._pending_timer.start()
+        if change.areas != {DRAFTS}:  # drafts are device-local: nothing to sync
+            self._pending_timer.start()
 
     def _refresh_pending(self) -> None:
         self.ops.read(sync_status.pending_changes, on_done=self.main_window.set_pending)
