@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, select, update
 from sqlalchemy import inspect as sa_inspect
 
 from storage.codec import decode_row, journalled_columns
 from storage.conflicts import refresh_conflicts
 from storage.merge import EntityState, fold
+from storage.rawwrite import insert_many
 from storage.tables import ChangeRecord, SyncConflict, journalled_tables
 from storage.tables.base import Base
 from sync.protocol import Change
@@ -71,17 +72,27 @@ def apply_changes(conn: Connection, changes: Sequence[Change], now: datetime) ->
     result.new_changes = len(fresh)
     if not fresh:
         return result
-    conn.execute(
-        insert(ChangeRecord),
+    insert_many(
+        conn,
+        ChangeRecord.__table__,  # type: ignore[arg-type]
         [
             {
-                **change.model_dump(exclude={"bases", "recorded_at"}),
-                "bases": json.dumps(change.bases) if change.bases else None,
-                "recorded_at": datetime.fromisoformat(change.recorded_at),
+                "change_id": c.change_id,
+                "hlc": c.hlc,
+                "device_id": c.device_id,
+                "author_id": c.author_id,
+                "organisation_id": c.organisation_id,
+                "entity": c.entity,
+                "entity_id": c.entity_id,
+                "op": c.op,
+                "field": c.field,
+                "value": c.value,
+                "bases": json.dumps(c.bases) if c.bases else None,
+                "recorded_at": c.recorded_at,
                 "pushed_at": now,
                 "push_error": None,
             }
-            for change in fresh
+            for c in fresh
         ],
     )
     touched: dict[str, list[str]] = defaultdict(list)
@@ -91,11 +102,34 @@ def apply_changes(conn: Connection, changes: Sequence[Change], now: datetime) ->
         if key not in seen:
             seen.add(key)
             touched[change.entity].append(change.entity_id)
+    fresh_by_key = {(c.entity, c.entity_id): c for c in fresh}
     for entity, ids in touched.items():
-        written, removed = _rebuild(conn, _TABLES[entity], entity, ids, now)
+        cls = _TABLES[entity]
+        if cls.__journal__ == "append":
+            # Append-only rows arrive whole, once, and never change: no merge needed.
+            written = _insert_new(conn, cls, [fresh_by_key[(entity, i)] for i in ids])
+            result.records_written += written
+            continue
+        written, removed = _rebuild(conn, cls, entity, ids, now)
         result.records_written += written
         result.records_removed += removed
     return result
+
+
+def _insert_new(conn: Connection, cls: type[Base], changes: list[Change]) -> int:
+    table: Any = cls.__table__
+    ids = [c.entity_id for c in changes]
+    existing: set[str] = set()
+    for chunk in _chunks(ids):
+        existing.update(conn.execute(select(table.c.id).where(table.c.id.in_(chunk))).scalars())
+    rows = [
+        json.loads(change.value)
+        for change in changes
+        if change.entity_id not in existing and change.op == "append" and change.value is not None
+    ]
+    # Journal JSON already holds ISO dates and times: insert_many stores them as SQLAlchemy would.
+    insert_many(conn, table, rows)
+    return len(rows)
 
 
 def _rebuild(
@@ -139,6 +173,5 @@ def _rebuild(
             written += 1
         if state.conflicts or entity_id in conflicted:
             refresh_conflicts(conn, entity, entity_id, now, state)
-    if inserts:
-        conn.execute(insert(table), inserts)
+    insert_many(conn, table, inserts)
     return written, removed

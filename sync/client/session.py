@@ -10,8 +10,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
+from pydantic import ValidationError
 from sqlalchemy import ColumnElement, func, select, update
 
 from app.errors import OneRecordError
@@ -21,8 +23,8 @@ from storage.tables import ChangeRecord, SyncConflict
 from sync.client import purge
 from sync.client import settings as sync_settings
 from sync.client.apply import apply_changes
-from sync.client.transport import call, client
-from sync.protocol import Change, PullResponse, PushResponse
+from sync.client.transport import ServerRefusedError, call, client, request
+from sync.protocol import PullResponse, PushResponse
 from sync.server.validation import DIRECTORY
 
 logger = logging.getLogger(__name__)
@@ -120,14 +122,12 @@ class SyncSession:
         done = 0
         while True:
             with store.read() as session:
-                rows = list(
-                    session.execute(
-                        select(ChangeRecord)
-                        .where(_pending())
-                        .order_by(ChangeRecord.seq)
-                        .limit(self.push_batch)
-                    ).scalars()
-                )
+                rows = session.execute(
+                    select(*_PUSH_COLUMNS)
+                    .where(_pending())
+                    .order_by(ChangeRecord.seq)
+                    .limit(self.push_batch)
+                ).all()
             if not rows:
                 return
             # Directory records made on a laptop before enrolment are local
@@ -135,12 +135,7 @@ class SyncSession:
             batch = [_wire(r) for r in rows if r.entity not in DIRECTORY]
             answer = (
                 PushResponse.model_validate(
-                    call(
-                        self.http,
-                        "POST",
-                        "/sync/push",
-                        json={"changes": [c.model_dump() for c in batch]},
-                    )
+                    call(self.http, "POST", "/sync/push", json={"changes": batch})
                 )
                 if batch
                 else PushResponse(accepted=0, duplicates=0, refused=[])
@@ -178,14 +173,15 @@ class SyncSession:
         evict: list[str] = []
         done = 0
         while True:
-            page = PullResponse.model_validate(
-                call(
-                    self.http,
-                    "GET",
-                    "/sync/pull",
-                    params={"cursor": cursor, "limit": self.pull_page},
-                )
+            response = request(
+                self.http, "GET", "/sync/pull", params={"cursor": cursor, "limit": self.pull_page}
             )
+            try:
+                page = PullResponse.model_validate_json(response.content)
+            except ValidationError:
+                raise ServerRefusedError(
+                    "The server's answer was not readable: nothing was changed."
+                ) from None
             report.round_trips += 1
             now = datetime.now(UTC)
             with store.write(self.workspace.actor) as session:
@@ -216,21 +212,39 @@ def _pending() -> ColumnElement[bool]:
     return (ChangeRecord.pushed_at.is_(None)) & (ChangeRecord.push_error.is_(None))
 
 
-def _wire(row: ChangeRecord) -> Change:
-    return Change(
-        change_id=row.change_id,
-        hlc=row.hlc,
-        device_id=row.device_id,
-        author_id=row.author_id,
-        organisation_id=row.organisation_id,
-        entity=row.entity,
-        entity_id=row.entity_id,
-        op=row.op,  # type: ignore[arg-type]
-        field=row.field,
-        value=row.value,
-        bases=json.loads(row.bases) if row.bases else [],
-        recorded_at=row.recorded_at.isoformat(),
-    )
+_PUSH_COLUMNS = (
+    ChangeRecord.seq,
+    ChangeRecord.change_id,
+    ChangeRecord.hlc,
+    ChangeRecord.device_id,
+    ChangeRecord.author_id,
+    ChangeRecord.organisation_id,
+    ChangeRecord.entity,
+    ChangeRecord.entity_id,
+    ChangeRecord.op,
+    ChangeRecord.field,
+    ChangeRecord.value,
+    ChangeRecord.bases,
+    ChangeRecord.recorded_at,
+)
+
+
+def _wire(row: Any) -> dict[str, Any]:
+    """A journal row as the wire's Change (the server validates it against the schema)."""
+    return {
+        "change_id": row.change_id,
+        "hlc": row.hlc,
+        "device_id": row.device_id,
+        "author_id": row.author_id,
+        "organisation_id": row.organisation_id,
+        "entity": row.entity,
+        "entity_id": row.entity_id,
+        "op": row.op,
+        "field": row.field,
+        "value": row.value,
+        "bases": json.loads(row.bases) if row.bases else [],
+        "recorded_at": row.recorded_at.isoformat(),
+    }
 
 
 def pending_count(workspace: Workspace) -> int:

@@ -78,22 +78,31 @@ def client(
 
 
 def call(http: httpx.Client, method: str, path: str, **kwargs: Any) -> Any:
-    """One request; the JSON answer, or a plain error."""
+    """One request; the decoded JSON answer, or a plain error."""
+    return _decode(request(http, method, path, **kwargs))
+
+
+def request(http: httpx.Client, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    """One request; the successful response (its body still raw), or a plain error."""
     try:
         response = http.request(method, path, **kwargs)
     except (httpx.ConnectError, httpx.TimeoutException, httpx.RemoteProtocolError, httpx.ReadError):
         raise ServerUnreachableError() from None
     if response.status_code >= 500:
         raise ServerUnreachableError()
-    try:
-        body = response.json()
-    except ValueError:
-        raise ServerRefusedError(
-            "The server's answer was not readable: nothing was changed."
-        ) from None
     if response.status_code >= 400:
+        body = _decode(response)
         detail = body.get("detail") if isinstance(body, dict) else None
         if isinstance(body, dict) and body.get("revoked"):
             raise RevokedError(str(detail or "This laptop's access has been revoked."))
         raise ServerRefusedError(f"The server refused: {detail or response.reason_phrase}")
-    return body
+    return response
+
+
+def _decode(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        raise ServerRefusedError(
+            "The server's answer was not readable: nothing was changed."
+        ) from None

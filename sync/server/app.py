@@ -4,11 +4,14 @@ No `from __future__ import annotations` here: FastAPI reads the annotations at r
 """
 
 import logging
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse, Response
+from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from sync import signing
@@ -36,6 +39,13 @@ class ApiError(Exception):
         self.revoked = revoked
 
 
+def _plain_validation_error(errors: Sequence[Any]) -> ApiError:
+    first = errors[0] if errors else {}
+    where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
+    reason = first.get("msg", "invalid")
+    return ApiError(400, f"The request was not in the expected form ({where or 'body'}: {reason}).")
+
+
 def create_app(store: ServerStore) -> FastAPI:
     api = FastAPI(
         title="OneRecord partner server",
@@ -52,11 +62,8 @@ def create_app(store: ServerStore) -> FastAPI:
 
     @api.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        first = exc.errors()[0] if exc.errors() else {}
-        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
-        reason = first.get("msg", "invalid")
-        detail = f"The request was not in the expected form ({where or 'body'}: {reason})."
-        return JSONResponse(Problem(detail=detail).model_dump(), status_code=400)
+        error = _plain_validation_error(list(exc.errors()))
+        return JSONResponse(Problem(detail=error.detail).model_dump(), status_code=400)
 
     @api.exception_handler(Exception)
     async def _bug(_request: Request, exc: Exception) -> JSONResponse:
@@ -89,6 +96,23 @@ def create_app(store: ServerStore) -> FastAPI:
 
     Device = Annotated[dict[str, Any], Depends(signed_device)]
 
+    def openapi() -> dict[str, Any]:
+        # /sync/push reads its body itself (for speed), so add its schema by hand.
+        if api.openapi_schema is None:
+            schema = get_openapi(
+                title=api.title, version=api.version, description=api.description, routes=api.routes
+            )
+            request_schema = PushRequest.model_json_schema(
+                ref_template="#/components/schemas/{model}"
+            )
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            components.update(request_schema.pop("$defs", {}))
+            components["PushRequest"] = request_schema
+            api.openapi_schema = schema
+        return api.openapi_schema
+
+    api.openapi = openapi  # type: ignore[method-assign]
+
     @api.get("/health")
     async def health() -> dict[str, Any]:
         return {"ok": True, "server_id": store.server_id, "protocol": PROTOCOL_VERSION}
@@ -102,19 +126,39 @@ def create_app(store: ServerStore) -> FastAPI:
         except directory.EnrolmentError as exc:
             raise ApiError(400, str(exc)) from None
 
-    @api.post("/sync/push", response_model=PushResponse)
-    async def push(body: PushRequest, device: Device) -> PushResponse:
-        return await run_in_threadpool(store.ingest, device, body.changes)
+    @api.post(
+        "/sync/push",
+        response_model=PushResponse,
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/PushRequest"}}
+                },
+            }
+        },
+    )
+    async def push(request: Request, device: Device) -> Response:
+        # Parsed from the raw bytes (already read to check the signature) by
+        # pydantic's JSON parser: several times faster than a decoded dict.
+        try:
+            body = PushRequest.model_validate_json(await request.body())
+        except ValidationError as exc:
+            raise _plain_validation_error(exc.errors()) from None
+        answer = await run_in_threadpool(store.ingest, device, body.changes)
+        return Response(answer.model_dump_json(), media_type="application/json")
 
     @api.get("/sync/pull", response_model=PullResponse)
     async def pull(
         device: Device,
         cursor: Annotated[str, Query(max_length=40, pattern=r"^[0-9]*(\.[0-9]+)?$")] = "",
         limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = 1000,
-    ) -> PullResponse:
+    ) -> Response:
         try:
-            return await run_in_threadpool(store.pull, device, cursor, limit)
+            page = await run_in_threadpool(store.pull, device, cursor, limit)
         except ValueError as exc:
             raise ApiError(400, str(exc)) from None
+        # Built and checked by the store already: serialise once, skip re-validation.
+        return Response(page.model_dump_json(), media_type="application/json")
 
     return api

@@ -292,7 +292,11 @@ class ServerStore:
                     conn.execute(
                         select(s.changes)
                         .where(
-                            s.changes.c.seq > after, visible, s.changes.c.entity.not_in(SERVER_ONLY)
+                            s.changes.c.seq > after,
+                            visible,
+                            s.changes.c.entity.not_in(SERVER_ONLY),
+                            # A laptop already holds what it wrote (a backfill still sends it).
+                            s.changes.c.device_id != device_id,
                         )
                         .order_by(s.changes.c.seq)
                         .limit(limit)

@@ -28,13 +28,11 @@ def test_the_same_batch_twice_is_stored_once(server: RunningServer, laptop: Lapt
     ws = reopen(laptop("Sam Taylor"))
     sync(ws)
     people.register(ws, people.NewPerson(ZOE, "Zoë", "O'Neill", "1938-04-12", "DL8 3AB"))
-    from storage.tables import ChangeRecord
-    from sync.client.session import _pending, _wire
+    from sync.client.session import _PUSH_COLUMNS, _pending, _wire
 
     with ws.store.read() as session:
-        batch = [
-            _wire(r) for r in session.execute(select(ChangeRecord).where(_pending())).scalars()
-        ]
+        rows = session.execute(select(*_PUSH_COLUMNS).where(_pending())).all()
+        batch = [Change.model_validate(_wire(r)) for r in rows]
     device = server.store.device(ws.store.device_id)
     assert device is not None
     first = server.store.ingest(device, batch)

@@ -1,0 +1,273 @@
+"""Sync budgets over loopback, against a real server on SQLite and (when given) PostgreSQL.
+
+    .venv/bin/python bench/sync.py [--postgres URL] [--skip-team] [--laptops 20]
+
+Prints median and p95 for: pushing then pulling 10,000 changes; a sync with
+nothing to do; the first sync of a new laptop for a 5,000-person team; and
+server throughput with 20 laptops syncing at once. Synthetic data only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import httpx
+from sqlalchemy import text, update
+
+from app.demo.generator import build_demo_caseload
+from app.services import people
+from app.workspace import Workspace, create, open_workspace, unlock
+from bench._stats import summary
+from storage import profile
+from storage.bulk import insert_rows
+from storage.keyvault import KdfParams
+from storage.tables import ContactNote
+from sync.client.enrol import enrol
+from sync.client.session import SyncReport, SyncSession
+from sync.server import directory, schema
+from sync.server.embedded import free_port
+from sync.server.store import ServerStore
+
+PASSPHRASE = "benchmark passphrase, synthetic data only"
+KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)  # the KDF is not what is measured
+TEAM = "Benchmark Locality"
+
+
+class OutOfProcessServer:
+    """`onerecord-server` in its own process, as deployed: the laptop's timings then
+    include no server work done on the laptop's own interpreter."""
+
+    def __init__(self, db_url: str) -> None:
+        self.store = ServerStore(db_url)  # administration, as the server CLI does it
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "sync.server.cli", "serve", "--db", db_url, "--port", str(port)],
+            cwd=Path(__file__).resolve().parents[1],
+        )
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("the benchmark server did not start")
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+class Bench:
+    def __init__(self, db_url: str, folder: Path) -> None:
+        self.folder = folder
+        store = ServerStore(db_url)
+        directory.organisation(store, "Benchmark Trust")
+        self.team_id = directory.add_team(store, TEAM)
+        store.close()
+        self.server = OutOfProcessServer(db_url)
+        self.count = 0
+
+    def laptop(self, *, empty: bool = False) -> Workspace:
+        self.count += 1
+        name = f"Bench User {self.count}"
+        directory.add_user(self.server.store, name, "community_nurse", TEAM)
+        path = self.folder / f"laptop-{self.count}"
+        if empty:
+            ws = open_workspace(profile.create(path, PASSPHRASE, kdf=KDF))
+        else:
+            ws = create(path, PASSPHRASE, user_name=name, kdf=KDF)
+        enrol(ws, self.server.url, directory.new_enrolment_code(self.server.store, name))
+        path = ws.store.path
+        ws.close()
+        ws = unlock(path, PASSPHRASE, for_sync=True)
+        sync(ws)
+        return ws
+
+    def close(self) -> None:
+        self.server.stop()
+        self.server.store.close()
+
+
+def sync(ws: Workspace, **kwargs: object) -> SyncReport:
+    session = SyncSession(ws, **kwargs)  # type: ignore[arg-type]
+    try:
+        return session.run()
+    finally:
+        session.close()
+
+
+def add_notes(ws: Workspace, person_id: str, count: int) -> None:
+    now = datetime.now(UTC)
+    with ws.store.write(ws.actor) as session:
+        insert_rows(
+            session,
+            ContactNote,
+            [
+                {
+                    "id": str(uuid.uuid4()),
+                    "person_id": person_id,
+                    "contact_type": "home_visit",
+                    "occurred_at": now,
+                    "narrative": f"Benchmark visit note {n}: walked to the kitchen with the frame, "
+                    "medicines taken, no concerns raised by her daughter.",
+                    "linked_goal_ids": "[]",
+                }
+                for n in range(count)
+            ],
+        )
+
+
+def push_and_pull(bench: Bench, rounds: int, changes: int) -> None:
+    writer = bench.laptop()
+    reader = bench.laptop()
+    person_id = people.register(
+        writer, people.NewPerson("9990000018", "Zoë", "O'Neill", "1938-04-12", "DL8 3AB")
+    )
+    sync(writer)
+    sync(reader)
+    push_ms, pull_ms = [], []
+    for _ in range(rounds):
+        add_notes(writer, person_id, changes)
+        start = time.perf_counter()
+        report = sync(writer, push_batch=2000)
+        push_ms.append((time.perf_counter() - start) * 1000)
+        assert report.pushed >= changes, report
+        start = time.perf_counter()
+        report = sync(reader, pull_page=5000)
+        pull_ms.append((time.perf_counter() - start) * 1000)
+        assert report.pulled >= changes, report
+    print(summary(f"push {changes:,} changes (sync incl. push)", push_ms, 500))
+    print(summary(f"pull {changes:,} changes (sync incl. pull + apply)", pull_ms, 500))
+    noop = []
+    for _ in range(50):
+        start = time.perf_counter()
+        report = sync(reader)
+        noop.append((time.perf_counter() - start) * 1000)
+    assert report.round_trips == 1, report
+    print(summary("sync with nothing to do (1 round trip)", noop, 10))
+    writer.close()
+    reader.close()
+
+
+def first_sync_of_a_team(bench: Bench, people_count: int) -> None:
+    source = bench.laptop(empty=True)
+    start = time.perf_counter()
+    build_demo_caseload(source.store, people=people_count, seed=2026)
+    print(f"  (built a {people_count:,}-person caseload in {time.perf_counter() - start:.0f} s)")
+    start = time.perf_counter()
+    report = sync(source, push_batch=2000)
+    pushed_in = time.perf_counter() - start
+    print(f"first push of the team's caseload: {report.pushed:,} changes in {pushed_in:.1f} s")
+    # The demo made its own team; put its people on the server's team for the new laptop.
+    with bench.server.store.engine.begin() as conn:
+        conn.execute(update(schema.person_team).values(team_id=bench.team_id))
+    newcomer = bench.laptop(empty=True)
+    seen: list[int] = []
+    start = time.perf_counter()
+    report = sync(newcomer, pull_page=5000, progress=lambda stage, done, total: seen.append(done))
+    elapsed = time.perf_counter() - start
+    with newcomer.store.engine.connect() as conn:
+        held = conn.execute(text("SELECT count(*) FROM person")).scalar()
+    print(
+        f"first sync of a new laptop: {report.pulled:,} changes, {held:,} people, "
+        f"{report.round_trips} round trips, {elapsed:.1f} s ({len(seen)} progress updates)"
+    )
+    source.close()
+    newcomer.close()
+
+
+def many_laptops(bench: Bench, laptops: int, notes_each: int) -> None:
+    fleet = [bench.laptop() for _ in range(laptops)]
+    for n, ws in enumerate(fleet):
+        person = people.register(
+            ws, people.NewPerson(_nhs(n), f"Person{n}", "Bench", "1940-01-01", "DL8 3AB")
+        )
+        add_notes(ws, person, notes_each)
+    times: list[float] = []
+    lock = threading.Lock()
+
+    def run(ws: Workspace) -> None:
+        start = time.perf_counter()
+        sync(ws)
+        with lock:
+            times.append((time.perf_counter() - start) * 1000)
+
+    start = time.perf_counter()
+    threads = [threading.Thread(target=run, args=(ws,)) for ws in fleet]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - start
+    total = laptops * (notes_each + 3)
+    print(summary(f"{laptops} laptops syncing at once (per laptop)", times))
+    print(f"server throughput: {total / wall:,.0f} changes/s ({total:,} changes in {wall:.1f} s)")
+    for ws in fleet:
+        ws.close()
+
+
+def _nhs(n: int) -> str:
+    from app.values.nhs_number import check_digit
+
+    while True:
+        first = f"999{600000 + n:06d}"
+        check = check_digit(first)
+        if check != 10:
+            return first + str(check)
+        n += 1000
+
+
+def run_all(label: str, db_url: str, args: argparse.Namespace) -> None:
+    print(f"\n== server on {label}")
+    with tempfile.TemporaryDirectory() as tmp:
+        bench = Bench(db_url, Path(tmp))
+        try:
+            push_and_pull(bench, rounds=5, changes=10_000)
+            many_laptops(bench, args.laptops, 200)
+            if not args.skip_team:
+                first_sync_of_a_team(bench, args.team_people)
+        finally:
+            bench.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--postgres", help="a PostgreSQL URL to run the same benchmarks against")
+    parser.add_argument("--skip-team", action="store_true", help="skip the 5,000-person first sync")
+    parser.add_argument("--team-people", type=int, default=5000)
+    parser.add_argument("--laptops", type=int, default=20)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        run_all("SQLite", f"sqlite:///{Path(tmp) / 'server.db'}", args)
+    if args.postgres:
+        import sqlalchemy as sa
+
+        schema_name = f"bench_{uuid.uuid4().hex[:8]}"
+        engine = sa.create_engine(args.postgres)
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"CREATE SCHEMA {schema_name}"))
+        try:
+            run_all("PostgreSQL", f"{args.postgres}?options=-csearch_path%3D{schema_name}", args)
+        finally:
+            with engine.begin() as conn:
+                conn.execute(sa.text(f"DROP SCHEMA {schema_name} CASCADE"))
+            engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
