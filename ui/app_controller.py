@@ -23,11 +23,24 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from app.services import caseload, drafts, preferences, sync_status
-from app.services.changes import CASELOAD, DRAFTS, Change
+from app.services.changes import (
+    ALERTS,
+    CASELOAD,
+    CONSENT,
+    DRAFTS,
+    HEADER,
+    PLAN,
+    RISKS,
+    TIMELINE,
+    VISITS,
+    Change,
+)
 from app.values.vocab import Role
 from app.workspace import Workspace
+from sync.client.enrol import wipe
 from ui.caseload_controller import CaseloadController, CaseloadState
 from ui.caseload_model import CaseloadModel
+from ui.conflicts_controller import ConflictsController
 from ui.first_run_controller import Creator, FirstRunController
 from ui.first_run_window import FirstRunWindow
 from ui.forms import Field, FormDialog
@@ -37,6 +50,7 @@ from ui.idle import DEFAULT_IDLE_MS, IdleWatcher
 from ui.main_window import MainWindow
 from ui.operations import Operations
 from ui.record_controller import PendingDraft, RecordController, RecordPlace
+from ui.sync_controller import DEFAULT_SYNC_INTERVAL_MS, SyncController
 from ui.tasks import TaskRunner
 from ui.timeline_model import TimelineModel
 from ui.today_controller import TodayController
@@ -66,6 +80,8 @@ class AppController(QObject):
         idle_ms: int | None = None,
         backoff: Backoff | None = None,
         creator: Creator | None = None,
+        sync_interval_ms: int = DEFAULT_SYNC_INTERVAL_MS,
+        sync_on_unlock: bool = True,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -84,6 +100,9 @@ class AppController(QObject):
         self.record = RecordController(
             self.ops, self.main_window.record, self.timeline, self.main_window
         )
+        self.sync = SyncController(self.ops, self.main_window, interval_ms=sync_interval_ms)
+        self.conflicts = ConflictsController(self.ops, parent=self)
+        self._sync_on_unlock = sync_on_unlock
         self._fixed_idle = idle_ms is not None
         self.idle = IdleWatcher(idle_ms or DEFAULT_IDLE_MS, parent=self)
         self._workspace: Workspace | None = None
@@ -102,6 +121,11 @@ class AppController(QObject):
         window.find_requested.connect(self.find)
         window.new_note_requested.connect(self.new_visit_note)
         window.settings_requested.connect(self.open_settings)
+        window.sync_requested.connect(self.sync.sync_now)
+        window.conflicts_requested.connect(self.open_conflicts)
+        self.sync.synced.connect(self._synced)
+        self.sync.revoked.connect(self._revoked)
+        self.conflicts.resolved.connect(self.sync.refresh)
         window.home.today.open_requested.connect(self.open_record)
         window.caseload.open_requested.connect(self.open_record)
         window.record.back_requested.connect(self.back_to_list)
@@ -146,12 +170,15 @@ class AppController(QObject):
         for window in (self.main_window, self.unlock_window, self.first_run_window):
             window.close()
 
-    def _release(self) -> bool:
-        """Keep unsaved typing, empty the windows, close the Workspace; False if locked."""
+    def _release(self, *, wiping: bool = False) -> bool:
+        """Keep unsaved typing, empty the windows, close the Workspace (or, for a revoked
+        laptop, wipe it); False if locked."""
         workspace, self._workspace = self._workspace, None
         if workspace is None:
             return False
         self.idle.stop()
+        self.sync.stop()
+        self.conflicts.close()
         self._pending_timer.stop()
         # Widgets first: from here on nothing identifiable is on screen or in a model.
         record_place, pending = self.record.close()
@@ -167,6 +194,9 @@ class AppController(QObject):
         self.main_window.show_home()
         self.ops.detach()  # answers still on their way are dropped
         # Queued behind anything still running, so nothing uses the engine after this.
+        if wiping:
+            self.runner.run(partial(wipe, workspace), on_done=self._wiped, on_error=self._problem)
+            return True
         if pending is not None:
             self.runner.run(partial(_keep_draft, workspace, pending), on_error=self._problem)
         self.runner.run(workspace.close, on_error=self._problem)
@@ -227,6 +257,7 @@ class AppController(QObject):
             self.ops.read(preferences.load_preferences, on_done=self._apply_preferences)
         self.idle.start()
         self._refresh_pending()
+        self.sync.start(sync_now=self._sync_on_unlock)
         logger.info("unlocked")
 
     def _apply_preferences(self, prefs: preferences.Preferences) -> None:
@@ -353,6 +384,44 @@ class AppController(QObject):
         shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
         shortcut.activated.connect(lambda: self.lock(tr("Locked.")))
 
+    # -- sync and conflicts -------------------------------------------------------------
+
+    @Slot()
+    def open_conflicts(self) -> None:
+        dialog = self.conflicts.open(self.main_window)
+        if dialog is not None:
+            self._lockable(dialog)
+
+    @Slot(object)
+    def _synced(self, report: object) -> None:
+        """Pulled changes may touch anything on screen: ask the visible views to reload."""
+        if not getattr(report, "pulled", 0) and not getattr(report, "evicted", 0):
+            return
+        self.caseload.refresh()
+        self.today.refresh()
+        if self.main_window.showing_record and self.record.person_id is not None:
+            self.ops.changed.emit(
+                Change("sync", person_id=self.record.person_id, areas=_SYNCED_AREAS)
+            )
+        self.conflicts.reload()
+
+    @Slot(str)
+    def _revoked(self, message: str) -> None:
+        """The server revoked this laptop: wipe it on the runner, say so once, start again."""
+        logger.warning("this laptop was revoked: wiping its profile")
+        if not self._release(wiping=True):
+            return
+        self.unlock_window.show()
+        self.unlock_window.show_message(message, error=False)
+
+    def _wiped(self, _result: object) -> None:
+        message = tr(
+            "This laptop's access to the team server was removed, so every record on it "
+            "has been deleted. Ask your administrator if you need access again."
+        )
+        self._first_run()
+        self.first_run_window.show_message(message)
+
     # -- changes and problems -----------------------------------------------------------
 
     @Slot(object)
@@ -381,6 +450,9 @@ class AppController(QObject):
             self.first_run_window.show_message(message)
         else:
             self.unlock_window.show_message(message)
+
+
+_SYNCED_AREAS = frozenset({HEADER, ALERTS, PLAN, RISKS, CONSENT, TIMELINE, VISITS})
 
 
 def _keep_draft(workspace: Workspace, pending: PendingDraft) -> None:

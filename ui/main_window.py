@@ -5,12 +5,23 @@ offline, how many changes wait to sync, demo, and who is signed in."""
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QSizePolicy, QStackedWidget, QToolBar, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
 
 from ui.caseload_model import CaseloadModel
+from ui.formatting import british_date_time, time_of_day
 from ui.home_view import HomePage
 from ui.i18n import tr
 from ui.record_page import RecordPage
@@ -22,11 +33,21 @@ HOME_PAGE = 0
 RECORD_PAGE = 1
 
 
+def offline_text() -> str:
+    return tr("Offline — changes are saved on this laptop")
+
+
+def offline_tip() -> str:
+    return tr("Working from the encrypted copy on this laptop; no connection to the team server.")
+
+
 class MainWindow(QMainWindow):
     lock_requested = Signal()
     find_requested = Signal()
     new_note_requested = Signal()
     settings_requested = Signal()
+    sync_requested = Signal()
+    conflicts_requested = Signal()
 
     def __init__(
         self, model: CaseloadModel, timeline: TimelineModel, parent: QWidget | None = None
@@ -44,6 +65,11 @@ class MainWindow(QMainWindow):
         self.lock_action.triggered.connect(self.lock_requested)
         self.settings_action = self._action("&Settings", "settingsAction", "", "Settings")
         self.settings_action.triggered.connect(self.settings_requested)
+        self.sync_action = self._action(
+            "Sync now", "syncAction", "F5", "Send and receive changes with the team server (F5)"
+        )
+        self.sync_action.triggered.connect(self.sync_requested)
+        self.sync_action.setEnabled(False)  # only once the profile is known to be enrolled
         self.find_action = self._action(
             "Find", "findAction", "Ctrl+F", "Search the caseload (Ctrl+F)"
         )
@@ -89,8 +115,12 @@ class MainWindow(QMainWindow):
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         bar.addWidget(title)
         bar.addWidget(spacer)
+        bar.addAction(self.sync_action)
         bar.addAction(self.settings_action)
         bar.addAction(self.lock_action)
+        sync_button = bar.widgetForAction(self.sync_action)
+        sync_button.setObjectName("syncButton")
+        sync_button.setAccessibleName(tr("Sync now"))
         settings_button = bar.widgetForAction(self.settings_action)
         settings_button.setObjectName("settingsButton")
         settings_button.setAccessibleName(tr("Settings"))
@@ -102,16 +132,32 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         status = self.statusBar()
         status.setSizeGripEnabled(False)
-        self.offline_label = QLabel(tr("Offline — changes are saved on this laptop"))
+        self.offline_label = QLabel(offline_text())
         self.offline_label.setObjectName("offlineStatus")
-        self.offline_label.setToolTip(
-            tr("Working from the encrypted copy on this laptop; no connection to the team server.")
-        )
+        self.offline_label.setToolTip(offline_tip())
         self.pending_label = QLabel()
         self.pending_label.setObjectName("pendingStatus")
         self.pending_label.setToolTip(
             tr("Changes made on this laptop that have not yet reached the team server.")
         )
+        self.last_sync_label = QLabel()
+        self.last_sync_label.setObjectName("lastSyncStatus")
+        self.last_sync_label.hide()
+        self.sync_progress = QProgressBar()
+        self.sync_progress.setObjectName("syncProgress")
+        self.sync_progress.setAccessibleName(tr("Sync progress"))
+        self.sync_progress.setMaximumWidth(180)
+        self.sync_progress.setTextVisible(False)
+        self.sync_progress.hide()
+        self.conflicts_button = QPushButton()
+        self.conflicts_button.setObjectName("conflictsButton")
+        self.conflicts_button.setFlat(True)
+        self.conflicts_button.setAutoDefault(False)
+        self.conflicts_button.setToolTip(
+            tr("Two people changed the same thing: choose which value to keep.")
+        )
+        self.conflicts_button.clicked.connect(self.conflicts_requested)
+        self.conflicts_button.hide()
         self.demo_label = QLabel(tr("Demo profile"))
         self.demo_label.setObjectName("demoStatus")
         self.demo_label.setToolTip(tr("Everyone in this profile is synthetic."))
@@ -119,8 +165,11 @@ class MainWindow(QMainWindow):
         self.user_label = QLabel()
         self.user_label.setObjectName("userStatus")
         status.addPermanentWidget(self.demo_label)
+        status.addPermanentWidget(self.sync_progress)
         status.addPermanentWidget(self.offline_label)
+        status.addPermanentWidget(self.last_sync_label)
         status.addPermanentWidget(self.pending_label)
+        status.addPermanentWidget(self.conflicts_button)
         status.addPermanentWidget(self.user_label)
 
     # -- pages --------------------------------------------------------------------------
@@ -154,10 +203,62 @@ class MainWindow(QMainWindow):
                 tr("{count} changes waiting to sync").format(count=f"{count:,}")
             )
 
+    def set_enrolled(self, enrolled: bool) -> None:
+        self.sync_action.setEnabled(enrolled)
+        self.last_sync_label.setVisible(enrolled)
+
+    def set_connection(self, *, online: bool, last_sync: datetime | None) -> None:
+        """ "Online · last synced 10:42" after a sync that reached the server, else offline."""
+        if online:
+            self.offline_label.setText(
+                tr("Online · last synced {time}").format(time=time_of_day(last_sync))
+            )
+            self.offline_label.setToolTip(tr("Connected to the team server."))
+        else:
+            self.offline_label.setText(offline_text())
+            self.offline_label.setToolTip(offline_tip())
+
+    def set_last_sync(self, when: datetime | None) -> None:
+        if when is None:
+            self.last_sync_label.setText(tr("Not synced yet"))
+        else:
+            self.last_sync_label.setText(
+                tr("Last synced {when}").format(when=british_date_time(when))
+            )
+
+    def set_conflicts(self, count: int | None) -> None:
+        if not count:
+            self.conflicts_button.setText(tr("No conflicts to resolve"))
+            self.conflicts_button.hide()
+            return
+        text = (
+            tr("1 conflict to resolve")
+            if count == 1
+            else tr("{count} conflicts to resolve").format(count=f"{count:,}")
+        )
+        self.conflicts_button.setText(text)
+        self.conflicts_button.setAccessibleName(text)
+        self.conflicts_button.show()
+
+    def show_sync_progress(self, done: int, total: int) -> None:
+        bar = self.sync_progress
+        bar.setRange(0, max(total, 0))  # 0..0 is Qt's "busy" bar while the total is unknown
+        bar.setValue(min(done, total) if total else 0)
+        bar.show()
+
+    def hide_sync_progress(self) -> None:
+        self.sync_progress.hide()
+        self.sync_progress.reset()
+
     def clear_session(self) -> None:
         self.demo_label.hide()
         self.user_label.clear()
         self.pending_label.clear()
+        self.set_enrolled(False)
+        self.set_connection(online=False, last_sync=None)
+        self.last_sync_label.clear()
+        self.set_conflicts(None)
+        self.hide_sync_progress()
         self.statusBar().clearMessage()
         self.setWindowTitle(tr("OneRecord"))
 

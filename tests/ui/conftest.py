@@ -19,6 +19,8 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+# The sync suites' real loopback server and enrolled laptops, for tests/ui/test_sync_ui.py.
+from tests.sync.conftest import laptop, server  # noqa: F401
 from tests.ui.helpers import make_controller, make_long_profile, make_profile
 from ui.app_controller import AppController
 from ui.style import apply_style
