@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from app.services import clock, drafts
 from app.services.changes import (
@@ -433,6 +433,15 @@ class RecordController(QObject):
         self.dialog, self._editor = None, None
         dialog.blockSignals(True)
         dialog.close()
+        # Empty it and cut it loose now: deleteLater waits for the event loop, and
+        # until then its labels and fields would still hang off the main window.
+        for line in dialog.findChildren(QLineEdit):
+            line.clear()
+        for pane in dialog.findChildren(QPlainTextEdit):
+            pane.clear()
+        for label in dialog.findChildren(QLabel):
+            label.clear()
+        dialog.setParent(None)
         dialog.deleteLater()
 
 
