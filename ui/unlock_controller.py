@@ -17,8 +17,10 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from app import workspace as workspaces
-from app.errors import WrongPassphraseError
+from app.errors import OneRecordError, WrongPassphraseError
 from app.workspace import Workspace
+from sync.client.enrol import wipe
+from sync.client.status import run_sync
 from ui.i18n import tr
 from ui.tasks import TaskRunner
 from ui.unlock_window import UnlockWindow
@@ -111,6 +113,8 @@ class UnlockController(QObject):
                 return workspaces.unlock(path, passphrase)
             except WrongPassphraseError as exc:
                 return _WrongPassphrase(str(exc))
+            except workspaces.OfflineTooLongError as exc:
+                return _sync_then_unlock(path, passphrase, str(exc))
 
         self._runner.run(attempt, on_done=self._attempted, on_error=self._failed)
 
@@ -165,3 +169,23 @@ class UnlockController(QObject):
                     "Create one with 'onerecord init', or choose another with --profile."
                 ).format(path=self._profile)
             )
+
+
+def _sync_then_unlock(path: Path, passphrase: str, why: str) -> Workspace:
+    """A laptop that has been out of touch too long opens only after it syncs: try
+    now, on the worker, and unlock for real if the server answered."""
+    syncing = workspaces.unlock(path, passphrase, for_sync=True)
+    try:
+        outcome = run_sync(syncing)
+    except BaseException:
+        syncing.close()
+        raise
+    if outcome.revoked:
+        wipe(syncing)
+        raise OneRecordError(
+            tr("This laptop's access was revoked: its records have been removed from it.")
+        )
+    syncing.close()
+    if outcome.offline:
+        raise OneRecordError(why)
+    return workspaces.unlock(path, passphrase)

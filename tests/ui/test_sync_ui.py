@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -205,3 +206,69 @@ def test_a_revoked_laptop_wipes_itself_and_starts_again(
         assert _dialogs() == []
     finally:
         controller.shutdown()
+
+
+@on_sqlite
+def test_a_laptop_offline_too_long_syncs_as_it_unlocks(
+    qtbot: QtBot, runner: TaskRunner, server: RunningServer, laptop: Laptop
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from sync.client import settings as sync_settings
+
+    ws = reopen(laptop("Sam Taylor"))
+    sync(ws)
+    with ws.store.write(ws.actor) as session:
+        sync_settings.save_last_success(session, datetime.now(UTC) - timedelta(days=20))
+    path = ws.store.path
+    ws.close()
+
+    server.stop()
+    controller = make_controller(qtbot, runner, path)
+    qtbot.keyClicks(controller.unlock_window.passphrase, "a long test passphrase")
+    qtbot.keyClick(controller.unlock_window.passphrase, Qt.Key.Key_Return)
+    qtbot.waitUntil(
+        lambda: "over 14 days" in controller.unlock_window.message.text(), timeout=10_000
+    )
+    assert not controller.unlocked
+    controller.unlock_window.hide()
+
+    restarted = _restart(server)
+    try:
+        from storage import settings
+
+        with reopen_for_sync(path) as syncing, syncing.store.write(syncing.actor) as session:
+            current = sync_settings.enrolment(session)
+            assert current is not None
+            settings.put(
+                session,
+                settings.SYNC_SERVER,
+                {"url": restarted.url, "server_id": current.server_id, "ca_pem": None},
+            )
+        controller = make_controller(qtbot, runner, path)
+        unlock(qtbot, controller)
+        assert controller.unlocked
+    finally:
+        restarted.stop()
+        restarted.store.close()
+
+
+def _restart(server: RunningServer) -> RunningServer:
+    from tests.sync.conftest import start_server
+
+    url = str(server.store.engine.url.render_as_string(hide_password=False))
+    server.store.close()
+    return start_server(url)
+
+
+class reopen_for_sync:
+    def __init__(self, path: Path) -> None:
+        from app.workspace import unlock as unlock_profile
+
+        self.workspace = unlock_profile(path, "a long test passphrase", for_sync=True)
+
+    def __enter__(self) -> Workspace:
+        return self.workspace
+
+    def __exit__(self, *_exc: object) -> None:
+        self.workspace.close()
