@@ -81,10 +81,10 @@ class Bench:
         self.server = OutOfProcessServer(db_url)
         self.count = 0
 
-    def laptop(self, *, empty: bool = False) -> Workspace:
+    def laptop(self, *, empty: bool = False, team: str = TEAM) -> Workspace:
         self.count += 1
         name = f"Bench User {self.count}"
-        directory.add_user(self.server.store, name, "community_nurse", TEAM)
+        directory.add_user(self.server.store, name, "community_nurse", team)
         path = self.folder / f"laptop-{self.count}"
         if empty:
             ws = open_workspace(profile.create(path, PASSPHRASE, kdf=KDF))
@@ -191,7 +191,10 @@ def first_sync_of_a_team(bench: Bench, people_count: int) -> None:
 
 
 def many_laptops(bench: Bench, laptops: int, notes_each: int) -> None:
-    fleet = [bench.laptop() for _ in range(laptops)]
+    # A team of their own, so joining does not first download the earlier rounds' notes.
+    team = f"Fleet {uuid.uuid4().hex[:6]}"
+    directory.add_team(bench.server.store, team)
+    fleet = [bench.laptop(team=team) for _ in range(laptops)]
     for n, ws in enumerate(fleet):
         person = people.register(
             ws, people.NewPerson(_nhs(n), f"Person{n}", "Bench", "1940-01-01", "DL8 3AB")
