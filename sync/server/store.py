@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -52,8 +53,19 @@ def build_engine(url: str) -> Engine:
 
 @contextmanager
 def _transaction(engine: Engine) -> Iterator[Connection]:
-    with engine.begin() as conn:
+    """A write transaction. SQLite has one writer at a time: queue them here, in
+    order, rather than let twenty request threads spin on its busy handler (and
+    fail when a reader's lock cannot be upgraded). PostgreSQL needs no queue."""
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as conn:
+            yield conn
+        return
+    lock = _SQLITE_WRITERS.setdefault(id(engine), threading.Lock())
+    with lock, engine.begin() as conn:
         yield conn
+
+
+_SQLITE_WRITERS: dict[int, threading.Lock] = {}
 
 
 def _cursor(seq: int, generation: int) -> str:
