@@ -89,6 +89,7 @@ class Bench:
         empty: bool = False,
         team: str = TEAM,
         before_enrol: Callable[[Workspace], object] | None = None,
+        first_sync: bool = True,
     ) -> Workspace:
         self.count += 1
         name = f"Bench User {self.count}"
@@ -104,7 +105,8 @@ class Bench:
         path = ws.store.path
         ws.close()
         ws = unlock(path, PASSPHRASE, for_sync=True)
-        sync(ws)
+        if first_sync:
+            sync(ws)
         return ws
 
     def close(self) -> None:
@@ -191,7 +193,7 @@ def first_sync_of_a_team(bench: Bench, people_count: int) -> None:
     # The demo made its own team; put its people on the server's team for the new laptop.
     with bench.server.store.engine.begin() as conn:
         conn.execute(update(schema.person_team).values(team_id=bench.team_id))
-    newcomer = bench.laptop(empty=True)
+    newcomer = bench.laptop(empty=True, first_sync=False)
     seen: list[int] = []
     start = time.perf_counter()
     report = sync(newcomer, pull_page=5000, progress=lambda stage, done, total: seen.append(done))
