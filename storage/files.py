@@ -21,6 +21,8 @@ def make_private_dir(path: Path) -> None:
         ) from None
     finally:
         os.umask(old)
+    # POSIX: owner-only. Windows ignores all but the read-only bit here; a folder under
+    # %LOCALAPPDATA% is already private to the user by its inherited ACL.
     os.chmod(path, 0o700)
 
 
@@ -29,8 +31,11 @@ def write_atomic(path: Path, data: bytes) -> None:
     fd = -1
     tmp = ""
     try:
+        # mkstemp makes the file owner-only (0600) on POSIX; on Windows (no os.fchmod
+        # before Python 3.13) it inherits the per-user ACL of the profile folder.
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-        os.fchmod(fd, 0o600)
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, 0o600)
         os.write(fd, data)
         os.fsync(fd)
         os.close(fd)
