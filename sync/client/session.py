@@ -23,6 +23,7 @@ from storage.tables import ChangeRecord, SyncConflict
 from sync.client import purge
 from sync.client import settings as sync_settings
 from sync.client.apply import apply_changes
+from sync.client.retry import RetryPolicy
 from sync.client.transport import ServerRefusedError, call, client, request
 from sync.protocol import PullResponse, PushResponse
 from sync.server.validation import DIRECTORY
@@ -59,6 +60,7 @@ class SyncSession:
         pull_page: int = 2000,
         progress: Progress | None = None,
         transport: httpx.BaseTransport | None = None,
+        retry: RetryPolicy | None = None,
     ) -> None:
         self.workspace = workspace
         self.push_batch = push_batch
@@ -74,6 +76,8 @@ class SyncSession:
             device_id=workspace.store.device_id,
             private_key=enrolment.private_key,
             transport=transport,
+            # Pushes and pulls are safe to repeat: ride out a bad network.
+            retry=retry or RetryPolicy(),
         )
 
     def close(self) -> None:

@@ -11,6 +11,7 @@ import httpx
 
 from app.errors import OneRecordError
 from sync import signing
+from sync.client.retry import RetryPolicy, TransientError, retryable
 
 
 class ServerUnreachableError(OneRecordError):
@@ -57,6 +58,14 @@ def _verify(ca_pem: str | None) -> ssl.SSLContext:
     return ssl.create_default_context(cadata=ca_pem)
 
 
+class SyncClient(httpx.Client):
+    """An httpx client that knows how to retry sync requests and whether the server
+    has answered it yet (a first request that cannot connect means offline)."""
+
+    retry: RetryPolicy | None = None
+    reached: bool = False
+
+
 def client(
     base_url: str,
     *,
@@ -65,9 +74,10 @@ def client(
     private_key: bytes | None = None,
     timeout: float = 30.0,
     transport: httpx.BaseTransport | None = None,
-) -> httpx.Client:
+    retry: RetryPolicy | None = None,
+) -> SyncClient:
     auth = _Signed(device_id, private_key) if device_id and private_key else None
-    return httpx.Client(
+    http = SyncClient(
         base_url=base_url.rstrip("/"),
         verify=_verify(ca_pem),
         auth=auth,
@@ -75,6 +85,8 @@ def client(
         transport=transport,
         headers={"user-agent": "OneRecord"},
     )
+    http.retry = retry
+    return http
 
 
 def call(http: httpx.Client, method: str, path: str, **kwargs: Any) -> Any:
@@ -83,19 +95,39 @@ def call(http: httpx.Client, method: str, path: str, **kwargs: Any) -> Any:
 
 
 def request(http: httpx.Client, method: str, path: str, **kwargs: Any) -> httpx.Response:
-    """One request; the successful response (its body still raw), or a plain error."""
+    """One request (retried through a bad network when it is safe to repeat); the
+    successful response (its body still raw), or a plain error."""
+    policy = http.retry if isinstance(http, SyncClient) else None
     try:
-        response = http.request(method, path, **kwargs)
-    except (httpx.ConnectError, httpx.TimeoutException, httpx.RemoteProtocolError, httpx.ReadError):
+        response: httpx.Response
+        if policy is not None and retryable(method, path):
+            first = not getattr(http, "reached", False)
+            response = policy.run(lambda: _attempt(http, method, path, kwargs), first_contact=first)
+        else:
+            response = _attempt(http, method, path, kwargs)
+    except TransientError:
         raise ServerUnreachableError() from None
-    if response.status_code >= 500:
-        raise ServerUnreachableError()
     if response.status_code >= 400:
         body = _decode(response)
         detail = body.get("detail") if isinstance(body, dict) else None
         if isinstance(body, dict) and body.get("revoked"):
             raise RevokedError(str(detail or "This laptop's access has been revoked."))
         raise ServerRefusedError(f"The server refused: {detail or response.reason_phrase}")
+    return response
+
+
+def _attempt(http: httpx.Client, method: str, path: str, kwargs: dict[str, Any]) -> httpx.Response:
+    """Send once. Cuts, resets, timeouts and 5xx answers are transient; the rest is not."""
+    try:
+        response = http.request(method, path, **kwargs)
+    except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+        raise TransientError(type(exc).__name__, connected=False) from None
+    except (httpx.NetworkError, httpx.TimeoutException, httpx.RemoteProtocolError) as exc:
+        raise TransientError(type(exc).__name__, connected=True) from None
+    if isinstance(http, SyncClient):
+        http.reached = True
+    if response.status_code >= 500:
+        raise TransientError(f"HTTP {response.status_code}", connected=True)
     return response
 
 
