@@ -1,14 +1,23 @@
-"""An unlocked profile and who is using it: what every app service is given."""
+"""An unlocked profile and who is using it: what every app service is given.
+
+Unlocking, a failed unlock and locking are audit events: a wrong passphrase is
+counted beside the key vault (storage.unlock_attempts) and becomes an
+"unlock_failed" event at the next successful unlock; closing the workspace is
+the lock, recorded before the key is dropped, and moves the audit anchor.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from app.errors import InvalidInputError, OneRecordError
+from sqlalchemy.orm import Session
+
+from app.errors import InvalidInputError, OneRecordError, WrongPassphraseError
 from app.values.vocab import OrganisationKind, Role
-from storage import profile, settings
+from storage import audit_anchor, profile, settings, unlock_attempts
 from storage.actor import Actor
 from storage.audit_log import append as audit
 from storage.keyvault import KdfParams, check_passphrase_strength
@@ -22,12 +31,25 @@ class Workspace:
     actor: Actor
     # The signed-in staff member's name as colleagues see it, read at unlock.
     user_name: str | None = None
+    _closed: bool = field(default=False, repr=False)
 
     @property
     def demo(self) -> bool:
         return self.store.demo
 
-    def close(self) -> None:
+    def close(self, how: str = "closed") -> None:
+        """Lock: record it, move the audit anchor, then drop the key. `how` says what
+        locked it ("closed", "user", "idle", "quit"). Recording never stops a lock."""
+        if self._closed:
+            return
+        self._closed = True
+        if self.store.is_open:
+            try:
+                with self.store.write(self.actor) as session:
+                    audit(session, "lock", detail={"how": how})
+                audit_anchor.advance(self.store)
+            except Exception as exc:  # a full disk, a read-only folder: still lock
+                logger.warning("the lock could not be audited (%s)", type(exc).__name__)
         self.store.close()
 
 
@@ -47,6 +69,9 @@ def _signed_in(store: Store) -> tuple[Actor, str | None]:
             store.device_id,
         )
         return actor, identity.get("display_name")
+
+
+logger = logging.getLogger(__name__)
 
 
 class OfflineTooLongError(OneRecordError):
@@ -79,7 +104,11 @@ def open_workspace(store: Store) -> Workspace:
 def unlock(path: Path, passphrase: str, *, for_sync: bool = False) -> Workspace:
     """Unlock a profile. `for_sync` opens even a laptop that has been offline too
     long, so that syncing (and nothing else) can bring it back."""
-    store = profile.unlock(path, passphrase)
+    try:
+        store = profile.unlock(path, passphrase)
+    except WrongPassphraseError:
+        unlock_attempts.record_failure(path)
+        raise
     if not for_sync:
         try:
             _check_recent_contact(store)
@@ -87,9 +116,25 @@ def unlock(path: Path, passphrase: str, *, for_sync: bool = False) -> Workspace:
             store.close()
             raise
     workspace = open_workspace(store)
+    failed = unlock_attempts.read(path)
     with store.write(workspace.actor) as session:
-        audit(session, "unlock")
+        _audit_failed_unlocks(session, failed)
+        audit(session, "unlock", detail={"for_sync": True} if for_sync else None)
+    if failed.count:
+        unlock_attempts.clear(path)
     return workspace
+
+
+def _audit_failed_unlocks(session: Session, failed: unlock_attempts.FailedUnlocks) -> None:
+    """One event per remembered wrong passphrase, with the time it was typed."""
+    if failed.untimed:
+        audit(session, "unlock_failed", detail={"attempts": failed.untimed, "times_kept": False})
+    for when in failed.times:
+        audit(
+            session,
+            "unlock_failed",
+            detail={"attempts": 1, "attempted_at": when.isoformat(timespec="seconds")},
+        )
 
 
 def create(
@@ -138,7 +183,11 @@ def create(
 def change_passphrase(path: Path, old: str, new: str) -> None:
     if reason := check_passphrase_strength(new):
         raise InvalidInputError(reason)
-    profile.change_passphrase(path, old, new)
+    try:
+        profile.change_passphrase(path, old, new)
+    except WrongPassphraseError:
+        unlock_attempts.record_failure(path)
+        raise
 
 
 def profile_exists(path: Path) -> bool:

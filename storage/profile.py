@@ -160,7 +160,10 @@ def destroy(path: Path) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         vault.unlink()
-    for name in (DB_FILE, f"{DB_FILE}-wal", f"{DB_FILE}-shm", META_FILE):
+    # The side files (audit anchor, failed-unlock count) hold nothing identifiable,
+    # but a wiped laptop keeps nothing of its profile.
+    side = ("audit-anchor.json", "unlock-failures.json")
+    for name in (DB_FILE, f"{DB_FILE}-wal", f"{DB_FILE}-shm", META_FILE, *side):
         (path / name).unlink(missing_ok=True)
     shutil.rmtree(path / BACKUP_DIR, ignore_errors=True)
     logger.warning("profile wiped")

@@ -1,9 +1,8 @@
-"""Profile commands: init, demo, passwd, check, audit verify."""
+"""Profile commands: init, demo, passwd, check (audit commands: commands_audit)."""
 
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,6 @@ from app.errors import InvalidInputError
 from app.services.integrity import check
 from app.values.vocab import Role
 from app.workspace import Workspace
-from storage.audit_log import verify as verify_audit
 
 Common = Callable[[argparse.ArgumentParser], None]
 
@@ -84,26 +82,6 @@ def _check(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-def _audit_verify(args: argparse.Namespace) -> int:
-    workspace = open_workspace(args)
-    try:
-        with workspace.store.read() as session:
-            checked, problems = verify_audit(session)
-    finally:
-        workspace.close()
-    for p in problems[:50]:
-        print(f"device {p.device_id[:8]} event {p.device_seq}: {p.problem}")
-    if problems:
-        print(
-            f"The audit log has been tampered with: {len(problems)} problem(s) "
-            f"in {checked:,} events.",
-            file=sys.stderr,
-        )
-        return 1
-    print(f"Audit log intact: {checked:,} events, every hash chain verified.")
-    return 0
-
-
 def register(sub: Any, common: Common) -> None:
     p = sub.add_parser("init", help="create an encrypted profile")
     common(p)
@@ -132,11 +110,3 @@ def register(sub: Any, common: Common) -> None:
     )
     common(p)
     p.set_defaults(handler=_check)
-
-    audit = sub.add_parser("audit", help="the tamper-evident audit log")
-    audit_sub = audit.add_subparsers(
-        dest="audit_command", required=True, parser_class=sub._parser_class
-    )
-    p = audit_sub.add_parser("verify", help="verify every event's hash chain")
-    common(p)
-    p.set_defaults(handler=_audit_verify)

@@ -13,7 +13,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from app.cli import commands_conflicts, commands_profile, commands_record, commands_reports
+from app.cli import (
+    commands_audit,
+    commands_conflicts,
+    commands_profile,
+    commands_record,
+    commands_reports,
+)
 from app.errors import OneRecordError
 from app.logging_setup import configure, log_bug
 from app.paths import default_profile
@@ -51,6 +57,7 @@ def build_parser(extensions: Sequence[Extension] = ()) -> argparse.ArgumentParse
     commands_record.register(sub, _common)
     commands_reports.register(sub, _common)
     commands_conflicts.register(sub, _common)
+    commands_audit.register(sub, _common)
     # Layers above app (sync) add their commands here; app never imports them.
     for register in extensions:
         register(sub, _common)

@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from app.services.record_rules import RuleBreak, validate
 from app.workspace import Workspace
-from storage.audit_log import verify as verify_audit
+from storage.audit_anchor import verify_store
 from storage.consistency import Mismatch, check_journal
 
 
@@ -75,9 +75,9 @@ def check(workspace: Workspace) -> CheckReport:
         report.foreign_key_problems = len(conn.execute(text("PRAGMA foreign_key_check")).all())
     with workspace.store.read() as session:
         report.journal_rows_checked, report.journal_problems = check_journal(session)
-        report.audit_events_checked, chain = verify_audit(session)
         report.rows_validated, report.rule_breaks = validate(session)
-        report.audit_problems = [
-            f"device {p.device_id[:8]} event {p.device_seq} {p.problem}" for p in chain
-        ]
+    report.audit_events_checked, chain = verify_store(workspace.store)
+    report.audit_problems = [
+        f"device {p.device_id[:8]} event {p.device_seq} {p.problem}" for p in chain
+    ]
     return report

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import stat
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from app.workspace import Workspace, unlock
-from storage import profile
+from storage import profile, unlock_attempts
 from storage.engine import build_engine
 from storage.errors import WrongPassphraseError
 from tests.conftest import PASSPHRASE
@@ -50,6 +51,10 @@ def test_wrong_key_fails_cleanly_and_writes_nothing(
     with pytest.raises(WrongPassphraseError):
         unlock(profile_path, "not the passphrase at all")
     after = {p.name: p.read_bytes() for p in profile_path.iterdir() if p.is_file()}
+    # The one thing a wrong passphrase writes: the failed-unlock count beside the
+    # vault (a count and a time, audited at the next unlock). The store is untouched.
+    failures = json.loads(after.pop(unlock_attempts.FAILURES_FILE))
+    assert set(failures) == {"count", "times"} and failures["count"] == 1
     assert after == before
 
 
