@@ -19,11 +19,11 @@ def server_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerP
 
 
 @pytest.fixture
-def enrolled(server_process: ServerProcess, tmp_path: Path) -> Iterator[Callable[[str], Path]]:
+def enrolled(server_process: ServerProcess, tmp_path: Path) -> Callable[[str], Path]:
     """Make an enrolled, locked laptop: enrolled("nurse") -> its profile folder."""
 
     def make(label: str) -> Path:
         user = f"{label.title()} {uuid.uuid4().hex[:6]}"
         return new_laptop(server_process, tmp_path / label, user)
 
-    yield make
+    return make

@@ -167,7 +167,7 @@ def test_progress_is_honest_when_the_network_fails(
         session.close()
         pulls = [s for s in seen if s[0] == "pull"]
         assert pulls, seen
-        last_stage, done, total = pulls[-1]
+        _stage, done, total = pulls[-1]
         assert done < total  # never "done" when it was not
         with reader.store.read() as s:
             held = s.execute(
