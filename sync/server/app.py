@@ -25,7 +25,7 @@ from sync.protocol import (
     PushRequest,
     PushResponse,
 )
-from sync.server import directory
+from sync.server import directory, partner_api
 from sync.server.store import ServerStore
 
 logger = logging.getLogger(__name__)
@@ -161,4 +161,5 @@ def create_app(store: ServerStore) -> FastAPI:
         # Built and checked by the store already: serialise once, skip re-validation.
         return Response(page.model_dump_json(), media_type="application/json")
 
+    partner_api.install(api, store, ApiError)
     return api

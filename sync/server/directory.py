@@ -42,8 +42,9 @@ def _row(cls: type[Base], **values: Any) -> dict[str, Any]:
     return row
 
 
-def organisation(store: ServerStore, name: str | None = None) -> str:
-    """This server's own organisation, created (and published) on first use."""
+def organisation(store: ServerStore, name: str | None = None, kind: str | None = None) -> str:
+    """This server's own organisation, created (and published) on first use.
+    Its kind (council, community trust, ...) decides what its notes count as when shared."""
     existing = store.meta("organisation_id")
     if existing:
         return existing
@@ -57,7 +58,9 @@ def organisation(store: ServerStore, name: str | None = None) -> str:
                 id=org_id,
                 name=name or "Partner organisation",
                 ods_code=None,
-                kind=OrganisationKind.COMMUNITY_TRUST.value,
+                kind=OrganisationKind.parse(kind).value
+                if kind
+                else OrganisationKind.COMMUNITY_TRUST.value,
                 phone=None,
                 out_of_hours_phone=None,
             ),

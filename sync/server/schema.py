@@ -117,3 +117,96 @@ device_people = Table(
     Column("sent_generation", Integer, nullable=False),
     Column("evicted_generation", Integer),
 )
+
+# --- sharing with partner servers (sync/server/partner_*.py) ----------------
+
+# A partner organisation's server: its identity (exchanged by the administrators)
+# and, on this side, how far this server has pulled from it.
+partners = Table(
+    "partners",
+    metadata,
+    Column("partner_id", String(36), primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("url", String(300), nullable=False),
+    Column("ca_pem", Text),
+    Column("server_id", String(36), nullable=False, unique=True),
+    Column("public_key", String(100), nullable=False),
+    Column("organisation_id", String(36), nullable=False),
+    Column("organisation_kind", String(40), nullable=False),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+    Column("removed_at", DateTime(timezone=True)),
+    Column("pull_cursor", String(40), nullable=False, default=""),
+    Column("last_pulled_at", DateTime(timezone=True)),
+    # Sender side: consent changes already folded into partner_grants, and the
+    # agreement those grants were computed under (a new one recomputes them all).
+    Column("consent_seq", Seq, nullable=False, default=0),
+    Column("grants_agreement_id", String(36)),
+)
+
+# What this organisation agreed to send a partner: a list of consent categories,
+# and the local team whose caseload receives the people the partner shares.
+agreements = Table(
+    "agreements",
+    metadata,
+    Column("agreement_id", String(36), primary_key=True),
+    Column("partner_id", String(36), nullable=False, index=True),
+    Column("categories", String(200), nullable=False),
+    Column("team_id", String(36)),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
+)
+
+# A recorded duty to share safeguarding information without consent.
+duty_to_share = Table(
+    "duty_to_share",
+    metadata,
+    Column("duty_id", String(36), primary_key=True),
+    Column("partner_id", String(36), nullable=False),
+    Column("person_id", String(36), nullable=False, index=True),
+    Column("reason", Text, nullable=False),
+    Column("decided_by", String(36), nullable=False),
+    Column("decided_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
+)
+
+# The sharing category of every entity (decided by its create), and whose record it is.
+shared_entity = Table(
+    "shared_entity",
+    metadata,
+    Column("entity_id", String(36), primary_key=True),
+    Column("entity", String(60), nullable=False),
+    Column("person_id", String(36)),
+    Column("category", String(40), nullable=False),
+    # consent_to_share only: the partner organisation it is about (NULL: every partner).
+    Column("partner_org", String(36)),
+    Index("ix_shared_entity_person", "person_id", "category"),
+)
+
+# Sender side: (person, category) a partner may receive now, and the pull
+# generation that backfilled it (NULL until sent), as device_people for laptops.
+partner_grants = Table(
+    "partner_grants",
+    metadata,
+    Column("partner_id", String(36), primary_key=True),
+    Column("person_id", String(36), primary_key=True),
+    Column("category", String(40), primary_key=True),
+    Column("sent_generation", Integer),
+)
+
+# Receiver side: changes that came from a partner (never forwarded on), and
+# those refused, with the reason (kept, never silently dropped).
+partner_received = Table(
+    "partner_received",
+    metadata,
+    Column("change_id", String(36), primary_key=True),
+    Column("partner_id", String(36), nullable=False),
+)
+
+partner_refused = Table(
+    "partner_refused",
+    metadata,
+    Column("change_id", String(36), primary_key=True),
+    Column("partner_id", String(36), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("refused_at", DateTime(timezone=True), nullable=False),
+)

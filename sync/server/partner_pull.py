@@ -1,0 +1,199 @@
+"""Replication from a partner server: this server pulls what the partner's
+agreement and its people's consent let it send, page by page, by cursor.
+
+Each page and the cursor that follows it commit in one transaction, so a cut
+anywhere repeats at most one page, and a repeated page stores nothing twice
+(changes are idempotent by id). Changes keep their original provenance
+(device, author, organisation, clock stamp) and are marked as received from
+the partner, so this server never forwards them to anyone else. People the
+partner shares join the caseload of the team named in our agreement with it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from pydantic import ValidationError
+from sqlalchemy import Connection, insert, select, update
+
+from sync.client.transport import client, request
+from sync.protocol import Change, PullResponse
+from sync.server import schema as s
+from sync.server.categories import SHARED_DIRECTORY
+from sync.server.partners import active_agreement, partner, server_key
+from sync.server.store import ServerStore, _transaction
+from sync.server.validation import refusal
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class PartnerPull:
+    received: int = 0
+    duplicates: int = 0
+    refused: list[str] = field(default_factory=list)
+    pages: int = 0
+
+
+def partner_refusal(
+    change: Change, peer: dict[str, Any], own_devices: set[str], own_org: str | None
+) -> str | None:
+    """Why a change from a partner is refused, or None."""
+    if change.device_id in own_devices or (own_org and change.organisation_id == own_org):
+        return "A partner cannot send changes in this organisation's name."
+    if change.entity in SHARED_DIRECTORY:
+        row = json.loads(change.value or "null") if change.op == "create" else None
+        whose = (
+            change.entity_id
+            if change.entity == "organisation"
+            else (row or {}).get("organisation_id")
+        )
+        if not isinstance(row, dict) or whose != peer["organisation_id"]:
+            return "A partner can only send its own organisation's directory entries."
+        return None
+    if change.entity == "audit_event":
+        return "Audit events stay with the organisation that wrote them."
+    return refusal(change, change.device_id)
+
+
+def ingest(
+    store: ServerStore, peer: dict[str, Any], changes: Sequence[Change], cursor: str
+) -> PartnerPull:
+    """Store one page from a partner and move its cursor, in one transaction."""
+    result = PartnerPull(pages=1)
+    pid = peer["partner_id"]
+    with _transaction(store.engine) as conn:
+        own_devices = {store.server_id} | set(
+            conn.execute(
+                select(s.devices.c.device_id).where(
+                    s.devices.c.device_id.in_({c.device_id for c in changes})
+                )
+            ).scalars()
+        )
+        own_org = store.meta("organisation_id")
+        good: list[Change] = []
+        refused: list[dict[str, Any]] = []
+        now = datetime.now(UTC)
+        for change in changes:
+            reason = partner_refusal(change, peer, own_devices, own_org)
+            if reason:
+                refused.append(
+                    {
+                        "change_id": change.change_id,
+                        "partner_id": pid,
+                        "reason": reason,
+                        "refused_at": now,
+                    }
+                )
+            else:
+                good.append(change)
+        held: set[str] = set(
+            conn.execute(
+                select(s.changes.c.change_id).where(
+                    s.changes.c.change_id.in_([c.change_id for c in good])
+                )
+            ).scalars()
+        )
+        agreement = active_agreement(conn, pid)
+        team_id = agreement["team_id"] if agreement else None
+        accepted, duplicates, unknown = store._insert(
+            conn, {"device_id": peer["server_id"], "team_id": team_id}, good
+        )
+        unknown_ids = {r.change_id for r in unknown}
+        refused += [
+            {"change_id": r.change_id, "partner_id": pid, "reason": r.reason, "refused_at": now}
+            for r in unknown
+        ]
+        fresh = {c.change_id for c in good} - held - unknown_ids
+        if fresh:
+            conn.execute(
+                insert(s.partner_received),
+                [{"change_id": cid, "partner_id": pid} for cid in sorted(fresh)],
+            )
+        _keep_refusals(conn, refused)
+        _local_team(conn, [c.entity_id for c in good if c.entity == "person"], team_id)
+        conn.execute(
+            update(s.partners)
+            .where(s.partners.c.partner_id == pid)
+            .values(pull_cursor=cursor, last_pulled_at=now)
+        )
+    result.received, result.duplicates = accepted, duplicates
+    result.refused = [r["change_id"] for r in refused]
+    if refused:
+        logger.warning("refused %d changes from a partner server", len(refused))
+    return result
+
+
+def _keep_refusals(conn: Connection, refused: list[dict[str, Any]]) -> None:
+    r = s.partner_refused
+    if not refused:
+        return
+    held: set[str] = set(
+        conn.execute(
+            select(r.c.change_id).where(r.c.change_id.in_([x["change_id"] for x in refused]))
+        ).scalars()
+    )
+    rows = {x["change_id"]: x for x in refused if x["change_id"] not in held}
+    if rows:
+        conn.execute(insert(r), list(rows.values()))
+
+
+def _local_team(conn: Connection, people: list[str], team_id: str | None) -> None:
+    """A partner's person joins our receiving team unless one of our teams has them."""
+    if not people or team_id is None:
+        return
+    pt = s.person_team
+    ours = select(s.teams.c.team_id)
+    conn.execute(
+        update(pt)
+        .where(pt.c.person_id.in_(sorted(set(people))), pt.c.team_id.not_in(ours))
+        .values(team_id=team_id)
+    )
+
+
+def pull_from(
+    store: ServerStore,
+    partner_name: str,
+    *,
+    page_size: int = 2000,
+    max_pages: int | None = None,
+    transport: httpx.BaseTransport | None = None,
+) -> PartnerPull:
+    """Replicate from one partner until it has nothing more (or `max_pages` pages)."""
+    with store.engine.connect() as conn:
+        peer = partner(conn, partner_name)
+    total = PartnerPull()
+    http = client(
+        peer["url"],
+        ca_pem=peer["ca_pem"],
+        device_id=store.server_id,
+        private_key=server_key(store),
+        transport=transport,
+    )
+    with http:
+        cursor = peer["pull_cursor"] or ""
+        while max_pages is None or total.pages < max_pages:
+            response = request(
+                http, "GET", "/partner/pull", params={"cursor": cursor, "limit": page_size}
+            )
+            try:
+                page = PullResponse.model_validate_json(response.content)
+            except ValidationError:
+                raise ValueError(
+                    "The partner server's answer was not in the expected form."
+                ) from None
+            done = ingest(store, peer, page.changes, page.cursor)
+            total.pages += 1
+            total.received += done.received
+            total.duplicates += done.duplicates
+            total.refused += done.refused
+            cursor = page.cursor
+            if not page.more:
+                break
+    return total

@@ -1,0 +1,105 @@
+"""Consent-driven sharing between two partner servers, each with a laptop: what
+the agreement and the person's consent allow converges on both laptops, and
+nothing else reaches the partner's server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from app.services import care_plan, consent, risks
+from app.services.notes import add_note
+from storage.tables import ContactNote, Goal, Person
+from sync.server import schema as s
+from tests.sync.helpers import shared_state
+from tests.sync.partner_setup import (
+    NHS,
+    Partnership,
+    held_entities,
+    make_partnership,
+    register_with_consent,
+)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def both(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Partnership]:
+    yield from make_partnership(request, tmp_path)
+
+
+def test_plan_edit_and_nurse_note_converge_on_both_laptops(both: Partnership) -> None:
+    council, trust = both.council, both.trust
+    person_id = register_with_consent(council.laptop)
+    goal = care_plan.add_goal(
+        council.laptop, person_id=person_id, statement="I want to walk to the shop"
+    )
+    both.replicate()
+    # The trust's nurse sees the person and the plan, and writes a note.
+    with trust.laptop.store.read() as session:
+        assert session.get(Person, person_id) is not None
+        assert session.get(Goal, goal.entity_id) is not None
+    add_note(trust.laptop, NHS, "Dressing changed; healing well.")
+    care_plan.update_goal(
+        trust.laptop,
+        goal_id=str(goal.entity_id),
+        statement="I want to walk to the shop and back",
+        importance=8,
+        status="in_progress",
+    )
+    both.replicate()
+    assert shared_state(council.laptop) == shared_state(trust.laptop)
+    with council.laptop.store.read() as session:
+        notes = session.execute(select(ContactNote)).scalars().all()
+        assert [n.narrative for n in notes] == ["Dressing changed; healing well."]
+        assert notes[0].organisation_id == trust.org_id  # provenance kept
+        assert session.get(Goal, goal.entity_id).importance == 8  # type: ignore[union-attr]
+
+
+def test_category_outside_the_agreement_never_reaches_the_partner(both: Partnership) -> None:
+    council, trust = both.council, both.trust
+    # Consent covers safeguarding too, but the agreement does not.
+    person_id = register_with_consent(
+        council.laptop, categories=("care_plan", "health", "safeguarding", "social_care")
+    )
+    alert = risks.add_alert(
+        council.laptop,
+        person_id=person_id,
+        kind="safeguarding",
+        summary="Concern raised by a neighbour",
+    )
+    add_note(council.laptop, NHS, "Social work visit: discussed a care package.")
+    care_plan.add_goal(council.laptop, person_id=person_id, statement="I want to stay at home")
+    both.replicate()
+    on_trust = held_entities(trust.server.store, person_id)
+    assert {"person", "goal", "care_plan", "consent_to_share"} <= on_trust
+    assert "alert" not in on_trust  # safeguarding: not in the agreement
+    assert "contact_note" not in on_trust  # a council note is social care: not in the agreement
+    assert "audit_event" not in on_trust  # audit stays with the organisation that wrote it
+    with trust.server.store.engine.connect() as conn:
+        assert not conn.execute(
+            select(s.changes.c.seq).where(s.changes.c.entity_id == alert.entity_id)
+        ).first()
+
+
+def test_a_person_without_consent_never_leaves_the_organisation(both: Partnership) -> None:
+    council, trust = both.council, both.trust
+    shared = register_with_consent(council.laptop)
+    private = register_with_consent(council.laptop, nhs="9990000026", categories=())
+    care_plan.add_goal(council.laptop, person_id=private, statement="I want to garden again")
+    refused = consent.record_consent(
+        council.laptop,
+        person_id=private,
+        partner_organisation_id=None,
+        category="health",
+        decision="refused",
+        reason_refused="Does not want the trust told",
+    )
+    both.replicate()
+    assert held_entities(trust.server.store, shared)
+    # Nothing at all, not even the name: the minimum necessary is nothing.
+    assert held_entities(trust.server.store, private) == set()
+    with trust.laptop.store.read() as session:
+        assert session.get(Person, private) is None
+    assert refused.entity_id
