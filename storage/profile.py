@@ -69,8 +69,9 @@ def create(
     revision: str = "head",
 ) -> Store:
     """Create an encrypted profile. On any failure the folder is left as it was found."""
-    if exists(path) or (path / DB_FILE).exists():
+    if exists(path):
         raise ProfileExistsError(f"A profile already exists in {path}: nothing was changed.")
+    _discard_unfinished(path)
     created_dir = not path.exists()
     make_private_dir(path)
     key = keyvault.new_database_key()
@@ -111,6 +112,23 @@ def create(
         keyvault.wipe(key)
     logger.info("profile created")
     return Store(engine, path, device_id, demo=demo)
+
+
+def _discard_unfinished(path: Path) -> None:
+    """A database without a key vault is normally a creation cut off (a crash, a flat
+    battery) before its last step, the vault: nobody can read it, and it must not block
+    the folder. It is moved aside into backups/, not deleted, in case the vault was
+    lost some other way and a copy of it survives."""
+    if (path / DB_FILE).exists() and not (path / VAULT_FILE).exists():
+        logger.warning("moving aside a database with no key vault (an unfinished profile)")
+        aside = path / BACKUP_DIR
+        aside.mkdir(mode=0o700, exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        os.replace(path / DB_FILE, aside / f"unfinished-{stamp}.db")
+        if (path / f"{DB_FILE}-wal").exists():
+            os.replace(path / f"{DB_FILE}-wal", aside / f"unfinished-{stamp}.db-wal")
+        for name in (f"{DB_FILE}-shm", META_FILE):
+            (path / name).unlink(missing_ok=True)
 
 
 def unlock(path: Path, passphrase: str) -> Store:
