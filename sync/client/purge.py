@@ -1,4 +1,10 @@
-"""Remove people who have left this laptop's caseload, after their changes reached the server."""
+"""Remove people who have left this laptop's caseload, after their changes reached the server.
+
+Audit events about them go too, but never before the server has acknowledged
+them (a person with any unpushed change, audit events included, is kept back),
+and their places in this laptop's hash chain are kept (storage.audit_anchor) so
+`onerecord audit verify` still passes without them.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,9 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, or_, select
 
+from storage.audit_anchor import record_pruned
 from storage.tables import (
+    AuditEvent,
     CaseloadSummary,
     ChangeRecord,
     Draft,
@@ -50,7 +58,10 @@ def purge_people(conn: Connection, people: Sequence[str]) -> int:
     conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
     removed = 0
     for person_id in people:
+        if unpushed_for(conn, person_id):
+            continue  # the server has not got all of it yet: kept, to be pushed first
         ids = _record_ids(conn, person_id)
+        _keep_chain_places(conn, person_id)
         for entity, entity_ids in ids.items():
             for start in range(0, len(entity_ids), 500):
                 chunk = entity_ids[start : start + 500]
@@ -71,3 +82,17 @@ def purge_people(conn: Connection, people: Sequence[str]) -> int:
         conn.execute(delete(CaseloadSummary).where(CaseloadSummary.person_id == person_id))
         removed += conn.execute(delete(Person).where(Person.id == person_id)).rowcount
     return removed
+
+
+def _keep_chain_places(conn: Connection, person_id: str) -> None:
+    """Where this laptop's events about the person sat in its chain (seq -> hash)."""
+    rows = conn.execute(
+        select(AuditEvent.device_id, AuditEvent.device_seq, AuditEvent.hash).where(
+            AuditEvent.person_id == person_id
+        )
+    ).all()
+    by_device: dict[str, dict[int, str]] = {}
+    for device_id, seq, digest in rows:
+        by_device.setdefault(device_id, {})[int(seq)] = digest
+    for device_id, links in by_device.items():
+        record_pruned(conn, device_id, links)

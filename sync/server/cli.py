@@ -6,6 +6,9 @@ onerecord-server user add --name N --role ROLE --team TEAM
 onerecord-server enrol --user NAME [--hours 24]
 onerecord-server devices
 onerecord-server revoke --device ID
+onerecord-server audit verify
+onerecord-server audit report [--from D] [--to D] [--kind K] [--staff S] [--nhs N] [--format F]
+onerecord-server partner|agreement|duty-to-share ...   (see sync/server/partner_cli.py)
 """
 
 from __future__ import annotations
@@ -16,9 +19,10 @@ import os
 import sys
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import NoReturn
+from typing import Any, NoReturn
 
-from sync.server import directory
+from app.errors import OneRecordError
+from sync.server import directory, partner_cli
 from sync.server.store import ServerStore
 
 logger = logging.getLogger(__name__)
@@ -53,6 +57,18 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--organisation", default=None, help="this server's organisation name (first run)"
         )
+        p.add_argument(
+            "--organisation-kind",
+            default=None,
+            help="council, community_trust, gp_practice, ... (first run; decides what its notes "
+            "count as when shared)",
+        )
+        p.add_argument(
+            "--partner-every",
+            type=float,
+            default=60.0,
+            help="pull from partner servers every N seconds (0: only by 'partner sync')",
+        )
     team = sub.add_parser("team", help="teams").add_subparsers(
         dest="team_command", required=True, parser_class=_Parser
     )
@@ -76,7 +92,48 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("revoke", help="revoke a laptop: it wipes its records at its next contact")
     _db(p)
     p.add_argument("--device", required=True)
+    _audit_parsers(sub)
+    partner_cli.add_commands(sub, _db, _Parser)
     return parser
+
+
+def _audit_parsers(sub: Any) -> None:
+    from app.cli.commands_audit import report_arguments
+
+    audit = sub.add_parser("audit", help="every laptop's audit chain, held here").add_subparsers(
+        dest="audit_command", required=True, parser_class=_Parser
+    )
+    p = audit.add_parser("verify", help="re-verify every device's hash chain")
+    _db(p)
+    p = audit.add_parser("report", help="the team's access report (who looked at whom)")
+    _db(p)
+    report_arguments(p)
+    p.add_argument("--nhs", help="only events about this person")
+
+
+def _audit(args: argparse.Namespace, store: ServerStore) -> int:
+    from app.cli.commands_audit import print_rows, query_of
+    from sync.server import audit_report, audit_verify
+
+    if args.audit_command == "verify":
+        report = audit_verify.verify_server(store)
+        for p in report.problems[:50]:
+            print(f"device {p.device_id[:8]} event {p.device_seq}: {p.problem}")
+        if not report.ok:
+            print(
+                f"onerecord-server: the audit log has been tampered with: "
+                f"{len(report.problems)} problem(s) in {report.events:,} events.",
+                file=sys.stderr,
+            )
+            return 1
+        print(
+            f"Audit log intact: {report.events:,} events from {len(report.devices)} device(s), "
+            "every hash chain verified."
+        )
+        return 0
+    rows, total = audit_report.fetch(store, query_of(args))
+    print_rows(rows, args.format, total)
+    return 0
 
 
 def _serve(args: argparse.Namespace, store: ServerStore) -> int:
@@ -90,7 +147,8 @@ def _serve(args: argparse.Namespace, store: ServerStore) -> int:
             file=sys.stderr,
         )
         return 2
-    directory.organisation(store, args.organisation)
+    directory.organisation(store, args.organisation, args.organisation_kind)
+    partner_cli.replicate_in_background(store, args.partner_every)
     uvicorn.run(
         create_app(store),
         host=args.host,
@@ -117,6 +175,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         command = args.command or "serve"
         if command == "serve":
             return _serve(args, store)
+        if command in partner_cli.COMMANDS:
+            return partner_cli.run(args, store)
         if command == "team":
             team_id = directory.add_team(store, args.name)
             print(f"Added team '{args.name}' ({team_id}).")
@@ -131,6 +191,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 seen = d.last_seen_at.strftime("%d %b %Y %H:%M") if d.last_seen_at else "never"
                 state = "REVOKED" if d.revoked else "active"
                 print(f"{d.device_id}  {d.user:<24} {d.name:<20} last seen {seen:<18} {state}")
+        elif command == "audit":
+            return _audit(args, store)
         elif command == "revoke":
             directory.revoke(store, args.device)
             print(f"Revoked {args.device}: it wipes its records at its next contact.")
@@ -138,6 +200,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except directory.AdminError as err:
         print(f"onerecord-server: {err}", file=sys.stderr)
         return 1
+    except OneRecordError as err:  # a bad date, kind or NHS number in a report filter
+        print(f"onerecord-server: {err}", file=sys.stderr)
+        return err.exit_code
     finally:
         store.close()
 
