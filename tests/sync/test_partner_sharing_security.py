@@ -1,0 +1,163 @@
+"""Only an enrolled partner server, with signed, fresh, unaltered requests and an
+agreement in force, gets anything; a partner cannot write in our name; and what
+came from one partner is never passed on to another."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from app.services import care_plan
+from app.services.notes import add_note
+from sync import signing
+from sync.client.transport import ServerRefusedError
+from sync.protocol import Change
+from sync.server import partners
+from sync.server import schema as s
+from sync.server.partner_pull import ingest, pull_from
+from tests.sync.partner_setup import (
+    COUNCIL,
+    NHS,
+    TRUST,
+    Partnership,
+    _server,
+    make_partnership,
+    register_with_consent,
+)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def both(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Partnership]:
+    yield from make_partnership(request, tmp_path)
+
+
+def test_unsigned_unknown_tampered_and_replayed_requests_are_refused(both: Partnership) -> None:
+    council, trust = both.council, both.trust
+    key = partners.server_key(trust.server.store)
+    me = trust.server.store.server_id
+    path = "/partner/pull?cursor=&limit=10"
+    with httpx.Client(base_url=council.server.url) as http:
+        unsigned = http.get(path)
+        assert unsigned.status_code == 401
+        assert unsigned.json()["detail"] == "This request is not signed."
+
+        stranger = http.get(
+            path,
+            headers=signing.sign(signing.new_private_key(), str(uuid.uuid4()), "GET", path, b""),
+        )
+        assert stranger.status_code == 401
+        assert stranger.json()["detail"] == "This server is not a partner of ours."
+
+        impostor = http.get(
+            path, headers=signing.sign(signing.new_private_key(), me, "GET", path, b"")
+        )
+        assert impostor.status_code == 401 and "altered or forged" in impostor.json()["detail"]
+
+        headers = signing.sign(key, me, "GET", path, b"")
+        tampered = http.get("/partner/pull?cursor=&limit=5000", headers=headers)
+        assert tampered.status_code == 401 and "altered or forged" in tampered.json()["detail"]
+
+        headers = signing.sign(key, me, "GET", path, b"")
+        assert http.get(path, headers=headers).status_code == 200
+        replay = http.get(path, headers=headers)
+        assert replay.status_code == 401 and "replay" in replay.json()["detail"]
+
+        # A laptop enrolled with the council is not a partner server.
+        laptop_id = council.laptop.store.device_id
+        laptop = http.get(path, headers=signing.sign(key, laptop_id, "GET", path, b""))
+        assert laptop.status_code == 401
+
+
+def test_no_agreement_in_force_means_nothing_is_sent(both: Partnership) -> None:
+    council, trust = both.council, both.trust
+    person_id = register_with_consent(council.laptop)
+    council.sync()
+    partners.end_agreement(council.server.store, TRUST)
+    with pytest.raises(ServerRefusedError, match="no sharing agreement in force"):
+        pull_from(trust.server.store, COUNCIL)
+    with trust.server.store.engine.connect() as conn:
+        assert not conn.execute(
+            select(s.changes.c.seq).where(s.changes.c.person_id == person_id)
+        ).first()
+
+
+def _change(**values: object) -> Change:
+    base: dict[str, object] = {
+        "change_id": str(uuid.uuid4()),
+        "hlc": 1 << 40,
+        "device_id": str(uuid.uuid4()),
+        "entity": "goal",
+        "entity_id": str(uuid.uuid4()),
+        "op": "set",
+        "field": "statement",
+        "value": json.dumps("I want to be left alone"),
+        "recorded_at": "2026-11-22T10:00:00+00:00",
+    }
+    base.update(values)
+    return Change.model_validate(base)
+
+
+def test_a_partner_cannot_write_in_our_name(both: Partnership) -> None:
+    council = both.council
+    store = council.server.store
+    with store.engine.connect() as conn:
+        peer = partners.partner(conn, TRUST)
+        cursor_before = peer["pull_cursor"]
+    forged = [
+        _change(organisation_id=council.org_id),  # written "by the council"
+        _change(device_id=council.laptop.store.device_id),  # "from a council laptop"
+        _change(
+            entity="organisation",
+            entity_id=council.org_id,
+            op="create",
+            field=None,
+            value=json.dumps({"id": council.org_id, "name": "Renamed"}),
+        ),
+        _change(entity="audit_event", op="append", field=None, value="{}"),
+    ]
+    done = ingest(store, peer, forged, "999.0")
+    assert sorted(done.refused) == sorted(c.change_id for c in forged)
+    with store.engine.connect() as conn:
+        ids = [c.change_id for c in forged]
+        assert not conn.execute(
+            select(s.changes.c.seq).where(s.changes.c.change_id.in_(ids))
+        ).first()
+        kept: list[str] = list(conn.execute(select(s.partner_refused.c.change_id)).scalars())
+        assert sorted(kept) == sorted(ids)  # kept with the reason, not silently dropped
+    assert cursor_before != "999.0"
+
+
+def test_what_came_from_a_partner_is_not_passed_on(both: Partnership, tmp_path: Path) -> None:
+    council, trust = both.council, both.trust
+    person_id = register_with_consent(council.laptop)
+    care_plan.add_goal(council.laptop, person_id=person_id, statement="I want my garden back")
+    both.replicate()
+    add_note(trust.laptop, NHS, "Wound reviewed.")
+    trust.sync()
+    # A GP practice partners with the trust, under the same categories.
+    gp = _server(
+        f"sqlite:///{tmp_path / 'gp.db'}", "Aire Valley Surgery", "gp_practice", "GP team", []
+    )
+    try:
+        partners.add_partner(
+            gp.store, TRUST, trust.server.url, partners.identity_card(trust.server.store)
+        )
+        partners.add_partner(trust.server.store, "GP", gp.url, partners.identity_card(gp.store))
+        partners.add_agreement(
+            trust.server.store, "GP", "care_plan,health", "Craven District Nursing"
+        )
+        pull_from(gp.store, TRUST)
+        with gp.store.engine.connect() as conn:
+            orgs: set[str | None] = set(conn.execute(select(s.changes.c.organisation_id)).scalars())
+            entities: set[str] = set(conn.execute(select(s.changes.c.entity)).scalars())
+        assert council.org_id not in orgs  # nothing the council wrote
+        assert "goal" not in entities and "person" not in entities
+    finally:
+        gp.stop()
+        gp.store.close()
