@@ -1,0 +1,127 @@
+"""The weekly caseload summary for the team meeting: what goes in it (one read
+session), and saving it where the coordinator chooses (atomic, audited).
+
+Contents: the team's counts, each practitioner's load, the three charts, and the
+people who need a decision this week (unallocated, at high risk, overdue plan
+review) with their NHS number so the meeting can find them.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from app.reports.printing import check_output_path, write_output
+from app.reports.team_charts import (
+    TeamCharts,
+    caseload_chart,
+    contacts_chart,
+    monday_of,
+    render_png,
+    reviews_chart,
+)
+from app.services import clock
+from app.services.team_caseload import AT_RISK_SCORE, TeamQuery, TeamRow, count_team, list_team
+from app.services.team_counts import TeamCounts, count_in
+from app.workspace import Workspace
+from storage import settings
+from storage.audit_log import append as audit
+from storage.tables import Team
+
+logger = logging.getLogger(__name__)
+
+ATTENTION_ROWS = 25  # per list; the rest are counted ("and 12 more")
+FILE_NAME = "weekly-caseload-summary.pdf"  # no names in file names
+
+
+@dataclass(frozen=True)
+class AttentionList:
+    title: str
+    rows: list[TeamRow]
+    total: int
+
+
+@dataclass(frozen=True)
+class WeeklySummary:
+    team_name: str
+    week_commencing: date
+    generated_at: datetime
+    counts: TeamCounts
+    charts: TeamCharts
+    chart_pngs: tuple[bytes, bytes, bytes]
+    attention: list[AttentionList]
+
+
+def _attention(session: Session, now: datetime) -> list[AttentionList]:
+    lists = []
+    for title, query in (
+        ("Unallocated: no lead professional", TeamQuery(unallocated=True, sort="risk")),
+        (
+            f"High risk (score {AT_RISK_SCORE} or more)",
+            TeamQuery(min_risk=AT_RISK_SCORE, sort="risk", descending=True),
+        ),
+        ("Care plan review overdue", TeamQuery(plan_review="overdue", sort="plan_review_due")),
+        ("Visit overdue", TeamQuery(next_visit="overdue", sort="next_visit_due")),
+    ):
+        query = TeamQuery(**{**vars(query), "as_of": now, "limit": ATTENTION_ROWS})
+        lists.append(AttentionList(title, list_team(session, query), count_team(session, query)))
+    return lists
+
+
+def gather_summary(workspace: Workspace, *, now: datetime | None = None) -> WeeklySummary:
+    now = now or clock.now()
+    today = clock.local(now).date()
+    with workspace.store.read() as session:
+        team_id = settings.get(session, settings.HOME_TEAM)
+        team = session.get(Team, team_id) if team_id else None
+        counts = count_in(session, now=now)
+        charts = TeamCharts(
+            caseload_chart(session, now),
+            reviews_chart(session, today),
+            contacts_chart(session, today),
+        )
+        attention = _attention(session, now)
+    pngs = (
+        render_png(charts.caseload, width_px=1400, dpi=160),
+        render_png(charts.reviews, width_px=1400, dpi=160),
+        render_png(charts.contacts, width_px=1400, dpi=160),
+    )
+    return WeeklySummary(
+        team_name=team.name if team else "Locality team",
+        week_commencing=monday_of(today),
+        generated_at=now,
+        counts=counts,
+        charts=charts,
+        chart_pngs=pngs,
+        attention=attention,
+    )
+
+
+def render_summary(workspace: Workspace, *, now: datetime | None = None) -> tuple[bytes, int]:
+    """(PDF bytes, pages)."""
+    from app.reports.weekly_summary_pdf import build_summary_pdf
+
+    rendered = build_summary_pdf(gather_summary(workspace, now=now))
+    return rendered.data, rendered.pages
+
+
+def save_summary(workspace: Workspace, path: Path, *, now: datetime | None = None) -> int:
+    """Write the PDF (atomic) with a `weekly_summary_printed` audit event; returns pages."""
+    path = check_output_path(path)
+    data, pages = render_summary(workspace, now=now)
+    existed = path.exists()
+    written = False
+    try:
+        with workspace.store.write(workspace.actor) as session:
+            audit(session, "weekly_summary_printed", detail={"pages": pages, "to": "file"})
+            write_output(path, data)
+            written = True
+    except BaseException:
+        if written and not existed:
+            path.unlink(missing_ok=True)
+        raise
+    return pages
