@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, func, select, update
 
 from app.errors import OneRecordError
 from app.workspace import Workspace
+from storage import settings
 from storage.audit_log import append as audit
 from storage.tables import ChangeRecord, SyncConflict
 from sync.client import purge
@@ -29,6 +30,9 @@ from sync.protocol import PullResponse, PushResponse
 from sync.server.validation import DIRECTORY
 
 logger = logging.getLogger(__name__)
+
+# Device setting: syncs that moved nothing since the last "sync" audit event.
+QUIET_SYNCS = "sync_quiet_since_audit"
 
 Progress = Callable[[str, int, int], None]
 
@@ -100,16 +104,32 @@ class SyncSession:
             report.open_conflicts = session.execute(
                 select(func.count()).select_from(SyncConflict)
             ).scalar_one()
+            quiet = settings.get(session, QUIET_SYNCS) or {}
             if moved:
-                # A sync that moved nothing earns no audit event (nor the round trip
-                # to send one): the server's last-seen time already records it.
-                audit(
+                # Counts only: no person, no field, nothing identifiable.
+                detail: dict[str, Any] = {
+                    "pushed": report.pushed,
+                    "pulled": report.pulled,
+                    "refused": len(report.refused),
+                    "evicted": report.evicted,
+                    "kept_back": report.kept_back,
+                }
+                if quiet:
+                    detail["quiet_syncs_before"] = quiet
+                    settings.put(session, QUIET_SYNCS, None)
+                audit(session, "sync", detail=detail)
+            else:
+                # A sync that moved nothing is counted, not sent on its own (that would
+                # cost a second round trip every time): the next sync's event carries
+                # how many there were and when, so every sync is in the audit log.
+                now = datetime.now(UTC).isoformat(timespec="seconds")
+                settings.put(
                     session,
-                    "sync",
-                    detail={
-                        "pushed": report.pushed,
-                        "pulled": report.pulled,
-                        "refused": len(report.refused),
+                    QUIET_SYNCS,
+                    {
+                        "count": int(quiet.get("count", 0)) + 1,
+                        "first": quiet.get("first", now),
+                        "last": now,
                     },
                 )
         if moved:

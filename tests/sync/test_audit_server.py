@@ -235,3 +235,35 @@ def test_the_server_report_covers_the_team(
     assert err.count("\n") == 1 and "Traceback" not in err
     for ws in (nurse, social_worker):
         ws.close()
+
+
+def test_every_sync_is_in_the_audit_log_without_an_extra_round_trip(
+    server: RunningServer, laptop: Laptop
+) -> None:
+    nurse = reopen(laptop("Sam Taylor"))
+    sync(nurse)
+    quiet = [sync(nurse) for _ in range(2)]
+    assert all(r.round_trips == 1 and r.pushed == 0 for r in quiet)
+    _register_both(nurse)
+    sync(nurse)
+    with nurse.store.read() as session:
+        details = [
+            json.loads(d)
+            for d in session.execute(
+                select(AuditEvent.detail)
+                .where(AuditEvent.action == "sync")
+                .order_by(AuditEvent.device_seq)
+            ).scalars()
+        ]
+    last = details[-1]
+    assert last["pushed"] > 0 and last["quiet_syncs_before"]["count"] == 2
+    assert set(last) == {
+        "pushed",
+        "pulled",
+        "refused",
+        "evicted",
+        "kept_back",
+        "quiet_syncs_before",
+    }
+    assert set(last["quiet_syncs_before"]) == {"count", "first", "last"}
+    nurse.close()
