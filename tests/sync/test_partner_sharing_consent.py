@@ -17,6 +17,7 @@ from storage.audit_log import event_hash
 from storage.tables import Alert, ConsentToShare, ContactNote, Goal
 from sync.server import directory, partner_duty, partners
 from sync.server import schema as s
+from sync.server.audit_verify import verify_server
 from tests.sync.helpers import shared_state
 from tests.sync.partner_setup import (
     COUNCIL_TEAM,
@@ -169,6 +170,7 @@ def test_duty_to_share_lets_safeguarding_through_and_is_audited(both: Partnershi
 
     replay = AuditEvent(**{**event, "at": datetime.fromisoformat(event["at"])})
     assert event_hash(replay) == event["hash"]
+    assert verify_server(store).ok  # the server's own audit chain holds
     # Ended: the next safeguarding alert stays at the council.
     partner_duty.end(store, NHS, TRUST, "Ivy Lead")
     risks.add_alert(
