@@ -28,7 +28,7 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
 
 
 @pytest.fixture
-def dbs(tmp_path: Path) -> Iterator[tuple[str, str]]:
+def dbs(tmp_path: Path) -> tuple[str, str]:
     urls = []
     for name, kind in (("council", "council"), ("trust", "community_trust")):
         url = f"sqlite:///{tmp_path / name}.db"
@@ -38,7 +38,7 @@ def dbs(tmp_path: Path) -> Iterator[tuple[str, str]]:
         directory.add_user(store, "Sam Taylor", "community_nurse", "Locality")
         store.close()
         urls.append(url)
-    yield urls[0], urls[1]
+    return urls[0], urls[1]
 
 
 def test_enrol_a_partner_and_manage_agreements(
