@@ -19,6 +19,7 @@ from storage.errors import (
 )
 
 __all__ = [
+    "AccessDeniedError",
     "DiskFullError",
     "InvalidInputError",
     "JournalError",
@@ -45,3 +46,9 @@ class NotFoundError(OneRecordError):
 
 class UsageError(OneRecordError):
     exit_code = 2
+
+
+class AccessDeniedError(OneRecordError):
+    """Outside a legitimate relationship and no break-glass grant in force; nothing shown."""
+
+    exit_code = 5

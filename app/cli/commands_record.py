@@ -7,10 +7,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from app.cli.break_glass_option import add_break_glass_argument, apply_break_glass
 from app.cli.commands_profile import open_workspace
 from app.cli.output import british_date, write_csv, write_json, write_table
 from app.errors import InvalidInputError
 from app.services import caseload, people
+from app.services.access import viewer_of
 from app.services.notes import add_note
 from app.services.record_view import person_record
 from app.values.nhs_number import format_nhs_number
@@ -31,7 +33,9 @@ def _list(args: argparse.Namespace) -> int:
             include_closed=args.include_closed,
         )
         with workspace.store.write(workspace.actor) as session:
-            rows = caseload.list_people(session, query)
+            # Need-to-know: people outside the user's relationship come limited.
+            viewer = viewer_of(session, workspace.actor)
+            rows = caseload.list_people(session, query, viewer)
             audit(session, "caseload_listed", detail={"rows": len(rows), "format": args.format})
     finally:
         workspace.close()
@@ -42,7 +46,8 @@ def _list(args: argparse.Namespace) -> int:
                     "nhs_number": r.nhs_number,
                     "given_name": r.given_name,
                     "family_name": r.family_name,
-                    "date_of_birth": r.date_of_birth,
+                    "date_of_birth": None if r.limited else r.date_of_birth,
+                    "year_of_birth": r.year_of_birth,
                     "locality": r.locality,
                     "lead_professional": r.lead_professional,
                     "level_of_need": r.level_of_need,
@@ -58,7 +63,7 @@ def _list(args: argparse.Namespace) -> int:
                 [
                     r.nhs_number,
                     r.display_name,
-                    r.date_of_birth.isoformat(),
+                    str(r.year_of_birth) if r.limited else r.date_of_birth.isoformat(),
                     r.locality or "",
                     r.lead_professional or "",
                 ]
@@ -70,11 +75,13 @@ def _list(args: argparse.Namespace) -> int:
             _HEADERS,
             [
                 [
-                    format_nhs_number(r.nhs_number),
+                    format_nhs_number(r.nhs_number) if r.nhs_number else "",
                     r.display_name,
-                    british_date(r.date_of_birth),
+                    str(r.year_of_birth) if r.limited else british_date(r.date_of_birth),
                     r.locality,
-                    r.lead_professional or "(unallocated)",
+                    "(not your caseload)"
+                    if r.limited
+                    else (r.lead_professional or "(unallocated)"),
                 ]
                 for r in rows
             ],
@@ -85,6 +92,7 @@ def _list(args: argparse.Namespace) -> int:
 def _show(args: argparse.Namespace) -> int:
     workspace = open_workspace(args)
     try:
+        apply_break_glass(workspace, args, args.nhs)
         record = person_record(workspace, args.nhs, notes=args.notes)
     finally:
         workspace.close()
@@ -151,6 +159,7 @@ def register(sub: Any, common: Common) -> None:
     p.add_argument("--nhs", required=True, help="NHS number, with or without spaces")
     p.add_argument("--format", choices=["json"], default="json")
     p.add_argument("--notes", type=int, default=50, help="how many recent contact notes to include")
+    add_break_glass_argument(p)
     p.set_defaults(handler=_show)
 
     note = sub.add_parser("note", help="contact notes")

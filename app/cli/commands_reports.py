@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from app.cli.break_glass_option import add_break_glass_argument, apply_break_glass
 from app.cli.commands_profile import open_workspace
 from app.values.nhs_number import NhsNumber
 
@@ -22,6 +23,7 @@ def _print_plan(args: argparse.Namespace) -> int:
     out = check_output_path(args.out)
     workspace = open_workspace(args)
     try:
+        apply_break_glass(workspace, args, number.digits)
         plan = render_plan(workspace, number.digits, large_print=args.large_print or None)
         save_plan(workspace, plan, out)
     finally:
@@ -43,6 +45,7 @@ def _export(args: argparse.Namespace) -> int:
     out = check_output_path(args.out) if args.out else None
     workspace = open_workspace(args)
     try:
+        apply_break_glass(workspace, args, number.digits)
         export = export_fhir(workspace, number.digits)
         text = pretty(export.json)
         if out is None:
@@ -72,6 +75,7 @@ def register(sub: Any, common: Common) -> None:
         action="store_true",
         help="16 pt text and larger headings (default: the person's recorded preference)",
     )
+    add_break_glass_argument(p)
     p.set_defaults(handler=_print_plan)
 
     p = sub.add_parser("export", help="export a person's record (FHIR R4 transaction Bundle)")
@@ -81,4 +85,5 @@ def register(sub: Any, common: Common) -> None:
     p.add_argument(
         "--out", type=Path, default=None, help="the JSON file to write (default: standard output)"
     )
+    add_break_glass_argument(p)
     p.set_defaults(handler=_export)

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from app.reports.plan_content import CONSENT_CATEGORY_WORDS, RISK_WORDS
 from app.reports.printing import check_output_path, write_output
+from app.services.access import require_access
 from app.services.people import find
 from app.values.nhs_number import VERIFICATION_STATUS
 from app.values.vocab import AlertKind, ContactType, OrganisationKind
@@ -795,6 +796,9 @@ def export_fhir(
     """One person's record as a validated FHIR JSON transaction Bundle (no audit yet:
     the caller records "record_exported" with where it went)."""
     with workspace.store.read() as session:
+        # Need-to-know first: outside a legitimate relationship only a break-glass
+        # grant in force lets a record leave the store.
+        require_access(session, workspace.actor, find(session, nhs_number).id)
         bundle, pid, counts = build_bundle(session, nhs_number, actor=workspace.actor, now=now)
     return FhirExport(json=validate(bundle), person_id=pid, counts=counts)
 

@@ -17,6 +17,8 @@ from pathlib import Path
 from app.errors import OneRecordError
 from app.reports.plan_content import PlanContent, gather
 from app.reports.plan_pdf import build_plan_pdf
+from app.services.access import require_access
+from app.services.people import find
 from app.values.nhs_number import NhsNumber
 from app.workspace import Workspace
 from storage.audit_log import append as audit
@@ -93,6 +95,8 @@ def write_output(path: Path, data: bytes) -> None:
 
 def load_plan(workspace: Workspace, nhs_number: str, *, now: datetime | None = None) -> PlanContent:
     with workspace.store.read() as session:
+        # Need-to-know first: a plan is printed only by someone who may open the record.
+        require_access(session, workspace.actor, find(session, nhs_number).id)
         return gather(session, nhs_number, now=now)
 
 

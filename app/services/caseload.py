@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from app.errors import InvalidInputError
 from app.services import clock
+from app.services.access import legitimate_clause, viewer_of
+from app.services.access_policy import Viewer
 from app.values.nhs_number import format_nhs_number
 from app.workspace import Workspace
 from storage.tables import CarePlan, CaseloadSummary, Locality, Person, StaffMember
@@ -35,6 +37,13 @@ class CaseloadRow:
     plan_review_due: date | None
     highest_risk: int | None
     alert_kinds: tuple[str, ...]
+    # Outside the viewer's legitimate relationship: only name, year of birth
+    # (date_of_birth is 1 January of that year) and locality are filled in.
+    limited: bool = False
+
+    @property
+    def year_of_birth(self) -> int:
+        return self.date_of_birth.year
 
     @property
     def display_name(self) -> str:
@@ -118,7 +127,21 @@ def _search_clause(text: str) -> object | None:
     return or_(*clauses)
 
 
-def _base(query: CaseloadQuery) -> Select[*tuple[Any, ...]]:
+def _clinical(query: CaseloadQuery) -> bool:
+    """Filters on clinical detail: people outside the relationship never match them,
+    or the filter itself would tell what their record holds."""
+    return bool(
+        query.level_of_need
+        or query.lead_professional_id
+        or query.unallocated
+        or query.min_risk is not None
+        or query.next_visit
+        or query.plan_review
+    )
+
+
+def _base(query: CaseloadQuery, viewer: Viewer | None) -> Select[*tuple[Any, ...]]:
+    legit = legitimate_clause(viewer) if viewer is not None else true()
     stmt: Select[*tuple[Any, ...]] = (
         select(
             Person.id,
@@ -136,16 +159,21 @@ def _base(query: CaseloadQuery) -> Select[*tuple[Any, ...]]:
             CarePlan.review_due,
             _HIGHEST_RISK.label("highest_risk"),
             _ALERTS.label("alerts"),
+            legit.label("legitimate"),
         )
         .outerjoin(Locality, Locality.id == Person.locality_id)
         .outerjoin(_lead, _lead.id == Person.lead_professional_id)
         .outerjoin(CarePlan, CarePlan.person_id == Person.id)
         .outerjoin(CaseloadSummary, CaseloadSummary.person_id == Person.id)
     )
-    return _filtered(stmt, query)
+    return _filtered(stmt, query, viewer)
 
 
-def _filtered(stmt: Select[*tuple[Any, ...]], query: CaseloadQuery) -> Select[*tuple[Any, ...]]:
+def _filtered(
+    stmt: Select[*tuple[Any, ...]], query: CaseloadQuery, viewer: Viewer | None
+) -> Select[*tuple[Any, ...]]:
+    if viewer is not None and _clinical(query):
+        stmt = stmt.where(legitimate_clause(viewer))
     if not query.include_closed:
         stmt = stmt.where(Person.status == "open")
     if (clause := _search_clause(query.search)) is not None:
@@ -199,16 +227,44 @@ def _plan_review_clause(which: str, now: datetime) -> object:
     )
 
 
-def list_people(session: Session, query: CaseloadQuery = CaseloadQuery()) -> list[CaseloadRow]:
+def _limited(r: Any) -> CaseloadRow:
+    """Name, year of birth and locality: what search shows of someone outside the
+    viewer's relationship, so they can be found and (with a reason) opened."""
+    return CaseloadRow(
+        person_id=r[0],
+        nhs_number="",
+        given_name=r[2],
+        family_name=r[3],
+        preferred_name=None,
+        date_of_birth=date(r[5].year, 1, 1),
+        postcode="",
+        locality=r[7],
+        level_of_need="",
+        lead_professional=None,
+        status=r[10],
+        next_visit_due=None,
+        plan_review_due=None,
+        highest_risk=None,
+        alert_kinds=(),
+        limited=True,
+    )
+
+
+def list_people(
+    session: Session, query: CaseloadQuery = CaseloadQuery(), viewer: Viewer | None = None
+) -> list[CaseloadRow]:
+    """The page of people; with a `viewer`, those outside their relationship come limited."""
     if query.sort not in SORTS:
         raise InvalidInputError(f"Cannot sort by '{query.sort}'. Sort by: {', '.join(SORTS)}.")
     order = [c.desc() if query.descending else c.asc() for c in SORTS[query.sort]]
-    stmt = _base(query).order_by(*order, Person.id).offset(query.offset)
+    stmt = _base(query, viewer).order_by(*order, Person.id).offset(query.offset)
     if query.limit is not None:
         stmt = stmt.limit(query.limit)
     rows: Sequence[Any] = session.execute(stmt).all()
     return [
-        CaseloadRow(
+        _limited(r)
+        if not r[15]
+        else CaseloadRow(
             person_id=r[0],
             nhs_number=r[1] or "",
             given_name=r[2],
@@ -229,7 +285,9 @@ def list_people(session: Session, query: CaseloadQuery = CaseloadQuery()) -> lis
     ]
 
 
-def count_people(session: Session, query: CaseloadQuery = CaseloadQuery()) -> int:
+def count_people(
+    session: Session, query: CaseloadQuery = CaseloadQuery(), viewer: Viewer | None = None
+) -> int:
     stmt: Select[*tuple[Any, ...]] = select(func.count(Person.id))
     # Join only what the filters need: counting 5,000 people stays an index scan.
     if query.locality:
@@ -238,15 +296,17 @@ def count_people(session: Session, query: CaseloadQuery = CaseloadQuery()) -> in
         stmt = stmt.outerjoin(CarePlan, CarePlan.person_id == Person.id)
     if query.min_risk is not None or query.next_visit:
         stmt = stmt.outerjoin(CaseloadSummary, CaseloadSummary.person_id == Person.id)
-    return int(session.execute(_filtered(stmt, query)).scalar_one())
+    return int(session.execute(_filtered(stmt, query, viewer)).scalar_one())
 
 
 def fetch(
     workspace: Workspace, query: CaseloadQuery = CaseloadQuery()
 ) -> tuple[int, list[CaseloadRow]]:
-    """(total matching, the requested page) in one short read: what a view needs."""
+    """(total matching, the requested page) in one short read: what a view needs.
+    People outside the signed-in user's relationship come limited (need-to-know)."""
     with workspace.store.read() as session:
-        return count_people(session, query), list_people(session, query)
+        viewer = viewer_of(session, workspace.actor)
+        return count_people(session, query, viewer), list_people(session, query, viewer)
 
 
 def localities(workspace: Workspace) -> list[str]:

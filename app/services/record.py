@@ -3,8 +3,10 @@
 `open_record` reads everything but the timeline in one short transaction
 (with one `record_viewed` audit event when the user opens it); the timeline
 pages separately (`app.services.timeline`), so a person with years of notes
-opens as fast as one with none. Restricted alert detail never leaves here:
-only the fact that it exists, and whom to ask.
+opens as fast as one with none. Opening needs a legitimate relationship or a
+break-glass grant in force (`app.services.access`); restricted alert detail
+leaves here only for the viewers the access policy allows, otherwise only the
+fact that it exists and whom to ask.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from app.errors import NotFoundError
+from app.services.access import Access, require_access
 from app.values.nhs_number import format_nhs_number
 from app.workspace import Workspace
 from storage.audit_log import append as audit
@@ -84,6 +87,10 @@ class AlertItem:
     has_restricted_detail: bool
     started_on: date | None
     active: bool
+    # The restricted detail when this viewer may see it (access policy), else None;
+    # `ask` says whom to ask when it exists but is withheld.
+    restricted_detail: str | None = None
+    ask: str | None = None
 
 
 @dataclass(frozen=True)
@@ -231,6 +238,8 @@ class PersonRecord:
     assessments: tuple[AssessmentItem, ...]
     capacity: tuple[AssessmentItem, ...]
     upcoming_visits: tuple[VisitItem, ...]
+    # Set when the record is open only through a break-glass grant: when it ends.
+    break_glass_until: datetime | None = None
 
 
 ABOUT_ME_FIELDS = (
@@ -296,7 +305,7 @@ def _header(session: Session, person: Person) -> Header:
     )
 
 
-def _alerts(session: Session, person_id: str) -> tuple[AlertItem, ...]:
+def _alerts(session: Session, person_id: str, access: Access) -> tuple[AlertItem, ...]:
     first = case(
         {kind: n for n, kind in enumerate(ALERT_ORDER)}, value=Alert.kind, else_=len(ALERT_ORDER)
     )
@@ -305,10 +314,22 @@ def _alerts(session: Session, person_id: str) -> tuple[AlertItem, ...]:
         .where(Alert.person_id == person_id, Alert.active.is_(True))
         .order_by(first, Alert.kind, Alert.started_on, Alert.id)
     ).scalars()
-    return tuple(
-        AlertItem(a.id, a.kind, a.summary, bool(a.restricted_detail), a.started_on, a.active)
-        for a in rows
-    )
+    items = []
+    for a in rows:
+        detail, ask = access.alert_detail(a.kind, a.restricted_detail)
+        items.append(
+            AlertItem(
+                a.id,
+                a.kind,
+                a.summary,
+                bool(a.restricted_detail),
+                a.started_on,
+                a.active,
+                detail,
+                ask,
+            )
+        )
+    return tuple(items)
 
 
 def _plan(session: Session, person_id: str) -> PlanView:
@@ -378,6 +399,7 @@ def open_record(workspace: Workspace, person_id: str, *, viewed: bool = True) ->
     """Everything but the timeline. `viewed` writes the audit event for opening it
     (a refresh after the user's own change is not a new view)."""
     with workspace.store.write(workspace.actor) as session:
+        access = require_access(session, workspace.actor, person_id)
         person = session.get(Person, person_id)
         if person is None:
             raise NotFoundError("That person is no longer in this profile.")
@@ -428,7 +450,7 @@ def open_record(workspace: Workspace, person_id: str, *, viewed: bool = True) ->
         )
         record = PersonRecord(
             header=_header(session, person),
-            alerts=_alerts(session, person_id),
+            alerts=_alerts(session, person_id, access),
             about_me={f: (getattr(about, f) or "") for f in ABOUT_ME_FIELDS} if about else {},
             about_me_updated=about.last_updated if about else None,
             plan=_plan(session, person_id),
@@ -508,9 +530,11 @@ def open_record(workspace: Workspace, person_id: str, *, viewed: bool = True) ->
                 VisitItem(v.id, v.due_at, v.purpose, staff.get(v.assigned_to_id or ""))
                 for v in visits
             ),
+            break_glass_until=access.break_glass_until,
         )
         if viewed:
-            audit(session, "record_viewed", person_id=person_id)
+            detail = {"break_glass": True} if access.break_glass_until else None
+            audit(session, "record_viewed", person_id=person_id, detail=detail)
     return record
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.services.access import Access, require_access
 from app.services.people import find
 from app.values.nhs_number import format_nhs_number
 from app.workspace import Workspace
@@ -29,6 +30,7 @@ from storage.tables import (
     PlannedVisit,
     ProfessionalContact,
     Risk,
+    StaffMember,
     Strength,
 )
 from storage.tables.base import Base
@@ -48,27 +50,46 @@ def _all(session: Session, table: type[Any], person_id: str, *order: Any) -> lis
     return list(session.execute(stmt.order_by(*order) if order else stmt).scalars())
 
 
-def _alert(alert: Alert) -> dict[str, Any]:
+def _alert(alert: Alert, access: Access) -> dict[str, Any]:
     data = _plain(alert)
-    # Restricted detail (a key safe code, safeguarding detail) is shown to
-    # nobody here; the access rules that let some roles see it come later.
-    data["restricted_detail"] = (
-        "restricted: ask the lead professional" if alert.restricted_detail else None
-    )
+    # Restricted detail (a key safe code, safeguarding detail) only for the
+    # viewers the access policy allows; the rest are told whom to ask.
+    detail, ask = access.alert_detail(alert.kind, alert.restricted_detail)
+    data["restricted_detail"] = detail if detail is not None else ask
     return data
 
 
+def _note(note: ContactNote, access: Access, authors: dict[str, str]) -> dict[str, Any]:
+    text, ask = access.note_text(
+        note.narrative,
+        sensitive=note.sensitive,
+        author_id=note.author_id,
+        author_role=note.author_role,
+        author_name=authors.get(note.author_id or ""),
+    )
+    return {
+        **_plain(note),
+        "narrative": text if ask is None else ask,
+        "linked_goal_ids": json.loads(note.linked_goal_ids),
+    }
+
+
 def person_record(workspace: Workspace, nhs_number: str, *, notes: int = 50) -> dict[str, Any]:
+    """The record as plain data. Refused (AccessDeniedError) outside a legitimate
+    relationship unless a break-glass grant is in force (`onerecord show --break-glass`)."""
     with workspace.store.write(workspace.actor) as session:
         person = find(session, nhs_number)
         pid = person.id
+        access = require_access(session, workspace.actor, pid)
         record: dict[str, Any] = {"person": _plain(person)}
         record["person"]["nhs_number_formatted"] = format_nhs_number(person.nhs_number)
         about = session.execute(
             select(AboutMe).where(AboutMe.person_id == pid)
         ).scalar_one_or_none()
         record["about_me"] = _plain(about) if about else None
-        record["alerts"] = [_alert(a) for a in _all(session, Alert, pid, Alert.kind) if a.active]
+        record["alerts"] = [
+            _alert(a, access) for a in _all(session, Alert, pid, Alert.kind) if a.active
+        ]
         record["personal_contacts"] = [
             _plain(c) for c in _all(session, PersonalContact, pid, PersonalContact.name)
         ]
@@ -111,14 +132,26 @@ def person_record(workspace: Workspace, nhs_number: str, *, notes: int = 50) -> 
             for v in _all(session, PlannedVisit, pid, PlannedVisit.due_at)
             if v.status == "planned"
         ]
-        note_rows = session.execute(
-            select(ContactNote)
-            .where(ContactNote.person_id == pid)
-            .order_by(ContactNote.occurred_at.desc())
-            .limit(notes)
-        ).scalars()
-        record["contact_notes"] = [
-            {**_plain(n), "linked_goal_ids": json.loads(n.linked_goal_ids)} for n in note_rows
-        ]
-        audit(session, "record_viewed", person_id=pid)
+        note_rows = list(
+            session.execute(
+                select(ContactNote)
+                .where(ContactNote.person_id == pid)
+                .order_by(ContactNote.occurred_at.desc())
+                .limit(notes)
+            ).scalars()
+        )
+        author_ids = sorted({n.author_id for n in note_rows if n.author_id})
+        authors: dict[str, str] = {
+            row[0]: row[1]
+            for row in session.execute(
+                select(StaffMember.id, StaffMember.display_name).where(
+                    StaffMember.id.in_(author_ids)
+                )
+            )
+        }
+        record["contact_notes"] = [_note(n, access, authors) for n in note_rows]
+        if access.break_glass_until is not None:
+            record["break_glass_until"] = access.break_glass_until.isoformat()
+        detail = {"break_glass": True} if access.break_glass_until else None
+        audit(session, "record_viewed", person_id=pid, detail=detail)
     return record

@@ -1,7 +1,9 @@
 """A person's contacts from every agency, newest first, filtered and paged in SQL.
 
 Served from the (person_id, occurred_at) index: a page of a person with
-thousands of notes costs the same as a page of one with ten.
+thousands of notes costs the same as a page of one with ten. Each page checks
+access again (a break-glass grant may have expired) and withholds the text of
+sensitive notes from viewers the access policy does not allow.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Select, func, select
 
+from app.services.access import require_access
 from app.workspace import Workspace
 from storage.tables import ContactNote, Organisation, StaffMember
 
@@ -42,6 +45,9 @@ class TimelineEntry:
     goal_ids: tuple[str, ...]
     amends_id: str | None
     sensitive: bool
+    # Set when the note is sensitive and this viewer may not read it (the
+    # narrative is then empty): whom to ask.
+    ask: str | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,7 @@ def fetch_timeline(workspace: Workspace, query: TimelineQuery) -> tuple[int, lis
             ContactNote.linked_goal_ids,
             ContactNote.amends_id,
             ContactNote.sensitive,
+            ContactNote.author_id,
         )
         .outerjoin(StaffMember, StaffMember.id == ContactNote.author_id)
         .outerjoin(Organisation, Organisation.id == ContactNote.organisation_id),
@@ -86,15 +93,22 @@ def fetch_timeline(workspace: Workspace, query: TimelineQuery) -> tuple[int, lis
     page = page.order_by(ContactNote.occurred_at.desc(), ContactNote.id.desc())
     page = page.offset(query.offset).limit(query.limit)
     with workspace.store.read() as session:
+        access = require_access(session, workspace.actor, query.person_id)
         total = int(session.execute(_where(select(func.count(ContactNote.id)), query)).scalar_one())
         rows: Sequence[Any] = session.execute(page).all()
+    shown = [
+        access.note_text(
+            r[4], sensitive=bool(r[12]), author_id=r[13], author_role=r[7], author_name=r[6]
+        )
+        for r in rows
+    ]
     return total, [
         TimelineEntry(
             id=r[0],
             occurred_at=r[1],
             recorded_at=r[2],
             contact_type=r[3],
-            narrative=r[4],
+            narrative=text,
             outcome=r[5],
             author=r[6],
             author_role=r[7],
@@ -103,13 +117,15 @@ def fetch_timeline(workspace: Workspace, query: TimelineQuery) -> tuple[int, lis
             goal_ids=tuple(json.loads(r[10] or "[]")),
             amends_id=r[11],
             sensitive=bool(r[12]),
+            ask=ask,
         )
-        for r in rows
+        for r, (text, ask) in zip(rows, shown, strict=True)
     ]
 
 
 def timeline_filters(workspace: Workspace, person_id: str) -> TimelineFilters:
     with workspace.store.read() as session:
+        require_access(session, workspace.actor, person_id)
         orgs = session.execute(
             select(Organisation.id, Organisation.name)
             .where(

@@ -1,5 +1,6 @@
 """ORM tables. Importing this package registers every table on `Base.metadata`."""
 
+from storage.tables.access import BreakGlassGrant
 from storage.tables.base import Base, Recorded
 from storage.tables.care_plan import (
     CarePlan,
@@ -23,6 +24,7 @@ __all__ = [
     "Assessment",
     "AuditEvent",
     "Base",
+    "BreakGlassGrant",
     "CarePlan",
     "CarePlanVersion",
     "CaseloadSummary",

@@ -21,8 +21,16 @@ from app.services.risks import add_alert
 from app.services.timeline import TimelineQuery, fetch_timeline, timeline_filters
 from app.services.today import todays_visits
 from app.services.visits import record_visit, todays_planned_visit
-from app.workspace import Workspace, unlock
-from storage.tables import AuditEvent, ChangeRecord, ContactNote, Draft, PlannedVisit
+from app.workspace import Workspace, open_workspace, unlock
+from storage import settings
+from storage.tables import (
+    AuditEvent,
+    ChangeRecord,
+    ContactNote,
+    Draft,
+    PlannedVisit,
+    StaffMember,
+)
 from tests.conftest import ALUN, FAST_KDF, ZOE
 
 
@@ -226,7 +234,21 @@ def test_record_shows_alerts_first_and_hides_restricted_detail(
     record = open_record(populated, zoe)
     assert [a.kind for a in record.alerts] == ["access_to_home", "animal"]
     assert record.alerts[0].has_restricted_detail
-    assert "1234" not in repr(record)
+    # The key safe code is for the registered practitioners who visit (the nurse
+    # signed in here); a support worker sees only that it exists and whom to ask.
+    assert record.alerts[0].restricted_detail == "1234"
+    with populated.store.write(populated.actor) as session:
+        helper = StaffMember(display_name="Sid Support", role="support_worker")
+        session.add(helper)
+        session.flush()
+        settings.put(session, settings.SIGNED_IN_USER, helper.id)
+    support = open_workspace(populated.store)
+    withheld = open_record(support, zoe, viewed=False)
+    assert withheld.alerts[0].has_restricted_detail
+    assert withheld.alerts[0].ask == "Restricted — ask the lead professional"
+    assert "1234" not in repr(withheld)
+    with populated.store.write(populated.actor) as session:
+        settings.put(session, settings.SIGNED_IN_USER, populated.actor.user_id)
     assert record.header.nhs_number_formatted == "999 000 0018"
     assert record.plan.version == 0
     with populated.store.read() as session:

@@ -1,0 +1,144 @@
+"""Who may see what: need-to-know, break-glass and restricted categories.
+
+Pure functions over the viewer's role, their relationship to the person and the
+category of an entry: no database, no Qt. The laptop's services, the command
+line and the partner server all decide through this one module, so a rule
+cannot hold in one place and not another.
+
+The rules (docs/security.md explains what each defends against):
+
+* A *legitimate relationship*: the person is on the viewer's caseload (lead
+  professional, a planned visit assigned to them, or a professional contact
+  naming them) or their team's (same team). Practitioners, coordinators and the
+  IG lead have one with their team's people; an administrator never does
+  (administrators manage staff and devices, not clinical content).
+* Outside it: name, year of birth and locality only. Opening the record needs
+  break-glass: a stated reason, a limited time, audited. Administrators cannot
+  break glass.
+* Restricted categories, seen only by:
+  - key safe code and other restricted alert detail: registered practitioners
+    who visit (nurse, social worker, OT, physio) with a legitimate relationship;
+  - safeguarding detail: social workers, the lead professional, coordinators
+    and the IG lead (break-glass counts: safeguarding is why glass gets broken);
+  - a note marked sensitive: its author, the lead professional, and colleagues
+    of the author's profession with a legitimate relationship.
+  Everyone else sees that the entry exists and whom to ask.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+
+from app.errors import InvalidInputError
+from app.values.vocab import Role
+
+# How long a break-glass grant lasts unless the profile's setting says otherwise.
+DEFAULT_BREAK_GLASS = timedelta(hours=2)
+REASON_MIN, REASON_MAX = 10, 500
+
+
+class Restricted(StrEnum):
+    KEY_SAFE = "key_safe"
+    SAFEGUARDING = "safeguarding"
+    SENSITIVE_NOTE = "sensitive_note"
+
+
+KEY_SAFE_ROLES = frozenset(
+    {
+        Role.COMMUNITY_NURSE.value,
+        Role.SOCIAL_WORKER.value,
+        Role.OCCUPATIONAL_THERAPIST.value,
+        Role.PHYSIOTHERAPIST.value,
+    }
+)
+SAFEGUARDING_ROLES = frozenset(
+    {Role.SOCIAL_WORKER.value, Role.COORDINATOR.value, Role.IG_LEAD.value}
+)
+
+
+@dataclass(frozen=True)
+class Viewer:
+    user_id: str | None
+    role: str | None
+    team_id: str | None
+
+
+@dataclass(frozen=True)
+class Relationship:
+    """How a viewer is connected to one person (computed in SQL by `access`)."""
+
+    same_team: bool
+    lead_professional_id: str | None
+    visits_assigned: bool = False
+    professional_contact: bool = False
+
+
+def legitimate(viewer: Viewer, rel: Relationship) -> bool:
+    if viewer.role == Role.ADMINISTRATOR.value:
+        return False
+    return (
+        rel.same_team
+        or (viewer.user_id is not None and rel.lead_professional_id == viewer.user_id)
+        or rel.visits_assigned
+        or rel.professional_contact
+    )
+
+
+def may_break_glass(viewer: Viewer) -> bool:
+    return viewer.role != Role.ADMINISTRATOR.value
+
+
+def category_of_alert(kind: str) -> Restricted:
+    return Restricted.SAFEGUARDING if kind == "safeguarding" else Restricted.KEY_SAFE
+
+
+def restricted_visible(
+    viewer: Viewer,
+    category: Restricted,
+    *,
+    legitimate: bool,
+    lead_professional_id: str | None,
+    author_id: str | None = None,
+    author_role: str | None = None,
+) -> bool:
+    """May this viewer, who may open the record (`legitimate`: without break-glass),
+    see the content of an entry in a restricted category?"""
+    if viewer.role == Role.ADMINISTRATOR.value:
+        return False
+    is_lead = viewer.user_id is not None and viewer.user_id == lead_professional_id
+    match category:
+        case Restricted.KEY_SAFE:
+            return legitimate and viewer.role in KEY_SAFE_ROLES
+        case Restricted.SAFEGUARDING:
+            return is_lead or viewer.role in SAFEGUARDING_ROLES
+        case Restricted.SENSITIVE_NOTE:
+            if viewer.user_id is not None and viewer.user_id == author_id:
+                return True
+            return is_lead or (
+                legitimate and author_role is not None and viewer.role == author_role
+            )
+    return False
+
+
+def whom_to_ask(category: Restricted, *, lead_name: str | None, author_name: str | None) -> str:
+    """The plain line shown instead of restricted content."""
+    if category is Restricted.SENSITIVE_NOTE:
+        who = author_name or lead_name or "the author of this note"
+    else:
+        who = lead_name or "the lead professional"
+    return f"Restricted — ask {who}"
+
+
+def check_reason(text: str | None) -> str:
+    """A break-glass reason: stated, in words, not an essay."""
+    reason = " ".join((text or "").split())
+    if len(reason) < REASON_MIN:
+        raise InvalidInputError(
+            "Say why you need this record now (at least "
+            f"{REASON_MIN} characters): it is audited and reported."
+        )
+    if len(reason) > REASON_MAX:
+        raise InvalidInputError(f"Keep the reason under {REASON_MAX} characters.")
+    return reason
