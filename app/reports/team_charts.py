@@ -13,6 +13,7 @@ import io
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Integer, cast, func, literal, select
@@ -209,3 +210,24 @@ def describe(chart: StackedBars | WeeklyLines) -> str:
     totals = {label: sum(values) for label, values in chart.series.items()}
     parts = ", ".join(f"{label} {n}" for label, n in totals.items())
     return f"{chart.title}. Totals: {parts or 'none'}."
+
+
+CHART_FILES = ("caseload-per-practitioner.png", "reviews-due-by-week.png", "contacts-by-agency.png")
+
+
+def save_charts(workspace: Workspace, folder: Path, *, now: datetime | None = None) -> list[Path]:
+    """The three charts as PNG files in `folder` (each written atomically). They hold
+    counts and staff and agency names only: no one's personal data."""
+    from app.reports.printing import write_output
+
+    charts = gather_charts(workspace, now=now)
+    written = []
+    drawn: tuple[StackedBars | WeeklyLines, ...] = (
+        charts.caseload,
+        charts.reviews,
+        charts.contacts,
+    )
+    for name, chart in zip(CHART_FILES, drawn, strict=True):
+        write_output(folder / name, render_png(chart))
+        written.append(folder / name)
+    return written

@@ -121,3 +121,17 @@ def export_team_csv(workspace: Workspace, query: TeamQuery, path: Path) -> int:
             path.unlink(missing_ok=True)
         raise
     return count
+
+
+def team_listing(
+    workspace: Workspace, query: TeamQuery, *, fmt: str, limit: int | None = None
+) -> list[TeamRow]:
+    """The view's rows for the command line, recorded as a listing (who, how many, format)."""
+    with workspace.store.write(workspace.actor) as session:
+        rows = list_team(session, replace(query, limit=limit, offset=0))
+        audit(
+            session,
+            "team_caseload_listed",
+            detail={"rows": len(rows), "filters": _filters_used(query), "format": fmt},
+        )
+    return rows
