@@ -113,6 +113,13 @@ def _shareable(partner: dict[str, Any], own_org: str | None) -> Any:
     )
 
 
+def _anything_before(conn: Connection, after: int) -> bool:
+    return (
+        conn.execute(select(s.changes.c.seq).where(s.changes.c.seq <= after).limit(1)).first()
+        is not None
+    )
+
+
 def page(
     store: ServerStore, partner: dict[str, Any], cursor: str | None, limit: int
 ) -> PullResponse:
@@ -133,6 +140,10 @@ def page(
         ).scalar()
         partner_grants.refresh(conn, partner, agreement, head)
         waiting = partner_grants.pending(conn, pid, generation)
+        if waiting and not _anything_before(conn, after):
+            # Nothing the cursor has passed: the stream will carry it all.
+            partner_grants.mark_sent(conn, pid, sorted(waiting), generation, generation)
+            waiting = {}
         if waiting:
             people = sorted(waiting)[:BACKFILL_PEOPLE]
             wanted = [
