@@ -12,6 +12,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 
 from storage.errors import ProfileDamagedError, WrongPassphraseError
+from storage.memory_lock import cap_locked_memory
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ def _key_pragma(key: bytes | bytearray) -> str:
 
 def connect_raw(path: Path, key: bytes | bytearray) -> sqlcipher.Connection:
     """A bare DB-API connection with the key applied and checked."""
+    cap_locked_memory()
     conn = sqlcipher.connect(str(path), check_same_thread=False)
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")
