@@ -38,6 +38,7 @@ from app.services.changes import (
 from app.values.vocab import Role
 from app.workspace import Workspace
 from sync.client.enrol import wipe
+from ui.access_report_controller import AccessReportController, may_see_report
 from ui.caseload_controller import CaseloadController, CaseloadState
 from ui.caseload_model import CaseloadModel
 from ui.conflicts_controller import ConflictsController
@@ -102,6 +103,7 @@ class AppController(QObject):
         )
         self.sync = SyncController(self.ops, self.main_window, interval_ms=sync_interval_ms)
         self.conflicts = ConflictsController(self.ops, parent=self)
+        self.access_report = AccessReportController(self.ops, parent=self)
         self._sync_on_unlock = sync_on_unlock
         self._fixed_idle = idle_ms is not None
         self.idle = IdleWatcher(idle_ms or DEFAULT_IDLE_MS, parent=self)
@@ -123,6 +125,7 @@ class AppController(QObject):
         window.settings_requested.connect(self.open_settings)
         window.sync_requested.connect(self.sync.sync_now)
         window.conflicts_requested.connect(self.open_conflicts)
+        window.access_report_requested.connect(self.open_access_report)
         self.sync.synced.connect(self._synced)
         self.sync.revoked.connect(self._revoked)
         self.conflicts.resolved.connect(self.sync.refresh)
@@ -179,6 +182,7 @@ class AppController(QObject):
         self.idle.stop()
         self.sync.stop()
         self.conflicts.close()
+        self.access_report.close()
         self._pending_timer.stop()
         # Widgets first: from here on nothing identifiable is on screen or in a model.
         record_place, pending = self.record.close()
@@ -233,6 +237,7 @@ class AppController(QObject):
         window.set_session(
             demo=workspace.demo, signed_in_as=_signed_in_as(workspace, workspace.user_name)
         )
+        window.access_report_action.setVisible(may_see_report(workspace.actor.role))
         place, self._place = self._place, Place()
         self.caseload.open(
             partial(caseload.fetch, workspace), place.caseload, user_id=workspace.actor.user_id
@@ -389,6 +394,14 @@ class AppController(QObject):
     @Slot()
     def open_conflicts(self) -> None:
         dialog = self.conflicts.open(self.main_window)
+        if dialog is not None:
+            self._lockable(dialog)
+
+    @Slot()
+    def open_access_report(self) -> None:
+        if self._workspace is None or not may_see_report(self._workspace.actor.role):
+            return
+        dialog = self.access_report.open(self.main_window)
         if dialog is not None:
             self._lockable(dialog)
 

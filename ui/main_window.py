@@ -48,6 +48,7 @@ class MainWindow(QMainWindow):
     settings_requested = Signal()
     sync_requested = Signal()
     conflicts_requested = Signal()
+    access_report_requested = Signal()
 
     def __init__(
         self, model: CaseloadModel, timeline: TimelineModel, parent: QWidget | None = None
@@ -70,6 +71,14 @@ class MainWindow(QMainWindow):
         )
         self.sync_action.triggered.connect(self.sync_requested)
         self.sync_action.setEnabled(False)  # only once the profile is known to be enrolled
+        self.access_report_action = self._action(
+            "Access report",
+            "accessReportAction",
+            "Ctrl+Shift+A",
+            "Who looked at whom, break-glass and failed unlocks (Ctrl+Shift+A)",
+        )
+        self.access_report_action.triggered.connect(self.access_report_requested)
+        self.access_report_action.setVisible(False)  # coordinators and the IG lead only
         self.find_action = self._action(
             "Find", "findAction", "Ctrl+F", "Search the caseload (Ctrl+F)"
         )
@@ -115,12 +124,16 @@ class MainWindow(QMainWindow):
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         bar.addWidget(title)
         bar.addWidget(spacer)
+        bar.addAction(self.access_report_action)
         bar.addAction(self.sync_action)
         bar.addAction(self.settings_action)
         bar.addAction(self.lock_action)
         sync_button = bar.widgetForAction(self.sync_action)
         sync_button.setObjectName("syncButton")
         sync_button.setAccessibleName(tr("Sync now"))
+        report_button = bar.widgetForAction(self.access_report_action)
+        report_button.setObjectName("accessReportButton")
+        report_button.setAccessibleName(tr("Access report"))
         settings_button = bar.widgetForAction(self.settings_action)
         settings_button.setObjectName("settingsButton")
         settings_button.setAccessibleName(tr("Settings"))
@@ -252,6 +265,7 @@ class MainWindow(QMainWindow):
 
     def clear_session(self) -> None:
         self.demo_label.hide()
+        self.access_report_action.setVisible(False)
         self.user_label.clear()
         self.pending_label.clear()
         self.set_enrolled(False)
