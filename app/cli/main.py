@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 
 from app.cli import (
     commands_audit,
+    commands_backup,
     commands_conflicts,
     commands_coordinator,
     commands_profile,
@@ -59,6 +60,7 @@ def build_parser(extensions: Sequence[Extension] = ()) -> argparse.ArgumentParse
     commands_reports.register(sub, _common)
     commands_conflicts.register(sub, _common)
     commands_audit.register(sub, _common)
+    commands_backup.register(sub, _common)
     commands_coordinator.register(sub, _common)
     # Layers above app (sync) add their commands here; app never imports them.
     for register in extensions:

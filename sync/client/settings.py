@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from storage import settings
+from storage.backup import RESTORED_AT
 
 SERVER = settings.SYNC_SERVER
 PRIVATE_KEY = settings.SYNC_PRIVATE_KEY
@@ -47,12 +48,22 @@ def save_enrolment(session: Session, enrolment: Enrolment) -> None:
     settings.put(session, PRIVATE_KEY, base64.b64encode(enrolment.private_key).decode("ascii"))
 
 
+# Asks the server for this laptop's own changes too (see storage.restore).
+OWN_CHANGES = "~own"
+
+
 def cursor(session: Session) -> str:
-    return str(settings.get(session, CURSOR, ""))
+    value = str(settings.get(session, CURSOR, ""))
+    if settings.get(session, RESTORED_AT) and not value.endswith(OWN_CHANGES):
+        # Restored from a backup: the copy lacks this laptop's own later changes.
+        return value + OWN_CHANGES
+    return value
 
 
 def save_cursor(session: Session, value: str) -> None:
     settings.put(session, CURSOR, value)
+    if not value.endswith(OWN_CHANGES) and settings.get(session, RESTORED_AT):
+        settings.put(session, RESTORED_AT, None)  # caught up since the restore
 
 
 def last_success(session: Session) -> datetime | None:

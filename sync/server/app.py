@@ -151,7 +151,7 @@ def create_app(store: ServerStore) -> FastAPI:
     @api.get("/sync/pull", response_model=PullResponse)
     async def pull(
         device: Device,
-        cursor: Annotated[str, Query(max_length=40, pattern=r"^[0-9]*(\.[0-9]+)?$")] = "",
+        cursor: Annotated[str, Query(max_length=40, pattern=r"^[0-9]*(\.[0-9]+)?(~own)?$")] = "",
         limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = 1000,
     ) -> Response:
         try:

@@ -72,6 +72,9 @@ def _cursor(seq: int, generation: int) -> str:
     return f"{seq}.{generation}"
 
 
+OWN_CHANGES = "~own"
+
+
 def parse_cursor(text: str | None) -> tuple[int, int]:
     if not text:
         return 0, 0
@@ -276,7 +279,10 @@ class ServerStore:
         seq; people who left the caseload are listed for eviction. A response that
         never arrived is sent again, because its generation is never confirmed.
         """
-        after, generation = parse_cursor(cursor)
+        # "~own": a laptop restored from a backup asks for its own changes too (it no
+        # longer holds those made after the backup) until it has caught up.
+        own = bool(cursor) and str(cursor).endswith(OWN_CHANGES)
+        after, generation = parse_cursor(str(cursor or "").removesuffix(OWN_CHANGES))
         device_id, team_id = device["device_id"], device["team_id"]
         dp = s.device_people
         with _transaction(self.engine) as conn:
@@ -308,7 +314,7 @@ class ServerStore:
                             visible,
                             s.changes.c.entity.not_in(SERVER_ONLY),
                             # A laptop already holds what it wrote (a backfill still sends it).
-                            s.changes.c.device_id != device_id,
+                            *(() if own else (s.changes.c.device_id != device_id,)),
                         )
                         .order_by(s.changes.c.seq)
                         .limit(limit)
@@ -336,7 +342,7 @@ class ServerStore:
             )
         return PullResponse(
             changes=[_wire(r) for r in rows],
-            cursor=_cursor(next_after, next_generation),
+            cursor=_cursor(next_after, next_generation) + (OWN_CHANGES if own and more else ""),
             more=more,
             total=remaining,
             evict=evict,

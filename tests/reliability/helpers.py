@@ -81,15 +81,13 @@ class ServerProcess:
         self.stop()
         self.store.close()
 
-    def change_ids(self, device_id: str) -> list[str]:
+    def change_ids(self, device_id: str, *, audit: bool = True) -> list[str]:
+        c = schema.changes.c
+        query = select(c.change_id).where(c.device_id == device_id)
+        if not audit:
+            query = query.where(c.entity != "audit_event")
         with self.store.engine.connect() as conn:
-            return list(
-                conn.execute(
-                    select(schema.changes.c.change_id).where(
-                        schema.changes.c.device_id == device_id
-                    )
-                ).scalars()
-            )
+            return list(conn.execute(query).scalars())
 
 
 def _team_names(store: ServerStore) -> set[str]:
@@ -176,5 +174,9 @@ def compare_with_server(ws: Workspace, server: ServerProcess) -> Tally:
     duplicated = sum(n - 1 for n in Counter(mine).values()) + sum(
         n - 1 for n in Counter(theirs).values()
     )
-    lost = len(set(mine) ^ set(theirs))
+    # Lost: made here and never stored by the server, or stored there and gone from
+    # here. Audit events are never sent back to laptops: those the laptop no longer
+    # holds (after a restore, an eviction) keep their places as pruned chain links.
+    records_there = set(server.change_ids(ws.store.device_id, audit=False))
+    lost = len(set(mine) - set(theirs)) + len(records_there - set(mine))
     return Tally(changes=len(mine), lost=lost, duplicated=duplicated)
