@@ -3,6 +3,7 @@
 onerecord-server partner identity                 this server's identity card and fingerprint
 onerecord-server partner add --name N --url URL --identity CARD [--ca CERT]
 onerecord-server partner list
+onerecord-server partner remove --name N          refuse its requests, stop pulling from it
 onerecord-server partner sync [--name N]          pull now from one partner (or all)
 onerecord-server agreement add --partner P --categories health,care_plan --team T
 onerecord-server agreement list
@@ -45,6 +46,9 @@ def add_commands(
     p.add_argument("--url", required=True, help="the partner server's address (https://...)")
     p.add_argument("--identity", required=True, help="the card its administrator sent you")
     p.add_argument("--ca", help="the CA certificate (PEM) the partner's TLS certificate is from")
+    p = partner.add_parser("remove", help="end a partnership: refuse its requests, stop pulling")
+    db(p)
+    p.add_argument("--name", required=True)
     p = partner.add_parser("list", help="list partner servers")
     db(p)
     p = partner.add_parser("sync", help="pull now from one partner, or from all")
@@ -126,14 +130,22 @@ def _partner(args: argparse.Namespace, store: ServerStore) -> int:
             f"Added partner '{row['name']}'. Fingerprint: {partners.fingerprint(row['public_key'])}"
         )
         print("Check it with the partner's administrator, then add an agreement.")
+    elif command == "remove":
+        partners.remove_partner(store, args.name)
+        print(f"Removed partner '{args.name}': its requests are refused from now on.")
     elif command == "list":
         for p in partners.list_partners(store):
             pulled = (
                 p["last_pulled_at"].strftime("%d %b %Y %H:%M") if p["last_pulled_at"] else "never"
             )
-            print(f"{p['name']:<30} {p['url']:<40} last pulled {pulled}")
+            state = "  REMOVED" if p["removed_at"] else ""
+            print(f"{p['name']:<30} {p['url']:<40} last pulled {pulled}{state}")
     else:
-        names = [args.name] if args.name else [p["name"] for p in partners.list_partners(store)]
+        names = (
+            [args.name]
+            if args.name
+            else [p["name"] for p in partners.list_partners(store) if p["removed_at"] is None]
+        )
         for name in names:
             done = pull_from(store, name)
             print(f"{name}: {done.received} received, {len(done.refused)} refused.")

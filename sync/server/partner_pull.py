@@ -168,6 +168,8 @@ def pull_from(
     """Replicate from one partner until it has nothing more (or `max_pages` pages)."""
     with store.engine.connect() as conn:
         peer = partner(conn, partner_name)
+    if peer["removed_at"] is not None:
+        raise ValueError(f"'{peer['name']}' is no longer a partner.")
     total = PartnerPull()
     http = client(
         peer["url"],

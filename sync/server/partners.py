@@ -141,6 +141,22 @@ def partner_by_server(store: ServerStore, server_id: str) -> dict[str, Any] | No
     return dict(row._mapping) if row else None
 
 
+def remove_partner(store: ServerStore, name: str) -> None:
+    """End the partnership: its requests are refused and nothing more is pulled from it.
+    Its identity stays on record; enrol a new card (a new name) to start again."""
+    with _transaction(store.engine) as conn:
+        found = partner(conn, name)
+        if found["removed_at"] is not None:
+            raise directory.AdminError(f"'{found['name']}' was already removed.")
+        now = datetime.now(UTC)
+        _end(conn, found["partner_id"], now)
+        conn.execute(
+            update(s.partners)
+            .where(s.partners.c.partner_id == found["partner_id"])
+            .values(removed_at=now)
+        )
+
+
 def list_partners(store: ServerStore) -> list[dict[str, Any]]:
     with store.engine.connect() as conn:
         rows = conn.execute(select(s.partners).order_by(s.partners.c.name)).all()

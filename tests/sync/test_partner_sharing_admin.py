@@ -102,6 +102,11 @@ def test_enrol_a_partner_and_manage_agreements(
         "Serious harm risk",
     )
     assert code == 1 and "coordinator or the information governance lead" in err
+    remove = ("partner", "remove", "--db", council, "--name", "Dales Community Health")
+    assert _run(capsys, *remove)[0] == 0
+    assert "REMOVED" in _run(capsys, "partner", "list", "--db", council)[1]
+    code, _, err = _run(capsys, *remove)
+    assert code == 1 and "already removed" in err
 
 
 @pytest.fixture(params=["sqlite"])

@@ -81,6 +81,9 @@ def test_no_agreement_in_force_means_nothing_is_sent(both: Partnership) -> None:
     partners.end_agreement(council.server.store, TRUST)
     with pytest.raises(ServerRefusedError, match="no sharing agreement in force"):
         pull_from(trust.server.store, COUNCIL)
+    partners.remove_partner(council.server.store, TRUST)
+    with pytest.raises(ServerRefusedError, match="partnership has been ended"):
+        pull_from(trust.server.store, COUNCIL)
     with trust.server.store.engine.connect() as conn:
         assert not conn.execute(
             select(s.changes.c.seq).where(s.changes.c.person_id == person_id)
