@@ -27,12 +27,12 @@ class KillLog:
         )
 
 
-def timed_run(*args: str) -> float:
+def timed_run(*args: str, env: dict[str, str] | None = None) -> float:
     """Run once to completion (it must succeed) and return how long it took."""
     began = time.perf_counter()
     done = subprocess.run(
         [str(BIN / "onerecord"), *args],
-        env=cli_env(),
+        env={**cli_env(), **(env or {})},
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -43,12 +43,14 @@ def timed_run(*args: str) -> float:
     return time.perf_counter() - began
 
 
-def run_and_kill(args: list[str], at: float, log: KillLog) -> int | None:
+def run_and_kill(
+    args: list[str], at: float, log: KillLog, *, env: dict[str, str] | None = None
+) -> int | None:
     """Start the command and SIGKILL it `at` seconds later. Its exit code if it
     finished first, else None."""
     process = subprocess.Popen(
         [str(BIN / "onerecord"), *args],
-        env=cli_env(),
+        env={**cli_env(), **(env or {})},
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
