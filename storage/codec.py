@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import inspect as sa_inspect
 
 from storage.tables.base import UNJOURNALLED_COLUMNS, Base
+from storage.withheld import shown_row
 
 
 def encode(value: Any) -> Any:
@@ -55,5 +56,5 @@ def decode_row(cls: type[Base], values: dict[str, Any]) -> dict[str, Any]:
     decoders = _decoders(cls)
     return {
         key: (decoders[key](value) if key in decoders and isinstance(value, str) else value)
-        for key, value in values.items()
+        for key, value in shown_row(values).items()
     }

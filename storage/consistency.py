@@ -19,6 +19,7 @@ from storage.codec import encode, journalled_columns
 from storage.merge import fold
 from storage.tables import ChangeRecord, journalled_tables
 from storage.tables.base import Base
+from storage.withheld import shown_row
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,8 @@ def _replayed(session: Session, entity: str) -> Iterator[tuple[str, dict[str, An
     )
     for entity_id, group in groupby((dict(r._mapping) for r in rows), key=itemgetter("entity_id")):
         state = fold(group)
-        yield entity_id, None if state.deleted or not state.created else state.values
+        # Values the server withheld are stored as the placeholder (storage.withheld).
+        yield entity_id, None if state.deleted or not state.created else shown_row(state.values)
 
 
 def _stored(session: Session, cls: type[Base]) -> Iterator[tuple[str, dict[str, Any]]]:

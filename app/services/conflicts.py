@@ -17,6 +17,7 @@ from storage.audit_log import append as audit
 from storage.codec import decode_row
 from storage.journal import context_of
 from storage.tables import Organisation, Person, StaffMember, SyncConflict, journalled_tables
+from storage.withheld import PLACEHOLDER, is_withheld
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,13 @@ def list_conflicts(workspace: Workspace, person_id: str | None = None) -> list[C
 def resolve(workspace: Workspace, key: str, value: Any) -> None:
     """Settle a conflict with `value` (one of the values, or a new one). The choice is
     a change like any other: it syncs, and settles the conflict on every laptop."""
+    if is_withheld(value) or value == PLACEHOLDER:
+        # The server withheld it (storage.withheld): keeping it would turn a
+        # placeholder into a real value that wins everywhere.
+        raise InvalidInputError(
+            "That value was withheld from this laptop: keep the other value, or ask "
+            "the lead professional to settle it."
+        )
     entity, _, rest = key.partition(":")
     entity_id, _, field = rest.partition(":")
     cls = journalled_tables().get(entity)

@@ -20,6 +20,7 @@ from storage.merge import EntityState, fold
 from storage.rawwrite import insert_many
 from storage.tables import ChangeRecord, SyncConflict, journalled_tables
 from storage.tables.base import Base
+from storage.withheld import shown_row
 from sync.protocol import Change
 
 _TABLES = journalled_tables()
@@ -123,7 +124,8 @@ def _insert_new(conn: Connection, cls: type[Base], changes: list[Change]) -> int
     for chunk in _chunks(ids):
         existing.update(conn.execute(select(table.c.id).where(table.c.id.in_(chunk))).scalars())
     rows = [
-        json.loads(change.value)
+        # A value the server withheld is stored as the placeholder (storage.withheld).
+        shown_row(json.loads(change.value))
         for change in changes
         if change.entity_id not in existing and change.op == "append" and change.value is not None
     ]

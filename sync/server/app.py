@@ -27,6 +27,7 @@ from sync.protocol import (
 )
 from sync.server import directory, partner_api
 from sync.server.store import ServerStore
+from sync.server.visibility import withhold_restricted
 
 logger = logging.getLogger(__name__)
 
@@ -158,6 +159,8 @@ def create_app(store: ServerStore) -> FastAPI:
             page = await run_in_threadpool(store.pull, device, cursor, limit)
         except ValueError as exc:
             raise ApiError(400, str(exc)) from None
+        # Restricted content the device's user may not see is withheld (visibility.py).
+        page = await run_in_threadpool(withhold_restricted, store, device, page)
         # Built and checked by the store already: serialise once, skip re-validation.
         return Response(page.model_dump_json(), media_type="application/json")
 

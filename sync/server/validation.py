@@ -8,6 +8,7 @@ from typing import Any
 
 from storage.codec import journalled_columns
 from storage.tables import journalled_tables
+from storage.withheld import carries_withheld
 from sync.protocol import Change
 
 # Records every team may see (the directory), as opposed to a person's record.
@@ -29,6 +30,9 @@ def refusal(change: Change, device_id: str) -> str | None:
     columns = set(journalled_columns(cls))
     if change.entity in DIRECTORY:
         return "Staff, teams and organisations are managed on the server, not from a laptop."
+    if carries_withheld(change.value):
+        # A laptop may hold a withheld marker, but can never send one back as a value.
+        return "A value withheld from this laptop cannot be sent back as a value."
     if change.op in ("create", "append"):
         if (change.op == "append") != (change.entity in _APPEND_ONLY):
             return f"'{change.entity}' records cannot be {change.op}ed."

@@ -1,0 +1,168 @@
+"""The server sends each laptop only what its user may see: a support worker's laptop
+never receives the key safe code or a sensitive note's text, a nurse's does; the
+withheld values never come back as real ones, and every replica still converges."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, text
+
+from app.errors import InvalidInputError
+from app.services import clock, conflicts, integrity, people
+from app.services.record import open_record
+from app.services.risks import add_alert, update_alert
+from app.services.timeline import TimelineQuery, fetch_timeline
+from app.workspace import Workspace
+from storage.tables import Alert, ContactNote
+from storage.withheld import PLACEHOLDER, marker
+from sync.protocol import Change
+from sync.server import directory
+from sync.server.validation import refusal
+from tests.conftest import ZOE
+from tests.sync.conftest import TEAM, Laptop, RunningServer, reopen
+from tests.sync.helpers import sync
+
+KEY_SAFE = "KEYSAFE 2468"
+NEW_KEY_SAFE = "KEYSAFE 1357"
+SAFEGUARDING = "Section 42 enquiry: nephew takes her pension"
+SENSITIVE = "Told me in confidence about her past overdose"
+
+
+def _everything(ws: Workspace) -> str:
+    """Every value in the laptop's tables and journal, as one string to search."""
+    with ws.store.engine.connect() as conn:
+        parts = [
+            str(tuple(row))
+            for table in ("alert", "contact_note", "change_journal")
+            for row in conn.execute(text(f"SELECT * FROM {table}"))
+        ]
+    return "\n".join(parts)
+
+
+def _seed(nurse: Workspace) -> tuple[str, str]:
+    people.register(nurse, people.NewPerson(ZOE, "Zoë", "O'Neill", "1938-04-12", "DL8 3AB"))
+    with nurse.store.read() as s:
+        zoe = people.find(s, ZOE).id
+    add_alert(
+        nurse,
+        person_id=zoe,
+        kind="access_to_home",
+        summary="Key safe by the door",
+        restricted_detail=KEY_SAFE,
+    )
+    add_alert(
+        nurse,
+        person_id=zoe,
+        kind="safeguarding",
+        summary="Safeguarding concern",
+        restricted_detail=SAFEGUARDING,
+    )
+    with nurse.store.write(nurse.actor) as s:
+        s.add(
+            ContactNote(
+                person_id=zoe,
+                contact_type="home_visit",
+                narrative=SENSITIVE,
+                occurred_at=clock.now() - timedelta(hours=1),
+                author_id=nurse.actor.user_id,
+                author_role="community_nurse",
+                sensitive=True,
+            )
+        )
+    with nurse.store.read() as s:
+        key_alert = s.execute(select(Alert.id).where(Alert.kind == "access_to_home")).scalar_one()
+    return zoe, key_alert
+
+
+def test_each_laptop_receives_only_what_its_user_may_see(
+    server: RunningServer, laptop: Laptop
+) -> None:
+    for name, role in (("Sid Support", "support_worker"), ("Nia Nurse", "community_nurse")):
+        directory.add_user(server.store, name, role, TEAM)
+    author = reopen(laptop("Sam Taylor"))
+    support = reopen(laptop("Sid Support"))
+    nurse = reopen(laptop("Nia Nurse"))
+    social = reopen(laptop("Ceri Jones"))
+    sync(author)
+    zoe, key_alert = _seed(author)
+    for ws in (author, support, nurse, social):
+        sync(ws)
+
+    held = {
+        name: _everything(ws)
+        for name, ws in (("support", support), ("nurse", nurse), ("social", social))
+    }
+    assert KEY_SAFE not in held["support"] and SENSITIVE not in held["support"]
+    assert SAFEGUARDING not in held["support"]
+    assert KEY_SAFE in held["nurse"] and SENSITIVE in held["nurse"]  # same profession
+    assert SAFEGUARDING not in held["nurse"]
+    assert KEY_SAFE in held["social"] and SAFEGUARDING in held["social"]
+    assert SENSITIVE not in held["social"]
+
+    # The support worker's record says the content exists and whom to ask.
+    record = open_record(support, zoe)
+    assert all(a.has_restricted_detail and a.restricted_detail is None for a in record.alerts)
+    assert {a.ask for a in record.alerts} == {"Restricted — ask the lead professional"}
+    _, notes = fetch_timeline(support, TimelineQuery(person_id=zoe))
+    assert notes[0].sensitive and notes[0].narrative == "" and notes[0].ask
+    with support.store.read() as s:
+        assert s.get(Alert, key_alert).restricted_detail == PLACEHOLDER  # type: ignore[union-attr]
+
+    # Field edits on either side converge; the withheld value never wins anywhere.
+    update_alert(support, alert_id=key_alert, kind="access_to_home", summary="Key safe, side door")
+    sync(support)
+    with author.store.write(author.actor) as s:
+        s.get(Alert, key_alert).restricted_detail = NEW_KEY_SAFE  # type: ignore[union-attr]
+    for ws in (author, support, nurse, author):
+        sync(ws)
+    for ws in (author, nurse):
+        with ws.store.read() as s:
+            alert = s.get(Alert, key_alert)
+            assert alert is not None
+            assert (alert.summary, alert.restricted_detail) == ("Key safe, side door", NEW_KEY_SAFE)
+    assert NEW_KEY_SAFE not in _everything(support)
+    with support.store.read() as s:
+        alert = s.get(Alert, key_alert)
+        assert alert is not None
+        assert (alert.summary, alert.restricted_detail) == ("Key safe, side door", PLACEHOLDER)
+    for ws in (author, support, nurse, social):
+        report = integrity.check(ws)
+        assert report.journal_problems == []
+
+
+def test_a_withheld_value_is_never_sent_back_or_kept_in_a_conflict(workspace: Workspace) -> None:
+    ids = [str(uuid.uuid4()) for _ in range(3)]
+    change = Change(
+        change_id=ids[0],
+        hlc=1,
+        device_id=ids[1],
+        author_id=None,
+        organisation_id=None,
+        entity="alert",
+        entity_id=ids[2],
+        op="set",
+        field="restricted_detail",
+        value='{"$withheld": true}',
+        bases=[],
+        recorded_at=clock.now().isoformat(),
+    )
+    assert (
+        refusal(change, ids[1])
+        == "A value withheld from this laptop cannot be sent back as a value."
+    )
+    row = change.model_copy(
+        update={
+            "op": "create",
+            "field": None,
+            "value": json.dumps({"id": ids[2], "person_id": ids[0], "restricted_detail": marker()}),
+        }
+    )
+    assert refusal(row, ids[1]) is not None
+    with pytest.raises(InvalidInputError, match="withheld"):
+        conflicts.resolve(workspace, "alert:a1:restricted_detail", marker())
+    with pytest.raises(InvalidInputError, match="withheld"):
+        conflicts.resolve(workspace, "alert:a1:restricted_detail", PLACEHOLDER)
