@@ -2,9 +2,9 @@
 #
 # One-time (and every-time) set-up for OneRecord, sourced by scripts/start and scripts/test:
 #
-#     source scripts/bootstrap.sh && onerecord_bootstrap start|test
+#     source scripts/bootstrap.sh && onerecord_bootstrap start|test|build
 #
-# or run directly:  bash scripts/bootstrap.sh start|test
+# or run directly:  bash scripts/bootstrap.sh start|test|build
 #
 # From a clean clone on Debian/Ubuntu with Python 3.11+ it:
 #   1. finds python3.13 / python3.12 / python3.11 / python3 (>= 3.11) in PATH
@@ -14,7 +14,7 @@
 #      the exact sudo line and exits 1), including python3.X-venv when `python -m venv`
 #      cannot work without it;
 #   3. creates the virtual environment (ONERECORD_VENV, default <repo>/.venv) if missing;
-#   4. runs `pip install -e ".[dev]"` whenever pyproject.toml (or the repo path, or the
+#   4. runs `pip install -e ".[dev,build]"` whenever pyproject.toml (or the repo path, or the
 #      Python) changed since the last successful install: the hash lives in
 #      <venv>/.onerecord-installed.
 #
@@ -45,6 +45,8 @@ _OR_PKGS_QT_XCB=(libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libx
 _OR_PKGS_XVFB=(xvfb xauth)
 # Tests only: pdftoppm/pdftotext for the PDF tests, PostgreSQL for the sync server's suite.
 _OR_PKGS_TEST_ONLY=(poppler-utils postgresql)
+# PyInstaller (scripts/build, and the built app's test) reads binaries with objdump.
+_OR_PKGS_BUILD=(binutils)
 
 # Prints the Debian packages a mode needs, one a line.
 onerecord_system_packages() {
@@ -59,10 +61,14 @@ onerecord_system_packages() {
             ;;
         test)
             printf '%s\n' "${_OR_PKGS_QT_OFFSCREEN[@]}" "${_OR_PKGS_QT_XCB[@]}" \
-                "${_OR_PKGS_XVFB[@]}" "${_OR_PKGS_TEST_ONLY[@]}"
+                "${_OR_PKGS_XVFB[@]}" "${_OR_PKGS_TEST_ONLY[@]}" "${_OR_PKGS_BUILD[@]}"
+            ;;
+        build)
+            printf '%s\n' "${_OR_PKGS_QT_OFFSCREEN[@]}" "${_OR_PKGS_QT_XCB[@]}" \
+                "${_OR_PKGS_BUILD[@]}"
             ;;
         *)
-            _or_die "unknown mode '$mode' (expected 'start' or 'test')"
+            _or_die "unknown mode '$mode' (expected 'start', 'test' or 'build')"
             ;;
     esac
 }
@@ -204,13 +210,13 @@ _or_pip_install() {
     if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
         return 0
     fi
-    _or_say "installing Python packages into $ONERECORD_VENV_DIR (pip install -e \".[dev]\"; a few minutes the first time)"
+    _or_say "installing Python packages into $ONERECORD_VENV_DIR (pip install -e \".[dev,build]\"; a few minutes the first time)"
     rm -f "$stamp"
     if ! (
         cd "$ONERECORD_ROOT"
         export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
         "$ONERECORD_PY" -m pip install --upgrade pip \
-            && "$ONERECORD_PY" -m pip install -e ".[dev]"
+            && "$ONERECORD_PY" -m pip install -e ".[dev,build]"
     ) </dev/null >"$log" 2>&1; then
         tail -n 40 "$log" >&2
         _or_die "pip install failed (full log: $log)"
@@ -226,8 +232,8 @@ onerecord_bootstrap() {
     local venv_pkg="" need_venv=""
 
     case "$mode" in
-        start | test) ;;
-        *) _or_die "unknown mode '$mode' (expected 'start' or 'test')" ;;
+        start | test | build) ;;
+        *) _or_die "unknown mode '$mode' (expected 'start', 'test' or 'build')" ;;
     esac
 
     _or_find_python

@@ -30,6 +30,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         metavar="DIR",
         help=tr("the profile folder (default: the usual one for this computer)"),
     )
+    # For the packaged build's test: check the build works, then quit (ui/smoke_test.py).
+    parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
     # Qt's own options (-platform, -style...) pass through to QApplication.
     args, qt_args = parser.parse_known_args(argv)
     args.profile = (args.profile or default_profile()).expanduser()
@@ -60,4 +62,8 @@ def run_gui(argv: list[str]) -> int:
     app.aboutToQuit.connect(controller.shutdown)
     controller.start()
     logger.info("started")
+    if args.smoke_test:
+        from ui.smoke_test import SmokeTest
+
+        SmokeTest(app, controller).start()
     return app.exec()

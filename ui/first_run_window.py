@@ -75,6 +75,7 @@ class FirstRunWindow(QWidget):
 
         self.title = QLabel()
         self.title.setObjectName("appTitle")
+        self.title.setWordWrap(True)
         self.intro = QLabel()
         self.intro.setObjectName("hint")
         self.intro.setWordWrap(True)

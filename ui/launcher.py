@@ -10,6 +10,11 @@ from collections.abc import Sequence
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] in (["--version"], ["-V"]):
+        from app.version import version
+
+        print(f"onerecord {version()}")
+        return 0
     if not args or args[0] == "gui" or args[0].startswith("--profile"):
         from ui.app_main import run_gui
 
