@@ -1,0 +1,239 @@
+"""Privacy hygiene: a whole session, then every file written outside the encrypted
+store is scanned for the people's names, NHS numbers, dates of birth and postcodes.
+
+HOME, XDG_*, TMPDIR and the Qt settings location all point into one scratch folder.
+The session: a demo profile through the CLI (list, show, print, export, a handled
+error and a bug); a real profile enrolled with a real loopback server (its log in
+a file), browsed and edited through the services, synced, then a real offscreen GUI
+session (unlock with a wrong passphrase first, open a record, print and save a
+plan, lock). Excluded, on purpose and by name: the encrypted database (+ WAL and
+shared memory) and its backups; the files the user chose to write (the plan PDF,
+the printer's PDF, the FHIR export); the server's database, which holds the shared
+record by design and belongs on an encrypted volume (docs/security.md). The
+server's log is scanned.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from app.cli.main import main as cli
+from app.errors import OneRecordError
+from app.logging_setup import configure
+from app.reports.fhir_bundle import export_fhir, save_export
+from app.reports.printing import render_plan, save_plan
+from app.services import caseload, people
+from app.services.notes import add_note
+from app.services.people import NewPerson
+from app.services.record_view import person_record
+from app.workspace import Workspace, unlock
+from storage import settings
+from storage.tables import Person
+from sync.client.enrol import enrol
+from sync.server import directory
+from tests.privacy_scan import Finding, files_under, scan
+from tests.sync.conftest import RunningServer, start_server
+from tests.sync.helpers import sync
+from tests.ui.helpers import DEV, PASSPHRASE, PEOPLE, STAFF, make_controller, make_profile
+from tests.ui.helpers import unlock as gui_unlock
+from ui.print_dialog import PrintDialog
+from ui.tasks import TaskRunner
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    root = tmp_path / "scratch"
+    for name in ("home", "config", "data", "state", "cache", "runtime", "tmp", "chosen"):
+        (root / name).mkdir(parents=True, mode=0o700)
+    monkeypatch.setenv("HOME", str(root / "home"))
+    for var, name in (
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_STATE_HOME", "state"),
+        ("XDG_CACHE_HOME", "cache"),
+        ("XDG_RUNTIME_DIR", "runtime"),
+        ("TMPDIR", "tmp"),
+    ):
+        monkeypatch.setenv(var, str(root / name))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # re-read TMPDIR
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(root / "config"))
+    monkeypatch.setenv("ONERECORD_PASSPHRASE", PASSPHRASE)
+    handlers = list(logging.getLogger().handlers)
+    yield root
+    for handler in logging.getLogger().handlers:
+        if handler not in handlers:
+            handler.close()
+            logging.getLogger().removeHandler(handler)
+
+
+def _demo_session(root: Path) -> list[NewPerson]:
+    profile = root / "data" / "onerecord" / "demo"
+    base = ["--profile", str(profile)]
+    assert cli(["demo", *base, "--people", "12", "--seed", "7"]) == 0
+    ws = unlock(profile, PASSPHRASE)
+    with ws.store.read() as session:
+        demo = [
+            NewPerson(
+                p.nhs_number or "",
+                p.given_name,
+                p.family_name,
+                p.date_of_birth.isoformat(),
+                p.postcode,
+            )
+            for p in session.execute(select(Person).order_by(Person.family_name).limit(4)).scalars()
+        ]
+    ws.close()
+    assert cli(["list", *base]) == 0
+    for person in demo[:2]:
+        assert cli(["show", *base, "--nhs", person.nhs_number]) == 0
+    chosen = root / "chosen"
+    assert (
+        cli(["print-plan", *base, "--nhs", demo[0].nhs_number, "--out", str(chosen / "demo.pdf")])
+        == 0
+    )
+    assert (
+        cli(["export", *base, "--nhs", demo[0].nhs_number, "--out", str(chosen / "demo.json")]) == 0
+    )
+    assert cli(["show", *base, "--nhs", "9990000050"]) != 0  # a handled error: nobody there
+
+    def bug(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError(f"bug while showing {demo[1].given_name} {demo[1].family_name}")
+
+    with pytest.MonkeyPatch.context() as patch:  # its own undo: the scratch env stays
+        patch.setattr("app.cli.commands_record.person_record", bug)
+        assert cli(["show", *base, "--nhs", demo[1].nhs_number]) == 1
+    return demo
+
+
+def _synced_session(root: Path, server: RunningServer, code: str) -> Path:
+    profile = make_profile(root / "data" / "onerecord" / "profile")
+    ws: Workspace = unlock(profile, PASSPHRASE)
+    try:
+        enrol(ws, server.url, code, device_name="laptop")
+        with ws.store.write(ws.actor) as session:  # the team's caseload
+            team = settings.get(session, settings.HOME_TEAM)
+            for person in PEOPLE:
+                people.find(session, person.nhs_number).team_id = team
+        caseload.fetch(ws)
+        for person in PEOPLE:
+            person_record(ws, person.nhs_number)
+        people.edit(ws, DEV, {"level_of_need": "specialist"})
+        add_note(ws, DEV, "Visited; walking with the frame.")
+        save_plan(ws, render_plan(ws, DEV), root / "chosen" / "plan.pdf")
+        export = export_fhir(ws, DEV)
+        save_export(ws, export, export.json, root / "chosen" / "dev.json")
+        sync(ws)
+
+        def broken(*_args: object, **_kwargs: object) -> None:  # a bug on the server
+            raise RuntimeError(f"pull failed for {PEOPLE[0].given_name} {PEOPLE[0].family_name}")
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(server.store, "pull", broken)
+            with pytest.raises(OneRecordError):
+                sync(ws)
+    finally:
+        ws.close()
+    return profile
+
+
+def _gui_session(qtbot: QtBot, profile: Path, chosen: Path) -> None:
+    runner = TaskRunner()
+    app = make_controller(qtbot, runner, profile)
+    try:
+        window = app.unlock_window
+        qtbot.keyClicks(window.passphrase, "not the passphrase")
+        qtbot.keyClick(window.passphrase, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: app.unlock.failures == 1, timeout=10_000)
+        window.passphrase.clear()
+        gui_unlock(qtbot, app)
+        with app.ops.workspace.store.read() as session:  # type: ignore[union-attr]
+            dev = people.find(session, DEV).id
+        with qtbot.waitSignal(app.record.loaded, timeout=10_000):
+            app.open_record(dev)
+        app.record.print_plan()
+        qtbot.waitUntil(lambda: bool(app.main_window.findChildren(PrintDialog)), timeout=10_000)
+        dialog = app.main_window.findChildren(PrintDialog)[0]
+        qtbot.waitUntil(lambda: dialog.plan is not None, timeout=20_000)
+        dialog.save_to(chosen / "from-the-app.pdf")
+        qtbot.waitUntil(lambda: (chosen / "from-the-app.pdf").exists(), timeout=10_000)
+        app.lock("Locked.")
+    finally:
+        app.shutdown()
+        runner.shutdown()
+
+
+def test_nothing_identifiable_is_written_outside_the_encrypted_store(
+    scratch: Path, qtbot: QtBot
+) -> None:
+    configure(verbose=True)  # the most a user can turn logging up to
+    server_log = scratch / "server" / "server.log"
+    server_log.parent.mkdir()
+    handler = logging.FileHandler(server_log)
+    handler.setLevel(logging.DEBUG)
+    for name in ("sync.server", "uvicorn", "fastapi"):
+        logging.getLogger(name).addHandler(handler)
+    server = start_server(f"sqlite:///{scratch / 'server' / 'server.db'}")
+    try:
+        directory.add_team(server.store, "Craven Locality")
+        directory.add_user(server.store, STAFF, "community_nurse", "Craven Locality")
+        demo = _demo_session(scratch)
+        profile = _synced_session(scratch, server, server.code_for(STAFF))
+        _gui_session(qtbot, profile, scratch / "chosen")
+    finally:
+        server.stop()
+        server.store.close()
+        for name in ("sync.server", "uvicorn", "fastapi"):
+            logging.getLogger(name).removeHandler(handler)
+        handler.close()
+    for h in logging.getLogger().handlers:
+        h.flush()
+
+    encrypted = [
+        p
+        for folder in (profile, scratch / "data" / "onerecord" / "demo")
+        for p in folder.rglob("*")
+        if p.name.startswith("onerecord.db") or (p.parent.name == "backups" and p.suffix == ".db")
+    ]
+    chosen = list((scratch / "chosen").iterdir())
+    server_db = [p for p in server_log.parent.iterdir() if p.name.startswith("server.db")]
+    assert len(chosen) == 5 and server_db and encrypted
+    files = files_under(scratch, exclude=[*encrypted, *chosen, *server_db])
+    assert server_log in files and any(p.name == "onerecord.log" for p in files)
+    assert "unexpected RuntimeError" in server_log.read_text()  # the server's bug was logged
+    assert (profile / "keyvault.json") in files and (profile / "audit-anchor.json") in files
+    everyone = [*PEOPLE, *demo]
+    findings = scan(files, everyone)
+    assert findings == [], _report(findings, scratch)
+
+    # The scanner is not blind: a leak planted in a copy of a scanned file is found.
+    leaky = scratch.parent / "planted.log"
+    log = next(p for p in files if p.name == "onerecord.log")
+    for planted, kind in (
+        (f"opened {PEOPLE[0].family_name}", "family name"),
+        ("nhs=999 000 0026", "NHS number with spaces"),
+        ("dob 22/11/1940", "date of birth (British)"),
+        ("at LA2 8PQ", "postcode"),
+        (f"given {demo[0].given_name}.", "given name"),
+    ):
+        shutil.copy(log, leaky)
+        with leaky.open("a", encoding="utf-8") as out:
+            out.write(f"INFO somewhere: {planted}\n")
+        assert kind in {f.what for f in scan([leaky], everyone)}, planted
+
+
+def _report(findings: list[Finding], root: Path) -> str:
+    return "identifiable data found: " + "; ".join(
+        f"{f.what} in {f.path.relative_to(root)}" for f in findings
+    )
