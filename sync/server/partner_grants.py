@@ -143,6 +143,8 @@ def refresh(
         )
     if added:
         conn.execute(insert(g), added)
+    if not full and partner["consent_seq"] == head:
+        return
     conn.execute(
         update(s.partners)
         .where(s.partners.c.partner_id == pid)

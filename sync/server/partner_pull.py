@@ -190,6 +190,9 @@ def pull_from(
                 raise ValueError(
                     "The partner server's answer was not in the expected form."
                 ) from None
+            if not page.changes and page.cursor == cursor and not page.more:
+                total.pages += 1  # nothing new: no write at all
+                break
             done = ingest(store, peer, page.changes, page.cursor)
             total.pages += 1
             total.received += done.received
