@@ -80,9 +80,13 @@ def parse_cursor(text: str | None) -> tuple[int, int]:
         return 0, 0
     try:
         seq, _, generation = text.partition(".")
-        return max(0, int(seq)), max(0, int(generation or 0))
+        values = max(0, int(seq)), max(0, int(generation or 0))
     except ValueError:
         raise ValueError("The sync cursor is not one this server gave out.") from None
+    # Beyond a 64-bit integer no database column can hold it (found by fuzzing).
+    if max(values) >= 2**63:
+        raise ValueError("The sync cursor is not one this server gave out.")
+    return values
 
 
 class ServerStore:
