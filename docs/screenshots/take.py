@@ -99,10 +99,7 @@ def _first_run(scratch: Path, out: Path, suffix: str) -> None:
     controller.start()
     window = controller.first_run_window
     _wait(window.isVisible)
-    window.name.setText("Sam Taylor")
-    window.organisation.setText("Dales and Moors Community Health NHS Trust")
-    window.resize(720, 900)
-    window.name.setFocus()
+    window.resize(720, 900)  # the choice: enrol with the team's server, or the demo
     _save(window, out, "first-run", suffix)
     controller.shutdown()
 
