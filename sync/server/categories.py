@@ -13,8 +13,9 @@ Besides the consent categories (app.values.vocab.ConsentCategory) there are:
 - `directory`: the sending organisation's own organisation and staff entries,
   so the partner's laptops can say who wrote what.
 
-Records with no category (audit events, planned visits, teams, localities)
-never leave the organisation.
+Records with no category (NEVER_SHARED: audit events, break-glass grants,
+planned visits, teams, localities) never leave the organisation. A test fails
+when a journalled table is in neither list, so every new one gets a decision.
 """
 
 from __future__ import annotations
@@ -77,6 +78,9 @@ _HEALTH_ALERTS = frozenset(
     }
 )
 SHARED_DIRECTORY = frozenset({"organisation", "staff_member"})
+# Decided: never shared with a partner. Each organisation's own access log and
+# break-glass grants, its visit scheduling, its teams and localities.
+NEVER_SHARED = frozenset({"audit_event", "break_glass", "planned_visit", "team", "locality"})
 
 
 def category_of(
