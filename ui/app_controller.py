@@ -53,6 +53,7 @@ from ui.operations import Operations
 from ui.record_controller import PendingDraft, RecordController, RecordPlace
 from ui.sync_controller import DEFAULT_SYNC_INTERVAL_MS, SyncController
 from ui.tasks import TaskRunner
+from ui.team_controller import TeamController
 from ui.timeline_model import TimelineModel
 from ui.today_controller import TodayController
 from ui.unlock_controller import Backoff, UnlockController
@@ -104,6 +105,8 @@ class AppController(QObject):
         self.sync = SyncController(self.ops, self.main_window, interval_ms=sync_interval_ms)
         self.conflicts = ConflictsController(self.ops, parent=self)
         self.access_report = AccessReportController(self.ops, parent=self)
+        # The coordinator's Team tab (shown only to coordinators and the IG lead).
+        self.team = TeamController(self.ops, self.main_window.home, parent=self)
         self._sync_on_unlock = sync_on_unlock
         self._fixed_idle = idle_ms is not None
         self.idle = IdleWatcher(idle_ms or DEFAULT_IDLE_MS, parent=self)
@@ -131,6 +134,8 @@ class AppController(QObject):
         self.conflicts.resolved.connect(self.sync.refresh)
         window.home.today.open_requested.connect(self.open_record)
         window.caseload.open_requested.connect(self.open_record)
+        self.team.open_requested.connect(self.open_record)
+        self.team.status.connect(lambda text: window.statusBar().showMessage(text, 8000))
         window.record.back_requested.connect(self.back_to_list)
         window.record.print_requested.connect(self.record.print_plan)
         self.record.print_requested.connect(self.print_plan)
@@ -183,6 +188,7 @@ class AppController(QObject):
         self.sync.stop()
         self.conflicts.close()
         self.access_report.close()
+        self.team.close()
         self._pending_timer.stop()
         # Widgets first: from here on nothing identifiable is on screen or in a model.
         record_place, pending = self.record.close()
@@ -238,6 +244,7 @@ class AppController(QObject):
             demo=workspace.demo, signed_in_as=_signed_in_as(workspace, workspace.user_name)
         )
         window.access_report_action.setVisible(may_see_report(workspace.actor.role))
+        self.team.open(workspace)
         place, self._place = self._place, Place()
         self.caseload.open(
             partial(caseload.fetch, workspace), place.caseload, user_id=workspace.actor.user_id

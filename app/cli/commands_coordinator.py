@@ -18,23 +18,9 @@ Common = Callable[[argparse.ArgumentParser], None]
 MAX_BAD_ROWS_PRINTED = 50
 
 
-def read_csv_file(path: Path) -> str:
-    try:
-        data = path.expanduser().read_bytes()
-    except FileNotFoundError:
-        raise InvalidInputError(f"There is no file {path}.") from None
-    except OSError as exc:
-        raise InvalidInputError(f"Cannot read {path} ({exc.strerror or 'error'}).") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Older spreadsheets save CSV as Windows-1252.
-        return data.decode("cp1252", errors="replace")
-
-
 def _import(args: argparse.Namespace) -> int:
     from app.services.caseload_import import ImportRefusedError, import_caseload
-    from app.services.caseload_import_rows import parse_mapping
+    from app.services.caseload_import_rows import parse_mapping, read_csv_file
 
     mapping = parse_mapping(args.map or [])
     text = read_csv_file(args.csv)

@@ -172,6 +172,18 @@ def _resolved(row: ImportRow, localities: dict[str, str], staff: dict[str, list[
     return ImportRow(row.line, person, row.locality, row.lead_professional, row.provided)
 
 
+def preview(
+    workspace: Workspace,
+    text: str,
+    *,
+    mapping: Mapping[str, str] | None = None,
+    on_duplicate: OnDuplicate = "skip",
+) -> ImportReport:
+    """What an import would do, bad rows and all, without writing (the desktop's check)."""
+    with workspace.store.read() as session:
+        return check(session, text, mapping=mapping, on_duplicate=on_duplicate)
+
+
 def import_caseload(
     workspace: Workspace,
     text: str,

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from app import rules
 from app.errors import InvalidInputError, UsageError
@@ -110,6 +111,10 @@ def column_mapping(headers: list[str], chosen: Mapping[str, str] | None = None) 
     for heading, name in chosen.items():
         if heading not in by_heading:
             raise UsageError(f"The file has no column headed '{heading}'.")
+        if not name:
+            continue  # chosen as "not imported"
+        if name in found.values():
+            raise UsageError(f"Two columns are both the {LABELS[name]}: choose one.")
         found[by_heading[heading]] = name
     for n, heading in enumerate(headers):
         if n in found or heading.strip() in chosen:
@@ -126,6 +131,32 @@ def column_mapping(headers: list[str], chosen: Mapping[str, str] | None = None) 
             "(or choose it in the column mapping)."
         )
     return found
+
+
+def guess_mapping(headers: list[str]) -> dict[str, str]:
+    """Heading -> field for the headings we recognise ("" for the rest): the column
+    mapping a person starts from."""
+    guessed: dict[str, str] = {}
+    for heading in headers:
+        squashed = _squash(heading)
+        name = next((n for n, aliases in _ALIASES.items() if squashed in aliases), "")
+        guessed[heading.strip()] = "" if name in guessed.values() else name
+    return guessed
+
+
+def read_csv_file(path: Path) -> str:
+    """A spreadsheet's CSV as text: UTF-8 (with or without Excel's byte-order mark),
+    else Windows-1252, which older spreadsheets still save."""
+    try:
+        data = path.expanduser().read_bytes()
+    except FileNotFoundError:
+        raise InvalidInputError(f"There is no file {path}.") from None
+    except OSError as exc:
+        raise InvalidInputError(f"Cannot read {path} ({exc.strerror or 'error'}).") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
 
 
 def read_rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
