@@ -330,6 +330,8 @@ class CaseloadModel(QAbstractTableModel):
     # -- presentation of one cell -------------------------------------------------------
 
     def _text(self, row: CaseloadRow, column: Column) -> str:
+        if row.limited:
+            return self._limited_text(row, column)
         match column:
             case Column.NHS_NUMBER:
                 return row.nhs_number_formatted
@@ -354,6 +356,20 @@ class CaseloadModel(QAbstractTableModel):
             case Column.ALERTS:
                 return formatting.alert_short_labels(row.alert_kinds)
 
+    def _limited_text(self, row: CaseloadRow, column: Column) -> str:
+        # Outside the user's relationship (need-to-know): name, year of birth and
+        # locality only; opening the record asks for a break-glass reason.
+        match column:
+            case Column.NAME:
+                return row.display_name
+            case Column.DATE_OF_BIRTH:
+                return str(row.year_of_birth)
+            case Column.LOCALITY:
+                return row.locality or ""
+            case Column.LEAD_PROFESSIONAL:
+                return tr("Not on your caseload")
+        return ""
+
     def _spoken(self, row: CaseloadRow, column: Column) -> str:
         # What a screen reader says: full alert names, and "overdue" that colour shows.
         if column == Column.ALERTS:
@@ -375,6 +391,8 @@ class CaseloadModel(QAbstractTableModel):
             return tr("Review overdue")
         if column == Column.ALERTS and row.alert_kinds:
             return formatting.alert_labels(row.alert_kinds)
+        if row.limited:
+            return tr("Not on your or your team's caseload: opening needs a reason (break-glass).")
         return None
 
     def _overdue(self, row: CaseloadRow, column: Column) -> bool:
@@ -387,7 +405,7 @@ class CaseloadModel(QAbstractTableModel):
         return False
 
     def _font(self, row: CaseloadRow, column: Column) -> QFont | None:
-        if column == Column.LEAD_PROFESSIONAL and row.lead_professional is None:
+        if column == Column.LEAD_PROFESSIONAL and (row.limited or row.lead_professional is None):
             font = QFont()
             font.setItalic(True)
             return font

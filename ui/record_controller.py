@@ -18,6 +18,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
 
+from app.errors import AccessDeniedError
 from app.services import clock, drafts
 from app.services.changes import (
     ALERTS,
@@ -40,6 +41,7 @@ from app.services.timeline import (
 from app.services.visits import todays_planned_visit
 from app.workspace import Workspace
 from ui import editors, formatting
+from ui.break_glass_flow import BreakGlassFlow, Refused, refusal
 from ui.editors import Editor
 from ui.forms import FormDialog
 from ui.i18n import tr
@@ -102,6 +104,13 @@ def _load(ws: Workspace, person_id: str, *, viewed: bool, timeline: bool) -> _Lo
     )
 
 
+def _load_or_refused(ws: Workspace, person_id: str) -> _Loaded | Refused:
+    try:
+        return _load(ws, person_id, viewed=True, timeline=True)
+    except AccessDeniedError as err:
+        return refusal(ws, person_id, str(err))
+
+
 class RecordController(QObject):
     loaded = Signal(str)  # person id: the record is on screen
     dialog_opened = Signal(object)  # the FormDialog
@@ -133,6 +142,7 @@ class RecordController(QObject):
         self._draft_timer.setSingleShot(True)
         self._draft_timer.setInterval(DRAFT_DEBOUNCE_MS)
         self._draft_timer.timeout.connect(self._save_draft)
+        self.break_glass = BreakGlassFlow(ops, dialog_parent)
 
         ops.changed.connect(self._changed)
         page.header.record_visit.clicked.connect(self.new_visit_note)
@@ -193,10 +203,18 @@ class RecordController(QObject):
             self._page.show_section(section)
         self._page.show_loading()
         self._ops.read(
-            lambda ws: _load(ws, person_id, viewed=True, timeline=True),
-            on_done=lambda loaded: self._show(loaded, generation, timeline=True),
+            lambda ws: _load_or_refused(ws, person_id),
+            on_done=lambda loaded: self._opened(loaded, generation),
             on_error=self._page.show_message,
         )
+
+    def _opened(self, loaded: _Loaded | Refused, generation: int) -> None:
+        if isinstance(loaded, _Loaded):
+            self._show(loaded, generation, timeline=True)
+        elif generation == self._generation and loaded.person_id == self._person_id:
+            # Outside the user's relationship: say so, and ask for a break-glass reason.
+            self._page.show_message(loaded.message)
+            self.break_glass.ask(loaded, lambda person_id: self.open(person_id))
 
     def _show(self, loaded: _Loaded, generation: int, *, timeline: bool) -> None:
         if generation != self._generation or loaded.record.header.person_id != self._person_id:
@@ -252,6 +270,7 @@ class RecordController(QObject):
 
     def close(self) -> tuple[RecordPlace | None, PendingDraft | None]:
         """Empty the page (lock or back to the list): where it was, and any unsaved typing."""
+        self.break_glass.close()
         place = None
         if self._person_id is not None:
             memo = self.dialog.memo if self.dialog is not None else None

@@ -1,17 +1,19 @@
 """The record's header: who this is, the alerts (first and prominent), and the lead
 professional. Always visible above whichever section is open. Layout only.
 
-Restricted alert detail (a key safe code) never reaches this widget: it shows
-that the detail exists, and whom to ask for it.
+Restricted alert detail (a key safe code, safeguarding detail) reaches this
+widget only when the access policy lets this user see it, and is then shown
+only when they press Show; otherwise it shows that the detail exists and whom
+to ask. A record opened by break-glass shows a banner with when access ends.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, datetime
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.services.record import AlertItem, Header
 from app.values.vocab import AlertKind
@@ -51,6 +53,10 @@ class RecordHeader(QFrame):
         self.record_visit = button(
             "Record a visit", name="recordVisitButton", primary=True, tip="Record a visit (Ctrl+N)"
         )
+        self.break_glass = QLabel()
+        self.break_glass.setObjectName("breakGlassBanner")
+        self.break_glass.setWordWrap(True)
+        self.break_glass.setVisible(False)
         self.alerts = QWidget()
         self.alerts.setObjectName("alertsStrip")
         self.alerts.setAccessibleName(tr("Alerts"))
@@ -68,6 +74,7 @@ class RecordHeader(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 14, 20, 14)
         layout.setSpacing(8)
+        layout.addWidget(self.break_glass)
         layout.addLayout(name_row)
         layout.addWidget(self.identity)
         layout.addWidget(self.alerts)
@@ -118,9 +125,21 @@ class RecordHeader(QFrame):
         for alert in alerts:
             layout.addWidget(_AlertCallout(alert, lead))
 
+    def show_break_glass(self, until: datetime | None) -> None:
+        """The banner for a record opened by break-glass: when access ends."""
+        if until is None:
+            self.break_glass.clear()
+            self.break_glass.setVisible(False)
+            return
+        text = tr("Break-glass access until {time}: audited and reported to your coordinator.")
+        self.break_glass.setText(text.format(time=formatting.time_of_day(until)))
+        self.break_glass.setAccessibleName(self.break_glass.text())
+        self.break_glass.setVisible(True)
+
     def clear(self) -> None:
         for label in (self.name, self.known_as, self.identity, self.details):
             label.clear()
+        self.show_break_glass(None)
         clear_layout_widgets(self.alerts)
 
 
@@ -136,17 +155,24 @@ class _AlertCallout(QFrame):
             summary = summary[len(kind) + 1 :].strip()
         text = f"<b>{esc(kind)}</b>&nbsp;&nbsp;{esc(summary)}"
         spoken = tr("Alert: {kind}. {summary}").format(kind=kind, summary=alert.summary)
-        if alert.has_restricted_detail:
-            ask = (
-                tr("Ask {lead}, the lead professional.").format(lead=lead)
+        self.reveal: QPushButton | None = None
+        if alert.restricted_detail is not None:
+            # This user's role needs it (access policy), but it stays off the screen
+            # until asked for: a header is read over a shoulder in someone's home.
+            restricted = tr("Restricted detail recorded: not shown here until you press Show.")
+            text += f"<br><i>{esc(restricted)}</i>"
+            spoken += f" {restricted}"
+            self.reveal = button("Show", name="revealRestricted", tip=tr("Show restricted detail"))
+            detail = alert.restricted_detail
+            self.reveal.clicked.connect(lambda: self._reveal(detail))
+        elif alert.has_restricted_detail:
+            ask = alert.ask or (
+                tr("Restricted — ask {lead}").format(lead=lead)
                 if lead
-                else tr("Ask the team coordinator.")
+                else tr("Restricted — ask the team coordinator")
             )
-            restricted = tr(
-                "Restricted detail recorded (for example a key safe code): not shown here."
-            )
-            text += f"<br><i>{esc(restricted)} {esc(ask)}</i>"
-            spoken += f" {restricted} {ask}"
+            text += f"<br><i>{esc(ask)}</i>"
+            spoken += f" {ask}"
         label = QLabel(text)
         label.setObjectName("alertText")
         label.setWordWrap(True)
@@ -156,6 +182,19 @@ class _AlertCallout(QFrame):
         row = QHBoxLayout(self)
         row.setContentsMargins(12, 6, 12, 6)
         row.addWidget(label, 1)
+        if self.reveal is not None:
+            row.addWidget(self.reveal, 0, Qt.AlignmentFlag.AlignTop)
+        self.label = label
+
+    def _reveal(self, detail: str) -> None:
+        if self.reveal is not None:
+            self.reveal.setEnabled(False)
+        shown = QLabel(tr("Restricted detail: {detail}").format(detail=detail))
+        shown.setObjectName("restrictedDetail")
+        shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = self.layout()
+        assert layout is not None
+        layout.addWidget(shown)
 
 
 def _facts(parts: list[tuple[str, str]]) -> str:

@@ -258,4 +258,5 @@ class TimelineModel(QAbstractTableModel):
             case TimelineColumn.ORGANISATION:
                 return entry.organisation or ""
             case TimelineColumn.NOTE:
-                return preview(entry.narrative)
+                # A sensitive note this user may not read: that it exists, and whom to ask.
+                return entry.ask if entry.ask else preview(entry.narrative)

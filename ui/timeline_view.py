@@ -137,7 +137,7 @@ def note_html(entry: TimelineEntry) -> str:
     lines = [
         f"<p><b>{esc(kind)}</b>, {esc(when)}<br>{esc(' — '.join(meta))}<br>",
         f"<i>{esc(tr('Written {when}').format(when=written))}</i></p>",
-        f"<p>{esc(entry.narrative)}</p>",
+        f"<p>{esc(entry.ask if entry.ask else entry.narrative)}</p>",
     ]
     if entry.outcome:
         outcome = formatting.label(ContactOutcome, entry.outcome)

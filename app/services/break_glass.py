@@ -98,3 +98,24 @@ def grant_in_force(workspace: Workspace, person_id: str) -> datetime | None:
         person = session.get(Person, person_id)
         access = access_to(session, workspace.actor, person) if person is not None else None
         return access.break_glass_until if access is not None else None
+
+
+def who(workspace: Workspace, person_id: str) -> str:
+    """What anyone may know of a person (name and year of birth), for the break-glass
+    question: enough to be sure it is the right person, nothing from the record."""
+    with workspace.store.read() as session:
+        person = session.get(Person, person_id)
+        if person is None:
+            raise NotFoundError("That person is no longer in this profile.")
+        return f"{person.given_name} {person.family_name}, born {person.date_of_birth.year}"
+
+
+def may_ask(workspace: Workspace) -> bool:
+    """Whether this user may break glass at all (administrators may not)."""
+    with workspace.store.read() as session:
+        return may_break_glass(viewer_of(session, workspace.actor))
+
+
+def grant_length(workspace: Workspace) -> timedelta:
+    with workspace.store.read() as session:
+        return duration(session)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QPlainTextEdit
+from PySide6.QtWidgets import QApplication, QLabel, QPlainTextEdit, QPushButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -102,9 +102,15 @@ def test_the_header_shows_alerts_first_and_withholds_restricted_detail(
     assert "Access to the home" in callouts[0]  # access before allergies
     assert "Allergy" in callouts[1]
     assert "not shown here" in callouts[0]
-    assert "Ask Sam Taylor, the lead professional." in callouts[0]
     shown = " ".join(w.text() for w in unlocked.main_window.findChildren(QLabel))
     assert KEY_SAFE_CODE not in shown
+    # Sam, a nurse who visits, may see the key safe code (access policy): it stays
+    # off the screen until she presses Show.
+    reveal = header.alerts.findChild(QPushButton, "revealRestricted")
+    assert reveal is not None
+    qtbot.mouseClick(reveal, Qt.MouseButton.LeftButton)
+    shown = " ".join(w.text() for w in unlocked.main_window.findChildren(QLabel))
+    assert f"Restricted detail: {KEY_SAFE_CODE}" in shown
     assert header.alerts.findChildren(QLabel)[0].accessibleName().startswith("Alert: ")
     timeline = unlocked.timeline
     assert timeline.total == DEV_NOTES
