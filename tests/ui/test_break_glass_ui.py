@@ -54,8 +54,8 @@ def _profile(path: Path) -> Path:
             assert me is not None
             me.team_id = north.id
             settings.put(s, settings.HOME_TEAM, north.id)
-            for person in s.execute(select(Person)).scalars():
-                person.team_id = north.id
+            for held in s.execute(select(Person)).scalars():
+                held.team_id = north.id
             find(s, BRYN).team_id = south.id
             ada = find(s, ADA)
             ada.lead_professional_id = sol.id
@@ -121,7 +121,8 @@ def test_outside_the_team_shows_minimal_detail_and_opens_only_by_break_glass(
     qtbot.waitUntil(lambda: bool(asked), timeout=10_000)
     dialog = asked[0]
     qtbot.waitExposed(dialog)
-    assert "Bryn Pritchard, born 1951" in dialog.findChild(QLabel, "dialogHeading").text()
+    heading = dialog.findChild(QLabel, "dialogHeading")
+    assert heading is not None and "Bryn Pritchard, born 1951" in heading.text()
     warning = dialog.warning.text()
     assert "audit log" in warning and "coordinator" in warning and "2 hours" in warning
     assert dialog.open_button.minimumHeight() >= 44
