@@ -42,10 +42,14 @@ class PartnerPull:
 
 
 def partner_refusal(
-    change: Change, peer: dict[str, Any], own_devices: set[str], own_org: str | None
+    change: Change, peer: dict[str, Any], ours: set[str], own_org: str | None
 ) -> str | None:
     """Why a change from a partner is refused, or None."""
-    if change.device_id in own_devices or (own_org and change.organisation_id == own_org):
+    if (
+        change.device_id in ours
+        or (change.author_id is not None and change.author_id in ours)
+        or (own_org and change.organisation_id == own_org)
+    ):
         return "A partner cannot send changes in this organisation's name."
     if change.entity in SHARED_DIRECTORY:
         row = json.loads(change.value or "null") if change.op == "create" else None
@@ -69,10 +73,18 @@ def ingest(
     result = PartnerPull(pages=1)
     pid = peer["partner_id"]
     with _transaction(store.engine) as conn:
-        own_devices = {store.server_id} | set(
+        # Our server, our laptops and our staff: a partner never writes as any of them.
+        ours = {store.server_id} | set(
             conn.execute(
                 select(s.devices.c.device_id).where(
                     s.devices.c.device_id.in_({c.device_id for c in changes})
+                )
+            ).scalars()
+        )
+        ours |= set(
+            conn.execute(
+                select(s.staff.c.user_id).where(
+                    s.staff.c.user_id.in_({c.author_id for c in changes if c.author_id})
                 )
             ).scalars()
         )
@@ -81,7 +93,7 @@ def ingest(
         refused: list[dict[str, Any]] = []
         now = datetime.now(UTC)
         for change in changes:
-            reason = partner_refusal(change, peer, own_devices, own_org)
+            reason = partner_refusal(change, peer, ours, own_org)
             if reason:
                 refused.append(
                     {

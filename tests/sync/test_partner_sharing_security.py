@@ -115,6 +115,7 @@ def test_a_partner_cannot_write_in_our_name(both: Partnership) -> None:
     forged = [
         _change(organisation_id=council.org_id),  # written "by the council"
         _change(device_id=council.laptop.store.device_id),  # "from a council laptop"
+        _change(author_id=council.laptop.actor.user_id),  # "by a council social worker"
         _change(
             entity="organisation",
             entity_id=council.org_id,
