@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,12 @@ import sqlcipher3.dbapi2 as sqlcipher
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 
-from storage.errors import ProfileDamagedError, WrongPassphraseError
+from storage.errors import (
+    DiskFullError,
+    ProfileDamagedError,
+    ProfileNotWritableError,
+    WrongPassphraseError,
+)
 from storage.memory_lock import cap_locked_memory
 
 logger = logging.getLogger(__name__)
@@ -55,6 +61,15 @@ def connect_raw(path: Path, key: bytes | bytearray) -> sqlcipher.Connection:
         conn.close()
         if "not a database" in str(exc):
             raise WrongPassphraseError() from None
+        # Opening writes too (WAL set-up): a full disk or a read-only folder is not damage.
+        if "disk is full" in str(exc):
+            raise DiskFullError() from None
+        # A WAL database cannot even be opened for reading from a read-only folder.
+        read_only = "unable to open" in str(exc) and not os.access(path.parent, os.W_OK)
+        if read_only or "readonly" in str(exc) or "read-only" in str(exc):
+            raise ProfileNotWritableError(
+                "The profile folder is read-only: open it from a folder you can write to."
+            ) from None
         raise ProfileDamagedError(
             "The profile's database cannot be read: it may be damaged."
         ) from exc

@@ -165,3 +165,18 @@ def test_backup_and_restore_commands(tmp_path: Path) -> None:
     wrong = onerecord("restore", "--profile", str(path), "--from", str(tmp_path / "nope.db"))
     assert wrong.returncode == 1
     assert wrong.stderr.count("\n") == 1 and "Traceback" not in wrong.stderr
+
+
+def test_a_creation_cut_off_before_its_key_vault_does_not_block_the_folder(
+    tmp_path: Path,
+) -> None:
+    """A flat battery between the database and the key vault (the last step) left a
+    database nobody can open; the folder must not stay blocked ("already exists")."""
+    path = tmp_path / "profile"
+    create(path, PASSPHRASE, user_name="Sam Taylor", kdf=FAST_KDF).close()
+    (path / "keyvault.json").unlink()  # as if the vault was never written
+    stale = _digest(path / "onerecord.db")
+    create(path, PASSPHRASE, user_name="Sam Taylor", kdf=FAST_KDF).close()
+    kept = list((path / "backups").glob("unfinished-*.db"))
+    assert [_digest(k) for k in kept] == [stale]  # moved aside, not deleted
+    assert_sound(path).close()
