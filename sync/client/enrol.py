@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import logging
+
 import httpx
 
 from app.errors import OneRecordError
 from app.workspace import Workspace
 from storage import profile, settings
+from storage.audit_log import append as audit
 from sync import signing
 from sync.client import settings as sync_settings
+from sync.client.last_words import send_last_words
 from sync.client.transport import call, client
 from sync.protocol import EnrolRequest, EnrolResponse
+
+logger = logging.getLogger(__name__)
 
 
 def enrol(
@@ -59,8 +65,15 @@ def enrol(
     return answer
 
 
-def wipe(workspace: Workspace) -> None:
-    """A revoked laptop removes every record it holds."""
+def wipe(workspace: Workspace, *, transport: httpx.BaseTransport | None = None) -> None:
+    """A revoked laptop removes every record it holds, after sending the server the
+    audit events it has not yet got (best effort: the wipe happens regardless)."""
     path = workspace.store.path
-    workspace.close()
+    try:
+        with workspace.store.write(workspace.actor) as session:
+            audit(session, "wiped", detail={"why": "revoked"})
+    except Exception as exc:  # a full disk must not stop a wipe
+        logger.warning("the wipe could not be audited (%s)", type(exc).__name__)
+    send_last_words(workspace, transport=transport)
+    workspace.close("revoked")
     profile.destroy(path)

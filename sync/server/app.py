@@ -31,6 +31,8 @@ from sync.server.visibility import withhold_restricted
 
 logger = logging.getLogger(__name__)
 
+AUDIT_EVENT = "audit_event"
+
 
 class ApiError(Exception):
     def __init__(self, status: int, detail: str, *, revoked: bool = False) -> None:
@@ -76,6 +78,13 @@ def create_app(store: ServerStore) -> FastAPI:
 
     async def signed_device(request: Request) -> dict[str, Any]:
         """The enrolled, unrevoked device that signed this request, or a 401/403."""
+        return await _signed(request, allow_revoked=False)
+
+    async def signed_even_if_revoked(request: Request) -> dict[str, Any]:
+        """The enrolled device that signed this request, revoked or not (its last words)."""
+        return await _signed(request, allow_revoked=True)
+
+    async def _signed(request: Request, *, allow_revoked: bool) -> dict[str, Any]:
         headers = {k.lower(): v for k, v in request.headers.items()}
         device_id = headers.get(signing.DEVICE)
         if not device_id:
@@ -83,7 +92,7 @@ def create_app(store: ServerStore) -> FastAPI:
         device = await run_in_threadpool(store.device, device_id)
         if device is None:
             raise ApiError(401, "This laptop is not enrolled with this server.")
-        if device["revoked_at"] is not None:
+        if device["revoked_at"] is not None and not allow_revoked:
             raise ApiError(403, "This laptop's access has been revoked.", revoked=True)
         body = await request.body()
         path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -96,6 +105,7 @@ def create_app(store: ServerStore) -> FastAPI:
         return device
 
     Device = Annotated[dict[str, Any], Depends(signed_device)]
+    AnyDevice = Annotated[dict[str, Any], Depends(signed_even_if_revoked)]
 
     def openapi() -> dict[str, Any]:
         # /sync/push reads its body itself (for speed), so add its schema by hand.
@@ -146,6 +156,31 @@ def create_app(store: ServerStore) -> FastAPI:
             body = PushRequest.model_validate_json(await request.body())
         except ValidationError as exc:
             raise _plain_validation_error(exc.errors()) from None
+        answer = await run_in_threadpool(store.ingest, device, body.changes)
+        return Response(answer.model_dump_json(), media_type="application/json")
+
+    @api.post(
+        "/sync/push-audit",
+        response_model=PushResponse,
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/PushRequest"}}
+                },
+            }
+        },
+    )
+    async def push_audit(request: Request, device: AnyDevice) -> Response:
+        """Audit events only, accepted even from a revoked laptop: its last words before
+        it wipes itself (what was looked at on a lost laptop is evidence). Nothing is
+        sent back, and every event is checked as any push is."""
+        try:
+            body = PushRequest.model_validate_json(await request.body())
+        except ValidationError as exc:
+            raise _plain_validation_error(exc.errors()) from None
+        if any(c.entity != AUDIT_EVENT for c in body.changes):
+            raise ApiError(400, "Only audit events can be sent here.")
         answer = await run_in_threadpool(store.ingest, device, body.changes)
         return Response(answer.model_dump_json(), media_type="application/json")
 

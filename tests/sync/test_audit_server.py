@@ -16,8 +16,12 @@ from app.services.record_view import person_record
 from app.workspace import Workspace, unlock
 from storage import settings
 from storage.audit_anchor import verify_store
-from storage.tables import AuditEvent, Team
+from storage.tables import AuditEvent, ChangeRecord, Team
 from sync.client import purge
+from sync.client import settings as sync_settings
+from sync.client.enrol import wipe
+from sync.client.last_words import _wire
+from sync.client.transport import RevokedError, ServerRefusedError, call, client
 from sync.server import directory
 from sync.server import schema as s
 from sync.server.audit_verify import verify_server
@@ -267,3 +271,55 @@ def test_every_sync_is_in_the_audit_log_without_an_extra_round_trip(
     }
     assert set(last["quiet_syncs_before"]) == {"count", "first", "last"}
     nurse.close()
+
+
+def test_a_revoked_laptop_sends_its_audit_events_before_it_wipes(
+    server: RunningServer, laptop: Laptop
+) -> None:
+    nurse = reopen(laptop("Sam Taylor"))
+    _register_both(nurse)
+    sync(nurse)
+    person_record(nurse, ZOE)  # looked at after the last sync
+    add_note(nurse, ZOE, "Written after the last sync.")
+    device, path = nurse.store.device_id, nurse.store.path
+    directory.revoke(server.store, device)
+    with pytest.raises(RevokedError):
+        sync(nurse)
+    wipe(nurse)
+    assert not (path / "onerecord.db").exists()
+    held = sorted(_server_events(server, device), key=lambda e: int(e["device_seq"]))
+    actions = [e["action"] for e in held]
+    assert "record_viewed" in actions and "note_added" in actions
+    assert actions[-1] == "wiped"  # even the wipe itself
+    assert verify_server(server.store).ok
+    with server.store.engine.connect() as conn:  # the note itself went nowhere
+        notes = conn.execute(
+            select(s.changes.c.change_id).where(
+                s.changes.c.entity == "contact_note", s.changes.c.device_id == device
+            )
+        ).all()
+    assert notes == []
+
+
+def test_push_audit_takes_audit_events_only(server: RunningServer, laptop: Laptop) -> None:
+    nurse = reopen(laptop("Sam Taylor"))
+    _register_both(nurse)
+    with nurse.store.read() as session:
+        enrolment = sync_settings.enrolment(session)
+        rows = session.execute(
+            select(ChangeRecord).where(ChangeRecord.entity == "person")
+        ).scalars()
+        change = _wire(next(iter(rows)))
+    assert enrolment is not None
+    with (
+        client(
+            enrolment.server_url, device_id=device_of(nurse), private_key=enrolment.private_key
+        ) as http,
+        pytest.raises(ServerRefusedError, match="Only audit events"),
+    ):
+        call(http, "POST", "/sync/push-audit", json={"changes": [change]})
+    nurse.close()
+
+
+def device_of(ws: Workspace) -> str:
+    return ws.store.device_id
