@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.demo.common import Row, new_id
 from app.demo.directory import Directory, build_directory
+from app.demo.neighbours import EVERY, Neighbours, add_neighbour_team, hand_over
 from app.demo.notes import NoteBuilder
 from app.demo.people import PersonFactory
 from app.demo.plans import PlanBuilder
@@ -124,6 +125,7 @@ def build_demo_caseload(
         device_id=store.device_id,
     )
     directory = build_directory(rng, trust_id=trust_id, nurse_id=nurse_id)
+    neighbours = add_neighbour_team(directory)
     with store.write(actor) as session:
         _require_empty(session)
         for table in DIRECTORY_TABLES:
@@ -134,7 +136,7 @@ def build_demo_caseload(
 
     counts = {table.__tablename__: 0 for table in PERSON_TABLES}
     carers = 0
-    makers = _Makers(rng, directory, as_of, notes_per_person)
+    makers = _Makers(rng, directory, as_of, notes_per_person, neighbours)
     done = 0
     while done < people:
         size = min(CHUNK, people - done)
@@ -175,8 +177,17 @@ def build_demo_caseload(
 class _Makers:
     """The per-person builders, run in a fixed order so one seed gives one caseload."""
 
-    def __init__(self, rng: random.Random, d: Directory, as_of: date, per_person: float) -> None:
+    def __init__(
+        self,
+        rng: random.Random,
+        d: Directory,
+        as_of: date,
+        per_person: float,
+        neighbours: Neighbours,
+    ) -> None:
         self.rng, self.d, self.as_of = rng, d, as_of
+        self.neighbours = neighbours
+        self.made = 0
         self.people = PersonFactory(rng, d, as_of)
         self.plans = PlanBuilder(rng, d, as_of)
         self.notes = NoteBuilder(rng, d, as_of, per_person)
@@ -185,12 +196,17 @@ class _Makers:
     def chunk(self, size: int, remaining: int) -> dict[str, list[Row]]:
         batch: dict[str, list[Row]] = {t.__tablename__: [] for t in PERSON_TABLES}
         for i in range(size):
+            start = {name: len(rows) for name, rows in batch.items()}
             s = self.people.make(batch)
             record_rows(self.rng, s, self.d, self.as_of, batch)
             self.plans.build(s, batch)
             risk_and_alert_rows(self.rng, s, self.d, self.as_of, batch)
             self.notes.build(s, batch)
             self.visits.build(s, batch, remaining=remaining - i)
+            self.made += 1
+            if self.made % EVERY == 0:
+                # About one in ten: the neighbouring team's, outside the user's relationship.
+                hand_over(self.neighbours, batch, start, self.made // EVERY, self.d.nurse.id)
         return batch
 
 

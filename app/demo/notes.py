@@ -64,6 +64,14 @@ MEAN_LEVEL_WEIGHT: Final = 0.15 * 0.6 + 0.45 * 0.9 + 0.4 * 1.3
 TELECARE_HOURS: Final = (0, 1, 2, 3, 4, 5, 6, 7, 9, 12, 15, 18, 20, 21, 22, 23)
 
 
+# A note marked sensitive: visible to its author, the lead professional and the
+# author's profession only (app.services.access_policy).
+IN_CONFIDENCE = (
+    "{name} told me in confidence about a family matter they want kept to the "
+    "professionals who need to know. Discussed support; no risk to others identified."
+)
+
+
 class NoteBuilder:
     def __init__(self, rng: random.Random, d: Directory, as_of: date, per_person: float) -> None:
         self.rng, self.d, self.as_of, self.per_person = rng, d, as_of, per_person
@@ -74,6 +82,9 @@ class NoteBuilder:
             self.kinds[staff.id] = (key, [t for t, _ in mix], list(accumulate(w for _, w in mix)))
         self.reablers = [s for s in d.staff if s.job_title == "Reablement support worker"]
         self.cutoff = start_of_day_utc(as_of)
+        # The demo's first social worker's note is a disclosure marked sensitive, so
+        # even a small demo shows a restricted note.
+        self.sensitive_made = False
         self.floor = as_of  # the first day the current person's notes may fall on
 
     def _authors(self, s: Subject) -> tuple[list[Staff], list[float]]:
@@ -207,6 +218,9 @@ class NoteBuilder:
             outcome = "no_access"
         elif key == "sw" and "safeguarding" in s.alert_kinds and rng.random() < 0.2:
             narrative, sensitive = _sentence(text.SAFEGUARDING, fill), True
+        elif key == "sw" and not self.sensitive_made:
+            narrative, sensitive = _sentence(IN_CONFIDENCE, fill), True
+            self.sensitive_made = True
         else:
             parts = [self._opening(s, kind, occurred), rng.choice(text.BODIES[key])]
             if key == "cpn" and "memory" in themes and rng.random() < 0.7:
