@@ -162,8 +162,9 @@ class AppController(QObject):
 
     # -- locking ------------------------------------------------------------------------
 
-    def lock(self, reason: str) -> None:
-        if not self._release():
+    def lock(self, reason: str, *, how: str = "user") -> None:
+        """`how` ("user", "idle") goes into the lock's audit event."""
+        if not self._release(how=how):
             return
         self.unlock_window.show()
         self.unlock_window.raise_()
@@ -173,12 +174,12 @@ class AppController(QObject):
 
     def shutdown(self) -> None:
         """Lock without showing anything, then wait for the worker (drafts and close included)."""
-        self._release()
+        self._release(how="quit")
         self.runner.shutdown()
         for window in (self.main_window, self.unlock_window, self.first_run_window):
             window.close()
 
-    def _release(self, *, wiping: bool = False) -> bool:
+    def _release(self, *, wiping: bool = False, how: str = "user") -> bool:
         """Keep unsaved typing, empty the windows, close the Workspace (or, for a revoked
         laptop, wipe it); False if locked."""
         workspace, self._workspace = self._workspace, None
@@ -209,7 +210,7 @@ class AppController(QObject):
             return True
         if pending is not None:
             self.runner.run(partial(_keep_draft, workspace, pending), on_error=self._problem)
-        self.runner.run(workspace.close, on_error=self._problem)
+        self.runner.run(partial(workspace.close, how), on_error=self._problem)
         return True
 
     def _close_other_windows(self) -> None:
@@ -460,7 +461,7 @@ class AppController(QObject):
         reason = tr("Locked after {minutes} minutes without use.").format(minutes=minutes)
         if minutes == 1:
             reason = tr("Locked after 1 minute without use.")
-        self.lock(reason)
+        self.lock(reason, how="idle")
 
     @Slot(str)
     def _problem(self, message: str) -> None:

@@ -106,8 +106,8 @@ def test_the_gui_lock_is_audited(qtbot: QtBot, coordinator: AppController) -> No
     _open_report(qtbot, coordinator)
     dialog = coordinator.access_report.dialog
     assert dialog is not None
-    kinds = [dialog.model.index(r, 0).data(ROW_ROLE).kind for r in range(dialog.model.rowCount())]
-    assert "lock" in kinds
+    rows = [dialog.model.index(r, 0).data(ROW_ROLE) for r in range(dialog.model.rowCount())]
+    assert {"how": "user"} in [r.detail for r in rows if r.kind == "lock"]
 
 
 def test_practitioners_do_not_get_the_report(qtbot: QtBot, controller: AppController) -> None:
