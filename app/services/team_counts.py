@@ -7,19 +7,24 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, case, exists, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
 from app.services import clock
-from app.services.team_caseload import (
-    AT_RISK_SCORE,
-    consent_review_overdue,
-    risk_review_overdue,
-)
+from app.services.team_caseload import AT_RISK_SCORE
 from app.values.vocab import PRACTITIONER_ROLES, LevelOfNeed
 from app.workspace import Workspace
-from storage.tables import CarePlan, CaseloadSummary, Person, StaffMember, SyncConflict
+from storage.tables import (
+    CarePlan,
+    CaseloadSummary,
+    ConsentToShare,
+    Person,
+    Risk,
+    StaffMember,
+    SyncConflict,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -113,6 +118,17 @@ def _load(staff_id: str, name: str, role: str, row: object | None) -> Practition
     )
 
 
+def _people_with(session: Session, table: Any, *where: Any) -> int:
+    """Open people with at least one row in `table` matching `where`: one pass over the
+    (small) table, not a probe per person."""
+    stmt = (
+        select(func.count(func.distinct(table.person_id)))
+        .join(Person, Person.id == table.person_id)
+        .where(_open(), *where)
+    )
+    return int(session.execute(stmt).scalar_one() or 0)
+
+
 def count_in(session: Session, *, now: datetime | None = None) -> TeamCounts:
     now = now or clock.now()
     today = clock.local(now).date()
@@ -123,9 +139,6 @@ def count_in(session: Session, *, now: datetime | None = None) -> TeamCounts:
             func.sum(case((CarePlan.review_due < today, 1), else_=0)),
             func.sum(case((CaseloadSummary.next_visit_due < now, 1), else_=0)),
             func.sum(case((CaseloadSummary.highest_risk >= AT_RISK_SCORE, 1), else_=0)),
-            func.sum(case((consent_review_overdue(today), 1), else_=0)),
-            func.sum(case((risk_review_overdue(today), 1), else_=0)),
-            func.sum(case((exists().where(SyncConflict.person_id == Person.id), 1), else_=0)),
         )
         .outerjoin(CarePlan, CarePlan.person_id == Person.id)
         .outerjoin(CaseloadSummary, CaseloadSummary.person_id == Person.id)
@@ -138,9 +151,17 @@ def count_in(session: Session, *, now: datetime | None = None) -> TeamCounts:
         overdue_plan_reviews=n[2],
         overdue_visits=n[3],
         at_risk=n[4],
-        consent_reviews_overdue=n[5],
-        risk_reviews_overdue=n[6],
-        open_conflicts=n[7],
+        consent_reviews_overdue=_people_with(
+            session,
+            ConsentToShare,
+            ConsentToShare.decision == "given",
+            ConsentToShare.withdrawn_on.is_(None),
+            ConsentToShare.review_on < today,
+        ),
+        risk_reviews_overdue=_people_with(
+            session, Risk, Risk.status == "active", Risk.review_on < today
+        ),
+        open_conflicts=_people_with(session, SyncConflict),
         practitioners=practitioner_loads(session, now, today),
     )
 
