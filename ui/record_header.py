@@ -57,6 +57,11 @@ class RecordHeader(QFrame):
         self.break_glass.setObjectName("breakGlassBanner")
         self.break_glass.setWordWrap(True)
         self.break_glass.setVisible(False)
+        # Unmissable, whatever the theme: yellow with a thick red edge, bold.
+        self.break_glass.setStyleSheet(
+            "QLabel#breakGlassBanner { background: #ffdd00; color: #0b0c0c; font-weight: bold;"
+            " border-left: 8px solid #d4351c; padding: 8px 12px; }"
+        )
         self.alerts = QWidget()
         self.alerts.setObjectName("alertsStrip")
         self.alerts.setAccessibleName(tr("Alerts"))

@@ -107,7 +107,7 @@ def who(workspace: Workspace, person_id: str) -> str:
         person = session.get(Person, person_id)
         if person is None:
             raise NotFoundError("That person is no longer in this profile.")
-        return f"{person.given_name} {person.family_name}, born {person.date_of_birth.year}"
+        return f"{person.given_name} {person.family_name} (born {person.date_of_birth.year})"
 
 
 def may_ask(workspace: Workspace) -> bool:

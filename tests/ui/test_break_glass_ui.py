@@ -122,7 +122,7 @@ def test_outside_the_team_shows_minimal_detail_and_opens_only_by_break_glass(
     dialog = asked[0]
     qtbot.waitExposed(dialog)
     heading = dialog.findChild(QLabel, "dialogHeading")
-    assert heading is not None and "Bryn Pritchard, born 1951" in heading.text()
+    assert heading is not None and "Bryn Pritchard (born 1951)" in heading.text()
     warning = dialog.warning.text()
     assert "audit log" in warning and "coordinator" in warning and "2 hours" in warning
     assert dialog.open_button.minimumHeight() >= 44
