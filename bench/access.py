@@ -14,6 +14,7 @@ import argparse
 import shutil
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -53,7 +54,7 @@ def main() -> int:
             ("caseload sorted by highest risk, desc", CaseloadQuery(sort="risk", limit=200)),
             ("caseload filter level of need", CaseloadQuery(level_of_need="specialist", limit=200)),
         ]:
-            print(summary(label, timed(lambda q=query: fetch(ws, q), 30), 50))
+            print(summary(label, timed(partial(fetch, ws, query), 30), 50))
         person = inside[len(inside) // 2].person_id
         print(
             summary(
