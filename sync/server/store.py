@@ -240,36 +240,46 @@ class ServerStore:
     def _update_teams(
         self, conn: Connection, person_changes: list[Change], device: dict[str, Any]
     ) -> None:
-        """Keep person_team at the winning value of person.team_id (greatest stamp, then device)."""
+        """Keep person_team at the winning value of person.team_id (greatest stamp, then device).
+        One read and batched writes per batch, however many people it names."""
+        wanted: list[tuple[Change, Any]] = []
         for change in person_changes:
-            team: Any
             if change.op == "create" and change.value:
-                team = json.loads(change.value).get("team_id") or device.get("team_id")
+                wanted.append(
+                    (change, json.loads(change.value).get("team_id") or device.get("team_id"))
+                )
             elif change.op == "set" and change.field == "team_id" and change.value:
-                team = json.loads(change.value)
-            else:
-                continue
-            current = conn.execute(
-                select(s.person_team).where(s.person_team.c.person_id == change.entity_id)
-            ).first()
-            if current is None:
-                conn.execute(
-                    insert(s.person_team),
-                    [
-                        {
-                            "person_id": change.entity_id,
-                            "team_id": team,
-                            "hlc": change.hlc,
-                            "device_id": change.device_id,
-                        }
-                    ],
-                )
-            elif (change.hlc, change.device_id) > (current.hlc, current.device_id):
-                conn.execute(
-                    update(s.person_team)
-                    .where(s.person_team.c.person_id == change.entity_id)
-                    .values(team_id=team, hlc=change.hlc, device_id=change.device_id)
-                )
+                wanted.append((change, json.loads(change.value)))
+        if not wanted:
+            return
+        pt = s.person_team
+        ids = sorted({change.entity_id for change, _ in wanted})
+        current: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(ids), 500):
+            for row in conn.execute(select(pt).where(pt.c.person_id.in_(ids[start : start + 500]))):
+                current[row.person_id] = dict(row._mapping)
+        held = set(current)
+        changed: set[str] = set()
+        for change, team in wanted:
+            now = current.get(change.entity_id)
+            if now is None or (change.hlc, change.device_id) > (now["hlc"], now["device_id"]):
+                current[change.entity_id] = {
+                    "person_id": change.entity_id,
+                    "team_id": team,
+                    "hlc": change.hlc,
+                    "device_id": change.device_id,
+                }
+                changed.add(change.entity_id)
+        fresh = [current[p] for p in sorted(changed - held)]
+        if fresh:
+            conn.execute(insert(pt), fresh)
+        for person_id in sorted(changed & held):
+            winner = current[person_id]
+            conn.execute(
+                update(pt)
+                .where(pt.c.person_id == person_id)
+                .values(team_id=winner["team_id"], hlc=winner["hlc"], device_id=winner["device_id"])
+            )
 
     # --- pull -----------------------------------------------------------
 
