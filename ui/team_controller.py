@@ -36,6 +36,7 @@ from ui.team_view import SHOW, TeamPanel
 
 logger = logging.getLogger(__name__)
 
+CHART_WIDTH_PX = 640  # two side by side on a 1366 px laptop
 ROLES = frozenset({Role.COORDINATOR.value, Role.IG_LEAD.value})
 _CLEARED = {
     "unallocated": False,
@@ -129,7 +130,7 @@ class TeamController(QObject):
     def _filters_changed(self) -> None:
         fields: dict[str, object] = dict(_CLEARED)
         if (show := self.panel.show_filter.currentData()) is not None:
-            fields.update(SHOW[show][1])
+            fields.update(SHOW[show][2])
         fields["level_of_need"] = self.panel.level.currentData()
         fields["lead_professional_id"] = self.panel.lead.currentData()
         self.model.set_query(**fields)
@@ -162,7 +163,8 @@ class TeamController(QObject):
         def draw(ws: Workspace) -> tuple[list[bytes], list[str]]:
             charts = gather_charts(ws)
             drawn = (charts.caseload, charts.reviews, charts.contacts)
-            return [render_png(c) for c in drawn], [describe(c) for c in drawn]
+            pngs = [render_png(c, width_px=CHART_WIDTH_PX) for c in drawn]
+            return pngs, [describe(c) for c in drawn]
 
         self.panel.charts.status.setText(tr("Drawing the charts…"))
         self.ops.read(draw, lambda result: self.panel.charts.show_charts(*result))

@@ -11,7 +11,14 @@ import logging
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.services.team_counts import PractitionerLoad
 from app.values.vocab import Role
@@ -74,15 +81,16 @@ class ChartsPage(QWidget):
         top.addWidget(self.save)
         self.images: list[QLabel] = []
         inner = QWidget()
-        column = QVBoxLayout(inner)
-        for name in ("caseloadChart", "reviewsChart", "contactsChart"):
+        grid = QGridLayout(inner)  # two side by side on a laptop screen, the third below
+        for n, name in enumerate(("caseloadChart", "reviewsChart", "contactsChart")):
             label = QLabel()
             label.setObjectName(name)
             label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
             label.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # so a screen reader reaches it
             self.images.append(label)
-            column.addWidget(label)
-        column.addStretch(1)
+            grid.addWidget(label, n // 2, n % 2)
+        grid.setRowStretch(2, 1)
+        grid.setColumnStretch(2, 1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)

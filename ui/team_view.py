@@ -28,19 +28,27 @@ from PySide6.QtWidgets import (
 from ui.i18n import tr
 from ui.team_model import ROW_ROLE, Column, TeamModel
 from ui.team_pages import ChartsPage, PractitionersPage
-from ui.widgets import button, table
+from ui.widgets import button, size_columns, table
 
 logger = logging.getLogger(__name__)
 
-# Show filter key -> (card label, TeamQuery fields it sets).
-SHOW: dict[str, tuple[str, dict[str, object]]] = {
-    "unallocated": ("Unallocated", {"unallocated": True}),
-    "overdue_plan_reviews": ("Plan reviews overdue", {"plan_review": "overdue"}),
-    "overdue_visits": ("Visits overdue", {"next_visit": "overdue"}),
-    "at_risk": ("At high risk", {"min_risk": 15}),
-    "consent_review_overdue": ("Consent reviews overdue", {"consent_review_overdue": True}),
-    "risk_review_overdue": ("Risk reviews overdue", {"risk_review_overdue": True}),
-    "conflicts": ("With sync conflicts", {"with_conflicts": True}),
+# Show filter key -> (card label, what it means in full, TeamQuery fields it sets).
+SHOW: dict[str, tuple[str, str, dict[str, object]]] = {
+    "unallocated": ("Unallocated", "No lead professional", {"unallocated": True}),
+    "overdue_plan_reviews": ("Plans overdue", "Plan review overdue", {"plan_review": "overdue"}),
+    "overdue_visits": ("Visits overdue", "Visit overdue", {"next_visit": "overdue"}),
+    "at_risk": ("High risk", "At high risk (15 or more)", {"min_risk": 15}),
+    "consent_review_overdue": (
+        "Consent overdue",
+        "Consent review overdue",
+        {"consent_review_overdue": True},
+    ),
+    "risk_review_overdue": (
+        "Risks overdue",
+        "Risk review overdue",
+        {"risk_review_overdue": True},
+    ),
+    "conflicts": ("Conflicts", "With sync conflicts", {"with_conflicts": True}),
 }
 LEVELS: tuple[tuple[object, str], ...] = (
     (None, "Any level of need"),
@@ -50,7 +58,7 @@ LEVELS: tuple[tuple[object, str], ...] = (
 )
 SEARCH_DEBOUNCE_MS = 250
 _CARD_STYLE = (
-    "QPushButton#countCard { text-align: left; padding: 6px 12px; min-width: 120px;"
+    "QPushButton#countCard { text-align: left; padding: 6px 12px; min-width: 90px;"
     " border: 1px solid #AEB7BD; border-left: 6px solid #005EB8; background: white; }"
     "QPushButton#countCard[alarm='true'] { border-left-color: #D5281B; }"
     "QPushButton#countCard:checked { background: #E8F1F8; }"
@@ -84,16 +92,15 @@ class TeamPanel(QWidget):
         self.cards: dict[str, QPushButton] = {}
         strip = QHBoxLayout()
         strip.setSpacing(8)
-        for key, (label, _) in SHOW.items():
+        for key, (label, meaning, _) in SHOW.items():
             card = QPushButton(f"–\n{tr(label)}")
             card.setObjectName("countCard")
             card.setCheckable(True)
-            card.setAccessibleName(tr(label))
-            card.setToolTip(tr("Show these people"))
+            card.setAccessibleName(tr(meaning))
+            card.setToolTip(tr("Show the people counted here: {what}").format(what=tr(meaning)))
             card.clicked.connect(lambda _on, k=key: self._card_clicked(k))
             self.cards[key] = card
-            strip.addWidget(card)
-        strip.addStretch(1)
+            strip.addWidget(card, 1)
 
         self.search = QLineEdit()
         self.search.setObjectName("teamSearch")
@@ -102,7 +109,7 @@ class TeamPanel(QWidget):
         self.search.setClearButtonEnabled(True)
         self.lead = _combo("leadFilter", "Lead professional", ((None, "Any lead professional"),))
         self.level = _combo("teamLevelFilter", "Level of need", LEVELS)
-        shows = ((None, "Everyone"), *((k, label) for k, (label, _) in SHOW.items()))
+        shows = ((None, "Everyone"), *((k, meaning) for k, (_, meaning, _) in SHOW.items()))
         self.show_filter = _combo("showFilter", "Show", shows)
         self.count = QLabel()
         self.count.setObjectName("teamCount")
@@ -124,6 +131,7 @@ class TeamPanel(QWidget):
         self.table.horizontalHeader().setSortIndicator(Column.NAME, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        size_columns(self.table, stretch=Column.CONFLICTS, fixed={Column.NAME: 230})
         self.table.activated.connect(self._activated)
         self.allocate = button(
             "Change lead professional…",
@@ -195,7 +203,7 @@ class TeamPanel(QWidget):
         for key, card in self.cards.items():
             n = counts.get(key, 0)
             card.setText(f"{n:,}\n{tr(SHOW[key][0])}")
-            card.setAccessibleName(f"{tr(SHOW[key][0])}: {n:,}")
+            card.setAccessibleName(f"{tr(SHOW[key][1])}: {n:,}")
             card.setProperty("alarm", n > 0)
             card.style().unpolish(card)
             card.style().polish(card)

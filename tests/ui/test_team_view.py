@@ -75,7 +75,7 @@ def test_counts_strip_and_table(
     assert cards["unallocated"].text().startswith("1\n")
     assert cards["at_risk"].text().startswith("2\n")
     assert cards["conflicts"].text().startswith("1\n")
-    assert cards["unallocated"].accessibleName() == "Unallocated: 1"
+    assert cards["unallocated"].accessibleName() == "No lead professional: 1"
     # The rest depend on today's date: the strip says what the service says.
     ws = coordinator.ops.workspace
     assert ws is not None
@@ -232,7 +232,7 @@ def test_charts_tab_shows_the_three_charts(qtbot: QtBot, coordinator: AppControl
         ),
         timeout=20_000,
     )
-    assert charts.images[0].pixmap().width() == 960
+    assert charts.images[0].pixmap().width() == 640
     assert charts.images[0].accessibleDescription().startswith("Caseload per practitioner")
     assert charts.save.isEnabled()
 

@@ -1,0 +1,89 @@
+"""The coordinator's Team view and its charts, from the real app on a demo profile.
+
+    ONERECORD_PASSPHRASE=demo-only-not-secret .venv/bin/onerecord demo \\
+        --profile /tmp/shots --people 300 --seed 2026
+    ONERECORD_PASSPHRASE=demo-only-not-secret xvfb-run -a -s "-screen 0 1600x1000x24" \\
+        .venv/bin/python docs/screenshots/take_team.py --profile /tmp/shots
+
+On a copy of the demo profile, the demo's integrated care coordinator is signed
+in (the demo signs in a district nurse), then the Team tab and its Charts tab are
+grabbed from Qt itself. Refuses a profile that is not a demo.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from sqlalchemy import select  # noqa: E402
+from take import LAPTOP, _save, _wait  # noqa: E402
+
+from app.workspace import is_demo_profile, unlock  # noqa: E402
+from storage import settings  # noqa: E402
+from storage.tables import StaffMember  # noqa: E402
+from ui.app_controller import AppController  # noqa: E402
+from ui.app_main import create_application  # noqa: E402
+from ui.tasks import TaskRunner  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+
+
+def sign_in_coordinator(profile: Path, passphrase: str) -> None:
+    workspace = unlock(profile, passphrase)
+    try:
+        with workspace.store.write(workspace.actor) as session:
+            coordinator = session.execute(
+                select(StaffMember.id).where(StaffMember.role == "coordinator").limit(1)
+            ).scalar_one()
+            settings.put(session, settings.SIGNED_IN_USER, coordinator)
+    finally:
+        workspace.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--profile", type=Path, required=True)
+    parser.add_argument("--out", type=Path, default=HERE)
+    args = parser.parse_args()
+    if not is_demo_profile(args.profile):
+        raise SystemExit(f"{args.profile} is not a demo profile: synthetic people only")
+    passphrase = os.environ["ONERECORD_PASSPHRASE"]
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = Path(shutil.copytree(args.profile, Path(scratch) / "demo"))
+        sign_in_coordinator(copy, passphrase)
+        create_application([])
+        runner = TaskRunner()
+        controller = AppController(runner, copy, sync_on_unlock=False)
+        controller.start()
+        _wait(controller.unlock_window.isVisible)
+        controller.unlock_window.passphrase.setText(passphrase)
+        controller.unlock_window.unlock_button.click()
+        _wait(lambda: controller.unlocked)
+        window = controller.main_window
+        window.resize(*LAPTOP)
+        team = controller.team
+        window.home.setCurrentIndex(team.tab)
+        _wait(lambda: team.model.rowCount() > 0 and not team.model.busy)
+        _wait(lambda: team.panel.practitioners.model.rowCount() > 0)
+        team.panel.show_filter.setCurrentIndex(team.panel.show_filter.findData("overdue_visits"))
+        _wait(lambda: team.panel.cards["overdue_visits"].isChecked() and not team.model.busy)
+        team.panel.table.selectRow(0)
+        team.panel.table.setFocus()
+        _save(window, args.out, "team-view", "")
+        team.panel.tabs.setCurrentWidget(team.panel.charts)
+        _wait(lambda: team.panel.charts.save.isEnabled(), timeout_ms=60_000)
+        _save(window, args.out, "team-charts", "")
+        controller.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
