@@ -80,7 +80,10 @@ def _demo(profile: Path, passphrase: str, out: Path) -> None:
     window.home.setCurrentIndex(CASELOAD_TAB)
     window.caseload.whole_team.setChecked(True)
     _step("caseload")
-    window.caseload.search.setText("Rees")
+    from PySide6.QtTest import QTest
+
+    window.caseload.search.setFocus()
+    QTest.keyClicks(window.caseload.search, "Rees")  # typed, as the search listens for typing
     model = controller.model
     _wait(lambda: model.query.search == "Rees" and not model.busy and 0 < model.total < 40)
     _save(window, out, "find-person", "")
@@ -113,6 +116,49 @@ def _demo(profile: Path, passphrase: str, out: Path) -> None:
     controller.shutdown()
 
 
+def _sign_in_as_coordinator(profile: Path, passphrase: str) -> None:
+    """A copy of the demo, signed in as its coordinator (the Team view is theirs)."""
+    from sqlalchemy import select
+
+    from storage import settings
+    from storage.tables import StaffMember
+
+    ws = unlock(profile, passphrase)
+    try:
+        with ws.store.read() as session:
+            coordinator = session.execute(
+                select(StaffMember.id).where(StaffMember.role == "coordinator").limit(1)
+            ).scalar_one()
+        with ws.store.write(ws.actor) as session:
+            settings.put(session, settings.SIGNED_IN_USER, coordinator)
+    finally:
+        ws.close()
+
+
+def _team(profile: Path, passphrase: str, out: Path) -> None:
+    _sign_in_as_coordinator(profile, passphrase)
+    controller = AppController(TaskRunner(), profile)
+    controller.start()
+    controller.unlock_window.passphrase.setText(passphrase)
+    controller.unlock_window.unlock_button.click()
+    window = controller.main_window
+    _wait(lambda: controller.unlocked and window.isVisible())  # a coordinator's own list is empty
+    window.resize(*LAPTOP)
+    window.home.setCurrentIndex(controller.team.tab)
+    _wait(lambda: controller.team.model.rowCount() > 0)
+    _save(window, out, "team-view", "")
+    panel = controller.team.panel
+    panel.tabs.setCurrentWidget(panel.charts)
+    _wait(panel.charts.save.isEnabled)  # enabled once the charts are drawn
+    _save(
+        window,
+        out,
+        "team-charts",
+        "",
+    )
+    controller.shutdown()
+
+
 def _laptop(folder: Path, url: str, store: ServerStore, user: str):  # type: ignore[no-untyped-def]
     ws = create(folder, SCRATCH_PASSPHRASE, user_name=user, kdf=SCRATCH_KDF)
     enrol(ws, url, directory.new_enrolment_code(store, user), device_name=user)
@@ -139,6 +185,7 @@ def _sync_and_conflict(scratch: Path, out: Path) -> None:
     try:
         nurse = _laptop(scratch / "nurse", server.url, store, "Sam Taylor")
         social = _laptop(scratch / "social", server.url, store, "Ceri Jones")
+        _sync(social)  # the team's directory first, so the new person joins its caseload
         people.register(social, people.NewPerson(ZOE, "Zoë", "O'Neill", "1938-04-12", "DL8 3AB"))
         _sync(social)
         _sync(nurse)
@@ -186,6 +233,9 @@ def main() -> int:
         _first_run(folder, args.out)
         copy = Path(shutil.copytree(args.profile, folder / "demo"))
         _demo(copy, os.environ["ONERECORD_PASSPHRASE"], args.out)
+        _step("team view")
+        team = Path(shutil.copytree(args.profile, folder / "coordinator"))
+        _team(team, os.environ["ONERECORD_PASSPHRASE"], args.out)
         _sync_and_conflict(folder, args.out)
     return 0
 
