@@ -34,6 +34,7 @@ from storage import profile
 from storage.keyvault import KdfParams
 
 PASSPHRASE = "benchmark passphrase, synthetic data only"
+PAGE = 100  # the Team view's page (ui/team_model.py)
 OUT = Path(__file__).resolve().parent / "out"
 
 
@@ -80,20 +81,20 @@ def main() -> int:
         print(f"team caseload: {total:,} open people")
         lead = next(p.staff_id for p in team_counts(workspace).practitioners if p.people)
         cases = [
-            ("team view first page (200, by name)", TeamQuery(limit=200)),
-            ("filter: unallocated", TeamQuery(unallocated=True, limit=200)),
-            ("filter: one lead professional", TeamQuery(lead_professional_id=lead, limit=200)),
-            ("filter: visits overdue", TeamQuery(next_visit="overdue", limit=200)),
-            ("filter: plan reviews overdue", TeamQuery(plan_review="overdue", limit=200)),
-            ("filter: consent reviews overdue", TeamQuery(consent_review_overdue=True, limit=200)),
-            ("filter: high risk, sorted by risk", TeamQuery(min_risk=15, sort="risk", limit=200)),
-            ("search 'smi'", TeamQuery(search="smi", limit=200)),
+            ("team view first page (100, by name)", TeamQuery(limit=PAGE)),
+            ("filter: unallocated", TeamQuery(unallocated=True, limit=PAGE)),
+            ("filter: one lead professional", TeamQuery(lead_professional_id=lead, limit=PAGE)),
+            ("filter: visits overdue", TeamQuery(next_visit="overdue", limit=PAGE)),
+            ("filter: plan reviews overdue", TeamQuery(plan_review="overdue", limit=PAGE)),
+            ("filter: consent reviews overdue", TeamQuery(consent_review_overdue=True, limit=PAGE)),
+            ("filter: high risk, sorted by risk", TeamQuery(min_risk=15, sort="risk", limit=PAGE)),
+            ("search 'smi'", TeamQuery(search="smi", limit=PAGE)),
             (
                 "sort: last contact, newest first",
-                TeamQuery(sort="last_contact", descending=True, limit=200),
+                TeamQuery(sort="last_contact", descending=True, limit=PAGE),
             ),
-            ("sort: consent review due", TeamQuery(sort="consent_review_due", limit=200)),
-            ("sort: lead professional", TeamQuery(sort="lead_professional", limit=200)),
+            ("sort: consent review due", TeamQuery(sort="consent_review_due", limit=PAGE)),
+            ("sort: lead professional", TeamQuery(sort="lead_professional", limit=PAGE)),
         ]
         for label, query in cases:
             timed(lambda q=query: fetch_team(workspace, q), 3)  # warm the page cache
