@@ -4,7 +4,8 @@ was lost or duplicated, and the throughput and latency the server gave.
 
     .venv/bin/python bench/load.py [--laptops 50] [--seconds 30] [--postgres URL] [--no-sqlite]
 
-Each laptop enrols, registers one (synthetic) person, then until the time is up:
+Laptops work in locality teams of five (--team-size): each enrols, registers one
+(synthetic) person, then until the time is up:
 writes 1-5 visit notes, sometimes edits the person, and syncs. Every HTTP request
 is timed at the laptop (p95 reported). At the end every laptop syncs once more and
 each laptop's own changes are compared with what the server holds for it.
@@ -13,6 +14,7 @@ each laptop's own changes are compared with what the server holds for it.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import tempfile
@@ -146,13 +148,18 @@ def _p95(samples: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def run_load(label: str, db_url: str, laptops: int, seconds: float) -> LoadReport:
+def run_load(
+    label: str, db_url: str, laptops: int, seconds: float, team_size: int = 5
+) -> LoadReport:
+    """Laptops in locality teams of `team_size`: each pulls what its team writes."""
     store = ServerStore(db_url)
     directory.organisation(store, "Load Trust")
-    team = f"Load {uuid.uuid4().hex[:6]}"
-    directory.add_team(store, team)
+    run = uuid.uuid4().hex[:6]
     codes = []
     for n in range(laptops):
+        team = f"Load {run} team {n // team_size}"
+        if n % team_size == 0:
+            directory.add_team(store, team)
         directory.add_user(store, f"Load User {n}", "community_nurse", team)
         codes.append(directory.new_enrolment_code(store, f"Load User {n}"))
     store.close()
@@ -196,7 +203,8 @@ def run_load(label: str, db_url: str, laptops: int, seconds: float) -> LoadRepor
     n_requests = sum(r.requests_in_window for r in results)
     deferred = sum(r.deferred for r in results)
     lines = [
-        f"== {label}: {laptops} laptops for {seconds:g} s",
+        f"== {label}: {laptops} laptops (teams of {team_size}) for {seconds:g} s "
+        f"on {os.cpu_count()} cores",
         f"changes pushed {changes:,} ({changes / seconds:,.0f}/s), requests {n_requests:,} "
         f"({n_requests / seconds:,.0f}/s), syncs deferred {deferred}",
         summary("request latency at the laptop", requests or [0.0]),
@@ -223,6 +231,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--laptops", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--team-size", type=int, default=5)
     parser.add_argument("--postgres", help="also run against this PostgreSQL URL")
     parser.add_argument("--no-sqlite", action="store_true")
     args = parser.parse_args()
@@ -230,7 +239,7 @@ def main() -> int:
     if not args.no_sqlite:
         with tempfile.TemporaryDirectory() as tmp:
             url = f"sqlite:///{Path(tmp) / 'server.db'}"
-            reports.append(run_load("SQLite", url, args.laptops, args.seconds))
+            reports.append(run_load("SQLite", url, args.laptops, args.seconds, args.team_size))
             print("\n".join(reports[-1].lines), flush=True)
     if args.postgres:
         import sqlalchemy as sa
@@ -241,7 +250,7 @@ def main() -> int:
             conn.execute(sa.text(f"CREATE SCHEMA {name}"))
         try:
             url = f"{args.postgres}?options=-csearch_path%3D{name}"
-            reports.append(run_load("PostgreSQL", url, args.laptops, args.seconds))
+            reports.append(run_load("PostgreSQL", url, args.laptops, args.seconds, args.team_size))
             print("\n".join(reports[-1].lines), flush=True)
         finally:
             with engine.begin() as conn:
