@@ -149,3 +149,28 @@ def test_column_mapping(ws: Workspace) -> None:
         parse_mapping(["Ref=shoe_size"])
     with pytest.raises(UsageError, match="no column headed"):
         _run(ws, text, mapping={"Missing": "nhs_number"})
+
+
+def test_a_failure_while_writing_leaves_nothing_behind(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """All or nothing holds past validation: a write that fails after the first batch
+    went in rolls back every batch, the journal and the audit event."""
+    import app.services.caseload_import as module
+
+    real = module.insert_rows
+    calls: list[int] = []
+
+    def fail_on_second(session: object, cls: object, rows: list[dict[str, object]]) -> int:
+        calls.append(len(rows))
+        if len(calls) == 2:
+            raise OSError("disk went away")
+        return real(session, cls, rows)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(module, "BATCH", 1)
+    monkeypatch.setattr(module, "insert_rows", fail_on_second)
+    before = _counts(ws)
+    with pytest.raises(OSError, match="disk went away"):
+        _run(ws, HEADER + GOOD)
+    assert calls == [1, 1]
+    assert _counts(ws) == before

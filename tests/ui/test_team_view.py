@@ -255,3 +255,20 @@ def test_lock_empties_the_team_view(qtbot: QtBot, coordinator: AppController) ->
     qtbot.waitUntil(lambda: coordinator.team.model.rowCount() == 0, timeout=10_000)
     assert not coordinator.main_window.home.isTabVisible(coordinator.team.tab)
     assert coordinator.team.panel.practitioners.model.rowCount() == 0
+
+
+def test_the_ig_lead_sees_the_team_read_only(
+    qtbot: QtBot, runner: TaskRunner, tmp_path: Path
+) -> None:
+    profile = _team_profile(tmp_path / "ig", Role.IG_LEAD)
+    controller = make_controller(qtbot, runner, profile)
+    try:
+        unlock(qtbot, controller)
+        team = controller.team
+        assert controller.main_window.home.isTabVisible(team.tab)
+        controller.main_window.home.setCurrentIndex(team.tab)
+        qtbot.waitUntil(lambda: team.model.rowCount() == 4, timeout=10_000)
+        assert not team.panel.allocate.isVisible() and not team.panel.import_button.isVisible()
+        assert team.panel.export_button.isVisible()
+    finally:
+        controller.shutdown()
