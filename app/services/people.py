@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app import rules
 from app.errors import InvalidInputError, NotFoundError, ProfileExistsError
+from app.services.access import require_access
 from app.values.nhs_number import VERIFICATION_STATUS, NhsNumber
 from app.values.vocab import LevelOfNeed, LifeStage, PersonStatus
 from app.workspace import Workspace
@@ -172,6 +173,7 @@ def edit(workspace: Workspace, nhs_number: str, changes: dict[str, str]) -> list
     """Apply every change or none. Returns the fields that actually changed."""
     with workspace.store.write(workspace.actor) as session:
         person = find(session, nhs_number)
+        require_access(session, workspace.actor, person.id)  # need-to-know, as for reading
         parsed = {
             EDITABLE[name][0]: EDITABLE[name][1](session, value) for name, value in changes.items()
         }

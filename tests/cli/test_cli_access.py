@@ -174,3 +174,21 @@ def test_refusal_as_a_real_process(nia_profile: tuple[Path, Scene]) -> None:
     )
     assert result.returncode == 5
     assert result.stdout == "" and "Traceback" not in result.stderr
+
+
+def test_writing_outside_the_relationship_is_refused_too(
+    nia_profile: tuple[Path, Scene], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, _ = nia_profile
+    code, _, err = run(
+        capsys, "note", "add", "--profile", str(path), "--nhs", ALUN, "--text", "Visited."
+    )
+    assert code == 5 and "break-glass" in err
+    code, _, err = run(
+        capsys, "edit", "--profile", str(path), "--nhs", ALUN, "--set", "phone=01234 567890"
+    )
+    assert code == 5 and "break-glass" in err
+    code, _, err = run(
+        capsys, "note", "add", "--profile", str(path), "--nhs", ZOE, "--text", "Visited."
+    )
+    assert code == 0, err
