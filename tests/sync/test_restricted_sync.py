@@ -17,7 +17,7 @@ from app.services.record import open_record
 from app.services.risks import add_alert, update_alert
 from app.services.timeline import TimelineQuery, fetch_timeline
 from app.workspace import Workspace
-from storage.tables import Alert, ContactNote
+from storage.tables import Alert, BreakGlassGrant, ContactNote
 from storage.withheld import PLACEHOLDER, marker
 from sync.protocol import Change
 from sync.server import directory
@@ -166,3 +166,38 @@ def test_a_withheld_value_is_never_sent_back_or_kept_in_a_conflict(workspace: Wo
         conflicts.resolve(workspace, "alert:a1:restricted_detail", marker())
     with pytest.raises(InvalidInputError, match="withheld"):
         conflicts.resolve(workspace, "alert:a1:restricted_detail", PLACEHOLDER)
+
+
+def test_a_break_glass_grant_reaches_the_coordinator(server: RunningServer, laptop: Laptop) -> None:
+    """The grant is journalled with the person's record: the person's team's laptops
+    (their coordinator's, the IG lead's) receive who, why and until when."""
+    directory.add_user(server.store, "Cora Coord", "coordinator", TEAM)
+    nurse = reopen(laptop("Sam Taylor"))
+    coordinator = reopen(laptop("Cora Coord"))
+    sync(nurse)
+    people.register(nurse, people.NewPerson(ZOE, "Zoë", "O'Neill", "1938-04-12", "DL8 3AB"))
+    with nurse.store.read() as s:
+        zoe = people.find(s, ZOE).id
+    reason = "Out-of-hours call: fall at home, lead nurse off sick"
+    started = clock.now()
+    # As app.services.break_glass writes it (there, only when outside the relationship).
+    with nurse.store.write(nurse.actor) as s:
+        s.add(
+            BreakGlassGrant(
+                person_id=zoe,
+                staff_member_id=nurse.actor.user_id,
+                staff_role="community_nurse",
+                reason=reason,
+                started_at=started,
+                expires_at=started + timedelta(hours=2),
+            )
+        )
+    sync(nurse)
+    sync(coordinator)
+    with coordinator.store.read() as s:
+        grant = s.execute(select(BreakGlassGrant)).scalar_one()
+        assert (grant.person_id, grant.staff_member_id, grant.reason) == (
+            zoe,
+            nurse.actor.user_id,
+            reason,
+        )
