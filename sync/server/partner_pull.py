@@ -11,7 +11,6 @@ partner shares join the caseload of the team named in our agreement with it.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -25,10 +24,9 @@ from sqlalchemy import Connection, insert, select, update
 from sync.client.transport import client, request
 from sync.protocol import Change, PullResponse
 from sync.server import schema as s
-from sync.server.categories import SHARED_DIRECTORY
+from sync.server.partner_checks import held_back, partner_refusal
 from sync.server.partners import active_agreement, partner, server_key
 from sync.server.store import ServerStore, _transaction
-from sync.server.validation import refusal
 
 logger = logging.getLogger(__name__)
 
@@ -39,31 +37,6 @@ class PartnerPull:
     duplicates: int = 0
     refused: list[str] = field(default_factory=list)
     pages: int = 0
-
-
-def partner_refusal(
-    change: Change, peer: dict[str, Any], ours: set[str], own_org: str | None
-) -> str | None:
-    """Why a change from a partner is refused, or None."""
-    if (
-        change.device_id in ours
-        or (change.author_id is not None and change.author_id in ours)
-        or (own_org and change.organisation_id == own_org)
-    ):
-        return "A partner cannot send changes in this organisation's name."
-    if change.entity in SHARED_DIRECTORY:
-        row = json.loads(change.value or "null") if change.op == "create" else None
-        whose = (
-            change.entity_id
-            if change.entity == "organisation"
-            else (row or {}).get("organisation_id")
-        )
-        if not isinstance(row, dict) or whose != peer["organisation_id"]:
-            return "A partner can only send its own organisation's directory entries."
-        return None
-    if change.entity == "audit_event":
-        return "Audit events stay with the organisation that wrote them."
-    return refusal(change, change.device_id)
 
 
 def ingest(
@@ -105,6 +78,16 @@ def ingest(
                 )
             else:
                 good.append(change)
+        for change, reason in held_back(conn, good):
+            good.remove(change)
+            refused.append(
+                {
+                    "change_id": change.change_id,
+                    "partner_id": pid,
+                    "reason": reason,
+                    "refused_at": now,
+                }
+            )
         held: set[str] = set(
             conn.execute(
                 select(s.changes.c.change_id).where(

@@ -19,6 +19,7 @@ from tests.sync.partner_setup import (
     NHS,
     Partnership,
     held_entities,
+    involve,
     make_partnership,
     register_with_consent,
 )
@@ -32,6 +33,7 @@ def both(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Partnership
 def test_plan_edit_and_nurse_note_converge_on_both_laptops(both: Partnership) -> None:
     council, trust = both.council, both.trust
     person_id = register_with_consent(council.laptop)
+    involve(council.laptop, person_id, "Sam Taylor")  # the district nurse is involved
     goal = care_plan.add_goal(
         council.laptop, person_id=person_id, statement="I want to walk to the shop"
     )
@@ -103,3 +105,21 @@ def test_a_person_without_consent_never_leaves_the_organisation(both: Partnershi
     with trust.laptop.store.read() as session:
         assert session.get(Person, private) is None
     assert refused.entity_id
+
+
+def test_the_same_nhs_number_registered_by_both_is_held_back_not_duplicated(
+    both: Partnership,
+) -> None:
+    council, trust = both.council, both.trust
+    ours = register_with_consent(trust.laptop)  # the trust registered the person first
+    theirs = register_with_consent(council.laptop)  # and the council did too, separately
+    care_plan.add_goal(council.laptop, person_id=theirs, statement="I want to sleep well")
+    both.replicate()  # every laptop still syncs without a refusal
+    assert held_entities(trust.server.store, theirs) == set()
+    with trust.server.store.engine.connect() as conn:
+        reasons: dict[str, str] = dict(
+            conn.execute(select(s.partner_refused.c.change_id, s.partner_refused.c.reason)).all()
+        )
+    assert any("already holds another record with this NHS number" in r for r in reasons.values())
+    with trust.laptop.store.read() as session:
+        assert [p.id for p in session.execute(select(Person)).scalars()] == [ours]
