@@ -146,8 +146,7 @@ def run_all(label: str, make_url: Callable[[str], str], args: argparse.Namespace
 
         print("  " + summary("incremental pull of 500 new changes", timed(incremental, 7)))
         print(
-            "  "
-            + summary("pull with nothing to do", timed(lambda: pull_from(store, "Sender"), 20), 50)
+            "  " + summary("pull with nothing to do", timed(lambda: pull_from(store, "Sender"), 20))
         )
         store.close()
     finally:
