@@ -17,6 +17,7 @@ import shutil
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -97,8 +98,9 @@ def main() -> int:
             ("sort: lead professional", TeamQuery(sort="lead_professional", limit=PAGE)),
         ]
         for label, query in cases:
-            timed(lambda q=query: fetch_team(workspace, q), 3)  # warm the page cache
-            print(summary(label, timed(lambda q=query: fetch_team(workspace, q), 30), 50))
+            run = partial(fetch_team, workspace, query)
+            timed(run, 3)  # warm the page cache
+            print(summary(label, timed(run, 30), 50))
         print(summary("counts strip (team_counts)", timed(lambda: team_counts(workspace), 20)))
         print(summary("charts: data", timed(lambda: gather_charts(workspace), 10)))
         charts = gather_charts(workspace)
