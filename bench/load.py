@@ -74,8 +74,11 @@ def prepare(n: int, folder: str, url: str, code: str) -> str:
     """A new laptop: profile, enrolment, one person on its caseload (own process)."""
     ws = create(Path(folder) / f"laptop-{n}", PASSPHRASE, user_name=f"Load User {n}", kdf=KDF)
     enrol(ws, url, code)
-    people.register(ws, people.NewPerson(_nhs(n), f"Person{n}", "Load", "1940-01-01", "DL8 3AB"))
     path = ws.store.path
+    ws.close()
+    # Unlocked again, as the enrolled member of staff: the person joins their team.
+    ws = unlock(path, PASSPHRASE, for_sync=True)
+    people.register(ws, people.NewPerson(_nhs(n), f"Person{n}", "Load", "1940-01-01", "DL8 3AB"))
     ws.close()
     return str(path)
 
