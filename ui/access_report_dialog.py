@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -47,11 +46,25 @@ def _kind(row: AccessRow) -> str:
     return tr(KIND_LABELS.get(row.kind, row.kind))
 
 
+def _staff(row: AccessRow) -> str:
+    role = row.role.replace("_", " ")
+    return f"{row.staff} ({role})" if role else row.staff
+
+
+def _when(text: object) -> str:
+    try:
+        return british_date_time(datetime.fromisoformat(str(text)))
+    except ValueError:
+        return str(text)
+
+
 def _detail(row: AccessRow) -> str:
     if row.kind == "failed_unlock" and "attempted_at" in row.detail:
-        return tr("attempted {when}").format(when=row.detail["attempted_at"])
+        return tr("typed {when}").format(when=_when(row.detail["attempted_at"]))
     if row.kind == "break_glass" and "expires_at" in row.detail:
-        return tr("until {when}").format(when=row.detail["expires_at"])
+        return tr("until {when}").format(when=_when(row.detail["expires_at"]))
+    if row.kind == "view" and row.detail.get("break_glass"):
+        return tr("under break-glass")
     return ", ".join(f"{k}: {v}" for k, v in sorted(row.detail.items()))
 
 
@@ -64,10 +77,14 @@ COLUMNS: tuple[ColumnSpec[AccessRow], ...] = (
         warn=lambda r: r.highlighted,
         bold=lambda r: r.highlighted,
     ),
-    ColumnSpec("Staff", lambda r: r.staff, bold=lambda r: r.highlighted),
-    ColumnSpec("Role", lambda r: r.role.replace("_", " ")),
-    ColumnSpec("Person", lambda r: r.person),
-    ColumnSpec("Reason", lambda r: r.reason, warn=lambda r: r.highlighted),
+    ColumnSpec("Staff", _staff, tooltip=_staff, bold=lambda r: r.highlighted),
+    ColumnSpec("Person", lambda r: r.person, tooltip=lambda r: r.person or None),
+    ColumnSpec(
+        "Reason",
+        lambda r: r.reason,
+        tooltip=lambda r: r.reason or None,
+        warn=lambda r: r.highlighted,
+    ),
     ColumnSpec("Detail", _detail, tooltip=_detail),
 )
 
@@ -90,7 +107,7 @@ class AccessReportDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("accessReportDialog")
         self.setWindowTitle(tr("Access report"))
-        self.resize(1100, 640)
+        self.resize(1280, 680)
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Who looked at whom"))
         note = QLabel(
@@ -102,41 +119,45 @@ class AccessReportDialog(QDialog):
         note.setWordWrap(True)
         layout.addWidget(note)
 
-        filters = QFormLayout()
+        # One row of filters, so the table gets the height.
+        filters = QHBoxLayout()
         self.start = self._date("accessReportFrom", "From")
         self.end = self._date("accessReportTo", "To")
-        dates = QHBoxLayout()
-        dates.addWidget(self.start)
-        dates.addWidget(QLabel(tr("to")))
-        dates.addWidget(self.end)
-        filters.addRow(tr("Dates"), dates)
         self.kind = QComboBox()
         self.kind.setObjectName("accessReportKind")
         self.kind.setAccessibleName(tr("Kind of access"))
         self.kind.addItem(tr("Everything"), "")
         for kind in ALL_KINDS:
             self.kind.addItem(tr(KIND_LABELS[kind]), kind)
-        filters.addRow(tr("Kind"), self.kind)
         self.staff = QLineEdit()
         self.staff.setObjectName("accessReportStaff")
         self.staff.setAccessibleName(tr("Member of staff"))
         self.staff.setPlaceholderText(tr("Part of a name"))
-        filters.addRow(tr("Staff"), self.staff)
         self.nhs = QLineEdit()
         self.nhs.setObjectName("accessReportNhs")
         self.nhs.setAccessibleName(tr("NHS number"))
         self.nhs.setPlaceholderText(tr("Only this person"))
-        filters.addRow(tr("NHS number"), self.nhs)
-        layout.addLayout(filters)
+        for text, widget in (
+            ("From", self.start),
+            ("to", self.end),
+            ("Kind", self.kind),
+            ("Staff", self.staff),
+            ("NHS number", self.nhs),
+        ):
+            label = QLabel(tr(text))
+            label.setBuddy(widget)
+            filters.addWidget(label)
+            filters.addWidget(widget, 1 if isinstance(widget, QLineEdit) else 0)
         self.show_button = button("Show", name="accessReportShow", primary=True)
         self.show_button.setDefault(True)
         self.show_button.clicked.connect(self.filters_changed)
-        layout.addWidget(self.show_button)
+        filters.addWidget(self.show_button)
+        layout.addLayout(filters)
 
         self.model: RowsModel[AccessRow] = RowsModel(COLUMNS, self)
         self.table = table("accessReportTable", "Access report")
         self.table.setModel(self.model)
-        size_columns(self.table, stretch=6)
+        size_columns(self.table, stretch=4, fixed={2: 230, 3: 260, 5: 190})
         layout.addWidget(self.table, 1)
         self.count = QLabel()
         self.count.setObjectName("accessReportCount")

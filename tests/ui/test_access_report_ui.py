@@ -78,8 +78,9 @@ def test_coordinator_sees_break_glass_highlighted_and_filters(
     assert model.index(glass, 1).data() == "Break-glass"
     assert model.index(glass, 1).data(Qt.ItemDataRole.ForegroundRole).color() == WARNING
     assert model.index(glass, 1).data(Qt.ItemDataRole.FontRole).bold()
-    assert model.index(glass, 5).data() == REASON
-    assert "Pritchard" in model.index(glass, 4).data()
+    assert model.index(glass, 4).data() == REASON
+    assert "Pritchard" in model.index(glass, 3).data()
+    assert model.index(glass, 2).data() == "Rhian Hughes (coordinator)"
     view = next(r for r in range(model.rowCount()) if rows[r].kind == "view")
     assert model.index(view, 1).data(Qt.ItemDataRole.ForegroundRole) is None
 
