@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import logging
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -152,22 +151,24 @@ def _partner(args: argparse.Namespace, store: ServerStore) -> int:
     return 0
 
 
-def replicate_in_background(store: ServerStore, every: float) -> None:
-    """Pull from every partner every `every` seconds, on a daemon thread, while serving."""
+def replicate_in_background(store: ServerStore, every: float) -> threading.Event:
+    """Pull from every partner every `every` seconds, on a daemon thread, while serving.
+    Set the returned event to stop it."""
+    stop = threading.Event()
     if every <= 0:
-        return
+        return stop
 
     def loop() -> None:
-        while True:
-            time.sleep(every)
+        while not stop.wait(every):
             for peer in partners.list_partners(store):
-                if peer["removed_at"] is not None:
+                if peer["removed_at"] is not None or stop.is_set():
                     continue
                 try:
                     pull_from(store, peer["partner_id"])
-                except OneRecordError as exc:  # unreachable or refused: try again next time
+                except (OneRecordError, ValueError) as exc:  # unreachable, refused: next time
                     logger.warning("partner pull failed: %s", type(exc).__name__)
                 except Exception as exc:  # a bug: logged without data, the loop goes on
                     logger.error("partner pull failed unexpectedly: %s", type(exc).__name__)
 
     threading.Thread(target=loop, daemon=True, name="onerecord-partner-pull").start()
+    return stop

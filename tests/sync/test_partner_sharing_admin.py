@@ -3,6 +3,7 @@ with plain one-line errors for every mistake."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from app.services import care_plan
 from sync.server import directory
 from sync.server.cli import main
+from sync.server.partner_cli import replicate_in_background
 from sync.server.store import ServerStore
 from tests.sync.partner_setup import (
     COUNCIL,
@@ -125,3 +127,17 @@ def test_partner_sync_from_the_command_line(
     code, out, _ = _run(capsys, "partner", "sync", "--db", url, "--name", COUNCIL)
     assert code == 0 and f"{COUNCIL}:" in out and "received" in out
     assert {"person", "goal"} <= held_entities(trust.server.store, person_id)
+
+
+def test_a_serving_server_pulls_from_its_partners_in_the_background(both: Partnership) -> None:
+    council, trust = both.council, both.trust
+    person_id = register_with_consent(council.laptop)
+    council.sync()
+    stop = replicate_in_background(trust.server.store, 0.2)
+    try:
+        deadline = time.monotonic() + 20
+        while "person" not in held_entities(trust.server.store, person_id):
+            assert time.monotonic() < deadline, "the background pull never came"
+            time.sleep(0.1)
+    finally:
+        stop.set()
