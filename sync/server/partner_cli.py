@@ -138,7 +138,10 @@ def _partner(args: argparse.Namespace, store: ServerStore) -> int:
                 p["last_pulled_at"].strftime("%d %b %Y %H:%M") if p["last_pulled_at"] else "never"
             )
             state = "  REMOVED" if p["removed_at"] else ""
-            print(f"{p['name']:<30} {p['url']:<40} last pulled {pulled}{state}")
+            print(
+                f"{p['name']:<30} {p['url']:<40} last pulled {pulled:<18} "
+                f"{p['refused']} refused{state}"
+            )
     else:
         names = (
             [args.name]

@@ -17,7 +17,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from app.errors import OneRecordError
 from sync import signing
@@ -158,8 +158,16 @@ def remove_partner(store: ServerStore, name: str) -> None:
 
 
 def list_partners(store: ServerStore) -> list[dict[str, Any]]:
+    """Every partner, with how many of its changes this server has refused."""
+    refused = (
+        select(func.count())
+        .where(s.partner_refused.c.partner_id == s.partners.c.partner_id)
+        .scalar_subquery()
+    )
     with store.engine.connect() as conn:
-        rows = conn.execute(select(s.partners).order_by(s.partners.c.name)).all()
+        rows = conn.execute(
+            select(s.partners, refused.label("refused")).order_by(s.partners.c.name)
+        ).all()
     return [dict(r._mapping) for r in rows]
 
 

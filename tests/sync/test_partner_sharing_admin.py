@@ -73,7 +73,7 @@ def test_enrol_a_partner_and_manage_agreements(
     code, _, err = _run(capsys, *add, "--url", "https://trust.example:8443", "--identity", card)
     assert code == 1 and "already added" in err
     code, out, _ = _run(capsys, "partner", "list", "--db", council)
-    assert "Dales Community Health" in out and "never" in out
+    assert "Dales Community Health" in out and "never" in out and "0 refused" in out
 
     agree = ("agreement", "add", "--db", council, "--partner", "Dales Community Health")
     code, _, err = _run(capsys, *agree, "--categories", "health,gossip", "--team", "Locality")
