@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 ACTION = "lead_professional_changed"
 # Roles that do not hold a caseload of their own.
-_NOT_LEADS = frozenset({Role.IG_LEAD.value, Role.ADMINISTRATOR.value})
+NOT_LEADS = frozenset({Role.IG_LEAD.value, Role.ADMINISTRATOR.value})
 MAX_SELECTION = 5000
 
 
@@ -43,7 +43,7 @@ def _check_lead(session: Session, staff_id: str | None) -> None:
         raise InvalidInputError(
             f"{staff.display_name} is no longer active: choose a current member of the team."
         )
-    if staff.role in _NOT_LEADS:
+    if staff.role in NOT_LEADS:
         raise InvalidInputError(f"{staff.display_name} does not hold a caseload of their own.")
 
 
@@ -158,7 +158,7 @@ def staff_choices(workspace: Workspace) -> list[tuple[str, str, str]]:
     with workspace.store.read() as session:
         rows = session.execute(
             select(StaffMember.id, StaffMember.display_name, StaffMember.role)
-            .where(StaffMember.active.is_(True), StaffMember.role.not_in(_NOT_LEADS))
+            .where(StaffMember.active.is_(True), StaffMember.role.not_in(NOT_LEADS))
             .order_by(StaffMember.display_name)
         ).all()
     return [(r[0], r[1], r[2]) for r in rows]

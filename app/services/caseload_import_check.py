@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import InvalidInputError
 from app.services import clock
+from app.services.allocation import NOT_LEADS
 from app.services.caseload_import_rows import BadRow, ImportRow, column_mapping, judge, read_rows
 from storage.tables import Locality, Person, StaffMember
 
@@ -80,7 +81,9 @@ def check(
     localities = {n.lower(): i for i, n in session.execute(select(Locality.id, Locality.name))}
     staff: dict[str, list[str]] = {}
     for staff_id, name in session.execute(
-        select(StaffMember.id, StaffMember.display_name).where(StaffMember.active.is_(True))
+        select(StaffMember.id, StaffMember.display_name).where(
+            StaffMember.active.is_(True), StaffMember.role.not_in(NOT_LEADS)
+        )
     ):
         staff.setdefault(name.lower(), []).append(staff_id)
     by_nhs = {str(r[0]): str(r[1]) for r in session.execute(select(Person.nhs_number, Person.id))}
@@ -119,7 +122,11 @@ def check(
             continue
         if row.lead_professional and len(staff.get(row.lead_professional.lower(), [])) != 1:
             bad.append(
-                BadRow(line, f"'{row.lead_professional}' is not one active member of staff.")
+                BadRow(
+                    line,
+                    f"'{row.lead_professional}' is not one active member of staff "
+                    "who holds a caseload.",
+                )
             )
             continue
         good.append(row)
