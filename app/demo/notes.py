@@ -218,9 +218,6 @@ class NoteBuilder:
             outcome = "no_access"
         elif key == "sw" and "safeguarding" in s.alert_kinds and rng.random() < 0.2:
             narrative, sensitive = _sentence(text.SAFEGUARDING, fill), True
-        elif key == "sw" and not self.sensitive_made:
-            narrative, sensitive = _sentence(IN_CONFIDENCE, fill), True
-            self.sensitive_made = True
         else:
             parts = [self._opening(s, kind, occurred), rng.choice(text.BODIES[key])]
             if key == "cpn" and "memory" in themes and rng.random() < 0.7:
@@ -240,6 +237,10 @@ class NoteBuilder:
             narrative = " ".join(_sentence(p, fill) for p in parts)
             if kind == MDT or rng.random() < 0.04:
                 outcome = rng.choice(("follow_up_planned", "referred_on", "completed"))
+            if key == "sw" and not self.sensitive_made:
+                # Replaced after the draws above, so every other demo value stays as it was.
+                narrative, sensitive, linked = _sentence(IN_CONFIDENCE, fill), True, []
+                self.sensitive_made = True
         delay = rng.random()
         minutes = (
             rng.randrange(5, 60)
