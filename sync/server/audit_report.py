@@ -30,6 +30,22 @@ def _staff(store: ServerStore) -> dict[str, str]:
         }
 
 
+def _organisations(store: ServerStore) -> dict[str, str]:
+    """Organisation names from the directory entries the server published or received."""
+    names: dict[str, str] = {}
+    with store.engine.connect() as conn:
+        rows: Any = conn.execute(
+            select(s.changes.c.entity_id, s.changes.c.value).where(
+                s.changes.c.entity == "organisation", s.changes.c.op == "create"
+            )
+        )
+        for entity_id, value in rows:
+            name = json.loads(value or "{}").get("name")
+            if name:
+                names[str(entity_id)] = str(name)
+    return names
+
+
 def _people(store: ServerStore, ids: set[str]) -> dict[str, str]:
     """Name and NHS number of each person, folded from their person changes."""
     found: dict[str, dict[str, Any]] = {}
@@ -105,18 +121,22 @@ def fetch(store: ServerStore, query: ReportQuery) -> tuple[list[AccessRow], int]
     matched.sort(key=lambda e: (e["_at"], e["device_seq"]), reverse=True)
     page = matched[query.offset : query.offset + query.limit]
     people = _people(store, {e["person_id"] for e in page if e.get("person_id")})
-    return [_row(e, staff, people) for e in page], len(matched)
+    orgs = _organisations(store)
+    return [_row(e, staff, people, orgs) for e in page], len(matched)
 
 
-def _row(event: dict[str, Any], staff: dict[str, str], people: dict[str, str]) -> AccessRow:
+def _row(
+    event: dict[str, Any], staff: dict[str, str], people: dict[str, str], orgs: dict[str, str]
+) -> AccessRow:
     actor, person = event.get("actor_id"), event.get("person_id")
+    org = event.get("organisation_id") or ""
     return AccessRow(
         at=event["_at"],
         kind=kind_of(event["action"]),
         action=event["action"],
         staff=staff.get(actor or "", (actor or "")[:8] or "(unknown)"),
         role=event.get("actor_role") or "",
-        organisation=(event.get("organisation_id") or "")[:8],
+        organisation=orgs.get(org, org[:8]),
         device=(event.get("device_id") or "")[:8],
         person=people.get(person, f"person {person[:8]}") if person else "",
         reason=event.get("reason") or "",

@@ -225,6 +225,7 @@ def test_the_server_report_covers_the_team(
     assert code == 0
     assert {r["staff"] for r in rows} == {"Sam Taylor", "Ceri Jones"}
     assert {r["person"] for r in rows} == {"Zoë O'Neill (999 000 0018)"}
+    assert {r["organisation"] for r in rows} == {"Dales Community Health"}
 
     code = server_main(["audit", "report", "--db", _url(server), "--kind", "failed_unlock"])
     out = capsys.readouterr().out
