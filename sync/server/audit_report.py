@@ -1,9 +1,9 @@
 """The team-wide access report, from the audit events every laptop pushed.
 
 The same rows and kinds as a laptop's report (app.services.access_report), over
-the server's store: audit events live there as journal rows, so the filters the
-columns allow (event kind, person, sender) run in SQL and the rest (dates, staff)
-on each row as it streams past, newest first, stopping at the limit.
+the server's store: audit events live there as journal rows, so what the columns
+allow (dates, person, order) runs in SQL and the rest (kind, staff) on each row
+as it streams past, newest first, keeping only the page.
 """
 
 from __future__ import annotations
@@ -93,22 +93,28 @@ def _bounds(query: ReportQuery) -> tuple[datetime | None, datetime | None]:
 
 
 def fetch(store: ServerStore, query: ReportQuery) -> tuple[list[AccessRow], int]:
-    """The matching events, newest first (up to `query.limit`), and how many matched."""
+    """The matching events, newest first (one page), and how many matched. Dates,
+    person and order run in SQL (an audit change's `recorded_at` is its event's
+    time, in UTC ISO form, so text order is time order); kind and staff are read
+    from each event as it streams past, and only the page is kept in memory."""
     staff = _staff(store)
     stmt = select(s.changes.c.value).where(s.changes.c.entity == AUDIT)
     if query.nhs_number:
         person = _person_id(store, query.nhs_number)
         stmt = stmt.where(s.changes.c.person_id == (person or "-"))
     start, end = _bounds(query)
+    if start:
+        stmt = stmt.where(s.changes.c.recorded_at >= start.isoformat())
+    if end:
+        stmt = stmt.where(s.changes.c.recorded_at < end.isoformat())
+    stmt = stmt.order_by(s.changes.c.recorded_at.desc(), s.changes.c.seq.desc())
     wanted_staff = query.staff.strip().lower() if query.staff else None
-    matched: list[dict[str, Any]] = []
+    page: list[dict[str, Any]] = []
+    matched = 0
     with store.engine.connect() as conn:
-        events: Any = conn.execute(stmt)
+        events: Any = conn.execution_options(yield_per=2000).execute(stmt)
         for (value,) in events:
             event = json.loads(value)
-            at = datetime.fromisoformat(event["at"])
-            if (start and at < start) or (end and at >= end):
-                continue
             if query.kinds and kind_of(event["action"]) not in query.kinds:
                 continue
             if wanted_staff and not (
@@ -116,13 +122,13 @@ def fetch(store: ServerStore, query: ReportQuery) -> tuple[list[AccessRow], int]
                 or wanted_staff in staff.get(event.get("actor_id") or "", "").lower()
             ):
                 continue
-            event["_at"] = at
-            matched.append(event)
-    matched.sort(key=lambda e: (e["_at"], e["device_seq"]), reverse=True)
-    page = matched[query.offset : query.offset + query.limit]
+            matched += 1
+            if query.offset < matched <= query.offset + query.limit:
+                event["_at"] = datetime.fromisoformat(event["at"])
+                page.append(event)
     people = _people(store, {e["person_id"] for e in page if e.get("person_id")})
     orgs = _organisations(store)
-    return [_row(e, staff, people, orgs) for e in page], len(matched)
+    return [_row(e, staff, people, orgs) for e in page], matched
 
 
 def _row(

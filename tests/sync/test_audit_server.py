@@ -4,6 +4,7 @@ of every laptop's chain is re-verified and reported on (`onerecord-server audit`
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -232,6 +233,39 @@ def test_the_server_report_covers_the_team(
     assert code == 0 and "FAILED_UNLOCK" in out and "Ceri Jones" in out
     assert "Sam Taylor" not in out
 
+    today = datetime.now(UTC).date().strftime("%d/%m/%Y")  # events are stamped in UTC
+    code = server_main(
+        [
+            "audit",
+            "report",
+            "--db",
+            _url(server),
+            "--from",
+            today,
+            "--to",
+            today,
+            "--format",
+            "json",
+        ]
+    )
+    rows = json.loads(capsys.readouterr().out)
+    assert code == 0 and {"Sam Taylor", "Ceri Jones"} <= {r["staff"] for r in rows}
+    assert [r["at"] for r in rows] == sorted((r["at"] for r in rows), reverse=True)
+    code = server_main(
+        [
+            "audit",
+            "report",
+            "--db",
+            _url(server),
+            "--kind",
+            "view",
+            "--limit",
+            "2",
+            "--format",
+            "json",
+        ]
+    )
+    assert code == 0 and len(json.loads(capsys.readouterr().out)) == 2
     code = server_main(["audit", "report", "--db", _url(server), "--from", "31/12/2099"])
     assert code == 0 and "Sam Taylor" not in capsys.readouterr().out
     code = server_main(["audit", "report", "--db", _url(server), "--from", "yesterday-ish"])
