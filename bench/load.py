@@ -76,8 +76,14 @@ def prepare(n: int, folder: str, url: str, code: str) -> str:
     enrol(ws, url, code)
     path = ws.store.path
     ws.close()
-    # Unlocked again, as the enrolled member of staff: the person joins their team.
+    # Unlocked again, as the enrolled member of staff; the first sync brings the team's
+    # directory, so the person registered next joins the team's caseload.
     ws = unlock(path, PASSPHRASE, for_sync=True)
+    session = SyncSession(ws)
+    try:
+        session.run()
+    finally:
+        session.close()
     people.register(ws, people.NewPerson(_nhs(n), f"Person{n}", "Load", "1940-01-01", "DL8 3AB"))
     ws.close()
     return str(path)

@@ -59,7 +59,8 @@ class BackupSummary:
 
 def default_target(profile: Path, label: str) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    return profile / BACKUP_DIR / f"onerecord-{stamp}-{label}.db"
+    # Not "onerecord-*": migrations prune their own backups by that name, never these.
+    return profile / BACKUP_DIR / f"backup-{stamp}-{label}.db"
 
 
 def write_backup(profile: Path, key: bytes, target: Path) -> BackupSummary:

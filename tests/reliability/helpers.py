@@ -21,6 +21,7 @@ from storage import settings
 from storage.tables import ChangeRecord
 from sync.client import settings as sync_settings
 from sync.client.enrol import enrol
+from sync.client.session import SyncSession
 from sync.server import directory, schema
 from sync.server.embedded import free_port
 from sync.server.store import ServerStore
@@ -101,6 +102,15 @@ def new_laptop(server: ServerProcess, folder: Path, user: str, *, url: str | Non
     ws = create(folder, PASSPHRASE, user_name=user, kdf=FAST_KDF)
     enrol(ws, url or server.url, directory.new_enrolment_code(server.store, user))
     ws.close()
+    # The first sync, as after any enrolment: it brings the team's directory, so people
+    # registered next join the team's caseload (and may be opened by this user).
+    ws = open_laptop(folder)
+    session = SyncSession(ws)
+    try:
+        session.run()
+    finally:
+        session.close()
+        ws.close()
     return folder
 
 
