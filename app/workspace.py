@@ -194,6 +194,12 @@ def profile_exists(path: Path) -> bool:
     return profile.exists(path)
 
 
+def failed_unlocks_since_last(path: Path) -> int:
+    """Wrong passphrases since the last unlock (readable while locked, so a restarted
+    app carries on backing off instead of starting again)."""
+    return unlock_attempts.read(path).count
+
+
 def is_demo_profile(path: Path) -> bool:
     """Readable before unlocking, so the unlock screen can say it is a demo."""
     return profile.exists(path) and profile.info(path).demo

@@ -82,8 +82,10 @@ class UnlockController(QObject):
         """Say up front if the profile is missing or a demo (reads profile.json only)."""
         path = self._profile
 
-        def probe() -> tuple[bool, bool]:
-            return workspaces.profile_exists(path), workspaces.is_demo_profile(path)
+        def probe() -> tuple[bool, bool, int]:
+            exists = workspaces.profile_exists(path)
+            failures = workspaces.failed_unlocks_since_last(path) if exists else 0
+            return exists, workspaces.is_demo_profile(path), failures
 
         self._runner.run(probe, on_done=self._probed, on_error=self._view.show_message)
 
@@ -158,8 +160,10 @@ class UnlockController(QObject):
         self._view.set_waiting(math.ceil(left))
 
     @Slot(object)
-    def _probed(self, result: tuple[bool, bool]) -> None:
-        exists, demo = result
+    def _probed(self, result: tuple[bool, bool, int]) -> None:
+        exists, demo, failures = result
+        # Wrong passphrases before a restart still count: quitting does not reset the back-off.
+        self._failures = max(self._failures, failures)
         self._view.set_demo(demo)
         if not exists:
             self.profile_missing.emit()
