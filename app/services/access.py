@@ -51,8 +51,12 @@ def legitimate_clause(viewer: Viewer) -> ColumnElement[bool]:
     """SQL for "on my caseload or my team's", to mark or filter caseload rows."""
     if viewer.role == Role.ADMINISTRATOR.value:
         return false()
-    # A profile with no teams (a standalone laptop) is one team: NULL matches NULL.
-    clauses: list[ColumnElement[bool]] = [Person.team_id.is_not_distinct_from(viewer.team_id)]
+    # A person with no team yet (registered on this laptop before its team's record
+    # arrived, or a standalone profile without teams) counts as the user's team's.
+    clauses: list[ColumnElement[bool]] = [
+        Person.team_id.is_(None),
+        Person.team_id == viewer.team_id,
+    ]
     if viewer.user_id is not None:
         me = viewer.user_id
         clauses += [
@@ -67,7 +71,7 @@ def legitimate_clause(viewer: Viewer) -> ColumnElement[bool]:
 
 
 def relationship(session: Session, viewer: Viewer, person: Person) -> Relationship:
-    same_team = person.team_id == viewer.team_id
+    same_team = person.team_id is None or person.team_id == viewer.team_id
     visits = contact = False
     if viewer.user_id is not None:
         me = viewer.user_id

@@ -10,7 +10,8 @@ The rules (docs/security.md explains what each defends against):
 * A *legitimate relationship*: the person is on the viewer's caseload (lead
   professional, a planned visit assigned to them, or a professional contact
   naming them) or their team's (same team). Practitioners, coordinators and the
-  IG lead have one with their team's people; an administrator never does
+  IG lead have one with their team's people (a person with no team yet counts
+  as the user's team's); an administrator never does
   (administrators manage staff and devices, not clinical content).
 * Outside it: name, year of birth and locality only. Opening the record needs
   break-glass: a stated reason, a limited time, audited. Administrators cannot
