@@ -113,13 +113,6 @@ def _shareable(partner: dict[str, Any], own_org: str | None) -> Any:
     )
 
 
-def _anything_before(conn: Connection, after: int) -> bool:
-    return (
-        conn.execute(select(s.changes.c.seq).where(s.changes.c.seq <= after).limit(1)).first()
-        is not None
-    )
-
-
 def page(
     store: ServerStore, partner: dict[str, Any], cursor: str | None, limit: int
 ) -> PullResponse:
@@ -140,26 +133,31 @@ def page(
         ).scalar()
         partner_grants.refresh(conn, partner, agreement, head)
         waiting = partner_grants.pending(conn, pid, generation)
-        if waiting and not _anything_before(conn, after):
-            # Nothing the cursor has passed: the stream will carry it all.
-            partner_grants.mark_sent(conn, pid, sorted(waiting), generation, generation)
-            waiting = {}
-        if waiting:
-            people = sorted(waiting)[:BACKFILL_PEOPLE]
+        rows: list[Any] = []
+        left = sorted(waiting)
+        while left and not rows:
+            people, left = left[:BACKFILL_PEOPLE], left[BACKFILL_PEOPLE:]
             wanted = [
                 and_(se.c.person_id == p, se.c.category.in_(sorted(waiting[p]))) for p in people
             ]
-            rows = list(
-                conn.execute(
-                    select(c)
-                    .select_from(joined)
-                    .where(c.c.seq <= after, or_(*wanted), _shareable(partner, own_org))
-                    .order_by(c.c.seq)
+            rows = (
+                list(
+                    conn.execute(
+                        select(c)
+                        .select_from(joined)
+                        .where(c.c.seq <= after, or_(*wanted), _shareable(partner, own_org))
+                        .order_by(c.c.seq)
+                    )
                 )
+                if after
+                else []
             )
-            next_generation = generation + 1
-            partner_grants.mark_sent(conn, pid, people, generation, next_generation)
-            next_after, more = after, True
+            # Sent in the next generation, confirmed when the partner comes back with
+            # it; with nothing behind the cursor there is nothing to confirm.
+            sent_in = generation + 1 if rows else generation
+            partner_grants.mark_sent(conn, pid, people, generation, sent_in)
+        if rows:
+            next_after, more, next_generation = after, True, generation + 1
         else:
             granted = exists().where(
                 g.c.partner_id == pid,
