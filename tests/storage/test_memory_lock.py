@@ -28,4 +28,6 @@ def test_a_lower_limit_is_left_alone() -> None:
         assert resource.getrlimit(resource.RLIMIT_MEMLOCK)[0] == 64 * 1024
     finally:
         # Lowering a soft limit is always allowed; raising it back needs it to be <= hard.
-        resource.setrlimit(resource.RLIMIT_MEMLOCK, (min(before[0], LOCKED_MEMORY_BUDGET), before[1]))
+        resource.setrlimit(
+            resource.RLIMIT_MEMLOCK, (min(before[0], LOCKED_MEMORY_BUDGET), before[1])
+        )
