@@ -102,7 +102,7 @@ def test_the_folder_holds_what_the_app_needs_and_not_what_it_does_not(built: Pat
     # PyInstaller links some libraries into the top folder: count each file once.
     size = sum(p.lstat().st_size for p in built.rglob("*") if p.is_file() and not p.is_symlink())
     print(f"\ndist/onerecord: {size / 2**20:.0f} MiB")
-    assert size < 400 * 2**20  # ~365 MiB: Qt ~105, numpy+matplotlib ~65 (the charts)
+    assert size < 360 * 2**20  # ~310 MiB: Qt ~105, numpy+matplotlib ~65 (the charts)
 
 
 def test_init_demo_print_check_and_the_desktop_start(built: Path, tmp_path: Path) -> None:
