@@ -79,7 +79,15 @@ class SmokeTest:
             lambda: self._controller.unlocked and self._controller.main_window.isVisible(),
             "the main window after unlocking",
             self._find_person,
+            refused=self._unlock_refused,
         )
+
+    def _unlock_refused(self) -> str | None:
+        """The unlock window's own plain message once it has given up (never patient data)."""
+        window = self._controller.unlock_window
+        if window.busy.isVisible() or not window.message.isVisible():
+            return None
+        return f"unlock refused: {window.message.text()}"
 
     def _find_person(self) -> None:
         self._say("unlocked; main window shown")
@@ -110,12 +118,21 @@ class SmokeTest:
 
     # -- plumbing -------------------------------------------------------------------------
 
-    def _wait(self, ready: Callable[[], bool], what: str, then: Callable[[], None]) -> None:
+    def _wait(
+        self,
+        ready: Callable[[], bool],
+        what: str,
+        then: Callable[[], None],
+        *,
+        refused: Callable[[], str | None] = lambda: None,
+    ) -> None:
         deadline = time.monotonic() + STEP_TIMEOUT_S
 
         def poll() -> None:
             if ready():
                 then()
+            elif reason := refused():
+                self._fail(reason)
             elif time.monotonic() > deadline:
                 self._fail(f"timed out waiting for {what}")
             else:

@@ -148,7 +148,8 @@ def test_init_demo_print_check_and_the_desktop_start(built: Path, tmp_path: Path
         "gui", "--profile", str(demo), "--smoke-test", env={"ONERECORD_PASSPHRASE": "x" * 12}
     )
     assert wrong.returncode == 1
-    assert "timed out waiting for the main window" in wrong.stderr
+    assert "smoke: FAILED: unlock refused:" in wrong.stderr
+    assert "smoke: unlocked" not in wrong.stdout
 
 
 def _free_port() -> int:
