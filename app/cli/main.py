@@ -1,7 +1,8 @@
 """`onerecord`: administration, scripting and tests, beside the desktop app.
 
 User errors print one plain line on stderr and exit non-zero: 2 usage, 3 wrong
-passphrase, 4 missing or damaged profile, 1 anything else. No tracebacks.
+passphrase, 4 missing or damaged profile, 5 access denied (someone outside the
+user's caseload: `--break-glass REASON`), 1 anything else. No tracebacks.
 """
 
 from __future__ import annotations
