@@ -110,6 +110,16 @@ def visit_note(record: PersonRecord, planned: tuple[str, Any] | None) -> Editor:
         ),
         Field("next_visit_at", "Plan the next visit", "when", optional=True),
         Field("next_visit_purpose", "Purpose of the next visit", optional=True),
+        Field(
+            "sensitive",
+            "Who may read this note",
+            "choice",
+            choices=(
+                ("", "Everyone who may open this record"),
+                ("yes", "Sensitive: me, the lead professional and my profession"),
+            ),
+            optional=True,
+        ),
     )
 
     def save(ws: Workspace, v: dict[str, Any], draft: str | None) -> Change:
@@ -124,6 +134,7 @@ def visit_note(record: PersonRecord, planned: tuple[str, Any] | None) -> Editor:
             next_visit_at=parse_when(v.get("next_visit_at")),
             next_visit_purpose=v.get("next_visit_purpose") or "",
             draft_key=draft,
+            sensitive=v.get("sensitive") == "yes",
         )
 
     return Editor(

@@ -120,6 +120,7 @@ def _note_add(args: argparse.Namespace) -> int:
             contact_type=args.type,
             occurred_at=occurred,
             location=args.location,
+            sensitive=args.sensitive,
         )
     finally:
         workspace.close()
@@ -175,6 +176,11 @@ def register(sub: Any, common: Common) -> None:
     )
     p.add_argument("--at", help="when the contact happened (ISO 8601; default now)")
     p.add_argument("--location")
+    p.add_argument(
+        "--sensitive",
+        action="store_true",
+        help="only you, the lead professional and your profession may read it",
+    )
     p.set_defaults(handler=_note_add)
 
     p = sub.add_parser("edit", help="change fields of a person's record")

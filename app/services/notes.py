@@ -52,6 +52,7 @@ def write_note(
     location: str | None = None,
     goal_ids: Sequence[str] = (),
     outcome: str | None = None,
+    sensitive: bool = False,
 ) -> ContactNote:
     """Add a checked note inside the caller's write; linked goals must be this person's."""
     goals = list(dict.fromkeys(goal_ids))
@@ -74,6 +75,9 @@ def write_note(
         author_role=workspace.actor.role,
         organisation_id=workspace.actor.organisation_id,
         linked_goal_ids=json.dumps(goals),
+        # Sensitive: read only by the author, the lead professional and the author's
+        # profession (app.services.access_policy); others see whom to ask.
+        sensitive=bool(sensitive),
     )
     session.add(note)
     session.flush()
@@ -89,6 +93,7 @@ def add_note(
     occurred_at: datetime | None = None,
     location: str | None = None,
     goal_ids: list[str] | None = None,
+    sensitive: bool = False,
 ) -> str:
     narrative, kind, when = checked_note(text, contact_type, occurred_at)
     with workspace.store.write(workspace.actor) as session:
@@ -104,6 +109,7 @@ def add_note(
             occurred_at=when,
             location=location,
             goal_ids=goal_ids or [],
+            sensitive=sensitive,
         )
         audit(session, "note_added", person_id=person.id, detail={"note_id": note.id})
         return note.id

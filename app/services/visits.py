@@ -37,6 +37,7 @@ def record_visit(
     next_visit_at: datetime | None = None,
     next_visit_purpose: str = "",
     draft_key: str | None = None,
+    sensitive: bool = False,
 ) -> Change:
     """Write the note; mark the user's planned visit for that day done (the earliest
     still planned); plan the next visit if a time is given."""
@@ -62,6 +63,7 @@ def record_visit(
             occurred_at=when,
             goal_ids=goal_ids,
             outcome=outcome,
+            sensitive=sensitive,
         )
         start, end = clock.day_bounds(clock.local(when).date())
         planned = session.execute(

@@ -24,6 +24,7 @@ from app.services.caseload import CaseloadQuery, fetch
 from app.services.record import open_record
 from app.services.record_view import person_record
 from app.services.timeline import TimelineQuery, fetch_timeline
+from app.services.visits import record_visit
 from app.workspace import Workspace
 from storage.tables import AuditEvent, BreakGlassGrant, ChangeRecord
 from tests.app.access_data import (
@@ -294,3 +295,17 @@ def test_administrators_see_no_clinical_record_and_cannot_break_glass(
     with pytest.raises(AccessDeniedError, match="Administrators"):
         bg.break_glass(adam, scene.zoe, REASON)
     assert all(r.limited for r in fetch(adam, CaseloadQuery())[1])
+
+
+def test_a_visit_note_marked_sensitive_is_read_by_author_and_profession_only(
+    populated: Workspace, scene: Scene
+) -> None:
+    nia = _as(populated, scene, "nia")
+    text = "Disclosed in confidence: a family matter, kept to need-to-know"
+    record_visit(nia, person_id=scene.zoe, narrative=text, sensitive=True)
+    for who, sees in (("nia", True), ("otto", False), ("sid", False), ("sol", True)):
+        _, notes = fetch_timeline(_as(populated, scene, who), TimelineQuery(person_id=scene.zoe))
+        mine = [n for n in notes if n.author == "Nia Nurse"]
+        assert (mine[0].narrative == text) is sees, who
+        if not sees:
+            assert mine[0].ask == "Restricted — ask Nia Nurse"

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from app.cli.main import main
+from app.services.record_view import person_record
 from app.workspace import Workspace, unlock
 from storage.tables import AuditEvent, BreakGlassGrant
 from tests.app.access_data import (
@@ -192,3 +193,30 @@ def test_writing_outside_the_relationship_is_refused_too(
         capsys, "note", "add", "--profile", str(path), "--nhs", ZOE, "--text", "Visited."
     )
     assert code == 0, err
+
+
+def test_note_add_can_mark_a_note_sensitive(
+    nia_profile: tuple[Path, Scene], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, scene = nia_profile
+    secret = "Told me in confidence about a family matter"
+    code, _, err = run(
+        capsys,
+        "note",
+        "add",
+        "--profile",
+        str(path),
+        "--nhs",
+        ZOE,
+        "--text",
+        secret,
+        "--sensitive",
+    )
+    assert code == 0, err
+    ws = unlock(path, PASSPHRASE)
+    try:
+        sid = sign_in(ws, scene, "sid")
+        shown = json.dumps(person_record(sid, ZOE), ensure_ascii=False)
+        assert secret not in shown and "Restricted — ask Nia Nurse" in shown
+    finally:
+        ws.close()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -180,3 +180,34 @@ def test_restricted_content_says_whom_to_ask(qtbot: QtBot, app: AppController) -
     assert entry is not None and entry.ask == "Restricted — ask Sol Social"
     shown = " ".join(w.text() for w in app.main_window.findChildren(QLabel))
     assert SECRET_NOTE not in shown and SECRET_NOTE not in repr(entry)
+
+
+def test_a_visit_note_can_be_marked_sensitive_in_the_dialog(
+    qtbot: QtBot, app: AppController
+) -> None:
+    model, view = app.model, app.main_window.caseload.table
+    r = next(
+        i
+        for i in range(model.rowCount())
+        if (row := model.row_at(i)) is not None and row.given_name == "Cerys"
+    )
+    view.setCurrentIndex(model.index(r, Column.NAME))
+    with qtbot.waitSignal(app.record.loaded, timeout=10_000):
+        qtbot.keyClick(view, Qt.Key.Key_Return)
+    app.record.new_visit_note()
+    qtbot.waitUntil(lambda: app.record.dialog is not None, timeout=10_000)
+    dialog = app.record.dialog
+    assert dialog is not None
+    narrative = dialog.field("narrative")
+    assert isinstance(narrative, QPlainTextEdit)
+    narrative.setPlainText("Disclosed in confidence; kept to need-to-know.")
+    mark = dialog.field("sensitive")
+    assert isinstance(mark, QComboBox)
+    mark.setCurrentIndex(mark.findData("yes"))
+    with qtbot.waitSignal(app.record.loaded, timeout=10_000):
+        qtbot.keyClick(dialog, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    app.main_window.record.show_section(Section.TIMELINE)
+    qtbot.waitUntil(lambda: app.timeline.rowCount() == 1, timeout=10_000)
+    entry = app.timeline.entry_at(0)
+    # Sam wrote it, so Sam reads it; the mark travels with the note.
+    assert entry is not None and entry.sensitive and entry.ask is None
