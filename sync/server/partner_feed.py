@@ -113,6 +113,34 @@ def _shareable(partner: dict[str, Any], own_org: str | None) -> Any:
     )
 
 
+def _backfill(
+    conn: Connection,
+    partner: dict[str, Any],
+    own_org: str | None,
+    waiting: dict[str, set[str]],
+    after: int,
+) -> list[Any]:
+    """These people's changes in their newly granted categories that the cursor passed.
+    Found from the people (an index) rather than by scanning every change."""
+    if not after:
+        return []
+    c, se = s.changes, s.shared_entity
+    by_person = se.join(c, and_(c.c.entity == se.c.entity, c.c.entity_id == se.c.entity_id))
+    categories = sorted(set().union(*waiting.values()))
+    found = conn.execute(
+        select(c, se.c.person_id.label("owner"), se.c.category.label("granted"))
+        .select_from(by_person)
+        .where(
+            se.c.person_id.in_(sorted(waiting)),
+            se.c.category.in_(categories),
+            c.c.seq <= after,
+            _shareable(partner, own_org),
+        )
+        .order_by(c.c.seq)
+    )
+    return [row for row in found if row.granted in waiting[row.owner]]
+
+
 def page(
     store: ServerStore, partner: dict[str, Any], cursor: str | None, limit: int
 ) -> PullResponse:
@@ -137,21 +165,7 @@ def page(
         left = sorted(waiting)
         while left and not rows:
             people, left = left[:BACKFILL_PEOPLE], left[BACKFILL_PEOPLE:]
-            wanted = [
-                and_(se.c.person_id == p, se.c.category.in_(sorted(waiting[p]))) for p in people
-            ]
-            rows = (
-                list(
-                    conn.execute(
-                        select(c)
-                        .select_from(joined)
-                        .where(c.c.seq <= after, or_(*wanted), _shareable(partner, own_org))
-                        .order_by(c.c.seq)
-                    )
-                )
-                if after
-                else []
-            )
+            rows = _backfill(conn, partner, own_org, {p: waiting[p] for p in people}, after)
             # Sent in the next generation, confirmed when the partner comes back with
             # it; with nothing behind the cursor there is nothing to confirm.
             sent_in = generation + 1 if rows else generation
