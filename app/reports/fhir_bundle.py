@@ -223,6 +223,14 @@ def _phone(number: str | None, use: str | None = None) -> list[dict[str, str]]:
     return [point]
 
 
+def _held(alert: Alert, lead: StaffMember | None) -> str:
+    """The restricted detail never goes; that it exists, and whom to ask, does."""
+    if not alert.restricted_detail:
+        return ""
+    who = lead.display_name if lead is not None else "the lead professional"
+    return f" (restricted detail held: ask {who})"
+
+
 def build_bundle(
     session: Session, nhs_number: str, *, actor: Actor, now: datetime | None = None
 ) -> tuple[dict[str, Any], str, dict[str, int]]:
@@ -631,7 +639,7 @@ def build_bundle(
                 "category": [
                     {"coding": [{"system": FLAG_CATEGORY, "code": code, "display": display}]}
                 ],
-                "code": _text(f"{label}: {a.summary}"),
+                "code": _text(f"{label}: {a.summary}{_held(a, lead)}"),
                 "subject": patient_ref,
                 "period": {"start": _day(a.started_on), "end": _day(a.ended_on)},
             },
@@ -700,8 +708,12 @@ def build_bundle(
             if n.contact_type in ContactType.__members__.values()
             else n.contact_type
         )
+        # An export leaves the store: sensitive text never goes, whoever exports it.
         narrative = (
-            "Narrative withheld: marked sensitive in the record." if n.sensitive else n.narrative
+            "Narrative withheld: marked sensitive in the record. Restricted — ask "
+            f"{author.display_name if author else 'the author of this note'}."
+            if n.sensitive
+            else n.narrative
         )
         if n.amends_id:
             narrative = f"Correction to an earlier note ({_urn(n.amends_id)}).\n{narrative}"

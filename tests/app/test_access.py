@@ -309,3 +309,16 @@ def test_a_visit_note_marked_sensitive_is_read_by_author_and_profession_only(
         assert (mine[0].narrative == text) is sees, who
         if not sees:
             assert mine[0].ask == "Restricted — ask Nia Nurse"
+
+
+def test_the_fhir_export_says_what_is_held_and_whom_to_ask_never_the_content(
+    populated: Workspace, scene: Scene
+) -> None:
+    # Even a viewer who may read them in the app exports none of them: an export
+    # leaves the store (minimum necessary).
+    sol = _as(populated, scene, "sol")
+    exported = export_fhir(sol, ZOE).json
+    assert KEY_SAFE not in exported and SAFEGUARDING not in exported
+    assert SENSITIVE not in exported
+    assert "restricted detail held: ask Sol Social" in exported
+    assert "Restricted — ask Sol Social" in exported
