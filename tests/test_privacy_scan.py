@@ -70,12 +70,14 @@ def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
         QSettings.setPath(fmt, QSettings.Scope.UserScope, str(root / "config"))
     monkeypatch.setenv("ONERECORD_PASSPHRASE", PASSPHRASE)
-    handlers = list(logging.getLogger().handlers)
+    # Only this session's logging: handlers left by earlier tests may hold closed streams.
+    logger = logging.getLogger()
+    saved, level = list(logger.handlers), logger.level
+    logger.handlers = []
     yield root
-    for handler in logging.getLogger().handlers:
-        if handler not in handlers:
-            handler.close()
-            logging.getLogger().removeHandler(handler)
+    for handler in logger.handlers:
+        handler.close()
+    logger.handlers, logger.level = saved, level
 
 
 def _demo_session(root: Path) -> list[NewPerson]:
