@@ -16,6 +16,7 @@ server's log is scanned.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -54,6 +55,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     root = tmp_path / "scratch"
+    config_before = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
     for name in ("home", "config", "data", "state", "cache", "runtime", "tmp", "chosen"):
         (root / name).mkdir(parents=True, mode=0o700)
     monkeypatch.setenv("HOME", str(root / "home"))
@@ -78,6 +80,8 @@ def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     for handler in logger.handlers:
         handler.close()
     logger.handlers, logger.level = saved, level
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, config_before)
 
 
 def _demo_session(root: Path) -> list[NewPerson]:
