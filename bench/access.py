@@ -51,7 +51,10 @@ def main() -> int:
         for label, query in [
             ("caseload first page, sorted by name", CaseloadQuery(limit=200)),
             ("caseload search 'smi' (name)", CaseloadQuery(search="smi", limit=200)),
-            ("caseload sorted by highest risk, desc", CaseloadQuery(sort="risk", limit=200)),
+            (
+                "caseload sorted by highest risk, desc",
+                CaseloadQuery(sort="risk", descending=True, limit=200),
+            ),
             ("caseload filter level of need", CaseloadQuery(level_of_need="specialist", limit=200)),
         ]:
             print(summary(label, timed(partial(fetch, ws, query), 30), 50))
