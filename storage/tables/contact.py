@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Boolean, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -19,7 +19,11 @@ class ContactNote(Recorded, Base):
 
     __tablename__ = "contact_note"
     __journal__ = "append"
-    __table_args__ = (Index("ix_contact_note_timeline", "person_id", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_contact_note_timeline", "person_id", "occurred_at"),
+        # Contacts per week by organisation (team charts), from the index alone.
+        Index("ix_contact_note_week", "occurred_at", "organisation_id"),
+    )
 
     person_id: Mapped[str] = mapped_column(ForeignKey("person.id"))
     contact_type: Mapped[str] = mapped_column(String(40))
@@ -49,8 +53,10 @@ class PlannedVisit(Recorded, Base):
 
 
 class CaseloadSummary(Base):
-    """Per-person figures the caseload sorts on, kept current by SQLite triggers
-    (migration 0003) on planned_visit, risk and alert, whatever wrote to them.
+    """Per-person figures the caseload and team view sort on, kept current by SQLite
+    triggers (migrations 0003, 0008) on planned_visit, risk, alert, contact_note,
+    consent_to_share and sync_conflict, whatever wrote to them. A person with none
+    of those has no row yet: readers outer-join.
 
     Derived and device-local: never journalled, rebuilt by the triggers on any replica.
     """
@@ -62,3 +68,8 @@ class CaseloadSummary(Base):
     next_visit_due: Mapped[datetime | None] = mapped_column(index=True)
     highest_risk: Mapped[int | None] = mapped_column(index=True)
     alert_kinds: Mapped[str | None] = mapped_column(Text)
+    last_contact_at: Mapped[datetime | None] = mapped_column(index=True)
+    # The soonest review of consent in force, and of an active risk.
+    consent_review_due: Mapped[date | None] = mapped_column(index=True)
+    risk_review_due: Mapped[date | None] = mapped_column(index=True)
+    open_conflicts: Mapped[int | None] = mapped_column(index=True)

@@ -58,7 +58,8 @@ class AuditEvent(Base):
     actor_id: Mapped[str | None] = mapped_column(String(36))
     actor_role: Mapped[str | None] = mapped_column(String(40))
     organisation_id: Mapped[str | None] = mapped_column(String(36))
-    person_id: Mapped[str | None] = mapped_column(ForeignKey("person.id"), index=True)
+    # No foreign key (migration 0008): events outlive the person's record on a laptop.
+    person_id: Mapped[str | None] = mapped_column(String(36), index=True)
     action: Mapped[str] = mapped_column(String(40))
     # JSON with ids and counts only: never names, NHS numbers or narrative.
     detail: Mapped[str] = mapped_column(Text, default="{}")

@@ -32,7 +32,7 @@ class ConsentToShare(Recorded, Base):
     given_by: Mapped[str] = mapped_column(String(200), default="the person")
     method: Mapped[str] = mapped_column(String(20), default="verbal")
     decided_on: Mapped[date]
-    review_on: Mapped[date | None] = mapped_column()
+    review_on: Mapped[date | None] = mapped_column(index=True)
     withdrawn_on: Mapped[date | None] = mapped_column()
     reason_refused: Mapped[str | None] = mapped_column(Text)
 

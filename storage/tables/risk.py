@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.tables.base import Base, Recorded
@@ -15,6 +15,8 @@ class Risk(Recorded, Base):
     __table_args__ = (
         CheckConstraint("likelihood BETWEEN 1 AND 5", name="likelihood_range"),
         CheckConstraint("impact BETWEEN 1 AND 5", name="impact_range"),
+        # Overdue risk reviews (team view) are a range on active risks.
+        Index("ix_risk_review", "status", "review_on"),
     )
 
     person_id: Mapped[str] = mapped_column(ForeignKey("person.id"), index=True)

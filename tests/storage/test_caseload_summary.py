@@ -16,12 +16,13 @@ from storage.tables import Alert, CaseloadSummary, PlannedVisit, Risk
 from tests.conftest import ALUN, ZOE
 
 
-def _summary(ws: Workspace, nhs: str) -> CaseloadSummary:
+def _summary(ws: Workspace, nhs: str) -> CaseloadSummary | None:
+    """The person's row; None until something about them is summarised (0008)."""
     with ws.store.read() as session:
         pid = people.find(session, nhs).id
         return session.execute(
             select(CaseloadSummary).where(CaseloadSummary.person_id == pid)
-        ).scalar_one()
+        ).scalar_one_or_none()
 
 
 def test_summary_tracks_inserts_updates_and_deletes(populated: Workspace) -> None:
@@ -38,6 +39,7 @@ def test_summary_tracks_inserts_updates_and_deletes(populated: Workspace) -> Non
             ]
         )
     summary = _summary(populated, ZOE)
+    assert summary is not None
     assert summary.next_visit_due == soon
     assert summary.highest_risk == 16
     assert summary.alert_kinds == "oxygen"
@@ -52,10 +54,12 @@ def test_summary_tracks_inserts_updates_and_deletes(populated: Workspace) -> Non
         session.delete(falls)
         insert_rows(session, Alert, [{"person_id": zoe_id, "kind": "animal", "summary": "Dog"}])
     summary = _summary(populated, ZOE)
+    assert summary is not None
     assert summary.next_visit_due == soon + timedelta(days=3)
     assert summary.highest_risk == 10
     assert summary.alert_kinds == "animal,oxygen"
-    assert _summary(populated, ALUN).next_visit_due is None
+    # Alun has no visit, risk, alert, note, consent or conflict: no row, nothing due.
+    assert _summary(populated, ALUN) is None
 
 
 def test_caseload_sorts_by_risk_and_next_visit(populated: Workspace) -> None:
