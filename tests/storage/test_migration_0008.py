@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import inspect, select, text
 from sqlalchemy.orm import Session
@@ -79,7 +80,8 @@ def test_a_0007_profile_upgrades_with_the_team_figures_backfilled(tmp_path: Path
 
         inspector = inspect(engine)
         indexes = {i["name"] for i in inspector.get_indexes("caseload_summary")}
-        assert indexes == {i.name for i in CaseloadSummary.__table__.indexes}
+        summary_table: Any = CaseloadSummary.__table__
+        assert indexes == {i.name for i in summary_table.indexes}
         assert "ix_contact_note_week" in {i["name"] for i in inspector.get_indexes("contact_note")}
         assert "ix_risk_review" in {i["name"] for i in inspector.get_indexes("risk")}
         audit_indexes = {i["name"] for i in inspector.get_indexes("audit_event")}
