@@ -207,12 +207,14 @@ class SyncSession:
                     "The server's answer was not readable: nothing was changed."
                 ) from None
             report.round_trips += 1
-            now = datetime.now(UTC)
-            with store.write(self.workspace.actor) as session:
-                applied = apply_changes(session.connection(), page.changes, now)
-                # The page and the cursor that says we have it commit together.
-                sync_settings.save_cursor(session, page.cursor)
-            report.pulled += applied.new_changes
+            if page.changes or page.cursor != cursor:
+                now = datetime.now(UTC)
+                with store.write(self.workspace.actor) as session:
+                    applied = apply_changes(session.connection(), page.changes, now)
+                    # The page and the cursor that says we have it commit together.
+                    sync_settings.save_cursor(session, page.cursor)
+                report.pulled += applied.new_changes
+            # else: nothing new and the same cursor; a write would change nothing.
             cursor = page.cursor
             evict = sorted(set(evict) | set(page.evict))
             done += len(page.changes)
