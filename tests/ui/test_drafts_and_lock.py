@@ -35,16 +35,19 @@ def _narrative(controller: AppController) -> QPlainTextEdit:
 def test_idle_lock_hides_an_open_dialog_and_unlock_brings_it_back_with_the_draft(
     qtbot: QtBot, runner: TaskRunner, profile: Path
 ) -> None:
-    controller = make_controller(qtbot, runner, profile, idle_ms=400)
+    # A long limit while setting up, so a busy machine cannot lock before the typing.
+    controller = make_controller(qtbot, runner, profile, idle_ms=60_000)
     try:
         unlock(qtbot, controller)
         _open_dev(qtbot, controller)
         controller.main_window.record.show_section(Section.PLAN)
         controller.new_visit_note()
         dialog = _dialog(qtbot, controller)
+        controller.idle.set_timeout(400)
         qtbot.keyClicks(_narrative(controller), TYPED)
 
         qtbot.waitUntil(lambda: not controller.unlocked, timeout=5_000)
+        controller.idle.set_timeout(60_000)  # and no second lock while checking the unlock
         assert not isValid(dialog) or not dialog.isVisible()  # closed and deleted
         assert controller.record.dialog is None
         visible = [w for w in QApplication.topLevelWidgets() if w.isVisible()]

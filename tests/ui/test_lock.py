@@ -55,14 +55,17 @@ def _visible_text(controller: AppController) -> str:
 def test_idle_locks_hides_data_and_unlock_restores_the_search(
     qtbot: QtBot, runner: TaskRunner, profile: Path
 ) -> None:
-    controller = make_controller(qtbot, runner, profile, idle_ms=200)
+    # A long limit while setting up, so a busy machine cannot lock before the typing.
+    controller = make_controller(qtbot, runner, profile, idle_ms=60_000)
     try:
         unlock(qtbot, controller)
         show_whole_team(qtbot, controller)
+        controller.idle.set_timeout(200)
         # Typing restarts the idle timer; the lock comes 200 ms after the last key.
         qtbot.keyClicks(controller.main_window.caseload.search, "ashw")
 
         qtbot.waitUntil(lambda: not controller.unlocked, timeout=5_000)
+        controller.idle.set_timeout(60_000)  # and no second lock while checking the unlock
         assert controller.model.rowCount() == 0
         assert not controller.main_window.isVisible()
         assert controller.unlock_window.isVisible()
