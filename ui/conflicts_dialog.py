@@ -198,7 +198,7 @@ class ConflictsDialog(QDialog):
     def _value_box(self, conflict: Conflict, index: int, value: ConflictValue) -> QFrame:
         box = QFrame()
         box.setObjectName("conflictValue")
-        shown = shown_value(conflict.field, value.value)
+        shown = value.withheld or shown_value(conflict.field, value.value)
         what = QLabel(shown)
         what.setObjectName("conflictValueText")
         what.setWordWrap(True)
@@ -211,6 +211,7 @@ class ConflictsDialog(QDialog):
             tr("Keep this: {value}, from {author}").format(value=shown, author=value.author)
         )
         keep.clicked.connect(lambda: self.keep_requested.emit(conflict.key, value.value))
+        keep.setEnabled(value.withheld is None)  # a withheld value can never be kept
         self._keep_buttons.append(keep)
         texts = QVBoxLayout()
         texts.addWidget(what)

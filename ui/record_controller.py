@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from app.errors import AccessDeniedError
-from app.services import clock, drafts
+from app.services import clock, drafts, restricted_view
 from app.services.changes import (
     ALERTS,
     CONSENT,
@@ -146,6 +146,7 @@ class RecordController(QObject):
 
         ops.changed.connect(self._changed)
         page.header.record_visit.clicked.connect(self.new_visit_note)
+        page.header.restricted_requested.connect(self._show_restricted)
         page.timeline.filter_changed.connect(
             lambda org, kind: timeline.set_filter(organisation_id=org, contact_type=kind)
         )
@@ -250,6 +251,20 @@ class RecordController(QObject):
 
     def _partners(self) -> tuple[tuple[str, str], ...]:
         return self._loaded.partners if self._loaded else ()
+
+    @Slot(str)
+    def _show_restricted(self, alert_id: str) -> None:
+        """Audit the showing of restricted detail on the worker, then show it."""
+        person_id = self._person_id
+        if person_id is None:
+            return
+        header = self._page.header
+        self._ops.read(
+            lambda ws: restricted_view.show_alert_detail(
+                ws, person_id=person_id, alert_id=alert_id
+            ),
+            on_done=lambda detail: header.reveal_restricted(alert_id, detail),
+        )
 
     @Slot(object)
     def _changed(self, change: Change) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.services.record import AlertItem, Header
@@ -35,6 +35,10 @@ _SEVERITY = {
 
 
 class RecordHeader(QFrame):
+    # Show pressed on an alert's restricted detail (alert id): the controller audits
+    # it (`restricted_viewed`) and then calls `reveal_restricted`.
+    restricted_requested = Signal(str)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("recordHeader")
@@ -128,7 +132,22 @@ class RecordHeader(QFrame):
             layout.addWidget(none)
             return
         for alert in alerts:
-            layout.addWidget(_AlertCallout(alert, lead))
+            callout = _AlertCallout(alert, lead)
+            if callout.reveal is not None:
+                callout.reveal.clicked.connect(
+                    lambda _=False, a=alert.id: self.restricted_requested.emit(a)
+                )
+            layout.addWidget(callout)
+
+    def reveal_restricted(self, alert_id: str, detail: str) -> None:
+        """Show an alert's restricted detail, once its showing has been audited."""
+        layout = self.alerts.layout()
+        assert layout is not None
+        for index in range(layout.count()):
+            item = layout.itemAt(index)
+            callout = item.widget() if item is not None else None
+            if isinstance(callout, _AlertCallout) and callout.alert_id == alert_id:
+                callout.show_detail(detail)
 
     def show_break_glass(self, until: datetime | None) -> None:
         """The banner for a record opened by break-glass: when access ends."""
@@ -152,6 +171,7 @@ class _AlertCallout(QFrame):
     def __init__(self, alert: AlertItem, lead: str | None) -> None:
         super().__init__()
         self.setObjectName("alertCallout")
+        self.alert_id = alert.id
         self.setProperty("severity", _SEVERITY.get(alert.kind, "warning"))
         kind = formatting.label(AlertKind, alert.kind)
         summary = alert.summary
@@ -168,8 +188,6 @@ class _AlertCallout(QFrame):
             text += f"<br><i>{esc(restricted)}</i>"
             spoken += f" {restricted}"
             self.reveal = button("Show", name="revealRestricted", tip=tr("Show restricted detail"))
-            detail = alert.restricted_detail
-            self.reveal.clicked.connect(lambda: self._reveal(detail))
         elif alert.has_restricted_detail:
             ask = alert.ask or (
                 tr("Restricted — ask {lead}").format(lead=lead)
@@ -191,7 +209,7 @@ class _AlertCallout(QFrame):
             row.addWidget(self.reveal, 0, Qt.AlignmentFlag.AlignTop)
         self.label = label
 
-    def _reveal(self, detail: str) -> None:
+    def show_detail(self, detail: str) -> None:
         if self.reveal is not None:
             self.reveal.setEnabled(False)
         shown = QLabel(tr("Restricted detail: {detail}").format(detail=detail))

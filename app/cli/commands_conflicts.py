@@ -10,7 +10,7 @@ from typing import Any
 from app.cli.commands_profile import open_workspace
 from app.cli.output import british_date
 from app.errors import InvalidInputError
-from app.services.conflicts import list_conflicts, resolve
+from app.services.conflicts import ConflictValue, list_conflicts, resolve
 
 Common = Callable[[argparse.ArgumentParser], None]
 
@@ -29,10 +29,17 @@ def _list(args: argparse.Namespace) -> int:
         print(f"{conflict.key}  {conflict.person_name}: {what}")
         for n, value in enumerate(conflict.values, start=1):
             print(
-                f"  {n}. {json.dumps(value.value, ensure_ascii=False)}  by {value.author} "
+                f"  {n}. {_shown(value)}  by {value.author} "
                 f"({value.organisation}), {british_date(value.recorded)} {value.recorded:%H:%M}"
             )
     return 0
+
+
+def _shown(value: ConflictValue) -> str:
+    """The value as JSON, or the withheld line (never the marker)."""
+    if value.withheld is not None:
+        return value.withheld
+    return json.dumps(value.value, ensure_ascii=False)
 
 
 def _resolve(args: argparse.Namespace) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, exists, false, or_, select
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select
 from sqlalchemy.orm import Session
 
 from app.errors import AccessDeniedError, NotFoundError
@@ -29,7 +29,15 @@ from app.services.access_policy import (
 from app.values.vocab import Role
 from storage import settings
 from storage.actor import Actor
-from storage.tables import BreakGlassGrant, Person, PlannedVisit, ProfessionalContact, StaffMember
+from storage.journal import context_of
+from storage.tables import (
+    BreakGlassGrant,
+    Person,
+    PlannedVisit,
+    ProfessionalContact,
+    StaffMember,
+    Team,
+)
 
 DENIED = (
     "This person is not on your or your team's caseload: opening their record needs "
@@ -44,7 +52,15 @@ def viewer_of(session: Session, actor: Actor) -> Viewer:
     if team is None:
         team = settings.get(session, settings.HOME_TEAM)
     role = staff.role if staff is not None else actor.role
-    return Viewer(user_id=actor.user_id, role=role, team_id=team)
+    enrolled = bool(settings.get(session, settings.SYNC_SERVER))
+    return Viewer(user_id=actor.user_id, role=role, team_id=team, enrolled=enrolled)
+
+
+def _foreign_team() -> ColumnElement[bool]:
+    """The person's team is none of this laptop's directory's teams: a partner
+    organisation's team (teams are never shared between organisations, and an
+    enrolled laptop receives its own organisation's teams before any person)."""
+    return and_(Person.team_id.is_not(None), Person.team_id.not_in(select(Team.id)))
 
 
 def legitimate_clause(viewer: Viewer) -> ColumnElement[bool]:
@@ -57,6 +73,8 @@ def legitimate_clause(viewer: Viewer) -> ColumnElement[bool]:
         Person.team_id.is_(None),
         Person.team_id == viewer.team_id,
     ]
+    if viewer.enrolled:
+        clauses.append(_foreign_team())
     if viewer.user_id is not None:
         me = viewer.user_id
         clauses += [
@@ -72,6 +90,15 @@ def legitimate_clause(viewer: Viewer) -> ColumnElement[bool]:
 
 def relationship(session: Session, viewer: Viewer, person: Person) -> Relationship:
     same_team = person.team_id is None or person.team_id == viewer.team_id
+    placed = (
+        viewer.enrolled
+        and not same_team
+        and bool(
+            session.execute(
+                select(exists().where(Person.id == person.id, _foreign_team()))
+            ).scalar()
+        )
+    )
     visits = contact = False
     if viewer.user_id is not None:
         me = viewer.user_id
@@ -94,7 +121,7 @@ def relationship(session: Session, viewer: Viewer, person: Person) -> Relationsh
                 )
             ).scalar()
         )
-    return Relationship(same_team, person.lead_professional_id, visits, contact)
+    return Relationship(same_team, person.lead_professional_id, visits, contact, placed)
 
 
 def active_grant(
@@ -194,3 +221,9 @@ def require_access(session: Session, actor: Actor, person_id: str) -> Access:
         viewer = viewer_of(session, actor)
         raise AccessDeniedError(ADMIN_DENIED if not may_break_glass(viewer) else DENIED)
     return found
+
+
+def require_access_to_write(session: Session, person_id: str) -> Access:
+    """Writing to a record needs the same access as reading it, checked inside the
+    write itself: a break-glass grant may have expired since the record opened."""
+    return require_access(session, context_of(session).actor, person_id)

@@ -11,7 +11,9 @@ The rules (docs/security.md explains what each defends against):
   professional, a planned visit assigned to them, or a professional contact
   naming them) or their team's (same team). Practitioners, coordinators and the
   IG lead have one with their team's people (a person with no team yet counts
-  as the user's team's); an administrator never does
+  as the user's team's; on an enrolled laptop, a partner organisation's person
+  whom this laptop's server placed on the team's caseload by the sharing
+  agreement counts too: see `Relationship.placed_by_server`); an administrator never does
   (administrators manage staff and devices, not clinical content).
 * Outside it: name, year of birth and locality only. Opening the record needs
   break-glass: a stated reason, a limited time, audited. Administrators cannot
@@ -64,6 +66,8 @@ class Viewer:
     user_id: str | None
     role: str | None
     team_id: str | None
+    # Enrolled with a server: what is on the laptop is what the server placed there.
+    enrolled: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,11 @@ class Relationship:
     lead_professional_id: str | None
     visits_assigned: bool = False
     professional_contact: bool = False
+    # A partner organisation's person (their team is none of ours) on an enrolled
+    # laptop: the server sends a partner's people only to the team its agreement
+    # places them with, and never sends them beyond it, so holding them means
+    # "placed on my team's caseload by my server".
+    placed_by_server: bool = False
 
 
 def legitimate(viewer: Viewer, rel: Relationship) -> bool:
@@ -84,6 +93,7 @@ def legitimate(viewer: Viewer, rel: Relationship) -> bool:
         or (viewer.user_id is not None and rel.lead_professional_id == viewer.user_id)
         or rel.visits_assigned
         or rel.professional_contact
+        or (viewer.enrolled and rel.placed_by_server)
     )
 
 

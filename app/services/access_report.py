@@ -29,7 +29,7 @@ from storage.tables import AuditEvent, Organisation, Person, StaffMember
 
 # Each kind of access the report can filter on, and the audit actions it covers.
 KINDS: dict[str, tuple[str, ...]] = {
-    "view": ("record_viewed",),
+    "view": ("record_viewed", "restricted_viewed"),
     "break_glass": ("break_glass",),
     "failed_unlock": ("unlock_failed",),
     "print": ("plan_printed",),

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from app import rules
 from app.errors import InvalidInputError, NotFoundError
 from app.services import clock
+from app.services.access import require_access_to_write
 from app.services.changes import CASELOAD, PLAN, Change
 from app.services.ops import operation, optional_date, text
 from app.values.vocab import ActionStatus, CareActOutcome, GoalStatus
@@ -52,6 +53,7 @@ def _person(session: Session, person_id: str) -> Person:
     person = session.get(Person, person_id)
     if person is None:
         raise NotFoundError("That person is no longer in this profile.")
+    require_access_to_write(session, person_id)  # need-to-know, checked at the write
     return person
 
 
@@ -64,6 +66,8 @@ def _plan(session: Session, person_id: str) -> CarePlan:
         plan = CarePlan(person_id=person_id, version=0, status="draft")
         session.add(plan)
         session.flush()
+    else:
+        require_access_to_write(session, person_id)
     return plan
 
 
@@ -78,6 +82,7 @@ def _get(session: Session, table: type[Any], entity_id: str, what: str) -> Any:
     row = session.get(table, entity_id)
     if row is None:
         raise NotFoundError(f"That {what} is no longer in the plan.")
+    require_access_to_write(session, row.person_id)
     return row
 
 

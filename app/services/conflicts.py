@@ -27,6 +27,9 @@ class ConflictValue:
     author: str
     organisation: str
     recorded: datetime
+    # Set when the server withheld this value from this laptop (storage.withheld):
+    # the line to show instead of the marker, saying whom to ask.
+    withheld: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,14 +60,15 @@ def list_conflicts(workspace: Workspace, person_id: str | None = None) -> list[C
         rows = list(session.execute(stmt).scalars())
         staff = dict(session.execute(select(StaffMember.id, StaffMember.display_name)).all())
         orgs = dict(session.execute(select(Organisation.id, Organisation.name)).all())
-        names = {
-            pid: f"{given} {family}"
-            for pid, given, family in session.execute(
-                select(Person.id, Person.given_name, Person.family_name).where(
-                    Person.id.in_({r.person_id for r in rows if r.person_id})
-                )
-            )
-        }
+        names: dict[str, str] = {}
+        leads: dict[str, str | None] = {}
+        for pid, given, family, lead in session.execute(
+            select(
+                Person.id, Person.given_name, Person.family_name, Person.lead_professional_id
+            ).where(Person.id.in_({r.person_id for r in rows if r.person_id}))
+        ):
+            names[pid] = f"{given} {family}"
+            leads[pid] = lead
     return [
         Conflict(
             entity=row.entity,
@@ -79,12 +83,29 @@ def list_conflicts(workspace: Workspace, person_id: str | None = None) -> list[C
                     author=staff.get(head.get("author_id") or "", "someone"),
                     organisation=orgs.get(head.get("organisation_id") or "", "an organisation"),
                     recorded=_stamp_time(int(head["hlc"])),
+                    withheld=(
+                        _whom(row.entity, head, staff, leads.get(row.person_id or ""))
+                        if is_withheld(head["value"])
+                        else None
+                    ),
                 )
                 for head in json.loads(row.heads)
             ],
         )
         for row in rows
     ]
+
+
+def _whom(entity: str, head: dict[str, Any], staff: dict[str, str], lead: str | None) -> str:
+    """'Withheld (restricted) — ask <whom>': a sensitive note's writer, otherwise
+    the person's lead professional (as the record itself says, access_policy)."""
+    lead_name = staff.get(lead) if lead else None
+    author_name = staff.get(head.get("author_id") or "")
+    if entity == "contact_note":
+        who = author_name or lead_name or "the author of this note"
+    else:
+        who = lead_name or "the lead professional"
+    return f"Withheld (restricted) — ask {who}"
 
 
 def resolve(workspace: Workspace, key: str, value: Any) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import InvalidInputError, NotFoundError
 from app.services import clock
+from app.services.access import require_access_to_write
 from app.services.changes import CONSENT, Change
 from app.services.ops import operation, optional_date, text
 from app.values.vocab import ConsentCategory, ConsentDecision, ConsentMethod
@@ -104,6 +105,7 @@ def record_consent(
     with operation(workspace, draft_key=draft_key) as session:
         if session.get(Person, person_id) is None:
             raise NotFoundError("That person is no longer in this profile.")
+        require_access_to_write(session, person_id)  # need-to-know, checked at the write
         _partner(session, partner_organisation_id)
         partner = (
             ConsentToShare.partner_organisation_id.is_(None)
@@ -159,6 +161,7 @@ def review_consent(
         row = session.get(ConsentToShare, consent_id)
         if row is None:
             raise NotFoundError("That consent decision is no longer in the record.")
+        require_access_to_write(session, row.person_id)
         fields = check_consent(
             category=row.category,
             decision=decision,

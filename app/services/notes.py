@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import InvalidInputError
-from app.services.access import require_access
+from app.services.access import require_access, require_access_to_write
 from app.services.people import find
 from app.values.vocab import ContactOutcome, ContactType
 from app.workspace import Workspace
@@ -55,6 +55,9 @@ def write_note(
     sensitive: bool = False,
 ) -> ContactNote:
     """Add a checked note inside the caller's write; linked goals must be this person's."""
+    # Need-to-know at the write itself (the desktop's visit note, `note add`): a
+    # break-glass grant may have expired since the record opened.
+    require_access_to_write(session, person_id)
     goals = list(dict.fromkeys(goal_ids))
     if goals:
         known = set(

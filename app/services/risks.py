@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from app import rules
 from app.errors import InvalidInputError, NotFoundError
 from app.services import clock
+from app.services.access import require_access_to_write
 from app.services.changes import ALERTS, CASELOAD, RISKS, Change
 from app.services.ops import operation, optional_date, text
 from app.values.vocab import AlertKind, RiskKind, RiskStatus
@@ -30,6 +31,7 @@ _ALERT_AREAS = frozenset({ALERTS, CASELOAD})
 def _person(session: Session, person_id: str) -> None:
     if session.get(Person, person_id) is None:
         raise NotFoundError("That person is no longer in this profile.")
+    require_access_to_write(session, person_id)  # need-to-know, checked at the write
 
 
 def _risk_fields(
@@ -115,6 +117,7 @@ def update_risk(
         risk = session.get(Risk, risk_id)
         if risk is None:
             raise NotFoundError("That risk is no longer in the record.")
+        require_access_to_write(session, risk.person_id)
         fields = _risk_fields(
             session,
             kind=kind,
@@ -202,6 +205,7 @@ def update_alert(
         alert = session.get(Alert, alert_id)
         if alert is None:
             raise NotFoundError("That alert is no longer in the record.")
+        require_access_to_write(session, alert.person_id)
         if alert.active and not active:
             values["ended_on"] = clock.today()
         elif active and not alert.active:

@@ -14,7 +14,6 @@ from sqlalchemy import select
 
 from app.services import consent, people
 from app.workspace import Workspace, create
-from storage.tables import ProfessionalContact, StaffMember
 from sync.client.enrol import enrol
 from sync.server import directory, partners
 from sync.server import schema as s
@@ -158,24 +157,6 @@ def register_with_consent(
             decision="given",
         )
     return person_id
-
-
-def involve(ws: Workspace, person_id: str, staff_name: str) -> None:
-    """Record a partner's practitioner as a professional involved in the person's care:
-    what gives them a legitimate relationship on their own organisation's laptops."""
-    with ws.store.write(ws.actor) as session:
-        staff = session.execute(
-            select(StaffMember).where(StaffMember.display_name == staff_name)
-        ).scalar_one()
-        session.add(
-            ProfessionalContact(
-                person_id=person_id,
-                staff_member_id=staff.id,
-                name=staff.display_name,
-                role=staff.job_title,
-                organisation_id=staff.organisation_id,
-            )
-        )
 
 
 def held_entities(store: ServerStore, person_id: str) -> set[str]:

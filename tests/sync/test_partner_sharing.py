@@ -19,7 +19,6 @@ from tests.sync.partner_setup import (
     NHS,
     Partnership,
     held_entities,
-    involve,
     make_partnership,
     register_with_consent,
 )
@@ -33,7 +32,6 @@ def both(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Partnership
 def test_plan_edit_and_nurse_note_converge_on_both_laptops(both: Partnership) -> None:
     council, trust = both.council, both.trust
     person_id = register_with_consent(council.laptop)
-    involve(council.laptop, person_id, "Sam Taylor")  # the district nurse is involved
     goal = care_plan.add_goal(
         council.laptop, person_id=person_id, statement="I want to walk to the shop"
     )

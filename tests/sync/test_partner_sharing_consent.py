@@ -25,7 +25,6 @@ from tests.sync.partner_setup import (
     TRUST,
     Partnership,
     held_entities,
-    involve,
     make_partnership,
     register_with_consent,
 )
@@ -55,7 +54,6 @@ def _goals(ws: object) -> set[str]:
 def test_withdrawal_stops_the_flow_at_once_and_is_shared(both: Partnership) -> None:
     council, trust = both.council, both.trust
     person_id = register_with_consent(council.laptop)
-    involve(council.laptop, person_id, "Sam Taylor")
     care_plan.add_goal(council.laptop, person_id=person_id, statement="I want to see my sister")
     both.replicate()
     assert _goals(trust.laptop) == {"I want to see my sister"}

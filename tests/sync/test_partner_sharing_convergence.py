@@ -18,7 +18,6 @@ from tests.sync.helpers import shared_state
 from tests.sync.partner_setup import (
     Partnership,
     Side,
-    involve,
     make_partnership,
     register_with_consent,
 )
@@ -44,7 +43,6 @@ def test_two_organisations_converge(both: Partnership, seed: int) -> None:
     sides = [both.council, both.trust]
     ids = [register_with_consent(both.council.laptop, nhs=n, categories=CATEGORIES) for n in NHS]
     for person_id in ids:
-        involve(both.council.laptop, person_id, "Sam Taylor")
         care_plan.add_goal(both.council.laptop, person_id=person_id, statement="I want to go out")
     both.replicate()
     notes: list[str] = []

@@ -27,7 +27,6 @@ from tests.sync.partner_setup import (
     TRUST,
     Partnership,
     _server,
-    involve,
     make_partnership,
     register_with_consent,
 )
@@ -141,7 +140,6 @@ def test_a_partner_cannot_write_in_our_name(both: Partnership) -> None:
 def test_what_came_from_a_partner_is_not_passed_on(both: Partnership, tmp_path: Path) -> None:
     council, trust = both.council, both.trust
     person_id = register_with_consent(council.laptop)
-    involve(council.laptop, person_id, "Sam Taylor")
     care_plan.add_goal(council.laptop, person_id=person_id, statement="I want my garden back")
     both.replicate()
     add_note(trust.laptop, NHS, "Wound reviewed.")

@@ -15,7 +15,13 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from app.workspace import Workspace
-from storage.tables import CarePlan, CarePlanVersion, ConsentToShare, PlannedVisit
+from storage.tables import (
+    AuditEvent,
+    CarePlan,
+    CarePlanVersion,
+    ConsentToShare,
+    PlannedVisit,
+)
 from tests.ui.helpers import DEV_GOAL, DEV_NOTES, KEY_SAFE_CODE, unlock
 from ui.app_controller import AppController
 from ui.forms import FormDialog
@@ -32,6 +38,16 @@ def _read(qtbot: QtBot, controller: AppController, fn: Callable[[Workspace], Any
     controller.ops.read(fn, on_done=answers.append)
     qtbot.waitUntil(lambda: bool(answers), timeout=10_000)
     return answers[0]
+
+
+def _restricted_events(ws: Workspace) -> list[str]:
+    with ws.store.read() as s:
+        return [
+            e.detail or ""
+            for e in s.execute(
+                select(AuditEvent).where(AuditEvent.action == "restricted_viewed")
+            ).scalars()
+        ]
 
 
 def _open_dev(qtbot: QtBot, controller: AppController) -> None:
@@ -109,8 +125,21 @@ def test_the_header_shows_alerts_first_and_withholds_restricted_detail(
     reveal = header.alerts.findChild(QPushButton, "revealRestricted")
     assert reveal is not None
     qtbot.mouseClick(reveal, Qt.MouseButton.LeftButton)
-    shown = " ".join(w.text() for w in unlocked.main_window.findChildren(QLabel))
-    assert f"Restricted detail: {KEY_SAFE_CODE}" in shown
+
+    def revealed() -> bool:
+        shown = " ".join(w.text() for w in unlocked.main_window.findChildren(QLabel))
+        return f"Restricted detail: {KEY_SAFE_CODE}" in shown
+
+    qtbot.waitUntil(revealed, timeout=5000)
+    # Pressing Show is an access to restricted content: audited, without the content.
+    events = _read(
+        qtbot,
+        unlocked,
+        lambda ws: _restricted_events(ws),
+    )
+    assert len(events) == 1
+    assert json.loads(events[0])["category"] == "key_safe"
+    assert KEY_SAFE_CODE not in events[0]
     assert header.alerts.findChildren(QLabel)[0].accessibleName().startswith("Alert: ")
     timeline = unlocked.timeline
     assert timeline.total == DEV_NOTES
