@@ -13,13 +13,31 @@ from app.paths import state_dir
 logger = logging.getLogger(__name__)
 
 
+# The handlers configure() installed: a second call (a test, or a command run in the
+# same process as another) replaces them rather than logging every line twice to
+# streams that may since have closed.
+_installed: list[logging.Handler] = []
+
+
+def reset() -> None:
+    """Remove what configure() installed."""
+    root = logging.getLogger()
+    while _installed:
+        old = _installed.pop()
+        root.removeHandler(old)
+        if isinstance(old, logging.FileHandler):
+            old.close()
+
+
 def configure(*, verbose: bool = False, log_dir: Path | None = None) -> Path | None:
+    reset()
     root = logging.getLogger()
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     console = logging.StreamHandler()
     console.setLevel(logging.DEBUG if verbose else logging.WARNING)
     console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     root.addHandler(console)
+    _installed.append(console)
     folder = log_dir or state_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -27,6 +45,7 @@ def configure(*, verbose: bool = False, log_dir: Path | None = None) -> Path | N
         handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3)
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
+        _installed.append(handler)
         return path
     except OSError:
         return None

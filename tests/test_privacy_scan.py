@@ -29,7 +29,7 @@ from sqlalchemy import select
 
 from app.cli.main import main as cli
 from app.errors import OneRecordError
-from app.logging_setup import configure
+from app.logging_setup import configure, reset
 from app.reports.fhir_bundle import export_fhir, save_export
 from app.reports.printing import render_plan, save_plan
 from app.services import caseload, people
@@ -178,6 +178,14 @@ def _gui_session(qtbot: QtBot, profile: Path, chosen: Path) -> None:
     finally:
         app.shutdown()
         runner.shutdown()
+
+
+@pytest.fixture(autouse=True)
+def _logging_put_back() -> Iterator[None]:
+    # configure() binds a console handler to this test's captured stderr: leave
+    # nothing behind for later tests to write to once pytest has closed it.
+    yield
+    reset()
 
 
 def test_nothing_identifiable_is_written_outside_the_encrypted_store(
