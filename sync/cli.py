@@ -2,6 +2,7 @@
 
 onerecord enrol --server URL --code CODE [--ca FILE]
 onerecord sync [--server URL]
+onerecord find-beyond-team QUERY, onerecord break-glass (sync/cli_beyond.py)
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from app import workspace as workspaces
 from app.cli import passphrase
 from app.cli.output import Progress
 from app.errors import OneRecordError, UsageError
+from sync import cli_beyond
 from sync.client.enrol import enrol, wipe
 from sync.client.session import SyncSession
 from sync.client.transport import RevokedError
@@ -105,3 +107,5 @@ def register(sub: Any, common: Common) -> None:
     p = sub.add_parser("sync", help="send and receive changes now")
     common(p)
     p.set_defaults(handler=_sync)
+
+    cli_beyond.register(sub, common)

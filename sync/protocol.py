@@ -93,3 +93,33 @@ class Problem(Strict):
 
     detail: str
     revoked: bool = False
+
+
+# -- beyond the team (sync/server/beyond_team.py) -------------------------------------
+
+
+class BeyondTeamPerson(Strict):
+    """The minimum necessary to recognise someone: never an NHS number or address."""
+
+    person_id: Uuid
+    name: str
+    year_of_birth: int | None
+    locality: str | None
+
+
+class BeyondTeamResponse(Strict):
+    people: list[BeyondTeamPerson]
+
+
+class BreakGlassRequest(Strict):
+    """One of: the person's id (from a search), or their NHS number (from a referral)."""
+
+    person_id: Uuid | None = None
+    nhs_number: str | None = Field(default=None, pattern=r"^[0-9]{10}$")
+    reason: str = Field(max_length=2000)
+    minutes: int | None = Field(default=None, ge=5, le=24 * 60)
+
+
+class BreakGlassResponse(Strict):
+    grant_id: Uuid
+    expires_at: str

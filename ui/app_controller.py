@@ -39,6 +39,7 @@ from app.values.vocab import Role
 from app.workspace import Workspace
 from sync.client.enrol import wipe
 from ui.access_report_controller import AccessReportController, may_see_report
+from ui.beyond_team_controller import BeyondTeamController
 from ui.caseload_controller import CaseloadController, CaseloadState
 from ui.caseload_model import CaseloadModel
 from ui.conflicts_controller import ConflictsController
@@ -105,6 +106,10 @@ class AppController(QObject):
         self.sync = SyncController(self.ops, self.main_window, interval_ms=sync_interval_ms)
         self.conflicts = ConflictsController(self.ops, parent=self)
         self.access_report = AccessReportController(self.ops, parent=self)
+        # "Search beyond my team (online)": the server's search, then break-glass.
+        self.beyond = BeyondTeamController(
+            self.ops, self.record.break_glass, self.main_window, self.open_record
+        )
         # The coordinator's Team tab (shown only to coordinators and the IG lead).
         self.team = TeamController(self.ops, self.main_window.home, parent=self)
         self._sync_on_unlock = sync_on_unlock
@@ -134,6 +139,11 @@ class AppController(QObject):
         self.conflicts.resolved.connect(self.sync.refresh)
         window.home.today.open_requested.connect(self.open_record)
         window.caseload.open_requested.connect(self.open_record)
+        window.caseload.beyond_requested.connect(self.beyond.search)
+        # A sync that reached the server: enrolled and online, so the search may go.
+        self.sync.synced.connect(
+            lambda _report: window.caseload.set_beyond_available(self.sync.enrolled)
+        )
         self.team.open_requested.connect(self.open_record)
         self.team.status.connect(lambda text: window.statusBar().showMessage(text, 8000))
         window.record.back_requested.connect(self.back_to_list)
@@ -189,6 +199,8 @@ class AppController(QObject):
         self.sync.stop()
         self.conflicts.close()
         self.access_report.close()
+        self.beyond.close()
+        self.main_window.caseload.set_beyond_available(False)
         self.team.close()
         self._pending_timer.stop()
         # Widgets first: from here on nothing identifiable is on screen or in a model.

@@ -63,8 +63,16 @@ class BreakGlassFlow(QObject):
         self._parent = parent_widget
         self.dialog: BreakGlassDialog | None = None
 
-    def ask(self, refused: Refused, on_granted: Callable[[str], None]) -> None:
-        """Show the question; on a good reason write the grant, then `on_granted(person_id)`."""
+    def ask(
+        self,
+        refused: Refused,
+        on_granted: Callable[[str], None],
+        grant: Callable[[Workspace, str, str], object] | None = None,
+    ) -> None:
+        """Show the question; on a good reason write the grant (`grant(ws, person_id,
+        reason)` on the worker: by default on this laptop; for someone beyond the team,
+        through the server), then `on_granted(person_id)`."""
+        write = grant or break_glass.break_glass
         self.close()
         if not refused.may_break_glass:
             return
@@ -79,7 +87,7 @@ class BreakGlassFlow(QObject):
 
         dialog.confirmed.connect(
             lambda reason: self._ops.read(
-                lambda ws: break_glass.break_glass(ws, person_id, reason),
+                lambda ws: write(ws, person_id, reason),
                 on_done=granted,
                 on_error=dialog.show_error,
             )

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from ui.caseload_model import ROW_ROLE, SORT_KEYS, CaseloadModel, Column
 from ui.i18n import tr
+from ui.widgets import button
 
 logger = logging.getLogger(__name__)
 
@@ -175,6 +176,7 @@ class CaseloadPanel(QWidget):
     search_changed = Signal(str)
     filters_changed = Signal()
     open_requested = Signal(str)  # person id
+    beyond_requested = Signal(str)  # the search text: look beyond the team, on the server
 
     def __init__(self, model: CaseloadModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -235,6 +237,17 @@ class CaseloadPanel(QWidget):
         search_row.addSpacing(16)
         search_row.addWidget(self.count)
         search_row.addStretch(1)
+        # Shown only on an enrolled laptop that has reached its server (app controller).
+        self.beyond = button(
+            "Search beyond my team (online)",
+            name="beyondTeamButton",
+            tip="Search your organisation's people beyond your team: name, year of birth "
+            "and locality only; opening one needs break-glass",
+        )
+        self.beyond.setMinimumHeight(44)
+        self.beyond.setVisible(False)
+        self.beyond.clicked.connect(lambda: self.beyond_requested.emit(self.search.text()))
+        search_row.addWidget(self.beyond)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
@@ -315,6 +328,9 @@ class CaseloadPanel(QWidget):
         self.count.clear()
         self.message.clear()
         self.message.hide()
+
+    def set_beyond_available(self, available: bool) -> None:
+        self.beyond.setVisible(available)
 
     def show_count(self, text: str) -> None:
         self.count.setText(text)

@@ -18,6 +18,10 @@ from sync import signing
 from sync.protocol import (
     MAX_PULL_PAGE,
     PROTOCOL_VERSION,
+    BeyondTeamPerson,
+    BeyondTeamResponse,
+    BreakGlassRequest,
+    BreakGlassResponse,
     EnrolRequest,
     EnrolResponse,
     Problem,
@@ -25,7 +29,7 @@ from sync.protocol import (
     PushRequest,
     PushResponse,
 )
-from sync.server import directory, partner_api
+from sync.server import beyond_team, directory, partner_api
 from sync.server.store import ServerStore
 from sync.server.visibility import withhold_restricted
 
@@ -198,6 +202,44 @@ def create_app(store: ServerStore) -> FastAPI:
         page = await run_in_threadpool(withhold_restricted, store, device, page)
         # Built and checked by the store already: serialise once, skip re-validation.
         return Response(page.model_dump_json(), media_type="application/json")
+
+    @api.get("/sync/beyond-team", response_model=BeyondTeamResponse)
+    async def beyond(
+        device: Device, q: Annotated[str, Query(max_length=100)] = ""
+    ) -> BeyondTeamResponse:
+        """The organisation's people beyond this laptop's team: name, year of birth
+        and locality only, for choosing whom to break glass for (audited)."""
+        try:
+            found = await run_in_threadpool(beyond_team.search, store, device, q)
+        except beyond_team.Refused as exc:
+            raise ApiError(exc.status, exc.detail) from None
+        return BeyondTeamResponse(
+            people=[
+                BeyondTeamPerson(
+                    person_id=f.person_id,
+                    name=f.name,
+                    year_of_birth=f.year_of_birth,
+                    locality=f.locality,
+                )
+                for f in found
+            ]
+        )
+
+    @api.post("/sync/break-glass", response_model=BreakGlassResponse)
+    async def glass(body: BreakGlassRequest, device: Device) -> BreakGlassResponse:
+        """Break glass for someone beyond the team: in this laptop's scope until expiry."""
+        try:
+            grant_id, expires = await run_in_threadpool(
+                beyond_team.break_glass,
+                store,
+                device,
+                body.person_id or body.nhs_number or "",
+                body.reason,
+                body.minutes,
+            )
+        except beyond_team.Refused as exc:
+            raise ApiError(exc.status, exc.detail) from None
+        return BreakGlassResponse(grant_id=grant_id, expires_at=expires.isoformat())
 
     partner_api.install(api, store, ApiError)
     return api

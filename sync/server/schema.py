@@ -210,3 +210,16 @@ partner_refused = Table(
     Column("reason", Text, nullable=False),
     Column("refused_at", DateTime(timezone=True), nullable=False),
 )
+
+# Break-glass from a laptop for someone beyond its team (sync/server/beyond_team.py):
+# the person is in that device's scope until `expires_at`, then evicted as usual.
+break_glass_scope = Table(
+    "break_glass_scope",
+    metadata,
+    Column("grant_id", String(36), primary_key=True),
+    Column("device_id", String(36), nullable=False, index=True),
+    Column("person_id", String(36), nullable=False),
+    Column("user_id", String(36), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)

@@ -30,6 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from storage.hlc import HybridClock
 from sync.protocol import Change, PullResponse, PushResponse, Refusal
 from sync.server import schema as s
+from sync.server import servertime
 from sync.server.validation import DIRECTORY, SERVER_ONLY, refusal
 
 logger = logging.getLogger(__name__)
@@ -303,7 +304,10 @@ class ServerStore:
             conn.execute(
                 delete(dp).where(dp.c.device_id == device_id, dp.c.evicted_generation <= generation)
             )
-            in_scope = select(s.person_team.c.person_id).where(s.person_team.c.team_id == team_id)
+            pt = s.person_team
+            in_scope = select(pt.c.person_id).where(
+                or_(pt.c.team_id == team_id, pt.c.person_id.in_(glass_scope(device_id)))
+            )
             known = select(dp.c.person_id).where(
                 dp.c.device_id == device_id,
                 dp.c.sent_generation <= generation,
@@ -446,6 +450,15 @@ class ServerStore:
                 }
             ],
         )
+
+
+def glass_scope(device_id: str) -> Any:
+    """People this device may hold by a break-glass grant in force now
+    (sync/server/beyond_team.py); when it expires the next pull evicts them."""
+    bg = s.break_glass_scope
+    return select(bg.c.person_id).where(
+        bg.c.device_id == device_id, bg.c.expires_at > servertime.now()
+    )
 
 
 def _wire(row: Any) -> Change:

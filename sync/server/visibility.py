@@ -4,7 +4,8 @@ The same access policy as the laptop (`app.services.access_policy`) decides, for
 the user the device is enrolled for (the server's `staff` table): the restricted
 detail of an alert (key safe code, safeguarding detail) and the text of a note
 marked sensitive. Everything a laptop is sent is its team's caseload, so the
-relationship is legitimate (administrators never see restricted content).
+relationship is legitimate (administrators never see restricted content), except
+people it holds only by a break-glass grant (sync/server/beyond_team.py).
 
 A withheld value is replaced by the marker of `storage.withheld`; the change
 keeps its id, clock stamp and device, so replicas still agree on which change
@@ -31,6 +32,7 @@ from app.services.access_policy import (
 from storage.withheld import marker
 from sync.protocol import Change, PullResponse
 from sync.server import schema as s
+from sync.server.store import glass_scope
 
 
 class Visibility:
@@ -43,6 +45,16 @@ class Visibility:
         ).first()
         self.viewer = Viewer(device["user_id"], staff.role if staff else None, device["team_id"])
         self.device_id = device["device_id"]
+        # People this device holds only by break-glass: no legitimate relationship,
+        # so no key safe code (break-glass opens the record, not its secrets).
+        pt = s.person_team
+        self._glass: set[str] = set(
+            conn.execute(
+                glass_scope(self.device_id).except_(
+                    select(pt.c.person_id).where(pt.c.team_id == device["team_id"])
+                )
+            ).scalars()
+        )
         self._leads: dict[str, str | None] = {}
         self._kinds: dict[str, str | None] = {}
 
@@ -81,7 +93,7 @@ class Visibility:
         return restricted_visible(
             self.viewer,
             category,
-            legitimate=True,
+            legitimate=person_id not in self._glass,
             lead_professional_id=self._lead(person_id),
             **note,
         )

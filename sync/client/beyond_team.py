@@ -1,0 +1,133 @@
+"""Someone beyond the team, from an enrolled laptop that is online.
+
+The server answers a search with name, year of birth and locality only, and a
+break-glass request (a reason; the person's id from the search, or their NHS
+number) with a grant: the server records it and puts the person in this laptop's
+scope until it expires; a sync then brings the record (restricted values
+withheld) and the grant itself, which `app.services.access` checks as any
+other. Both are audited on the laptop too (`beyond_team_search` with the count,
+`break_glass` with the reason). See sync/server/beyond_team.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlencode
+
+from sqlalchemy.orm import Session
+
+from app.errors import AccessDeniedError, InvalidInputError
+from app.services import break_glass as bg
+from app.services.access import viewer_of
+from app.services.access_policy import check_reason, may_break_glass
+from app.values.nhs_number import NhsNumber
+from app.workspace import Workspace
+from storage.audit_log import append as audit
+from storage.tables import BreakGlassGrant
+from sync.client import settings as sync_settings
+from sync.client.session import NotEnrolledError, SyncReport, SyncSession
+from sync.client.transport import SyncClient, call, client
+from sync.protocol import BeyondTeamResponse, BreakGlassResponse
+
+SEARCH_MIN = 3
+
+
+@dataclass(frozen=True)
+class Beyond:
+    person_id: str
+    name: str
+    year_of_birth: int | None
+    locality: str | None
+
+
+@dataclass(frozen=True)
+class Granted:
+    expires_at: datetime
+    report: SyncReport
+
+
+def _http(workspace: Workspace) -> SyncClient:
+    with workspace.store.read() as session:
+        enrolment = sync_settings.enrolment(session)
+    if enrolment is None:
+        raise NotEnrolledError()
+    return client(
+        enrolment.server_url,
+        ca_pem=enrolment.ca_pem,
+        device_id=workspace.store.device_id,
+        private_key=enrolment.private_key,
+    )
+
+
+def _may_ask(workspace: Workspace) -> None:
+    with workspace.store.read() as session:
+        viewer = viewer_of(session, workspace.actor)
+    if not may_break_glass(viewer):
+        raise AccessDeniedError("Administrators do not open clinical records.")
+
+
+def find_beyond_team(workspace: Workspace, query: str) -> list[Beyond]:
+    """People beyond this laptop's team whose name matches (minimum fields only)."""
+    words = " ".join((query or "").split())
+    if len(words) < SEARCH_MIN:
+        raise InvalidInputError(f"Type at least {SEARCH_MIN} letters of the name.")
+    _may_ask(workspace)
+    http = _http(workspace)
+    try:
+        body = call(http, "GET", f"/sync/beyond-team?{urlencode({'q': words})}")
+    finally:
+        http.close()
+    found = BeyondTeamResponse.model_validate(body).people
+    with workspace.store.write(workspace.actor) as session:
+        # As caseload_listed: the count, never the words typed (they may be a name).
+        audit(session, "beyond_team_search", detail={"results": len(found)})
+    return [Beyond(p.person_id, p.name, p.year_of_birth, p.locality) for p in found]
+
+
+def break_glass_beyond_team(
+    workspace: Workspace,
+    reason: str,
+    *,
+    person_id: str | None = None,
+    nhs_number: str | None = None,
+) -> Granted:
+    """Ask the server for the person, then sync so the record and the grant arrive."""
+    why = check_reason(reason)
+    _may_ask(workspace)
+    request: dict[str, object] = {"reason": why}
+    if person_id:
+        request["person_id"] = person_id
+    elif nhs_number:
+        request["nhs_number"] = NhsNumber.parse(nhs_number).digits
+    else:
+        raise InvalidInputError("Say whose record: choose a person or enter an NHS number.")
+    request["minutes"] = int(bg.grant_length(workspace).total_seconds() // 60)
+    http = _http(workspace)
+    try:
+        answer = BreakGlassResponse.model_validate(
+            call(http, "POST", "/sync/break-glass", json=request)
+        )
+    finally:
+        http.close()
+    session = SyncSession(workspace)
+    try:
+        report = session.run()
+    finally:
+        session.close()
+    expires = datetime.fromisoformat(answer.expires_at)
+    with workspace.store.write(workspace.actor) as db:
+        audit(
+            db,
+            "break_glass",
+            person_id=person_id or _person_of_grant(db, answer.grant_id),
+            detail={"expires_at": answer.expires_at, "via_server": True},
+            reason=why,
+        )
+    return Granted(expires, report)
+
+
+def _person_of_grant(db: Session, grant_id: str) -> str | None:
+    """The person the server granted (it arrived with the sync)."""
+    grant = db.get(BreakGlassGrant, grant_id)
+    return grant.person_id if grant is not None else None

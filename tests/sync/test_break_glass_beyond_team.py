@@ -1,0 +1,209 @@
+"""Break-glass from an enrolled laptop for someone its server never sent, on a real
+loopback server (SQLite and PostgreSQL): the search gives the minimum necessary;
+the grant brings the record (restricted values withheld), is audited on the
+laptop and the server, reaches the person's coordinator, and when it expires the
+next sync evicts the person. A support worker never receives restricted values."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select, text
+
+from app.cli.main import main as cli_main
+from app.errors import InvalidInputError
+from app.services import clock, people
+from app.services.record import open_record
+from app.services.risks import add_alert
+from app.services.visits import record_visit
+from app.workspace import Workspace
+from storage.tables import AuditEvent, BreakGlassGrant, Person
+from sync.cli import register as sync_commands
+from sync.client.beyond_team import _http, break_glass_beyond_team, find_beyond_team
+from sync.client.transport import ServerRefusedError, call
+from sync.server import directory, servertime
+from sync.server import schema as s
+from tests.conftest import PASSPHRASE, ZOE
+from tests.sync.conftest import Laptop, RunningServer, reopen
+from tests.sync.helpers import sync
+
+OTHER = "Wharfedale Locality"
+KEY_SAFE = "KEYSAFE 8642"
+SENSITIVE = "Told me in confidence about her son"
+REASON = "Out-of-hours call: fall at home, her own team unreachable"
+
+
+def _everything(ws: Workspace) -> str:
+    with ws.store.engine.connect() as conn:
+        return "\n".join(
+            str(tuple(row))
+            for table in ("alert", "contact_note", "change_journal")
+            for row in conn.execute(text(f"SELECT * FROM {table}"))
+        )
+
+
+def _server_audit(server: RunningServer, action: str) -> list[dict[str, Any]]:
+    c = s.changes.c
+    with server.store.engine.connect() as conn:
+        rows: Any = conn.execute(
+            select(c.value).where(c.entity == "audit_event", c.device_id == server.store.server_id)
+        ).scalars()
+        return [e for e in (json.loads(v) for v in rows) if e["action"] == action]
+
+
+def _laptop_audit(ws: Workspace, action: str) -> list[AuditEvent]:
+    with ws.store.read() as session:
+        return list(
+            session.execute(select(AuditEvent).where(AuditEvent.action == action)).scalars()
+        )
+
+
+@pytest.fixture
+def beyond(server: RunningServer, laptop: Laptop) -> dict[str, Any]:
+    """Zoë is on Wharfedale's caseload (key safe code, a sensitive note); Sam's team
+    (Craven) has never been sent her."""
+    directory.add_team(server.store, OTHER)
+    directory.add_user(server.store, "Nell Wharfe", "community_nurse", OTHER)
+    directory.add_user(server.store, "Cora Wharfe", "coordinator", OTHER)
+    directory.add_user(server.store, "Sid Support", "support_worker", "Craven Locality")
+    nell = reopen(laptop("Nell Wharfe"))
+    sync(nell)
+    nell = reopen(nell)
+    people.register(nell, people.NewPerson(ZOE, "Zoë", "O'Neill", "1938-04-12", "DL8 3AB"))
+    with nell.store.read() as session:
+        zoe = people.find(session, ZOE).id
+    add_alert(
+        nell, person_id=zoe, kind="access_to_home", summary="Key safe", restricted_detail=KEY_SAFE
+    )
+    record_visit(nell, person_id=zoe, narrative=SENSITIVE, sensitive=True)
+    sync(nell)
+    sam = reopen(laptop("Sam Taylor"))
+    sync(sam)
+    sam = reopen(sam)
+    with sam.store.read() as session:
+        assert session.get(Person, zoe) is None  # never sent: not Craven's
+    return {"zoe": zoe, "sam": sam, "laptop": laptop}
+
+
+def test_search_returns_the_minimum_and_is_audited(
+    server: RunningServer, beyond: dict[str, Any]
+) -> None:
+    sam: Workspace = beyond["sam"]
+    with pytest.raises(InvalidInputError, match="at least 3"):
+        find_beyond_team(sam, "O'")
+    (found,) = find_beyond_team(sam, "o'neill")
+    assert (found.person_id, found.name, found.year_of_birth) == (
+        beyond["zoe"],
+        "O'Neill, Zoë",
+        1938,
+    )
+    # On the wire: exactly these four fields, no NHS number, address or clinical detail.
+    http = _http(sam)
+    try:
+        body = call(http, "GET", "/sync/beyond-team?q=zo%C3%AB")
+    finally:
+        http.close()
+    assert [set(p) for p in body["people"]] == [{"person_id", "name", "year_of_birth", "locality"}]
+    assert ZOE not in json.dumps(body) and "DL8" not in json.dumps(body)
+    assert [e["detail"] for e in _server_audit(server, "beyond_team_search")] == [
+        '{"results": 1}',
+        '{"results": 1}',
+    ]
+    assert [json.loads(e.detail or "{}") for e in _laptop_audit(sam, "beyond_team_search")] == [
+        {"results": 1}
+    ]
+    # At most 10 searches a minute per laptop (two made above).
+    for _ in range(8):
+        find_beyond_team(sam, "nobody here")
+    with pytest.raises(ServerRefusedError, match="Too many searches"):
+        find_beyond_team(sam, "nobody here")
+
+
+def test_break_glass_brings_the_record_until_it_expires(
+    server: RunningServer, beyond: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sam: Workspace = beyond["sam"]
+    zoe: str = beyond["zoe"]
+    started = clock.now()
+    granted = break_glass_beyond_team(sam, REASON, person_id=zoe)
+    assert (
+        timedelta(hours=1, minutes=59)
+        < granted.expires_at - started
+        <= timedelta(hours=2, minutes=1)
+    )
+    record = open_record(sam, zoe)  # the grant arrived with the record
+    assert record.break_glass_until is not None
+    # Break-glass opens the record, not its secrets: the key safe code and the
+    # sensitive note never reached this laptop, even encrypted.
+    everything = _everything(sam)
+    assert KEY_SAFE not in everything and SENSITIVE not in everything
+    # Audited on both sides, with the reason.
+    (on_server,) = _server_audit(server, "break_glass")
+    assert on_server["reason"] == REASON and on_server["person_id"] == zoe
+    (on_laptop,) = _laptop_audit(sam, "break_glass")
+    assert on_laptop.reason == REASON and on_laptop.person_id == zoe
+    # The person's coordinator receives the grant with her team's caseload.
+    cora = reopen(beyond["laptop"]("Cora Wharfe"))
+    sync(cora)
+    with cora.store.read() as session:
+        grant = session.execute(select(BreakGlassGrant)).scalar_one()
+        assert (grant.person_id, grant.reason) == (zoe, REASON)
+        assert grant.staff_member_id == sam.actor.user_id
+    # After expiry the server leaves her out of the laptop's scope: the next sync evicts her.
+    later = servertime.now() + timedelta(hours=2, minutes=1)
+    monkeypatch.setattr(servertime, "now", lambda: later)
+    report = sync(sam)
+    assert report.evicted == 1
+    with sam.store.read() as session:
+        assert session.get(Person, zoe) is None
+
+
+def test_a_support_worker_never_receives_restricted_values(
+    server: RunningServer, beyond: dict[str, Any]
+) -> None:
+    sid = reopen(beyond["laptop"]("Sid Support"))
+    sync(sid)
+    sid = reopen(sid)
+    break_glass_beyond_team(sid, REASON, nhs_number=ZOE)
+    with sid.store.read() as session:
+        assert session.get(Person, beyond["zoe"]) is not None
+    everything = _everything(sid)
+    assert KEY_SAFE not in everything and SENSITIVE not in everything
+
+
+def test_refusals_are_plain(server: RunningServer, beyond: dict[str, Any]) -> None:
+    sam: Workspace = beyond["sam"]
+    with pytest.raises(InvalidInputError, match="Say why"):
+        break_glass_beyond_team(sam, "because", person_id=beyond["zoe"])
+    with pytest.raises(ServerRefusedError, match="no record of that person"):
+        break_glass_beyond_team(sam, REASON, nhs_number="9990000026")
+
+
+def test_the_command_line_finds_and_breaks_glass(
+    beyond: dict[str, Any], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sam: Workspace = beyond["sam"]
+    path = sam.store.path
+    sam.close()
+    monkeypatch.setenv("ONERECORD_PASSPHRASE", PASSPHRASE)
+    commands = [sync_commands]
+    assert cli_main(["find-beyond-team", "--profile", str(path), "neill"], extensions=commands) == 0
+    out = capsys.readouterr().out
+    assert f"{beyond['zoe']}  O'Neill, Zoë  born 1938" in out
+    assert ZOE not in out
+    code = cli_main(
+        ["break-glass", "--profile", str(path), "--nhs", ZOE, "--reason", REASON],
+        extensions=commands,
+    )
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "Break-glass access until" in out
+    code = cli_main(
+        ["break-glass", "--profile", str(path), "--nhs", ZOE, "--reason", "short"],
+        extensions=commands,
+    )
+    out, err = capsys.readouterr()
+    assert code != 0 and err.count("\n") == 1 and "Traceback" not in err
