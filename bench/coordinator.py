@@ -22,6 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from sqlalchemy import select
+
 from app.reports.team_charts import gather_charts, render_png
 from app.reports.weekly_summary import render_summary
 from app.services.caseload_import import import_caseload, preview
@@ -29,10 +31,12 @@ from app.services.demo_profile import create_demo_profile
 from app.services.team_caseload import TeamQuery, fetch_team
 from app.services.team_counts import team_counts
 from app.values.nhs_number import synthetic
+from app.values.vocab import Role
 from app.workspace import create, unlock
 from bench._stats import summary, timed
-from storage import profile
+from storage import profile, settings
 from storage.keyvault import KdfParams
+from storage.tables import StaffMember
 
 PASSPHRASE = "benchmark passphrase, synthetic data only"
 PAGE = 100  # the Team view's page (ui/team_model.py)
@@ -51,6 +55,22 @@ def team_profile(people: int, reuse: bool) -> Path:
         workspace, _ = create_demo_profile(target, PASSPHRASE, people=people, seed=2026)
         workspace.close()
     return target
+
+
+def sign_in_coordinator(path: Path) -> None:
+    """The demo signs in a district nurse; the team tools are the coordinator's."""
+    workspace = unlock(path, PASSPHRASE)
+    try:
+        with workspace.store.write(workspace.actor) as session:
+            coordinator = session.execute(
+                select(StaffMember.id)
+                .where(StaffMember.role == Role.COORDINATOR.value, StaffMember.active.is_(True))
+                .order_by(StaffMember.id)
+                .limit(1)
+            ).scalar_one()
+            settings.put(session, settings.SIGNED_IN_USER, coordinator)
+    finally:
+        workspace.close()
 
 
 def spreadsheet(rows: int, seed: int = 7) -> str:
@@ -76,6 +96,7 @@ def main() -> int:
     parser.add_argument("--reuse", action="store_true")
     args = parser.parse_args()
     target = team_profile(args.people, args.reuse)
+    sign_in_coordinator(target)
     workspace = unlock(target, PASSPHRASE)
     try:
         total, _ = fetch_team(workspace, TeamQuery(limit=1))
@@ -88,6 +109,8 @@ def main() -> int:
             ("filter: visits overdue", TeamQuery(next_visit="overdue", limit=PAGE)),
             ("filter: plan reviews overdue", TeamQuery(plan_review="overdue", limit=PAGE)),
             ("filter: consent reviews overdue", TeamQuery(consent_review_overdue=True, limit=PAGE)),
+            ("filter: risk reviews overdue", TeamQuery(risk_review_overdue=True, limit=PAGE)),
+            ("filter: open conflicts", TeamQuery(with_conflicts=True, limit=PAGE)),
             ("filter: high risk, sorted by risk", TeamQuery(min_risk=15, sort="risk", limit=PAGE)),
             ("search 'smi'", TeamQuery(search="smi", limit=PAGE)),
             (
@@ -95,6 +118,8 @@ def main() -> int:
                 TeamQuery(sort="last_contact", descending=True, limit=PAGE),
             ),
             ("sort: consent review due", TeamQuery(sort="consent_review_due", limit=PAGE)),
+            ("sort: risk review due", TeamQuery(sort="risk_review_due", limit=PAGE)),
+            ("sort: next visit due", TeamQuery(sort="next_visit_due", limit=PAGE)),
             ("sort: lead professional", TeamQuery(sort="lead_professional", limit=PAGE)),
         ]
         for label, query in cases:
@@ -124,6 +149,7 @@ def main() -> int:
                 Path(folder) / "p",
                 PASSPHRASE,
                 user_name="Benchmark coordinator",
+                role=Role.COORDINATOR,
                 kdf=KdfParams(time_cost=1, memory_kib=8192, parallelism=1),
             )
             try:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.services import clock
 from app.services.team_counts import LEVELS, practitioner_loads
+from app.services.team_scope import TeamScope, team_scope
 from app.workspace import Workspace
 from storage.tables import CarePlan, ConsentToShare, ContactNote, Organisation, Person, Risk
 
@@ -64,12 +65,13 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def caseload_chart(session: Session, now: datetime) -> StackedBars:
-    loads = [p for p in practitioner_loads(session, now, clock.local(now).date()) if p.people]
+def caseload_chart(session: Session, now: datetime, scope: TeamScope) -> StackedBars:
+    today = clock.local(now).date()
+    loads = [p for p in practitioner_loads(session, now, today, scope) if p.people]
     unallocated = dict(
         session.execute(
             select(Person.level_of_need, func.count())
-            .where(Person.status == "open", Person.lead_professional_id.is_(None))
+            .where(Person.status == "open", scope.people(), Person.lead_professional_id.is_(None))
             .group_by(Person.level_of_need)
         ).all()
     )
@@ -89,13 +91,15 @@ def _week_index(column: Any, start: date | datetime) -> Any:
     return cast((func.julianday(column) - func.julianday(literal(origin))) / 7, Integer)
 
 
-def _by_week(session: Session, column: Any, where: list[Any], start: date, weeks: int) -> list[int]:
+def _by_week(
+    session: Session, column: Any, where: list[Any], start: date, weeks: int, scope: TeamScope
+) -> list[int]:
     end = start + timedelta(weeks=weeks)
     week = _week_index(column, start)
     stmt = (
         select(week, func.count())
         .join(Person, Person.id == column.class_.person_id)
-        .where(Person.status == "open", column >= start, column < end, *where)
+        .where(Person.status == "open", scope.people(), column >= start, column < end, *where)
         .group_by(week)
     )
     counts = [0] * weeks
@@ -105,20 +109,24 @@ def _by_week(session: Session, column: Any, where: list[Any], start: date, weeks
     return counts
 
 
-def reviews_chart(session: Session, today: date) -> StackedBars:
+def reviews_chart(session: Session, today: date, scope: TeamScope) -> StackedBars:
     start = monday_of(today)
     consent_live = [ConsentToShare.decision == "given", ConsentToShare.withdrawn_on.is_(None)]
     series = {
-        "Care plan": _by_week(session, CarePlan.review_due, [], start, REVIEW_WEEKS),
-        "Consent": _by_week(session, ConsentToShare.review_on, consent_live, start, REVIEW_WEEKS),
-        "Risk": _by_week(session, Risk.review_on, [Risk.status == "active"], start, REVIEW_WEEKS),
+        "Care plan": _by_week(session, CarePlan.review_due, [], start, REVIEW_WEEKS, scope),
+        "Consent": _by_week(
+            session, ConsentToShare.review_on, consent_live, start, REVIEW_WEEKS, scope
+        ),
+        "Risk": _by_week(
+            session, Risk.review_on, [Risk.status == "active"], start, REVIEW_WEEKS, scope
+        ),
     }
     weeks = [start + timedelta(weeks=n) for n in range(REVIEW_WEEKS)]
     labels = [f"w/c {d.day} {d:%b}" for d in weeks]
     return StackedBars("Reviews due by week (next 8 weeks)", labels, series, y_label="Reviews")
 
 
-def contacts_chart(session: Session, today: date) -> WeeklyLines:
+def contacts_chart(session: Session, today: date, scope: TeamScope) -> WeeklyLines:
     first = monday_of(today) - timedelta(weeks=CONTACT_WEEKS - 1)
     start, _ = clock.day_bounds(first)
     end, _ = clock.day_bounds(monday_of(today) + timedelta(weeks=1))
@@ -131,6 +139,7 @@ def contacts_chart(session: Session, today: date) -> WeeklyLines:
             ContactNote.occurred_at >= start,
             ContactNote.occurred_at < end,
             ContactNote.amends_id.is_(None),
+            ContactNote.person_id.in_(select(Person.id).where(scope.people())),
         )
         .group_by(agency, week)
     )
@@ -148,10 +157,11 @@ def gather_charts(workspace: Workspace, *, now: datetime | None = None) -> TeamC
     now = now or clock.now()
     today = clock.local(now).date()
     with workspace.store.read() as session:
+        scope = team_scope(session, workspace.actor)
         return TeamCharts(
-            caseload_chart(session, now),
-            reviews_chart(session, today),
-            contacts_chart(session, today),
+            caseload_chart(session, now, scope),
+            reviews_chart(session, today, scope),
+            contacts_chart(session, today, scope),
         )
 
 

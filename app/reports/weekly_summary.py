@@ -27,6 +27,7 @@ from app.reports.team_charts import (
 from app.services import clock
 from app.services.team_caseload import AT_RISK_SCORE, TeamQuery, TeamRow, count_team, list_team
 from app.services.team_counts import TeamCounts, count_in
+from app.services.team_scope import TeamScope, team_scope
 from app.workspace import Workspace
 from storage import settings
 from storage.audit_log import append as audit
@@ -56,7 +57,7 @@ class WeeklySummary:
     attention: list[AttentionList]
 
 
-def _attention(session: Session, now: datetime) -> list[AttentionList]:
+def _attention(session: Session, now: datetime, scope: TeamScope) -> list[AttentionList]:
     lists = []
     for title, query in (
         ("Unallocated: no lead professional", TeamQuery(unallocated=True, sort="risk")),
@@ -68,7 +69,8 @@ def _attention(session: Session, now: datetime) -> list[AttentionList]:
         ("Visit overdue", TeamQuery(next_visit="overdue", sort="next_visit_due")),
     ):
         query = TeamQuery(**{**vars(query), "as_of": now, "limit": ATTENTION_ROWS})
-        lists.append(AttentionList(title, list_team(session, query), count_team(session, query)))
+        rows = list_team(session, query, scope)
+        lists.append(AttentionList(title, rows, count_team(session, query, scope)))
     return lists
 
 
@@ -78,13 +80,14 @@ def gather_summary(workspace: Workspace, *, now: datetime | None = None) -> Week
     with workspace.store.read() as session:
         team_id = settings.get(session, settings.HOME_TEAM)
         team = session.get(Team, team_id) if team_id else None
-        counts = count_in(session, now=now)
+        scope = team_scope(session, workspace.actor)
+        counts = count_in(session, scope, now=now)
         charts = TeamCharts(
-            caseload_chart(session, now),
-            reviews_chart(session, today),
-            contacts_chart(session, today),
+            caseload_chart(session, now, scope),
+            reviews_chart(session, today, scope),
+            contacts_chart(session, today, scope),
         )
-        attention = _attention(session, now)
+        attention = _attention(session, now, scope)
     pngs = (
         render_png(charts.caseload, width_px=1400, dpi=160),
         render_png(charts.reviews, width_px=1400, dpi=160),

@@ -16,9 +16,10 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from app.errors import InvalidInputError, NotFoundError
+from app.errors import AccessDeniedError, InvalidInputError, NotFoundError
 from app.services import changes, clock
 from app.services.changes import Change
+from app.services.team_scope import team_scope
 from app.values.nhs_number import NhsNumber
 from app.values.vocab import Role
 from app.workspace import Workspace
@@ -65,10 +66,16 @@ def allocate(
     now = now or clock.now()
     moved: list[str] = []
     with workspace.store.write(workspace.actor) as session:
+        scope = team_scope(session, workspace.actor, write=True)
         _check_lead(session, staff_id)
         people = session.execute(select(Person).where(Person.id.in_(wanted))).scalars().all()
         if len(people) != len(wanted):
             raise NotFoundError("Someone in the selection is no longer in this profile.")
+        outside = session.execute(
+            select(func.count()).where(Person.id.in_(wanted), ~scope.people())
+        ).scalar_one()
+        if outside:
+            raise AccessDeniedError("Someone in the selection is not on your team's caseload.")
         for person in people:
             if person.status != "open":
                 raise InvalidInputError("Only people whose case is open can be allocated.")
@@ -116,6 +123,7 @@ def allocate_by_nhs(workspace: Workspace, *, nhs_numbers: Sequence[str], staff: 
     """The command line's way in: NHS numbers and a staff member's name or id."""
     digits = [NhsNumber.parse(n).digits for n in nhs_numbers]
     with workspace.store.read() as session:
+        team_scope(session, workspace.actor, write=True)
         ids = dict(
             session.execute(
                 select(Person.nhs_number, Person.id).where(Person.nhs_number.in_(digits))
@@ -156,6 +164,7 @@ def staff_id_for(session: Session, text: str) -> str | None:
 def staff_choices(workspace: Workspace) -> list[tuple[str, str, str]]:
     """(id, name, role) of everyone who can lead a caseload, A-Z: the allocation list."""
     with workspace.store.read() as session:
+        team_scope(session, workspace.actor, write=True)
         rows = session.execute(
             select(StaffMember.id, StaffMember.display_name, StaffMember.role)
             .where(StaffMember.active.is_(True), StaffMember.role.not_in(NOT_LEADS))

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from app.reports.printing import check_output_path, write_output
 from app.services.team_caseload import TeamQuery, TeamRow, list_team
+from app.services.team_scope import team_scope
 from app.workspace import Workspace
 from storage.audit_log import append as audit
 
@@ -99,10 +100,11 @@ def export_team_csv(workspace: Workspace, query: TeamQuery, path: Path) -> int:
     written = False
     try:
         with workspace.store.write(workspace.actor) as session:
+            scope = team_scope(session, workspace.actor)
             rows: list[TeamRow] = []
             offset = 0
             while True:
-                page = list_team(session, replace(query, offset=offset, limit=PAGE))
+                page = list_team(session, replace(query, offset=offset, limit=PAGE), scope)
                 rows.extend(page)
                 offset += PAGE
                 if len(page) < PAGE:
@@ -128,7 +130,8 @@ def team_listing(
 ) -> list[TeamRow]:
     """The view's rows for the command line, recorded as a listing (who, how many, format)."""
     with workspace.store.write(workspace.actor) as session:
-        rows = list_team(session, replace(query, limit=limit, offset=0))
+        scope = team_scope(session, workspace.actor)
+        rows = list_team(session, replace(query, limit=limit, offset=0), scope)
         audit(
             session,
             "team_caseload_listed",

@@ -25,6 +25,7 @@ from app.services.caseload_import_check import (
     check,
 )
 from app.services.changes import Change
+from app.services.team_scope import team_scope
 from app.workspace import Workspace
 from storage import settings
 from storage.audit_log import append as audit
@@ -58,6 +59,7 @@ def preview(
 ) -> ImportReport:
     """What an import would do, bad rows and all, without writing (the desktop's check)."""
     with workspace.store.read() as session:
+        team_scope(session, workspace.actor, write=True)
         return check(session, text, mapping=mapping, on_duplicate=on_duplicate)
 
 
@@ -79,11 +81,13 @@ def import_caseload(
         raise InvalidInputError("Choose 'skip' or 'merge' for people already in the profile.")
     if dry_run:
         with workspace.store.read() as session:
+            team_scope(session, workspace.actor, write=True)
             report = check(session, text, mapping=mapping, on_duplicate=on_duplicate, today=today)
         if report.bad:
             raise ImportRefusedError(report)
         return report
     with workspace.store.write(workspace.actor) as session:
+        team_scope(session, workspace.actor, write=True)
         report = check(session, text, mapping=mapping, on_duplicate=on_duplicate, today=today)
         if report.bad:
             raise ImportRefusedError(report)

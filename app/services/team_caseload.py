@@ -2,8 +2,7 @@
 care and what is due, filtered, sorted and paged in SQL (`team_query`).
 
 A page comes in two steps, as a big table model should: the page's ids (with only
-the joins its filters and sort need), then the columns for those ids only, so the
-per-person subqueries run for one page, not for the whole team.
+the joins its filters and sort need), then the columns for those ids only.
 """
 
 from __future__ import annotations
@@ -19,17 +18,18 @@ from sqlalchemy.orm import Session
 from app.errors import InvalidInputError
 from app.services.caseload import _lead
 from app.services.team_query import (
+    _CONFLICTS,
+    _CONSENT_REVIEW,
+    _LAST_CONTACT,
     AT_RISK_SCORE,
     SORTS,
     TeamQuery,
-    _conflicts,
-    _consent_review,
     _joined,
-    _last_contact,
     _where,
     consent_review_overdue,
     risk_review_overdue,
 )
+from app.services.team_scope import TeamScope, team_scope
 from app.values.nhs_number import format_nhs_number
 from app.workspace import Workspace
 from storage.tables import CarePlan, CaseloadSummary, Locality, Person
@@ -77,24 +77,23 @@ class TeamRow:
         return format_nhs_number(self.nhs_number) if self.nhs_number else ""
 
 
-def page_ids(session: Session, query: TeamQuery) -> list[str]:
+def page_ids(session: Session, query: TeamQuery, scope: TeamScope) -> list[str]:
     """The ids of one page, in order: only the joins the filters and sort need."""
     if query.sort not in SORTS:
         raise InvalidInputError(f"Cannot sort by '{query.sort}'. Sort by: {', '.join(SORTS)}.")
     order = [c.desc() if query.descending else c.asc() for c in SORTS[query.sort]]
-    stmt = _where(_joined(select(Person.id), query), query)
+    stmt = _where(_joined(select(Person.id), query), query).where(scope.people())
     stmt = stmt.order_by(*order, Person.id).offset(query.offset)
     if query.limit is not None:
         stmt = stmt.limit(query.limit)
     return list(session.execute(stmt).scalars())
 
 
-def list_team(session: Session, query: TeamQuery) -> list[TeamRow]:
+def list_team(session: Session, query: TeamQuery, scope: TeamScope) -> list[TeamRow]:
     """One page of rows. Two steps, as a big table model should: the page's ids
-    (sorted and filtered in SQL), then the columns for those ids only, so the
-    per-person subqueries (last contact, consent review, conflicts) run for a
-    page, not for the whole team."""
-    ids = page_ids(session, query)
+    (sorted and filtered in SQL, with only the joins they need), then the columns
+    for those ids only."""
+    ids = page_ids(session, query, scope)
     if not ids:
         return []
     stmt = _joined(
@@ -109,11 +108,11 @@ def list_team(session: Session, query: TeamQuery) -> list[TeamRow]:
             Person.lead_professional_id,
             _lead.display_name,
             CaseloadSummary.highest_risk,
-            _last_contact(),
+            _LAST_CONTACT,
             CaseloadSummary.next_visit_due,
             CarePlan.review_due,
-            _consent_review(),
-            _conflicts(),
+            _CONSENT_REVIEW,
+            _CONFLICTS,
         )
     ).where(Person.id.in_(ids))
     found = {r[0]: _row(r) for r in session.execute(stmt).all()}
@@ -140,12 +139,14 @@ def _row(r: Any) -> TeamRow:
     )
 
 
-def count_team(session: Session, query: TeamQuery) -> int:
+def count_team(session: Session, query: TeamQuery, scope: TeamScope) -> int:
     stmt = _joined(select(func.count(Person.id)), replace(query, sort="name"))
-    return int(session.execute(_where(stmt, query)).scalar_one())
+    return int(session.execute(_where(stmt, query).where(scope.people())).scalar_one())
 
 
 def fetch_team(workspace: Workspace, query: TeamQuery) -> tuple[int, list[TeamRow]]:
-    """(total matching, the requested page) in one short read."""
+    """(total matching, the requested page) in one short read; coordinators and the
+    IG lead only, their team's people only (team_scope)."""
     with workspace.store.read() as session:
-        return count_team(session, query), list_team(session, query)
+        scope = team_scope(session, workspace.actor)
+        return count_team(session, query, scope), list_team(session, query, scope)

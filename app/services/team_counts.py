@@ -1,29 +1,27 @@
 """The numbers a coordinator looks at first: each practitioner's load, and the
 team's unallocated, overdue and at-risk work. A handful of GROUP BY queries over
-the open caseload; nothing is counted in Python row by row."""
+the open caseload (derived figures from caseload_summary); nothing is counted in
+Python row by row."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
 from app.services import clock
 from app.services.team_caseload import AT_RISK_SCORE
+from app.services.team_scope import TeamScope, team_scope
 from app.values.vocab import PRACTITIONER_ROLES, LevelOfNeed
 from app.workspace import Workspace
 from storage.tables import (
     CarePlan,
     CaseloadSummary,
-    ConsentToShare,
     Person,
-    Risk,
     StaffMember,
-    SyncConflict,
 )
 
 logger = logging.getLogger(__name__)
@@ -67,7 +65,9 @@ def _open() -> ColumnElement[bool]:
     return Person.status == "open"
 
 
-def practitioner_loads(session: Session, now: datetime, today: date) -> list[PractitionerLoad]:
+def practitioner_loads(
+    session: Session, now: datetime, today: date, scope: TeamScope
+) -> list[PractitionerLoad]:
     """Every active practitioner (also those with nobody yet) and everyone else who leads
     someone; heaviest weighted load first."""
     level_counts = [
@@ -83,7 +83,7 @@ def practitioner_loads(session: Session, now: datetime, today: date) -> list[Pra
         )
         .outerjoin(CarePlan, CarePlan.person_id == Person.id)
         .outerjoin(CaseloadSummary, CaseloadSummary.person_id == Person.id)
-        .where(_open(), Person.lead_professional_id.is_not(None))
+        .where(_open(), scope.people(), Person.lead_professional_id.is_not(None))
         .group_by(Person.lead_professional_id)
     )
     found = {r[0]: r for r in session.execute(stmt)}
@@ -118,31 +118,26 @@ def _load(staff_id: str, name: str, role: str, row: object | None) -> Practition
     )
 
 
-def _people_with(session: Session, table: Any, *where: Any) -> int:
-    """Open people with at least one row in `table` matching `where`: one pass over the
-    (small) table, not a probe per person."""
-    stmt = (
-        select(func.count(func.distinct(table.person_id)))
-        .join(Person, Person.id == table.person_id)
-        .where(_open(), *where)
-    )
-    return int(session.execute(stmt).scalar_one() or 0)
-
-
-def count_in(session: Session, *, now: datetime | None = None) -> TeamCounts:
+def count_in(session: Session, scope: TeamScope, *, now: datetime | None = None) -> TeamCounts:
+    """The strip's totals in one aggregate over open people (the overdue reviews and
+    conflicts are caseload_summary columns), then the practitioners' loads."""
     now = now or clock.now()
     today = clock.local(now).date()
+    summary = CaseloadSummary
     totals = session.execute(
         select(
             func.count(Person.id),
             func.sum(case((Person.lead_professional_id.is_(None), 1), else_=0)),
             func.sum(case((CarePlan.review_due < today, 1), else_=0)),
-            func.sum(case((CaseloadSummary.next_visit_due < now, 1), else_=0)),
-            func.sum(case((CaseloadSummary.highest_risk >= AT_RISK_SCORE, 1), else_=0)),
+            func.sum(case((summary.next_visit_due < now, 1), else_=0)),
+            func.sum(case((summary.highest_risk >= AT_RISK_SCORE, 1), else_=0)),
+            func.sum(case((summary.consent_review_due < today, 1), else_=0)),
+            func.sum(case((summary.risk_review_due < today, 1), else_=0)),
+            func.sum(case((summary.open_conflicts > 0, 1), else_=0)),
         )
         .outerjoin(CarePlan, CarePlan.person_id == Person.id)
-        .outerjoin(CaseloadSummary, CaseloadSummary.person_id == Person.id)
-        .where(_open())
+        .outerjoin(summary, summary.person_id == Person.id)
+        .where(_open(), scope.people())
     ).one()
     n = [int(v or 0) for v in totals]
     return TeamCounts(
@@ -151,21 +146,13 @@ def count_in(session: Session, *, now: datetime | None = None) -> TeamCounts:
         overdue_plan_reviews=n[2],
         overdue_visits=n[3],
         at_risk=n[4],
-        consent_reviews_overdue=_people_with(
-            session,
-            ConsentToShare,
-            ConsentToShare.decision == "given",
-            ConsentToShare.withdrawn_on.is_(None),
-            ConsentToShare.review_on < today,
-        ),
-        risk_reviews_overdue=_people_with(
-            session, Risk, Risk.status == "active", Risk.review_on < today
-        ),
-        open_conflicts=_people_with(session, SyncConflict),
-        practitioners=practitioner_loads(session, now, today),
+        consent_reviews_overdue=n[5],
+        risk_reviews_overdue=n[6],
+        open_conflicts=n[7],
+        practitioners=practitioner_loads(session, now, today, scope),
     )
 
 
 def team_counts(workspace: Workspace, *, now: datetime | None = None) -> TeamCounts:
     with workspace.store.read() as session:
-        return count_in(session, now=now)
+        return count_in(session, team_scope(session, workspace.actor), now=now)

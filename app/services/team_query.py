@@ -1,13 +1,11 @@
-"""What the coordinator's team view asks for, as SQL: the query, the per-person
-subqueries (last contact, consent review, conflicts), the sorts, the filters, and
-only the joins a query needs (so counting and paging 5,000 people stay cheap).
+"""What the coordinator's team view asks for, as SQL: the query, the sorts, the
+filters, and only the joins a query needs (so counting and paging 5,000 people
+stay cheap).
 
 The caseload's own clauses (search, next visit, plan review) are reused, so the
 team view and the caseload agree on what "overdue" means. Last contact, consent
-review and conflicts are correlated subqueries on indexed columns
-(`contact_note (person_id, occurred_at)`, `consent_to_share.person_id`,
-`sync_conflict.person_id`); overdue consent and risk reviews are an IN over the
-small tables, worked out once per query.
+and risk review dates and open conflicts are columns of `caseload_summary`
+(migration 0008, kept by triggers, indexed), like next visit and highest risk.
 """
 
 from __future__ import annotations
@@ -17,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func
 
 from app.services import clock
 from app.services.caseload import (
@@ -30,12 +28,8 @@ from app.services.caseload import (
 from storage.tables import (
     CarePlan,
     CaseloadSummary,
-    ConsentToShare,
-    ContactNote,
     Locality,
     Person,
-    Risk,
-    SyncConflict,
 )
 
 logger = logging.getLogger(__name__)
@@ -53,38 +47,12 @@ class TeamQuery(CaseloadQuery):
     sort: str = "name"
 
 
-def _last_contact() -> Any:
-    return (
-        select(func.max(ContactNote.occurred_at))
-        .where(ContactNote.person_id == Person.id)
-        .correlate(Person)
-        .scalar_subquery()
-    )
-
-
-def _consent_review() -> Any:
-    """The soonest review date of consent still in force."""
-    return (
-        select(func.min(ConsentToShare.review_on))
-        .where(
-            ConsentToShare.person_id == Person.id,
-            ConsentToShare.decision == "given",
-            ConsentToShare.withdrawn_on.is_(None),
-        )
-        .correlate(Person)
-        .scalar_subquery()
-    )
-
-
-def _conflicts() -> Any:
-    return (
-        select(func.count())
-        .select_from(SyncConflict)
-        .where(SyncConflict.person_id == Person.id)
-        .correlate(Person)
-        .scalar_subquery()
-    )
-
+# Derived per person in caseload_summary (migration 0008), kept by triggers and indexed:
+# a sort or filter on them is an index range, not a subquery per person.
+_LAST_CONTACT = CaseloadSummary.last_contact_at
+_CONSENT_REVIEW = CaseloadSummary.consent_review_due
+_RISK_REVIEW = CaseloadSummary.risk_review_due
+_CONFLICTS = func.coalesce(CaseloadSummary.open_conflicts, 0)
 
 SORTS: dict[str, tuple[Any, ...]] = {
     "name": (Person.family_name, Person.given_name),
@@ -93,30 +61,31 @@ SORTS: dict[str, tuple[Any, ...]] = {
     "level_of_need": (Person.level_of_need, Person.family_name),
     "lead_professional": (_lead.display_name, Person.family_name),
     "risk": (CaseloadSummary.highest_risk, Person.family_name),
-    "last_contact": (_last_contact(), Person.family_name),
+    "last_contact": (_LAST_CONTACT, Person.family_name),
     "next_visit_due": (CaseloadSummary.next_visit_due, Person.family_name),
     "plan_review_due": (CarePlan.review_due, Person.family_name),
-    "consent_review_due": (_consent_review(), Person.family_name),
-    "open_conflicts": (_conflicts(), Person.family_name),
+    "consent_review_due": (_CONSENT_REVIEW, Person.family_name),
+    "risk_review_due": (_RISK_REVIEW, Person.family_name),
+    "open_conflicts": (_CONFLICTS, Person.family_name),
+}
+_SUMMARY_SORTS = {
+    "risk",
+    "last_contact",
+    "next_visit_due",
+    "consent_review_due",
+    "risk_review_due",
+    "open_conflicts",
 }
 
 
 def consent_review_overdue(today: date) -> Any:
-    """People with consent in force whose review date has passed. An IN over the small
-    consent table, worked out once, not a probe per person."""
-    return Person.id.in_(
-        select(ConsentToShare.person_id).where(
-            ConsentToShare.decision == "given",
-            ConsentToShare.withdrawn_on.is_(None),
-            ConsentToShare.review_on < today,
-        )
-    )
+    """People with consent in force whose soonest review date has passed."""
+    return today > _CONSENT_REVIEW
 
 
 def risk_review_overdue(today: date) -> Any:
-    return Person.id.in_(
-        select(Risk.person_id).where(Risk.status == "active", Risk.review_on < today)
-    )
+    """People with an active risk whose review date has passed."""
+    return today > _RISK_REVIEW
 
 
 def _joined(
@@ -135,7 +104,10 @@ def _joined(
         query is None
         or query.min_risk is not None
         or query.next_visit
-        or sort in ("risk", "next_visit_due")
+        or query.consent_review_overdue
+        or query.risk_review_overdue
+        or query.with_conflicts
+        or sort in _SUMMARY_SORTS
     ):
         stmt = stmt.outerjoin(CaseloadSummary, CaseloadSummary.person_id == Person.id)
     return stmt
@@ -168,5 +140,5 @@ def _where(stmt: Select[*tuple[Any, ...]], query: TeamQuery) -> Select[*tuple[An
     if query.risk_review_overdue:
         stmt = stmt.where(risk_review_overdue(today))
     if query.with_conflicts:
-        stmt = stmt.where(Person.id.in_(select(SyncConflict.person_id)))
+        stmt = stmt.where(CaseloadSummary.open_conflicts > 0)
     return stmt

@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 
 from app.services import clock
 from app.services.people import NewPerson, find, register
+from app.values.vocab import Role
 from app.workspace import Workspace
 from storage.tables import (
     CarePlan,
@@ -53,7 +54,18 @@ class Team:
     ids: dict[str, str]
 
 
-def build_team(ws: Workspace) -> Team:
+def sign_in_as(ws: Workspace, role: str = Role.COORDINATOR.value) -> None:
+    """Give the signed-in user this role (the team tools are for coordinators)."""
+    assert ws.actor.user_id is not None
+    with ws.store.write(ws.actor) as s:
+        me = s.get(StaffMember, ws.actor.user_id)
+        assert me is not None
+        me.role = role
+
+
+def build_team(ws: Workspace, *, as_role: str | None = Role.COORDINATOR.value) -> Team:
+    """The team above; the signed-in user becomes `as_role` (the team tools are for
+    coordinators) unless None."""
     people = [
         (ADA, "Ada", "Ashworth", "specialist"),
         (BRYN, "Bryn", "Pritchard", "targeted"),
@@ -63,6 +75,8 @@ def build_team(ws: Workspace) -> Team:
     ]
     for nhs, given, family, level in people:
         register(ws, NewPerson(nhs, given, family, "1940-01-02", "DL8 3AB", level_of_need=level))
+    if as_role is not None:
+        sign_in_as(ws, as_role)
     with ws.store.write(ws.actor) as s:
         ids = {nhs: find(s, nhs).id for nhs, *_ in people}
         council = Organisation(name="Dales Council", kind="council")
@@ -71,7 +85,9 @@ def build_team(ws: Workspace) -> Team:
         ola = StaffMember(display_name="Ola Nowak", role="occupational_therapist")
         gone = StaffMember(display_name="Lee Former", role="community_nurse", active=False)
         ig = StaffMember(display_name="Ivy Gov", role="ig_lead")
-        s.add_all([council, trust, ceri, ola, gone, ig])
+        # An active practitioner who leads nobody yet.
+        tom = StaffMember(display_name="Tom Reed", role="physiotherapist")
+        s.add_all([council, trust, ceri, ola, gone, ig, tom])
         s.flush()
         lead = {ADA: ceri.id, BRYN: ceri.id, CERYS: ola.id}
         for nhs, staff in lead.items():

@@ -13,6 +13,7 @@ from app.services.caseload_import import ImportRefusedError, import_caseload
 from app.services.caseload_import_rows import parse_mapping
 from app.workspace import Workspace
 from storage.tables import AuditEvent, ChangeRecord, Locality, Person, StaffMember
+from tests.app.team_data import sign_in_as
 
 TODAY = date(2026, 11, 16)
 HEADER = "NHS number,First name,Surname,DOB,Postcode,Level of need,Locality,Key worker\n"
@@ -25,6 +26,7 @@ GOOD = (
 
 @pytest.fixture
 def ws(workspace: Workspace) -> Workspace:
+    sign_in_as(workspace)
     with workspace.store.write(workspace.actor) as s:
         s.add(Locality(name="Wensleydale"))
         s.add(StaffMember(display_name="Ceri Jones", role="social_worker"))

@@ -88,8 +88,9 @@ def test_counts_for_the_team_and_each_practitioner(workspace: Workspace, team: T
     assert ceri.by_level == {"universal": 0, "targeted": 1, "specialist": 1}
     assert (ceri.overdue_plan_reviews, ceri.overdue_visits) == (1, 1)
     assert (loads["Ola Nowak"].people, loads["Ola Nowak"].weighted) == (1, 1)
-    # Active practitioners with nobody yet are listed (Sam); the inactive and the IG lead are not.
-    assert loads["Sam Taylor"].people == 0
-    assert "Lee Former" not in loads and "Ivy Gov" not in loads
+    # Active practitioners with nobody yet are listed (Tom); the inactive, the IG lead and
+    # the signed-in coordinator (Sam) are not.
+    assert loads["Tom Reed"].people == 0
+    assert "Lee Former" not in loads and "Ivy Gov" not in loads and "Sam Taylor" not in loads
     assert counts.practitioners[0].name == "Ceri Jones"  # heaviest first
     assert TODAY.isoformat() == "2026-11-16"

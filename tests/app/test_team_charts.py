@@ -10,7 +10,7 @@ from PIL import Image
 
 from app.reports.team_charts import TeamCharts, describe, gather_charts, render_png
 from app.workspace import Workspace
-from tests.app.team_data import NOW, build_team
+from tests.app.team_data import NOW, build_team, sign_in_as
 
 
 @pytest.fixture
@@ -63,6 +63,7 @@ def test_each_chart_renders_to_a_real_png(charts: TeamCharts) -> None:
 
 
 def test_an_empty_team_still_draws(workspace: Workspace) -> None:
+    sign_in_as(workspace)
     charts = gather_charts(workspace, now=NOW)
     assert charts.caseload.categories == [] and charts.contacts.series == {}
     assert render_png(charts.contacts).startswith(b"\x89PNG")

@@ -27,7 +27,7 @@ from ui.team_model import Column
 def _team_profile(path: Path, role: Role) -> Path:
     ws = create(path, PASSPHRASE, user_name="Cleo Marsh", role=role, kdf=FAST_KDF)
     try:
-        build_team(ws)
+        build_team(ws, as_role=None)
     finally:
         ws.close()
     return path
