@@ -86,7 +86,12 @@ def main() -> int:
     workspace = unlock(target, PASSPHRASE)
     try:
         _, page = fetch(workspace, CaseloadQuery(limit=200))
-        numbers = [row.nhs_number for row in page]
+        # Need-to-know: rows outside the user's relationship carry no NHS number
+        # (and a note there needs break-glass), so notes go to people inside it.
+        numbers = [row.nhs_number for row in page if not row.limited and row.nhs_number]
+        if not numbers:
+            print("no one on the first page is inside the user's relationship", file=sys.stderr)
+            return 1
         counter = iter(range(10**9))
 
         def save_note() -> None:
