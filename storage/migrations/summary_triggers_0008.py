@@ -13,18 +13,23 @@ person.
 
 from __future__ import annotations
 
+# Every lookup is by person. The unary + keeps SQLite from answering a min() or max()
+# by walking an index on the date (or on status) across everyone's rows until it
+# meets this person's: without it, the backfill on 5,000 people and 100,000 notes
+# ran for over ten minutes.
 COLUMNS = {
     "next_visit_due": (
         "planned_visit",
-        "(SELECT min(due_at) FROM planned_visit WHERE person_id = {pid} AND status = 'planned')",
+        "(SELECT min(+due_at) FROM planned_visit WHERE person_id = {pid} AND +status = 'planned')",
     ),
     "highest_risk": (
         "risk",
-        "(SELECT max(likelihood * impact) FROM risk WHERE person_id = {pid} AND status = 'active')",
+        "(SELECT max(likelihood * impact) FROM risk"
+        " WHERE person_id = {pid} AND +status = 'active')",
     ),
     "risk_review_due": (
         "risk",
-        "(SELECT min(review_on) FROM risk WHERE person_id = {pid} AND status = 'active')",
+        "(SELECT min(+review_on) FROM risk WHERE person_id = {pid} AND +status = 'active')",
     ),
     "alert_kinds": (
         "alert",
@@ -33,11 +38,11 @@ COLUMNS = {
     ),
     "last_contact_at": (
         "contact_note",
-        "(SELECT max(occurred_at) FROM contact_note WHERE person_id = {pid})",
+        "(SELECT max(+occurred_at) FROM contact_note WHERE person_id = {pid})",
     ),
     "consent_review_due": (
         "consent_to_share",
-        "(SELECT min(review_on) FROM consent_to_share WHERE person_id = {pid}"
+        "(SELECT min(+review_on) FROM consent_to_share WHERE person_id = {pid}"
         " AND decision = 'given' AND withdrawn_on IS NULL)",
     ),
     "open_conflicts": (
