@@ -2,8 +2,9 @@
 
 Searching, sorting and paging all happen in SQL (`app.services.caseload`); the
 model only holds the rows fetched so far and asks for the next page as the view
-scrolls (canFetchMore/fetchMore). Each new query bumps a generation counter, so a
-slow answer to an old query can never overwrite the answer to a newer one.
+scrolls; the paging, the generation counter that drops stale answers and the
+reset on lock are `ui.paged_model`'s. This module adds the caseload's columns,
+its sort (a new SQL query, never a sort in memory) and how each cell reads.
 """
 
 from __future__ import annotations
@@ -15,26 +16,19 @@ from datetime import UTC, date, datetime
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.services.caseload import CaseloadQuery, CaseloadRow
 from ui import formatting
 from ui.i18n import tr
+from ui.paged_model import AnyIndex, PagedTableModel
 from ui.tasks import TaskRunner
 
 logger = logging.getLogger(__name__)
 
 # (total matching, the page asked for): `caseload.fetch` bound to an unlocked workspace.
 Loader = Callable[[CaseloadQuery], tuple[int, list[CaseloadRow]]]
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 PAGE_SIZE = 200
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the CaseloadRow behind a cell
@@ -96,11 +90,8 @@ SORT_KEYS: dict[Column, tuple[str, bool]] = {
 }
 
 
-class CaseloadModel(QAbstractTableModel):
-    total_changed = Signal(int)  # people matching the current query (not just fetched)
-    first_page_loaded = Signal()  # a new query's first rows are in: views may restore scroll
-    busy_changed = Signal(bool)
-    failed = Signal(str)  # a plain message for the user
+class CaseloadModel(PagedTableModel[CaseloadQuery, CaseloadRow]):
+    columns = Column
 
     def __init__(
         self,
@@ -110,162 +101,40 @@ class CaseloadModel(QAbstractTableModel):
         today: Callable[[], date] = date.today,
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._runner = runner
-        self._page_size = page_size
+        super().__init__(runner, CaseloadQuery(sort="name"), page_size=page_size, parent=parent)
         self._today = today
-        self._loader: Loader | None = None
-        self._query = CaseloadQuery(sort="name")
         self._sort_column = Column.NAME
         self._sort_order = Qt.SortOrder.AscendingOrder
-        self._rows: list[CaseloadRow] = []
-        self._total = 0
-        self._generation = 0
-        self._busy = False
-        self._fetching_more = False
         self._as_of = today()
 
     # -- what the controller drives -----------------------------------------------------
 
     @property
-    def total(self) -> int:
-        return self._total
-
-    @property
-    def query(self) -> CaseloadQuery:
-        return self._query
-
-    @property
-    def busy(self) -> bool:
-        return self._busy
-
-    @property
     def sort_state(self) -> tuple[Column, Qt.SortOrder]:
         return self._sort_column, self._sort_order
 
-    def set_loader(self, loader: Loader | None) -> None:
-        """Attach an unlocked workspace's fetch (None when locked)."""
-        self._loader = loader
-
     def set_search(self, text: str) -> None:
         if text.strip() != self._query.search.strip():
-            self._query = replace(self._query, search=text)
-            self.reload()
+            self.set_query(search=text)
 
     def set_filters(self, **filters: Any) -> None:
         """Change CaseloadQuery filters (lead_professional_id, locality, min_risk...) and
         fetch again if that changed the query."""
-        query = replace(self._query, **filters)
-        if query != self._query:
-            self._query = query
-            self.reload()
+        self.set_query(**filters)
 
     def configure(self, *, search: str, column: int, order: Qt.SortOrder, **filters: Any) -> None:
         """Set search, sort and filters together without fetching (the caller reloads once)."""
         self._query = replace(self._query, search=search, **filters)
         self._set_sort(column, order)
 
-    def reload(self, *, at_least: int = 0) -> None:
-        """Fetch the first page of the current query (at least `at_least` rows)."""
-        self._generation += 1
-        self._fetching_more = False
-        if self._loader is None:
-            return
-        query = replace(self._query, offset=0, limit=max(self._page_size, at_least))
-        self._set_busy(True)
-        self._start(query, self._generation, self._first_page)
-
     def clear(self) -> None:
-        """Forget every row and the loader: nothing identifiable stays in memory here."""
-        self._generation += 1
-        self._loader = None
-        self._fetching_more = False
         self._query = replace(self._query, search="")  # the caller keeps it if it must
-        self.beginResetModel()
-        self._rows = []
-        self._total = 0
-        self.endResetModel()
-        self._set_busy(False)
-        self.total_changed.emit(0)
+        super().clear()
 
-    def row_at(self, row: int) -> CaseloadRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    # -- fetching -----------------------------------------------------------------------
-
-    def _start(
-        self,
-        query: CaseloadQuery,
-        generation: int,
-        on_page: Callable[[int, list[CaseloadRow], int], None],
-    ) -> None:
-        loader = self._loader
-        assert loader is not None
-        self._runner.run(
-            lambda: loader(query),
-            on_done=lambda result: on_page(result[0], result[1], generation),
-            on_error=lambda message: self._failed(message, generation),
-        )
-
-    def _first_page(self, total: int, rows: list[CaseloadRow], generation: int) -> None:
-        if generation != self._generation:
-            return  # an answer to a query the user has already changed
-        self.beginResetModel()
-        self._rows = rows
-        self._total = total
-        self._as_of = self._today()
-        self.endResetModel()
-        self._set_busy(False)
-        self.total_changed.emit(total)
-        self.first_page_loaded.emit()
-
-    def _next_page(self, total: int, rows: list[CaseloadRow], generation: int) -> None:
-        if generation != self._generation or not rows:
-            self._fetching_more = False
-            return
-        first = len(self._rows)
-        # Still "fetching" while inserting: views and testers may ask canFetchMore from
-        # inside the insert signals, and must not ask for this same page again.
-        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-        self._rows.extend(rows)
-        self.endInsertRows()
-        self._fetching_more = False
-        if total != self._total:
-            self._total = total
-            self.total_changed.emit(total)
-
-    def _failed(self, message: str, generation: int) -> None:
-        self._fetching_more = False
-        if generation != self._generation:
-            return
-        self._set_busy(False)
-        self.failed.emit(message)
-
-    def _set_busy(self, busy: bool) -> None:
-        if busy != self._busy:
-            self._busy = busy
-            self.busy_changed.emit(busy)
+    def _page_replaced(self) -> None:
+        self._as_of = self._today()  # ages count from the day the page was fetched
 
     # -- QAbstractTableModel ------------------------------------------------------------
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
-
-    def canFetchMore(self, parent: AnyIndex) -> bool:
-        if parent.isValid() or self._loader is None or self._busy or self._fetching_more:
-            return False
-        return len(self._rows) < self._total
-
-    def fetchMore(self, parent: AnyIndex) -> None:
-        if not self.canFetchMore(parent):
-            return
-        assert self._loader is not None
-        self._fetching_more = True
-        query = replace(self._query, offset=len(self._rows), limit=self._page_size)
-        self._start(query, self._generation, self._next_page)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sorting is a new SQL query, never a sort of the rows in memory."""
@@ -303,16 +172,10 @@ class CaseloadModel(QAbstractTableModel):
             return Qt.SortOrder.AscendingOrder
         return None
 
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.row_at(index.row()) if index.isValid() else None
-        if row is None or not 0 <= index.column() < len(Column):
+        if (cell := self._cell(index)) is None:
             return None
-        column = Column(index.column())
+        row, column = cell[0], Column(cell[1])
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, column)
         if role == Qt.ItemDataRole.AccessibleTextRole:

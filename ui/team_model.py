@@ -11,18 +11,17 @@ from datetime import UTC, date, datetime
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.services.team_caseload import AT_RISK_SCORE, TeamQuery, TeamRow
 from ui import formatting
 from ui.i18n import tr
-from ui.paged_model import PagedTableModel
+from ui.paged_model import AnyIndex, PagedTableModel
 from ui.tasks import TaskRunner
 
 logger = logging.getLogger(__name__)
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 OVERDUE = QColor("#D5281B")  # NHS red: 5.6:1 on white
 
@@ -72,14 +71,13 @@ PAGE_SIZE = 100
 
 
 class TeamModel(PagedTableModel[TeamQuery, TeamRow]):
+    columns = Column
+
     def __init__(
         self, runner: TaskRunner, *, page_size: int = PAGE_SIZE, parent: QObject | None = None
     ) -> None:
         super().__init__(runner, TeamQuery(), page_size=page_size, parent=parent)
         self._today = date.today()
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if 0 <= column < len(Column):
@@ -106,16 +104,10 @@ class TeamModel(PagedTableModel[TeamQuery, TeamRow]):
             return Qt.SortOrder.AscendingOrder
         return None
 
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.row_at(index.row()) if index.isValid() else None
-        if row is None or not 0 <= index.column() < len(Column):
+        if (cell := self._cell(index)) is None:
             return None
-        column = Column(index.column())
+        row, column = cell[0], Column(cell[1])
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, column)
         if role == Qt.ItemDataRole.AccessibleTextRole:

@@ -1,8 +1,9 @@
 """A person's timeline as a Qt table model: pages of notes fetched on the task runner.
 
 Newest first; filtered by organisation and contact type in SQL; the next page is
-asked for as the view scrolls (canFetchMore/fetchMore). A generation counter drops
-answers to a query the user has already changed, or that arrive after a lock.
+asked for as the view scrolls. The paging, and the generation counter that drops
+answers to a query the user has already changed (or that arrive after a lock),
+are `ui.paged_model`'s; this module adds the columns and how each cell reads.
 """
 
 from __future__ import annotations
@@ -13,26 +14,19 @@ from dataclasses import replace
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from app.services.timeline import TimelineEntry, TimelineQuery
 from app.values.vocab import ContactType, Role
 from ui import formatting
 from ui.i18n import tr
+from ui.paged_model import AnyIndex, PagedTableModel
 from ui.tasks import TaskRunner
 
 logger = logging.getLogger(__name__)
 
 Loader = Callable[[TimelineQuery], tuple[int, list[TimelineEntry]]]
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 PAGE_SIZE = 60
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -68,36 +62,13 @@ def preview(text: str) -> str:
     return flat if len(flat) <= NOTE_PREVIEW_CHARS else flat[: NOTE_PREVIEW_CHARS - 1] + "…"
 
 
-class TimelineModel(QAbstractTableModel):
-    total_changed = Signal(int)
-    first_page_loaded = Signal()
-    failed = Signal(str)
+class TimelineModel(PagedTableModel[TimelineQuery | None, TimelineEntry]):
+    columns = TimelineColumn
 
     def __init__(
         self, runner: TaskRunner, *, page_size: int = PAGE_SIZE, parent: QObject | None = None
     ) -> None:
-        super().__init__(parent)
-        self._runner = runner
-        self._page_size = page_size
-        self._loader: Loader | None = None
-        self._query: TimelineQuery | None = None
-        self._rows: list[TimelineEntry] = []
-        self._total = 0
-        self._generation = 0
-        self._busy = False
-        self._fetching_more = False
-
-    @property
-    def total(self) -> int:
-        return self._total
-
-    @property
-    def query(self) -> TimelineQuery | None:
-        return self._query
-
-    @property
-    def busy(self) -> bool:
-        return self._busy
+        super().__init__(runner, None, page_size=page_size, parent=parent)
 
     def open(
         self,
@@ -108,112 +79,30 @@ class TimelineModel(QAbstractTableModel):
         total: int = 0,
     ) -> None:
         """Show a person's timeline; `first_page` (fetched with the record) skips a round trip."""
-        self._loader = loader
+        # The base only calls the loader with a query, never the None of "nothing open".
+        self._loader = loader  # type: ignore[assignment]
         self._query = replace(query, offset=0, limit=self._page_size)
         if first_page is not None:
-            self._generation += 1
-            self._show_first(total, first_page, self._generation)
+            self._show_first_page(total, first_page)
         else:
             self.reload()
 
     def set_filter(self, *, organisation_id: str | None, contact_type: str | None) -> None:
-        if self._query is None:
-            return
-        query = replace(self._query, organisation_id=organisation_id, contact_type=contact_type)
-        if query != self._query:
-            self._query = query
-            self.reload()
+        if self._query is not None:
+            self.set_query(organisation_id=organisation_id, contact_type=contact_type)
 
-    def reload(self) -> None:
-        self._generation += 1
-        self._fetching_more = False
-        if self._loader is None or self._query is None:
-            return
-        self._busy = True
-        query = replace(self._query, offset=0, limit=max(self._page_size, len(self._rows)))
-        self._start(query, self._generation, self._show_first)
+    def reload(self, *, at_least: int = 0) -> None:
+        # A refetch asks for at least as many notes as are shown now, so none drop away.
+        super().reload(at_least=max(at_least, len(self._rows)))
 
     def clear(self) -> None:
-        self._generation += 1
-        self._loader = None
         self._query = None
-        self._fetching_more = False
-        self._busy = False
-        self.beginResetModel()
-        self._rows = []
-        self._total = 0
-        self.endResetModel()
-        self.total_changed.emit(0)
+        super().clear()
 
     def entry_at(self, row: int) -> TimelineEntry | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    # -- fetching -----------------------------------------------------------------------
-
-    def _start(
-        self,
-        query: TimelineQuery,
-        generation: int,
-        on_page: Callable[[int, list[TimelineEntry], int], None],
-    ) -> None:
-        loader = self._loader
-        assert loader is not None
-        self._runner.run(
-            lambda: loader(query),
-            on_done=lambda result: on_page(result[0], result[1], generation),
-            on_error=lambda message: self._failed(message, generation),
-        )
-
-    def _show_first(self, total: int, rows: list[TimelineEntry], generation: int) -> None:
-        if generation != self._generation:
-            return
-        self.beginResetModel()
-        self._rows = list(rows)
-        self._total = total
-        self.endResetModel()
-        self._busy = False
-        self.total_changed.emit(total)
-        self.first_page_loaded.emit()
-
-    def _next_page(self, total: int, rows: list[TimelineEntry], generation: int) -> None:
-        if generation != self._generation or not rows:
-            self._fetching_more = False
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-        self._rows.extend(rows)
-        self.endInsertRows()
-        self._fetching_more = False
-        if total != self._total:
-            self._total = total
-            self.total_changed.emit(total)
-
-    def _failed(self, message: str, generation: int) -> None:
-        self._fetching_more = False
-        if generation != self._generation:
-            return
-        self._busy = False
-        self.failed.emit(message)
+        return self.row_at(row)
 
     # -- QAbstractTableModel ------------------------------------------------------------
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(TimelineColumn)
-
-    def canFetchMore(self, parent: AnyIndex) -> bool:
-        if parent.isValid() or self._loader is None or self._busy or self._fetching_more:
-            return False
-        return len(self._rows) < self._total
-
-    def fetchMore(self, parent: AnyIndex) -> None:
-        if not self.canFetchMore(parent) or self._query is None:
-            return
-        self._fetching_more = True
-        query = replace(self._query, offset=len(self._rows), limit=self._page_size)
-        self._start(query, self._generation, self._next_page)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -224,16 +113,10 @@ class TimelineModel(QAbstractTableModel):
             return tr(HEADERS[TimelineColumn(section)])
         return None
 
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        entry = self.entry_at(index.row()) if index.isValid() else None
-        if entry is None or not 0 <= index.column() < len(TimelineColumn):
+        if (cell := self._cell(index)) is None:
             return None
-        column = TimelineColumn(index.column())
+        entry, column = cell[0], TimelineColumn(cell[1])
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._text(entry, column)
         if role == ENTRY_ROLE:
