@@ -58,8 +58,20 @@ for _column, (_table, _) in COLUMNS.items():
 INDEXED = [c for c in COLUMNS if c != "alert_kinds"]
 
 
+# One person's newest note is a single seek on contact_note (person_id, occurred_at):
+# the unary + (right for the backfill over everyone) would make every inserted note
+# scan all of that person's notes, so a pull of many notes grew with the square.
+TRIGGER_COLUMNS = {
+    **COLUMNS,
+    "last_contact_at": (
+        "contact_note",
+        "(SELECT max(occurred_at) FROM contact_note WHERE person_id = {pid})",
+    ),
+}
+
+
 def _refresh(table: str, pid: str) -> str:
-    sets = ", ".join(f"{c} = {COLUMNS[c][1].format(pid=pid)}" for c in SOURCES[table])
+    sets = ", ".join(f"{c} = {TRIGGER_COLUMNS[c][1].format(pid=pid)}" for c in SOURCES[table])
     # sync_conflict.person_id may be empty (a conflict on a directory record) or name
     # someone not on this laptop. Records about a person name them by foreign key, but
     # sync applies with the keys deferred, so a note may land before its person.
