@@ -29,9 +29,8 @@ from sync.protocol import (
     PushRequest,
     PushResponse,
 )
-from sync.server import beyond_team, directory, partner_api
+from sync.server import beyond_team, directory, handlers, partner_api
 from sync.server.store import ServerStore
-from sync.server.visibility import withhold_restricted
 
 logger = logging.getLogger(__name__)
 
@@ -157,11 +156,10 @@ def create_app(store: ServerStore) -> FastAPI:
         # Parsed from the raw bytes (already read to check the signature) by
         # pydantic's JSON parser: several times faster than a decoded dict.
         try:
-            body = PushRequest.model_validate_json(await request.body())
+            answer = await run_in_threadpool(handlers.push, store, device, await request.body())
         except ValidationError as exc:
             raise _plain_validation_error(exc.errors()) from None
-        answer = await run_in_threadpool(store.ingest, device, body.changes)
-        return Response(answer.model_dump_json(), media_type="application/json")
+        return Response(answer, media_type="application/json")
 
     @api.post(
         "/sync/push-audit",
@@ -194,14 +192,13 @@ def create_app(store: ServerStore) -> FastAPI:
         cursor: Annotated[str, Query(max_length=40, pattern=r"^[0-9]*(\.[0-9]+)?(~own)?$")] = "",
         limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = 1000,
     ) -> Response:
+        # Restricted content the device's user may not see is withheld (visibility.py),
+        # and the page is written out straight from its rows (pull_wire.py).
         try:
-            page = await run_in_threadpool(store.pull, device, cursor, limit)
+            page = await run_in_threadpool(handlers.pull, store, device, cursor, limit)
         except ValueError as exc:
             raise ApiError(400, str(exc)) from None
-        # Restricted content the device's user may not see is withheld (visibility.py).
-        page = await run_in_threadpool(withhold_restricted, store, device, page)
-        # Built and checked by the store already: serialise once, skip re-validation.
-        return Response(page.model_dump_json(), media_type="application/json")
+        return Response(page, media_type="application/json")
 
     @api.get("/sync/beyond-team", response_model=BeyondTeamResponse)
     async def beyond(

@@ -28,10 +28,12 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from storage.hlc import HybridClock
-from sync.protocol import Change, PullResponse, PushResponse, Refusal
+from sync.protocol import Change, PushResponse, Refusal
+from sync.server import checkpoint, servertime
 from sync.server import schema as s
-from sync.server import servertime
-from sync.server.validation import DIRECTORY, SERVER_ONLY, refusal
+from sync.server.pull_wire import PULL_COLUMNS, Page
+from sync.server.push_insert import held_ids, insert_changes
+from sync.server.validation import DIRECTORY, SERVER_ONLY, refusal, whole_row
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +49,8 @@ def build_engine(url: str) -> Engine:
             dbapi_conn.execute("PRAGMA journal_mode = WAL")
             dbapi_conn.execute("PRAGMA synchronous = NORMAL")
             dbapi_conn.execute("PRAGMA busy_timeout = 30000")
+            dbapi_conn.execute("PRAGMA cache_size = -16384")
+            dbapi_conn.execute(f"PRAGMA wal_autocheckpoint = {checkpoint.SAFETY_NET_PAGES}")
 
         return engine
     return create_engine(url, hide_parameters=True, pool_pre_ping=True, pool_size=10)
@@ -64,9 +68,12 @@ def _transaction(engine: Engine) -> Iterator[Connection]:
     lock = _SQLITE_WRITERS.setdefault(id(engine), threading.Lock())
     with lock, engine.begin() as conn:
         yield conn
+    if checkpointer := _CHECKPOINTERS.get(id(engine)):
+        checkpointer.poke()
 
 
 _SQLITE_WRITERS: dict[int, threading.Lock] = {}
+_CHECKPOINTERS: dict[int, checkpoint.Checkpointer] = {}
 
 
 def _cursor(seq: int, generation: int) -> str:
@@ -93,11 +100,15 @@ def parse_cursor(text: str | None) -> tuple[int, int]:
 class ServerStore:
     def __init__(self, url: str) -> None:
         self.engine = build_engine(url)
+        if self.engine.dialect.name == "sqlite":
+            _CHECKPOINTERS[id(self.engine)] = checkpoint.Checkpointer(self.engine)
         s.metadata.create_all(self.engine)
         with _transaction(self.engine) as conn:
             self.server_id = self._meta(conn, "server_id") or self._init_meta(conn)
 
     def close(self) -> None:
+        if checkpointer := _CHECKPOINTERS.pop(id(self.engine), None):
+            checkpointer.stop()
         self.engine.dispose()
 
     # --- identity -------------------------------------------------------
@@ -150,15 +161,19 @@ class ServerStore:
         """Store a batch in one transaction. Idempotent: a change already held is a duplicate."""
         refused: list[Refusal] = []
         good: list[Change] = []
+        # Each whole row is parsed once, for the checks, the owner and the team.
+        rows: dict[str, dict[str, Any] | None] = {}
         for change in batch:
-            if reason := refusal(change, device["device_id"]):
+            row = whole_row(change)
+            if reason := refusal(change, device["device_id"], row):
                 refused.append(Refusal(change_id=change.change_id, reason=reason))
             else:
                 good.append(change)
+                rows[change.change_id] = row
         for attempt in range(3):
             try:
                 with _transaction(self.engine) as conn:
-                    accepted, duplicates, more_refused = self._insert(conn, device, good)
+                    accepted, duplicates, more_refused = self._insert(conn, device, good, rows)
                 return PushResponse(
                     accepted=accepted, duplicates=duplicates, refused=refused + more_refused
                 )
@@ -170,30 +185,31 @@ class ServerStore:
         raise AssertionError("unreachable")
 
     def _insert(
-        self, conn: Connection, device: dict[str, Any], batch: list[Change]
+        self,
+        conn: Connection,
+        device: dict[str, Any],
+        batch: list[Change],
+        rows: dict[str, dict[str, Any] | None] | None = None,
     ) -> tuple[int, int, list[Refusal]]:
+        """`rows`: change id -> whole_row(change), when the caller has parsed them."""
         if not batch:
             return 0, 0, []
         if conn.dialect.name == "postgresql":
             # Commits must land in seq order, or a laptop pulling between two
             # concurrent commits would move its cursor past an uncommitted change.
             conn.execute(text("SELECT pg_advisory_xact_lock(7171)"))
-        ids = [c.change_id for c in batch]
-        held: set[str] = set(
-            conn.execute(
-                select(s.changes.c.change_id).where(s.changes.c.change_id.in_(ids))
-            ).scalars()
-        )
+        if rows is None:
+            rows = {c.change_id: whole_row(c) for c in batch}
+        held = held_ids(conn, [c.change_id for c in batch])
         fresh: list[Change] = []
         seen: set[str] = set()
         for change in batch:
             if change.change_id not in held and change.change_id not in seen:
                 seen.add(change.change_id)
                 fresh.append(change)
-        owners = self._owners(conn, fresh)
-        now = datetime.now(UTC)
-        rows: list[dict[str, Any]] = []
+        owners = self._owners(conn, fresh, rows)
         refused: list[Refusal] = []
+        kept: list[tuple[Change, str | None]] = []
         for change in fresh:
             person_id = owners.get((change.entity, change.entity_id))
             if (
@@ -205,20 +221,15 @@ class ServerStore:
                     Refusal(change_id=change.change_id, reason="This server has no such record.")
                 )
                 continue
-            rows.append(
-                {
-                    **change.model_dump(exclude={"bases"}),
-                    "bases": json.dumps(change.bases) if change.bases else None,
-                    "person_id": person_id,
-                    "received_at": now,
-                }
-            )
-        if rows:
-            conn.execute(insert(s.changes), rows)
-            self._update_teams(conn, [c for c in fresh if c.entity == "person"], device)
-        return len(rows), len(batch) - len(fresh), refused
+            kept.append((change, person_id))
+        if kept:
+            insert_changes(conn, kept, datetime.now(UTC))
+            self._update_teams(conn, [c for c in fresh if c.entity == "person"], device, rows)
+        return len(kept), len(batch) - len(fresh), refused
 
-    def _owners(self, conn: Connection, batch: list[Change]) -> dict[tuple[str, str], str | None]:
+    def _owners(
+        self, conn: Connection, batch: list[Change], rows: dict[str, dict[str, Any] | None]
+    ) -> dict[tuple[str, str], str | None]:
         """(entity, id) -> the person whose record it is part of."""
         owners: dict[tuple[str, str], str | None] = {}
         unknown: set[tuple[str, str]] = set()
@@ -227,7 +238,8 @@ class ServerStore:
             if change.entity == "person":
                 owners[key] = change.entity_id
             elif change.op in ("create", "append") and change.value:
-                owners[key] = json.loads(change.value).get("person_id")
+                row = rows.get(change.change_id)
+                owners[key] = row.get("person_id") if row is not None else None
             elif key not in owners:
                 unknown.add(key)
         for entity, entity_id in unknown - set(owners):
@@ -239,16 +251,19 @@ class ServerStore:
         return owners
 
     def _update_teams(
-        self, conn: Connection, person_changes: list[Change], device: dict[str, Any]
+        self,
+        conn: Connection,
+        person_changes: list[Change],
+        device: dict[str, Any],
+        rows: dict[str, dict[str, Any] | None],
     ) -> None:
         """Keep person_team at the winning value of person.team_id (greatest stamp, then device).
         One read and batched writes per batch, however many people it names."""
         wanted: list[tuple[Change, Any]] = []
         for change in person_changes:
             if change.op == "create" and change.value:
-                wanted.append(
-                    (change, json.loads(change.value).get("team_id") or device.get("team_id"))
-                )
+                created = rows.get(change.change_id) or {}
+                wanted.append((change, created.get("team_id") or device.get("team_id")))
             elif change.op == "set" and change.field == "team_id" and change.value:
                 wanted.append((change, json.loads(change.value)))
         if not wanted:
@@ -284,8 +299,8 @@ class ServerStore:
 
     # --- pull -----------------------------------------------------------
 
-    def pull(self, device: dict[str, Any], cursor: str | None, limit: int) -> PullResponse:
-        """The next page for one laptop.
+    def pull(self, device: dict[str, Any], cursor: str | None, limit: int) -> Page:
+        """The next page for one laptop (as rows: sync/server/pull_wire.py writes it out).
 
         The cursor is "<seq>.<generation>": the laptop holds every visible change up
         to `seq`, and has received every response up to `generation`. People who
@@ -326,7 +341,7 @@ class ServerStore:
                 )
                 rows = list(
                     conn.execute(
-                        select(s.changes)
+                        select(*PULL_COLUMNS)
                         .where(
                             s.changes.c.seq > after,
                             visible,
@@ -336,7 +351,7 @@ class ServerStore:
                         )
                         .order_by(s.changes.c.seq)
                         .limit(limit)
-                    )
+                    ).all()  # fetchall: one call to the driver, not one per row
                 )
                 more = len(rows) == limit
                 head: int = conn.execute(
@@ -358,8 +373,8 @@ class ServerStore:
                 if more
                 else 0
             )
-        return PullResponse(
-            changes=[_wire(r) for r in rows],
+        return Page(
+            rows=rows,
             cursor=_cursor(next_after, next_generation) + (OWN_CHANGES if own and more else ""),
             more=more,
             total=remaining,
@@ -387,14 +402,14 @@ class ServerStore:
             size += count
         rows = list(
             conn.execute(
-                select(s.changes)
+                select(*PULL_COLUMNS)
                 .where(
                     s.changes.c.person_id.in_([p for p in batch if counts.get(p)]),
                     s.changes.c.seq <= after,
                     s.changes.c.entity.not_in(SERVER_ONLY),
                 )
                 .order_by(s.changes.c.seq)
-            )
+            ).all()
         )
         return rows, batch
 

@@ -19,6 +19,7 @@ only after the laptop is enrolled afresh (see docs/security.md).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, and_, or_, select
@@ -30,8 +31,8 @@ from app.services.access_policy import (
     restricted_visible,
 )
 from storage.withheld import marker
-from sync.protocol import Change, PullResponse
 from sync.server import schema as s
+from sync.server.pull_wire import WIRE_NAMES
 from sync.server.store import glass_scope
 
 
@@ -98,56 +99,79 @@ class Visibility:
             **note,
         )
 
-    def _person(self, change: Change) -> str | None:
-        if change.op in ("create", "append") and change.value:
-            person = json.loads(change.value).get("person_id")
-            return str(person) if person else None
-        c = s.changes.c
-        return self.conn.execute(
-            select(c.person_id)
-            .where(c.entity == change.entity, c.entity_id == change.entity_id)
-            .limit(1)
-        ).scalar()
-
-    def admit(self, change: Change) -> Change:
-        """The change as this device may receive it. A device is always sent what it
-        wrote itself (a laptop restored from a backup asks for its own changes)."""
-        if change.device_id == self.device_id or change.entity not in ("alert", "contact_note"):
-            return change
-        person_id = self._person(change)
-        if change.entity == "alert":
-            return self._alert(change, person_id)
-        if change.entity == "contact_note" and change.op == "append" and change.value:
-            row = json.loads(change.value)
-            if row.get("sensitive") and not self._may(
+    def withheld(self, row: Any) -> str | None:
+        """The value to send in place of this change's own, or None to send it as it
+        is. A device is always sent what it wrote itself (a laptop restored from a
+        backup asks for its own changes). `row` has the columns of
+        sync.server.pull_wire.PULL_COLUMNS; its person_id is whose record it is."""
+        if row.device_id == self.device_id or row.entity not in RESTRICTABLE:
+            return None
+        if row.entity == "alert":
+            return self._alert(row)
+        if row.op == "append" and row.value and _maybe_sensitive(row.value):
+            note = json.loads(row.value)
+            if note.get("sensitive") and not self._may(
                 Restricted.SENSITIVE_NOTE,
-                person_id,
-                author_id=row.get("author_id"),
-                author_role=row.get("author_role"),
+                row.person_id,
+                author_id=note.get("author_id"),
+                author_role=note.get("author_role"),
             ):
-                row["narrative"] = marker()
-                return change.model_copy(update={"value": json.dumps(row)})
-        return change
+                note["narrative"] = marker()
+                return json.dumps(note)
+        return None
 
-    def _alert(self, change: Change, person_id: str | None) -> Change:
-        if change.op == "create" and change.value:
-            row = json.loads(change.value)
-            category = category_of_alert(row.get("kind") or "")
-            if row.get("restricted_detail") and not self._may(category, person_id):
-                row["restricted_detail"] = marker()
-                return change.model_copy(update={"value": json.dumps(row)})
-        elif change.op == "set" and change.field == "restricted_detail" and change.value:
-            category = category_of_alert(self._kind(change.entity_id) or "")
-            if json.loads(change.value) and not self._may(category, person_id):
-                return change.model_copy(update={"value": json.dumps(marker())})
-        return change
+    def _alert(self, row: Any) -> str | None:
+        if row.op == "create" and row.value:
+            alert = json.loads(row.value)
+            category = category_of_alert(alert.get("kind") or "")
+            if alert.get("restricted_detail") and not self._may(category, row.person_id):
+                alert["restricted_detail"] = marker()
+                return json.dumps(alert)
+        elif row.op == "set" and row.field == "restricted_detail" and row.value:
+            category = category_of_alert(self._kind(row.entity_id) or "")
+            if json.loads(row.value) and not self._may(category, row.person_id):
+                return json.dumps(marker())
+        return None
 
 
-def withhold_restricted(store: Any, device: dict[str, Any], page: PullResponse) -> PullResponse:
-    """A pull page as the device may receive it (run on the server's thread pool)."""
-    if not any(c.entity in ("alert", "contact_note") for c in page.changes):
-        return page
+# The only records with restricted content: an alert's detail, a sensitive note.
+RESTRICTABLE = frozenset({"alert", "contact_note"})
+_ENTITY, _DEVICE, _OP, _VALUE = (
+    WIRE_NAMES.index(n) for n in ("entity", "device_id", "op", "value")
+)
+_NOT_SENSITIVE = ('"sensitive": false', '"sensitive":false', '"sensitive": null')
+
+
+def _maybe_sensitive(text: str) -> bool:
+    """False only when the note's JSON text shows it is not marked sensitive, without
+    parsing it (most notes are not, and parsing each one cost more than the query).
+    With no \\u escape, the key can only be spelled as `"sensitive"`: once in the
+    text, followed by false or null, means the note's own `sensitive` is falsy
+    (or that it has none, when that one spelling sits in another key). Anything
+    else is parsed and decided in full."""
+    if "\\u" in text or text.count('"sensitive"') != 1:
+        return True
+    return not any(plain in text for plain in _NOT_SENSITIVE)
+
+
+def withhold_restricted(store: Any, device: dict[str, Any], rows: Sequence[Any]) -> dict[str, str]:
+    """change id -> the value to send instead, for the rows of a pull page this
+    device's user may not see in full (run on the server's thread pool). The
+    database is only consulted when a page holds something restricted."""
+    own = device["device_id"]
+    # By position, not by name: this runs over every row of every page.
+    candidates = [
+        r
+        for r in rows
+        if r[_ENTITY] in RESTRICTABLE
+        and r[_DEVICE] != own
+        and (
+            r[_ENTITY] == "alert"
+            or (r[_OP] == "append" and r[_VALUE] and _maybe_sensitive(r[_VALUE]))
+        )
+    ]
+    if not candidates:
+        return {}
     with store.engine.connect() as conn:
         seen = Visibility(conn, device)
-        changes = [seen.admit(c) for c in page.changes]
-    return page.model_copy(update={"changes": changes})
+        return {r.change_id: value for r in candidates if (value := seen.withheld(r)) is not None}

@@ -1,0 +1,282 @@
+"""The partner server's fast push and pull paths (sync/server/push_insert.py,
+pull_wire.py, the visibility prefilter), on SQLite and PostgreSQL: what is
+stored and sent is exactly what the slower, model-by-model code stored and sent."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from sync.protocol import Change, PullResponse, PushResponse
+from sync.server import checkpoint, directory, handlers
+from sync.server import schema as s
+from sync.server.push_insert import insert_changes
+from sync.server.store import ServerStore, _wire
+from sync.server.visibility import _maybe_sensitive
+from tests.sync.conftest import _fresh_postgres_schema, _postgres_url
+
+TEAM = "Wensleydale Locality"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ServerStore]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'server.db'}"
+    else:
+        base = _postgres_url()
+        if base is None:
+            pytest.skip("no PostgreSQL here: set ONERECORD_TEST_POSTGRES_URL")
+        url = _fresh_postgres_schema(base)
+    server = ServerStore(url)
+    directory.organisation(server, "Dales Community Health")
+    directory.add_team(server, TEAM)
+    yield server
+    server.close()
+
+
+class Device:
+    def __init__(self, store: ServerStore, name: str, role: str) -> None:
+        user_id = directory.add_user(store, name, role, TEAM)
+        team_id = directory.team_id_by_name(store, TEAM)
+        self.info = {"device_id": str(uuid.uuid4()), "team_id": team_id, "user_id": user_id}
+        self.hlc = 1_000_000
+        self.cursor = ""
+
+    def change(self, entity: str, op: str, entity_id: str, value: Any, **extra: Any) -> Any:
+        self.hlc += 1
+        return {
+            "change_id": str(uuid.uuid4()),
+            "hlc": self.hlc,
+            "device_id": self.info["device_id"],
+            "author_id": self.info["user_id"],
+            "organisation_id": None,
+            "entity": entity,
+            "entity_id": entity_id,
+            "op": op,
+            "field": None,
+            "value": json.dumps(value),
+            "bases": [],
+            "recorded_at": datetime.now(UTC).isoformat(),
+        } | extra
+
+    def push(self, store: ServerStore, changes: list[Any]) -> PushResponse:
+        body = json.dumps({"changes": changes}).encode()
+        return PushResponse.model_validate_json(handlers.push(store, self.info, body))
+
+    def pull_bodies(self, store: ServerStore) -> list[bytes]:
+        bodies = []
+        while True:
+            body = handlers.pull(store, self.info, self.cursor, 5000)
+            bodies.append(body)
+            page = PullResponse.model_validate_json(body)
+            self.cursor = page.cursor
+            if not page.more:
+                return bodies
+
+
+def note(person_id: str, narrative: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": str(uuid.uuid4()),
+        "person_id": person_id,
+        "contact_type": "home_visit",
+        "narrative": narrative,
+        "sensitive": False,
+    } | extra
+
+
+def person(device: Device, store: ServerStore) -> tuple[str, dict[str, Any]]:
+    person_id = str(uuid.uuid4())
+    team_id = directory.team_id_by_name(store, TEAM)
+    create = device.change(
+        "person", "create", person_id, {"id": person_id, "given_name": "Zoë", "team_id": team_id}
+    )
+    return person_id, create
+
+
+def test_pushed_changes_are_stored_column_for_column(store: ServerStore) -> None:
+    writer = Device(store, "Sam Taylor", "community_nurse")
+    person_id, create = person(writer, store)
+    edit = writer.change(
+        "person", "set", person_id, 'Zoë O\'Neill\n"quoted"', field="given_name"
+    ) | {"bases": [create["change_id"]], "author_id": None}
+    sent = [create, edit]
+    answer = writer.push(store, sent)
+    assert (answer.accepted, answer.duplicates, answer.refused) == (2, 0, [])
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(s.changes).where(s.changes.c.person_id == person_id)).all()
+    by_id = {r.change_id: r for r in rows}
+    assert set(by_id) == {c["change_id"] for c in sent}
+    for change in sent:
+        row = by_id[change["change_id"]]
+        # What a pull sends back is exactly what was pushed.
+        assert _wire(row).model_dump() == change
+        assert row.person_id == person_id
+        assert isinstance(row.received_at, datetime)
+    # Arrival order: the create before the edit.
+    assert by_id[create["change_id"]].seq < by_id[edit["change_id"]].seq
+
+
+def test_duplicates_are_found_across_a_batch_of_more_than_one_lookup(store: ServerStore) -> None:
+    writer = Device(store, "Sam Taylor", "community_nurse")
+    person_id, create = person(writer, store)
+    first = [create] + [
+        writer.change("contact_note", "append", n["id"], n)
+        for n in (note(person_id, f"visit {i}") for i in range(1199))
+    ]
+    assert writer.push(store, first).accepted == 1200
+    more = [
+        writer.change("contact_note", "append", n["id"], n)
+        for n in (note(person_id, f"later {i}") for i in range(300))
+    ]
+    again = writer.push(store, first[:700] + more + first[700:])
+    assert (again.accepted, again.duplicates) == (300, 1200)
+    with store.engine.connect() as conn:
+        count = conn.execute(select(s.changes.c.seq).where(s.changes.c.person_id == person_id))
+        assert len(count.all()) == 1500
+
+
+def test_a_pull_page_is_byte_for_byte_what_pydantic_writes(store: ServerStore) -> None:
+    writer = Device(store, "Sam Taylor", "community_nurse")
+    reader = Device(store, "Ola Nowak", "community_nurse")
+    reader.pull_bodies(store)
+    person_id, create = person(writer, store)
+    changes = [create] + [
+        writer.change("contact_note", "append", n["id"], n)
+        for n in (
+            note(person_id, 'Zoë\'s kitchen: "fine"\n\ttabbed \\ backslash \u2028 é 漢字 🙂'),
+            note(person_id, "plain"),
+        )
+    ]
+    changes.append(
+        writer.change("person", "set", person_id, "DL8 3AB", field="postcode")
+        | {"bases": [create["change_id"], str(uuid.uuid4())]}
+    )
+    assert writer.push(store, changes).accepted == len(changes)
+    bodies = reader.pull_bodies(store)
+    received = [c for b in bodies for c in PullResponse.model_validate_json(b).changes]
+    assert [c.model_dump() for c in received] == changes
+    for body in bodies:
+        # The laptop's parser reads it, and pydantic writes the very same bytes.
+        assert PullResponse.model_validate_json(body).model_dump_json().encode() == body
+
+
+def test_a_sensitive_note_is_withheld_however_its_key_is_spelt(store: ServerStore) -> None:
+    author = Device(store, "Ceri Jones", "social_worker")
+    reader = Device(store, "Sam Taylor", "community_nurse")
+    reader.pull_bodies(store)
+    person_id, create = person(author, store)
+    plain = note(person_id, "seen at home", author_role="social_worker")
+    marked = note(person_id, "disclosed", sensitive=True, author_role="social_worker")
+    # The same mark, written so that no plain '"sensitive"' appears in the text...
+    escaped = json.dumps(note(person_id, "escaped", author_role="social_worker"))
+    escaped = escaped.replace('"sensitive": false', '"sens\\u0069tive": true')
+    # ...or appears twice, the last one (the one that counts) true.
+    twice = json.dumps(note(person_id, "twice", author_role="social_worker"))[:-1]
+    twice += ', "sensitive": 1}'
+    changes = [create]
+    for row in (plain, marked):
+        changes.append(author.change("contact_note", "append", row["id"], row))
+    for text in (escaped, twice):
+        row = json.loads(text)
+        changes.append(author.change("contact_note", "append", row["id"], row) | {"value": text})
+    assert author.push(store, changes).accepted == len(changes)
+
+    def narratives(device: Device) -> dict[str, Any]:
+        return {
+            json.loads(c.value or "")["id"]: json.loads(c.value or "")["narrative"]
+            for body in device.pull_bodies(store)
+            for c in PullResponse.model_validate_json(body).changes
+            if c.entity == "contact_note"
+        }
+
+    seen = narratives(reader)
+    assert seen[plain["id"]] == "seen at home"
+    hidden = [marked["id"], json.loads(escaped)["id"], json.loads(twice)["id"]]
+    assert [seen[i] for i in hidden] == [{"$withheld": True}] * 3
+    # The author's own laptop (restored from a backup) is sent its own words.
+    author.cursor = "~own"
+    mine = narratives(author)
+    assert [mine[i] for i in hidden] == ["disclosed", "escaped", "twice"]
+
+
+json_scalars = st.none() | st.booleans() | st.integers() | st.text(max_size=8)
+rows = st.dictionaries(
+    st.sampled_from(["sensitive", "narrative", "id", 'a"sensitive', "x"]),
+    json_scalars | st.dictionaries(st.sampled_from(["sensitive", "y"]), json_scalars),
+    max_size=5,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(row=rows, compact=st.booleans(), ascii_only=st.booleans())
+def test_the_prefilter_never_passes_a_note_marked_sensitive(
+    row: dict[str, Any], compact: bool, ascii_only: bool
+) -> None:
+    separators = (",", ":") if compact else (", ", ": ")
+    text = json.dumps(row, separators=separators, ensure_ascii=ascii_only)
+    if not _maybe_sensitive(text):
+        assert not json.loads(text).get("sensitive")
+
+
+def test_sqlite_log_is_checkpointed_off_the_request_thread(tmp_path: Path) -> None:
+    from sync.server.store import _CHECKPOINTERS
+
+    url = f"sqlite:///{tmp_path / 'server.db'}"
+    server = ServerStore(url)
+    directory.organisation(server, "Dales Community Health")
+    directory.add_team(server, TEAM)
+    checkpointer = _CHECKPOINTERS[id(server.engine)]
+    writer = Device(server, "Sam Taylor", "community_nurse")
+    person_id, create = person(writer, server)
+    notes = [
+        writer.change("contact_note", "append", n["id"], n)
+        for n in (note(person_id, f"visit {i}") for i in range(500))
+    ]
+    before = checkpointer.runs
+    assert writer.push(server, [create, *notes]).accepted == 501
+    deadline = time.monotonic() + 10
+    while checkpointer.runs == before and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert checkpointer.runs > before
+    with server.engine.connect() as conn:
+        # A committing request only checkpoints itself past the safety net.
+        pages = conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
+    assert pages == checkpoint.SAFETY_NET_PAGES
+    server.close()
+    assert id(server.engine) not in _CHECKPOINTERS
+    assert not checkpointer._thread.is_alive()
+    again = ServerStore(url)
+    with again.engine.connect() as conn:
+        stored = conn.execute(select(s.changes.c.seq).where(s.changes.c.person_id == person_id))
+        assert len(stored.all()) == 501
+    again.close()
+
+
+def test_a_change_inserted_twice_is_an_integrity_error_on_either_database(
+    store: ServerStore,
+) -> None:
+    """What ServerStore.ingest retries on when two pushes race (the driver's own
+    executemany and COPY raise it as SQLAlchemy would)."""
+    writer = Device(store, "Sam Taylor", "community_nurse")
+    person_id, create = person(writer, store)
+    change = Change.model_validate(create)
+    with store.engine.begin() as conn:
+        insert_changes(conn, [(change, person_id)], datetime.now(UTC))
+    with pytest.raises(IntegrityError), store.engine.begin() as conn:
+        insert_changes(conn, [(change, person_id)], datetime.now(UTC))
+    with store.engine.connect() as conn:
+        held = conn.execute(
+            select(s.changes.c.seq).where(s.changes.c.change_id == change.change_id)
+        )
+        assert len(held.all()) == 1
