@@ -60,7 +60,7 @@ def _converter(column_type: Any) -> Convert:
     return _identity
 
 
-_PLANS: dict[str, tuple[str, list[tuple[str, Convert]]]] = {}
+_PLANS: dict[str, tuple[str, list[str], list[tuple[int, Convert]]]] = {}
 
 
 def insert_many(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
@@ -69,12 +69,23 @@ def insert_many(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
         return
     plan = _PLANS.get(table.name)
     if plan is None:
-        columns = [(c.name, _converter(c.type)) for c in table.columns]
-        names = ", ".join(f'"{name}"' for name, _ in columns)
-        marks = ", ".join("?" for _ in columns)
+        names = [c.name for c in table.columns]
+        quoted = ", ".join(f'"{name}"' for name in names)
+        marks = ", ".join("?" for _ in names)
+        # Only the columns whose stored form differs from the value are converted.
+        converted = [
+            (i, convert)
+            for i, convert in enumerate(_converter(c.type) for c in table.columns)
+            if convert is not _identity
+        ]
         # Names come from our own table definitions, values only ever as parameters.
-        plan = (f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', columns)  # noqa: S608
+        plan = (f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})', names, converted)  # noqa: S608
         _PLANS[table.name] = plan
-    sql, columns = plan
-    params = [tuple(convert(row.get(name)) for name, convert in columns) for row in rows]
+    sql, names, converted = plan
+    params: list[tuple[Any, ...]] = []
+    for row in rows:
+        values = list(map(row.get, names))
+        for i, convert in converted:
+            values[i] = convert(values[i])
+        params.append(tuple(values))
     conn.exec_driver_sql(sql, params)

@@ -18,9 +18,10 @@ from storage.codec import decode_row, journalled_columns
 from storage.conflicts import refresh_conflicts
 from storage.merge import EntityState, fold
 from storage.rawwrite import insert_many
+from storage.summary_bulk import insert_many_summarised
 from storage.tables import ChangeRecord, SyncConflict, journalled_tables
 from storage.tables.base import Base
-from storage.withheld import shown_row
+from storage.withheld import loads_shown_row
 from sync.protocol import Change
 
 _TABLES = journalled_tables()
@@ -125,12 +126,12 @@ def _insert_new(conn: Connection, cls: type[Base], changes: list[Change]) -> int
         existing.update(conn.execute(select(table.c.id).where(table.c.id.in_(chunk))).scalars())
     rows = [
         # A value the server withheld is stored as the placeholder (storage.withheld).
-        shown_row(json.loads(change.value))
+        loads_shown_row(change.value)
         for change in changes
         if change.entity_id not in existing and change.op == "append" and change.value is not None
     ]
     # Journal JSON already holds ISO dates and times: insert_many stores them as SQLAlchemy would.
-    insert_many(conn, table, rows)
+    insert_many_summarised(conn, table, rows)
     return len(rows)
 
 
@@ -175,5 +176,5 @@ def _rebuild(
             written += 1
         if state.conflicts or entity_id in conflicted:
             refresh_conflicts(conn, entity, entity_id, now, state)
-    insert_many(conn, table, inserts)
+    insert_many_summarised(conn, table, inserts)
     return written, removed
