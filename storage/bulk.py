@@ -15,6 +15,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
 from storage.journal import context_of, journal_bulk_rows
+from storage.summary_bulk import summary_refreshed_once
 from storage.tables import ChangeRecord
 from storage.tables.base import Base, Recorded
 
@@ -65,7 +66,8 @@ def insert_rows(session: Session, cls: type[Base], rows: Sequence[dict[str, Any]
                 full[key] = default() if callable(default) else default
         complete.append({key: full.get(key) for key in columns})
     conn = session.connection()
-    conn.execute(insert(cls), complete)
+    with summary_refreshed_once(conn, cls.__table__, complete):  # type: ignore[arg-type]
+        conn.execute(insert(cls), complete)
     if cls.__journal__ is not None:
         conn.execute(insert(ChangeRecord), journal_bulk_rows(ctx, cls, complete))
     return len(complete)

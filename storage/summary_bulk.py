@@ -17,7 +17,8 @@ table without it.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, Table
@@ -31,6 +32,16 @@ BULK_ROWS = 200
 
 def insert_many_summarised(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     """insert_many, keeping caseload_summary right for every person the rows name."""
+    with summary_refreshed_once(conn, table, rows):
+        insert_many(conn, table, rows)
+
+
+@contextmanager
+def summary_refreshed_once(
+    conn: Connection, table: Table, rows: Sequence[dict[str, Any]]
+) -> Iterator[None]:
+    """Around an insert of `rows` into `table`: lift the per-row summary trigger
+    when there are many rows, then refresh the summary once per person they name."""
     trigger = f"{table.name}_summary_ai"
     definition = (
         conn.exec_driver_sql(
@@ -40,12 +51,12 @@ def insert_many_summarised(conn: Connection, table: Table, rows: Sequence[dict[s
         else None
     )
     if definition is None:
-        insert_many(conn, table, rows)
+        yield
         return
     # Names come from our own table definitions; values only ever as parameters.
     conn.exec_driver_sql(f'DROP TRIGGER "{trigger}"')
     try:
-        insert_many(conn, table, rows)
+        yield
     finally:
         conn.exec_driver_sql(definition)
     people = sorted({row["person_id"] for row in rows if row.get("person_id")})

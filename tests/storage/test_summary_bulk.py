@@ -9,16 +9,19 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from app.services import people
 from app.workspace import Workspace
+from storage.bulk import insert_rows
 from storage.summary_bulk import BULK_ROWS, insert_many_summarised
 from storage.tables import CaseloadSummary, ContactNote
 from tests.conftest import ALUN, ZOE
 
-TRIGGER = "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'contact_note_summary_ai'"
+TRIGGER = (
+    "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'contact_note_summary_ai'"
+)
 
 
 def _notes(ws: Workspace, person_id: str, count: int, start: datetime) -> list[dict[str, Any]]:
@@ -87,9 +90,8 @@ def test_a_failed_bulk_insert_leaves_no_rows_and_the_trigger_in_place(
     zoe, _ = _ids(populated)
     rows = _notes(populated, zoe, BULK_ROWS, datetime(2026, 9, 1, tzinfo=UTC))
     rows[-1]["id"] = rows[0]["id"]  # a duplicate key fails the insert part-way
-    with pytest.raises(IntegrityError):
-        with populated.store.write(populated.actor) as session:
-            insert_many_summarised(session.connection(), ContactNote.__table__, rows)  # type: ignore[arg-type]
+    with pytest.raises(IntegrityError), populated.store.write(populated.actor) as session:
+        insert_many_summarised(session.connection(), ContactNote.__table__, rows)  # type: ignore[arg-type]
     with populated.store.read() as session:
         assert session.execute(text(TRIGGER)).scalar_one() is not None
         assert session.execute(select(ContactNote.id)).first() is None
@@ -105,3 +107,29 @@ def test_small_inserts_keep_the_per_row_trigger(populated: Workspace) -> None:
         # Still inside the transaction: the trigger was never lifted.
         assert conn.execute(text(TRIGGER)).scalar_one() is not None
     assert _last_contact(populated)[zoe] == start + timedelta(hours=1)
+
+
+def test_bulk_insert_rows_through_the_orm_path_summarises_too(populated: Workspace) -> None:
+    """storage.bulk.insert_rows (demo caseloads, imports) lifts the trigger the same way."""
+    zoe, alun = _ids(populated)
+    start = datetime(2026, 8, 1, tzinfo=UTC)
+    rows = [
+        {
+            "person_id": zoe if n % 3 else alun,
+            "contact_type": "home_visit",
+            "occurred_at": start + timedelta(days=n),
+            "narrative": f"Synthetic visit {n}.",
+        }
+        for n in range(BULK_ROWS + 10)
+    ]
+    with populated.store.write(populated.actor) as session:
+        insert_rows(session, ContactNote, rows)
+        newest = dict(
+            session.execute(
+                select(ContactNote.person_id, func.max(ContactNote.occurred_at)).group_by(
+                    ContactNote.person_id
+                )
+            ).all()
+        )
+    assert _last_contact(populated) == {zoe: newest[zoe], alun: newest[alun]}
+    assert newest[zoe] == start + timedelta(days=BULK_ROWS + 9)  # n = 209 is Zoë's (209 % 3 != 0)
