@@ -13,10 +13,9 @@ import logging
 from datetime import UTC, datetime
 
 import httpx
-from sqlalchemy import select, update
 
 from app.workspace import Workspace
-from storage.tables import ChangeRecord
+from sync.client import outbox
 from sync.client import settings as sync_settings
 from sync.client.transport import call, client
 from sync.protocol import PushResponse
@@ -27,45 +26,12 @@ AUDIT = "audit_event"
 BATCH = 1000
 
 
-def _pending_audit(workspace: Workspace) -> list[ChangeRecord]:
-    with workspace.store.read() as session:
-        return list(
-            session.execute(
-                select(ChangeRecord)
-                .where(
-                    ChangeRecord.entity == AUDIT,
-                    ChangeRecord.pushed_at.is_(None),
-                    ChangeRecord.push_error.is_(None),
-                )
-                .order_by(ChangeRecord.seq)
-            ).scalars()
-        )
-
-
-def _wire(row: ChangeRecord) -> dict[str, object]:
-    return {
-        "change_id": row.change_id,
-        "hlc": row.hlc,
-        "device_id": row.device_id,
-        "author_id": row.author_id,
-        "organisation_id": row.organisation_id,
-        "entity": row.entity,
-        "entity_id": row.entity_id,
-        "op": row.op,
-        "field": row.field,
-        "value": row.value,
-        "bases": [],
-        "recorded_at": row.recorded_at.isoformat(),
-    }
-
-
 def send_last_words(workspace: Workspace, *, transport: httpx.BaseTransport | None = None) -> int:
     """Push this laptop's unsent audit events; how many the server took (0 on any failure)."""
     try:
         with workspace.store.read() as session:
             enrolment = sync_settings.enrolment(session)
-        rows = _pending_audit(workspace)
-        if enrolment is None or not rows:
+        if enrolment is None:
             return 0
         taken = 0
         with client(
@@ -76,28 +42,24 @@ def send_last_words(workspace: Workspace, *, transport: httpx.BaseTransport | No
             timeout=10.0,
             transport=transport,
         ) as http:
-            for start in range(0, len(rows), BATCH):
-                batch = rows[start : start + BATCH]
+            while True:
+                with workspace.store.read() as session:
+                    batch = outbox.next_batch(session.connection(), BATCH, entity=AUDIT)
+                if batch is None:
+                    break
                 answer = PushResponse.model_validate(
                     call(
                         http,
                         "POST",
                         "/sync/push-audit",
-                        json={"changes": [_wire(r) for r in batch]},
+                        content=batch.body,
+                        headers={"content-type": "application/json"},
                     )
                 )
                 taken += answer.accepted + answer.duplicates
-                refused = {r.change_id for r in answer.refused}
+                refused = {r.change_id: r.reason for r in answer.refused}
                 with workspace.store.write(workspace.actor) as session:
-                    session.execute(
-                        update(ChangeRecord)
-                        .where(
-                            ChangeRecord.seq.in_(
-                                [r.seq for r in batch if r.change_id not in refused]
-                            )
-                        )
-                        .values(pushed_at=datetime.now(UTC))
-                    )
+                    outbox.mark_answered(session.connection(), batch, refused, datetime.now(UTC))
         logger.info("a revoked laptop sent %d audit events before wiping", taken)
         return taken
     except Exception as exc:  # never stop a wipe

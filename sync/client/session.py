@@ -4,7 +4,6 @@ cut at any point loses nothing and repeats nothing harmful."""
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable
@@ -14,20 +13,19 @@ from typing import Any
 
 import httpx
 from pydantic import ValidationError
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import func, select
 
 from app.errors import OneRecordError
 from app.workspace import Workspace
 from storage import settings
 from storage.audit_log import append as audit
-from storage.tables import ChangeRecord, SyncConflict
-from sync.client import purge
+from storage.tables import SyncConflict
+from sync.client import outbox, purge
 from sync.client import settings as sync_settings
 from sync.client.apply import apply_changes
 from sync.client.retry import RetryPolicy
 from sync.client.transport import ServerRefusedError, call, client, request
 from sync.protocol import PullResponse, PushResponse
-from sync.server.validation import DIRECTORY
 
 logger = logging.getLogger(__name__)
 
@@ -142,50 +140,34 @@ class SyncSession:
     def push(self, report: SyncReport) -> None:
         store = self.workspace.store
         with store.read() as session:
-            total = session.execute(select(func.count()).where(_pending())).scalar_one()
+            total = outbox.pending_count(session.connection())
         done = 0
         while True:
             with store.read() as session:
-                rows = session.execute(
-                    select(*_PUSH_COLUMNS)
-                    .where(_pending())
-                    .order_by(ChangeRecord.seq)
-                    .limit(self.push_batch)
-                ).all()
-            if not rows:
+                batch = outbox.next_batch(session.connection(), self.push_batch)
+            if batch is None:
                 return
-            # Directory records made on a laptop before enrolment are local
-            # placeholders: the server owns the directory. Mark them done, never send.
-            batch = [_wire(r) for r in rows if r.entity not in DIRECTORY]
             answer = (
                 PushResponse.model_validate(
-                    call(self.http, "POST", "/sync/push", json={"changes": batch})
+                    call(
+                        self.http,
+                        "POST",
+                        "/sync/push",
+                        content=batch.body,
+                        headers={"content-type": "application/json"},
+                    )
                 )
-                if batch
+                if batch.sent
                 else PushResponse(accepted=0, duplicates=0, refused=[])
             )
-            report.round_trips += 1 if batch else 0
+            report.round_trips += 1 if batch.sent else 0
             refused = {r.change_id: r.reason for r in answer.refused}
-            now = datetime.now(UTC)
             with store.write(self.workspace.actor) as session:
-                ok = [r.seq for r in rows if r.change_id not in refused]
-                for start in range(0, len(ok), 500):
-                    session.execute(
-                        update(ChangeRecord)
-                        .where(ChangeRecord.seq.in_(ok[start : start + 500]))
-                        .values(pushed_at=now)
-                    )
-                for row in rows:
-                    if row.change_id in refused:
-                        session.execute(
-                            update(ChangeRecord)
-                            .where(ChangeRecord.seq == row.seq)
-                            .values(push_error=refused[row.change_id])
-                        )
+                outbox.mark_answered(session.connection(), batch, refused, datetime.now(UTC))
             report.pushed += answer.accepted
             report.duplicates += answer.duplicates
             report.refused.extend(refused.values())
-            done += len(rows)
+            done += len(batch.seqs)
             self.progress("push", min(done, total), total)
 
     # --- pull -------------------------------------------------------------
@@ -234,45 +216,6 @@ class SyncSession:
             )
 
 
-def _pending() -> ColumnElement[bool]:
-    return (ChangeRecord.pushed_at.is_(None)) & (ChangeRecord.push_error.is_(None))
-
-
-_PUSH_COLUMNS = (
-    ChangeRecord.seq,
-    ChangeRecord.change_id,
-    ChangeRecord.hlc,
-    ChangeRecord.device_id,
-    ChangeRecord.author_id,
-    ChangeRecord.organisation_id,
-    ChangeRecord.entity,
-    ChangeRecord.entity_id,
-    ChangeRecord.op,
-    ChangeRecord.field,
-    ChangeRecord.value,
-    ChangeRecord.bases,
-    ChangeRecord.recorded_at,
-)
-
-
-def _wire(row: Any) -> dict[str, Any]:
-    """A journal row as the wire's Change (the server validates it against the schema)."""
-    return {
-        "change_id": row.change_id,
-        "hlc": row.hlc,
-        "device_id": row.device_id,
-        "author_id": row.author_id,
-        "organisation_id": row.organisation_id,
-        "entity": row.entity,
-        "entity_id": row.entity_id,
-        "op": row.op,
-        "field": row.field,
-        "value": row.value,
-        "bases": json.loads(row.bases) if row.bases else [],
-        "recorded_at": row.recorded_at.isoformat(),
-    }
-
-
 def pending_count(workspace: Workspace) -> int:
     with workspace.store.read() as session:
-        return int(session.execute(select(func.count()).where(_pending())).scalar_one())
+        return outbox.pending_count(session.connection())

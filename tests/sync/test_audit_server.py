@@ -17,11 +17,10 @@ from app.services.record_view import person_record
 from app.workspace import Workspace, unlock
 from storage import settings
 from storage.audit_anchor import verify_store
-from storage.tables import AuditEvent, ChangeRecord, Team
-from sync.client import purge
+from storage.tables import AuditEvent, Team
+from sync.client import outbox, purge
 from sync.client import settings as sync_settings
 from sync.client.enrol import wipe
-from sync.client.last_words import _wire
 from sync.client.transport import RevokedError, ServerRefusedError, call, client
 from sync.server import directory
 from sync.server import schema as s
@@ -341,10 +340,9 @@ def test_push_audit_takes_audit_events_only(server: RunningServer, laptop: Lapto
     _register_both(nurse)
     with nurse.store.read() as session:
         enrolment = sync_settings.enrolment(session)
-        rows = session.execute(
-            select(ChangeRecord).where(ChangeRecord.entity == "person")
-        ).scalars()
-        change = _wire(next(iter(rows)))
+        pending = outbox.next_batch(session.connection(), 1, entity="person")
+    assert pending is not None
+    change = json.loads(pending.body)["changes"][0]
     assert enrolment is not None
     with (
         client(

@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 
 from app.services import people
 from app.services.notes import add_note
+from sync.client import outbox
 from sync.client import session as sync_session
 from sync.client.session import SyncSession, pending_count
-from sync.protocol import Change
+from sync.protocol import MAX_PUSH_BATCH, Change, PushRequest
 from sync.server import schema
 from tests.conftest import ZOE
 from tests.sync.conftest import Laptop, RunningServer, reopen, start_server
@@ -28,11 +29,10 @@ def test_the_same_batch_twice_is_stored_once(server: RunningServer, laptop: Lapt
     ws = reopen(laptop("Sam Taylor"))
     sync(ws)
     people.register(ws, people.NewPerson(ZOE, "Zoë", "O'Neill", "1938-04-12", "DL8 3AB"))
-    from sync.client.session import _PUSH_COLUMNS, _pending, _wire
-
     with ws.store.read() as session:
-        rows = session.execute(select(*_PUSH_COLUMNS).where(_pending())).all()
-        batch = [Change.model_validate(_wire(r)) for r in rows]
+        pending = outbox.next_batch(session.connection(), MAX_PUSH_BATCH)
+    assert pending is not None
+    batch = PushRequest.model_validate_json(pending.body).changes
     device = server.store.device(ws.store.device_id)
     assert device is not None
     first = server.store.ingest(device, batch)
