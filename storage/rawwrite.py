@@ -23,6 +23,9 @@ def _datetime(value: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, str):
+        # Already in the stored form (a stamp the caller made once for many rows).
+        if len(value) == 26 and value[10] == " " and value[19] == ".":
+            return value
         # The journal writes UTC as "YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00": reshape it
         # without parsing (most of a large pull); anything else takes the slow road.
         if len(value) == 25 and value.endswith("+00:00"):
@@ -32,6 +35,11 @@ def _datetime(value: Any) -> Any:
         value = datetime.fromisoformat(value)
     if value.tzinfo is None:
         raise ValueError("naive datetime: record times in UTC")
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def stored_utc(value: datetime) -> str:
+    """A UTC time in the form SQLAlchemy stores it, for a stamp shared by many rows."""
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import inspect as sa_inspect
 from storage.codec import decode_row, journalled_columns
 from storage.conflicts import refresh_conflicts
 from storage.merge import EntityState, fold
-from storage.rawwrite import insert_many
+from storage.rawwrite import insert_many, stored_utc
 from storage.summary_bulk import insert_many_summarised
 from storage.tables import ChangeRecord, SyncConflict, journalled_tables
 from storage.tables.base import Base
@@ -74,6 +74,7 @@ def apply_changes(conn: Connection, changes: Sequence[Change], now: datetime) ->
     result.new_changes = len(fresh)
     if not fresh:
         return result
+    pushed_at = stored_utc(now)
     insert_many(
         conn,
         ChangeRecord.__table__,  # type: ignore[arg-type]
@@ -91,7 +92,7 @@ def apply_changes(conn: Connection, changes: Sequence[Change], now: datetime) ->
                 "value": c.value,
                 "bases": json.dumps(c.bases) if c.bases else None,
                 "recorded_at": c.recorded_at,
-                "pushed_at": now,
+                "pushed_at": pushed_at,
                 "push_error": None,
             }
             for c in fresh

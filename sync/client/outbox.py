@@ -12,10 +12,11 @@ are marked done and never sent.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Connection
 
+from storage.rawwrite import stored_utc
 from sync.server.validation import DIRECTORY
 
 # recorded_at is stored as "YYYY-MM-DD HH:MM:SS.ffffff" (UTC, storage.tables.base);
@@ -70,8 +71,7 @@ def mark_answered(
 ) -> None:
     """Taken changes are pushed; a refused one keeps the server's reason, shown to the
     user and never dropped (it is not sent again until someone acts on it)."""
-    # Stored as storage.tables.base stores every UTC time.
-    stamp = now.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    stamp = stored_utc(now)
     answered = list(zip(batch.seqs, batch.change_ids, strict=True))
     taken = [seq for seq, change_id in answered if change_id not in refused]
     for start in range(0, len(taken), 500):
