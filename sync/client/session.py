@@ -140,13 +140,11 @@ class SyncSession:
     def push(self, report: SyncReport) -> None:
         store = self.workspace.store
         with store.read() as session:
-            total = outbox.pending_count(session.connection())
+            batch = outbox.next_batch(session.connection(), self.push_batch)
+            # Counted only when there is something to send (for progress).
+            total = outbox.pending_count(session.connection()) if batch else 0
         done = 0
-        while True:
-            with store.read() as session:
-                batch = outbox.next_batch(session.connection(), self.push_batch)
-            if batch is None:
-                return
+        while batch is not None:
             answer = (
                 PushResponse.model_validate(
                     call(
@@ -169,6 +167,8 @@ class SyncSession:
             report.refused.extend(refused.values())
             done += len(batch.seqs)
             self.progress("push", min(done, total), total)
+            with store.read() as session:
+                batch = outbox.next_batch(session.connection(), self.push_batch)
 
     # --- pull -------------------------------------------------------------
 
