@@ -143,7 +143,7 @@ def add_notes(ws: Workspace, person_id: str, count: int) -> None:
         )
 
 
-def push_and_pull(bench: Bench, rounds: int, changes: int) -> None:
+def push_and_pull(bench: Bench, rounds: int, changes: int, *, noop: bool = True) -> None:
     writer = bench.laptop()
     reader = bench.laptop()
     person_id = people.register(
@@ -164,13 +164,17 @@ def push_and_pull(bench: Bench, rounds: int, changes: int) -> None:
         assert report.pulled >= changes, report
     print(summary(f"push {changes:,} changes (sync incl. push)", push_ms, 500))
     print(summary(f"pull {changes:,} changes (sync incl. pull + apply)", pull_ms, 500))
-    noop = []
+    if not noop:
+        writer.close()
+        reader.close()
+        return
+    quiet = []
     for _ in range(50):
         start = time.perf_counter()
         report = sync(reader)
-        noop.append((time.perf_counter() - start) * 1000)
+        quiet.append((time.perf_counter() - start) * 1000)
     assert report.round_trips == 1, report
-    print(summary("sync with nothing to do (1 round trip)", noop, 10))
+    print(summary("sync with nothing to do (1 round trip)", quiet, 10))
     writer.close()
     reader.close()
 
@@ -261,6 +265,8 @@ def run_all(label: str, db_url: str, args: argparse.Namespace) -> None:
         bench = Bench(db_url, Path(tmp))
         try:
             push_and_pull(bench, rounds=5, changes=10_000)
+            # A day's visits for a team: what a routine sync moves.
+            push_and_pull(bench, rounds=10, changes=200, noop=False)
             many_laptops(bench, args.laptops, 200)
             if not args.skip_team:
                 first_sync_of_a_team(bench, args.team_people)
