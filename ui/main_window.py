@@ -1,6 +1,7 @@
 """The main window: layout only. A top bar (title, Settings, Lock), the home page
 (today's visits and the caseload) or a person's record, and a status bar saying
-offline, how many changes wait to sync, demo, and who is signed in."""
+offline (or not connected to any team server), how many changes wait to sync (only
+when enrolled), demo, and who is signed in."""
 
 from __future__ import annotations
 
@@ -39,6 +40,14 @@ def offline_text() -> str:
 
 def offline_tip() -> str:
     return tr("Working from the encrypted copy on this laptop; no connection to the team server.")
+
+
+def standalone_text() -> str:
+    return tr("Not connected to a team server")
+
+
+def standalone_tip() -> str:
+    return tr("This laptop is not enrolled with a team server: its records stay on it alone.")
 
 
 class MainWindow(QMainWindow):
@@ -148,8 +157,10 @@ class MainWindow(QMainWindow):
         self.offline_label = QLabel(offline_text())
         self.offline_label.setObjectName("offlineStatus")
         self.offline_label.setToolTip(offline_tip())
+        self._team_server = False  # until sync says this laptop is enrolled
         self.pending_label = QLabel()
         self.pending_label.setObjectName("pendingStatus")
+        self.pending_label.hide()
         self.pending_label.setToolTip(
             tr("Changes made on this laptop that have not yet reached the team server.")
         )
@@ -204,8 +215,18 @@ class MainWindow(QMainWindow):
         self.user_label.setText(signed_in_as)
         self.setWindowTitle(tr("OneRecord - demo profile") if demo else tr("OneRecord"))
 
+    def set_team_server(self, enrolled: bool) -> None:
+        """A standalone or demo profile has nothing to sync to: say so, and show no
+        count of changes waiting (true, but only noise without a server)."""
+        self._team_server = enrolled
+        if not enrolled:
+            self.offline_label.setText(standalone_text())
+            self.offline_label.setToolTip(standalone_tip())
+            self.pending_label.clear()
+        self.pending_label.setVisible(enrolled)
+
     def set_pending(self, count: int | None) -> None:
-        if count is None:
+        if count is None or not self._team_server:
             self.pending_label.clear()
         elif count == 0:
             self.pending_label.setText(tr("Nothing waiting to sync"))
@@ -270,6 +291,8 @@ class MainWindow(QMainWindow):
         self.pending_label.clear()
         self.set_enrolled(False)
         self.set_connection(online=False, last_sync=None)
+        self._team_server = False
+        self.pending_label.hide()
         self.last_sync_label.clear()
         self.set_conflicts(None)
         self.hide_sync_progress()

@@ -200,6 +200,7 @@ class SyncController(QObject):
         self._enrolled = state.enrolled
         window = self._window
         window.set_enrolled(state.enrolled and not self._running)
+        window.set_team_server(state.enrolled)
         window.last_sync_label.setVisible(state.enrolled)
         if state.enrolled:
             window.set_last_sync(state.last_sync)

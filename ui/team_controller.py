@@ -1,6 +1,8 @@
 """Wires the Team view to the app: shown to coordinators (and, read-only, to the IG
 lead), fed from `app.services.team_caseload` and `team_counts` on the task runner,
-refreshed when an operation touches the caseload, emptied on lock.
+refreshed when an operation touches the caseload, emptied on lock. Across a lock
+it keeps, in memory only, the filters, sort, tab and scroll position (never the
+search, which may be a name), and puts them back over freshly loaded rows.
 
 Allocation, export, the weekly summary and the charts all run on the runner;
 file choosers are attributes so tests can answer them.
@@ -10,20 +12,23 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QTabWidget, QWidget
 
 from app.reports.team_charts import describe, gather_charts, render_png, save_charts
 from app.reports.weekly_summary import FILE_NAME, save_summary
-from app.services import changes
+from app.services import changes, view_settings
 from app.services.allocation import allocate, staff_choices
 from app.services.caseload_export import export_team_csv
 from app.services.changes import Change
 from app.services.team_caseload import fetch_team
 from app.services.team_counts import TeamCounts, team_counts
+from app.services.team_query import TeamQuery
 from app.values.vocab import Role
 from app.workspace import Workspace
 from ui import formatting
@@ -31,7 +36,7 @@ from ui.allocate_dialog import AllocateDialog
 from ui.i18n import tr
 from ui.import_controller import ImportController
 from ui.operations import Operations
-from ui.team_model import TeamModel
+from ui.team_model import SORT_KEYS, Column, TeamModel
 from ui.team_view import SHOW, TeamPanel
 
 logger = logging.getLogger(__name__)
@@ -48,6 +53,22 @@ _CLEARED = {
     "with_conflicts": False,
 }
 AskPath = Callable[[QWidget, str, str], str | None]
+
+
+@dataclass(frozen=True)
+class TeamPlace:
+    """Where the coordinator was when the app locked: no names, no search text."""
+
+    filters: dict[str, object] = field(default_factory=dict)
+    sort_column: Column = Column.NAME
+    sort_order: Qt.SortOrder = Qt.SortOrder.AscendingOrder
+    first_visible_row: int = 0
+    rows_loaded: int = 0
+    tab: int = 0
+
+
+def _ignore(_result: object) -> None:
+    pass
 
 
 def ask_save_path(parent: QWidget, title: str, suggested: str) -> str | None:
@@ -78,7 +99,12 @@ class TeamController(QObject):
         self.ask_folder: AskPath = ask_folder
         self.dialog: AllocateDialog | None = None
         self._charts_loaded = False
+        self._place: TeamPlace | None = None  # kept across a lock, in memory only
+        self._scroll_to: int | None = None
+        self._wanted_lead: object = None  # a lead chosen before the lock, until leads arrive
         p = self.panel
+        p.columns.hidden_changed.connect(self._remember_columns)
+        self.model.first_page_loaded.connect(self._first_page_loaded)
         p.search_changed.connect(lambda text: self.model.set_query(search=text))
         p.filters_changed.connect(self._filters_changed)
         p.open_requested.connect(self.open_requested)
@@ -100,12 +126,56 @@ class TeamController(QObject):
             return
         self.panel.set_read_only(workspace.actor.role == Role.IG_LEAD.value)
         self.model.set_loader(partial(fetch_team, workspace))
-        self.refresh()
+        self.ops.read(view_settings.load_team_hidden_columns, self.panel.columns.set_hidden)
+        place, self._place = self._place, None
+        if place is None:
+            self.refresh()
+            return
+        self._restore(place)
+
+    def _restore(self, place: TeamPlace) -> None:
+        """The filters, sort and tab as they were, over rows read afresh from the store."""
+        p = self.panel
+        p.set_filter_values(place.filters)
+        self._wanted_lead = place.filters.get("lead")
+        header = p.table.horizontalHeader()
+        header.blockSignals(True)
+        header.setSortIndicator(place.sort_column, place.sort_order)
+        header.blockSignals(False)
+        descending = place.sort_order == Qt.SortOrder.DescendingOrder
+        fields = self._query_fields()
+        fields["lead_professional_id"] = self._wanted_lead
+        sort = SORT_KEYS[place.sort_column]
+        self.model.configure(replace(TeamQuery(), sort=sort, descending=descending, **fields))
+        p.tabs.setCurrentIndex(place.tab)
+        self._scroll_to = place.first_visible_row
+        self.model.reload(at_least=place.rows_loaded)
+        self.ops.read(team_counts, self._show_counts)
+        self._charts_loaded = False
+        self._load_charts()
+
+    def _keep_place(self) -> TeamPlace:
+        table = self.panel.table
+        header = table.horizontalHeader()
+        return TeamPlace(
+            filters=self.panel.filter_values(),
+            sort_column=Column(header.sortIndicatorSection()),
+            sort_order=header.sortIndicatorOrder(),
+            first_visible_row=max(table.rowAt(0), 0),
+            rows_loaded=self.model.rowCount(),
+            tab=self.panel.tabs.currentIndex(),
+        )
 
     def close(self) -> None:
-        """On lock: nothing identifiable stays in the view or the model."""
+        """On lock: nothing identifiable stays in the view or the model; where the user
+        was (filters, sort, tab, scroll: no names, no search text) is kept in memory."""
+        self._place = self._keep_place() if self.home.isTabVisible(self.tab) else None
+        self._scroll_to = None
         self.model.clear()
+        self.model.configure(TeamQuery())  # the search typed may be a name: forgotten
         self.panel.search.clear()
+        self.panel.set_filter_values({})
+        self.panel.set_leads([])
         self.panel.practitioners.model.clear()
         self.panel.charts.clear()
         self.panel.set_counts({})
@@ -127,13 +197,28 @@ class TeamController(QObject):
         if self.home.isTabVisible(self.tab) and (change.touches(*areas) or not change.areas):
             self.refresh()
 
-    def _filters_changed(self) -> None:
-        fields: dict[str, object] = dict(_CLEARED)
+    def _query_fields(self) -> dict[str, Any]:
+        fields: dict[str, Any] = dict(_CLEARED)
         if (show := self.panel.show_filter.currentData()) is not None:
             fields.update(SHOW[show][2])
         fields["level_of_need"] = self.panel.level.currentData()
         fields["lead_professional_id"] = self.panel.lead.currentData()
-        self.model.set_query(**fields)
+        return fields
+
+    def _filters_changed(self) -> None:
+        self._wanted_lead = None
+        self.model.set_query(**self._query_fields())
+
+    def _remember_columns(self, hidden: frozenset[str]) -> None:
+        # Through `read`: a layout is no Change, nothing to sync or refresh views for.
+        self.ops.read(lambda ws: view_settings.save_team_hidden_columns(ws, hidden), _ignore)
+
+    def _first_page_loaded(self) -> None:
+        row, self._scroll_to = self._scroll_to, None
+        if row and 0 <= row < self.model.rowCount():
+            table = self.panel.table
+            table.executeDelayedItemsLayout()  # after a reset scrollTo would clamp to the top
+            table.scrollTo(self.model.index(row, 0), table.ScrollHint.PositionAtTop)
 
     def _show_counts(self, counts: TeamCounts) -> None:
         self.panel.set_counts(
@@ -148,7 +233,7 @@ class TeamController(QObject):
             }
         )
         self.panel.practitioners.model.set_rows(counts.practitioners)
-        chosen = self.panel.lead.currentData()
+        chosen = self.panel.lead.currentData() or self._wanted_lead
         self.panel.set_leads([(p.staff_id, p.name) for p in counts.practitioners])
         self.panel.lead.setCurrentIndex(max(0, self.panel.lead.findData(chosen)))
 

@@ -84,6 +84,10 @@ class TeamModel(PagedTableModel[TeamQuery, TeamRow]):
             descending = order == Qt.SortOrder.DescendingOrder
             self.set_query(sort=SORT_KEYS[Column(column)], descending=descending)
 
+    def configure(self, query: TeamQuery) -> None:
+        """Set the whole query without fetching (the caller reloads once, or not at all)."""
+        self._query = query
+
     def person_ids(self, rows: list[int]) -> list[str]:
         return [r.person_id for n in rows if (r := self.row_at(n)) is not None]
 
@@ -110,6 +114,8 @@ class TeamModel(PagedTableModel[TeamQuery, TeamRow]):
         row, column = cell[0], Column(cell[1])
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:  # the whole value where the cell elides it
+            return self._text(row, column) or None
         if role == Qt.ItemDataRole.AccessibleTextRole:
             text = self._text(row, column)
             return tr("{text}, overdue").format(text=text) if self._warn(row, column) else text

@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
 )
 
 from ui.i18n import tr
+from ui.team_columns import TeamColumns
 from ui.team_model import ROW_ROLE, Column, TeamModel
 from ui.team_pages import ChartsPage, PractitionersPage
-from ui.widgets import button, size_columns, table
+from ui.widgets import button, table
 
 logger = logging.getLogger(__name__)
 
@@ -131,7 +132,8 @@ class TeamPanel(QWidget):
         self.table.horizontalHeader().setSortIndicator(Column.NAME, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        size_columns(self.table, stretch=Column.CONFLICTS, fixed={Column.NAME: 230})
+        # Widths that fit a 1366 px laptop, a scroll bar for the rest, a menu to hide some.
+        self.columns = TeamColumns(self.table)
         self.table.activated.connect(self._activated)
         self.allocate = button(
             "Change lead professional…",
@@ -195,6 +197,25 @@ class TeamPanel(QWidget):
         row = index.data(ROW_ROLE)  # type: ignore[attr-defined]
         if row is not None:
             self.open_requested.emit(row.person_id)
+
+    def filter_values(self) -> dict[str, object]:
+        """The chosen filters (not the search: it may be a name), to put back after a lock."""
+        return {
+            "lead": self.lead.currentData(),
+            "level": self.level.currentData(),
+            "show": self.show_filter.currentData(),
+        }
+
+    def set_filter_values(self, values: dict[str, object]) -> None:
+        """Choose filters without a query per combo (the caller sets the query once).
+        A lead not in the list yet is chosen when the leads arrive (`set_leads`)."""
+        for combo, key in ((self.lead, "lead"), (self.level, "level"), (self.show_filter, "show")):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(0, combo.findData(values.get(key))))
+            combo.blockSignals(False)
+        chosen = self.show_filter.currentData()
+        for key, card in self.cards.items():
+            card.setChecked(key == chosen)
 
     def selected_rows(self) -> list[int]:
         return sorted({i.row() for i in self.table.selectionModel().selectedRows()})

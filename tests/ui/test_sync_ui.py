@@ -24,7 +24,7 @@ from tests.sync.helpers import sync
 from tests.ui.helpers import make_controller, person_id_of, unlock
 from ui.app_controller import AppController
 from ui.conflicts_dialog import ConflictsDialog
-from ui.main_window import offline_text
+from ui.main_window import offline_text, standalone_text
 from ui.tasks import TaskRunner
 
 pytestmark = pytest.mark.gui
@@ -90,7 +90,8 @@ def test_sync_now_is_off_for_a_profile_that_is_not_enrolled(
     qtbot.wait(200)
     window = controller.main_window
     assert not window.sync_action.isEnabled()
-    assert window.offline_label.text() == offline_text()
+    assert window.offline_label.text() == standalone_text()
+    assert window.pending_label.isHidden()
     assert window.last_sync_label.isHidden()
 
 

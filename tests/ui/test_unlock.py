@@ -52,8 +52,9 @@ def test_right_passphrase_shows_the_caseload_with_its_count(
     assert controller.main_window.caseload.count.text() == "1 person"
     assert controller.unlock_window.passphrase.text() == ""  # nothing left in the field
     status = controller.main_window
-    assert status.offline_label.text() == "Offline — changes are saved on this laptop"
-    qtbot.waitUntil(lambda: "waiting to sync" in status.pending_label.text())
+    # Not enrolled with a team server: said plainly, and no count of changes waiting.
+    qtbot.waitUntil(lambda: status.offline_label.text() == "Not connected to a team server")
+    assert status.pending_label.isHidden() and status.pending_label.text() == ""
     assert not status.demo_label.isVisible()
     assert status.user_label.text() == "Signed in as: Sam Taylor, Community nurse"
 
