@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -235,3 +236,22 @@ def test_a_show_filter_and_a_lead_come_back_after_a_lock(
     assert panel.cards["unallocated"].isChecked()
     assert model.query.unallocated
     assert panel.tabs.currentIndex() == 1
+
+
+def test_the_columns_menu_opens_from_the_keyboard(qtbot: QtBot, coordinator: AppController) -> None:
+    panel = coordinator.team.panel
+    table = panel.table
+    window = coordinator.main_window
+    window.activateWindow()
+    table.setFocus()
+    qtbot.waitUntil(table.hasFocus, timeout=5_000)
+    # What the menu key or Shift+F10 sends the focused table (the platform makes it).
+    at = table.rect().center()
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Keyboard, at, table.mapToGlobal(at))
+    QApplication.sendEvent(table, event)
+    menu = panel.columns.menu
+    assert menu is not None
+    qtbot.waitUntil(menu.isVisible, timeout=5_000)
+    shown = [a.text() for a in menu.actions() if a.isCheckable() and a.isChecked()]
+    assert len(shown) == len(Column)
+    menu.close()
