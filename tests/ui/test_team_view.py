@@ -272,3 +272,20 @@ def test_the_ig_lead_sees_the_team_read_only(
         assert team.panel.export_button.isVisible()
     finally:
         controller.shutdown()
+
+
+def test_a_lead_professional_filter_comes_back_after_a_lock(
+    qtbot: QtBot, coordinator: AppController
+) -> None:
+    panel = coordinator.team.panel
+    panel.lead.setCurrentIndex(panel.lead.findText("Ola Nowak"))
+    _wait_names(qtbot, coordinator, ["Ashworth, Cerys"])
+    coordinator.lock("Locked.")
+    assert panel.lead.count() == 1  # no practitioners' names while locked
+    unlock(qtbot, coordinator)
+    coordinator.main_window.home.setCurrentIndex(coordinator.team.tab)
+    # The leads arrive with the counts; the one chosen before the lock is chosen again,
+    # and the first query after unlocking already asks for that lead's people only.
+    _wait_names(qtbot, coordinator, ["Ashworth, Cerys"])
+    qtbot.waitUntil(lambda: panel.lead.currentText() == "Ola Nowak", timeout=10_000)
+    _wait_names(qtbot, coordinator, ["Ashworth, Cerys"])
