@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QTabWidget, QWidget
@@ -36,35 +35,15 @@ from ui.allocate_dialog import AllocateDialog
 from ui.i18n import tr
 from ui.import_controller import ImportController
 from ui.operations import Operations
-from ui.team_model import SORT_KEYS, Column, TeamModel
-from ui.team_view import SHOW, TeamPanel
+from ui.team_model import SORT_KEYS, TeamModel
+from ui.team_place import TeamPlace, keep_place, put_back, query_fields, scroll_to_row
+from ui.team_view import TeamPanel
 
 logger = logging.getLogger(__name__)
 
 CHART_WIDTH_PX = 640  # two side by side on a 1366 px laptop
 ROLES = frozenset({Role.COORDINATOR.value, Role.IG_LEAD.value})
-_CLEARED = {
-    "unallocated": False,
-    "next_visit": None,
-    "plan_review": None,
-    "min_risk": None,
-    "consent_review_overdue": False,
-    "risk_review_overdue": False,
-    "with_conflicts": False,
-}
 AskPath = Callable[[QWidget, str, str], str | None]
-
-
-@dataclass(frozen=True)
-class TeamPlace:
-    """Where the coordinator was when the app locked: no names, no search text."""
-
-    filters: dict[str, object] = field(default_factory=dict)
-    sort_column: Column = Column.NAME
-    sort_order: Qt.SortOrder = Qt.SortOrder.AscendingOrder
-    first_visible_row: int = 0
-    rows_loaded: int = 0
-    tab: int = 0
 
 
 def _ignore(_result: object) -> None:
@@ -135,41 +114,25 @@ class TeamController(QObject):
 
     def _restore(self, place: TeamPlace) -> None:
         """The filters, sort and tab as they were, over rows read afresh from the store."""
-        p = self.panel
-        p.set_filter_values(place.filters)
+        put_back(self.panel, place)
         self._wanted_lead = place.filters.get("lead")
-        header = p.table.horizontalHeader()
-        header.blockSignals(True)
-        header.setSortIndicator(place.sort_column, place.sort_order)
-        header.blockSignals(False)
+        fields = query_fields(self.panel)
+        fields["lead_professional_id"] = self._wanted_lead  # its name is not listed yet
         descending = place.sort_order == Qt.SortOrder.DescendingOrder
-        fields = self._query_fields()
-        fields["lead_professional_id"] = self._wanted_lead
         sort = SORT_KEYS[place.sort_column]
         self.model.configure(replace(TeamQuery(), sort=sort, descending=descending, **fields))
-        p.tabs.setCurrentIndex(place.tab)
         self._scroll_to = place.first_visible_row
         self.model.reload(at_least=place.rows_loaded)
         self.ops.read(team_counts, self._show_counts)
         self._charts_loaded = False
         self._load_charts()
 
-    def _keep_place(self) -> TeamPlace:
-        table = self.panel.table
-        header = table.horizontalHeader()
-        return TeamPlace(
-            filters=self.panel.filter_values(),
-            sort_column=Column(header.sortIndicatorSection()),
-            sort_order=header.sortIndicatorOrder(),
-            first_visible_row=max(table.rowAt(0), 0),
-            rows_loaded=self.model.rowCount(),
-            tab=self.panel.tabs.currentIndex(),
-        )
-
     def close(self) -> None:
         """On lock: nothing identifiable stays in the view or the model; where the user
         was (filters, sort, tab, scroll: no names, no search text) is kept in memory."""
-        self._place = self._keep_place() if self.home.isTabVisible(self.tab) else None
+        self._place = (
+            keep_place(self.panel, self.model) if self.home.isTabVisible(self.tab) else None
+        )
         self._scroll_to = None
         self.model.clear()
         self.model.configure(TeamQuery())  # the search typed may be a name: forgotten
@@ -197,17 +160,9 @@ class TeamController(QObject):
         if self.home.isTabVisible(self.tab) and (change.touches(*areas) or not change.areas):
             self.refresh()
 
-    def _query_fields(self) -> dict[str, Any]:
-        fields: dict[str, Any] = dict(_CLEARED)
-        if (show := self.panel.show_filter.currentData()) is not None:
-            fields.update(SHOW[show][2])
-        fields["level_of_need"] = self.panel.level.currentData()
-        fields["lead_professional_id"] = self.panel.lead.currentData()
-        return fields
-
     def _filters_changed(self) -> None:
         self._wanted_lead = None
-        self.model.set_query(**self._query_fields())
+        self.model.set_query(**query_fields(self.panel))
 
     def _remember_columns(self, hidden: frozenset[str]) -> None:
         # Through `read`: a layout is no Change, nothing to sync or refresh views for.
@@ -215,10 +170,8 @@ class TeamController(QObject):
 
     def _first_page_loaded(self) -> None:
         row, self._scroll_to = self._scroll_to, None
-        if row and 0 <= row < self.model.rowCount():
-            table = self.panel.table
-            table.executeDelayedItemsLayout()  # after a reset scrollTo would clamp to the top
-            table.scrollTo(self.model.index(row, 0), table.ScrollHint.PositionAtTop)
+        if row:
+            scroll_to_row(self.panel.table, row)
 
     def _show_counts(self, counts: TeamCounts) -> None:
         self.panel.set_counts(
