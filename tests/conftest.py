@@ -25,6 +25,26 @@ ZOE = "9990000018"
 ALUN = "9990000026"
 
 
+# Under pytest-xdist (scripts/test: --dist loadfile --no-loadscope-reorder) each file runs
+# whole on one worker and files are handed out in collection order: the longest go first
+# so the two workers finish together (the build alone is minutes when dist/ is missing).
+LONGEST_FIRST = ("tests/build/test_built_app.py", "tests/sync/test_convergence.py")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not hasattr(config, "workerinput"):
+        return  # a single process keeps the usual order
+    rank: dict[str, int] = {}
+    for item in items:
+        path = item.nodeid.split("::")[0]
+        if path in LONGEST_FIRST:
+            mine = LONGEST_FIRST.index(path)
+        else:
+            mine = len(LONGEST_FIRST) + (0 if item.get_closest_marker("slow") else 1)
+        rank[path] = min(rank.get(path, mine), mine)
+    items.sort(key=lambda item: rank[item.nodeid.split("::")[0]])
+
+
 @pytest.fixture(autouse=True)
 def _isolated_home(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch

@@ -247,8 +247,13 @@ def test_a_laptop_offline_too_long_syncs_as_it_unlocks(
                 {"url": restarted.url, "server_id": current.server_id, "ca_pem": None},
             )
         controller = make_controller(qtbot, runner, path)
-        unlock(qtbot, controller)
-        assert controller.unlocked
+        try:
+            unlock(qtbot, controller)
+            assert controller.unlocked
+        finally:
+            # Left unlocked, its idle timer would lock it a minute later in whatever
+            # test this worker runs next.
+            controller.shutdown()
     finally:
         restarted.stop()
         restarted.store.close()
