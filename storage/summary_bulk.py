@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from sqlalchemy import Connection, Table
@@ -57,8 +57,15 @@ def summary_refreshed_once(
     conn.exec_driver_sql(f'DROP TRIGGER "{trigger}"')
     try:
         yield
-    finally:
-        conn.exec_driver_sql(definition)
+    except BaseException:
+        # The caller's rollback restores the trigger. SQLite may have rolled back by
+        # itself already (a full disk): then it is back, and creating it again would
+        # hide the real error. Put it back only if it is missing, never raising here.
+        with suppress(Exception):
+            if _missing(conn, trigger):
+                conn.exec_driver_sql(definition)
+        raise
+    conn.exec_driver_sql(definition)
     people = sorted({row["person_id"] for row in rows if row.get("person_id")})
     # Touch one row per person: the update trigger refreshes that person's summary
     # from all their rows, the same expression the insert trigger would have run.
@@ -68,3 +75,10 @@ def summary_refreshed_once(
         "(SELECT value FROM json_each(?)) GROUP BY person_id)",
         (json.dumps(people),),
     )
+
+
+def _missing(conn: Connection, trigger: str) -> bool:
+    found = conn.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?", (trigger,)
+    ).scalar()
+    return found is None

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from app.services import people
 from app.workspace import Workspace
 from storage.bulk import insert_rows
-from storage.summary_bulk import BULK_ROWS, insert_many_summarised
+from storage.summary_bulk import BULK_ROWS, insert_many_summarised, summary_refreshed_once
 from storage.tables import CaseloadSummary, ContactNote
 from tests.conftest import ALUN, ZOE
 
@@ -133,3 +133,21 @@ def test_bulk_insert_rows_through_the_orm_path_summarises_too(populated: Workspa
         )
     assert _last_contact(populated) == {zoe: newest[zoe], alun: newest[alun]}
     assert newest[zoe] == start + timedelta(days=BULK_ROWS + 9)  # n = 209 is Zoë's (209 % 3 != 0)
+
+
+def test_when_sqlite_rolled_back_by_itself_the_real_error_is_raised(populated: Workspace) -> None:
+    """A full disk makes SQLite roll the whole transaction back on its own (which
+    restores the trigger): putting the trigger back again must not hide that error."""
+
+    class DiskFilledUp(Exception):
+        pass
+
+    zoe, _ = _ids(populated)
+    rows = _notes(populated, zoe, BULK_ROWS, datetime(2026, 9, 1, tzinfo=UTC))
+    with pytest.raises(DiskFilledUp), populated.store.write(populated.actor) as session:
+        conn = session.connection()
+        with summary_refreshed_once(conn, ContactNote.__table__, rows):  # type: ignore[arg-type]
+            conn.exec_driver_sql("ROLLBACK")  # what SQLite does by itself on SQLITE_FULL
+            raise DiskFilledUp()
+    with populated.store.read() as session:
+        assert session.execute(text(TRIGGER)).scalar_one() is not None
