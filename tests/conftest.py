@@ -28,7 +28,7 @@ ALUN = "9990000026"
 # Under pytest-xdist (scripts/test: --dist loadfile --no-loadscope-reorder) each file runs
 # whole on one worker and files are handed out in collection order: the longest go first
 # so the two workers finish together (the build alone is minutes when dist/ is missing).
-LONGEST_FIRST = ("tests/build/test_built_app.py", "tests/sync/test_convergence.py")
+LONGEST_FIRST = ("tests/packaging/test_built_app.py", "tests/sync/test_convergence.py")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -1,6 +1,6 @@
 """`onerecord gui --smoke-test`: prove a build's desktop half works, then quit.
 
-For the packaged build's test (tests/build/test_built_app.py), which cannot click. It
+For the packaged build's test (tests/packaging/test_built_app.py), which cannot click. It
 runs the real app on whatever Qt platform is set (offscreen in CI) and checks, in order:
 the platform plugin loaded; the SVG image plugin reads the stylesheet's icons; the
 unlock window paints with the stylesheet; then, with ONERECORD_PASSPHRASE set, it

@@ -124,9 +124,24 @@ def test_init_demo_print_check_and_the_desktop_start(built: Path, tmp_path: Path
     assert "This plan replaces any earlier printed plan." in text
     ok(run("check", "--profile", str(demo)))
     # The coordinator's charts: matplotlib's Agg canvas and its data files in the bundle.
+    # Only a coordinator (or the IG lead) may draw them; the demo signs in a nurse.
+    coordinator = tmp_path / "coordinator"
+    ok(
+        run(
+            "init",
+            "--profile",
+            str(coordinator),
+            "--user",
+            "Julie Walker",
+            "--role",
+            "coordinator",
+            "--organisation",
+            "Trust",
+        )
+    )
     charts = tmp_path / "charts"
     charts.mkdir()
-    ok(run("charts", "--profile", str(demo), "--out-dir", str(charts)))
+    ok(run("charts", "--profile", str(coordinator), "--out-dir", str(charts)))
     pngs = sorted(charts.glob("*.png"))
     assert len(pngs) == 3
     assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
