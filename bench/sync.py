@@ -143,11 +143,13 @@ def add_notes(ws: Workspace, person_id: str, count: int) -> None:
         )
 
 
-def push_and_pull(bench: Bench, rounds: int, changes: int, *, noop: bool = True) -> None:
+def push_and_pull(
+    bench: Bench, rounds: int, changes: int, *, noop: bool = True, nhs: str = "9990000018"
+) -> None:
     writer = bench.laptop()
     reader = bench.laptop()
     person_id = people.register(
-        writer, people.NewPerson("9990000018", "Zoë", "O'Neill", "1938-04-12", "DL8 3AB")
+        writer, people.NewPerson(nhs, "Zoë", "O'Neill", "1938-04-12", "DL8 3AB")
     )
     sync(writer)
     sync(reader)
@@ -266,7 +268,7 @@ def run_all(label: str, db_url: str, args: argparse.Namespace) -> None:
         try:
             push_and_pull(bench, rounds=5, changes=10_000)
             # A day's visits for a team: what a routine sync moves.
-            push_and_pull(bench, rounds=10, changes=200, noop=False)
+            push_and_pull(bench, rounds=10, changes=200, noop=False, nhs=_nhs(90_000))
             many_laptops(bench, args.laptops, 200)
             if not args.skip_team:
                 first_sync_of_a_team(bench, args.team_people)
