@@ -8,6 +8,7 @@ import re
 from datetime import date, datetime
 
 from app.errors import InvalidInputError
+from app.services import clock
 
 _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
 _PHONE = re.compile(r"^\+?[0-9 ()-]{7,20}$")
@@ -28,7 +29,7 @@ def parse_date(text: str, what: str = "date") -> date:
 
 
 def date_of_birth(text: str | date, today: date | None = None) -> date:
-    today = today or date.today()
+    today = today or clock.today()
     born = text if isinstance(text, date) else parse_date(text, "date of birth")
     if born > today:
         raise InvalidInputError("A date of birth cannot be in the future.")

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from app.errors import InvalidInputError, OneRecordError, WrongPassphraseError
+from app.services import clock
 from app.values.vocab import OrganisationKind, Role
 from storage import audit_anchor, profile, settings, unlock_attempts
 from storage.actor import Actor
@@ -89,7 +90,7 @@ def _check_recent_contact(store: Store) -> None:
             return
         last = settings.get(session, settings.SYNC_LAST_SUCCESS)
         limit = int(settings.get(session, settings.MAX_DAYS_OFFLINE, DEFAULT_MAX_DAYS_OFFLINE))
-    if last is None or datetime.now(UTC) - datetime.fromisoformat(last) > timedelta(days=limit):
+    if last is None or clock.now() - datetime.fromisoformat(last) > timedelta(days=limit):
         raise OfflineTooLongError(
             f"This laptop has not reached its server for over {limit} days: connect and run "
             "'onerecord sync' (or Sync now) to unlock it, or ask your administrator to re-enrol it."

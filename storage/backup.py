@@ -21,12 +21,12 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
 
+from storage import wallclock
 from storage.engine import _key_pragma, connect_raw
 from storage.errors import (
     DiskFullError,
@@ -58,7 +58,7 @@ class BackupSummary:
 
 
 def default_target(profile: Path, label: str) -> Path:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = wallclock.utcnow().strftime("%Y%m%dT%H%M%S%fZ")
     # Not "onerecord-*": migrations prune their own backups by that name, never these.
     return profile / BACKUP_DIR / f"backup-{stamp}-{label}.db"
 

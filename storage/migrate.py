@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from storage import wallclock
 from storage.engine import connect_raw
 from storage.errors import ProfileDamagedError
 
@@ -70,7 +70,7 @@ def backup_database(
     with engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     backup_dir.mkdir(mode=0o700, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    stamp = wallclock.utcnow().strftime("%Y%m%dT%H%M%SZ")
     target = backup_dir / f"onerecord-{stamp}-{label}.db"
     tmp = target.with_suffix(".partial")
     shutil.copyfile(db_path, tmp)

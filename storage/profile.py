@@ -8,12 +8,11 @@ import os
 import shutil
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import insert, select
 
-from storage import keyvault
+from storage import keyvault, wallclock
 from storage.engine import build_engine, probe
 from storage.errors import ProfileExistsError, ProfileMissingError, ProfileNotWritableError
 from storage.files import check_writable, make_private_dir, write_atomic
@@ -94,7 +93,7 @@ def create(
         meta = {
             "format": 1,
             "demo": demo,
-            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "created_at": wallclock.utcnow().isoformat(timespec="seconds"),
         }
         write_atomic(path / META_FILE, json.dumps(meta, indent=2).encode())
         made.append(path / VAULT_FILE)
@@ -123,7 +122,7 @@ def _discard_unfinished(path: Path) -> None:
         logger.warning("moving aside a database with no key vault (an unfinished profile)")
         aside = path / BACKUP_DIR
         aside.mkdir(mode=0o700, exist_ok=True)
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        stamp = wallclock.utcnow().strftime("%Y%m%dT%H%M%S%fZ")
         os.replace(path / DB_FILE, aside / f"unfinished-{stamp}.db")
         if (path / f"{DB_FILE}-wal").exists():
             os.replace(path / f"{DB_FILE}-wal", aside / f"unfinished-{stamp}.db-wal")

@@ -20,11 +20,11 @@ import logging
 import os
 import shutil
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import text
 
+from storage import wallclock
 from storage.audit_anchor import ANCHOR_FILE
 from storage.backup import (
     BACKUP_DIR,
@@ -85,7 +85,7 @@ def restore(profile: Path, key: bytes, source: Path) -> Restored:
                         "INSERT INTO profile_setting (key, value) VALUES (:k, :v) "
                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
                     ),
-                    {"k": RESTORED_AT, "v": json.dumps(datetime.now(UTC).isoformat())},
+                    {"k": RESTORED_AT, "v": json.dumps(wallclock.utcnow().isoformat())},
                 )
             with engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -163,7 +163,7 @@ def _what_the_copy_lacks(current: _Current | None, source: Path, key: bytes) -> 
 
 def _move_aside(profile: Path) -> Path:
     """An unreadable database is kept exactly as found (with its WAL), not copied."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = wallclock.utcnow().strftime("%Y%m%dT%H%M%S%fZ")
     folder = profile / BACKUP_DIR
     folder.mkdir(mode=0o700, exist_ok=True)
     target = folder / f"damaged-{stamp}.db"

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from storage import wallclock
 from storage.errors import DiskFullError, ProfileNotWritableError
 from storage.files import write_atomic
 
@@ -64,7 +65,7 @@ def record_failure(profile: Path, *, now: datetime | None = None) -> FailedUnloc
     """Remember one wrong passphrase. Never raises: a read-only or full disk only
     means this attempt goes uncounted (and is logged as such, without detail)."""
     before = read(profile)
-    when = (now or datetime.now(UTC)).astimezone(UTC)
+    when = (now or wallclock.utcnow()).astimezone(UTC)
     after = FailedUnlocks(before.count + 1, (*before.times, when)[-MAX_TIMES:])
     body = {
         "count": after.count,

@@ -5,14 +5,14 @@ anyone else too), and forget it on lock."""
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import timedelta
 from functools import partial
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
 from app.errors import OneRecordError
-from app.services import access_report
+from app.services import access_report, clock
 from app.services.access_report import AccessRow, ReportQuery
 from app.workspace import Workspace
 from ui.access_report_dialog import AccessReportDialog
@@ -46,7 +46,7 @@ class AccessReportController(QObject):
             self.dialog.activateWindow()
             return self.dialog
         dialog = AccessReportDialog(parent)
-        today = date.today()
+        today = clock.today()
         dialog.set_dates(today - timedelta(days=DEFAULT_DAYS), today)
         dialog.filters_changed.connect(self.reload)
         dialog.finished.connect(lambda _result: self._forget(dialog))

@@ -12,13 +12,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date
 from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from app.services import clock
 from app.services.caseload import CaseloadQuery, CaseloadRow
 from ui import formatting
 from ui.i18n import tr
@@ -260,7 +261,7 @@ class CaseloadModel(PagedTableModel[CaseloadQuery, CaseloadRow]):
 
     def _overdue(self, row: CaseloadRow, column: Column) -> bool:
         if column == Column.NEXT_VISIT and row.next_visit_due is not None:
-            return row.next_visit_due < datetime.now(UTC)
+            return row.next_visit_due < clock.now()
         if column == Column.PLAN_REVIEW and row.plan_review_due is not None:
             return row.plan_review_due < self._as_of
         if column == Column.RISK and row.highest_risk is not None:

@@ -10,6 +10,7 @@ from datetime import date
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from app.services import clock
 from app.services.record import ActionItem, GoalItem, PersonRecord, PlanView
 from app.values.vocab import ActionStatus, CareActOutcome, GoalStatus
 from ui import formatting
@@ -39,7 +40,7 @@ class PlanSection(QScrollArea):
         self.setObjectName("planSection")
         self.setAccessibleName(tr("Care and support plan"))
         self.setWidgetResizable(True)
-        self._today = date.today()
+        self._today = clock.today()
         self._plan: PlanView | None = None
 
         self.status = QLabel()

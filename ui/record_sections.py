@@ -10,6 +10,7 @@ from datetime import date
 from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QTableView, QVBoxLayout, QWidget
 
+from app.services import clock
 from app.services.record import (
     AlertItem,
     ConsentItem,
@@ -103,7 +104,7 @@ class RisksSection(_Page):
 
     def __init__(self) -> None:
         super().__init__("risksSection", "Risks and alerts")
-        self._today = date.today()
+        self._today = clock.today()
         self.risks_model: RowsModel[RiskItem] = RowsModel(
             [
                 ColumnSpec(
@@ -262,7 +263,7 @@ class ConsentSection(_Page):
 
     def __init__(self) -> None:
         super().__init__("consentSection", "Consent to share")
-        self._today = date.today()
+        self._today = clock.today()
         self.model: RowsModel[ConsentItem] = RowsModel(
             [
                 ColumnSpec("Shared with", lambda c: c.partner or tr("All partners")),

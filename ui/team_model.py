@@ -7,13 +7,13 @@ word "overdue" for screen readers; an unallocated row says so in italics.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime
 from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from app.services import clock
 from app.services.team_caseload import AT_RISK_SCORE, TeamQuery, TeamRow
 from ui import formatting
 from ui.i18n import tr
@@ -77,7 +77,7 @@ class TeamModel(PagedTableModel[TeamQuery, TeamRow]):
         self, runner: TaskRunner, *, page_size: int = PAGE_SIZE, parent: QObject | None = None
     ) -> None:
         super().__init__(runner, TeamQuery(), page_size=page_size, parent=parent)
-        self._today = date.today()
+        self._today = clock.today()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if 0 <= column < len(Column):
@@ -156,7 +156,7 @@ class TeamModel(PagedTableModel[TeamQuery, TeamRow]):
     def _warn(self, row: TeamRow, column: Column) -> bool:
         match column:
             case Column.NEXT_VISIT:
-                return row.next_visit_due is not None and row.next_visit_due < datetime.now(UTC)
+                return row.next_visit_due is not None and row.next_visit_due < clock.now()
             case Column.PLAN_REVIEW:
                 return row.plan_review_due is not None and row.plan_review_due < self._today
             case Column.CONSENT_REVIEW:

@@ -13,7 +13,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Final
 
 from sqlalchemy import func, select
@@ -29,6 +29,7 @@ from app.demo.record import record_rows
 from app.demo.risks import risk_and_alert_rows
 from app.demo.visits import VisitPlanner
 from app.errors import InvalidInputError
+from app.services import clock
 from app.values.vocab import Role
 from storage import audit_log, settings
 from storage.actor import Actor
@@ -114,7 +115,11 @@ def build_demo_caseload(
         raise InvalidInputError("The number of demo people cannot be negative.")
     if notes_per_person < 0:
         raise InvalidInputError("The number of notes per person cannot be negative.")
-    as_of = as_of or date.today()
+    now: datetime | None = None
+    if as_of is None or as_of == clock.today():
+        # Made today: what is already past today (the round's early visits) is done.
+        now = clock.now()
+    as_of = as_of or clock.today()
     started = time.perf_counter()
     rng = random.Random(seed)
     trust_id, nurse_id = new_id(rng), new_id(rng)
@@ -136,7 +141,7 @@ def build_demo_caseload(
 
     counts = {table.__tablename__: 0 for table in PERSON_TABLES}
     carers = 0
-    makers = _Makers(rng, directory, as_of, notes_per_person, neighbours)
+    makers = _Makers(rng, directory, as_of, notes_per_person, neighbours, now)
     done = 0
     while done < people:
         size = min(CHUNK, people - done)
@@ -184,6 +189,7 @@ class _Makers:
         as_of: date,
         per_person: float,
         neighbours: Neighbours,
+        now: datetime | None,
     ) -> None:
         self.rng, self.d, self.as_of = rng, d, as_of
         self.neighbours = neighbours
@@ -191,7 +197,7 @@ class _Makers:
         self.people = PersonFactory(rng, d, as_of)
         self.plans = PlanBuilder(rng, d, as_of)
         self.notes = NoteBuilder(rng, d, as_of, per_person)
-        self.visits = VisitPlanner(rng, d, as_of)
+        self.visits = VisitPlanner(rng, d, as_of, now)
 
     def chunk(self, size: int, remaining: int) -> dict[str, list[Row]]:
         batch: dict[str, list[Row]] = {t.__tablename__: [] for t in PERSON_TABLES}

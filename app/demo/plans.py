@@ -174,15 +174,22 @@ class PlanBuilder:
         text = statement.format(**fill)
         status = rng.choices([v for v, _ in GOAL_STATUSES], [w for _, w in GOAL_STATUSES])[0]
         outcomes = OUTCOMES.get(status)
+        need_id = need_ids.get(theme.key) if rng.random() < 0.85 else None
+        importance = rng.choices(range(1, 11), IMPORTANCE_WEIGHTS)[0]
+        target = as_of + timedelta(days=rng.randrange(-60, 180))
+        if status == GoalStatus.NOT_STARTED.value and target <= as_of:
+            # A goal not started yet aims ahead; a past target is shown overdue only on
+            # goals under way (ui/plan_section.py), so mirror it forward (no new draw).
+            target = as_of + (as_of - target) + timedelta(days=7)
         batch["goal"].append(
             {
                 "id": gid,
                 "person_id": s.id,
-                "need_id": need_ids.get(theme.key) if rng.random() < 0.85 else None,
+                "need_id": need_id,
                 "statement": text,
-                "importance": rng.choices(range(1, 11), IMPORTANCE_WEIGHTS)[0],
+                "importance": importance,
                 "status": status,
-                "target_date": as_of + timedelta(days=rng.randrange(-60, 180)),
+                "target_date": target,
                 "outcome": rng.choice(outcomes) if outcomes else None,
             }
         )

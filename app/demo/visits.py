@@ -3,8 +3,10 @@ signed-in nurse's round for today."""
 
 from __future__ import annotations
 
+import json
 import random
-from datetime import date, timedelta
+import uuid
+from datetime import date, datetime, timedelta
 from typing import Final
 
 from app.demo.common import Row, local_dt, new_id, weekday_on_or_before
@@ -50,8 +52,15 @@ ROUND: Final = (
 
 
 class VisitPlanner:
-    def __init__(self, rng: random.Random, d: Directory, as_of: date) -> None:
-        self.rng, self.d, self.as_of = rng, d, as_of
+    """`now`, when given, is when the demo is made on its `as_of` day: a slot of today's
+    round that has already begun is a visit done (with its note), never one planned in
+    the past. Ids and notes for those come from the visit's id, not the seeded generator,
+    so the hour a demo is made changes nothing else in it."""
+
+    def __init__(
+        self, rng: random.Random, d: Directory, as_of: date, now: datetime | None = None
+    ) -> None:
+        self.rng, self.d, self.as_of, self.now = rng, d, as_of, now
         self.today_left = rng.randrange(5, 9)
         self.overdue_left = rng.randrange(2, 4)
         self.slots = sorted(rng.sample(ROUND, self.today_left))
@@ -87,7 +96,10 @@ class VisitPlanner:
         if self.today_left and (mine or rng.random() < 0.1 or remaining <= self.today_left):
             hour, minute = self.slots[-self.today_left]
             self.today_left -= 1
-            rows.append(self._row(s, nurse, as_of, hour, minute))
+            visit = self._row(s, nurse, as_of, hour, minute)
+            rows.append(visit)
+            if self.now is not None and visit["due_at"] <= self.now:  # type: ignore[operator]
+                self._done_earlier_today(s, nurse, visit, batch)
         elif self.overdue_left and mine and rng.random() < 0.3:
             self.overdue_left -= 1
             day = weekday_on_or_before(as_of - timedelta(days=rng.randrange(1, 10)))
@@ -98,3 +110,34 @@ class VisitPlanner:
         for _ in range(rng.choices((0, 1, 2), (35, 45, 20))[0]):
             day = weekday_on_or_before(as_of + timedelta(days=rng.randrange(3, 30)))
             rows.append(self._row(s, staff, day, rng.randrange(9, 17), rng.choice((0, 15, 30))))
+
+    def _done_earlier_today(
+        self, s: Subject, nurse: Staff, visit: Row, batch: dict[str, list[Row]]
+    ) -> None:
+        """A round visit whose time has passed: done, with the nurse's note written after it."""
+        due = visit["due_at"]
+        assert isinstance(due, datetime)
+        assert self.now is not None
+        note_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"onerecord-demo-visit:{visit['id']}"))
+        recorded = min(due + timedelta(minutes=40), self.now)
+        batch["contact_note"].append(
+            {
+                "id": note_id,
+                "person_id": s.id,
+                "contact_type": "home_visit",
+                "occurred_at": due,
+                "location": "Home",
+                "narrative": f"{visit['purpose']} done as planned. Plan carried forward; "
+                "no changes today.",
+                "outcome": "completed",
+                "author_id": nurse.id,
+                "author_role": nurse.role,
+                "organisation_id": nurse.org.id,
+                "linked_goal_ids": json.dumps([]),
+                "amends_id": None,
+                "sensitive": False,
+                "recorded_at": recorded,
+            }
+        )
+        visit["status"] = "done"
+        visit["done_note_id"] = note_id

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from app.reports.plan_content import CONSENT_CATEGORY_WORDS, RISK_WORDS
 from app.reports.printing import check_output_path, write_output
+from app.services import clock
 from app.services.access import require_access
 from app.services.people import find
 from app.values.nhs_number import VERIFICATION_STATUS
@@ -235,7 +236,7 @@ def build_bundle(
     session: Session, nhs_number: str, *, actor: Actor, now: datetime | None = None
 ) -> tuple[dict[str, Any], str, dict[str, int]]:
     """(Bundle as a dict, the person's id, resources by type) for one person."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     person: Person = find(session, nhs_number)
     pid = person.id
     plan = session.execute(select(CarePlan).where(CarePlan.person_id == pid)).scalar_one_or_none()

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.services import clock
 from app.services.people import find
 from app.values.nhs_number import format_nhs_number
 from app.values.vocab import (
@@ -350,7 +351,7 @@ def _touched(row: Any) -> datetime | None:
 
 def gather(session: Session, nhs_number: str, *, now: datetime | None = None) -> PlanContent:
     """Everything the printed plan shows, for one person, from one read session."""
-    printed_at = now or datetime.now(UTC)
+    printed_at = now or clock.now()
     person: Person = find(session, nhs_number)
     pid = person.id
     about = session.execute(select(AboutMe).where(AboutMe.person_id == pid)).scalar_one_or_none()

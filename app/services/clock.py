@@ -2,23 +2,26 @@
 
 Every time in the store is UTC; what counts as today, and how a time reads on
 screen, is England's wall clock (Europe/London, with summer time), whatever
-zone the laptop happens to be set to.
+zone the laptop happens to be set to. Both read storage/wallclock.py, the one clock
+(and the one seam tests move it by).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-LOCAL = ZoneInfo("Europe/London")
+from storage import wallclock
+from storage.wallclock import LOCAL
+
+__all__ = ["LOCAL", "at_local", "day_bounds", "local", "now", "today"]
 
 
 def now() -> datetime:
-    return datetime.now(UTC)
+    return wallclock.utcnow()
 
 
 def today() -> date:
-    return datetime.now(LOCAL).date()
+    return wallclock.today()
 
 
 def local(value: datetime) -> datetime:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import InvalidInputError
+from app.services import clock
 from app.services.access import require_access_to_write
 from app.services.people import find
 from app.values.vocab import ContactOutcome, ContactType
@@ -32,7 +33,7 @@ def checked_note(
     if len(narrative) > MAX_NOTE_CHARS:
         raise InvalidInputError(f"A note can be {MAX_NOTE_CHARS:,} characters at most.")
     kind = ContactType.parse(contact_type).value
-    now = datetime.now(UTC)
+    now = clock.now()
     when = occurred_at or now
     if when.tzinfo is None:
         raise InvalidInputError("Say which time zone the visit time is in.")

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import InvalidInputError
+from app.services import clock
 from app.values import vocab
 from app.values.nhs_number import VERIFICATION_STATUS, NhsNumber
 from storage import tables as t
@@ -64,7 +64,7 @@ def _present(value: Any) -> str | None:
 
 
 def _not_future(value: Any) -> str | None:
-    return "in the future" if value is not None and value > date.today() else None
+    return "in the future" if value is not None and value > clock.today() else None
 
 
 def _verification(value: Any) -> str | None:

@@ -10,11 +10,11 @@ ahead anyway (a lost laptop must not keep records to protect its audit trail).
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 
 import httpx
 
 from app.workspace import Workspace
+from storage import wallclock
 from sync.client import outbox
 from sync.client import settings as sync_settings
 from sync.client.transport import call, client
@@ -59,7 +59,7 @@ def send_last_words(workspace: Workspace, *, transport: httpx.BaseTransport | No
                 taken += answer.accepted + answer.duplicates
                 refused = {r.change_id: r.reason for r in answer.refused}
                 with workspace.store.write(workspace.actor) as session:
-                    outbox.mark_answered(session.connection(), batch, refused, datetime.now(UTC))
+                    outbox.mark_answered(session.connection(), batch, refused, wallclock.utcnow())
         logger.info("a revoked laptop sent %d audit events before wiping", taken)
         return taken
     except Exception as exc:  # never stop a wipe

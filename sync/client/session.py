@@ -8,7 +8,6 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -17,7 +16,7 @@ from sqlalchemy import func, select
 
 from app.errors import OneRecordError
 from app.workspace import Workspace
-from storage import settings
+from storage import settings, wallclock
 from storage.audit_log import append as audit
 from storage.tables import SyncConflict
 from sync.client import outbox, purge
@@ -120,7 +119,7 @@ class SyncSession:
                 # A sync that moved nothing is counted, not sent on its own (that would
                 # cost a second round trip every time): the next sync's event carries
                 # how many there were and when, so every sync is in the audit log.
-                now = datetime.now(UTC).isoformat(timespec="seconds")
+                now = wallclock.utcnow().isoformat(timespec="seconds")
                 settings.put(
                     session,
                     QUIET_SYNCS,
@@ -161,7 +160,7 @@ class SyncSession:
             report.round_trips += 1 if batch.sent else 0
             refused = {r.change_id: r.reason for r in answer.refused}
             with store.write(self.workspace.actor) as session:
-                outbox.mark_answered(session.connection(), batch, refused, datetime.now(UTC))
+                outbox.mark_answered(session.connection(), batch, refused, wallclock.utcnow())
             report.pushed += answer.accepted
             report.duplicates += answer.duplicates
             report.refused.extend(refused.values())
@@ -190,7 +189,7 @@ class SyncSession:
                 ) from None
             report.round_trips += 1
             if page.changes or page.cursor != cursor:
-                now = datetime.now(UTC)
+                now = wallclock.utcnow()
                 with store.write(self.workspace.actor) as session:
                     applied = apply_changes(session.connection(), page.changes, now)
                     # The page and the cursor that says we have it commit together.

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from storage import settings
+from storage import settings, wallclock
 from storage.backup import RESTORED_AT
 
 SERVER = settings.SYNC_SERVER
@@ -72,4 +72,4 @@ def last_success(session: Session) -> datetime | None:
 
 
 def save_last_success(session: Session, when: datetime | None = None) -> None:
-    settings.put(session, LAST_SUCCESS, (when or datetime.now(UTC)).isoformat())
+    settings.put(session, LAST_SUCCESS, (when or wallclock.utcnow()).isoformat())

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from app.values.vocab import OrganisationKind, Role
+from storage import wallclock
 from storage.codec import journalled_columns
 from storage.tables import Organisation, StaffMember, Team
 from storage.tables.base import Base
@@ -36,7 +37,7 @@ class EnrolmentError(Exception):
 
 
 def _row(cls: type[Base], **values: Any) -> dict[str, Any]:
-    now = datetime.now(UTC).isoformat()
+    now = wallclock.utcnow().isoformat()
     row: dict[str, Any] = dict.fromkeys(journalled_columns(cls))
     row.update(recorded_at=now, **values)
     return row
@@ -166,7 +167,7 @@ def new_enrolment_code(store: ServerStore, user: str, ttl: timedelta = DEFAULT_C
                 {
                     "code_hash": _hash(raw),
                     "user_id": staff["user_id"],
-                    "expires_at": datetime.now(UTC) + ttl,
+                    "expires_at": wallclock.utcnow() + ttl,
                 }
             ],
         )
@@ -176,7 +177,7 @@ def new_enrolment_code(store: ServerStore, user: str, ttl: timedelta = DEFAULT_C
 def enrol(
     store: ServerStore, code: str, device_id: str, public_key: str, name: str
 ) -> EnrolResponse:
-    now = datetime.now(UTC)
+    now = wallclock.utcnow()
     with _transaction(store.engine) as conn:
         found = conn.execute(
             select(s.enrolment_codes).where(s.enrolment_codes.c.code_hash == _hash(code))
@@ -260,7 +261,7 @@ def revoke(store: ServerStore, device_id: str) -> None:
         done = conn.execute(
             update(s.devices)
             .where(s.devices.c.device_id == device_id, s.devices.c.revoked_at.is_(None))
-            .values(revoked_at=datetime.now(UTC))
+            .values(revoked_at=wallclock.utcnow())
         )
         if done.rowcount != 1:
             raise AdminError(f"There is no enrolled, unrevoked laptop {device_id}.")

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
 from app.values.vocab import Role
+from storage import wallclock
 from storage.audit_log import GENESIS, event_hash
 from storage.tables import AuditEvent
 from sync.server import directory
@@ -63,7 +63,7 @@ def _audit(
         .limit(1)
     ).scalar()
     previous = json.loads(last) if last else None
-    now = datetime.now(UTC)
+    now = wallclock.utcnow()
     event = AuditEvent(
         id=str(uuid.uuid4()),
         device_id=store.server_id,
@@ -131,7 +131,7 @@ def record(store: ServerStore, person: str, partner_name: str, reason: str, by: 
                     "person_id": person_id,
                     "reason": reason,
                     "decided_by": staff["user_id"],
-                    "decided_at": datetime.now(UTC),
+                    "decided_at": wallclock.utcnow(),
                 }
             ],
         )
@@ -162,7 +162,7 @@ def end(store: ServerStore, person: str, partner_name: str, by: str) -> None:
                 d.c.person_id == person_id,
                 d.c.ended_at.is_(None),
             )
-            .values(ended_at=datetime.now(UTC))
+            .values(ended_at=wallclock.utcnow())
         )
         if not done.rowcount:
             raise directory.AdminError("There is no duty to share in force for that person.")

@@ -14,13 +14,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 from pydantic import ValidationError
 from sqlalchemy import Connection, insert, select, update
 
+from storage import wallclock
 from sync.client.transport import client, request
 from sync.protocol import Change, PullResponse
 from sync.server import schema as s
@@ -64,7 +64,7 @@ def ingest(
         own_org = store.meta("organisation_id")
         good: list[Change] = []
         refused: list[dict[str, Any]] = []
-        now = datetime.now(UTC)
+        now = wallclock.utcnow()
         for change in changes:
             reason = partner_refusal(change, peer, ours, own_org)
             if reason:

@@ -14,12 +14,13 @@ import binascii
 import hashlib
 import json
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
 from app.errors import OneRecordError
+from storage import wallclock
 from sync import signing
 from sync.server import directory
 from sync.server import schema as s
@@ -106,7 +107,7 @@ def add_partner(
         "public_key": peer["public_key"],
         "organisation_id": peer["organisation_id"],
         "organisation_kind": peer["organisation_kind"],
-        "added_at": datetime.now(UTC),
+        "added_at": wallclock.utcnow(),
         "pull_cursor": "",
         "consent_seq": 0,
     }
@@ -148,7 +149,7 @@ def remove_partner(store: ServerStore, name: str) -> None:
         found = partner(conn, name)
         if found["removed_at"] is not None:
             raise directory.AdminError(f"'{found['name']}' was already removed.")
-        now = datetime.now(UTC)
+        now = wallclock.utcnow()
         _end(conn, found["partner_id"], now)
         conn.execute(
             update(s.partners)
@@ -187,7 +188,7 @@ def add_agreement(store: ServerStore, partner_name: str, categories: str, team: 
         raise directory.AdminError(str(exc)) from None
     team_id = directory.team_id_by_name(store, team)
     agreement_id = str(uuid.uuid4())
-    now = datetime.now(UTC)
+    now = wallclock.utcnow()
     with _transaction(store.engine) as conn:
         found = partner(conn, partner_name)
         _end(conn, found["partner_id"], now)
@@ -217,7 +218,7 @@ def _end(conn: Connection, partner_id: str, now: datetime) -> int:
 def end_agreement(store: ServerStore, partner_name: str) -> None:
     with _transaction(store.engine) as conn:
         found = partner(conn, partner_name)
-        if not _end(conn, found["partner_id"], datetime.now(UTC)):
+        if not _end(conn, found["partner_id"], wallclock.utcnow()):
             raise directory.AdminError(f"There is no active agreement with '{found['name']}'.")
 
 

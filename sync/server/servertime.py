@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
+
+from storage import wallclock
 
 
 def now() -> datetime:
-    return datetime.now(UTC)
+    return wallclock.utcnow()

@@ -8,7 +8,7 @@ import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -27,6 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
+from storage import wallclock
 from storage.hlc import HybridClock
 from sync.protocol import Change, PushResponse, Refusal
 from sync.server import checkpoint, servertime
@@ -139,7 +140,7 @@ class ServerStore:
 
     def remember_nonce(self, device_id: str, nonce: str) -> bool:
         """False if this nonce was already used: the request is a replay."""
-        now = datetime.now(UTC)
+        now = wallclock.utcnow()
         try:
             with _transaction(self.engine) as conn:
                 conn.execute(delete(s.nonces).where(s.nonces.c.seen_at < now - NONCE_WINDOW))
@@ -223,7 +224,7 @@ class ServerStore:
                 continue
             kept.append((change, person_id))
         if kept:
-            insert_changes(conn, kept, datetime.now(UTC))
+            insert_changes(conn, kept, wallclock.utcnow())
             self._update_teams(conn, [c for c in fresh if c.entity == "person"], device, rows)
         return len(kept), len(batch) - len(fresh), refused
 
@@ -443,7 +444,7 @@ class ServerStore:
 
     def publish(self, conn: Connection, entity: str, row: dict[str, Any]) -> None:
         """Record a directory entry (a team, a staff member) as a change every laptop pulls."""
-        now = datetime.now(UTC)
+        now = wallclock.utcnow()
         conn.execute(
             insert(s.changes),
             [

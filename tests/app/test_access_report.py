@@ -18,7 +18,7 @@ from app.cli.main import main
 from app.errors import AccessDeniedError, InvalidInputError, WrongPassphraseError
 from app.reports.fhir_bundle import export_fhir, save_export
 from app.reports.printing import render_plan, save_plan
-from app.services import people
+from app.services import clock, people
 from app.services.access_report import ReportQuery, counts_by_kind, fetch
 from app.services.break_glass import break_glass_by_nhs
 from app.services.record_view import person_record
@@ -80,7 +80,7 @@ def test_filters_run_in_sql(coordinator: Workspace) -> None:
     changes, _ = fetch(coordinator, ReportQuery(kinds=frozenset({"change"})))
     assert changes and all(r.kind == "change" for r in changes)
     assert "person_registered" in {r.action for r in changes}
-    today = date.today()
+    today = clock.today()
     assert fetch(coordinator, ReportQuery(start=today + timedelta(days=1)))[1] == 0
     assert fetch(coordinator, ReportQuery(start=today - timedelta(days=1), end=today))[1] > 0
     assert fetch(coordinator, ReportQuery(staff="rhian"))[1] > 0

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from app.errors import InvalidInputError
+from app.services import clock
 from app.services.caseload import CaseloadQuery, fetch
 from app.services.notes import add_note
 from app.services.record_view import person_record
@@ -51,7 +52,7 @@ def test_sorting_and_paging_happen_in_sql(populated: Workspace) -> None:
 
 
 def test_note_records_when_it_happened_and_when_it_was_written(populated: Workspace) -> None:
-    visited = datetime.now(UTC) - timedelta(hours=5)
+    visited = clock.now() - timedelta(hours=5)
     add_note(
         populated,
         ZOE,
@@ -77,7 +78,7 @@ def test_note_records_when_it_happened_and_when_it_was_written(populated: Worksp
     ("kwargs", "reason"),
     [
         ({"text": "   "}, "needs some text"),
-        ({"text": "x", "occurred_at": datetime.now(UTC) + timedelta(days=1)}, "future"),
+        ({"text": "x", "occurred_at": clock.now() + timedelta(days=1)}, "future"),
         ({"text": "x", "contact_type": "carrier pigeon"}, "not one of"),
         ({"text": "x", "goal_ids": ["not-a-goal"]}, "not this person's goals"),
     ],
@@ -92,7 +93,7 @@ def test_bad_notes_are_refused(
 
 
 def test_show_gives_the_record_newest_notes_first(populated: Workspace) -> None:
-    now = datetime.now(UTC)
+    now = clock.now()
     add_note(populated, ZOE, "older", occurred_at=now - timedelta(days=2))
     add_note(populated, ZOE, "newer", occurred_at=now - timedelta(days=1))
     record = person_record(populated, ZOE)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from app.errors import InvalidInputError, NotFoundError, ProfileExistsError
-from app.services import people
+from app.services import clock, people
 from app.services.people import NewPerson, register
 from app.workspace import Workspace
 from storage.tables import ChangeRecord, Person
@@ -44,7 +44,7 @@ def test_register_and_find(populated: Workspace) -> None:
                 "9990000034",
                 "Ann",
                 "Lee",
-                (date.today() + timedelta(days=1)).isoformat(),
+                (clock.today() + timedelta(days=1)).isoformat(),
                 "DL8 3AB",
             ),
             "future",
@@ -88,7 +88,7 @@ def test_edit_applies_all_or_nothing(populated: Workspace) -> None:
             ZOE,
             {
                 "level_of_need": "specialist",
-                "date_of_birth": (date.today() + timedelta(days=3)).isoformat(),
+                "date_of_birth": (clock.today() + timedelta(days=3)).isoformat(),
             },
         )
     assert _person(populated, ZOE).level_of_need == "targeted"

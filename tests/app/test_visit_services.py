@@ -5,7 +5,7 @@ writes all or nothing."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -125,10 +125,10 @@ def test_record_visit_marks_todays_visit_done_and_plans_the_next(
     [
         ({"narrative": "   "}, "needs some text"),
         ({"contact_type": "carrier pigeon"}, "is not one of"),
-        ({"occurred_at": datetime.now(UTC) + timedelta(hours=2)}, "in the future"),
+        ({"occurred_at": clock.now() + timedelta(hours=2)}, "in the future"),
         ({"occurred_at": datetime(2026, 1, 1, 9, 0)}, "time zone"),
-        ({"next_visit_at": datetime.now(UTC) - timedelta(hours=1)}, "must be in the future"),
-        ({"next_visit_at": datetime.now(UTC) + timedelta(days=400)}, "within a year"),
+        ({"next_visit_at": clock.now() - timedelta(hours=1)}, "must be in the future"),
+        ({"next_visit_at": clock.now() + timedelta(days=400)}, "within a year"),
         ({"goal_ids": ["not-a-goal"]}, "not this person's goals"),
         ({"outcome": "went swimming"}, "is not one of"),
     ],
@@ -267,7 +267,7 @@ def test_record_shows_alerts_first_and_hides_restricted_detail(
 
 
 def test_timeline_pages_newest_first_and_filters(populated: Workspace, zoe: str) -> None:
-    base = datetime.now(UTC) - timedelta(days=30)
+    base = clock.now() - timedelta(days=30)
     for n in range(25):
         record_visit(
             populated,
@@ -308,7 +308,7 @@ def test_pending_changes_count_what_is_not_pushed(populated: Workspace, zoe: str
     assert after > before
     with populated.store.write(populated.actor) as session:
         for row in session.execute(select(ChangeRecord)).scalars():
-            row.pushed_at = datetime.now(UTC)
+            row.pushed_at = clock.now()
     assert sync_status.pending_changes(populated) == 0
 
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from app.cli.main import main
-from app.services import conflicts, people
+from app.services import clock, conflicts, people
 from app.services.risks import add_alert
 from app.workspace import Workspace
 from storage.tables import StaffMember, SyncConflict
@@ -43,7 +42,7 @@ def _conflict(ws: Workspace) -> str:
                 field="restricted_detail",
                 person_id=zoe,
                 heads=json.dumps(heads),
-                detected_at=datetime.now(UTC),
+                detected_at=clock.now(),
             )
         )
     return f"alert:{alert.entity_id}:restricted_detail"

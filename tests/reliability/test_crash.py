@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from app.services import people
+from app.services import clock, people
 from storage import profile
 from storage.bulk import insert_rows
 from storage.tables import ContactNote
@@ -65,7 +64,7 @@ def _sync_and_compare(path: Path, server: ServerProcess) -> int:
 def _bulk_notes(path: Path, person: str, count: int, tag: str) -> None:
     ws = open_laptop(path)
     try:
-        now = datetime.now(UTC)
+        now = clock.now()
         with ws.store.write(ws.actor) as session:
             insert_rows(
                 session,

@@ -9,14 +9,13 @@ import os
 import subprocess
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from app.errors import DiskFullError, OneRecordError, ProfileNotWritableError
-from app.services import people
+from app.services import clock, people
 from app.services.backup import backup_profile
 from app.services.notes import add_note
 from app.workspace import create
@@ -100,7 +99,7 @@ def test_a_full_disk_says_so_corrupts_nothing_and_work_resumes(small_disk: Path)
                     "id": str(uuid.uuid4()),
                     "person_id": person,
                     "contact_type": "home_visit",
-                    "occurred_at": datetime.now(UTC),
+                    "occurred_at": clock.now(),
                     "narrative": "x" * 2000,
                     "linked_goal_ids": "[]",
                 }

@@ -45,15 +45,22 @@ def _plant(workspace: Workspace) -> Planted:
         goal_counts = dict(
             session.execute(select(Goal.person_id, func.count()).group_by(Goal.person_id)).all()
         )
-        carers = set(session.execute(select(PersonalContact.person_id)).scalars())
-    chosen = next(
+        # A main carer is what FHIR codes 'Carer': any date's demo
+        # has such people, though which ones depends on the date.
+        carers = set(
+            session.execute(
+                select(PersonalContact.person_id).where(PersonalContact.is_main_carer)
+            ).scalars()
+        )
+    candidates = [
         p
         for p in people
-        if p.id in with_contingency
-        and p.id in carers
-        and goal_counts.get(p.id, 0) >= 2
-        and plans[p.id].version >= 1
-    )
+        if p.id in with_contingency and goal_counts.get(p.id, 0) >= 2 and plans[p.id].version >= 1
+    ]
+    # Someone with a main carer if the demo made one among them (which people have one
+    # depends on the demo's date); otherwise the first is given one, so the reports
+    # always have a carer to code.
+    chosen = next((p for p in candidates if p.id in carers), candidates[0])
     other = next(p for p in people if p.id != chosen.id and plans[p.id].version >= 1)
     assert chosen.nhs_number and other.nhs_number
     edit(
@@ -80,6 +87,16 @@ def _plant(workspace: Workspace) -> Planted:
             )
         )
         session.add(Alert(person_id=chosen.id, kind="allergy", summary="Allergy: penicillin"))
+        if chosen.id not in carers:
+            session.add(
+                PersonalContact(
+                    person_id=chosen.id,
+                    name="Siân Wiśniewska",
+                    relationship="Daughter",
+                    is_main_carer=True,
+                    carers_assessment="offered",
+                )
+            )
         plan = session.execute(select(CarePlan).where(CarePlan.person_id == chosen.id)).scalar_one()
         plan.status = "agreed"
         other_plan = session.execute(

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.errors import JournalError
-from app.services import people
+from app.services import clock, people
 from app.services.notes import add_note
 from app.workspace import Workspace
 from storage.tables import ChangeRecord, ContactNote, Person
@@ -115,7 +115,7 @@ def test_provenance_cannot_be_forged_through_the_orm(populated: Workspace) -> No
         forged = ContactNote(
             person_id=people.find(session, ZOE).id,
             contact_type="home_visit",
-            occurred_at=datetime.now(UTC),
+            occurred_at=clock.now(),
             narrative="x",
             recorded_by="someone-else",
             recorded_device="another-device",

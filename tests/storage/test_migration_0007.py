@@ -3,13 +3,14 @@ after a verified backup, and the new table matches the ORM and keeps its rules."
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
+from app.services import clock
 from app.workspace import unlock
 from storage import profile
 from storage.migrate import current_revision, head_revision
@@ -42,7 +43,7 @@ def test_a_0006_profile_upgrades_to_break_glass(tmp_path: Path) -> None:
         with engine.connect() as conn:
             assert conn.execute(text("SELECT nhs_number FROM person")).scalar() == ZOE
             assert conn.execute(text("PRAGMA foreign_key_check")).all() == []
-        now = datetime.now(UTC)
+        now = clock.now()
         with workspace.store.write(workspace.actor) as session:
             session.add(
                 BreakGlassGrant(

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
-from app.services import people
+from app.services import clock, people
 from app.workspace import Workspace
 from storage.bulk import insert_rows
 from storage.summary_bulk import BULK_ROWS, insert_many_summarised, summary_refreshed_once
@@ -38,7 +38,7 @@ def _notes(ws: Workspace, person_id: str, count: int, start: datetime) -> list[d
             "author_role": "community_nurse",
             "organisation_id": actor.organisation_id,
             "sensitive": False,
-            "recorded_at": datetime.now(UTC).isoformat(),
+            "recorded_at": clock.now().isoformat(),
             "recorded_by": actor.user_id,
             "recorded_org": actor.organisation_id,
             "recorded_device": actor.device_id,

@@ -4,14 +4,13 @@ of every laptop's chain is re-verified and reported on (`onerecord-server audit`
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import select, text, update
 
 from app.errors import WrongPassphraseError
-from app.services import people
+from app.services import clock, people
 from app.services.notes import add_note
 from app.services.record_view import person_record
 from app.workspace import Workspace, unlock
@@ -232,7 +231,7 @@ def test_the_server_report_covers_the_team(
     assert code == 0 and "FAILED_UNLOCK" in out and "Ceri Jones" in out
     assert "Sam Taylor" not in out
 
-    today = datetime.now(UTC).date().strftime("%d/%m/%Y")  # events are stamped in UTC
+    today = clock.now().date().strftime("%d/%m/%Y")  # events are stamped in UTC
     code = server_main(
         [
             "audit",

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.services import clock
 from app.workspace import Workspace
 from storage.tables import ChangeRecord
 from sync.client import outbox
@@ -114,7 +115,7 @@ def test_answered_changes_are_pushed_and_refusals_kept(populated: Workspace) -> 
     assert batch is not None
     refused = {batch.change_ids[1]: "This server has no such record."}
     with populated.store.write(populated.actor) as session:
-        outbox.mark_answered(session.connection(), batch, refused, datetime.now(UTC))
+        outbox.mark_answered(session.connection(), batch, refused, clock.now())
     with populated.store.read() as session:
         rows = {
             r.change_id: r

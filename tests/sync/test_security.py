@@ -11,7 +11,7 @@ import pytest
 
 from app.cli.main import main as cli_main
 from app.errors import OneRecordError
-from app.services import people
+from app.services import clock, people
 from app.workspace import create
 from storage import profile
 from sync import signing
@@ -215,14 +215,13 @@ def test_an_unreachable_server_is_a_plain_error_and_keeps_changes(
 def test_a_laptop_offline_too_long_stays_locked_until_it_syncs(
     server: RunningServer, laptop: Laptop
 ) -> None:
-    from datetime import UTC, datetime
 
     from app.workspace import OfflineTooLongError, unlock
 
     ws = reopen(laptop("Sam Taylor"))
     sync(ws)
     with ws.store.write(ws.actor) as session:
-        sync_settings.save_last_success(session, datetime.now(UTC) - timedelta(days=15))
+        sync_settings.save_last_success(session, clock.now() - timedelta(days=15))
     path = ws.store.path
     ws.close()
     with pytest.raises(OfflineTooLongError, match="over 14 days"):

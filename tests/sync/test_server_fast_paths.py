@@ -8,7 +8,7 @@ import json
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app.services import clock
 from sync.protocol import Change, PullResponse, PushResponse
 from sync.server import checkpoint, directory, handlers
 from sync.server import schema as s
@@ -67,7 +68,7 @@ class Device:
             "field": None,
             "value": json.dumps(value),
             "bases": [],
-            "recorded_at": datetime.now(UTC).isoformat(),
+            "recorded_at": clock.now().isoformat(),
         } | extra
 
     def push(self, store: ServerStore, changes: list[Any]) -> PushResponse:
@@ -272,9 +273,9 @@ def test_a_change_inserted_twice_is_an_integrity_error_on_either_database(
     person_id, create = person(writer, store)
     change = Change.model_validate(create)
     with store.engine.begin() as conn:
-        insert_changes(conn, [(change, person_id)], datetime.now(UTC))
+        insert_changes(conn, [(change, person_id)], clock.now())
     with pytest.raises(IntegrityError), store.engine.begin() as conn:
-        insert_changes(conn, [(change, person_id)], datetime.now(UTC))
+        insert_changes(conn, [(change, person_id)], clock.now())
     with store.engine.connect() as conn:
         held = conn.execute(
             select(s.changes.c.seq).where(s.changes.c.change_id == change.change_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from app.services import clock
 from app.services import record as record_service
 from app.services.timeline import TimelineEntry, TimelineQuery, fetch_timeline
 from app.services.today import TodayVisit
@@ -73,7 +74,7 @@ def test_the_record_section_models_pass_the_tester(
     consent = ConsentSection()
     for widget in (plan, risks, consent):
         qtbot.addWidget(widget)
-    today = datetime.now(UTC).date()
+    today = clock.now().date()
     plan.show_record(record, today)
     risks.show_record(record, today)
     consent.show_record(record, today)
@@ -90,7 +91,7 @@ def test_the_record_section_models_pass_the_tester(
 
 
 def test_todays_model_says_late_and_done(qtmodeltester: ModelTester) -> None:
-    now = datetime.now(UTC)
+    now = clock.now()
     visit = TodayVisit(
         "v",
         "p",

@@ -213,14 +213,14 @@ def test_a_revoked_laptop_wipes_itself_and_starts_again(
 def test_a_laptop_offline_too_long_syncs_as_it_unlocks(
     qtbot: QtBot, runner: TaskRunner, server: RunningServer, laptop: Laptop
 ) -> None:
-    from datetime import UTC, datetime, timedelta
+    from datetime import timedelta
 
     from sync.client import settings as sync_settings
 
     ws = reopen(laptop("Sam Taylor"))
     sync(ws)
     with ws.store.write(ws.actor) as session:
-        sync_settings.save_last_success(session, datetime.now(UTC) - timedelta(days=20))
+        sync_settings.save_last_success(session, clock.now() - timedelta(days=20))
     path = ws.store.path
     ws.close()
 
