@@ -109,14 +109,20 @@ def build_demo_caseload(
     as_of: date | None = None,
     notes_per_person: float = 20.0,
     progress: Callable[[int, int], None] | None = None,
+    now: datetime | None = None,
 ) -> DemoSummary:
-    """Write a made-up caseload of `people` into an empty profile; return what was made."""
+    """Write a made-up caseload of `people` into an empty profile; return what was made.
+
+    `as_of` is the demo's today (default: the clock's). Made on that day, `now` (default:
+    the clock's) decides which of today's round visits are already done; a demo made as
+    of another day is as of that day's start."""
     if people < 0:
         raise InvalidInputError("The number of demo people cannot be negative.")
     if notes_per_person < 0:
         raise InvalidInputError("The number of notes per person cannot be negative.")
-    now: datetime | None = None
-    if as_of is None or as_of == clock.today():
+    if now is not None:
+        as_of = as_of or clock.local(now).date()
+    elif as_of is None or as_of == clock.today():
         # Made today: what is already past today (the round's early visits) is done.
         now = clock.now()
     as_of = as_of or clock.today()

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from app.demo import DemoSummary, build_demo_caseload
 from app.demo.common import start_of_day_utc
 from app.errors import InvalidInputError
+from app.services import clock
 from app.values.nhs_number import NhsNumber
 from storage import profile, settings
 from storage.codec import row_of
@@ -243,3 +244,56 @@ def test_a_profile_with_records_is_refused(sixty) -> None:
     store, _, _ = sixty
     with pytest.raises(InvalidInputError):
         build_demo_caseload(store, people=1, seed=1, as_of=AS_OF)
+
+
+@pytest.mark.parametrize(
+    ("day", "hour", "minute"),
+    [
+        (date(2028, 2, 29), 7, 0),  # a leap day, before the round starts
+        (date(2028, 2, 29), 12, 5),  # midway through the round
+        (date(2030, 12, 31), 23, 30),  # the last evening of a year, the round long done
+        (date(2026, 3, 29), 10, 0),  # the morning the clocks go forward
+    ],
+)
+def test_the_demo_is_coherent_whenever_it_is_made(
+    tmp_path: Path, day: date, hour: int, minute: int
+) -> None:
+    """Nothing planned for today is already past when the demo is made (round visits whose
+    time has gone are done, each with its note), and no goal not yet started aims at a day
+    already gone: the demo reads true on any date, at any hour."""
+    now = clock.at_local(day, hour, minute)
+    store = _store(tmp_path)
+    try:
+        build_demo_caseload(store, people=40, seed=3, notes_per_person=2, now=now)
+        start, end = clock.day_bounds(day)
+        with store.read() as session:
+            today = (
+                session.execute(
+                    select(PlannedVisit).where(
+                        PlannedVisit.due_at >= start, PlannedVisit.due_at < end
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            notes = {n.id: n for n in session.execute(select(ContactNote)).scalars()}
+            goals = session.execute(select(Goal)).scalars().all()
+        assert today, "the nurse has a round today"
+        for visit in today:
+            if visit.status == "planned":
+                assert visit.due_at > now
+            else:
+                assert visit.status == "done"
+                assert visit.due_at <= now
+                note = notes[visit.done_note_id]
+                assert note.person_id == visit.person_id
+                assert visit.due_at <= note.occurred_at <= note.recorded_at <= now
+        assert all(n.occurred_at <= now and n.recorded_at <= now for n in notes.values())
+        done = [v for v in today if v.status == "done"]
+        assert (len(done) == len(today)) == (hour >= 17)
+        assert (not done) == (hour < 8)
+        waiting = [g for g in goals if g.status == "not_started" and g.target_date is not None]
+        assert waiting
+        assert all(g.target_date > day for g in waiting)
+    finally:
+        store.close()
