@@ -9,6 +9,10 @@ from pathlib import Path
 
 from storage.errors import DiskFullError, ProfileNotWritableError
 
+# write_atomic's temp files: a crash between writing and renaming leaves one behind
+# (a copy of the key vault, if that was what was being written), so a wipe looks for them.
+ATOMIC_TEMP_PREFIX = ".tmp-"
+
 
 def make_private_dir(path: Path) -> None:
     """Create `path` (and parents) readable by the owner only."""
@@ -33,7 +37,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         # mkstemp makes the file owner-only (0600) on POSIX; on Windows (no os.fchmod
         # before Python 3.13) it inherits the per-user ACL of the profile folder.
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=ATOMIC_TEMP_PREFIX, suffix=path.suffix)
         if hasattr(os, "fchmod"):
             os.fchmod(fd, 0o600)
         os.write(fd, data)

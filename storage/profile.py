@@ -13,12 +13,14 @@ from pathlib import Path
 from sqlalchemy import insert, select
 
 from storage import keyvault, wallclock
+from storage.audit_anchor import ANCHOR_FILE
 from storage.engine import build_engine, probe
 from storage.errors import ProfileExistsError, ProfileMissingError, ProfileNotWritableError
-from storage.files import check_writable, make_private_dir, write_atomic
+from storage.files import ATOMIC_TEMP_PREFIX, check_writable, make_private_dir, write_atomic
 from storage.migrate import migrate, upgrade
 from storage.store import Store
 from storage.tables import ProfileSetting
+from storage.unlock_attempts import FAILURES_FILE
 
 logger = logging.getLogger(__name__)
 
@@ -166,21 +168,69 @@ def change_passphrase(path: Path, old: str, new: str) -> None:
         keyvault.wipe(key)
 
 
-def destroy(path: Path) -> None:
-    """Wipe a profile (a revoked laptop). The key file is overwritten before it is
-    removed, so even a recovered copy of the database cannot be decrypted."""
-    vault = path / VAULT_FILE
-    if vault.exists():
-        size = max(vault.stat().st_size, 512)
-        with open(vault, "r+b") as handle:
+def destroy(path: Path) -> list[Path]:
+    """Wipe a profile (a revoked laptop): everything this app writes in the folder,
+    then the folder itself. Returns what is left (nothing, unless someone put files
+    of their own there, or one could not be removed; their count is logged).
+
+    Files that can unlock the database (the key vault, and any temp file an
+    interrupted atomic write left, which may be a copy of the vault caught before
+    its rename) are overwritten with random bytes before they are removed, so even
+    a recovered copy of the database cannot be decrypted. Removing the folder
+    also stops a second copy of the app still holding the profile open (a command
+    running beside the desktop) from writing an audit anchor back into it."""
+    if not path.is_dir():
+        return []
+    for entry in sorted(path.iterdir()):
+        if _may_hold_key(entry.name) and entry.is_file():
+            _overwrite(entry)
+    for entry in sorted(path.iterdir()):
+        if not _written_by_us(entry.name):
+            continue
+        try:
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+        except OSError as exc:  # reported below with everything else that stayed
+            logger.warning("a profile file could not be removed (%s)", type(exc).__name__)
+    left = sorted(path.rglob("*"))
+    if left:
+        # A count only: file names there are not ours and may be anything.
+        logger.warning("profile wiped; %d item(s) left in its folder", len(left))
+        return left
+    try:
+        path.rmdir()
+    except OSError as exc:
+        logger.warning("the emptied profile folder could not be removed (%s)", type(exc).__name__)
+    logger.warning("profile wiped")
+    return []
+
+
+# Names this app gives what it writes in a profile folder: its files, SQLite's side
+# files of the database (-wal, -shm, -journal), an interrupted restore's copy
+# (".onerecord.db.restoring" and its side files), write_atomic's temp files
+# (".tmp-*"), and backups/ (backups, migration copies, a set-aside unfinished or
+# damaged database, an interrupted backup's ".partial").
+_OUR_FILES = frozenset({VAULT_FILE, META_FILE, ANCHOR_FILE, FAILURES_FILE, BACKUP_DIR})
+_OUR_PREFIXES = (DB_FILE, f".{DB_FILE}.", ATOMIC_TEMP_PREFIX)
+
+
+def _written_by_us(name: str) -> bool:
+    return name in _OUR_FILES or name.startswith(_OUR_PREFIXES)
+
+
+def _may_hold_key(name: str) -> bool:
+    return name == VAULT_FILE or name.startswith(ATOMIC_TEMP_PREFIX)
+
+
+def _overwrite(file: Path) -> None:
+    """Random bytes over the file's own blocks (not a new file renamed over it)."""
+    try:
+        size = max(file.stat().st_size, 512)
+        with open(file, "r+b") as handle:
             handle.write(os.urandom(size))
             handle.flush()
             os.fsync(handle.fileno())
-        vault.unlink()
-    # The side files (audit anchor, failed-unlock count) hold nothing identifiable,
-    # but a wiped laptop keeps nothing of its profile.
-    side = ("audit-anchor.json", "unlock-failures.json")
-    for name in (DB_FILE, f"{DB_FILE}-wal", f"{DB_FILE}-shm", META_FILE, *side):
-        (path / name).unlink(missing_ok=True)
-    shutil.rmtree(path / BACKUP_DIR, ignore_errors=True)
-    logger.warning("profile wiped")
+    except OSError as exc:  # removing it still goes ahead
+        logger.warning("a key file could not be overwritten (%s)", type(exc).__name__)

@@ -86,3 +86,19 @@ def test_read_only_profile_folder_refuses_writes_plainly(
 
     with pytest.raises(ProfileNotWritableError, match="read-only"):
         change_passphrase(profile_path, PASSPHRASE, "a brand new passphrase")
+
+
+def test_a_wipe_keeps_files_it_did_not_write_and_says_so(
+    workspace: Workspace, profile_path: Path
+) -> None:
+    """The folder may be one the user chose (`--profile DIR`) with their own files in
+    it: a wipe removes everything this app writes there, and only that."""
+    theirs = profile_path / "shopping list.txt"
+    theirs.write_text("milk", encoding="utf-8")
+    (profile_path / ".tmp-k3j2.json").write_text("{}", encoding="utf-8")  # a crash's leftover
+    workspace.close()
+    left = profile.destroy(profile_path)
+    assert left == [theirs]
+    assert sorted(p.name for p in profile_path.iterdir()) == ["shopping list.txt"]
+    assert theirs.read_text(encoding="utf-8") == "milk"
+    assert profile.destroy(profile_path / "nowhere") == []
