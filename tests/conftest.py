@@ -15,6 +15,7 @@ import pytest
 from app.services.people import NewPerson, register
 from app.workspace import Workspace, create
 from storage.keyvault import KdfParams
+from tests import databases
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -29,6 +30,12 @@ ALUN = "9990000026"
 # whole on one worker and files are handed out in collection order: the longest go first
 # so the two workers finish together (the build alone is minutes when dist/ is missing).
 LONGEST_FIRST = ("tests/packaging/test_built_app.py", "tests/sync/test_convergence.py")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Counts tests per server database and, in CI, fails the run when a PostgreSQL
+    # test skipped (tests/databases.py).
+    databases.install(config)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

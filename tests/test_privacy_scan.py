@@ -10,11 +10,19 @@ plan, lock). Excluded, on purpose and by name: the encrypted database (+ WAL and
 shared memory) and its backups; the files the user chose to write (the plan PDF,
 the printer's PDF, the FHIR export); the server's database, which holds the shared
 record by design and belongs on an encrypted volume (docs/security.md). The
-server's log is scanned.
+server's log is scanned. A PDF anywhere is read through pdftotext, JSON with its
+escapes undone (tests/privacy_scan.py).
+
+The files the user chose hold the person by design, but never restricted detail
+(hazard H7 in docs/clinical-safety.md): the PDFs read through pdftotext and the FHIR
+exports parsed with fhir.resources hold no key safe code, no alert's restricted
+detail and no sensitive note's narrative from either profile. pdftotext is needed:
+without it the test skips, or fails when CI is set.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -38,13 +46,22 @@ from app.services.people import NewPerson
 from app.services.record_view import person_record
 from app.workspace import Workspace, unlock
 from storage import settings
-from storage.tables import Person
+from storage.tables import Alert, ContactNote, Person
 from sync.client.enrol import enrol
 from sync.server import directory
-from tests.privacy_scan import Finding, files_under, scan
+from tests.ci import require_tool
+from tests.privacy_scan import Finding, files_under, output_text, restricted_found, scan
 from tests.sync.conftest import RunningServer, start_server
 from tests.sync.helpers import sync
-from tests.ui.helpers import DEV, PASSPHRASE, PEOPLE, STAFF, make_controller, make_profile
+from tests.ui.helpers import (
+    DEV,
+    KEY_SAFE_CODE,
+    PASSPHRASE,
+    PEOPLE,
+    STAFF,
+    make_controller,
+    make_profile,
+)
 from tests.ui.helpers import unlock as gui_unlock
 from ui.print_dialog import PrintDialog
 from ui.tasks import TaskRunner
@@ -188,9 +205,39 @@ def _logging_put_back() -> Iterator[None]:
     reset()
 
 
+def _restricted_texts(profiles: list[Path]) -> list[str]:
+    """Every alert's restricted detail and every sensitive note's narrative."""
+    found: list[str | None] = []
+    for path in profiles:
+        ws = unlock(path, PASSPHRASE)
+        try:
+            with ws.store.read() as session:
+                found += session.execute(
+                    select(Alert.restricted_detail).where(Alert.restricted_detail.is_not(None))
+                ).scalars()
+                found += session.execute(
+                    select(ContactNote.narrative).where(ContactNote.sensitive.is_(True))
+                ).scalars()
+        finally:
+            ws.close()
+    return [text for text in found if text]
+
+
+def _write_pdf(path: Path, lines: list[str]) -> None:
+    """A PDF with compressed streams, as reportlab (and the app) write them."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(str(path), pageCompression=1)
+    for n, line in enumerate(lines):
+        canvas.drawString(72, 720 - 20 * n, line)
+    canvas.save()
+
+
 def test_nothing_identifiable_is_written_outside_the_encrypted_store(
     scratch: Path, qtbot: QtBot
 ) -> None:
+    # Every PDF is read as text: without pdftotext this skips, and fails in CI.
+    require_tool("pdftotext", "poppler-utils")
     configure(verbose=True)  # the most a user can turn logging up to
     server_log = scratch / "server" / "server.log"
     server_log.parent.mkdir()
@@ -245,9 +292,40 @@ def test_nothing_identifiable_is_written_outside_the_encrypted_store(
         with leaky.open("a", encoding="utf-8") as out:
             out.write(f"INFO somewhere: {planted}\n")
         assert kind in {f.what for f in scan([leaky], everyone)}, planted
+    # ... in a PDF, where the name is not in the (compressed) bytes, and in JSON that
+    # escapes a letter.
+    leaky_pdf = scratch.parent / "planted.pdf"
+    _write_pdf(leaky_pdf, [f"Visited {PEOPLE[0].given_name} {PEOPLE[0].family_name}."])
+    assert PEOPLE[0].family_name.encode() not in leaky_pdf.read_bytes()
+    assert "family name" in {f.what for f in scan([leaky_pdf], everyone)}
+    escaped = PEOPLE[0].family_name.replace("A", "\\u0041", 1)
+    assert escaped != PEOPLE[0].family_name
+    leaky.write_text(f'{{"note": "opened {escaped}"}}', encoding="ascii")
+    assert "family name" in {f.what for f in scan([leaky], everyone)}
+
+    # H7: the outputs the user chose, read as their readers would, hold no restricted
+    # detail from either profile (the person's key safe code is among it).
+    secrets = _restricted_texts([profile, scratch / "data" / "onerecord" / "demo"])
+    assert KEY_SAFE_CODE in secrets
+    leaks = restricted_found(chosen, secrets)
+    assert leaks == [], _report(leaks, scratch, found="restricted detail in a chosen output")
+    # They are really read: the person is in the plan's text though not in its bytes,
+    # and the export holds the key safe alert with its detail withheld.
+    dev = next(p for p in PEOPLE if p.nhs_number == DEV)
+    plan = scratch / "chosen" / "plan.pdf"
+    assert dev.family_name in output_text(plan)
+    assert dev.family_name.encode() not in plan.read_bytes()
+    assert "restricted detail held" in output_text(scratch / "chosen" / "dev.json")
+    # A planted code is found in a PDF and in a FHIR export that still parses.
+    _write_pdf(leaky_pdf, ["Key safe by the back door:", KEY_SAFE_CODE])
+    assert restricted_found([leaky_pdf], secrets)
+    bundle = json.loads((scratch / "chosen" / "dev.json").read_text(encoding="utf-8"))
+    flag = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Flag")
+    flag["code"]["text"] += f" {KEY_SAFE_CODE}"
+    leaky_export = scratch.parent / "planted.json"
+    leaky_export.write_text(json.dumps(bundle), encoding="utf-8")
+    assert restricted_found([leaky_export], secrets)
 
 
-def _report(findings: list[Finding], root: Path) -> str:
-    return "identifiable data found: " + "; ".join(
-        f"{f.what} in {f.path.relative_to(root)}" for f in findings
-    )
+def _report(findings: list[Finding], root: Path, *, found: str = "identifiable data found") -> str:
+    return f"{found}: " + "; ".join(f"{f.what} in {f.path.relative_to(root)}" for f in findings)

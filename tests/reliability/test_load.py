@@ -5,7 +5,6 @@ docs/reliability.md.) ONERECORD_SOAK_LOAD_LAPTOPS / _SECONDS make it longer."""
 
 from __future__ import annotations
 
-import os
 import uuid
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from bench.load import run_load
+from tests.databases import require_postgres_url
 from tests.reliability.helpers import env_int
 
 pytestmark = pytest.mark.slow
@@ -27,14 +27,14 @@ def _check(label: str, url: str) -> None:
     assert report.changes > 0 and report.requests > 0
 
 
+@pytest.mark.database("sqlite")
 def test_laptops_at_once_on_sqlite(tmp_path: Path) -> None:
     _check("SQLite", f"sqlite:///{tmp_path / 'server.db'}")
 
 
+@pytest.mark.database("postgresql")
 def test_laptops_at_once_on_postgresql() -> None:
-    base = os.environ.get("ONERECORD_TEST_POSTGRES_URL")
-    if not base:
-        pytest.skip("no PostgreSQL here: set ONERECORD_TEST_POSTGRES_URL")
+    base = require_postgres_url()
     name = f"load_{uuid.uuid4().hex[:8]}"
     engine = sa.create_engine(base)
     with engine.begin() as conn:

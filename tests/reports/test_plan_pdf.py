@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-import shutil
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +25,7 @@ from app.reports.printing import (
 )
 from app.workspace import Workspace
 from storage.tables import AuditEvent
+from tests.ci import require_tool
 from tests.reports.conftest import (
     FAMILY,
     GIVEN,
@@ -39,13 +39,13 @@ NOW = datetime(2026, 11, 22, 10, 30, tzinfo=UTC)
 
 
 def pdf_text(data: bytes, tmp_path: Path) -> str:
-    """The text pdftotext finds (pages separated by form feeds)."""
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed: cannot read the PDF as text")
+    """The text pdftotext finds (pages separated by form feeds). Without pdftotext the
+    test skips, and fails when CI is set: H7 (restricted detail never printed) rests on it."""
+    tool = require_tool("pdftotext", "poppler-utils")
     source = tmp_path / "plan.pdf"
     source.write_bytes(data)
     result = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(source), "-"],
+        [tool, "-enc", "UTF-8", str(source), "-"],
         capture_output=True,
         check=True,
         timeout=60,

@@ -3,7 +3,6 @@ and laptops with real encrypted profiles enrolled with it."""
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,12 +16,9 @@ from sync.server import directory
 from sync.server.embedded import EmbeddedServer, serve_in_thread
 from sync.server.store import ServerStore
 from tests.conftest import FAST_KDF, PASSPHRASE
+from tests.databases import require_postgres_url
 
 TEAM = "Craven Locality"
-
-
-def _postgres_url() -> str | None:
-    return os.environ.get("ONERECORD_TEST_POSTGRES_URL") or None
 
 
 class RunningServer(EmbeddedServer):
@@ -56,12 +52,7 @@ def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RunningSe
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'server.db'}"
     else:
-        base = _postgres_url()
-        if base is None:
-            pytest.skip(
-                "no PostgreSQL here: scripts/test prepares one and sets ONERECORD_TEST_POSTGRES_URL"
-            )
-        url = _fresh_postgres_schema(base)
+        url = _fresh_postgres_schema(require_postgres_url())
     running = start_server(url)
     directory.add_team(running.store, TEAM)
     for name, role in (

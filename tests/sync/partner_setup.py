@@ -21,7 +21,8 @@ from sync.server.embedded import serve_in_thread
 from sync.server.partner_pull import PartnerPull, pull_from
 from sync.server.store import ServerStore
 from tests.conftest import FAST_KDF, PASSPHRASE
-from tests.sync.conftest import RunningServer, _fresh_postgres_schema, _postgres_url, reopen
+from tests.databases import require_postgres_url
+from tests.sync.conftest import RunningServer, _fresh_postgres_schema, reopen
 from tests.sync.helpers import sync
 
 COUNCIL, TRUST = "Craven Council", "Dales Community Health"
@@ -91,10 +92,7 @@ def make_partnership(
         if request.param == "sqlite":
             urls.append(f"sqlite:///{tmp_path / f'{name}.db'}")
         else:
-            base = _postgres_url()
-            if base is None:
-                pytest.skip("no PostgreSQL here: set ONERECORD_TEST_POSTGRES_URL")
-            urls.append(_fresh_postgres_schema(base))
+            urls.append(_fresh_postgres_schema(require_postgres_url()))
     council = _server(
         urls[0],
         COUNCIL,

@@ -25,7 +25,8 @@ from sync.server import schema as s
 from sync.server.push_insert import insert_changes
 from sync.server.store import ServerStore, _wire
 from sync.server.visibility import _maybe_sensitive
-from tests.sync.conftest import _fresh_postgres_schema, _postgres_url
+from tests.databases import require_postgres_url
+from tests.sync.conftest import _fresh_postgres_schema
 
 TEAM = "Wensleydale Locality"
 
@@ -35,10 +36,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ServerStor
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'server.db'}"
     else:
-        base = _postgres_url()
-        if base is None:
-            pytest.skip("no PostgreSQL here: set ONERECORD_TEST_POSTGRES_URL")
-        url = _fresh_postgres_schema(base)
+        url = _fresh_postgres_schema(require_postgres_url())
     server = ServerStore(url)
     directory.organisation(server, "Dales Community Health")
     directory.add_team(server, TEAM)
@@ -230,6 +228,7 @@ def test_the_prefilter_never_passes_a_note_marked_sensitive(
         assert not json.loads(text).get("sensitive")
 
 
+@pytest.mark.database("sqlite")
 def test_sqlite_log_is_checkpointed_off_the_request_thread(tmp_path: Path) -> None:
     from sync.server.store import _CHECKPOINTERS
 
