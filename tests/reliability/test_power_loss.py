@@ -111,7 +111,7 @@ def test_every_profile_connection_waits_for_the_disk(
 ) -> None:
     path = enrolled("nurse")  # create, enrol, first sync, lock
     ws = open_laptop(path)  # unlocked again
-    nhs = "9990000050"
+    nhs = "9990000093"
     people.register(ws, people.NewPerson(nhs, "Edna", "Pike", "1941-05-06", "DL8 3AB"))
     add_note(ws, nhs, "Power cut drill: sat out in the garden.")
     # As in the GUI: the sync runs on a worker thread while the window keeps reading,
