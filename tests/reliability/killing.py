@@ -6,9 +6,9 @@ being written: a kill at a random moment of the whole run mostly tests start-up.
 So the command runs as tests/reliability/write_signal_child.py, which tells this
 process through a pipe when each write transaction begins (its first change) and
 when its commit has returned. A calibration run measures how long each write stays
-open; each killed run then aims at a moment chosen uniformly at random within the
-time the command spends inside writes: wait for that write to begin, then SIGKILL
-at a random offset into it. If that write commits before the kill (the machine is
+open; each killed run then aims at one of them, chosen uniformly, and at a moment
+chosen uniformly within it: wait for that write to begin, then SIGKILL at that
+offset into it. If that write commits before the kill (the machine is
 busy; the parent woke late), the kill moves on to the next write, at a random
 offset again.
 
@@ -76,14 +76,11 @@ class Writes:
     lengths: list[float]
 
     def pick(self, rng: random.Random) -> tuple[int, float]:
-        """A moment uniformly at random within the time spent inside writes: which
-        write (0-based) and how far into it."""
-        moment = rng.uniform(0, sum(self.lengths))
-        for index, length in enumerate(self.lengths):
-            if moment <= length:
-                return index, moment
-            moment -= length
-        return len(self.lengths) - 1, self.lengths[-1]
+        """A write chosen uniformly (a short write is as much a place to crash as a
+        long one) and a moment uniformly at random within it: which write (0-based)
+        and how far into it."""
+        index = rng.randrange(len(self.lengths))
+        return index, self.offset_into(index, rng)
 
     def offset_into(self, index: int, rng: random.Random) -> float:
         typical = self.lengths[index] if index < len(self.lengths) else self.median

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from app.services import clock, people
 from app.services.notes import add_note
 from app.services.sync_status import pending_changes
 from app.workspace import Workspace
+from bench.tally import laptop_side, server_side, tally
 from storage.tables import ChangeRecord, ContactNote
 from tests.reliability.helpers import ServerProcess, compare_with_server, open_laptop
 from tests.sync.helpers import sync
@@ -81,6 +83,11 @@ def test_a_refused_change_is_lost_unless_the_laptop_shows_it(
         assert pending_changes(ws) == 1  # the status bar still counts it
         shown = compare_with_server(ws, server_process)
         assert (shown.lost, shown.refused_shown, shown.duplicated) == (0, 1, 0), shown
+        # Had the status service not counted it, the same laptop would have lost it.
+        with server_process.store.engine.connect() as conn:
+            theirs = server_side(conn, ws.store.device_id)
+        unseen = tally(replace(laptop_side(ws), shown=0), theirs)
+        assert (unseen.lost, unseen.refused_shown) == (1, 0), unseen
         # Dropped without a word (marked as taken): now it is lost.
         with ws.store.write(ws.actor) as session:
             session.connection().exec_driver_sql(
