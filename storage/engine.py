@@ -29,7 +29,8 @@ _HEX_KEY = re.compile(r"[0-9a-f]{64}")
 # nothing decrypted reaches a temp file. synchronous = FULL: in WAL mode each commit
 # waits until the WAL is on the disk, so a note the app has said is saved survives a
 # power cut (NORMAL syncs only at checkpoints and may lose the last commits). It costs
-# about half a millisecond a save (docs/reliability.md); tests/reliability/test_power_loss.py.
+# one fsync a save: about 0.4 ms on a quiet machine, more when the disk is busy
+# (docs/reliability.md). Held by tests/reliability/test_power_loss.py.
 _CONNECTION_PRAGMAS = (
     "PRAGMA cipher_memory_security = ON",
     "PRAGMA temp_store = MEMORY",

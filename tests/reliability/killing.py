@@ -62,9 +62,11 @@ class KillLog:
         )
 
     def assert_inside(self, floor: float = 0.8) -> None:
-        """At least `floor` of the kills landed inside a write, and most runs were killed
-        (a run that finished first had no kill: it only checks the command's own word)."""
-        assert self.killed >= (self.killed + self.finished) / 2, self.line("too few killed")
+        """At least `floor` of the kills landed inside a write, and at least a quarter
+        of the runs were killed (a run that finished first had no kill: it checks only
+        the command's own word; aimed at a short last write, a few finish first)."""
+        runs = self.killed + self.finished
+        assert self.killed and self.killed >= runs / 4, self.line("too few killed")
         assert self.inside >= floor * self.killed, self.line("too few inside a write")
 
 

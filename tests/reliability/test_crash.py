@@ -157,7 +157,11 @@ def test_killed_while_syncing(server_process: ServerProcess, enrolled: Enrolled)
     finally:
         w.close()
         r.close()
-    print(log.line("sync"), f"; {changes} of the writer's changes checked against the server")
+    print(
+        log.line("sync"),
+        f"; {len(pushing.lengths)} writes pushing, {len(pulling.lengths)} pulling "
+        f"(calibration); {changes} of the writer's changes checked against the server",
+    )
     log.assert_inside(0.8)
 
 
