@@ -28,20 +28,18 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import httpx
-from sqlalchemy import select
 
 from app.services import people
 from app.services.notes import add_note
 from app.workspace import create, unlock
 from bench._stats import summary
 from bench.sync import KDF, PASSPHRASE, OutOfProcessServer, _nhs
-from storage.tables import ChangeRecord
+from bench.tally import LaptopSide, laptop_side, server_side, tally
 from sync.client.enrol import enrol
 from sync.client.session import SyncSession
 from sync.client.transport import ServerUnreachableError
-from sync.server import directory, schema
+from sync.server import directory
 from sync.server.store import ServerStore
-from sync.server.validation import DIRECTORY
 
 
 class TimedTransport(httpx.HTTPTransport):
@@ -67,7 +65,7 @@ class LaptopResult:
     pushed_in_window: int = 0
     requests_in_window: int = 0
     deferred: int = 0
-    own_changes: list[str] = field(default_factory=list)
+    side: LaptopSide | None = None  # what it holds and shows, after the last sync
 
 
 def prepare(n: int, folder: str, url: str, code: str) -> str:
@@ -123,16 +121,7 @@ def laptop(n: int, path: str, start_at: float, stop_at: float) -> LaptopResult:
             time.sleep(1)
         finally:
             session.close()
-    with ws.store.read() as s:
-        result.own_changes = list(
-            s.execute(
-                select(ChangeRecord.change_id).where(
-                    ChangeRecord.device_id == ws.store.device_id,
-                    ChangeRecord.entity.not_in(DIRECTORY),
-                    ChangeRecord.push_error.is_(None),
-                )
-            ).scalars()
-        )
+    result.side = laptop_side(ws)
     ws.close()
     return result
 
@@ -191,20 +180,14 @@ def run_load(
             )
     finally:
         server.stop()
-    lost = duplicated = 0
+    lost = duplicated = checked = 0
     with server.store.engine.connect() as conn:
         for r in results:
-            theirs = list(
-                conn.execute(
-                    select(schema.changes.c.change_id).where(
-                        schema.changes.c.device_id == r.device_id
-                    )
-                ).scalars()
-            )
-            lost += len(set(r.own_changes) ^ set(theirs))
-            duplicated += (
-                len(theirs) - len(set(theirs)) + len(r.own_changes) - len(set(r.own_changes))
-            )
+            assert r.side is not None
+            seen = tally(r.side, server_side(conn, r.device_id))
+            lost += seen.lost
+            duplicated += seen.duplicated
+            checked += seen.changes
     server.store.close()
     requests = [ms for r in results for ms in r.requests_ms]
     syncs = [ms for r in results for ms in r.syncs_ms]
@@ -218,8 +201,7 @@ def run_load(
         f"({n_requests / seconds:,.0f}/s), syncs deferred {deferred}",
         summary("request latency at the laptop", requests or [0.0]),
         summary("whole sync (push, pull, apply)", syncs or [0.0]),
-        f"checked {sum(len(r.own_changes) for r in results):,} changes: "
-        f"{lost} lost, {duplicated} duplicated",
+        f"checked {checked:,} changes: {lost} lost, {duplicated} duplicated",
     ]
     return LoadReport(
         label,

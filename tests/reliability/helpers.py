@@ -8,8 +8,6 @@ import random
 import subprocess
 import sys
 import time
-from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -17,15 +15,14 @@ from sqlalchemy import select
 
 from app.services.integrity import check
 from app.workspace import Workspace, create, unlock
+from bench.tally import Tally, laptop_side, server_side, tally
 from storage import settings
-from storage.tables import ChangeRecord
 from sync.client import settings as sync_settings
 from sync.client.enrol import enrol
 from sync.client.session import SyncSession
 from sync.server import directory, schema
 from sync.server.embedded import free_port
 from sync.server.store import ServerStore
-from sync.server.validation import DIRECTORY
 from tests.conftest import FAST_KDF, PASSPHRASE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -81,14 +78,6 @@ class ServerProcess:
     def close(self) -> None:
         self.stop()
         self.store.close()
-
-    def change_ids(self, device_id: str, *, audit: bool = True) -> list[str]:
-        c = schema.changes.c
-        query = select(c.change_id).where(c.device_id == device_id)
-        if not audit:
-            query = query.where(c.entity != "audit_event")
-        with self.store.engine.connect() as conn:
-            return list(conn.execute(query).scalars())
 
 
 def _team_names(store: ServerStore) -> set[str]:
@@ -158,35 +147,11 @@ def assert_sound(path: Path) -> Workspace:
     return ws
 
 
-@dataclass
-class Tally:
-    """What one comparison saw."""
-
-    changes: int
-    lost: int
-    duplicated: int
-
-
 def compare_with_server(ws: Workspace, server: ServerProcess) -> Tally:
-    """Every change this laptop made is on the server exactly once, and the server
-    holds nothing from this laptop that the laptop does not (after a full sync)."""
-    with ws.store.read() as session:
-        mine = list(
-            session.execute(
-                select(ChangeRecord.change_id).where(
-                    ChangeRecord.device_id == ws.store.device_id,
-                    ChangeRecord.entity.not_in(DIRECTORY),
-                    ChangeRecord.push_error.is_(None),
-                )
-            ).scalars()
-        )
-    theirs = server.change_ids(ws.store.device_id)
-    duplicated = sum(n - 1 for n in Counter(mine).values()) + sum(
-        n - 1 for n in Counter(theirs).values()
-    )
-    # Lost: made here and never stored by the server, or stored there and gone from
-    # here. Audit events are never sent back to laptops: those the laptop no longer
-    # holds (after a restore, an eviction) keep their places as pruned chain links.
-    records_there = set(server.change_ids(ws.store.device_id, audit=False))
-    lost = len(set(mine) - set(theirs)) + len(records_there - set(mine))
-    return Tally(changes=len(mine), lost=lost, duplicated=duplicated)
+    """After a full sync: every change this laptop made is on the server, or still shown
+    on the laptop as waiting (refused); the server holds nothing from this laptop that
+    the laptop does not; and no note, person or field value is there twice, on the
+    laptop or on the server (bench/tally.py: by content, from the tables)."""
+    with server.store.engine.connect() as conn:
+        theirs = server_side(conn, ws.store.device_id)
+    return tally(laptop_side(ws), theirs)

@@ -1,8 +1,11 @@
-"""SIGKILL the real `onerecord` command at random moments while it writes a note,
-builds a demo caseload or syncs, many times: afterwards the profile opens, `check`
-passes (encryption, structure, journal against tables, audit chain), and after the
-next sync against the real `onerecord-server` process no change is lost or duplicated.
-(Migrations killed mid-way: test_upgrades.py.)
+"""SIGKILL the real `onerecord` command inside its write transactions (killing.py:
+the command signals each write's start and end; the kills aim at random moments inside
+them, and where each landed is read back and printed) while it writes a note, builds a
+demo caseload or syncs, many times. At least 80% of the kills must land inside a write.
+Afterwards the profile opens, `check` passes (encryption, structure, journal against
+tables, audit chain), every write whose commit had returned is there, none that had
+not begun is, and after the next sync against the real `onerecord-server` process no
+change is lost or duplicated. (Migrations killed mid-way: test_upgrades.py.)
 
 Counts are small by default; a soak run raises them, e.g.
 ONERECORD_SOAK_KILLS=200 pytest tests/reliability/test_crash.py"""
@@ -19,7 +22,8 @@ from sqlalchemy import func, select
 from app.services import clock, people
 from storage import profile
 from storage.bulk import insert_rows
-from storage.tables import ContactNote
+from storage.tables import AuditEvent, ContactNote
+from tests.conftest import PASSPHRASE
 from tests.reliability.helpers import (
     ServerProcess,
     assert_sound,
@@ -29,7 +33,7 @@ from tests.reliability.helpers import (
     open_laptop,
     seeded,
 )
-from tests.reliability.killing import KillLog, kill_time, run_and_kill, timed_run
+from tests.reliability.killing import KillLog, calibrate, kill_inside_a_write
 from tests.sync.helpers import shared_state, sync
 
 pytestmark = pytest.mark.slow
@@ -48,6 +52,16 @@ def _notes_saying(path: Path, text: str) -> int:
             )
     finally:
         ws.close()
+
+
+def _audit_events(path: Path) -> int:
+    """Counted through the storage layer, whose unlock records nothing itself."""
+    store = profile.unlock(path, PASSPHRASE)
+    try:
+        with store.read() as session:
+            return int(session.execute(select(func.count()).select_from(AuditEvent)).scalar_one())
+    finally:
+        store.close()
 
 
 def _sync_and_compare(path: Path, server: ServerProcess) -> int:
@@ -93,19 +107,29 @@ def test_killed_while_adding_a_note(server_process: ServerProcess, enrolled: Enr
     people.register(ws, people.NewPerson(nhs, "Ivy", "Hartley", "1944-02-02", "DL8 3AB"))
     ws.close()
     args = ["note", "add", "--profile", str(path), "--nhs", nhs, "--text"]
-    typical = timed_run(*args, "calibration note")
+    writes = calibrate(*args, "calibration note")
+    # `note add` writes three times, each with one audit event: the unlock, the note
+    # (second), the lock.
+    assert len(writes.lengths) == 3, writes
     log = KillLog()
     checked = 0
     for i in range(KILLS):
         text = f"crash note {i}"
-        finished = run_and_kill([*args, text], kill_time(rng, typical), log)
+        before = _audit_events(path)
+        killed = kill_inside_a_write([*args, text], writes, rng, log)
+        events = _audit_events(path) - before
+        # Nothing committed is lost, nothing from a write that never began is there.
+        assert killed.committed <= events <= killed.began, (killed, events)
         saved = _notes_saying(path, text)
         assert saved <= 1  # never twice
-        if finished is not None:
-            assert saved == 1  # a note the command said it saved is there
+        if killed.finished or killed.committed >= 2:
+            assert saved == 1  # the note's commit had returned: it is there
+        if killed.began < 2:
+            assert saved == 0
         log.outcomes["note kept" if saved else "note never written"] += 1
         checked = _sync_and_compare(path, server_process)
     print(log.line("note add"), f"; {checked} changes checked against the server")
+    log.assert_inside(0.8)
 
 
 def test_killed_while_syncing(server_process: ServerProcess, enrolled: Enrolled) -> None:
@@ -117,12 +141,13 @@ def test_killed_while_syncing(server_process: ServerProcess, enrolled: Enrolled)
     person = people.register(ws, people.NewPerson(nhs, "Jack", "Dent", "1939-07-19", "BD23 1JD"))
     ws.close()
     _bulk_notes(writer, person, 2000, "calibration")
-    typical = timed_run("sync", "--profile", str(writer))
+    pushing = calibrate("sync", "--profile", str(writer))
+    pulling = calibrate("sync", "--profile", str(reader))
     log = KillLog()
     for i in range(max(2, KILLS // 3)):
         _bulk_notes(writer, person, 2000, f"round {i}")
-        for laptop in (writer, reader):
-            run_and_kill(["sync", "--profile", str(laptop)], kill_time(rng, typical), log)
+        for laptop, writes in ((writer, pushing), (reader, pulling)):
+            kill_inside_a_write(["sync", "--profile", str(laptop)], writes, rng, log)
             assert_sound(laptop).close()
     changes = _sync_and_compare(writer, server_process)
     _sync_and_compare(reader, server_process)
@@ -132,17 +157,22 @@ def test_killed_while_syncing(server_process: ServerProcess, enrolled: Enrolled)
     finally:
         w.close()
         r.close()
-    print(log.line("sync"), f"; {changes} of the writer's changes checked against the server")
+    print(
+        log.line("sync"),
+        f"; {len(pushing.lengths)} writes pushing, {len(pulling.lengths)} pulling "
+        f"(calibration); {changes} of the writer's changes checked against the server",
+    )
+    log.assert_inside(0.8)
 
 
 def test_killed_while_building_a_demo(tmp_path: Path) -> None:
     rng = seeded("kill demo")
     args = ["demo", "--people", "40", "--profile"]
-    typical = timed_run(*args, str(tmp_path / "calibration"))
+    writes = calibrate(*args, str(tmp_path / "calibration"))
     log = KillLog()
     for i in range(max(2, KILLS // 2)):
         folder = tmp_path / f"demo-{i}"
-        run_and_kill([*args, str(folder)], kill_time(rng, typical), log)
+        kill_inside_a_write([*args, str(folder)], writes, rng, log)
         if not profile.exists(folder):
             # Cut off before the profile existed: the folder is not blocked.
             log.outcomes["no profile yet"] += 1
@@ -152,3 +182,4 @@ def test_killed_while_building_a_demo(tmp_path: Path) -> None:
             log.outcomes["profile made"] += 1
         assert_sound(folder).close()
     print(log.line("demo"))
+    log.assert_inside(0.8)

@@ -1,7 +1,8 @@
 """A profile made by each older schema version (tests/fixtures/profiles/, built by that
 version's own code: scripts/make_fixture_profile.py) upgrades to head with its data
 intact, a verified backup taken first; and a migration SIGKILLed at a random
-moment leaves a profile that opens, upgrades and passes `check`."""
+moment inside one of its write transactions (killing.py) leaves a profile that
+opens, upgrades and passes `check`."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from storage import keyvault
 from storage.engine import connect_raw
 from storage.migrate import current_revision, head_revision
 from tests.reliability.helpers import env_int, seeded
-from tests.reliability.killing import KillLog, kill_time, run_and_kill, timed_run
+from tests.reliability.killing import KillLog, calibrate, kill_inside_a_write
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "profiles"
 MANIFESTS = sorted(FIXTURES.glob("schema-*/manifest.json"))
@@ -95,14 +96,15 @@ def test_killed_while_migrating(tmp_path: Path) -> None:
     oldest = MANIFESTS[0]
     expected = _manifest(oldest)
     env_pass = {"ONERECORD_PASSPHRASE": PASSPHRASE}
-    typical = timed_run(
+    writes = calibrate(
         "check", "--profile", str(_copy(oldest, tmp_path / "calibration")), env=env_pass
     )
     log = KillLog()
     for i in range(env_int("ONERECORD_SOAK_MIGRATION_KILLS", 4)):
         path = _copy(oldest, tmp_path / f"run-{i}")
-        run_and_kill(["check", "--profile", str(path)], kill_time(rng, typical), log, env=env_pass)
+        kill_inside_a_write(["check", "--profile", str(path)], writes, rng, log, env=env_pass)
         with_backup = list(path.glob("backups/onerecord-*.db"))
         log.outcomes["backup already taken" if with_backup else "no backup yet"] += 1
         _assert_intact(path, expected)
     print(log.line(f"migration from {expected['revision']}"))
+    log.assert_inside(0.8)
