@@ -11,12 +11,12 @@ Pushes get a run of their own that reaches storage: a real `onerecord-server`
 process, a nurse's laptop enrolled with it, and each push signed with that laptop's
 key, half of them what her laptop really sends (tests/reliability/nurse_changes.py:
 a person registered in her team, notes, goals and other records for them, edits),
-half schemathesis' own valid-schema and malformed bodies. The share of nurse pushes
+half schemathesis' own schema-valid and malformed bodies. The share of nurse pushes
 the server stored is printed and held above a floor, and a colleague's laptop then
 pulls everything stored and passes `onerecord check`.
 
-ONERECORD_SOAK_FUZZ_EXAMPLES raises the examples per endpoint (default 25; pushes
-get four times as many)."""
+ONERECORD_SOAK_FUZZ_EXAMPLES raises the examples per endpoint (default 25; the push
+run gets twice as many, each sending one of her pushes and one generated body)."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ from tests.reliability.helpers import ServerProcess, env_int, new_laptop, open_l
 from tests.reliability.nurse_changes import Nurse, nhs_numbers, nurse_push
 
 EXAMPLES = env_int("ONERECORD_SOAK_FUZZ_EXAMPLES", 25)
-PUSHES = 4 * EXAMPLES
+PUSHES = 2 * EXAMPLES  # each sends two pushes
 # Of the nurse's pushes, the share the server must store something from. Today it
 # stores every one; the floor leaves room for refusals the server may learn to make
 # (by scope, role, row validity) without letting the run stop reaching storage.
@@ -285,12 +285,13 @@ def nurse_server(tmp_path: Path) -> Iterator[NurseServer]:
             with ws.store.read() as session:
                 enrolment = sync_settings.enrolment(session)
                 team = profile_settings.get(session, profile_settings.HOME_TEAM)
-            assert enrolment is not None and team and ws.actor.user_id and ws.actor.role
+            actor = ws.actor
+            assert enrolment and team and actor.user_id and actor.role and actor.organisation_id
             nurse = Nurse(
                 device_id=ws.store.device_id,
-                user_id=ws.actor.user_id,
-                organisation_id=str(ws.actor.organisation_id),
-                role=ws.actor.role,
+                user_id=actor.user_id,
+                organisation_id=actor.organisation_id,
+                role=actor.role,
                 team_id=team,
             )
         finally:
@@ -331,6 +332,15 @@ class PushTally:
         )
 
 
+def _taken(engine: Engine, response: httpx.Response, held: int) -> Any:
+    """The push's answer, once its refused changes are found not stored and what it
+    says it took is found stored, no more (`held`: changes stored before it)."""
+    _refused_not_stored(engine, response)
+    answer = response.json()
+    assert _stored(engine) - held == answer["accepted"]
+    return answer
+
+
 def _stored(engine: Engine) -> int:
     with engine.connect() as conn:
         return int(conn.execute(select(func.count()).select_from(server_schema.changes)).scalar())
@@ -346,53 +356,56 @@ def test_signed_pushes_reach_storage_and_malformed_ones_change_nothing(
     numbers = nhs_numbers()
     # The product's own signed client (sync/client/transport.py) with her key.
     http = transport.client(server.url, device_id=nurse.device_id, private_key=nurse_server.key)
-    # Half hers, a quarter schemathesis' schema-valid bodies, a quarter malformed ones.
-    sources = {
-        "nurse": nurse_push(nurse, numbers),
-        "positive": PUSH.as_strategy(GenerationMode.POSITIVE),
-        "negative": PUSH.as_strategy(GenerationMode.NEGATIVE),
-    }
-    mixed = st.sampled_from(["nurse", "nurse", "positive", "negative"]).flatmap(sources.get)
+    # Each example sends one of her pushes and one schemathesis body (schema-valid or
+    # malformed), in either order.
+    generated = st.sampled_from(list(GenerationMode)).flatmap(PUSH.as_strategy)
+    pairs = st.tuples(nurse_push(nurse, numbers), generated, st.booleans())
 
-    @settings(FUZZ, max_examples=PUSHES)
-    @given(push=mixed)
-    def run(push: Any) -> None:
-        tally.examples += 1
+    def send_hers(push: list[dict[str, Any]]) -> None:
+        held = _stored(engine)
+        response = http.post("/sync/push", json={"changes": push})
+        assert response.status_code == 200, response.text[:200]
+        answer = _taken(engine, response, held)
+        tally.nurse_pushes += 1
+        tally.nurse_stored += answer["accepted"] > 0
+        tally.changes_sent += len(push)
+        tally.changes_stored += answer["accepted"]
+        tally.refusals.update(r["reason"] for r in answer["refused"])
+        refused = {r["change_id"] for r in answer["refused"]}
+        tally.records.update(
+            (c["entity"], c["entity_id"])
+            for c in push
+            if c["op"] in ("create", "append") and c["change_id"] not in refused
+        )
+
+    def send_generated(case: Any) -> None:
         before, held = snapshot(engine), _stored(engine)
-        if isinstance(push, list):
-            response = http.post("/sync/push", json={"changes": push})
-            assert response.status_code == 200, response.text[:200]
-        else:
-            response = http.send(_request(http, push))
-            assert response.status_code < 500, response.text[:200]
-            tally.generated[response.status_code] += 1
+        response = http.send(_request(http, case))
+        assert response.status_code < 500, response.text[:200]
+        tally.generated[response.status_code] += 1
         if response.status_code >= 400:
             assert snapshot(engine) == before, "a rejected push changed state"
             _plain(response)
-            return
-        _refused_not_stored(engine, response)
-        answer = response.json()
-        # What the server says it took is what it stored, no more.
-        assert _stored(engine) - held == answer["accepted"]
-        if isinstance(push, list):
-            tally.nurse_pushes += 1
-            tally.nurse_stored += answer["accepted"] > 0
-            tally.changes_sent += len(push)
-            tally.changes_stored += answer["accepted"]
-            tally.refusals.update(r["reason"] for r in answer["refused"])
-            refused = {r["change_id"] for r in answer["refused"]}
-            tally.records.update(
-                (c["entity"], c["entity_id"])
-                for c in push
-                if c["op"] in ("create", "append") and c["change_id"] not in refused
-            )
+        else:
+            _taken(engine, response, held)
+
+    @settings(FUZZ, max_examples=PUSHES)
+    @given(pair=pairs)
+    def run(pair: tuple[list[dict[str, Any]], Any, bool]) -> None:
+        tally.examples += 1
+        hers, generated, hers_first = pair
+        if hers_first:
+            send_hers(hers)
+            send_generated(generated)
+        else:
+            send_generated(generated)
+            send_hers(hers)
 
     try:
         run()
     finally:
         http.close()
         print(tally.lines())
-    assert tally.nurse_pushes >= PUSHES // 4, tally.lines()
     assert tally.share >= STORED_FLOOR, tally.lines()
     # What reached storage is what a laptop takes: a colleague in her team pulls all
     # of it, and her profile then passes `onerecord check` (the record's own rules,
