@@ -207,7 +207,9 @@ def values(table: str, column: str) -> st.SearchStrategy[Any]:
 
 
 def editable(table: str) -> list[str]:
-    """The fields of a table the fuzz edits with a `set`."""
+    """The fields of a table the fuzz edits with a `set` (none of a note's: append-only)."""
+    if table in _APPEND_ONLY:
+        return []
     skip = set(PROVENANCE) | NOT_EDITED.get(table, set())
     return [
         c
@@ -276,9 +278,9 @@ class _Laptop:
 
 @st.composite
 def nurse_push(draw: st.DrawFn, nurse: Nurse, numbers: Iterator[str]) -> list[dict[str, Any]]:
-    """One push: a person registered in her team, up to four records for them (notes
-    appended, the rest created), then up to four field edits, each based on the
-    change it replaces, as an edit made after seeing it is."""
+    """One push: a person registered in her team, a record of each kind for them and up
+    to three more (notes appended, the rest created), then up to four field edits, each
+    based on the change it replaces, as an edit made after seeing it is."""
     laptop = _Laptop(nurse)
     person_id = str(uuid.uuid4())
     person = laptop.row(draw, "person", person_id)
@@ -286,7 +288,7 @@ def nurse_push(draw: st.DrawFn, nurse: Nurse, numbers: Iterator[str]) -> list[di
     changes = [laptop.change("person", person_id, "create", person)]
     # (table, id) -> field -> the change a new edit replaces
     heads = {("person", person_id): dict.fromkeys(person, changes[0]["change_id"])}
-    for table in draw(st.lists(st.sampled_from(RECORDS), max_size=4)):
+    for table in [*RECORDS, *draw(st.lists(st.sampled_from(RECORDS), max_size=3))]:
         row = laptop.row(draw, table, person_id)
         op = "append" if table in _APPEND_ONLY else "create"
         changes.append(laptop.change(table, row["id"], op, row))
@@ -301,4 +303,30 @@ def nurse_push(draw: st.DrawFn, nurse: Nurse, numbers: Iterator[str]) -> list[di
         change = laptop.change(table, entity_id, "set", value, field=field, bases=[base])
         changes.append(change)
         heads[(table, entity_id)][field] = change["change_id"]
+    return changes
+
+
+def every_edit(nurse: Nurse, creates: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One push editing every field the pushes edit, of records already stored (the
+    `creates` of earlier pushes): chance alone left some fields out of whole runs.
+    Each edit takes the value another record of the kind was made with (a valid one)."""
+    laptop = _Laptop(nurse)
+    changes: list[dict[str, Any]] = []
+    for table in ("person", *RECORDS):
+        if not editable(table):
+            continue
+        made = [c for c in creates if c["entity"] == table and c["op"] == "create"]
+        assert len(made) >= 2, f"two stored {table} records to edit one from the other"
+        target, source = made[0], json.loads(made[-1]["value"])
+        for field in editable(table):
+            changes.append(
+                laptop.change(
+                    table,
+                    target["entity_id"],
+                    "set",
+                    source[field],
+                    field=field,
+                    bases=[target["change_id"]],
+                )
+            )
     return changes

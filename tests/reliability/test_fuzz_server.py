@@ -52,7 +52,7 @@ from sync.server.app import create_app
 from sync.server.beyond_team import SEARCHES_PER_MINUTE
 from sync.server.store import ServerStore
 from tests.reliability.helpers import ServerProcess, env_int, new_laptop, open_laptop
-from tests.reliability.nurse_changes import Nurse, nhs_numbers, nurse_push
+from tests.reliability.nurse_changes import Nurse, every_edit, nhs_numbers, nurse_push
 
 EXAMPLES = env_int("ONERECORD_SOAK_FUZZ_EXAMPLES", 25)
 PUSHES = 2 * EXAMPLES  # each sends two pushes
@@ -313,6 +313,10 @@ class PushTally:
     refusals: Counter[str] = field(default_factory=Counter)
     # (table, id) of every record a stored create or append made
     records: set[tuple[str, str]] = field(default_factory=set)
+    # (table, field) of every stored edit
+    fields: set[tuple[str, str]] = field(default_factory=set)
+    # every stored create and append
+    creates: list[dict[str, Any]] = field(default_factory=list)
     generated: Counter[int] = field(default_factory=Counter)
 
     @property
@@ -323,7 +327,8 @@ class PushTally:
         return "\n".join(
             [
                 f"push fuzz: {self.examples} examples",
-                f"  nurse pushes: {self.nurse_pushes}, of which stored something: "
+                f"  nurse pushes (one an example, then one editing every field): "
+                f"{self.nurse_pushes}, of which stored something: "
                 f"{self.nurse_stored} ({self.share:.0%}); changes {self.changes_stored} "
                 f"stored of {self.changes_sent} sent",
                 f"  schemathesis bodies, by answer: {dict(sorted(self.generated.items()))}",
@@ -372,6 +377,14 @@ def test_signed_pushes_reach_storage_and_malformed_ones_change_nothing(
         tally.changes_stored += answer["accepted"]
         tally.refusals.update(r["reason"] for r in answer["refused"])
         refused = {r["change_id"] for r in answer["refused"]}
+        tally.fields.update(
+            (c["entity"], c["field"])
+            for c in push
+            if c["op"] == "set" and c["change_id"] not in refused
+        )
+        tally.creates += [
+            c for c in push if c["op"] in ("create", "append") and c["change_id"] not in refused
+        ]
         tally.records.update(
             (c["entity"], c["entity_id"])
             for c in push
@@ -403,10 +416,15 @@ def test_signed_pushes_reach_storage_and_malformed_ones_change_nothing(
 
     try:
         run()
+        assert tally.share >= STORED_FLOOR, tally.lines()
+        # Then one more push edits every field her pushes may edit, of records stored
+        # above: a field the wire or the server cannot take (address_line1 once) fails.
+        edits = every_edit(nurse, tally.creates)
+        send_hers(edits)
+        assert tally.fields == {(c["entity"], c["field"]) for c in edits}
     finally:
         http.close()
         print(tally.lines())
-    assert tally.share >= STORED_FLOOR, tally.lines()
     # What reached storage is what a laptop takes: a colleague in her team pulls all
     # of it, and her profile then passes `onerecord check` (the record's own rules,
     # the journal replayed against the tables, the audit chain).
