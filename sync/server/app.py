@@ -52,7 +52,12 @@ def _plain_validation_error(errors: Sequence[Any]) -> ApiError:
     return ApiError(400, f"The request was not in the expected form ({where or 'body'}: {reason}).")
 
 
-def create_app(store: ServerStore) -> FastAPI:
+def create_app(
+    store: ServerStore, *, searches_per_minute: int = beyond_team.SEARCHES_PER_MINUTE
+) -> FastAPI:
+    """The API over one store. `searches_per_minute`: the beyond-the-team search limit
+    per laptop (a test server, such as the fuzzer's, passes its own)."""
+    search_limit = beyond_team.SearchLimit(searches_per_minute)
     api = FastAPI(
         title="OneRecord partner server",
         version=str(PROTOCOL_VERSION),
@@ -207,7 +212,7 @@ def create_app(store: ServerStore) -> FastAPI:
         """The organisation's people beyond this laptop's team: name, year of birth
         and locality only, for choosing whom to break glass for (audited)."""
         try:
-            found = await run_in_threadpool(beyond_team.search, store, device, q)
+            found = await run_in_threadpool(beyond_team.search, store, device, q, search_limit)
         except beyond_team.Refused as exc:
             raise ApiError(exc.status, exc.detail) from None
         return BeyondTeamResponse(
