@@ -67,7 +67,12 @@ class KillLog:
         the command's own word; aimed at a short last write, a few finish first)."""
         runs = self.killed + self.finished
         assert self.killed and self.killed >= runs / 4, self.line("too few killed")
-        assert self.inside >= floor * self.killed, self.line("too few inside a write")
+        # One kill may be lost to timing on a loaded machine (the write's commit returned
+        # before the signal was delivered: it then lands just after, between writes);
+        # with a handful of kills a bare share would fail on that one. Never fewer than
+        # three inside, or all of them when fewer were killed.
+        assert self.inside >= min(3, self.killed), self.line("too few inside a write")
+        assert self.inside >= floor * self.killed - 1, self.line("too few inside a write")
 
 
 @dataclass
