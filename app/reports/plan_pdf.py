@@ -44,6 +44,7 @@ from reportlab.platypus import (
 )
 
 from app.reports.plan_content import Contact, PlanContent, long_date
+from app.services import clock
 from resources import fonts
 
 TITLE = "Care and support plan"
@@ -415,10 +416,15 @@ class _Builder:
             text = f"This is version {plan.version} of my plan"
             text += f", agreed {_text(when_who)}." if when_who else "."
         if plan.review_due:
-            text += f" We will review it together by {_text(long_date(plan.review_due))}"
-            if plan.review_owner:
-                text += f" (review led by {_contact_line(plan.review_owner)})"
-            text += "."
+            due = _text(long_date(plan.review_due))
+            lead = (
+                f" (review led by {_contact_line(plan.review_owner)})" if plan.review_owner else ""
+            )
+            if plan.review_due < clock.local(self.c.printed_at).date():
+                # A date already gone read as a promise would mislead the family: say it is late.
+                text += f" <b>Our review together was due by {due} and is overdue</b>{lead}."
+            else:
+                text += f" We will review it together by {due}{lead}."
         return text
 
     def important(self) -> None:

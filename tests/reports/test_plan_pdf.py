@@ -7,7 +7,7 @@ import dataclasses
 import json
 import re
 import subprocess
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pdfplumber
@@ -278,3 +278,21 @@ def test_a_person_with_an_empty_record_still_gets_a_plan(
     assert "DRAFT" in flat
     assert "No goals have been written yet." in flat
     assert "Page 1 of" in flat
+
+
+def test_a_review_date_already_gone_reads_as_overdue(
+    demo: Workspace, planted: Planted, tmp_path: Path
+) -> None:
+    """The family reads the date: one already past is said to be overdue, never promised."""
+    content = load_plan(demo, planted.nhs, now=NOW)
+    printed = NOW.date()
+    for due, expected, absent in (
+        (printed - timedelta(days=5), "is overdue", "We will review it together by"),
+        (printed + timedelta(days=5), "We will review it together by", "is overdue"),
+        (printed, "We will review it together by", "is overdue"),  # due today: not late yet
+    ):
+        plan = dataclasses.replace(content.plan, review_due=due)
+        rendered = build_plan_pdf(dataclasses.replace(content, plan=plan))
+        flat = one_line(pdf_text(rendered.data, tmp_path))
+        assert expected in flat
+        assert absent not in flat
