@@ -1,0 +1,200 @@
+"""The record model's rules that need more than one change to judge, checked on the
+server before a batch is stored (ServerStore._insert):
+
+- references inside a person's record (the foreign keys of storage/tables: a goal's
+  need, an action's goal, a note's amended note, any record's person) must name a
+  record this server holds, not removed, and of the same person: a laptop stores
+  a pulled row under foreign keys, and a row pointing at a record it does not hold
+  (or may never hold: another person's) fails its every sync from then on;
+- a rule tying two fields together (a consent refusal needs its reason) is judged
+  on the whole record as it will stand, when a change sets one of those fields.
+
+One read per kind of record referred to, per batch, not one per change.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from app.services.row_validity import row_problem, whole_row_rules
+from storage.merge import fold
+from storage.tables import journalled_tables
+from sync.protocol import Change
+from sync.server import schema as s
+
+logger = logging.getLogger(__name__)
+
+_CHUNK = 500
+
+
+def _references() -> dict[str, dict[str, str]]:
+    """entity -> {column: the entity it refers to}, from the tables' foreign keys."""
+    found: dict[str, dict[str, str]] = {}
+    for name, cls in journalled_tables().items():
+        for column in cls.__table__.columns:
+            for key in column.foreign_keys:
+                found.setdefault(name, {})[column.key] = key.column.table.name
+    return found
+
+
+REFERENCES = _references()
+
+NOT_HELD = "The record refers to another record that this server does not hold."
+REMOVED = "The record refers to another record that has been removed."
+OTHER_PERSON = "The record refers to a record of another person."
+
+
+def _wanted(
+    kept: Sequence[tuple[Change, str | None]], rows: dict[str, dict[str, Any] | None]
+) -> list[tuple[Change, str | None, tuple[str, str]]]:
+    """(change, its person, the (entity, id) it refers to), for every reference."""
+    wanted: list[tuple[Change, str | None, tuple[str, str]]] = []
+    for change, owner in kept:
+        refs = REFERENCES.get(change.entity)
+        if not refs:
+            continue
+        if change.op in ("create", "append"):
+            row = rows.get(change.change_id) or {}
+            for column, target in refs.items():
+                value = row.get(column)
+                if isinstance(value, str):
+                    wanted.append((change, owner, (target, value)))
+        elif change.op == "set" and change.field in refs:
+            value = json.loads(change.value or "null")
+            if isinstance(value, str):
+                wanted.append((change, owner, (refs[change.field], value)))
+    return wanted
+
+
+def reference_refusals(
+    conn: Connection,
+    kept: Sequence[tuple[Change, str | None]],
+    rows: dict[str, dict[str, Any] | None],
+) -> dict[str, str]:
+    """change id -> why, for changes whose references leave their person's record."""
+    wanted = _wanted(kept, rows)
+    if not wanted:
+        return {}
+    # What this batch itself creates or removes counts as held (or removed).
+    owners: dict[tuple[str, str], str | None] = {}
+    removed: set[tuple[str, str]] = set()
+    for change, owner in kept:
+        key = (change.entity, change.entity_id)
+        if change.op in ("create", "append"):
+            owners[key] = owner
+        elif change.op == "delete":
+            removed.add(key)
+    lookup: dict[str, set[str]] = defaultdict(set)
+    for _change, _owner, key in wanted:
+        if key not in owners:
+            lookup[key[0]].add(key[1])
+    c = s.changes
+    for entity, ids in lookup.items():
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), _CHUNK):
+            for row in conn.execute(
+                select(c.c.entity_id, c.c.person_id, c.c.op).where(
+                    c.c.entity == entity, c.c.entity_id.in_(ordered[start : start + _CHUNK])
+                )
+            ):
+                key = (entity, row.entity_id)
+                if row.op == "delete":
+                    removed.add(key)
+                elif row.op in ("create", "append"):
+                    owners[key] = row.person_id
+    refused: dict[str, str] = {}
+    for change, owner, key in wanted:
+        if change.change_id in refused:
+            continue
+        if key in removed:
+            refused[change.change_id] = REMOVED
+        elif key not in owners:
+            refused[change.change_id] = NOT_HELD
+        elif owners[key] != owner:
+            refused[change.change_id] = OTHER_PERSON
+    return refused
+
+
+_JOURNAL = (
+    s.changes.c.entity_id,
+    s.changes.c.change_id,
+    s.changes.c.hlc,
+    s.changes.c.device_id,
+    s.changes.c.op,
+    s.changes.c.field,
+    s.changes.c.value,
+    s.changes.c.bases,
+)
+
+
+def _as_journal_row(change: Change) -> dict[str, Any]:
+    return {
+        "entity_id": change.entity_id,
+        "change_id": change.change_id,
+        "hlc": change.hlc,
+        "device_id": change.device_id,
+        "op": change.op,
+        "field": change.field,
+        "value": change.value,
+        "bases": json.dumps(change.bases) if change.bases else None,
+    }
+
+
+def whole_record_refusals(conn: Connection, kept: Sequence[Change]) -> dict[str, str]:
+    """change id -> why, for sets of a field that a rule ties to others, when the
+    record as it will stand (its journal folded with this batch) breaks that rule."""
+    tied = [c for c in kept if c.op == "set" and c.field and whole_row_rules(c.entity, c.field)]
+    if not tied:
+        return {}
+    by_entity: dict[str, set[str]] = defaultdict(set)
+    for change in tied:
+        by_entity[change.entity].add(change.entity_id)
+    refused: dict[str, str] = {}
+    for entity, ids in by_entity.items():
+        journal: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), _CHUNK):
+            for row in conn.execute(
+                select(*_JOURNAL).where(
+                    s.changes.c.entity == entity,
+                    s.changes.c.entity_id.in_(ordered[start : start + _CHUNK]),
+                )
+            ):
+                journal[row.entity_id].append(dict(row._mapping))
+        for change in kept:
+            if change.entity == entity and change.entity_id in ids:
+                journal[change.entity_id].append(_as_journal_row(change))
+        for entity_id in ordered:
+            state = fold(journal[entity_id])
+            if not state.created or state.deleted:
+                continue
+            if problem := row_problem(entity, state.values):
+                for change in tied:
+                    if change.entity == entity and change.entity_id == entity_id:
+                        refused[change.change_id] = problem
+    return refused
+
+
+def batch_refusals(
+    conn: Connection,
+    kept: Sequence[tuple[Change, str | None]],
+    rows: dict[str, dict[str, Any] | None],
+) -> dict[str, str]:
+    """Both checks over a batch the other checks passed: change id -> why. Repeated
+    until nothing more is refused, so a record that refers to one refused in this
+    same batch is refused too."""
+    refused: dict[str, str] = {}
+    left = list(kept)
+    while True:
+        more = reference_refusals(conn, left, rows)
+        more.update(whole_record_refusals(conn, [c for c, _ in left if c.change_id not in more]))
+        if not more:
+            return refused
+        refused.update(more)
+        left = [(c, owner) for c, owner in left if c.change_id not in more]
