@@ -7,7 +7,10 @@ server before a batch is stored (ServerStore._insert):
   a pulled row under foreign keys, and a row pointing at a record it does not hold
   (or may never hold: another person's) fails its every sync from then on;
 - a rule tying two fields together (a consent refusal needs its reason) is judged
-  on the whole record as it will stand, when a change sets one of those fields.
+  on the whole record as it will stand, when a change sets one of those fields;
+- a column the tables declare unique (a person's one care plan, one About me; an
+  NHS number) must not take a value another record of that kind already holds: a
+  laptop holding both could store neither.
 
 One read per kind of record referred to, per batch, not one per change.
 """
@@ -20,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, or_, select
 
 from app.services.row_validity import row_problem, whole_row_rules
 from storage.merge import fold
@@ -44,6 +47,19 @@ def _references() -> dict[str, dict[str, str]]:
 
 
 REFERENCES = _references()
+
+
+def _unique() -> dict[str, tuple[str, ...]]:
+    """entity -> its columns declared unique in the tables."""
+    found: dict[str, tuple[str, ...]] = {}
+    for name, cls in journalled_tables().items():
+        columns = tuple(c.key for c in cls.__table__.columns if c.unique)
+        if columns:
+            found[name] = columns
+    return found
+
+
+UNIQUE = _unique()
 
 NOT_HELD = "The record refers to another record that this server does not hold."
 REMOVED = "The record refers to another record that has been removed."
@@ -181,6 +197,79 @@ def whole_record_refusals(conn: Connection, kept: Sequence[Change]) -> dict[str,
     return refused
 
 
+def _taken(conn: Connection, entity: str, column: str, values: set[str]) -> dict[str, set[str]]:
+    """value -> the live records of `entity` whose `column` holds it now."""
+    c = s.changes
+    candidates: set[str] = set()
+    ordered = sorted(values)
+    for start in range(0, len(ordered), _CHUNK):
+        chunk = ordered[start : start + _CHUNK]
+        if column == "person_id":
+            # One per person: the person column of the journal says it, indexed.
+            query = select(c.c.entity_id).where(c.c.entity == entity, c.c.person_id.in_(chunk))
+        else:
+            # Rare (a new person, a corrected NHS number): read the candidates' values.
+            query = select(c.c.entity_id).where(
+                c.c.entity == entity,
+                (c.c.op == "create") | (c.c.field == column),
+                or_(*[c.c.value.contains(v) for v in chunk]),
+            )
+        candidates.update(conn.execute(query).scalars())
+    journal: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    ordered = sorted(candidates)
+    for start in range(0, len(ordered), _CHUNK):
+        for row in conn.execute(
+            select(*_JOURNAL).where(
+                c.c.entity == entity, c.c.entity_id.in_(ordered[start : start + _CHUNK])
+            )
+        ):
+            journal[row.entity_id].append(dict(row._mapping))
+    taken: dict[str, set[str]] = defaultdict(set)
+    for entity_id, rows in journal.items():
+        state = fold(rows)
+        value = state.values.get(column)
+        if state.created and not state.deleted and value in values:
+            taken[value].add(entity_id)
+    return taken
+
+
+def unique_refusals(
+    conn: Connection,
+    kept: Sequence[tuple[Change, str | None]],
+    rows: dict[str, dict[str, Any] | None],
+) -> dict[str, str]:
+    """change id -> why, for a value another live record of its kind already holds."""
+    claims: dict[tuple[str, str], list[tuple[Change, str]]] = defaultdict(list)
+    for change, _owner in kept:
+        for column in UNIQUE.get(change.entity, ()):
+            if change.op == "create":
+                value = (rows.get(change.change_id) or {}).get(column)
+            elif change.op == "set" and change.field == column:
+                value = json.loads(change.value or "null")
+            else:
+                continue
+            if isinstance(value, str):
+                claims[(change.entity, column)].append((change, value))
+    refused: dict[str, str] = {}
+    for (entity, column), wanted in claims.items():
+        taken = _taken(conn, entity, column, {value for _, value in wanted})
+        for change, value in wanted:
+            holders = taken[value] - {change.entity_id}
+            if holders:
+                refused[change.change_id] = (
+                    f"Another {_words(entity)} record already has this {_words(column)}."
+                    if column != "person_id"
+                    else f"This person already has a {_words(entity)} record."
+                )
+            else:
+                taken[value].add(change.entity_id)  # the first in a batch claims it
+    return refused
+
+
+def _words(name: str) -> str:
+    return name.replace("_", " ")
+
+
 def batch_refusals(
     conn: Connection,
     kept: Sequence[tuple[Change, str | None]],
@@ -193,6 +282,7 @@ def batch_refusals(
     left = list(kept)
     while True:
         more = reference_refusals(conn, left, rows)
+        more.update(unique_refusals(conn, [k for k in left if k[0].change_id not in more], rows))
         more.update(whole_record_refusals(conn, [c for c, _ in left if c.change_id not in more]))
         if not more:
             return refused

@@ -342,3 +342,34 @@ def test_a_rule_over_two_fields_is_judged_on_the_whole_record(team: Team) -> Non
         row = session.get(ConsentToShare, consent_id)
         assert row is not None and row.decision == "refused" and row.reason_refused == "Not now"
     assert json.loads(decision["value"]) == "refused"
+
+
+def test_a_second_care_plan_or_a_second_record_with_one_nhs_number_is_refused(
+    team: Team,
+) -> None:
+    ws = team.attacker
+    plan = complete_row("care_plan", person_id=team.zoe)
+    twin = complete_row("person", given_name="Synthetic", family_name="Twin", nhs_number=ZOE)
+    fresh = complete_row(
+        "person", given_name="Synthetic", family_name="New", nhs_number="9990000034"
+    )
+    again = complete_row(
+        "person", given_name="Synthetic", family_name="Again", nhs_number="9990000034"
+    )
+    sent = [
+        crafted(ws, "care_plan", "create", plan["id"], plan),
+        crafted(ws, "person", "create", twin["id"], twin),
+        crafted(ws, "person", "set", team.alun, ZOE, field="nhs_number"),
+        crafted(ws, "person", "create", fresh["id"], fresh),
+        crafted(ws, "person", "create", again["id"], again),  # the same number, same batch
+    ]
+    refused = team.push(*sent)
+    taken = "Another person record already has this nhs number."
+    assert refused == {
+        sent[0]["change_id"]: "This person already has a care plan record.",
+        sent[1]["change_id"]: taken,
+        sent[2]["change_id"]: taken,
+        sent[4]["change_id"]: taken,
+    }
+    assert team.stored(sent) == [sent[3]["change_id"]]
+    team.colleague_still_syncs()
