@@ -10,7 +10,10 @@ server before a batch is stored (ServerStore._insert):
   on the whole record as it will stand, when a change sets one of those fields;
 - a column the tables declare unique (a person's one care plan, one About me; an
   NHS number) must not take a value another record of that kind already holds: a
-  laptop holding both could store neither.
+  laptop holding both could store neither;
+- a record is created once (a second create of one id would move it to another
+  person, or rewrite it whole), and a record that others refer to is never removed
+  (a laptop removing it would break their references; the app never removes one).
 
 One read per kind of record referred to, per batch, not one per change.
 """
@@ -270,6 +273,71 @@ def _words(name: str) -> str:
     return name.replace("_", " ")
 
 
+ALREADY = "A record with this id already exists: it cannot be created again."
+IN_USE = "A record that other records refer to cannot be removed."
+
+
+def _referrers(target: str) -> list[tuple[str, str]]:
+    return [(e, col) for e, refs in REFERENCES.items() for col, t in refs.items() if t == target]
+
+
+def lifecycle_refusals(
+    conn: Connection,
+    kept: Sequence[tuple[Change, str | None]],
+    rows: dict[str, dict[str, Any] | None],
+) -> dict[str, str]:
+    """change id -> why, for a second create of one record, or the removal of a
+    record that others refer to."""
+    c = s.changes
+    refused: dict[str, str] = {}
+    created: dict[str, set[str]] = defaultdict(set)
+    for change, _owner in kept:
+        if change.op in ("create", "append"):
+            created[change.entity].add(change.entity_id)
+    held: set[tuple[str, str]] = set()
+    for entity, ids in created.items():
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), _CHUNK):
+            found: list[str] = list(
+                conn.execute(
+                    select(c.c.entity_id).where(
+                        c.c.entity == entity,
+                        c.c.entity_id.in_(ordered[start : start + _CHUNK]),
+                        c.c.op.in_(("create", "append")),
+                    )
+                ).scalars()
+            )
+            held.update((entity, entity_id) for entity_id in found)
+    named = {target_id for _c, _o, (_t, target_id) in _wanted(kept, rows)}  # this batch names
+    for change, _owner in kept:
+        key = (change.entity, change.entity_id)
+        if change.op in ("create", "append"):
+            if key in held:
+                refused[change.change_id] = ALREADY
+            held.add(key)  # the first in a batch creates it
+        elif (
+            change.op == "delete"
+            and _referrers(change.entity)
+            and (change.entity_id in named or _referred_to(conn, change))
+        ):
+            refused[change.change_id] = IN_USE
+    return refused
+
+
+def _referred_to(conn: Connection, change: Change) -> bool:
+    """Whether any record the server holds names this one (conservatively: any
+    change of a referring kind whose value mentions its id). Removals are rare."""
+    c = s.changes
+    referrers = sorted({entity for entity, _ in _referrers(change.entity)})
+    if change.entity == "person":
+        query = select(c.c.seq).where(c.c.person_id == change.entity_id, c.c.entity.in_(referrers))
+    else:
+        query = select(c.c.seq).where(
+            c.c.entity.in_(referrers), c.c.value.contains(change.entity_id)
+        )
+    return conn.execute(query.limit(1)).first() is not None
+
+
 def batch_refusals(
     conn: Connection,
     kept: Sequence[tuple[Change, str | None]],
@@ -281,7 +349,8 @@ def batch_refusals(
     refused: dict[str, str] = {}
     left = list(kept)
     while True:
-        more = reference_refusals(conn, left, rows)
+        more = lifecycle_refusals(conn, left, rows)
+        more.update(reference_refusals(conn, [k for k in left if k[0].change_id not in more], rows))
         more.update(unique_refusals(conn, [k for k in left if k[0].change_id not in more], rows))
         more.update(whole_record_refusals(conn, [c for c, _ in left if c.change_id not in more]))
         if not more:

@@ -373,3 +373,32 @@ def test_a_second_care_plan_or_a_second_record_with_one_nhs_number_is_refused(
     }
     assert team.stored(sent) == [sent[3]["change_id"]]
     team.colleague_still_syncs()
+
+
+def test_a_record_is_created_once_and_one_that_others_refer_to_is_never_removed(
+    team: Team,
+) -> None:
+    ws = team.attacker
+    # A second create of Zoë's goal naming Alun would move it to him, whole.
+    moved = complete_row("goal", id=team.zoe_goal, person_id=team.alun, statement="I want his")
+    twice = complete_row("goal", person_id=team.zoe, statement="I want one")
+    sent = [
+        crafted(ws, "goal", "create", team.zoe_goal, moved),
+        crafted(ws, "goal", "create", twice["id"], twice),
+        crafted(ws, "goal", "create", twice["id"], twice),  # the same id twice in one batch
+        # Every laptop holding Zoë would fail to remove her (her records refer to her).
+        crafted(ws, "person", "delete", team.zoe, None, raw=True),
+        crafted(ws, "need", "delete", team.zoe_need, None, raw=True),  # her goal names it
+    ]
+    refused = team.push(*sent)
+    assert refused == {
+        sent[0]["change_id"]: "A record with this id already exists: it cannot be created again.",
+        sent[2]["change_id"]: "A record with this id already exists: it cannot be created again.",
+        sent[3]["change_id"]: "A record that other records refer to cannot be removed.",
+        sent[4]["change_id"]: "A record that other records refer to cannot be removed.",
+    }
+    assert team.stored(sent) == [sent[1]["change_id"]]
+    team.colleague_still_syncs()
+    with team.colleague.store.read() as session:
+        goal = session.get(Goal, team.zoe_goal)
+        assert goal is not None and goal.person_id == team.zoe
