@@ -236,17 +236,39 @@ def _taken(conn: Connection, entity: str, column: str, values: set[str]) -> dict
     return taken
 
 
+def _teams(conn: Connection, people: set[str]) -> dict[str, str | None]:
+    pt = s.person_team
+    found: dict[str, str | None] = {}
+    ordered = sorted(people)
+    for start in range(0, len(ordered), _CHUNK):
+        for row in conn.execute(
+            select(pt.c.person_id, pt.c.team_id).where(
+                pt.c.person_id.in_(ordered[start : start + _CHUNK])
+            )
+        ):
+            found[row.person_id] = row.team_id
+    return found
+
+
 def unique_refusals(
     conn: Connection,
     kept: Sequence[tuple[Change, str | None]],
     rows: dict[str, dict[str, Any] | None],
+    team_id: str | None = None,
 ) -> dict[str, str]:
-    """change id -> why, for a value another live record of its kind already holds."""
+    """change id -> why, for a value another live record of its kind already holds.
+
+    People are judged within a team (`team_id`: the pushing device's): a laptop holds
+    its team's caseload, and two teams that each registered one NHS number are
+    matched by people, not refused here (partner servers' people are: partner_checks)."""
     claims: dict[tuple[str, str], list[tuple[Change, str]]] = defaultdict(list)
+    team: dict[str, str | None] = {}  # person -> the team the claim is made in
     for change, _owner in kept:
         for column in UNIQUE.get(change.entity, ()):
             if change.op == "create":
-                value = (rows.get(change.change_id) or {}).get(column)
+                row = rows.get(change.change_id) or {}
+                value = row.get(column)
+                team[change.entity_id] = row.get("team_id") or team_id
             elif change.op == "set" and change.field == column:
                 value = json.loads(change.value or "null")
             else:
@@ -256,8 +278,14 @@ def unique_refusals(
     refused: dict[str, str] = {}
     for (entity, column), wanted in claims.items():
         taken = _taken(conn, entity, column, {value for _, value in wanted})
+        if entity == "person":
+            held = {p for holders in taken.values() for p in holders}
+            held |= {c.entity_id for c, _ in wanted}
+            team = _teams(conn, held - set(team)) | team
         for change, value in wanted:
             holders = taken[value] - {change.entity_id}
+            if entity == "person":
+                holders = {h for h in holders if team.get(h) == team.get(change.entity_id)}
             if holders:
                 refused[change.change_id] = (
                     f"Another {_words(entity)} record already has this {_words(column)}."
@@ -342,6 +370,7 @@ def batch_refusals(
     conn: Connection,
     kept: Sequence[tuple[Change, str | None]],
     rows: dict[str, dict[str, Any] | None],
+    team_id: str | None = None,
 ) -> dict[str, str]:
     """Both checks over a batch the other checks passed: change id -> why. Repeated
     until nothing more is refused, so a record that refers to one refused in this
@@ -351,7 +380,9 @@ def batch_refusals(
     while True:
         more = lifecycle_refusals(conn, left, rows)
         more.update(reference_refusals(conn, [k for k in left if k[0].change_id not in more], rows))
-        more.update(unique_refusals(conn, [k for k in left if k[0].change_id not in more], rows))
+        more.update(
+            unique_refusals(conn, [k for k in left if k[0].change_id not in more], rows, team_id)
+        )
         more.update(whole_record_refusals(conn, [c for c, _ in left if c.change_id not in more]))
         if not more:
             return refused

@@ -224,7 +224,7 @@ class ServerStore:
                 )
                 continue
             kept.append((change, person_id))
-        if later := batch_refusals(conn, kept, rows):  # references, rules over fields
+        if later := batch_refusals(conn, kept, rows, device.get("team_id")):  # rules over rows
             refused += [Refusal(change_id=c, reason=why) for c, why in later.items()]
             kept = [(c, person_id) for c, person_id in kept if c.change_id not in later]
         if kept:
