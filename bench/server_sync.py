@@ -115,12 +115,32 @@ def run(label: str, url: str, rounds: int) -> None:
         team_id = directory.add_team(store, "Bench Locality")
         writer, reader = Laptop(store, team_id, "Writer"), Laptop(store, team_id, "Reader")
         person_id = str(uuid.uuid4())
+        # A whole row, as a laptop writes it (the server refuses anything less).
         person = writer.change(
             "person",
             "create",
-            {"id": person_id, "nhs_number": "9990000018", "given_name": "Zoe", "team_id": team_id},
+            {
+                "id": person_id,
+                "nhs_number": "9990000018",
+                "nhs_number_status": "02",
+                "given_name": "Zoe",
+                "family_name": "Bench",
+                "date_of_birth": "1940-01-01",
+                "address_line1": "",
+                "postcode": "DL8 3AB",
+                "interpreter_needed": False,
+                "language": "English",
+                "large_print": False,
+                "level_of_need": "targeted",
+                "life_stage": "ageing_well",
+                "status": "open",
+                "team_id": team_id,
+            },
         )
-        handlers.push(store, writer.device, json.dumps({"changes": [person]}).encode())
+        answer = PushResponse.model_validate_json(
+            handlers.push(store, writer.device, json.dumps({"changes": [person]}).encode())
+        )
+        assert answer.accepted == 1, answer
         pull_all(store, reader)
         push_ms, pull_ms = [], []
         for _ in range(rounds):

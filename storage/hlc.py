@@ -12,6 +12,11 @@ from collections.abc import Callable
 
 COUNTER_BITS = 16
 _COUNTER_MAX = (1 << COUNTER_BITS) - 1
+# No real clock reaches this (wall time in the year 4199), and a replica that
+# observes it still has half the 63-bit range to tick in: a stamp above it could
+# overflow the journal's BIGINT on the next tick, so the protocol refuses it.
+MAX_STAMP = 1 << 62
+DAY_MS = 24 * 60 * 60 * 1000
 
 
 def pack(wall_ms: int, counter: int) -> int:
@@ -24,6 +29,12 @@ def unpack(stamp: int) -> tuple[int, int]:
 
 def _wall_ms() -> int:
     return time.time_ns() // 1_000_000
+
+
+def ahead_of_real_time_ms(stamp: int) -> int:
+    """How far this stamp's wall time is ahead of this machine's real clock (negative
+    when behind). The real clock, not storage.wallclock: stamps are never shifted."""
+    return unpack(stamp)[0] - _wall_ms()
 
 
 class HybridClock:

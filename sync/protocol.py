@@ -12,6 +12,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from storage.hlc import MAX_STAMP
+
 PROTOCOL_VERSION = 1
 MAX_PUSH_BATCH = 2_000
 MAX_PULL_PAGE = 5_000
@@ -29,7 +31,9 @@ class Strict(BaseModel):
 
 class Change(Strict):
     change_id: Uuid
-    hlc: int = Field(ge=1, lt=2**63)
+    # Bounded so no replica's clock can be pushed to overflow (storage/hlc.py); the
+    # server refuses anything more than a day ahead of its own clock as well.
+    hlc: int = Field(ge=1, le=MAX_STAMP)
     device_id: Uuid
     author_id: Uuid | None = None
     organisation_id: Uuid | None = None

@@ -34,6 +34,7 @@ from sync.server import checkpoint, servertime
 from sync.server import schema as s
 from sync.server.pull_wire import PULL_COLUMNS, Page
 from sync.server.push_insert import held_ids, insert_changes
+from sync.server.row_references import batch_refusals
 from sync.server.validation import DIRECTORY, SERVER_ONLY, refusal, whole_row
 
 logger = logging.getLogger(__name__)
@@ -223,9 +224,12 @@ class ServerStore:
                 )
                 continue
             kept.append((change, person_id))
+        if later := batch_refusals(conn, kept, rows, device.get("team_id")):  # rules over rows
+            refused += [Refusal(change_id=c, reason=why) for c, why in later.items()]
+            kept = [(c, person_id) for c, person_id in kept if c.change_id not in later]
         if kept:
             insert_changes(conn, kept, wallclock.utcnow())
-            self._update_teams(conn, [c for c in fresh if c.entity == "person"], device, rows)
+            self._update_teams(conn, [c for c, _ in kept if c.entity == "person"], device, rows)
         return len(kept), len(batch) - len(fresh), refused
 
     def _owners(

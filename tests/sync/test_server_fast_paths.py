@@ -27,6 +27,7 @@ from sync.server.store import ServerStore, _wire
 from sync.server.visibility import _maybe_sensitive
 from tests.databases import require_postgres_url
 from tests.sync.conftest import _fresh_postgres_schema
+from tests.sync.rows import complete_row
 
 TEAM = "Wensleydale Locality"
 
@@ -85,20 +86,19 @@ class Device:
 
 
 def note(person_id: str, narrative: str, **extra: Any) -> dict[str, Any]:
-    return {
-        "id": str(uuid.uuid4()),
-        "person_id": person_id,
-        "contact_type": "home_visit",
-        "narrative": narrative,
-        "sensitive": False,
-    } | extra
+    # A whole row, as a laptop writes it: the server refuses anything less.
+    values: dict[str, Any] = {"contact_type": "home_visit", "sensitive": False} | extra
+    return complete_row("contact_note", person_id=person_id, narrative=narrative, **values)
 
 
 def person(device: Device, store: ServerStore) -> tuple[str, dict[str, Any]]:
     person_id = str(uuid.uuid4())
     team_id = directory.team_id_by_name(store, TEAM)
     create = device.change(
-        "person", "create", person_id, {"id": person_id, "given_name": "Zoë", "team_id": team_id}
+        "person",
+        "create",
+        person_id,
+        complete_row("person", id=person_id, given_name="Zoë", team_id=team_id),
     )
     return person_id, create
 
@@ -182,7 +182,7 @@ def test_a_sensitive_note_is_withheld_however_its_key_is_spelt(store: ServerStor
     escaped = escaped.replace('"sensitive": false', '"sens\\u0069tive": true')
     # ...or appears twice, the last one (the one that counts) true.
     twice = json.dumps(note(person_id, "twice", author_role="social_worker"))[:-1]
-    twice += ', "sensitive": 1}'
+    twice += ', "sensitive": true}'
     changes = [create]
     for row in (plain, marked):
         changes.append(author.change("contact_note", "append", row["id"], row))
