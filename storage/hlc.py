@@ -12,6 +12,11 @@ from collections.abc import Callable
 
 COUNTER_BITS = 16
 _COUNTER_MAX = (1 << COUNTER_BITS) - 1
+# How far ahead of this clock a stamp from elsewhere may be and still be believed.
+# A stamp beyond it (a wrong clock, or a row made by hand: 2**63-1 once stopped
+# every laptop that pulled it from writing, and so from unlocking) is never used
+# as the clock's starting point, and a pulled change carrying one is kept aside.
+FUTURE_LIMIT_MS = 24 * 60 * 60 * 1000
 
 
 def pack(wall_ms: int, counter: int) -> int:
@@ -24,6 +29,11 @@ def unpack(stamp: int) -> tuple[int, int]:
 
 def _wall_ms() -> int:
     return time.time_ns() // 1_000_000
+
+
+def ceiling(wall_ms: int | None = None) -> int:
+    """The greatest stamp this replica believes now: a day ahead of its wall clock."""
+    return pack((_wall_ms() if wall_ms is None else wall_ms) + FUTURE_LIMIT_MS, _COUNTER_MAX)
 
 
 class HybridClock:
