@@ -14,12 +14,11 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
-from app.services import clock, people, visits
+from app.services import clock, visits
 from app.services.care_plan import add_action, add_goal
 from app.workspace import Workspace
-from storage import settings
 from storage.consistency import check_journal
 from storage.hlc import ceiling
 from storage.summary_bulk import BULK_ROWS
@@ -29,7 +28,7 @@ from sync.client.problems import list_problems
 from sync.client.references import NAMES_MISSING
 from sync.client.session import KEPT_ASIDE_EVENT
 from sync.server import schema as s
-from tests.conftest import ZOE
+from tests.sync.bad_rows import GONE, by_hand, note_like, server_row, set_field, zoe_on_the_team
 from tests.sync.conftest import Laptop, RunningServer, reopen
 from tests.sync.helpers import sync
 
@@ -46,83 +45,18 @@ EXPECTED = sorted(
 )
 
 
-def _zoe_on_the_team(laptop: Laptop) -> tuple[Workspace, str]:
-    nurse = reopen(laptop("Sam Taylor"))
-    people.register(nurse, people.NewPerson(ZOE, "Zoë", "O'Neill", "1938-04-12", "DL8 3AB"))
-    with nurse.store.write(nurse.actor) as session:
-        person = people.find(session, ZOE)
-        person.team_id = settings.get(session, settings.HOME_TEAM)
-        zoe = person.id
-    visits.record_visit(nurse, person_id=zoe, narrative="First visit.", occurred_at=clock.now())
-    sync(nurse)
-    return nurse, zoe
-
-
-def _server_row(server: RunningServer, entity: str, **where: Any) -> dict[str, Any]:
-    query = select(s.changes).where(s.changes.c.entity == entity)
-    for name, value in where.items():
-        query = query.where(s.changes.c[name] == value)
-    with server.store.engine.connect() as conn:
-        row = conn.execute(query.order_by(s.changes.c.seq).limit(1)).one()
-    found = dict(row._mapping)
-    found.pop("seq")
-    return found
-
-
-def _by_hand(server: RunningServer, rows: list[dict[str, Any]]) -> None:
-    """Rows written straight into the server's database, as an attacker or a bug could."""
-    with server.store.engine.begin() as conn:
-        conn.execute(insert(s.changes), rows)
-
-
-def _note_like(template: dict[str, Any], **fields: Any) -> dict[str, Any]:
-    value = json.loads(template["value"])
-    note_id = str(uuid.uuid4())
-    value.update({"id": note_id, "narrative": "A visit made by hand.", **fields})
-    value = {k: v for k, v in value.items() if v is not _GONE}
-    return {
-        **template,
-        "change_id": str(uuid.uuid4()),
-        "device_id": ELSEWHERE,
-        "entity_id": note_id,
-        "value": json.dumps(value),
-        "received_at": datetime.now(UTC),
-    }
-
-
-_GONE = object()
-# The device the hand-made rows claim: not any test laptop, so every one is sent them.
-ELSEWHERE = str(uuid.uuid4())
-
-
-def _set(template: dict[str, Any], field: str, value: Any, **extra: Any) -> dict[str, Any]:
-    """A later edit of one field of the record `template` created (it replaces that value)."""
-    return {
-        **template,
-        "change_id": str(uuid.uuid4()),
-        "device_id": ELSEWHERE,
-        "hlc": template["hlc"] + 1,
-        "op": "set",
-        "field": field,
-        "value": json.dumps(value),
-        "bases": json.dumps([template["change_id"]]),
-        "received_at": datetime.now(UTC),
-        **extra,
-    }
-
-
 def _bad_rows(server: RunningServer, zoe: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(good notes, bad rows), every one routed to Zoë's record on the server."""
-    note = _server_row(server, "contact_note")
-    person = _server_row(server, "person", entity_id=zoe)
-    good = [_note_like(note) for _ in range(GOOD_NOTES)]
+    note = server_row(server, "contact_note")
+    person = server_row(server, "person", entity_id=zoe)
+    good = [note_like(note) for _ in range(GOOD_NOTES)]
     bad = [
-        _note_like(note, narrative=_GONE),  # a required column missing
-        _set(person, "preferred_name", "Zed", hlc=2**63 - 1),  # the clock stamp of doom
-        _set(person, "date_of_birth", "soon"),  # a value of the wrong type
-        _note_like(note, occurred_at="this morning"),  # and in a whole row
-        _note_like(note, person_id=str(uuid.uuid4())),  # names a person not there
-        _set(person, "family_name", ""),  # breaks the record's own rule
+        note_like(note, narrative=GONE),  # a required column missing
+        set_field(person, "preferred_name", "Zed", hlc=2**63 - 1),  # the clock stamp of doom
+        set_field(person, "date_of_birth", "soon"),  # a value of the wrong type
+        note_like(note, occurred_at="this morning"),  # and in a whole row
+        note_like(note, person_id=str(uuid.uuid4())),  # names a person not there
+        set_field(person, "family_name", ""),  # breaks the record's own rule
     ]
     return good, bad
 
@@ -145,13 +79,13 @@ def _zoe(ws: Workspace) -> Person:
 def test_bad_rows_are_kept_aside_and_every_laptop_keeps_syncing(
     server: RunningServer, laptop: Laptop
 ) -> None:
-    nurse, zoe = _zoe_on_the_team(laptop)
+    nurse, zoe = zoe_on_the_team(laptop)
     streamed = reopen(laptop("Ceri Jones"))
     sync(streamed)  # already holds Zoë: the bad rows reach it on the stream
     backfilled = reopen(laptop("Ola Nowak"))  # enrolled now, first sync later: the backfill
     good, bad = _bad_rows(server, zoe)
     half = len(good) // 2
-    _by_hand(server, good[:half] + bad + good[half:])
+    by_hand(server, good[:half] + bad + good[half:])
     bad_ids = sorted(row["change_id"] for row in bad)
 
     for ws in (streamed, backfilled, nurse):
@@ -209,7 +143,7 @@ def test_bad_rows_are_kept_aside_and_every_laptop_keeps_syncing(
 def test_a_change_kept_aside_applies_once_what_it_names_arrives(
     server: RunningServer, laptop: Laptop
 ) -> None:
-    nurse, zoe = _zoe_on_the_team(laptop)
+    nurse, zoe = zoe_on_the_team(laptop)
     colleague = reopen(laptop("Ceri Jones"))
     sync(colleague)
     # The nurse adds a goal and an action offline; the action reaches the server first
@@ -221,7 +155,7 @@ def test_a_change_kept_aside_applies_once_what_it_names_arrives(
         early = session.execute(
             select(ChangeRecord).where(ChangeRecord.entity_id == action.entity_id)
         ).scalar_one()
-    _by_hand(
+    by_hand(
         server,
         [
             {
