@@ -212,7 +212,16 @@ class SyncController(QObject):
                 )
             )
         if outcome.report is not None:
-            if not quiet:
+            report = outcome.report
+            if new := len(report.refused) + len(report.kept_aside):
+                # Said even after a quiet sync: the user should know soon, not find out.
+                self._window.show_problem(
+                    tr(
+                        "Synced, but {count} change(s) could not be synced: select the "
+                        "count in the status bar to see why."
+                    ).format(count=f"{new:,}")
+                )
+            elif not quiet:
                 self._window.show_note(tr("Synced."))
             self.synced.emit(outcome.report)
         self._repeat()
