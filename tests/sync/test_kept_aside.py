@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from app.services import clock, visits
+from app.services.access_report import ReportQuery
 from app.services.care_plan import add_action, add_goal
 from app.workspace import Workspace
 from storage.consistency import check_journal
@@ -27,6 +28,7 @@ from sync.client.apply import FAR_AHEAD
 from sync.client.problems import list_problems
 from sync.client.references import NAMES_MISSING
 from sync.client.session import KEPT_ASIDE_EVENT
+from sync.server import audit_report
 from sync.server import schema as s
 from tests.sync.bad_rows import GONE, by_hand, note_like, server_row, set_field, zoe_on_the_team
 from tests.sync.conftest import Laptop, RunningServer, reopen
@@ -137,6 +139,9 @@ def test_bad_rows_are_kept_aside_and_every_laptop_keeps_syncing(
         detail = json.loads(event["detail"])
         assert detail["count"] == len(bad) and sorted(detail["change_ids"]) == bad_ids
         assert "Zed" not in event["detail"] and "soon" not in event["detail"]
+    # The administrator finds them among the sync events of the access report.
+    rows, _ = audit_report.fetch(server.store, ReportQuery(kinds=frozenset({"sync"})))
+    assert sum(row.action == KEPT_ASIDE_EVENT for row in rows) == 3
     nurse.close()
 
 
