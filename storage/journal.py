@@ -8,6 +8,7 @@ the session's own connection, so data and journal commit or roll back as one.
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,6 +18,7 @@ from sqlalchemy import event, func, insert, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, UOWTransaction, sessionmaker
 
+from storage import hlc
 from storage.actor import Actor
 from storage.codec import encode, journalled_columns, row_of
 from storage.conflicts import entity_has_conflict, field_heads, refresh_conflicts
@@ -24,6 +26,8 @@ from storage.errors import JournalError
 from storage.hlc import HybridClock
 from storage.tables import ChangeRecord
 from storage.tables.base import Base, Recorded, utcnow
+
+logger = logging.getLogger(__name__)
 
 CONTEXT_KEY = "onerecord.write_context"
 
@@ -38,10 +42,20 @@ class WriteContext:
     conflicts_to_refresh: set[tuple[str, str]] = field(default_factory=set)
 
 
-def last_stamp(session: Session) -> int:
+def last_stamp(session: Session) -> tuple[int, bool]:
     """The greatest stamp this replica has seen from any device: a new local change
-    must sort after everything its author could have seen (storage.merge relies on it)."""
-    return session.execute(select(func.max(ChangeRecord.hlc))).scalar() or 0
+    must sort after everything its author could have seen (storage.merge relies on it).
+    Also says whether greater stamps were not believed.
+
+    Stamps more than a day ahead of this laptop's clock are not believed: one of
+    2**63-1 in the journal (written before pulled rows were checked) would make the
+    next stamp overflow, and every write, unlocking included, fail."""
+    newest: int = session.execute(select(func.max(ChangeRecord.hlc))).scalar() or 0
+    limit = hlc.ceiling()
+    if newest <= limit:
+        return newest, False
+    believed = select(func.max(ChangeRecord.hlc)).where(ChangeRecord.hlc <= limit)
+    return session.execute(believed).scalar() or 0, True
 
 
 def context_of(session: Session) -> WriteContext:

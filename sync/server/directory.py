@@ -234,13 +234,16 @@ class DeviceSummary:
     enrolled_at: datetime
     last_seen_at: datetime | None
     revoked: bool
+    refused: int = 0  # changes from it the server has refused (sync.server.refusals)
 
 
 def list_devices(store: ServerStore) -> list[DeviceSummary]:
+    refusals = s.device_refusals
     with store.engine.connect() as conn:
         rows = conn.execute(
-            select(s.devices, s.staff.c.display_name)
+            select(s.devices, s.staff.c.display_name, refusals.c.refused)
             .join(s.staff, s.staff.c.user_id == s.devices.c.user_id)
+            .outerjoin(refusals, refusals.c.device_id == s.devices.c.device_id)
             .order_by(s.devices.c.enrolled_at)
         ).all()
     return [
@@ -251,6 +254,7 @@ def list_devices(store: ServerStore) -> list[DeviceSummary]:
             r.enrolled_at,
             r.last_seen_at,
             r.revoked_at is not None,
+            int(r.refused or 0),
         )
         for r in rows
     ]

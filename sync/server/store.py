@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from storage import wallclock
 from storage.hlc import HybridClock
 from sync.protocol import Change, PushResponse, Refusal
-from sync.server import checkpoint, servertime
+from sync.server import checkpoint, refusals, servertime
 from sync.server import schema as s
 from sync.server.pull_wire import PULL_COLUMNS, Page
 from sync.server.push_insert import held_ids, insert_changes
@@ -176,9 +176,9 @@ class ServerStore:
             try:
                 with _transaction(self.engine) as conn:
                     accepted, duplicates, more_refused = self._insert(conn, device, good, rows)
-                return PushResponse(
-                    accepted=accepted, duplicates=duplicates, refused=refused + more_refused
-                )
+                    everything = refused + more_refused
+                    refusals.count(conn, device["device_id"], len(everything), wallclock.utcnow())
+                return PushResponse(accepted=accepted, duplicates=duplicates, refused=everything)
             except IntegrityError:
                 # Another request inserted some of the same changes meanwhile: retry,
                 # and they will be counted as duplicates.

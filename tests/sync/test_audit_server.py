@@ -300,6 +300,7 @@ def test_every_sync_is_in_the_audit_log_without_an_extra_round_trip(
         "refused",
         "evicted",
         "kept_back",
+        "kept_aside",
         "quiet_syncs_before",
     }
     assert set(last["quiet_syncs_before"]) == {"count", "first", "last"}
