@@ -29,6 +29,9 @@ class Store:
         self.demo = demo
         self._sessions = sessionmaker(engine, expire_on_commit=False, autoflush=True)
         journal.install_guards(self._sessions)
+        # The app's write policy, injected when a signed-in user opens the profile
+        # (app.workspace.open_workspace); None only while the profile is being set up.
+        self.checker: journal.WriteChecker | None = None
 
     @property
     def engine(self) -> Engine:
@@ -52,7 +55,9 @@ class Store:
         """One transaction: the data, its change records and audit events commit together."""
         with self._sessions(bind=self.engine) as session:
             clock = HybridClock(journal.last_stamp(session))
-            journal.begin(session, journal.WriteContext(actor=actor, clock=clock))
+            journal.begin(
+                session, journal.WriteContext(actor=actor, clock=clock, checker=self.checker)
+            )
             try:
                 yield session
                 session.commit()
