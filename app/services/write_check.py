@@ -10,18 +10,31 @@ same function the server asks for every pushed change. The first refusal
 refuses the whole write (AccessDeniedError, its plain reason), so the laptop
 never journals what its server would refuse.
 
-What is not checked, and why: a profile's own set-up before anyone signs in
-(`app.workspace.create`'s organisation and first user) and the demo's synthetic
-caseload (`app.demo.generator`, written before the demo's Workspace exists; a
-demo profile can never be enrolled, so nothing it holds reaches a server);
-changes pulled from the server (`sync.client.apply`, other people's changes the
-server has already decided).
+What is checked: every change of an enrolled laptop, from the moment it is
+enrolled (`sync.client.enrol` switches the workspace to the server's user at
+once): the services' ORM writes, conflict resolutions, bulk inserts
+(`storage.bulk`: a coordinator's caseload import writes as that coordinator,
+into their own team) and audit events.
+
+What is not, and why: a profile with no server (standalone, and the demo, which
+can never be enrolled). Its one user holds its key and could write anything into
+it; nothing it writes reaches anyone else, so there is no server whose decision
+it must agree with, and its services keep their own checks (need-to-know at
+every write, the team tools' roles). A standalone profile enrolled later sends
+what it wrote before to the server, which decides it as any push (changes in
+the profile's placeholder user's name are refused; its first audit events keep
+their place in the chain: `sync.server.authority`). Also unchecked: a profile's
+own set-up before anyone signs in (`app.workspace.create`'s organisation and
+first user), the demo's synthetic caseload (`app.demo.generator`, written
+before the demo's Workspace exists), and changes pulled from the server
+(`sync.client.apply`: other people's changes, already decided by the server).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 from types import SimpleNamespace
 from typing import Any, cast
 
@@ -79,6 +92,9 @@ def decisions(session: Session, records: list[dict[str, Any]], before: Before) -
     """Each change record's refusal reason (None: allowed), facts read once per person."""
     actor = context_of(session).actor
     viewer = viewer_of(session, actor)
+    if not viewer.enrolled:
+        # A profile with no server: nothing it writes reaches anyone (see above).
+        return [None] * len(records)
     writer = Writer(
         user_id=actor.user_id,
         role=actor.role or viewer.role,
@@ -132,6 +148,11 @@ def _person_facts(
         lead_professional_id=was.get("lead_professional_id", person.lead_professional_id),
     )
     rel = relationship(session, viewer, cast(Person, as_before))
+    if as_before.team_id != person.team_id:
+        # relationship() asks the database whether the person's team is a partner's,
+        # and this flush has already moved them: decide it from the team they had.
+        foreign = as_before.team_id is not None and session.get(Team, as_before.team_id) is None
+        rel = replace(rel, placed_by_server=viewer.enrolled and not rel.same_team and foreign)
     on_caseload = legitimate(viewer, rel)
     glass = (
         not on_caseload

@@ -21,6 +21,7 @@ from app.services.access_report import ReportQuery
 from app.services.allocation import allocate
 from app.services.notes import add_note
 from app.services.risks import add_alert
+from app.services.sync_status import pending_changes
 from app.services.write_policy import (
     NOT_CLINICAL,
     NOT_YOUR_CHAIN,
@@ -205,7 +206,18 @@ def test_changes_and_audit_events_in_another_users_name_are_refused(
     # A note whose row names the social worker, sent as the nurse's change.
     row_only = note(nurse, zoe, "Row names Ceri", author_id=sw.user_id, author_role=sw.role)
     inside = smuggle(nurse, "contact_note", row_only["id"], "append", row_only)
-    _refused(server, nurse, [named, elsewhere, inside], NOT_YOURS)
+    # An alert whose row says the social worker recorded it.
+    recorded = row(
+        nurse,
+        "alert",
+        person_id=zoe,
+        kind="lone_worker",
+        summary="Dog",
+        active=True,
+        recorded_by=sw.user_id,
+    )
+    by_sw = smuggle(nurse, "alert", recorded["id"], "create", recorded)
+    _refused(server, nurse, [named, elsewhere, inside, by_sw], NOT_YOURS)
 
     # An audit event with the social worker as actor, in the nurse's own chain: what a
     # tampered app writes by signing the journal in someone else's name.
@@ -279,3 +291,35 @@ def test_an_administrators_laptop_receives_and_sends_no_clinical_records(
     _refused(server, admin, [attack], NOT_CLINICAL)
     assert sync(nurse).refused == []
     assert len(_held(nurse, ContactNote)) == 1
+
+
+def test_an_enrolled_laptop_refuses_what_its_server_would_before_writing(
+    server: RunningServer, laptop: Laptop
+) -> None:
+    """The same rules on the laptop's own write path: nothing refused is journalled,
+    so nothing waits to be refused by the server."""
+    nurse = reopen(laptop("Sam Taylor"))
+    sync(nurse)
+    people.register(nurse, people.NewPerson(ZOE, "Zoë", "O'Neill", "1938-04-12", "DL8 3AB"))
+    zoe = _id(nurse, ZOE)
+    waiting = pending_changes(nurse)
+    with pytest.raises(AccessDeniedError, match="safeguarding detail"):
+        add_alert(
+            nurse,
+            person_id=zoe,
+            kind="safeguarding",
+            summary="Safeguarding concern",
+            restricted_detail=SAFEGUARDING,
+        )
+    with pytest.raises(AccessDeniedError, match="coordinator"):
+        people.edit(nurse, ZOE, {"lead_professional": "Ceri Jones"})
+    with (
+        pytest.raises(AccessDeniedError, match="coordinator"),
+        nurse.store.write(nurse.actor) as session,
+    ):
+        people.find(session, ZOE).team_id = "00000000-0000-4000-8000-00000000000b"
+    assert pending_changes(nurse) == waiting
+    # What the nurse may do goes through, and the server takes it.
+    add_alert(nurse, person_id=zoe, kind="safeguarding", summary="Safeguarding concern")
+    assert pending_changes(nurse) > waiting
+    assert sync(nurse).refused == []
