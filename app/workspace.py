@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import InvalidInputError, OneRecordError, WrongPassphraseError
 from app.services import clock
+from app.services.write_check import check_writes
 from app.values.vocab import OrganisationKind, Role
 from storage import audit_anchor, profile, settings, unlock_attempts
 from storage.actor import Actor
@@ -98,7 +99,11 @@ def _check_recent_contact(store: Store) -> None:
 
 
 def open_workspace(store: Store) -> Workspace:
+    """The signed-in user's workspace. From here on every journalled change the
+    store writes is decided by the write policy (app.services.write_check), the
+    same rules the server applies to what this laptop pushes."""
     actor, name = _signed_in(store)
+    store.checker = check_writes
     return Workspace(store=store, actor=actor, user_name=name)
 
 

@@ -40,6 +40,7 @@ BATCH, PAGE, CHANGES = 2000, 5000, 10_000
 class Laptop:
     def __init__(self, store: ServerStore, team_id: str, name: str) -> None:
         self.user_id = directory.add_user(store, name, "community_nurse", "Bench Locality")
+        self.organisation_id = directory.organisation(store)
         self.device = {"device_id": str(uuid.uuid4()), "team_id": team_id, "user_id": self.user_id}
         self.hlc = int(time.time() * 1000) << 16
         self.cursor = ""
@@ -48,9 +49,12 @@ class Laptop:
         self.hlc += 1
         now = datetime.now(UTC).isoformat()
         value = dict.fromkeys(journalled_columns(TABLES[entity]))
+        # Provenance as a real laptop's journal writes it: the server checks every
+        # part of it against the device's enrolled user (sync/server/authority.py).
         value.update(
             recorded_at=now,
             recorded_by=self.user_id,
+            recorded_org=self.organisation_id,
             recorded_device=self.device["device_id"],
             **row,
         )
@@ -59,7 +63,7 @@ class Laptop:
             "hlc": self.hlc,
             "device_id": self.device["device_id"],
             "author_id": self.user_id,
-            "organisation_id": None,
+            "organisation_id": self.organisation_id,
             "entity": entity,
             "entity_id": row["id"],
             "op": op,
@@ -85,6 +89,9 @@ def notes(laptop: Laptop, person_id: str, count: int) -> list[bytes]:
                 "medicines taken, no concerns raised by her daughter.",
                 "linked_goal_ids": "[]",
                 "sensitive": False,
+                "author_id": laptop.user_id,
+                "author_role": "community_nurse",
+                "organisation_id": laptop.organisation_id,
             },
         )
         for n in range(count)

@@ -30,6 +30,9 @@ class Store:
         self._sessions = sessionmaker(engine, expire_on_commit=False, autoflush=True)
         journal.install_guards(self._sessions)
         self._told_future = False  # said once per unlock that stamps were not believed
+        # The app's write policy, injected when a signed-in user opens the profile
+        # (app.workspace.open_workspace); None only while the profile is being set up.
+        self.checker: journal.WriteChecker | None = None
 
     @property
     def engine(self) -> Engine:
@@ -61,7 +64,9 @@ class Store:
                     "(check the date and time)"
                 )
             clock = HybridClock(stamp)
-            journal.begin(session, journal.WriteContext(actor=actor, clock=clock))
+            journal.begin(
+                session, journal.WriteContext(actor=actor, clock=clock, checker=self.checker)
+            )
             try:
                 yield session
                 session.commit()

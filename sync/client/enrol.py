@@ -9,6 +9,7 @@ import httpx
 from app.errors import OneRecordError
 from app.workspace import Workspace
 from storage import profile, settings
+from storage.actor import Actor
 from storage.audit_log import append as audit
 from sync import signing
 from sync.client import settings as sync_settings
@@ -62,6 +63,12 @@ def enrol(
         settings.put(session, settings.HOME_ORGANISATION, identity.organisation_id)
         settings.put(session, settings.HOME_TEAM, identity.team_id)
         sync_settings.save_last_success(session)
+    # From now on this laptop writes as the server's user, never as the placeholder
+    # the profile started with: the server refuses changes in anyone else's name.
+    workspace.actor = Actor(
+        identity.user_id, identity.organisation_id, identity.role, workspace.store.device_id
+    )
+    workspace.user_name = identity.display_name
     return answer
 
 
