@@ -251,9 +251,6 @@ class ServerStore:
                 )
                 continue
             kept.append((change, person_id))
-        if later := batch_refusals(conn, kept, rows, device.get("team_id")):  # rules over rows
-            refused += [Refusal(change_id=c, reason=why) for c, why in later.items()]
-            kept = [(c, person_id) for c, person_id in kept if c.change_id not in later]
         # The write policy (sync/server/authority.py): the same rules as the laptop's,
         # for a laptop's push. A partner server's page (partner_pull.py: a server, no
         # user) is checked by partner_checks.py instead.
@@ -267,6 +264,13 @@ class ServerStore:
         if denied:
             refused += [Refusal(change_id=i, reason=r) for i, r in denied.items()]
             kept = [(c, p) for c, p in kept if c.change_id not in denied]
+        # Rules over rows (sync/server/row_references.py) after the write policy: a change
+        # the writer may not make at all is refused for that, the reason its laptop's own
+        # check gives (not, say, that others refer to a record no laptop may remove), and
+        # a record referring to one the policy refused in this batch is refused with it.
+        if later := batch_refusals(conn, kept, rows, device.get("team_id")):
+            refused += [Refusal(change_id=c, reason=why) for c, why in later.items()]
+            kept = [(c, person_id) for c, person_id in kept if c.change_id not in later]
         if kept:
             insert_changes(conn, kept, wallclock.utcnow())
             self._update_teams(conn, [c for c, _ in kept if c.entity == "person"], device, rows)

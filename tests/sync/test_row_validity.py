@@ -16,10 +16,13 @@ import pytest
 from sqlalchemy import select, update
 
 from app.services import care_plan, clock, consent, people
+from app.services.write_policy import NO_REMOVAL
 from app.workspace import Workspace
 from storage.hlc import DAY_MS, MAX_STAMP
 from storage.tables import ChangeRecord, Goal, Person, PlanAction
+from sync.protocol import Change
 from sync.server import schema as s
+from sync.server.row_references import IN_USE
 from sync.server.validation import CLOCK_AHEAD
 from tests.conftest import ALUN, ZOE
 from tests.sync.conftest import Laptop, RunningServer, reopen
@@ -419,10 +422,21 @@ def test_a_record_is_created_once_and_one_that_others_refer_to_is_never_removed(
     assert refused == {
         sent[0]["change_id"]: "A record with this id already exists: it cannot be created again.",
         sent[2]["change_id"]: "A record with this id already exists: it cannot be created again.",
-        sent[3]["change_id"]: "A record that other records refer to cannot be removed.",
-        sent[4]["change_id"]: "A record that other records refer to cannot be removed.",
+        # No laptop may remove a record at all: its own write check says so, and so
+        # does the server, before any rule over rows (sync/server/store.py).
+        sent[3]["change_id"]: NO_REMOVAL,
+        sent[4]["change_id"]: NO_REMOVAL,
     }
     assert team.stored(sent) == [sent[1]["change_id"]]
+    # A page with no user behind it (a partner server's, which the write policy does
+    # not judge) still may not remove a record that others refer to.
+    page = [Change.model_validate(c) for c in sent[3:]]
+    pushed_by = {"device_id": ws.store.device_id, "team_id": None, "user_id": None}
+    answer = team.server.store.ingest(pushed_by, page, dry_run=True)
+    assert {r.change_id: r.reason for r in answer.refused} == {
+        sent[3]["change_id"]: IN_USE,
+        sent[4]["change_id"]: IN_USE,
+    }
     team.colleague_still_syncs()
     with team.colleague.store.read() as session:
         goal = session.get(Goal, team.zoe_goal)
