@@ -167,6 +167,21 @@ def valid_rows(draw: Any, world: World, table: str) -> dict[str, Any]:
             row[name] = draw(_value(table, name, columns[name], world.mine))
     if table == "person":
         row["team_id"] = None
+    # Written in the writer's own name, as its journal stamps every row: the write
+    # policy refuses anyone else's (tests/sync/test_write_authority_property.py).
+    actor = world.writer.actor
+    if "recorded_by" in row:
+        row.update(
+            recorded_by=actor.user_id,
+            recorded_org=actor.organisation_id,
+            recorded_device=world.writer.store.device_id,
+        )
+    if table == "contact_note":
+        row.update(
+            author_id=actor.user_id, author_role=actor.role, organisation_id=actor.organisation_id
+        )
+    if table == "break_glass":
+        row.update(staff_member_id=actor.user_id, staff_role=actor.role)
     # The record's rules over two fields, as the laptop's services keep them.
     if table == "consent_to_share" and row["decision"] == "refused":
         row["reason_refused"] = "Synthetic reason"
