@@ -1,7 +1,7 @@
 """A laptop survives a bad row (defence in depth): rows edited by hand into a real
 server's database (a required value missing, a clock stamp of 2**63-1, a value of
 the wrong type, a reference to a record that is not there, a value the record's
-own rule forbids) are kept aside with their reasons by every laptop that pulls
+own rule forbids, a change the wire format does not allow) are kept aside with their reasons by every laptop that pulls
 them, on the stream and the backfill path alike; the good rows of the same page
 (more than enough for the bulk insert) are applied; both laptops still unlock,
 write and sync; the server hears which changes were kept aside (ids and a count
@@ -43,6 +43,8 @@ EXPECTED = sorted(
         "occurred_at is not a date and time",
         NAMES_MISSING,
         "a value is not one of those allowed (family_name_present)",
+        "it is not a well-formed change (hlc)",
+        "it is not a well-formed change (value)",
     ]
 )
 
@@ -59,6 +61,8 @@ def _bad_rows(server: RunningServer, zoe: str) -> tuple[list[dict[str, Any]], li
         note_like(note, occurred_at="this morning"),  # and in a whole row
         note_like(note, person_id=str(uuid.uuid4())),  # names a person not there
         set_field(person, "family_name", ""),  # breaks the record's own rule
+        set_field(person, "preferred_name", "Zed", hlc=0),  # not a change the wire allows
+        note_like(note, narrative="y" * 1_000_001),  # over the wire's size limit
     ]
     return good, bad
 
