@@ -23,12 +23,12 @@ from app.workspace import Workspace
 from storage.consistency import check_journal
 from storage.hlc import ceiling
 from storage.summary_bulk import BULK_ROWS
-from storage.tables import ChangeRecord, ContactNote, KeptAside, Person, PlanAction
+from storage.tables import ChangeRecord, ContactNote, KeptAside, Person, PlanAction, Team
 from sync.client.apply import FAR_AHEAD
 from sync.client.problems import list_problems
 from sync.client.references import NAMES_MISSING
 from sync.client.session import KEPT_ASIDE_EVENT
-from sync.server import audit_report
+from sync.server import audit_report, directory
 from sync.server import schema as s
 from tests.sync.bad_rows import GONE, by_hand, note_like, server_row, set_field, zoe_on_the_team
 from tests.sync.conftest import Laptop, RunningServer, reopen
@@ -196,5 +196,33 @@ def test_a_change_kept_aside_applies_once_what_it_names_arrives(
     with colleague.store.read() as session:
         assert session.execute(select(PlanAction.what)).scalar_one() == "Practise the stairs"
         assert check_journal(session)[1] == []
+    nurse.close()
+    colleague.close()
+
+
+def test_what_was_kept_aside_about_a_person_leaves_with_them(
+    server: RunningServer, laptop: Laptop
+) -> None:
+    directory.add_team(server.store, "Hambleton Locality")
+    nurse, zoe = zoe_on_the_team(laptop)
+    colleague = reopen(laptop("Ceri Jones"))
+    sync(colleague)
+    person = server_row(server, "person", entity_id=zoe)
+    by_hand(
+        server,
+        [
+            set_field(person, "date_of_birth", "soon"),
+            note_like(server_row(server, "contact_note"), occurred_at="this morning"),
+        ],
+    )
+    sync(colleague)
+    assert len(_kept(colleague)) == 2
+    with nurse.store.write(nurse.actor) as session:
+        team = session.execute(select(Team).where(Team.name == "Hambleton Locality")).scalar_one()
+        session.execute(select(Person)).scalar_one().team_id = team.id
+    sync(nurse)
+    report = sync(colleague)
+    assert report.evicted == 1
+    assert _kept(colleague) == []  # nothing of Zoë's stays behind, kept aside or not
     nurse.close()
     colleague.close()
