@@ -222,7 +222,8 @@ class SyncSession:
         new = kept_aside.keep(session.connection(), kept, now)
         if not new:
             return
-        report.kept_aside.extend(k.reason for k in kept if k.change.change_id in set(new))
+        fresh = set(new)
+        report.kept_aside.extend(k.reason for k in kept if k.change.change_id in fresh)
         logger.warning("%d pulled change(s) could not be applied: kept aside", len(new))
         for start in range(0, len(new), _IDS_PER_EVENT):
             ids = new[start : start + _IDS_PER_EVENT]
