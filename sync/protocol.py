@@ -14,6 +14,11 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 PROTOCOL_VERSION = 1
 MAX_PUSH_BATCH = 2_000
+# A laptop ends a push batch once its body reaches this many bytes (however few
+# changes that is), so that no real batch nears the server's body limit
+# (sync/server/limits.py MAX_BODY_BYTES, 16 MiB): one more change, even the largest
+# the wire allows, still fits under it.
+MAX_PUSH_BYTES = 4 * 1024 * 1024
 MAX_PULL_PAGE = 5_000
 
 Uuid = Annotated[

@@ -30,6 +30,7 @@ from sync.protocol import (
     PushResponse,
 )
 from sync.server import beyond_team, directory, handlers, partner_api
+from sync.server.limits import TOO_DEEP, RequestLimits
 from sync.server.store import ServerStore
 
 logger = logging.getLogger(__name__)
@@ -49,6 +50,8 @@ def _plain_validation_error(errors: Sequence[Any]) -> ApiError:
     first = errors[0] if errors else {}
     where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
     reason = first.get("msg", "invalid")
+    if "recursion limit" in str(reason):  # pydantic's parser stops at 200 levels
+        return ApiError(400, TOO_DEEP)
     return ApiError(400, f"The request was not in the expected form ({where or 'body'}: {reason}).")
 
 
@@ -57,8 +60,15 @@ def create_app(store: ServerStore) -> FastAPI:
         title="OneRecord partner server",
         version=str(PROTOCOL_VERSION),
         description="Offline-first sync for OneRecord laptops. Every /sync call is signed.",
-        responses={400: {"model": Problem}, 401: {"model": Problem}, 403: {"model": Problem}},
+        responses={
+            400: {"model": Problem},
+            401: {"model": Problem},
+            403: {"model": Problem},
+            413: {"model": Problem},
+        },
     )
+    # Outermost: a body is bounded in size and nesting before any route reads it.
+    api.add_middleware(RequestLimits)
 
     @api.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
