@@ -75,7 +75,9 @@ class PullResponse(Strict):
 
 class EnrolRequest(Strict):
     code: str = Field(min_length=8, max_length=64)
-    device_id: Uuid
+    # Laptops before issue 15 sent an id they had made up; a laptop chooses nothing now.
+    # Still read, so such a request is not refused for its form, and never used.
+    device_id: Uuid | None = Field(default=None, description="ignored: the server assigns it")
     public_key: str = Field(min_length=40, max_length=100, description="Ed25519, base64")
     device_name: str = Field(default="", max_length=120)
 
@@ -90,6 +92,7 @@ class StaffIdentity(Strict):
 
 class EnrolResponse(Strict):
     server_id: Uuid
+    device_id: Uuid = Field(description="this laptop's id, assigned by the server")
     identity: StaffIdentity
 
 

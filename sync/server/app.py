@@ -145,7 +145,7 @@ def create_app(store: ServerStore) -> FastAPI:
     async def enrol(body: EnrolRequest) -> EnrolResponse:
         try:
             return await run_in_threadpool(
-                directory.enrol, store, body.code, body.device_id, body.public_key, body.device_name
+                directory.enrol, store, body.code, body.public_key, body.device_name
             )
         except directory.EnrolmentError as exc:
             raise ApiError(400, str(exc)) from None
