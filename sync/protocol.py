@@ -115,6 +115,12 @@ class BeyondTeamPerson(Strict):
     locality: str | None
 
 
+class BeyondTeamSearch(Strict):
+    """The words typed, in the signed body: never in a URL, where logs and proxies see it."""
+
+    q: str = Field(max_length=100)
+
+
 class BeyondTeamResponse(Strict):
     people: list[BeyondTeamPerson]
 

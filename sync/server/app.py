@@ -20,6 +20,7 @@ from sync.protocol import (
     PROTOCOL_VERSION,
     BeyondTeamPerson,
     BeyondTeamResponse,
+    BeyondTeamSearch,
     BreakGlassRequest,
     BreakGlassResponse,
     EnrolRequest,
@@ -210,14 +211,14 @@ def create_app(store: ServerStore) -> FastAPI:
             raise ApiError(400, str(exc)) from None
         return Response(page, media_type="application/json")
 
-    @api.get("/sync/beyond-team", response_model=BeyondTeamResponse)
-    async def beyond(
-        device: Device, q: Annotated[str, Query(max_length=100)] = ""
-    ) -> BeyondTeamResponse:
+    @api.post("/sync/beyond-team", response_model=BeyondTeamResponse)
+    async def beyond(body: BeyondTeamSearch, device: Device) -> BeyondTeamResponse:
         """The organisation's people beyond this laptop's team: name, year of birth
-        and locality only, for choosing whom to break glass for (audited)."""
+        and locality only, for choosing whom to break glass for (audited). The words
+        come in the signed body (a POST), never the URL: a name typed must not reach
+        any log, here or in a proxy in front of this server."""
         try:
-            found = await run_in_threadpool(beyond_team.search, store, device, q)
+            found = await run_in_threadpool(beyond_team.search, store, device, body.q)
         except beyond_team.Refused as exc:
             raise ApiError(exc.status, exc.detail) from None
         return BeyondTeamResponse(
