@@ -67,10 +67,16 @@ def nesting(data: bytes | str, limit: int = MAX_JSON_DEPTH) -> str | None:
     only as far as a parser could read it (it stops at the first invalid byte), so
     no input can make a parser recurse further than this says.
     """
-    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
-    # Too few brackets to nest that deep (every real row): two C-speed counts, no scan.
-    if raw.count(b"[") + raw.count(b"{") <= limit:
-        return None
+    # Too few brackets to nest that deep (every real row): two C-speed counts, no scan,
+    # on the text as given (encoding it first would cost more than the counts).
+    if isinstance(data, str):
+        if data.count("[") + data.count("{") <= limit:
+            return None
+        raw = data.encode("utf-8", "surrogatepass")
+    else:
+        if data.count(b"[") + data.count(b"{") <= limit:
+            return None
+        raw = data
     # A backslash only ever appears in a string, where it starts an escape: drop
     # escaped backslashes, then escaped quotes, and every quote left delimits a string.
     raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
