@@ -32,6 +32,7 @@ from storage.tables import AuditEvent, ChangeRecord, ProfileSetting, journalled_
 logger = logging.getLogger(__name__)
 
 AUDIT = AuditEvent.__tablename__
+_PAGE = 5000
 
 
 def _table(cls: type[Any]) -> Table:
@@ -75,28 +76,38 @@ def adopt(session: Session, new_id: str) -> str:
 
 def _move_whole_rows(conn: Connection, old: str, new_id: str) -> None:
     """recorded_device inside each whole row this device journalled (creates and
-    appends), written back exactly as the journal writes it."""
+    appends), written back exactly as the journal writes it; a page at a time, so a
+    large caseload made before enrolment is never held in memory whole."""
     journal = _table(ChangeRecord)
-    found = conn.execute(
-        select(journal.c.seq, journal.c.value).where(
-            journal.c.device_id == old,
-            journal.c.op.in_(("create", "append")),
-            journal.c.entity != AUDIT,
-        )
-    ).all()
-    moved: list[dict[str, Any]] = []
-    for seq, text in found:
-        row = json.loads(str(text)) if text else None
-        if isinstance(row, dict) and row.get("recorded_device") == old:
-            row["recorded_device"] = new_id
-            moved.append({"at_seq": seq, "new_value": json.dumps(row, ensure_ascii=False)})
-    if moved:
-        conn.execute(
-            update(journal)
-            .where(journal.c.seq == bindparam("at_seq"))
-            .values(value=bindparam("new_value")),
-            moved,
-        )
+    after = 0
+    while True:
+        page = conn.execute(
+            select(journal.c.seq, journal.c.value)
+            .where(
+                journal.c.seq > after,
+                journal.c.device_id == old,
+                journal.c.op.in_(("create", "append")),
+                journal.c.entity != AUDIT,
+            )
+            .order_by(journal.c.seq)
+            .limit(_PAGE)
+        ).all()
+        if not page:
+            return
+        after = page[-1][0]
+        moved: list[dict[str, Any]] = []
+        for seq, text in page:
+            row = json.loads(str(text)) if text else None
+            if isinstance(row, dict) and row.get("recorded_device") == old:
+                row["recorded_device"] = new_id
+                moved.append({"at_seq": seq, "new_value": json.dumps(row, ensure_ascii=False)})
+        if moved:
+            conn.execute(
+                update(journal)
+                .where(journal.c.seq == bindparam("at_seq"))
+                .values(value=bindparam("new_value")),
+                moved,
+            )
 
 
 def _rechain(session: Session, old: str, new_id: str) -> int:
