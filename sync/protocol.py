@@ -16,6 +16,11 @@ from storage.hlc import MAX_STAMP
 
 PROTOCOL_VERSION = 1
 MAX_PUSH_BATCH = 2_000
+# A laptop ends a push batch once its body reaches this many bytes (however few
+# changes that is), so that no real batch nears the server's body limit
+# (sync/server/limits.py MAX_BODY_BYTES, 16 MiB): one more change, even the largest
+# the wire allows, still fits under it.
+MAX_PUSH_BYTES = 4 * 1024 * 1024
 MAX_PULL_PAGE = 5_000
 
 Uuid = Annotated[
@@ -74,7 +79,9 @@ class PullResponse(Strict):
 
 class EnrolRequest(Strict):
     code: str = Field(min_length=8, max_length=64)
-    device_id: Uuid
+    # Laptops before issue 15 sent an id they had made up; a laptop chooses nothing now.
+    # Still read, so such a request is not refused for its form, and never used.
+    device_id: Uuid | None = Field(default=None, description="ignored: the server assigns it")
     public_key: str = Field(min_length=40, max_length=100, description="Ed25519, base64")
     device_name: str = Field(default="", max_length=120)
 
@@ -89,6 +96,7 @@ class StaffIdentity(Strict):
 
 class EnrolResponse(Strict):
     server_id: Uuid
+    device_id: Uuid = Field(description="this laptop's id, assigned by the server")
     identity: StaffIdentity
 
 
@@ -109,6 +117,12 @@ class BeyondTeamPerson(Strict):
     name: str
     year_of_birth: int | None
     locality: str | None
+
+
+class BeyondTeamSearch(Strict):
+    """The words typed, in the signed body: never in a URL, where logs and proxies see it."""
+
+    q: str = Field(max_length=100)
 
 
 class BeyondTeamResponse(Strict):

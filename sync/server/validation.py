@@ -16,6 +16,7 @@ from storage.hlc import DAY_MS, ahead_of_real_time_ms
 from storage.tables import journalled_tables
 from storage.withheld import carries_withheld
 from sync.protocol import Change
+from sync.server.limits import TOO_DEEP, nesting
 
 # Records every team may see (the directory), as opposed to a person's record.
 DIRECTORY = frozenset({"organisation", "locality", "team", "staff_member"})
@@ -48,6 +49,10 @@ def whole_row(change: Change) -> dict[str, Any] | None:
 def refusal(change: Change, device_id: str, row: dict[str, Any] | None = _UNPARSED) -> str | None:
     """A plain reason this change is refused, or None when it is acceptable.
     `row` is whole_row(change) when the caller has parsed it already."""
+    if change.value is not None and (shape := nesting(change.value)):  # before any json.loads
+        return (
+            "The value sent nests too deep." if shape == TOO_DEEP else "The value was not readable."
+        )
     if change.device_id != device_id:
         return "A laptop can only send its own changes."
     if ahead_of_real_time_ms(change.hlc) > MAX_AHEAD_MS:

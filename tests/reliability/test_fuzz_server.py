@@ -12,7 +12,6 @@ ONERECORD_SOAK_FUZZ_EXAMPLES raises the examples per endpoint (default 25)."""
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -43,12 +42,11 @@ class Fixture:
         directory.organisation(self.store, "Dales Community Health")
         directory.add_team(self.store, "Fuzz Locality")
         directory.add_user(self.store, "Sam Taylor", "community_nurse", "Fuzz Locality")
-        self.device_id = str(uuid.uuid4())
         self.device_key = signing.new_private_key()
         code = directory.new_enrolment_code(self.store, "Sam Taylor")
-        directory.enrol(
-            self.store, code, self.device_id, signing.public_key_of(self.device_key), "fuzz"
-        )
+        self.device_id = directory.enrol(
+            self.store, code, signing.public_key_of(self.device_key), "fuzz"
+        ).device_id
         peer = ServerStore(f"sqlite:///{folder / 'peer.db'}")
         directory.organisation(peer, "Craven Council")
         partners.add_partner(
