@@ -27,7 +27,9 @@ Uuid = Annotated[
     str,
     StringConstraints(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"),
 ]
-Name = Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,60}$")]
+# A table or column name of the record (storage/tables): lowercase, digits after the
+# first letter (person.address_line1), so every journalled field can cross the wire.
+Name = Annotated[str, StringConstraints(pattern=r"^[a-z_][a-z0-9_]{0,59}$")]
 
 
 class Strict(BaseModel):

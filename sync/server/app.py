@@ -56,7 +56,12 @@ def _plain_validation_error(errors: Sequence[Any]) -> ApiError:
     return ApiError(400, f"The request was not in the expected form ({where or 'body'}: {reason}).")
 
 
-def create_app(store: ServerStore) -> FastAPI:
+def create_app(
+    store: ServerStore, *, searches_per_minute: int = beyond_team.SEARCHES_PER_MINUTE
+) -> FastAPI:
+    """The API over one store. `searches_per_minute`: the beyond-the-team search limit
+    per laptop (a test server, such as the fuzzer's, passes its own)."""
+    search_limit = beyond_team.SearchLimit(searches_per_minute)
     api = FastAPI(
         title="OneRecord partner server",
         version=str(PROTOCOL_VERSION),
@@ -218,7 +223,7 @@ def create_app(store: ServerStore) -> FastAPI:
         come in the signed body (a POST), never the URL: a name typed must not reach
         any log, here or in a proxy in front of this server."""
         try:
-            found = await run_in_threadpool(beyond_team.search, store, device, body.q)
+            found = await run_in_threadpool(beyond_team.search, store, device, body.q, search_limit)
         except beyond_team.Refused as exc:
             raise ApiError(exc.status, exc.detail) from None
         return BeyondTeamResponse(
