@@ -258,10 +258,11 @@ def test_the_fuzz_server_has_its_own_search_limit(fuzz: Fixture) -> None:
 class _Search:
     """A signed search as a generated case looks, for _send."""
 
-    method: str = "GET"
+    method: str = "POST"
     formatted_path: str = "/sync/beyond-team"
-    query: dict[str, str] = field(default_factory=lambda: {"q": "taylor"})
-    body: None = None
+    query: dict[str, str] = field(default_factory=dict)
+    # The words travel in the signed body, never the URL (no query string to log).
+    body: dict[str, str] = field(default_factory=lambda: {"q": "taylor"})
 
 
 # -- signed pushes that reach storage ------------------------------------------------
