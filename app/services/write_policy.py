@@ -44,7 +44,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.services.access_policy import (
     CLINICAL_ROLES,
@@ -136,9 +136,10 @@ class PersonFacts:
         return self.on_caseload or (self.left_team_at is not None and stamp < self.left_team_at)
 
 
-@dataclass(frozen=True)
-class Proposed:
-    """One change as both sides see it (a journal row, a wire Change)."""
+class Proposed(NamedTuple):
+    """One change as both sides see it (a journal row, a wire Change). A named tuple:
+    the server makes one per pushed change, and a frozen dataclass cost four times
+    as much to build."""
 
     entity: str
     entity_id: str
