@@ -55,15 +55,14 @@ from app.services.access_policy import (
 )
 from app.values.vocab import Role
 
-# The records every team may see, which the server keeps (as sync/server/validation.py).
+# The records every team may see, which the server keeps (sync/server/validation.py
+# refuses them from a laptop with this same list).
 DIRECTORY = frozenset({"organisation", "locality", "team", "staff_member"})
 AUDIT = "audit_event"
 BREAK_GLASS = "break_glass"
-# CLINICAL_ROLES (access_policy): the roles that write clinical records; the
-# administrator manages staff and devices and never opens a record.
-# Roles that do not hold a caseload of their own (app.services.allocation.NOT_LEADS).
+# Roles that do not hold a caseload of their own (allocation's list of who may lead).
 NOT_LEADS = frozenset({Role.IG_LEAD.value, Role.ADMINISTRATOR.value})
-# The coordinator's alone (app.services.team_scope.WRITERS): allocation, moves, import.
+# The coordinator's alone (the team tools' writers): allocation, moves, import.
 ALLOCATORS = frozenset({Role.COORDINATOR.value})
 # Provenance columns (storage.tables.base.Recorded) the journal stamps from the actor.
 RECORDED = ("recorded_by", "recorded_org", "recorded_device")
