@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic_core import from_json
 
+from app.services import write_policy
 from app.services.row_validity import row_problem, value_problem
 from storage.codec import journalled_columns
 from storage.hlc import DAY_MS, ahead_of_real_time_ms
@@ -18,8 +19,9 @@ from storage.withheld import carries_withheld
 from sync.protocol import Change
 from sync.server.limits import TOO_DEEP, nesting
 
-# Records every team may see (the directory), as opposed to a person's record.
-DIRECTORY = frozenset({"organisation", "locality", "team", "staff_member"})
+# Records every team may see (the directory), as opposed to a person's record: the
+# write policy's own list, so the two cannot drift apart.
+DIRECTORY = write_policy.DIRECTORY
 # Never sent back down to laptops: who looked at whom is for the server's audit.
 SERVER_ONLY = frozenset({"audit_event"})
 
@@ -61,7 +63,7 @@ def refusal(change: Change, device_id: str, row: dict[str, Any] | None = _UNPARS
     if columns is None:
         return f"'{change.entity}' is not a kind of record this server keeps."
     if change.entity in DIRECTORY:
-        return "Staff, teams and organisations are managed on the server, not from a laptop."
+        return write_policy.DIRECTORY_REFUSED
     if carries_withheld(change.value):
         # A laptop may hold a withheld marker, but can never send one back as a value.
         return "A value withheld from this laptop cannot be sent back as a value."
