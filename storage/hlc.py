@@ -14,7 +14,7 @@ COUNTER_BITS = 16
 _COUNTER_MAX = (1 << COUNTER_BITS) - 1
 # No real clock reaches this (wall time in the year 4199), and a replica that
 # observes it still has half the 63-bit range to tick in: a stamp above it could
-# overflow the journal's BIGINT on the next tick, so the protocol refuses it.
+# overflow the journal's BIGINT on the next tick, so a push carrying it is refused.
 MAX_STAMP = 1 << 62
 DAY_MS = 24 * 60 * 60 * 1000
 # How far ahead of this clock a stamp from elsewhere may be and still be believed.

@@ -36,11 +36,18 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# The widest stamp a database's 64-bit integer column can hand back.
+STORED_STAMP_MAX = 2**63 - 1
+
+
 class Change(Strict):
+    """A change as a pull page carries it (and as either side holds it). Its stamp is
+    bounded only by what a store can hold: a server row edited by hand or by a bug may
+    carry a stamp no push could, and that one change must be kept aside by the laptop
+    (sync/client/apply.py), not make the whole page, and every later sync, unreadable."""
+
     change_id: Uuid
-    # Bounded so no replica's clock can be pushed to overflow (storage/hlc.py); the
-    # server refuses anything more than a day ahead of its own clock as well.
-    hlc: int = Field(ge=1, le=MAX_STAMP)
+    hlc: int = Field(ge=1, le=STORED_STAMP_MAX)
     device_id: Uuid
     author_id: Uuid | None = None
     organisation_id: Uuid | None = None
@@ -54,8 +61,16 @@ class Change(Strict):
     recorded_at: str = Field(max_length=40)
 
 
+class PushedChange(Change):
+    """A change as a laptop pushes it."""
+
+    # Bounded so no replica's clock can be pushed to overflow (storage/hlc.py); the
+    # server refuses anything more than a day ahead of its own clock as well.
+    hlc: int = Field(ge=1, le=MAX_STAMP)
+
+
 class PushRequest(Strict):
-    changes: list[Change] = Field(max_length=MAX_PUSH_BATCH)
+    changes: list[PushedChange] = Field(max_length=MAX_PUSH_BATCH)
 
 
 class Refusal(Strict):

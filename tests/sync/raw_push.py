@@ -18,6 +18,7 @@ from sync.client import settings as sync_settings
 from sync.client.session import SyncReport
 from tests.sync.conftest import reopen
 from tests.sync.helpers import sync
+from tests.sync.rows import complete_row
 
 
 def stamp(ahead_ms: int = 0) -> int:
@@ -52,6 +53,25 @@ def crafted(
         "bases": [],
         "recorded_at": clock.now().isoformat(),
     } | extra
+
+
+def own_row(ws: Workspace, entity: str, **values: Any) -> dict[str, Any]:
+    """A whole row of `entity` recorded by this laptop's own user, organisation and
+    device, as its journal stamps them: the write policy refuses a row in anyone
+    else's name, so a test about another rule must not break this one too."""
+    actor = ws.actor
+    recorded = {
+        "recorded_by": actor.user_id,
+        "recorded_org": actor.organisation_id,
+        "recorded_device": ws.store.device_id,
+    }
+    if entity == "contact_note":  # a note names its author, as the journal's does
+        recorded |= {
+            "author_id": actor.user_id,
+            "author_role": actor.role,
+            "organisation_id": actor.organisation_id,
+        }
+    return complete_row(entity, **(recorded | values))
 
 
 def signed_push(url: str, ws: Workspace, changes: list[dict[str, Any]]) -> httpx.Response:

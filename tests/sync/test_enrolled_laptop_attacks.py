@@ -97,7 +97,7 @@ def test_a_laptop_cannot_write_into_another_teams_record(
     zoe = _id(other_team, ZOE)
     assert not _held(nurse, Person)  # Zoë is the other team's
     forged_note = note(nurse, zoe, "Forged note")
-    alert = row(nurse, "alert", person_id=zoe, kind="falls", summary="Forged alert", active=True)
+    alert = row(nurse, "alert", person_id=zoe, kind="animal", summary="Forged alert", active=True)
     attacks = [
         smuggle(nurse, "contact_note", forged_note["id"], "append", forged_note),
         smuggle(nurse, "alert", alert["id"], "create", alert),

@@ -24,8 +24,7 @@ from sync.server.validation import CLOCK_AHEAD
 from tests.conftest import ALUN, ZOE
 from tests.sync.conftest import Laptop, RunningServer, reopen
 from tests.sync.helpers import sync
-from tests.sync.raw_push import crafted, refusals, signed_push, stamp, still_syncs
-from tests.sync.rows import complete_row
+from tests.sync.raw_push import crafted, own_row, refusals, signed_push, stamp, still_syncs
 
 
 @dataclass
@@ -87,11 +86,13 @@ def team(server: RunningServer, laptop: Laptop) -> Iterator[Team]:
 
 
 def test_a_row_with_a_required_column_missing_is_refused(team: Team) -> None:
-    goal = complete_row("goal", person_id=team.zoe, statement="I want to go out")
+    goal = own_row(team.attacker, "goal", person_id=team.zoe, statement="I want to go out")
     del goal["statement"]
-    person = complete_row("person", given_name="Synthetic", family_name="Row")
+    person = own_row(team.attacker, "person", given_name="Synthetic", family_name="Row")
     del person["date_of_birth"]
-    nulled = complete_row("goal", person_id=team.zoe, statement="I want to go out", status=None)
+    nulled = own_row(
+        team.attacker, "goal", person_id=team.zoe, statement="I want to go out", status=None
+    )
     sent = [
         crafted(team.attacker, "goal", "create", goal["id"], goal),
         crafted(team.attacker, "person", "create", person["id"], person),
@@ -195,7 +196,9 @@ def test_a_clock_stamp_two_days_ahead_is_refused_and_the_user_told_to_check_the_
 def test_a_999991_character_name_is_refused(team: Team) -> None:
     long = "Z" * 999_991
     edit = crafted(team.attacker, "person", "set", team.zoe, long, field="given_name")
-    just_over = complete_row("person", given_name="Y" * 121, family_name="Row", nhs_number=None)
+    just_over = own_row(
+        team.attacker, "person", given_name="Y" * 121, family_name="Row", nhs_number=None
+    )
     create = crafted(team.attacker, "person", "create", just_over["id"], just_over)
     at_limit = crafted(team.attacker, "person", "set", team.zoe, "X" * 120, field="preferred_name")
     refused = team.push(edit, create, at_limit)
@@ -239,21 +242,25 @@ def test_wrong_types_bad_codes_impossible_dates_and_invalid_nhs_numbers_are_refu
         )
         for entity, field, value, _ in bad
     ]
-    naive = complete_row(
+    naive = own_row(
+        team.attacker,
         "contact_note",
         person_id=team.zoe,
         contact_type="home_visit",
         narrative="Seen at home.",
         occurred_at="2026-11-22T10:00:00",
     )
-    week = complete_row(
+    week = own_row(
+        team.attacker,
         "contact_note",
         person_id=team.zoe,
         contact_type="home_visit",
         narrative="Seen at home.",
         occurred_at="2026-W47-7T10:00:00+00:00",
     )
-    code = complete_row("alert", person_id=team.zoe, kind="bad_dog_and_worse", summary="Dog")
+    code = own_row(
+        team.attacker, "alert", person_id=team.zoe, kind="bad_dog_and_worse", summary="Dog"
+    )
     rows = [
         crafted(team.attacker, "contact_note", "append", naive["id"], naive),
         crafted(team.attacker, "contact_note", "append", week["id"], week),
@@ -281,14 +288,22 @@ def test_wrong_types_bad_codes_impossible_dates_and_invalid_nhs_numbers_are_refu
 
 def test_a_reference_to_another_persons_goal_is_refused(team: Team) -> None:
     ws = team.attacker
-    theirs = complete_row("plan_action", person_id=team.zoe, goal_id=team.alun_goal, what="Ring")
-    nowhere = complete_row(
-        "plan_action", person_id=team.zoe, goal_id=str(uuid.uuid4()), what="Ring"
+    theirs = own_row(
+        team.attacker, "plan_action", person_id=team.zoe, goal_id=team.alun_goal, what="Ring"
     )
-    their_need = complete_row(
-        "goal", person_id=team.zoe, need_id=team.alun_need, statement="I want the stairs"
+    nowhere = own_row(
+        team.attacker, "plan_action", person_id=team.zoe, goal_id=str(uuid.uuid4()), what="Ring"
     )
-    ours = complete_row("plan_action", person_id=team.zoe, goal_id=team.zoe_goal, what="Fit a rail")
+    their_need = own_row(
+        team.attacker,
+        "goal",
+        person_id=team.zoe,
+        need_id=team.alun_need,
+        statement="I want the stairs",
+    )
+    ours = own_row(
+        team.attacker, "plan_action", person_id=team.zoe, goal_id=team.zoe_goal, what="Fit a rail"
+    )
     sent = [
         crafted(ws, "plan_action", "create", theirs["id"], theirs),
         crafted(ws, "plan_action", "create", nowhere["id"], nowhere),
@@ -297,7 +312,9 @@ def test_a_reference_to_another_persons_goal_is_refused(team: Team) -> None:
         crafted(ws, "plan_action", "create", ours["id"], ours),
     ]
     # A reference to a record refused in the same batch is refused with it.
-    chained = complete_row("plan_action", person_id=team.zoe, goal_id=their_need["id"], what="Ring")
+    chained = own_row(
+        team.attacker, "plan_action", person_id=team.zoe, goal_id=their_need["id"], what="Ring"
+    )
     sent.append(crafted(ws, "plan_action", "create", chained["id"], chained))
     refused = team.push(*sent)
     other = "The record refers to a record of another person."
@@ -348,13 +365,19 @@ def test_a_second_care_plan_or_a_second_record_with_one_nhs_number_is_refused(
     team: Team,
 ) -> None:
     ws = team.attacker
-    plan = complete_row("care_plan", person_id=team.zoe)
-    twin = complete_row("person", given_name="Synthetic", family_name="Twin", nhs_number=ZOE)
-    fresh = complete_row(
-        "person", given_name="Synthetic", family_name="New", nhs_number="9990000034"
+    plan = own_row(team.attacker, "care_plan", person_id=team.zoe)
+    twin = own_row(
+        team.attacker, "person", given_name="Synthetic", family_name="Twin", nhs_number=ZOE
     )
-    again = complete_row(
-        "person", given_name="Synthetic", family_name="Again", nhs_number="9990000034"
+    fresh = own_row(
+        team.attacker, "person", given_name="Synthetic", family_name="New", nhs_number="9990000034"
+    )
+    again = own_row(
+        team.attacker,
+        "person",
+        given_name="Synthetic",
+        family_name="Again",
+        nhs_number="9990000034",
     )
     sent = [
         crafted(ws, "care_plan", "create", plan["id"], plan),
@@ -380,8 +403,10 @@ def test_a_record_is_created_once_and_one_that_others_refer_to_is_never_removed(
 ) -> None:
     ws = team.attacker
     # A second create of Zoë's goal naming Alun would move it to him, whole.
-    moved = complete_row("goal", id=team.zoe_goal, person_id=team.alun, statement="I want his")
-    twice = complete_row("goal", person_id=team.zoe, statement="I want one")
+    moved = own_row(
+        team.attacker, "goal", id=team.zoe_goal, person_id=team.alun, statement="I want his"
+    )
+    twice = own_row(team.attacker, "goal", person_id=team.zoe, statement="I want one")
     sent = [
         crafted(ws, "goal", "create", team.zoe_goal, moved),
         crafted(ws, "goal", "create", twice["id"], twice),

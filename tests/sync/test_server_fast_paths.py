@@ -56,6 +56,14 @@ class Device:
         self.hlc = 1_000_000
         self.cursor = ""
 
+    def recorded(self) -> dict[str, Any]:
+        """A row's own provenance columns, as this device's journal stamps them."""
+        return {
+            "recorded_by": self.info["user_id"],
+            "recorded_org": self.organisation_id,
+            "recorded_device": self.info["device_id"],
+        }
+
     def change(self, entity: str, op: str, entity_id: str, value: Any, **extra: Any) -> Any:
         self.hlc += 1
         return {
@@ -96,6 +104,7 @@ def note(device: Device, person_id: str, narrative: str, **extra: Any) -> dict[s
         "author_id": device.info["user_id"],
         "author_role": device.role,
         "organisation_id": device.organisation_id,
+        **device.recorded(),
     } | extra
     return complete_row("contact_note", person_id=person_id, narrative=narrative, **values)
 
@@ -107,7 +116,9 @@ def person(device: Device, store: ServerStore) -> tuple[str, dict[str, Any]]:
         "person",
         "create",
         person_id,
-        complete_row("person", id=person_id, given_name="Zoë", team_id=team_id),
+        complete_row(
+            "person", id=person_id, given_name="Zoë", team_id=team_id, **device.recorded()
+        ),
     )
     return person_id, create
 
