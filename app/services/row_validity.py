@@ -292,6 +292,8 @@ def row_problem(entity: str, row: Mapping[str, Any]) -> str | None:
             return f"{column.where} {problem}."
         if column.rule is not None and (problem := _value_problem(column, value)):
             return problem
+    if not table.constraints:
+        return None
     return _constraint_problem(table, row, lambda _c: True)
 
 
