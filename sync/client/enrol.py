@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 
 import httpx
 
@@ -56,7 +55,9 @@ def enrol(
             call(http, "POST", "/enrol", json=request.model_dump(exclude_none=True))
         )
     identity = answer.identity
-    actor = replace(workspace.actor, device_id=answer.device_id)
+    # Written as the server's user on the server's device id: the server refuses any
+    # change after enrolment in another name (app/services/write_policy.py).
+    actor = Actor(identity.user_id, identity.organisation_id, identity.role, answer.device_id)
     with workspace.store.write(actor) as session:
         # The id is the server's, never this laptop's choice: everything recorded here
         # so far moves to it in this same transaction.
@@ -79,9 +80,7 @@ def enrol(
     workspace.store.device_id = answer.device_id
     # From now on this laptop writes as the server's user, never as the placeholder
     # the profile started with: the server refuses changes in anyone else's name.
-    workspace.actor = Actor(
-        identity.user_id, identity.organisation_id, identity.role, answer.device_id
-    )
+    workspace.actor = actor
     workspace.user_name = identity.display_name
     audit_anchor.advance(workspace.store)  # the anchor names the device and its head
     return answer
