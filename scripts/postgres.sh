@@ -97,7 +97,7 @@ postgres_up() {
 # itself); prints psql's output, or its last error line on failure.
 _pg_as_postgres() {
     local port="$1" sql="$2" out
-    if out="$(su postgres -c "psql -p $port -X -qtAc \"$sql\"" 2>&1 </dev/null)"; then
+    if out="$(cd / && su postgres -c "psql -p $port -X -qtAc \"$sql\"" 2>&1 </dev/null)"; then
         printf '%s\n' "$out"
         return 0
     fi

@@ -16,13 +16,20 @@ from storage.hlc import MAX_STAMP
 
 PROTOCOL_VERSION = 1
 MAX_PUSH_BATCH = 2_000
+# A laptop ends a push batch once its body reaches this many bytes (however few
+# changes that is), so that no real batch nears the server's body limit
+# (sync/server/limits.py MAX_BODY_BYTES, 16 MiB): one more change, even the largest
+# the wire allows, still fits under it.
+MAX_PUSH_BYTES = 4 * 1024 * 1024
 MAX_PULL_PAGE = 5_000
 
 Uuid = Annotated[
     str,
     StringConstraints(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"),
 ]
-Name = Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,60}$")]
+# A table or column name of the record (storage/tables): lowercase, digits after the
+# first letter (person.address_line1), so every journalled field can cross the wire.
+Name = Annotated[str, StringConstraints(pattern=r"^[a-z_][a-z0-9_]{0,59}$")]
 
 
 class Strict(BaseModel):
@@ -89,7 +96,9 @@ class PullResponse(Strict):
 
 class EnrolRequest(Strict):
     code: str = Field(min_length=8, max_length=64)
-    device_id: Uuid
+    # Laptops before issue 15 sent an id they had made up; a laptop chooses nothing now.
+    # Still read, so such a request is not refused for its form, and never used.
+    device_id: Uuid | None = Field(default=None, description="ignored: the server assigns it")
     public_key: str = Field(min_length=40, max_length=100, description="Ed25519, base64")
     device_name: str = Field(default="", max_length=120)
 
@@ -104,6 +113,7 @@ class StaffIdentity(Strict):
 
 class EnrolResponse(Strict):
     server_id: Uuid
+    device_id: Uuid = Field(description="this laptop's id, assigned by the server")
     identity: StaffIdentity
 
 
@@ -124,6 +134,12 @@ class BeyondTeamPerson(Strict):
     name: str
     year_of_birth: int | None
     locality: str | None
+
+
+class BeyondTeamSearch(Strict):
+    """The words typed, in the signed body: never in a URL, where logs and proxies see it."""
+
+    q: str = Field(max_length=100)
 
 
 class BeyondTeamResponse(Strict):

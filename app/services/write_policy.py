@@ -44,7 +44,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.services.access_policy import (
     CLINICAL_ROLES,
@@ -55,15 +55,14 @@ from app.services.access_policy import (
 )
 from app.values.vocab import Role
 
-# The records every team may see, which the server keeps (as sync/server/validation.py).
+# The records every team may see, which the server keeps (sync/server/validation.py
+# refuses them from a laptop with this same list).
 DIRECTORY = frozenset({"organisation", "locality", "team", "staff_member"})
 AUDIT = "audit_event"
 BREAK_GLASS = "break_glass"
-# CLINICAL_ROLES (access_policy): the roles that write clinical records; the
-# administrator manages staff and devices and never opens a record.
-# Roles that do not hold a caseload of their own (app.services.allocation.NOT_LEADS).
+# Roles that do not hold a caseload of their own (allocation's list of who may lead).
 NOT_LEADS = frozenset({Role.IG_LEAD.value, Role.ADMINISTRATOR.value})
-# The coordinator's alone (app.services.team_scope.WRITERS): allocation, moves, import.
+# The coordinator's alone (the team tools' writers): allocation, moves, import.
 ALLOCATORS = frozenset({Role.COORDINATOR.value})
 # Provenance columns (storage.tables.base.Recorded) the journal stamps from the actor.
 RECORDED = ("recorded_by", "recorded_org", "recorded_device")
@@ -136,9 +135,10 @@ class PersonFacts:
         return self.on_caseload or (self.left_team_at is not None and stamp < self.left_team_at)
 
 
-@dataclass(frozen=True)
-class Proposed:
-    """One change as both sides see it (a journal row, a wire Change)."""
+class Proposed(NamedTuple):
+    """One change as both sides see it (a journal row, a wire Change). A named tuple:
+    the server makes one per pushed change, and a frozen dataclass cost four times
+    as much to build."""
 
     entity: str
     entity_id: str

@@ -90,7 +90,6 @@ class Applied:
     records_written: int = 0
     records_removed: int = 0
     kept_aside: list[KeptChange] = field(default_factory=list)
-    one_by_one: bool = False  # the bulk path failed and the page went change by change
 
 
 def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
@@ -135,7 +134,6 @@ def apply_changes(conn: Connection, changes: Sequence[Change], now: datetime) ->
             "a pulled page could not be applied in bulk (%s): applying it change by change",
             type(exc).__name__,
         )
-        result.one_by_one = True
         _apply_one_by_one(conn, fresh, now, parsed, result)
     return result
 
@@ -205,7 +203,8 @@ def _apply_one_by_one(
     for culprit, reason in references.settle(conn, _touched(applied), _removed(applied)):
         entity, entity_id = culprit
         mine = [c for c in applied if c.entity == entity and c.entity_id == entity_id]
-        applied = [c for c in applied if c not in mine]
+        taken = {c.change_id for c in mine}
+        applied = [c for c in applied if c.change_id not in taken]
         _revert(conn, entity, entity_id, [c.change_id for c in mine], now)
         result.kept_aside.extend(KeptChange(c, reason) for c in mine)
     result.new_changes = len(applied)

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -23,9 +22,10 @@ from storage.tables import SyncConflict
 from sync.client import kept_aside, outbox, purge
 from sync.client import settings as sync_settings
 from sync.client.apply import KeptChange, apply_changes
+from sync.client.pull_page import read_page
 from sync.client.retry import RetryPolicy
-from sync.client.transport import ServerRefusedError, call, client, request
-from sync.protocol import PullResponse, PushResponse
+from sync.client.transport import call, client, request
+from sync.protocol import PushResponse
 
 logger = logging.getLogger(__name__)
 
@@ -192,19 +192,16 @@ class SyncSession:
             response = request(
                 self.http, "GET", "/sync/pull", params={"cursor": cursor, "limit": self.pull_page}
             )
-            try:
-                page = PullResponse.model_validate_json(response.content)
-            except ValidationError:
-                raise ServerRefusedError(
-                    "The server's answer was not readable: nothing was changed."
-                ) from None
+            # A change that is not well formed is kept aside, not the whole page refused.
+            page, unreadable = read_page(response.content)
             report.round_trips += 1
-            if page.changes or page.cursor != cursor:
+            if page.changes or unreadable or page.cursor != cursor:
                 now = wallclock.utcnow()
                 with store.write(self.workspace.actor) as session:
                     applied = apply_changes(session.connection(), page.changes, now)
                     # What could not be applied is kept aside, and the page goes on.
-                    self._keep_aside(session, applied.kept_aside, now, report)
+                    kept = unreadable + applied.kept_aside
+                    self._keep_aside(session, kept, now, report)
                     # The page and the cursor that says we have it commit together.
                     sync_settings.save_cursor(session, page.cursor)
                 report.pulled += applied.new_changes
@@ -225,7 +222,8 @@ class SyncSession:
         new = kept_aside.keep(session.connection(), kept, now)
         if not new:
             return
-        report.kept_aside.extend(k.reason for k in kept if k.change.change_id in set(new))
+        fresh = set(new)
+        report.kept_aside.extend(k.reason for k in kept if k.change.change_id in fresh)
         logger.warning("%d pulled change(s) could not be applied: kept aside", len(new))
         for start in range(0, len(new), _IDS_PER_EVENT):
             ids = new[start : start + _IDS_PER_EVENT]

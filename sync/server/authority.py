@@ -33,6 +33,7 @@ from sqlalchemy import Connection, and_, or_, select
 from app.services.write_policy import (
     AUDIT,
     MOVED_GRACE,
+    NO_LOOKUPS,
     VALUE_FIELDS,
     Lookups,
     PersonFacts,
@@ -106,14 +107,14 @@ def refusals(
             people.add(owner)
     facts = _people(conn, writer, people, _needs_lead(wanted, owners))
     lookups = _lookups(conn, writer, device, wanted, organisation_id)
+    shared = lookups.get("", NO_LOOKUPS)
     refused: dict[str, str] = {}
     for change, p in wanted:
         person_id = owners.get((change.entity, change.entity_id))
         person = facts.get(person_id) if person_id is not None and needs_person(p) else None
         if change.entity == "person" and change.op == "create" and person is None:
             person = PersonFacts(exists=False, on_caseload=False)
-        extra = lookups.get(change.change_id, lookups.get("", Lookups()))
-        if reason := decide(writer, p, person, extra):
+        if reason := decide(writer, p, person, lookups.get(change.change_id, shared)):
             refused[change.change_id] = reason
         elif change.entity == "person" and change.op == "create":
             # Placed with the writer's team (the store does the same for no team).

@@ -63,19 +63,26 @@ class Found:
     locality: str | None
 
 
-_recent: dict[str, deque[float]] = defaultdict(deque)
-_recent_lock = threading.Lock()
+class SearchLimit:
+    """At most `per_minute` searches a minute per laptop. Each server app holds its
+    own (create_app's setting), so a test server can be given a different limit
+    without changing the one every real server keeps."""
 
+    def __init__(self, per_minute: int = SEARCHES_PER_MINUTE) -> None:
+        self.per_minute = per_minute
+        self._recent: dict[str, deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
 
-def _rate_limited(device_id: str) -> None:
-    with _recent_lock:
-        times = _recent[device_id]
-        cutoff = time.monotonic() - 60
-        while times and times[0] < cutoff:
-            times.popleft()
-        if len(times) >= SEARCHES_PER_MINUTE:
-            raise Refused(429, "Too many searches in a minute: wait a moment and try again.")
-        times.append(time.monotonic())
+    def check(self, device_id: str) -> None:
+        """Count one search by this laptop, or refuse it (429) past the limit."""
+        with self._lock:
+            times = self._recent[device_id]
+            cutoff = time.monotonic() - 60
+            while times and times[0] < cutoff:
+                times.popleft()
+            if len(times) >= self.per_minute:
+                raise Refused(429, "Too many searches in a minute: wait a moment and try again.")
+            times.append(time.monotonic())
 
 
 def _staff(conn: Connection, device: dict[str, Any]) -> dict[str, Any]:
@@ -132,11 +139,13 @@ def _locality(conn: Connection, locality_id: str | None) -> str | None:
     return json.loads(value).get("name") if value else None
 
 
-def search(store: ServerStore, device: dict[str, Any], query: str) -> list[Found]:
+def search(
+    store: ServerStore, device: dict[str, Any], query: str, limit: SearchLimit
+) -> list[Found]:
     words = " ".join((query or "").split()).lower()
     if len(words) < SEARCH_MIN:
         raise Refused(400, f"Type at least {SEARCH_MIN} letters of the name.")
-    _rate_limited(device["device_id"])
+    limit.check(device["device_id"])
     first = words.split()[0]
     c = s.changes.c
     found: list[Found] = []

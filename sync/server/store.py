@@ -434,8 +434,9 @@ class ServerStore:
         )
 
     def _role(self, conn: Connection, device: dict[str, Any]) -> str | None:
+        """The role of the device's enrolled user (None: no such member of staff)."""
         return conn.execute(
-            select(s.staff.c.role).where(s.staff.c.user_id == device["user_id"])
+            select(s.staff.c.role).where(s.staff.c.user_id == device.get("user_id"))
         ).scalar()
 
     def _backfill(

@@ -10,15 +10,18 @@ from typing import Any
 
 from pydantic_core import from_json
 
+from app.services import write_policy
 from app.services.row_validity import row_problem, value_problem
 from storage.codec import journalled_columns
 from storage.hlc import DAY_MS, ahead_of_real_time_ms
 from storage.tables import journalled_tables
 from storage.withheld import carries_withheld
 from sync.protocol import Change
+from sync.server.limits import TOO_DEEP, nesting
 
-# Records every team may see (the directory), as opposed to a person's record.
-DIRECTORY = frozenset({"organisation", "locality", "team", "staff_member"})
+# Records every team may see (the directory), as opposed to a person's record: the
+# write policy's own list, so the two cannot drift apart.
+DIRECTORY = write_policy.DIRECTORY
 # Never sent back down to laptops: who looked at whom is for the server's audit.
 SERVER_ONLY = frozenset({"audit_event"})
 
@@ -48,6 +51,10 @@ def whole_row(change: Change) -> dict[str, Any] | None:
 def refusal(change: Change, device_id: str, row: dict[str, Any] | None = _UNPARSED) -> str | None:
     """A plain reason this change is refused, or None when it is acceptable.
     `row` is whole_row(change) when the caller has parsed it already."""
+    if change.value is not None and (shape := nesting(change.value)):  # before any json.loads
+        return (
+            "The value sent nests too deep." if shape == TOO_DEEP else "The value was not readable."
+        )
     if change.device_id != device_id:
         return "A laptop can only send its own changes."
     if ahead_of_real_time_ms(change.hlc) > MAX_AHEAD_MS:
@@ -56,7 +63,7 @@ def refusal(change: Change, device_id: str, row: dict[str, Any] | None = _UNPARS
     if columns is None:
         return f"'{change.entity}' is not a kind of record this server keeps."
     if change.entity in DIRECTORY:
-        return "Staff, teams and organisations are managed on the server, not from a laptop."
+        return write_policy.DIRECTORY_REFUSED
     if carries_withheld(change.value):
         # A laptop may hold a withheld marker, but can never send one back as a value.
         return "A value withheld from this laptop cannot be sent back as a value."

@@ -10,6 +10,7 @@ laptop's own rules would refuse most of these, so only the server stands in the 
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 import pytest
@@ -34,6 +35,7 @@ from storage import settings
 from storage.actor import Actor
 from storage.audit_log import append as audit
 from storage.tables import Alert, ContactNote, Person, StaffMember
+from storage.tables.base import utcnow
 from storage.withheld import PLACEHOLDER
 from sync.server import audit_report, directory
 from sync.server import schema as s
@@ -243,10 +245,22 @@ def test_changes_and_audit_events_in_another_users_name_are_refused(
     for key in ("recorded_at", "recorded_by", "recorded_org", "recorded_device"):
         event.pop(key)
     chain = smuggle(nurse, "audit_event", event["id"], "append", event)
+    # An event in its own chain naming someone the server never knew, dated after
+    # enrolment: only a profile's first, pre-enrolment events may name its placeholder.
+    nobody = "00000000-0000-4000-8000-00000000000c"
+    ghost = dict(
+        event,
+        id=str(uuid.uuid4()),
+        device_id=nurse.store.device_id,
+        actor_id=nobody,
+        at=utcnow().isoformat(),
+    )
+    placeholder = smuggle(nurse, "audit_event", ghost["id"], "append", ghost, author_id=nobody)
     report = sync(nurse)
     assert NOT_YOURS in report.refused and NOT_YOUR_CHAIN in report.refused
     assert push_error(nurse, chain) == NOT_YOUR_CHAIN
-    assert not _server_holds(server, chain)
+    assert push_error(nurse, placeholder) == NOT_YOURS
+    assert not _server_holds(server, chain) and not _server_holds(server, placeholder)
 
     # The access report shows nothing the social worker did not do herself: she
     # never looked at Zoë's record.

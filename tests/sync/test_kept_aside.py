@@ -1,7 +1,7 @@
 """A laptop survives a bad row (defence in depth): rows edited by hand into a real
 server's database (a required value missing, a clock stamp of 2**63-1, a value of
 the wrong type, a reference to a record that is not there, a value the record's
-own rule forbids) are kept aside with their reasons by every laptop that pulls
+own rule forbids, a change the wire format does not allow) are kept aside with their reasons by every laptop that pulls
 them, on the stream and the backfill path alike; the good rows of the same page
 (more than enough for the bulk insert) are applied; both laptops still unlock,
 write and sync; the server hears which changes were kept aside (ids and a count
@@ -23,12 +23,12 @@ from app.workspace import Workspace
 from storage.consistency import check_journal
 from storage.hlc import ceiling
 from storage.summary_bulk import BULK_ROWS
-from storage.tables import ChangeRecord, ContactNote, KeptAside, Person, PlanAction
+from storage.tables import ChangeRecord, ContactNote, KeptAside, Person, PlanAction, Team
 from sync.client.apply import FAR_AHEAD
 from sync.client.problems import list_problems
 from sync.client.references import NAMES_MISSING
 from sync.client.session import KEPT_ASIDE_EVENT
-from sync.server import audit_report
+from sync.server import audit_report, directory
 from sync.server import schema as s
 from tests.sync.bad_rows import GONE, by_hand, note_like, server_row, set_field, zoe_on_the_team
 from tests.sync.conftest import Laptop, RunningServer, reopen
@@ -43,6 +43,8 @@ EXPECTED = sorted(
         "occurred_at is not a date and time",
         NAMES_MISSING,
         "a value is not one of those allowed (family_name_present)",
+        "it is not a well-formed change (hlc)",
+        "it is not a well-formed change (value)",
     ]
 )
 
@@ -59,6 +61,8 @@ def _bad_rows(server: RunningServer, zoe: str) -> tuple[list[dict[str, Any]], li
         note_like(note, occurred_at="this morning"),  # and in a whole row
         note_like(note, person_id=str(uuid.uuid4())),  # names a person not there
         set_field(person, "family_name", ""),  # breaks the record's own rule
+        set_field(person, "preferred_name", "Zed", hlc=0),  # not a change the wire allows
+        note_like(note, narrative="y" * 1_000_001),  # over the wire's size limit
     ]
     return good, bad
 
@@ -192,5 +196,33 @@ def test_a_change_kept_aside_applies_once_what_it_names_arrives(
     with colleague.store.read() as session:
         assert session.execute(select(PlanAction.what)).scalar_one() == "Practise the stairs"
         assert check_journal(session)[1] == []
+    nurse.close()
+    colleague.close()
+
+
+def test_what_was_kept_aside_about_a_person_leaves_with_them(
+    server: RunningServer, laptop: Laptop
+) -> None:
+    directory.add_team(server.store, "Hambleton Locality")
+    nurse, zoe = zoe_on_the_team(laptop)
+    colleague = reopen(laptop("Ceri Jones"))
+    sync(colleague)
+    person = server_row(server, "person", entity_id=zoe)
+    by_hand(
+        server,
+        [
+            set_field(person, "date_of_birth", "soon"),
+            note_like(server_row(server, "contact_note"), occurred_at="this morning"),
+        ],
+    )
+    sync(colleague)
+    assert len(_kept(colleague)) == 2
+    with nurse.store.write(nurse.actor) as session:
+        team = session.execute(select(Team).where(Team.name == "Hambleton Locality")).scalar_one()
+        session.execute(select(Person)).scalar_one().team_id = team.id
+    sync(nurse)
+    report = sync(colleague)
+    assert report.evicted == 1
+    assert _kept(colleague) == []  # nothing of Zoë's stays behind, kept aside or not
     nurse.close()
     colleague.close()
