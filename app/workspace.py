@@ -17,11 +17,13 @@ from sqlalchemy.orm import Session
 
 from app.errors import InvalidInputError, OneRecordError, WrongPassphraseError
 from app.services import clock
+from app.services.passphrase_strength import require_strong
+from app.services.write_check import check_writes
 from app.values.vocab import OrganisationKind, Role
 from storage import audit_anchor, profile, settings, unlock_attempts
 from storage.actor import Actor
 from storage.audit_log import append as audit
-from storage.keyvault import KdfParams, check_passphrase_strength
+from storage.keyvault import KdfParams
 from storage.store import Store
 from storage.tables import Organisation, StaffMember
 
@@ -98,7 +100,11 @@ def _check_recent_contact(store: Store) -> None:
 
 
 def open_workspace(store: Store) -> Workspace:
+    """The signed-in user's workspace. From here on every journalled change the
+    store writes is decided by the write policy (app.services.write_check), the
+    same rules the server applies to what this laptop pushes."""
     actor, name = _signed_in(store)
+    store.checker = check_writes
     return Workspace(store=store, actor=actor, user_name=name)
 
 
@@ -150,8 +156,8 @@ def create(
     check_strength: bool = True,
 ) -> Workspace:
     """A new encrypted profile with its first user, who is signed in on this device."""
-    if check_strength and (reason := check_passphrase_strength(passphrase)):
-        raise InvalidInputError(reason)
+    if check_strength:
+        require_strong(passphrase, (user_name, organisation_name))
     if not user_name.strip():
         raise InvalidInputError("Enter the name of the person who will use this profile.")
     store = profile.create(path, passphrase, demo=demo, kdf=kdf)
@@ -182,8 +188,7 @@ def create(
 
 
 def change_passphrase(path: Path, old: str, new: str) -> None:
-    if reason := check_passphrase_strength(new):
-        raise InvalidInputError(reason)
+    require_strong(new)
     try:
         profile.change_passphrase(path, old, new)
     except WrongPassphraseError:

@@ -40,6 +40,7 @@ BATCH, PAGE, CHANGES = 2000, 5000, 10_000
 class Laptop:
     def __init__(self, store: ServerStore, team_id: str, name: str) -> None:
         self.user_id = directory.add_user(store, name, "community_nurse", "Bench Locality")
+        self.organisation_id = directory.organisation(store)
         self.device = {"device_id": str(uuid.uuid4()), "team_id": team_id, "user_id": self.user_id}
         self.hlc = int(time.time() * 1000) << 16
         self.cursor = ""
@@ -48,9 +49,12 @@ class Laptop:
         self.hlc += 1
         now = datetime.now(UTC).isoformat()
         value = dict.fromkeys(journalled_columns(TABLES[entity]))
+        # Provenance as a real laptop's journal writes it: the server checks every
+        # part of it against the device's enrolled user (sync/server/authority.py).
         value.update(
             recorded_at=now,
             recorded_by=self.user_id,
+            recorded_org=self.organisation_id,
             recorded_device=self.device["device_id"],
             **row,
         )
@@ -59,7 +63,7 @@ class Laptop:
             "hlc": self.hlc,
             "device_id": self.device["device_id"],
             "author_id": self.user_id,
-            "organisation_id": None,
+            "organisation_id": self.organisation_id,
             "entity": entity,
             "entity_id": row["id"],
             "op": op,
@@ -85,6 +89,9 @@ def notes(laptop: Laptop, person_id: str, count: int) -> list[bytes]:
                 "medicines taken, no concerns raised by her daughter.",
                 "linked_goal_ids": "[]",
                 "sensitive": False,
+                "author_id": laptop.user_id,
+                "author_role": "community_nurse",
+                "organisation_id": laptop.organisation_id,
             },
         )
         for n in range(count)
@@ -115,12 +122,32 @@ def run(label: str, url: str, rounds: int) -> None:
         team_id = directory.add_team(store, "Bench Locality")
         writer, reader = Laptop(store, team_id, "Writer"), Laptop(store, team_id, "Reader")
         person_id = str(uuid.uuid4())
+        # A whole row, as a laptop writes it (the server refuses anything less).
         person = writer.change(
             "person",
             "create",
-            {"id": person_id, "nhs_number": "9990000018", "given_name": "Zoe", "team_id": team_id},
+            {
+                "id": person_id,
+                "nhs_number": "9990000018",
+                "nhs_number_status": "02",
+                "given_name": "Zoe",
+                "family_name": "Bench",
+                "date_of_birth": "1940-01-01",
+                "address_line1": "",
+                "postcode": "DL8 3AB",
+                "interpreter_needed": False,
+                "language": "English",
+                "large_print": False,
+                "level_of_need": "targeted",
+                "life_stage": "ageing_well",
+                "status": "open",
+                "team_id": team_id,
+            },
         )
-        handlers.push(store, writer.device, json.dumps({"changes": [person]}).encode())
+        answer = PushResponse.model_validate_json(
+            handlers.push(store, writer.device, json.dumps({"changes": [person]}).encode())
+        )
+        assert answer.accepted == 1, answer
         pull_all(store, reader)
         push_ms, pull_ms = [], []
         for _ in range(rounds):

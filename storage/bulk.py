@@ -69,5 +69,9 @@ def insert_rows(session: Session, cls: type[Base], rows: Sequence[dict[str, Any]
     with summary_refreshed_once(conn, cls.__table__, complete):  # type: ignore[arg-type]
         conn.execute(insert(cls), complete)
     if cls.__journal__ is not None:
-        conn.execute(insert(ChangeRecord), journal_bulk_rows(ctx, cls, complete))
+        records = journal_bulk_rows(ctx, cls, complete)
+        if ctx.checker is not None:
+            # The same write policy as an ORM flush (a refusal rolls the rows back).
+            ctx.checker(session, records, {})
+        conn.execute(insert(ChangeRecord), records)
     return len(complete)

@@ -12,6 +12,16 @@ from collections.abc import Callable
 
 COUNTER_BITS = 16
 _COUNTER_MAX = (1 << COUNTER_BITS) - 1
+# No real clock reaches this (wall time in the year 4199), and a replica that
+# observes it still has half the 63-bit range to tick in: a stamp above it could
+# overflow the journal's BIGINT on the next tick, so a push carrying it is refused.
+MAX_STAMP = 1 << 62
+DAY_MS = 24 * 60 * 60 * 1000
+# How far ahead of this clock a stamp from elsewhere may be and still be believed.
+# A stamp beyond it (a wrong clock, or a row made by hand: 2**63-1 once stopped
+# every laptop that pulled it from writing, and so from unlocking) is never used
+# as the clock's starting point, and a pulled change carrying one is kept aside.
+FUTURE_LIMIT_MS = DAY_MS
 
 
 def pack(wall_ms: int, counter: int) -> int:
@@ -24,6 +34,17 @@ def unpack(stamp: int) -> tuple[int, int]:
 
 def _wall_ms() -> int:
     return time.time_ns() // 1_000_000
+
+
+def ahead_of_real_time_ms(stamp: int) -> int:
+    """How far this stamp's wall time is ahead of this machine's real clock (negative
+    when behind). The real clock, not storage.wallclock: stamps are never shifted."""
+    return unpack(stamp)[0] - _wall_ms()
+
+
+def ceiling(wall_ms: int | None = None) -> int:
+    """The greatest stamp this replica believes now: a day ahead of its wall clock."""
+    return pack((_wall_ms() if wall_ms is None else wall_ms) + FUTURE_LIMIT_MS, _COUNTER_MAX)
 
 
 class HybridClock:

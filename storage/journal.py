@@ -8,15 +8,17 @@ the session's own connection, so data and journal commit or roll back as one.
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from sqlalchemy import event, func, insert, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, UOWTransaction, sessionmaker
 
+from storage import hlc
 from storage.actor import Actor
 from storage.codec import encode, journalled_columns, row_of
 from storage.conflicts import entity_has_conflict, field_heads, refresh_conflicts
@@ -25,7 +27,22 @@ from storage.hlc import HybridClock
 from storage.tables import ChangeRecord
 from storage.tables.base import Base, Recorded, utcnow
 
+logger = logging.getLogger(__name__)
+
 CONTEXT_KEY = "onerecord.write_context"
+
+# (entity, id) -> {field: its value before this flush}, for the fields a flush changed.
+Before = dict[tuple[str, str], dict[str, Any]]
+
+
+class WriteChecker(Protocol):
+    """Decides every change record of a write before it is journalled, and raises
+    (a user-facing error) to refuse the whole write. Storage cannot know the rules
+    (they are the app's: app.services.write_check), so the app injects one into
+    the Store when a signed-in user opens it."""
+
+    def __call__(self, session: Session, records: list[dict[str, Any]], before: Before) -> None:
+        """Raise to refuse; `before` holds the previous values of changed fields."""
 
 
 @dataclass
@@ -36,12 +53,24 @@ class WriteContext:
     # (entity, id, field) -> the heads a person chose between, when resolving a conflict.
     resolving: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
     conflicts_to_refresh: set[tuple[str, str]] = field(default_factory=set)
+    # The app's write policy (None: a profile's own set-up, before anyone signs in).
+    checker: WriteChecker | None = None
 
 
-def last_stamp(session: Session) -> int:
+def last_stamp(session: Session) -> tuple[int, bool]:
     """The greatest stamp this replica has seen from any device: a new local change
-    must sort after everything its author could have seen (storage.merge relies on it)."""
-    return session.execute(select(func.max(ChangeRecord.hlc))).scalar() or 0
+    must sort after everything its author could have seen (storage.merge relies on it).
+    Also says whether greater stamps were not believed.
+
+    Stamps more than a day ahead of this laptop's clock are not believed: one of
+    2**63-1 in the journal (written before pulled rows were checked) would make the
+    next stamp overflow, and every write, unlocking included, fail."""
+    newest: int = session.execute(select(func.max(ChangeRecord.hlc))).scalar() or 0
+    limit = hlc.ceiling()
+    if newest <= limit:
+        return newest, False
+    believed = select(func.max(ChangeRecord.hlc)).where(ChangeRecord.hlc <= limit)
+    return session.execute(believed).scalar() or 0, True
 
 
 def context_of(session: Session) -> WriteContext:
@@ -114,6 +143,7 @@ def _before_flush(session: Session, _flush: UOWTransaction, _instances: Any) -> 
 
 def _after_flush(session: Session, _flush: UOWTransaction) -> None:
     records: list[dict[str, Any]] = []
+    before: Before = {}
     ctx: WriteContext | None = None
     for obj in session.new:
         if obj.__journal__ is None:
@@ -138,6 +168,11 @@ def _after_flush(session: Session, _flush: UOWTransaction) -> None:
         ctx = ctx or context_of(session)
         entity, entity_id = obj.__tablename__, _entity_id(obj)
         current = field_heads(session, entity, entity_id)
+        before[(entity, entity_id)] = {
+            key: state.attrs[key].history.deleted[0]
+            for key in changed
+            if state.attrs[key].history.deleted
+        }
         for key in changed:
             value = encode(state.attrs[key].history.added[0])
             records.append(
@@ -159,6 +194,8 @@ def _after_flush(session: Session, _flush: UOWTransaction) -> None:
         ctx = ctx or context_of(session)
         records.append(change_record(ctx, obj.__tablename__, _entity_id(obj), "delete", None, None))
     if records:
+        if ctx is not None and ctx.checker is not None:
+            ctx.checker(session, records, before)
         session.connection().execute(insert(ChangeRecord), records)
     if ctx is not None and ctx.conflicts_to_refresh:
         for entity, entity_id in sorted(ctx.conflicts_to_refresh):

@@ -139,12 +139,3 @@ def wipe(secret: bytearray) -> None:
     """Overwrite key bytes in place; Python may still hold copies, so this is hygiene, not proof."""
     for i in range(len(secret)):
         secret[i] = 0
-
-
-def check_passphrase_strength(passphrase: str) -> str | None:
-    """A plain reason the passphrase is too weak, or None."""
-    if len(passphrase) < 10:
-        return "Use a passphrase of at least 10 characters (three or four words work well)."
-    if len(set(passphrase)) < 4:
-        return "That passphrase repeats too few characters: choose something less predictable."
-    return None

@@ -68,6 +68,12 @@ def _converter(column_type: Any) -> Convert:
     return _identity
 
 
+def stored_form(column_type: Any) -> Convert:
+    """How a journal value of this column type is put in the laptop's table (the
+    conversion insert_many applies), for checks that must see what SQLite will see."""
+    return _converter(column_type)
+
+
 _PLANS: dict[str, tuple[str, list[str], list[tuple[int, Convert]]]] = {}
 
 

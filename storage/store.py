@@ -29,6 +29,10 @@ class Store:
         self.demo = demo
         self._sessions = sessionmaker(engine, expire_on_commit=False, autoflush=True)
         journal.install_guards(self._sessions)
+        self._told_future = False  # said once per unlock that stamps were not believed
+        # The app's write policy, injected when a signed-in user opens the profile
+        # (app.workspace.open_workspace); None only while the profile is being set up.
+        self.checker: journal.WriteChecker | None = None
 
     @property
     def engine(self) -> Engine:
@@ -51,8 +55,18 @@ class Store:
     def write(self, actor: Actor) -> Iterator[Session]:
         """One transaction: the data, its change records and audit events commit together."""
         with self._sessions(bind=self.engine) as session:
-            clock = HybridClock(journal.last_stamp(session))
-            journal.begin(session, journal.WriteContext(actor=actor, clock=clock))
+            stamp, disbelieved = journal.last_stamp(session)
+            if disbelieved and not self._told_future:
+                self._told_future = True
+                logger.warning(
+                    "the change journal holds clock stamps more than a day ahead of this "
+                    "laptop's clock: new changes are stamped from the clock instead "
+                    "(check the date and time)"
+                )
+            clock = HybridClock(stamp)
+            journal.begin(
+                session, journal.WriteContext(actor=actor, clock=clock, checker=self.checker)
+            )
             try:
                 yield session
                 session.commit()

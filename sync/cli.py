@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from app.cli import passphrase
 from app.cli.output import Progress
 from app.errors import OneRecordError, UsageError
 from sync import cli_beyond
+from sync.client import problems
 from sync.client.enrol import enrol, wipe
 from sync.client.session import SyncSession
 from sync.client.transport import RevokedError
@@ -57,6 +59,7 @@ def _sync(args: argparse.Namespace) -> int:
             report = session.run()
         finally:
             session.close()
+        held = problems.list_problems(workspace)
     except RevokedError:
         wipe(workspace)
         raise OneRecordError(
@@ -72,9 +75,27 @@ def _sync(args: argparse.Namespace) -> int:
         + (f", {report.open_conflicts} conflict(s) to resolve" if report.open_conflicts else "")
         + "."
     )
-    for reason in sorted(set(report.refused)):
-        print(f"The server refused a change: {reason}", file=sys.stderr)
-    return 1 if report.refused else 0
+    _print_problems(held)
+    # New refusals or changes kept aside in this sync: a script running sync hears of it.
+    return 1 if report.refused or report.kept_aside else 0
+
+
+def _print_problems(held: list[problems.SyncProblem]) -> None:
+    """Every change still held back, refused by the server or kept aside here, as
+    plain lines grouped by what and why (never a value)."""
+    for refused, heading in (
+        (True, "{n} change(s) made here were refused by the server; they stay on this laptop:"),
+        (False, "{n} change(s) from the server could not be applied; they are kept aside:"),
+    ):
+        mine = [p for p in held if p.refused is refused]
+        if not mine:
+            continue
+        print(heading.format(n=f"{len(mine):,}"), file=sys.stderr)
+        grouped = Counter((p.record, p.field, p.reason) for p in mine)
+        for (record, field, reason), count in sorted(grouped.items(), key=str):
+            what = f"{record}, {field}" if field else record
+            times = f" ({count} changes)" if count > 1 else ""
+            print(f"  {what}: {reason}{times}", file=sys.stderr)
 
 
 def _progress() -> Callable[[str, int, int], None]:

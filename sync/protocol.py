@@ -12,8 +12,15 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from storage.hlc import MAX_STAMP
+
 PROTOCOL_VERSION = 1
 MAX_PUSH_BATCH = 2_000
+# A laptop ends a push batch once its body reaches this many bytes (however few
+# changes that is), so that no real batch nears the server's body limit
+# (sync/server/limits.py MAX_BODY_BYTES, 16 MiB): one more change, even the largest
+# the wire allows, still fits under it.
+MAX_PUSH_BYTES = 4 * 1024 * 1024
 MAX_PULL_PAGE = 5_000
 
 Uuid = Annotated[
@@ -29,9 +36,18 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# The widest stamp a database's 64-bit integer column can hand back.
+STORED_STAMP_MAX = 2**63 - 1
+
+
 class Change(Strict):
+    """A change as a pull page carries it (and as either side holds it). Its stamp is
+    bounded only by what a store can hold: a server row edited by hand or by a bug may
+    carry a stamp no push could, and that one change must be kept aside by the laptop
+    (sync/client/apply.py), not make the whole page, and every later sync, unreadable."""
+
     change_id: Uuid
-    hlc: int = Field(ge=1, lt=2**63)
+    hlc: int = Field(ge=1, le=STORED_STAMP_MAX)
     device_id: Uuid
     author_id: Uuid | None = None
     organisation_id: Uuid | None = None
@@ -45,8 +61,16 @@ class Change(Strict):
     recorded_at: str = Field(max_length=40)
 
 
+class PushedChange(Change):
+    """A change as a laptop pushes it."""
+
+    # Bounded so no replica's clock can be pushed to overflow (storage/hlc.py); the
+    # server refuses anything more than a day ahead of its own clock as well.
+    hlc: int = Field(ge=1, le=MAX_STAMP)
+
+
 class PushRequest(Strict):
-    changes: list[Change] = Field(max_length=MAX_PUSH_BATCH)
+    changes: list[PushedChange] = Field(max_length=MAX_PUSH_BATCH)
 
 
 class Refusal(Strict):
@@ -72,7 +96,9 @@ class PullResponse(Strict):
 
 class EnrolRequest(Strict):
     code: str = Field(min_length=8, max_length=64)
-    device_id: Uuid
+    # Laptops before issue 15 sent an id they had made up; a laptop chooses nothing now.
+    # Still read, so such a request is not refused for its form, and never used.
+    device_id: Uuid | None = Field(default=None, description="ignored: the server assigns it")
     public_key: str = Field(min_length=40, max_length=100, description="Ed25519, base64")
     device_name: str = Field(default="", max_length=120)
 
@@ -87,6 +113,7 @@ class StaffIdentity(Strict):
 
 class EnrolResponse(Strict):
     server_id: Uuid
+    device_id: Uuid = Field(description="this laptop's id, assigned by the server")
     identity: StaffIdentity
 
 
@@ -107,6 +134,12 @@ class BeyondTeamPerson(Strict):
     name: str
     year_of_birth: int | None
     locality: str | None
+
+
+class BeyondTeamSearch(Strict):
+    """The words typed, in the signed body: never in a URL, where logs and proxies see it."""
+
+    q: str = Field(max_length=100)
 
 
 class BeyondTeamResponse(Strict):

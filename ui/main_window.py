@@ -1,7 +1,8 @@
 """The main window: layout only. A top bar (title, Settings, Lock), the home page
 (today's visits and the caseload) or a person's record, and a status bar saying
 offline (or not connected to any team server), how many changes wait to sync (only
-when enrolled), demo, and who is signed in."""
+when enrolled), conflicts and sync problems (changes refused or kept aside), demo,
+and who is signed in."""
 
 from __future__ import annotations
 
@@ -57,6 +58,7 @@ class MainWindow(QMainWindow):
     settings_requested = Signal()
     sync_requested = Signal()
     conflicts_requested = Signal()
+    sync_problems_requested = Signal()
     access_report_requested = Signal()
 
     def __init__(
@@ -182,6 +184,15 @@ class MainWindow(QMainWindow):
         )
         self.conflicts_button.clicked.connect(self.conflicts_requested)
         self.conflicts_button.hide()
+        self.sync_problems_button = QPushButton()
+        self.sync_problems_button.setObjectName("syncProblemsButton")
+        self.sync_problems_button.setFlat(True)
+        self.sync_problems_button.setAutoDefault(False)
+        self.sync_problems_button.setToolTip(
+            tr("Changes that could not be synced, and why. Nothing is lost: select to see them.")
+        )
+        self.sync_problems_button.clicked.connect(self.sync_problems_requested)
+        self.sync_problems_button.hide()
         self.demo_label = QLabel(tr("Demo profile"))
         self.demo_label.setObjectName("demoStatus")
         self.demo_label.setToolTip(tr("Everyone in this profile is synthetic."))
@@ -194,6 +205,7 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.last_sync_label)
         status.addPermanentWidget(self.pending_label)
         status.addPermanentWidget(self.conflicts_button)
+        status.addPermanentWidget(self.sync_problems_button)
         status.addPermanentWidget(self.user_label)
 
     # -- pages --------------------------------------------------------------------------
@@ -274,6 +286,35 @@ class MainWindow(QMainWindow):
         self.conflicts_button.setAccessibleName(text)
         self.conflicts_button.show()
 
+    def set_sync_problems(self, refused: int, kept_aside: int) -> None:
+        """Changes the server refused and pulled changes kept aside: a count that opens
+        the list of reasons (SyncProblemsDialog), hidden when there are none."""
+        if refused and kept_aside:
+            text = tr("{refused} refused by the server · {kept} kept aside").format(
+                refused=f"{refused:,}", kept=f"{kept_aside:,}"
+            )
+        elif refused:
+            text = (
+                tr("1 change refused by the server")
+                if refused == 1
+                else tr("{count} changes refused by the server").format(count=f"{refused:,}")
+            )
+        elif kept_aside:
+            text = (
+                tr("1 change from the server kept aside")
+                if kept_aside == 1
+                else tr("{count} changes from the server kept aside").format(
+                    count=f"{kept_aside:,}"
+                )
+            )
+        else:
+            self.sync_problems_button.setText("")
+            self.sync_problems_button.hide()
+            return
+        self.sync_problems_button.setText(text)
+        self.sync_problems_button.setAccessibleName(text)
+        self.sync_problems_button.show()
+
     def show_sync_progress(self, done: int, total: int) -> None:
         bar = self.sync_progress
         bar.setRange(0, max(total, 0))  # 0..0 is Qt's "busy" bar while the total is unknown
@@ -295,6 +336,7 @@ class MainWindow(QMainWindow):
         self.pending_label.hide()
         self.last_sync_label.clear()
         self.set_conflicts(None)
+        self.set_sync_problems(0, 0)
         self.hide_sync_progress()
         self.statusBar().clearMessage()
         self.setWindowTitle(tr("OneRecord"))

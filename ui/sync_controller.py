@@ -5,7 +5,9 @@ The sync runs on the task runner (it reads and writes the profile: the one
 database lane is the price of safety). Its progress callback runs on the worker
 and only emits a signal; Qt queues it to the GUI thread, where the status bar's
 progress bar is updated. An unreachable server is "offline", not a dialog; a
-revoked laptop is reported with `revoked`, and the app wipes it.
+revoked laptop is reported with `revoked`, and the app wipes it. Changes the server
+refused and pulled changes kept aside are counted in the status bar, and listed
+with their reasons in the Sync problems dialog (read on the runner, closed on lock).
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ import logging
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from app.workspace import Workspace
+from sync.client.problems import list_problems
 from sync.client.status import SyncOutcome, SyncState, run_sync, sync_state
 from ui.i18n import tr
 from ui.main_window import MainWindow
 from ui.operations import Operations
+from ui.sync_problems_dialog import SyncProblemsDialog
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +56,8 @@ class SyncController(QObject):
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self._tick)
         self._progress.connect(self._show_progress)
+        self.problems_dialog: SyncProblemsDialog | None = None
+        window.sync_problems_requested.connect(self.open_problems)
 
     @property
     def enrolled(self) -> bool:
@@ -89,6 +95,10 @@ class SyncController(QObject):
         self._timer.stop()
         self._enrolled = False
         self._again = False
+        dialog, self.problems_dialog = self.problems_dialog, None
+        if dialog is not None:
+            dialog.model.clear()
+            dialog.reject()
         if self._running:
             self._running = False
             self.running_changed.emit(False)
@@ -103,6 +113,39 @@ class SyncController(QObject):
                 self._show_state(state, online=None) if generation == self._generation else None
             ),
         )
+
+    # -- sync problems -------------------------------------------------------------------
+
+    @Slot()
+    def open_problems(self) -> SyncProblemsDialog | None:
+        """The list of refused and kept-aside changes, with their reasons."""
+        if not self._ops.unlocked:
+            return None
+        if self.problems_dialog is None:
+            dialog = SyncProblemsDialog(self._window)
+            dialog.finished.connect(lambda _result: self._forget_problems(dialog))
+            self.problems_dialog = dialog
+        self.reload_problems()
+        self.problems_dialog.open()
+        self.problems_dialog.raise_()
+        return self.problems_dialog
+
+    def reload_problems(self) -> None:
+        dialog = self.problems_dialog
+        if dialog is None:
+            return
+        self._ops.read(
+            list_problems,
+            on_done=lambda found: (
+                dialog.set_problems(found) if dialog is self.problems_dialog else None
+            ),
+            on_error=dialog.show_error,
+        )
+
+    def _forget_problems(self, dialog: SyncProblemsDialog) -> None:
+        if self.problems_dialog is dialog:
+            self.problems_dialog = None
+            dialog.model.clear()
 
     # -- syncing ------------------------------------------------------------------------
 
@@ -169,7 +212,16 @@ class SyncController(QObject):
                 )
             )
         if outcome.report is not None:
-            if not quiet:
+            report = outcome.report
+            if new := len(report.refused) + len(report.kept_aside):
+                # Said even after a quiet sync: the user should know soon, not find out.
+                self._window.show_problem(
+                    tr(
+                        "Synced, but {count} change(s) could not be synced: select the "
+                        "count in the status bar to see why."
+                    ).format(count=f"{new:,}")
+                )
+            elif not quiet:
                 self._window.show_note(tr("Synced."))
             self.synced.emit(outcome.report)
         self._repeat()
@@ -208,4 +260,6 @@ class SyncController(QObject):
             window.set_connection(online=online, last_sync=state.last_sync)
         window.set_pending(state.pending)
         window.set_conflicts(state.conflicts)
+        window.set_sync_problems(state.refused, state.kept_aside)
+        self.reload_problems()
         self.conflicts_changed.emit(state.conflicts)

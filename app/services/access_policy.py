@@ -59,6 +59,9 @@ KEY_SAFE_ROLES = frozenset(
 SAFEGUARDING_ROLES = frozenset(
     {Role.SOCIAL_WORKER.value, Role.COORDINATOR.value, Role.IG_LEAD.value}
 )
+# Roles that hold people's records at all: everyone but the administrator, who
+# manages staff and devices (and, on an enrolled laptop, receives no record).
+CLINICAL_ROLES = frozenset(r.value for r in Role if r is not Role.ADMINISTRATOR)
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,11 @@ def legitimate(viewer: Viewer, rel: Relationship) -> bool:
         or rel.professional_contact
         or (viewer.enrolled and rel.placed_by_server)
     )
+
+
+def receives_records(role: str | None) -> bool:
+    """May a laptop of this role hold people's records (the server's pull)?"""
+    return role in CLINICAL_ROLES
 
 
 def may_break_glass(viewer: Viewer) -> bool:

@@ -36,7 +36,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     "export": ("record_exported",),
     "unlock": ("unlock",),
     "lock": ("lock",),
-    "sync": ("sync",),
+    "sync": ("sync", "pulled_changes_kept_aside"),
 }
 CHANGE = "change"  # every other action: an edit to someone's record
 ALL_KINDS = (*KINDS, CHANGE)

@@ -20,8 +20,8 @@ from app.errors import AccessDeniedError, InvalidInputError, NotFoundError
 from app.services import changes, clock
 from app.services.changes import Change
 from app.services.team_scope import team_scope
+from app.services.write_policy import NOT_LEADS
 from app.values.nhs_number import NhsNumber
-from app.values.vocab import Role
 from app.workspace import Workspace
 from storage.audit_log import append as audit
 from storage.tables import Person, PlannedVisit, StaffMember
@@ -29,8 +29,6 @@ from storage.tables import Person, PlannedVisit, StaffMember
 logger = logging.getLogger(__name__)
 
 ACTION = "lead_professional_changed"
-# Roles that do not hold a caseload of their own.
-NOT_LEADS = frozenset({Role.IG_LEAD.value, Role.ADMINISTRATOR.value})
 MAX_SELECTION = 5000
 
 

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from app.errors import InvalidInputError
 from app.services import clock
-from app.services.allocation import NOT_LEADS
 from app.services.caseload_import_rows import BadRow, ImportRow, column_mapping, judge, read_rows
+from app.services.write_policy import NOT_LEADS
 from storage.tables import Locality, Person, StaffMember
 
 logger = logging.getLogger(__name__)

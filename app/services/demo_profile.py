@@ -8,6 +8,7 @@ from pathlib import Path
 
 from app.demo.generator import DemoSummary, build_demo_caseload
 from app.errors import ProfileExistsError
+from app.services.passphrase_strength import require_strong
 from app.workspace import Workspace, open_workspace
 from storage import profile
 from storage.audit_log import append as audit
@@ -23,6 +24,8 @@ def create_demo_profile(
     progress: Callable[[int, int], None] | None = None,
     kdf: KdfParams | None = None,
 ) -> tuple[Workspace, DemoSummary]:
+    # Made-up people, but a real encrypted profile: the same passphrase rules.
+    require_strong(passphrase)
     if profile.exists(path):
         kind = "demo profile" if profile.info(path).demo else "profile with real records"
         raise ProfileExistsError(f"A {kind} already exists in {path}: nothing was changed.")

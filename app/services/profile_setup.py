@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from app.errors import InvalidInputError
+from app.services.passphrase_strength import WeakPassphraseError, weakness
 from app.values.vocab import Role
 from app.workspace import Workspace, create
-from storage.keyvault import KdfParams, check_passphrase_strength
+from storage.keyvault import KdfParams
 
 __all__ = ["KdfParams", "create_profile", "passphrase_problem"]
 
 
-def passphrase_problem(passphrase: str, confirmation: str | None = None) -> str | None:
-    """A plain reason the passphrase will not do, or None."""
-    if reason := check_passphrase_strength(passphrase):
+def passphrase_problem(
+    passphrase: str, confirmation: str | None = None, user_inputs: Iterable[str] = ()
+) -> str | None:
+    """A plain reason the passphrase will not do (too weak, with the estimator's
+    advice; or not typed the same twice), or None."""
+    if reason := weakness(passphrase, user_inputs):
         return reason
     if confirmation is not None and passphrase != confirmation:
         return "The two passphrases are different: type the same one twice."
@@ -42,6 +47,8 @@ def create_profile(
         raise InvalidInputError("Enter the organisation you work for.")
     if len(org) > 200:
         raise InvalidInputError("That organisation name is too long (200 characters at most).")
+    if reason := weakness(passphrase, (name, org)):
+        raise WeakPassphraseError(reason)
     if reason := passphrase_problem(passphrase, confirmation):
         raise InvalidInputError(reason)
     return create(

@@ -1,4 +1,5 @@
-"""What the status bar says about sync: changes made here and not yet pushed."""
+"""What the status bar says about sync: changes made here and not yet pushed (a
+change the server refused is not waiting: it is counted and shown apart)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from storage.tables import ChangeRecord
 
 
 def pending_changes(workspace: Workspace) -> int:
-    """Change records written on this laptop that no server has taken yet."""
+    """Change records written on this laptop that no server has taken or refused yet."""
     with workspace.store.read() as session:
         stmt = (
-            select(func.count()).select_from(ChangeRecord).where(ChangeRecord.pushed_at.is_(None))
+            select(func.count())
+            .select_from(ChangeRecord)
+            .where(ChangeRecord.pushed_at.is_(None), ChangeRecord.push_error.is_(None))
         )
         return int(session.execute(stmt).scalar_one())

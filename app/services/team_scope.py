@@ -24,12 +24,13 @@ from sqlalchemy.orm import Session
 from app.errors import AccessDeniedError
 from app.services.access import viewer_of
 from app.services.access_policy import Viewer
+from app.services.write_policy import ALLOCATORS
 from app.values.vocab import Role
 from storage.actor import Actor
 from storage.tables import Person, Team
 
 READERS = frozenset({Role.COORDINATOR.value, Role.IG_LEAD.value})
-WRITERS = frozenset({Role.COORDINATOR.value})
+WRITERS = ALLOCATORS  # the same list the write policy applies to every change
 READ_DENIED = "The team view and its reports are for the team's coordinator and the IG lead."
 WRITE_DENIED = "Only the team's coordinator can allocate lead professionals or import a caseload."
 

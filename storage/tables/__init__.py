@@ -13,7 +13,14 @@ from storage.tables.care_plan import (
 )
 from storage.tables.contact import CaseloadSummary, ContactNote, PlannedVisit
 from storage.tables.directory import Locality, Organisation, StaffMember, Team
-from storage.tables.journal import AuditEvent, ChangeRecord, Draft, ProfileSetting, SyncConflict
+from storage.tables.journal import (
+    AuditEvent,
+    ChangeRecord,
+    Draft,
+    KeptAside,
+    ProfileSetting,
+    SyncConflict,
+)
 from storage.tables.legal import Assessment, ConsentToShare, MentalCapacityAssessment
 from storage.tables.person import AboutMe, Person, PersonalContact, ProfessionalContact
 from storage.tables.risk import Alert, Risk
@@ -34,6 +41,7 @@ __all__ = [
     "ContingencyPlan",
     "Draft",
     "Goal",
+    "KeptAside",
     "Locality",
     "MentalCapacityAssessment",
     "Need",

@@ -109,3 +109,26 @@ class SyncConflict(Base):
     # JSON list of the heads, greatest first: change_id, hlc, device_id, value, author, org.
     heads: Mapped[str] = mapped_column(Text)
     detected_at: Mapped[datetime]
+
+
+class KeptAside(Base):
+    """A change pulled from the server that this laptop could not apply (a required
+    value missing, a value of the wrong type, a clock stamp far ahead, a reference to
+    a record that is not here), kept whole with the plain reason instead of stopping
+    the sync. Device-local: never journalled, never pushed; tried again at each sync
+    (its parent may arrive later) and shown to the user until it applies."""
+
+    __tablename__ = "kept_aside"
+    __journal__ = None
+
+    change_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    entity: Mapped[str] = mapped_column(String(60))
+    entity_id: Mapped[str] = mapped_column(String(36))
+    op: Mapped[str] = mapped_column(String(10))
+    field: Mapped[str | None] = mapped_column(String(60))
+    # Whose record it belongs to, when known: evicting that person removes it too.
+    person_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    # The change as it came (sync.protocol.Change as JSON), to be tried again.
+    change: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    kept_at: Mapped[datetime]

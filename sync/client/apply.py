@@ -1,28 +1,45 @@
 """Apply pulled changes to the laptop's store: journal them, then rebuild each
 touched record from its whole journal (storage.merge), so the result does not
-depend on the order changes arrived in, and re-applying a page changes nothing."""
+depend on the order changes arrived in, and re-applying a page changes nothing.
+
+A change this laptop cannot apply is kept aside with a plain reason, never
+allowed to stop the sync (one bad row on the server once failed every later sync
+of every laptop that pulled it). Each change is first checked for what its table
+can hold (storage.row_check) and for a clock stamp it can believe; the page is
+then applied in bulk inside a savepoint, and if that fails (a constraint, a
+reference to a record that is not here) the savepoint is rolled back and the
+page applied again one change at a time, so a bad row costs only itself.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, delete, select, update
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, ProgrammingError
 
+from storage import hlc
 from storage.codec import decode_row, journalled_columns
 from storage.conflicts import refresh_conflicts
 from storage.merge import EntityState, fold
 from storage.rawwrite import insert_many, stored_utc
+from storage.row_check import row_problem, value_problem
 from storage.summary_bulk import insert_many_summarised
 from storage.tables import ChangeRecord, SyncConflict, journalled_tables
 from storage.tables.base import Base
-from storage.withheld import loads_shown_row
+from storage.withheld import MARK, shown_row
+from sync.client import references
 from sync.protocol import Change
+
+logger = logging.getLogger(__name__)
 
 _TABLES = journalled_tables()
 _CHUNK = 500
@@ -38,6 +55,32 @@ _JOURNAL_COLUMNS = (
     ChangeRecord.author_id,
     ChangeRecord.organisation_id,
 )
+# What applying a bad row raises. A full disk, a locked or read-only database
+# (OperationalError) is not the row's fault: it stops the sync as before.
+UNAPPLIABLE = (
+    IntegrityError,
+    InterfaceError,
+    ProgrammingError,
+    DataError,
+    OverflowError,
+    ValueError,
+    TypeError,
+    KeyError,
+    AssertionError,
+    references.DanglingError,
+)
+FAR_AHEAD = (
+    "its clock stamp is more than a day ahead of this laptop's clock "
+    "(if this laptop's date or time is wrong, correct it)"
+)
+
+
+@dataclass(frozen=True)
+class KeptChange:
+    """A pulled change that was not applied, and why (plain words, no values)."""
+
+    change: Change
+    reason: str
 
 
 @dataclass
@@ -46,6 +89,7 @@ class Applied:
     duplicates: int = 0
     records_written: int = 0
     records_removed: int = 0
+    kept_aside: list[KeptChange] = field(default_factory=list)
 
 
 def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
@@ -65,15 +109,156 @@ def apply_changes(conn: Connection, changes: Sequence[Change], now: datetime) ->
             ).scalars()
         )
     fresh: list[Change] = []
+    parsed: dict[str, Any] = {}
+    limit = hlc.ceiling()
     for change in changes:
         if change.change_id in held or change.entity not in _TABLES:
             result.duplicates += change.change_id in held
             continue
         held.add(change.change_id)
-        fresh.append(change)
-    result.new_changes = len(fresh)
+        reason = pulled_problem(change, limit, parsed)
+        if reason is None:
+            fresh.append(change)
+        else:
+            result.kept_aside.append(KeptChange(change, reason))
     if not fresh:
         return result
+    try:
+        with savepoint(conn, "pulled_page"):
+            result.records_written, result.records_removed = _apply(conn, fresh, now, parsed)
+            references.check_page(conn, _touched(fresh), _removed(fresh))
+        result.new_changes = len(fresh)
+    except UNAPPLIABLE as exc:
+        # Nothing of the page is left: apply it again a change at a time.
+        logger.warning(
+            "a pulled page could not be applied in bulk (%s): applying it change by change",
+            type(exc).__name__,
+        )
+        _apply_one_by_one(conn, fresh, now, parsed, result)
+    return result
+
+
+def pulled_problem(change: Change, limit: int, parsed: dict[str, Any]) -> str | None:
+    """Why a pulled change cannot be applied here, before anything is written, or None.
+    A whole row's parsed value is left in `parsed` (by change id) for the insert."""
+    if change.hlc > limit:
+        return FAR_AHEAD
+    cls = _TABLES[change.entity]
+    if (cls.__journal__ == "append") != (change.op == "append"):
+        return "its kind of change does not fit the record it names"
+    if change.op == "delete":
+        return None
+    try:
+        value = json.loads(change.value) if change.value is not None else None
+    except ValueError:
+        return "its value is not readable"
+    if change.op == "set":
+        if change.field is None:
+            return "it does not say which field it changes"
+        return value_problem(cls, change.field, value)
+    if problem := row_problem(cls, change.entity_id, value):
+        return problem
+    parsed[change.change_id] = value
+    return None
+
+
+@contextmanager
+def savepoint(conn: Connection, name: str) -> Iterator[None]:
+    """Everything inside commits or rolls back as one, within the caller's transaction."""
+    conn.exec_driver_sql(f"SAVEPOINT {name}")
+    try:
+        yield
+    except BaseException:
+        try:
+            conn.exec_driver_sql(f"ROLLBACK TO {name}")
+            conn.exec_driver_sql(f"RELEASE {name}")
+        except Exception:  # noqa: S110
+            # SQLite rolled the whole transaction back by itself (a full disk): the
+            # caller's rollback follows, and the first error is the one to report.
+            pass
+        raise
+    conn.exec_driver_sql(f"RELEASE {name}")
+
+
+def _apply_one_by_one(
+    conn: Connection,
+    changes: list[Change],
+    now: datetime,
+    parsed: dict[str, Any],
+    result: Applied,
+) -> None:
+    """Each change in its own savepoint: one that fails is kept aside, the rest apply.
+    References are checked once all are in (a child may come before its parent)."""
+    applied: list[Change] = []
+    for change in changes:
+        try:
+            with savepoint(conn, "pulled_change"):
+                written, removed = _apply(conn, [change], now, parsed)
+        except UNAPPLIABLE as exc:
+            result.kept_aside.append(KeptChange(change, reason_of(exc, change.entity)))
+            continue
+        applied.append(change)
+        result.records_written += written
+        result.records_removed += removed
+    for culprit, reason in references.settle(conn, _touched(applied), _removed(applied)):
+        entity, entity_id = culprit
+        mine = [c for c in applied if c.entity == entity and c.entity_id == entity_id]
+        taken = {c.change_id for c in mine}
+        applied = [c for c in applied if c.change_id not in taken]
+        _revert(conn, entity, entity_id, [c.change_id for c in mine], now)
+        result.kept_aside.extend(KeptChange(c, reason) for c in mine)
+    result.new_changes = len(applied)
+    logger.warning(
+        "%d pulled change(s) could not be applied and were kept aside", len(result.kept_aside)
+    )
+
+
+def reason_of(exc: BaseException, entity: str) -> str:
+    """The plain reason for a change to `entity` that failed to apply. Only SQLite's own
+    words (constraint and column names, never a value) are read from the error."""
+    if isinstance(exc, IntegrityError):
+        message = str(exc.orig) if exc.orig is not None else ""
+        column = message.rpartition(": ")[2].rpartition(".")[2] or "a field"
+        column = column.removeprefix(f"ck_{entity}_")
+        if "NOT NULL" in message:
+            return f"a required value is missing ({column})"
+        if "CHECK" in message:
+            return f"a value is not one of those allowed ({column})"
+        if "UNIQUE" in message:
+            return f"it would make a second record where there may be only one ({column})"
+        return "it breaks a rule of the record"
+    if isinstance(exc, references.DanglingError):
+        return references.NAMES_MISSING
+    if isinstance(exc, OverflowError):
+        return "a number in it is too large to store"
+    if isinstance(exc, InterfaceError | ProgrammingError | DataError):
+        return "a value in it is of a kind this laptop cannot store"
+    return "a value in it is not in the form this laptop expects"
+
+
+def _touched(changes: Sequence[Change]) -> dict[str, list[str]]:
+    touched: dict[str, list[str]] = defaultdict(list)
+    seen: set[tuple[str, str]] = set()
+    for change in changes:
+        key = (change.entity, change.entity_id)
+        if key not in seen:
+            seen.add(key)
+            touched[change.entity].append(change.entity_id)
+    return touched
+
+
+def _removed(changes: Sequence[Change]) -> dict[str, list[str]]:
+    removed: dict[str, list[str]] = defaultdict(list)
+    for change in changes:
+        if change.op == "delete":
+            removed[change.entity].append(change.entity_id)
+    return removed
+
+
+def _apply(
+    conn: Connection, fresh: list[Change], now: datetime, parsed: dict[str, Any]
+) -> tuple[int, int]:
+    """Journal these changes and bring every record they touch up to date."""
     pushed_at = stored_utc(now)
     insert_many(
         conn,
@@ -98,36 +283,52 @@ def apply_changes(conn: Connection, changes: Sequence[Change], now: datetime) ->
             for c in fresh
         ],
     )
-    touched: dict[str, list[str]] = defaultdict(list)
-    seen: set[tuple[str, str]] = set()
-    for change in fresh:
-        key = (change.entity, change.entity_id)
-        if key not in seen:
-            seen.add(key)
-            touched[change.entity].append(change.entity_id)
     fresh_by_key = {(c.entity, c.entity_id): c for c in fresh}
-    for entity, ids in touched.items():
+    written = removed = 0
+    for entity, ids in _touched(fresh).items():
         cls = _TABLES[entity]
         if cls.__journal__ == "append":
             # Append-only rows arrive whole, once, and never change: no merge needed.
-            written = _insert_new(conn, cls, [fresh_by_key[(entity, i)] for i in ids])
-            result.records_written += written
+            news = [fresh_by_key[(entity, i)] for i in ids]
+            written += _insert_new(conn, cls, news, parsed)
             continue
-        written, removed = _rebuild(conn, cls, entity, ids, now)
-        result.records_written += written
-        result.records_removed += removed
-    return result
+        done, gone = _rebuild(conn, cls, entity, ids, now)
+        written += done
+        removed += gone
+    return written, removed
 
 
-def _insert_new(conn: Connection, cls: type[Base], changes: list[Change]) -> int:
+def _revert(
+    conn: Connection, entity: str, entity_id: str, change_ids: list[str], now: datetime
+) -> None:
+    """Take these changes back out: the record is what the rest of its journal says."""
+    conn.execute(delete(ChangeRecord).where(ChangeRecord.change_id.in_(change_ids)))
+    cls = _TABLES[entity]
+    if cls.__journal__ != "append":
+        _rebuild(conn, cls, entity, [entity_id], now)
+        return
+    left = conn.execute(
+        select(ChangeRecord.seq).where(
+            ChangeRecord.entity == entity, ChangeRecord.entity_id == entity_id
+        )
+    ).first()
+    if left is None:
+        table: Any = cls.__table__
+        conn.execute(delete(table).where(table.c.id == entity_id))
+
+
+def _insert_new(
+    conn: Connection, cls: type[Base], changes: list[Change], parsed: dict[str, Any]
+) -> int:
     table: Any = cls.__table__
     ids = [c.entity_id for c in changes]
     existing: set[str] = set()
     for chunk in _chunks(ids):
         existing.update(conn.execute(select(table.c.id).where(table.c.id.in_(chunk))).scalars())
     rows = [
-        # A value the server withheld is stored as the placeholder (storage.withheld).
-        loads_shown_row(change.value)
+        # A value the server withheld is stored as the placeholder (storage.withheld);
+        # almost no row carries one, and looking for its name is cheaper than a walk.
+        shown_row(parsed[change.change_id]) if MARK in change.value else parsed[change.change_id]
         for change in changes
         if change.entity_id not in existing and change.op == "append" and change.value is not None
     ]

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlencode
 
 from sqlalchemy.orm import Session
 
@@ -75,7 +74,8 @@ def find_beyond_team(workspace: Workspace, query: str) -> list[Beyond]:
     _may_ask(workspace)
     http = _http(workspace)
     try:
-        body = call(http, "GET", f"/sync/beyond-team?{urlencode({'q': words})}")
+        # In the signed body, not the URL: URLs get logged (httpx logs each one).
+        body = call(http, "POST", "/sync/beyond-team", json={"q": words})
     finally:
         http.close()
     found = BeyondTeamResponse.model_validate(body).people

@@ -8,7 +8,8 @@ import httpx
 
 from app.errors import OneRecordError
 from app.workspace import Workspace
-from storage import profile, settings
+from storage import audit_anchor, device_identity, profile, settings
+from storage.actor import Actor
 from storage.audit_log import append as audit
 from sync import signing
 from sync.client import settings as sync_settings
@@ -35,19 +36,33 @@ def enrol(
     with workspace.store.read() as session:
         if sync_settings.enrolment(session) is not None:
             raise OneRecordError("This laptop is already enrolled.")
+    # This profile's history moves to the id the server assigns (its audit chain is
+    # re-hashed): only a chain that verifies, checked before the one-time code is used.
+    _, problems = audit_anchor.verify_store(workspace.store)
+    if problems:
+        raise OneRecordError(
+            "This laptop's audit log does not verify ('onerecord audit verify' says where), "
+            "so it cannot be enrolled: ask your administrator."
+        )
     private_key = signing.new_private_key()
     request = EnrolRequest(
         code=code.strip(),
-        device_id=workspace.store.device_id,
         public_key=signing.public_key_of(private_key),
         device_name=device_name,
     )
     with client(server_url, ca_pem=ca_pem, transport=transport) as http:
         answer = EnrolResponse.model_validate(
-            call(http, "POST", "/enrol", json=request.model_dump())
+            call(http, "POST", "/enrol", json=request.model_dump(exclude_none=True))
         )
     identity = answer.identity
-    with workspace.store.write(workspace.actor) as session:
+    # Written as the server's user on the server's device id: the server refuses any
+    # change after enrolment in another name (app/services/write_policy.py).
+    actor = Actor(identity.user_id, identity.organisation_id, identity.role, answer.device_id)
+    with workspace.store.write(actor) as session:
+        # The id is the server's, never this laptop's choice: everything recorded here
+        # so far moves to it in this same transaction.
+        local_id = device_identity.adopt(session, answer.device_id)
+        audit(session, "enrolled", detail={"server_id": answer.server_id, "local_id": local_id})
         sync_settings.save_enrolment(
             session,
             sync_settings.Enrolment(
@@ -62,6 +77,12 @@ def enrol(
         settings.put(session, settings.HOME_ORGANISATION, identity.organisation_id)
         settings.put(session, settings.HOME_TEAM, identity.team_id)
         sync_settings.save_last_success(session)
+    workspace.store.device_id = answer.device_id
+    # From now on this laptop writes as the server's user, never as the placeholder
+    # the profile started with: the server refuses changes in anyone else's name.
+    workspace.actor = actor
+    workspace.user_name = identity.display_name
+    audit_anchor.advance(workspace.store)  # the anchor names the device and its head
     return answer
 
 

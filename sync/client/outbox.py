@@ -17,6 +17,7 @@ from datetime import datetime
 from sqlalchemy import Connection
 
 from storage.rawwrite import stored_utc
+from sync.protocol import MAX_PUSH_BYTES
 from sync.server.validation import DIRECTORY
 
 # recorded_at is stored as "YYYY-MM-DD HH:MM:SS.ffffff" (UTC, storage.tables.base);
@@ -47,8 +48,11 @@ def pending_count(conn: Connection) -> int:
     return int(conn.exec_driver_sql(sql).scalar_one())
 
 
-def next_batch(conn: Connection, limit: int, *, entity: str | None = None) -> OutgoingBatch | None:
-    """The oldest `limit` pending changes (of one entity, if given); None when there are none."""
+def next_batch(
+    conn: Connection, limit: int, *, entity: str | None = None, max_bytes: int = MAX_PUSH_BYTES
+) -> OutgoingBatch | None:
+    """The oldest `limit` pending changes (of one entity, if given), ended early once
+    the body reaches `max_bytes` (always at least one change); None when there are none."""
     only = "AND entity = ?" if entity else ""
     rows = conn.exec_driver_sql(
         f"SELECT seq, change_id, entity, {_WIRE} FROM change_journal"  # noqa: S608
@@ -57,6 +61,14 @@ def next_batch(conn: Connection, limit: int, *, entity: str | None = None) -> Ou
     ).all()
     if not rows:
         return None
+    # Long notes make long batches: the server refuses a body past its limit, so a
+    # batch stops growing at max_bytes (the rest waits for the next batch).
+    size = 0
+    for taken, row in enumerate(rows):
+        size += len(row[3].encode()) if row[2] not in DIRECTORY else 0
+        if size >= max_bytes:
+            rows = rows[: taken + 1]
+            break
     wire = [row[3] for row in rows if row[2] not in DIRECTORY]
     return OutgoingBatch(
         seqs=[row[0] for row in rows],

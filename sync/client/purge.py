@@ -19,6 +19,7 @@ from storage.tables import (
     CaseloadSummary,
     ChangeRecord,
     Draft,
+    KeptAside,
     Person,
     SyncConflict,
     journalled_tables,
@@ -79,6 +80,8 @@ def purge_people(conn: Connection, people: Sequence[str]) -> int:
             )
         )
         conn.execute(delete(Draft).where(Draft.person_id == person_id))
+        # Pulled changes about them that could not be applied leave with them too.
+        conn.execute(delete(KeptAside).where(KeptAside.person_id == person_id))
         conn.execute(delete(CaseloadSummary).where(CaseloadSummary.person_id == person_id))
         removed += conn.execute(delete(Person).where(Person.id == person_id)).rowcount
     return removed

@@ -11,25 +11,29 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from pydantic import ValidationError
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from app.errors import OneRecordError
 from app.workspace import Workspace
 from storage import settings, wallclock
 from storage.audit_log import append as audit
 from storage.tables import SyncConflict
-from sync.client import outbox, purge
+from sync.client import kept_aside, outbox, purge
 from sync.client import settings as sync_settings
-from sync.client.apply import apply_changes
+from sync.client.apply import KeptChange, apply_changes
+from sync.client.pull_page import read_page
 from sync.client.retry import RetryPolicy
-from sync.client.transport import ServerRefusedError, call, client, request
-from sync.protocol import PullResponse, PushResponse
+from sync.client.transport import call, client, request
+from sync.protocol import PushResponse
 
 logger = logging.getLogger(__name__)
 
 # Device setting: syncs that moved nothing since the last "sync" audit event.
 QUIET_SYNCS = "sync_quiet_since_audit"
+# The audit event that tells the server which pulled changes this laptop kept aside.
+KEPT_ASIDE_EVENT = "pulled_changes_kept_aside"
+_IDS_PER_EVENT = 200
 
 Progress = Callable[[str, int, int], None]
 
@@ -45,6 +49,10 @@ class SyncReport:
     duplicates: int = 0
     refused: list[str] = field(default_factory=list)
     pulled: int = 0
+    # Reasons of the pulled changes first kept aside in this sync (storage KeptAside).
+    kept_aside: list[str] = field(default_factory=list)
+    # Changes kept aside earlier that applied in this sync.
+    recovered: int = 0
     evicted: int = 0
     kept_back: int = 0
     open_conflicts: int = 0
@@ -95,7 +103,9 @@ class SyncSession:
                 self.remove(evict, report)
         finally:
             report.seconds = time.perf_counter() - started
-        moved = bool(report.pushed or report.pulled or report.refused or report.evicted)
+        moved = bool(
+            report.pushed or report.pulled or report.refused or report.evicted or report.kept_aside
+        )
         with self.workspace.store.write(self.workspace.actor) as session:
             sync_settings.save_last_success(session)
             report.open_conflicts = session.execute(
@@ -110,6 +120,7 @@ class SyncSession:
                     "refused": len(report.refused),
                     "evicted": report.evicted,
                     "kept_back": report.kept_back,
+                    "kept_aside": len(report.kept_aside),
                 }
                 if quiet:
                     detail["quiet_syncs_before"] = quiet
@@ -181,17 +192,16 @@ class SyncSession:
             response = request(
                 self.http, "GET", "/sync/pull", params={"cursor": cursor, "limit": self.pull_page}
             )
-            try:
-                page = PullResponse.model_validate_json(response.content)
-            except ValidationError:
-                raise ServerRefusedError(
-                    "The server's answer was not readable: nothing was changed."
-                ) from None
+            # A change that is not well formed is kept aside, not the whole page refused.
+            page, unreadable = read_page(response.content)
             report.round_trips += 1
-            if page.changes or page.cursor != cursor:
+            if page.changes or unreadable or page.cursor != cursor:
                 now = wallclock.utcnow()
                 with store.write(self.workspace.actor) as session:
                     applied = apply_changes(session.connection(), page.changes, now)
+                    # What could not be applied is kept aside, and the page goes on.
+                    kept = unreadable + applied.kept_aside
+                    self._keep_aside(session, kept, now, report)
                     # The page and the cursor that says we have it commit together.
                     sync_settings.save_cursor(session, page.cursor)
                 report.pulled += applied.new_changes
@@ -201,7 +211,32 @@ class SyncSession:
             done += len(page.changes)
             self.progress("pull", done, done + (page.total or 0))
             if not page.more:
+                self._try_kept_aside_again(report)
                 return evict
+
+    def _keep_aside(
+        self, session: Session, kept: list[KeptChange], now: Any, report: SyncReport
+    ) -> None:
+        """Store what could not be applied, and tell the server which changes (ids and a
+        count, nothing of their content) in an audit event that goes with the next push."""
+        new = kept_aside.keep(session.connection(), kept, now)
+        if not new:
+            return
+        fresh = set(new)
+        report.kept_aside.extend(k.reason for k in kept if k.change.change_id in fresh)
+        logger.warning("%d pulled change(s) could not be applied: kept aside", len(new))
+        for start in range(0, len(new), _IDS_PER_EVENT):
+            ids = new[start : start + _IDS_PER_EVENT]
+            audit(session, KEPT_ASIDE_EVENT, detail={"count": len(ids), "change_ids": ids})
+
+    def _try_kept_aside_again(self, report: SyncReport) -> None:
+        store = self.workspace.store
+        with store.read() as session:
+            waiting = kept_aside.count(session.connection())
+        if not waiting:
+            return
+        with store.write(self.workspace.actor) as session:
+            report.recovered += kept_aside.try_again(session.connection(), wallclock.utcnow())
 
     def remove(self, people: list[str], report: SyncReport) -> None:
         with self.workspace.store.write(self.workspace.actor) as session:

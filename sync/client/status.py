@@ -1,6 +1,7 @@
 """What the desktop asks about sync, by Workspace: enrolled or not, when it last
-synced, how many conflicts wait for a person, and one sync run as the app runs it
-(a quiet outcome instead of an exception for the expected failures)."""
+synced, how many conflicts wait for a person, how many changes the server refused
+or this laptop kept aside (sync.client.problems), and one sync run as the app runs
+it (a quiet outcome instead of an exception for the expected failures)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy import func, select
 from app.services.sync_status import pending_changes
 from app.workspace import Workspace
 from storage.tables import SyncConflict
+from sync.client import problems
 from sync.client import settings as sync_settings
 from sync.client.session import Progress, SyncReport, SyncSession
 from sync.client.transport import RevokedError, ServerUnreachableError
@@ -25,6 +27,8 @@ class SyncState:
     last_sync: datetime | None
     pending: int
     conflicts: int
+    refused: int = 0  # changes made here that the server refused (kept here, shown)
+    kept_aside: int = 0  # pulled changes this laptop could not apply (kept, shown)
 
 
 @dataclass(frozen=True)
@@ -56,11 +60,14 @@ def sync_state(workspace: Workspace) -> SyncState:
     with workspace.store.read() as session:
         enrolled = sync_settings.enrolment(session) is not None
         last = sync_settings.last_success(session)
+        held = problems.counts(session.connection())
     return SyncState(
         enrolled=enrolled,
         last_sync=last,
         pending=pending_changes(workspace),
         conflicts=open_conflicts(workspace),
+        refused=held.refused,
+        kept_aside=held.kept_aside,
     )
 
 

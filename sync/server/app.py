@@ -20,6 +20,7 @@ from sync.protocol import (
     PROTOCOL_VERSION,
     BeyondTeamPerson,
     BeyondTeamResponse,
+    BeyondTeamSearch,
     BreakGlassRequest,
     BreakGlassResponse,
     EnrolRequest,
@@ -30,6 +31,7 @@ from sync.protocol import (
     PushResponse,
 )
 from sync.server import beyond_team, directory, handlers, partner_api
+from sync.server.limits import TOO_DEEP, RequestLimits
 from sync.server.store import ServerStore
 
 logger = logging.getLogger(__name__)
@@ -49,6 +51,8 @@ def _plain_validation_error(errors: Sequence[Any]) -> ApiError:
     first = errors[0] if errors else {}
     where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
     reason = first.get("msg", "invalid")
+    if "recursion limit" in str(reason):  # pydantic's parser stops at 200 levels
+        return ApiError(400, TOO_DEEP)
     return ApiError(400, f"The request was not in the expected form ({where or 'body'}: {reason}).")
 
 
@@ -62,8 +66,15 @@ def create_app(
         title="OneRecord partner server",
         version=str(PROTOCOL_VERSION),
         description="Offline-first sync for OneRecord laptops. Every /sync call is signed.",
-        responses={400: {"model": Problem}, 401: {"model": Problem}, 403: {"model": Problem}},
+        responses={
+            400: {"model": Problem},
+            401: {"model": Problem},
+            403: {"model": Problem},
+            413: {"model": Problem},
+        },
     )
+    # Outermost: a body is bounded in size and nesting before any route reads it.
+    api.add_middleware(RequestLimits)
 
     @api.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
@@ -140,7 +151,7 @@ def create_app(
     async def enrol(body: EnrolRequest) -> EnrolResponse:
         try:
             return await run_in_threadpool(
-                directory.enrol, store, body.code, body.device_id, body.public_key, body.device_name
+                directory.enrol, store, body.code, body.public_key, body.device_name
             )
         except directory.EnrolmentError as exc:
             raise ApiError(400, str(exc)) from None
@@ -205,14 +216,14 @@ def create_app(
             raise ApiError(400, str(exc)) from None
         return Response(page, media_type="application/json")
 
-    @api.get("/sync/beyond-team", response_model=BeyondTeamResponse)
-    async def beyond(
-        device: Device, q: Annotated[str, Query(max_length=100)] = ""
-    ) -> BeyondTeamResponse:
+    @api.post("/sync/beyond-team", response_model=BeyondTeamResponse)
+    async def beyond(body: BeyondTeamSearch, device: Device) -> BeyondTeamResponse:
         """The organisation's people beyond this laptop's team: name, year of birth
-        and locality only, for choosing whom to break glass for (audited)."""
+        and locality only, for choosing whom to break glass for (audited). The words
+        come in the signed body (a POST), never the URL: a name typed must not reach
+        any log, here or in a proxy in front of this server."""
         try:
-            found = await run_in_threadpool(beyond_team.search, store, device, q, search_limit)
+            found = await run_in_threadpool(beyond_team.search, store, device, body.q, search_limit)
         except beyond_team.Refused as exc:
             raise ApiError(exc.status, exc.detail) from None
         return BeyondTeamResponse(

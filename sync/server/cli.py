@@ -190,7 +190,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             for d in directory.list_devices(store):
                 seen = d.last_seen_at.strftime("%d %b %Y %H:%M") if d.last_seen_at else "never"
                 state = "REVOKED" if d.revoked else "active"
-                print(f"{d.device_id}  {d.user:<24} {d.name:<20} last seen {seen:<18} {state}")
+                print(
+                    f"{d.device_id}  {d.user:<24} {d.name:<20} last seen {seen:<18} "
+                    f"refused {d.refused:<6,} {state}"
+                )
         elif command == "audit":
             return _audit(args, store)
         elif command == "revoke":

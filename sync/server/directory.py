@@ -21,6 +21,7 @@ from storage.codec import journalled_columns
 from storage.tables import Organisation, StaffMember, Team
 from storage.tables.base import Base
 from sync.protocol import EnrolResponse, StaffIdentity
+from sync.public_keys import BadPublicKeyError, check_public_key
 from sync.server import schema as s
 from sync.server.store import ServerStore, _transaction
 
@@ -174,10 +175,15 @@ def new_enrolment_code(store: ServerStore, user: str, ttl: timedelta = DEFAULT_C
     return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
 
 
-def enrol(
-    store: ServerStore, code: str, device_id: str, public_key: str, name: str
-) -> EnrolResponse:
+def enrol(store: ServerStore, code: str, public_key: str, name: str) -> EnrolResponse:
+    """Enrol a laptop under a fresh device id of the server's choosing: a laptop never
+    chooses its own, so it can never take another laptop's id or the server's."""
+    try:
+        check_public_key(public_key)
+    except BadPublicKeyError as exc:  # before the code is used, so it can be tried again
+        raise EnrolmentError(str(exc)) from None
     now = wallclock.utcnow()
+    device_id = str(uuid.uuid4())
     with _transaction(store.engine) as conn:
         found = conn.execute(
             select(s.enrolment_codes).where(s.enrolment_codes.c.code_hash == _hash(code))
@@ -191,10 +197,6 @@ def enrol(
             raise EnrolmentError(
                 "That enrolment code has expired: ask your administrator for a new one."
             )
-        if conn.execute(
-            select(s.devices.c.device_id).where(s.devices.c.device_id == device_id)
-        ).first():
-            raise EnrolmentError("This laptop is already enrolled.")
         staff = conn.execute(select(s.staff).where(s.staff.c.user_id == found.user_id)).one()
         conn.execute(
             update(s.enrolment_codes)
@@ -216,6 +218,7 @@ def enrol(
         )
     return EnrolResponse(
         server_id=store.server_id,
+        device_id=device_id,
         identity=StaffIdentity(
             user_id=staff.user_id,
             display_name=staff.display_name,
@@ -234,13 +237,16 @@ class DeviceSummary:
     enrolled_at: datetime
     last_seen_at: datetime | None
     revoked: bool
+    refused: int = 0  # changes from it the server has refused (sync.server.refusals)
 
 
 def list_devices(store: ServerStore) -> list[DeviceSummary]:
+    refusals = s.device_refusals
     with store.engine.connect() as conn:
         rows = conn.execute(
-            select(s.devices, s.staff.c.display_name)
+            select(s.devices, s.staff.c.display_name, refusals.c.refused)
             .join(s.staff, s.staff.c.user_id == s.devices.c.user_id)
+            .outerjoin(refusals, refusals.c.device_id == s.devices.c.device_id)
             .order_by(s.devices.c.enrolled_at)
         ).all()
     return [
@@ -251,6 +257,7 @@ def list_devices(store: ServerStore) -> list[DeviceSummary]:
             r.enrolled_at,
             r.last_seen_at,
             r.revoked_at is not None,
+            int(r.refused or 0),
         )
         for r in rows
     ]

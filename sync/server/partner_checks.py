@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, or_, select
 
+from app.services.row_validity import row_problem
 from sync.protocol import Change
 from sync.server import schema as s
 from sync.server.categories import SHARED_DIRECTORY
@@ -39,7 +40,7 @@ def partner_refusal(
         )
         if not isinstance(row, dict) or whose != peer["organisation_id"]:
             return "A partner can only send its own organisation's directory entries."
-        return None
+        return row_problem(change.entity, row)
     if change.entity == "audit_event":
         return "Audit events stay with the organisation that wrote them."
     return refusal(change, change.device_id)

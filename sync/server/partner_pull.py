@@ -25,6 +25,7 @@ from sync.client.transport import client, request
 from sync.protocol import Change, PullResponse
 from sync.server import schema as s
 from sync.server.partner_checks import held_back, partner_refusal
+from sync.server.partner_scope import scope_refusals
 from sync.server.partners import active_agreement, partner, server_key
 from sync.server.store import ServerStore, _transaction
 
@@ -78,16 +79,20 @@ def ingest(
                 )
             else:
                 good.append(change)
-        for change, reason in held_back(conn, good):
-            good.remove(change)
-            refused.append(
-                {
-                    "change_id": change.change_id,
-                    "partner_id": pid,
-                    "reason": reason,
-                    "refused_at": now,
-                }
-            )
+        agreement = active_agreement(conn, pid)
+        # Only people shared between us, in agreed categories, never moving ours.
+        out = held_back(conn, good) + scope_refusals(conn, peer, agreement, own_org, good)
+        for change, reason in out:
+            if change in good:
+                good.remove(change)
+                refused.append(
+                    {
+                        "change_id": change.change_id,
+                        "partner_id": pid,
+                        "reason": reason,
+                        "refused_at": now,
+                    }
+                )
         held: set[str] = set(
             conn.execute(
                 select(s.changes.c.change_id).where(
@@ -95,7 +100,6 @@ def ingest(
                 )
             ).scalars()
         )
-        agreement = active_agreement(conn, pid)
         team_id = agreement["team_id"] if agreement else None
         accepted, duplicates, unknown = store._insert(
             conn, {"device_id": peer["server_id"], "team_id": team_id}, good

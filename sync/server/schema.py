@@ -89,6 +89,17 @@ devices = Table(
     Column("revoked_at", DateTime(timezone=True)),
 )
 
+# How many changes the server has refused from each device, for the administrator
+# (`onerecord-server devices`): a laptop that keeps sending what it may not is worth
+# a look. Apart from `devices` so an existing database gains it by create_all.
+device_refusals = Table(
+    "device_refusals",
+    metadata,
+    Column("device_id", String(36), primary_key=True),
+    Column("refused", BigInteger, nullable=False),
+    Column("last_refused_at", DateTime(timezone=True), nullable=False),
+)
+
 enrolment_codes = Table(
     "enrolment_codes",
     metadata,

@@ -18,6 +18,7 @@ from sqlalchemy import (
     create_engine,
     delete,
     event,
+    false,
     func,
     insert,
     or_,
@@ -27,13 +28,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
+from app.services.access_policy import receives_records
 from storage import wallclock
 from storage.hlc import HybridClock
 from sync.protocol import Change, PushResponse, Refusal
-from sync.server import checkpoint, servertime
+from sync.server import authority, checkpoint, refusals, servertime
 from sync.server import schema as s
 from sync.server.pull_wire import PULL_COLUMNS, Page
 from sync.server.push_insert import held_ids, insert_changes
+from sync.server.row_references import batch_refusals
 from sync.server.validation import DIRECTORY, SERVER_ONLY, refusal, whole_row
 
 logger = logging.getLogger(__name__)
@@ -73,6 +76,10 @@ def _transaction(engine: Engine) -> Iterator[Connection]:
         checkpointer.poke()
 
 
+class _RolledBack(Exception):
+    """Raised inside a dry run's transaction to roll it back."""
+
+
 _SQLITE_WRITERS: dict[int, threading.Lock] = {}
 _CHECKPOINTERS: dict[int, checkpoint.Checkpointer] = {}
 
@@ -106,6 +113,7 @@ class ServerStore:
         s.metadata.create_all(self.engine)
         with _transaction(self.engine) as conn:
             self.server_id = self._meta(conn, "server_id") or self._init_meta(conn)
+        self._organisation_id: str | None = None
 
     def close(self) -> None:
         if checkpointer := _CHECKPOINTERS.pop(id(self.engine), None):
@@ -128,7 +136,15 @@ class ServerStore:
         with self.engine.connect() as conn:
             return self._meta(conn, key)
 
+    def organisation_id(self, conn: Connection) -> str | None:
+        """This server's own organisation (every user and team here is its own)."""
+        if self._organisation_id is None:
+            self._organisation_id = self._meta(conn, "organisation_id")
+        return self._organisation_id
+
     def set_meta(self, key: str, value: str) -> None:
+        if key == "organisation_id":
+            self._organisation_id = None
         with _transaction(self.engine) as conn:
             conn.execute(delete(s.server_meta).where(s.server_meta.c.key == key))
             conn.execute(insert(s.server_meta), [{"key": key, "value": value}])
@@ -158,8 +174,11 @@ class ServerStore:
 
     # --- push -----------------------------------------------------------
 
-    def ingest(self, device: dict[str, Any], batch: Sequence[Change]) -> PushResponse:
-        """Store a batch in one transaction. Idempotent: a change already held is a duplicate."""
+    def ingest(
+        self, device: dict[str, Any], batch: Sequence[Change], *, dry_run: bool = False
+    ) -> PushResponse:
+        """Store a batch in one transaction. Idempotent: a change already held is a duplicate.
+        `dry_run`: decide it exactly so, then roll the transaction back (nothing is kept)."""
         refused: list[Refusal] = []
         good: list[Change] = []
         # Each whole row is parsed once, for the checks, the owner and the team.
@@ -173,8 +192,17 @@ class ServerStore:
                 rows[change.change_id] = row
         for attempt in range(3):
             try:
-                with _transaction(self.engine) as conn:
-                    accepted, duplicates, more_refused = self._insert(conn, device, good, rows)
+                try:
+                    with _transaction(self.engine) as conn:
+                        accepted, duplicates, more_refused = self._insert(conn, device, good, rows)
+                        everything = refused + more_refused
+                        if dry_run:
+                            raise _RolledBack()
+                        refusals.count(
+                            conn, device["device_id"], len(everything), wallclock.utcnow()
+                        )
+                except _RolledBack:
+                    pass
                 return PushResponse(
                     accepted=accepted, duplicates=duplicates, refused=refused + more_refused
                 )
@@ -223,9 +251,29 @@ class ServerStore:
                 )
                 continue
             kept.append((change, person_id))
+        # The write policy (sync/server/authority.py): the same rules as the laptop's,
+        # for a laptop's push. A partner server's page (partner_pull.py: a server, no
+        # user) is checked by partner_checks.py instead.
+        denied = (
+            authority.refusals(
+                conn, device, self.organisation_id(conn), [c for c, _ in kept], rows, owners
+            )
+            if device.get("user_id") is not None
+            else {}
+        )
+        if denied:
+            refused += [Refusal(change_id=i, reason=r) for i, r in denied.items()]
+            kept = [(c, p) for c, p in kept if c.change_id not in denied]
+        # Rules over rows (sync/server/row_references.py) after the write policy: a change
+        # the writer may not make at all is refused for that, the reason its laptop's own
+        # check gives (not, say, that others refer to a record no laptop may remove), and
+        # a record referring to one the policy refused in this batch is refused with it.
+        if later := batch_refusals(conn, kept, rows, device.get("team_id")):
+            refused += [Refusal(change_id=c, reason=why) for c, why in later.items()]
+            kept = [(c, person_id) for c, person_id in kept if c.change_id not in later]
         if kept:
             insert_changes(conn, kept, wallclock.utcnow())
-            self._update_teams(conn, [c for c in fresh if c.entity == "person"], device, rows)
+            self._update_teams(conn, [c for c, _ in kept if c.entity == "person"], device, rows)
         return len(kept), len(batch) - len(fresh), refused
 
     def _owners(
@@ -324,6 +372,9 @@ class ServerStore:
             in_scope = select(pt.c.person_id).where(
                 or_(pt.c.team_id == team_id, pt.c.person_id.in_(glass_scope(device_id)))
             )
+            if not receives_records(self._role(conn, device)):
+                # An administrator's laptop holds the directory, never a person's record.
+                in_scope = select(pt.c.person_id).where(false())
             known = select(dp.c.person_id).where(
                 dp.c.device_id == device_id,
                 dp.c.sent_generation <= generation,
@@ -381,6 +432,12 @@ class ServerStore:
             total=remaining,
             evict=evict,
         )
+
+    def _role(self, conn: Connection, device: dict[str, Any]) -> str | None:
+        """The role of the device's enrolled user (None: no such member of staff)."""
+        return conn.execute(
+            select(s.staff.c.role).where(s.staff.c.user_id == device.get("user_id"))
+        ).scalar()
 
     def _backfill(
         self, conn: Connection, newcomers: list[str], after: int, limit: int

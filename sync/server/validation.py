@@ -1,5 +1,7 @@
 """What the server accepts from a laptop, beyond the wire schema: known tables and
-fields, whole rows whose id matches, and only the pushing device's own changes."""
+fields, whole rows whose id matches, only the pushing device's own changes, every
+row and value within the record model's own rules (app/services/row_validity.py),
+and no clock stamp more than a day ahead of the server's clock."""
 
 from __future__ import annotations
 
@@ -8,13 +10,18 @@ from typing import Any
 
 from pydantic_core import from_json
 
+from app.services import write_policy
+from app.services.row_validity import row_problem, value_problem
 from storage.codec import journalled_columns
+from storage.hlc import DAY_MS, ahead_of_real_time_ms
 from storage.tables import journalled_tables
 from storage.withheld import carries_withheld
 from sync.protocol import Change
+from sync.server.limits import TOO_DEEP, nesting
 
-# Records every team may see (the directory), as opposed to a person's record.
-DIRECTORY = frozenset({"organisation", "locality", "team", "staff_member"})
+# Records every team may see (the directory), as opposed to a person's record: the
+# write policy's own list, so the two cannot drift apart.
+DIRECTORY = write_policy.DIRECTORY
 # Never sent back down to laptops: who looked at whom is for the server's audit.
 SERVER_ONLY = frozenset({"audit_event"})
 
@@ -23,6 +30,13 @@ _APPEND_ONLY = frozenset(name for name, cls in _TABLES.items() if cls.__journal_
 _COLUMNS = {name: frozenset(journalled_columns(cls)) for name, cls in _TABLES.items()}
 # "Not parsed yet": refusal() parses the row itself.
 _UNPARSED: Any = object()
+# A laptop's clock may drift, or sit in another zone: a whole day ahead is a wrong
+# date. Such a stamp would win every later edit on every replica, so it is refused.
+MAX_AHEAD_MS = DAY_MS
+CLOCK_AHEAD = (
+    "This laptop's clock is more than a day ahead of the server's: "
+    "check the laptop's date and time, then sync again."
+)
 
 
 def whole_row(change: Change) -> dict[str, Any] | None:
@@ -37,13 +51,19 @@ def whole_row(change: Change) -> dict[str, Any] | None:
 def refusal(change: Change, device_id: str, row: dict[str, Any] | None = _UNPARSED) -> str | None:
     """A plain reason this change is refused, or None when it is acceptable.
     `row` is whole_row(change) when the caller has parsed it already."""
+    if change.value is not None and (shape := nesting(change.value)):  # before any json.loads
+        return (
+            "The value sent nests too deep." if shape == TOO_DEEP else "The value was not readable."
+        )
     if change.device_id != device_id:
         return "A laptop can only send its own changes."
+    if ahead_of_real_time_ms(change.hlc) > MAX_AHEAD_MS:
+        return CLOCK_AHEAD
     columns = _COLUMNS.get(change.entity)
     if columns is None:
         return f"'{change.entity}' is not a kind of record this server keeps."
     if change.entity in DIRECTORY:
-        return "Staff, teams and organisations are managed on the server, not from a laptop."
+        return write_policy.DIRECTORY_REFUSED
     if carries_withheld(change.value):
         # A laptop may hold a withheld marker, but can never send one back as a value.
         return "A value withheld from this laptop cannot be sent back as a value."
@@ -61,26 +81,33 @@ def refusal(change: Change, device_id: str, row: dict[str, Any] | None = _UNPARS
         whose = change.entity not in ("person", *SERVER_ONLY) and "person_id" in columns
         if whose and not row.get("person_id"):
             return "The record does not say whose record it belongs to."
+        return row_problem(change.entity, row)
     elif change.op == "set":
         if change.entity in _APPEND_ONLY:
             return "Notes and audit events cannot be changed once written."
         if change.field not in columns or change.field == "id":
             return f"'{change.field}' is not a field of '{change.entity}' that can be changed."
-        if change.value is None or not _is_json(change.value):
+        value = _json(change.value)
+        if value is _UNREADABLE:
             return "The new value was not readable."
         if change.field == "person_id":
             return "A record cannot be moved to another person."
+        return value_problem(change.entity, change.field, value)
     elif change.op == "delete" and change.entity in _APPEND_ONLY:
         return "Notes and audit events cannot be removed."
     return None
 
 
-def _is_json(text: str) -> bool:
+_UNREADABLE: Any = object()
+
+
+def _json(text: str | None) -> Any:
+    if text is None:
+        return _UNREADABLE
     try:
-        json.loads(text)
+        return json.loads(text)
     except ValueError:
-        return False
-    return True
+        return _UNREADABLE
 
 
 def _json_object(text: str | None) -> dict[str, Any] | None:

@@ -76,11 +76,13 @@ def test_without_a_server_an_unknown_team_is_not_a_relationship(
 def test_a_person_moved_to_one_of_our_teams_follows_the_ordinary_rules(
     populated: Workspace, scene: Scene
 ) -> None:
-    _enrol(populated)
+    # Moved before the laptop is enrolled: on an enrolled laptop moving someone is
+    # the coordinator's alone (app.services.write_policy).
     with populated.store.write(populated.actor) as s:
         person = s.get(Person, scene.zoe)
         assert person is not None
         person.team_id = find(s, ALUN).team_id  # South Dales: not Nia's team
+    _enrol(populated)
     nia = sign_in(populated, scene, "nia")
     with pytest.raises(AccessDeniedError, match="break-glass"):
         open_record(nia, scene.zoe)

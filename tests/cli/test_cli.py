@@ -239,7 +239,7 @@ def test_real_command_init_and_errors_without_tracebacks(tmp_path: Path) -> None
     weak = _cli(
         "init", "--profile", str(tmp_path / "weak"), env={**env, "ONERECORD_PASSPHRASE": "short"}
     )
-    assert weak.returncode == 1
+    assert weak.returncode == 2  # a refused passphrase is said like a usage error
     assert "at least 10 characters" in weak.stderr
     assert not (tmp_path / "weak").exists()
     wrong = _cli(

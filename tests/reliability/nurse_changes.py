@@ -47,7 +47,8 @@ PROVENANCE = ("id", "recorded_at", "recorded_by", "recorded_org", "recorded_devi
 # needs a person's review), references to other records or the directory, and fields
 # the laptop changes only together with another (a status and its date or outcome).
 NOT_EDITED = {
-    "person": {"nhs_number", "team_id", "status", "date_of_death"},
+    # The lead professional is the coordinator's to choose (app/services/write_policy.py).
+    "person": {"nhs_number", "team_id", "status", "date_of_death", "lead_professional_id"},
     "goal": {"status", "outcome"},
     "risk": {"status", "started_on", "ended_on"},
     "planned_visit": {"status"},
@@ -185,7 +186,9 @@ def _reference(table: str, column: str, nurse: Nurse, person_id: str) -> Any:
         return person_id
     if column == "team_id":
         return nurse.team_id  # she registers people into her own team
-    if column in ("author_id", "lead_professional_id", "owner_id", "assigned_to_id"):
+    if column == "lead_professional_id":
+        return None  # named by the coordinator, never by the nurse who registers
+    if column in ("author_id", "owner_id", "assigned_to_id"):
         return nurse.user_id
     if column == "author_role":
         return nurse.role

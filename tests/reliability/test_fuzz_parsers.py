@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from storage.codec import journalled_columns
+from storage.hlc import MAX_STAMP
 from storage.tables import journalled_tables
 from sync.protocol import Change, EnrolRequest, PushRequest
 from sync.server.store import parse_cursor
@@ -52,7 +53,7 @@ def changes(draw: Any) -> Change:
     )
     return Change(
         change_id=draw(uuids),
-        hlc=draw(st.integers(1, 2**63 - 1)),
+        hlc=draw(st.integers(1, MAX_STAMP)),
         device_id=draw(st.sampled_from([DEVICE]) | uuids),
         author_id=draw(st.none() | uuids),
         organisation_id=draw(st.none() | uuids),

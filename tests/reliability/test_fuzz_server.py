@@ -83,7 +83,7 @@ class Fixture:
         self.app = create_app(self.store, searches_per_minute=FUZZ_SEARCHES_PER_MINUTE)
         self.client = TestClient(self.app, raise_server_exceptions=False)
         # Enrolled as a laptop is: a one-time code and its public key sent to /enrol.
-        self.device_id = str(uuid.uuid4())
+        self.device_id = str(uuid.uuid4())  # asked for, and ignored: the server assigns one
         self.device_key = signing.new_private_key()
         enrolled = self.client.post(
             "/enrol",
@@ -95,6 +95,7 @@ class Fixture:
             ).model_dump(),
         )
         assert enrolled.status_code == 200, enrolled.text
+        self.device_id = enrolled.json()["device_id"]  # the server's choice, not ours
 
     def snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
         return snapshot(self.store.engine)
@@ -257,10 +258,11 @@ def test_the_fuzz_server_has_its_own_search_limit(fuzz: Fixture) -> None:
 class _Search:
     """A signed search as a generated case looks, for _send."""
 
-    method: str = "GET"
+    method: str = "POST"
     formatted_path: str = "/sync/beyond-team"
-    query: dict[str, str] = field(default_factory=lambda: {"q": "taylor"})
-    body: None = None
+    query: dict[str, str] = field(default_factory=dict)
+    # The words travel in the signed body, never the URL (no query string to log).
+    body: dict[str, str] = field(default_factory=lambda: {"q": "taylor"})
 
 
 # -- signed pushes that reach storage ------------------------------------------------

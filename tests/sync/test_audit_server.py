@@ -74,10 +74,14 @@ def test_audit_events_about_an_evicted_person_reach_the_server_before_they_go(
     add_note(social_worker, ZOE, "Visited; walking with the frame.")
     assert {"record_viewed", "note_added"} <= set(_events_about(social_worker, zoe))
 
-    with nurse.store.write(nurse.actor) as session:
+    # The team's coordinator moves Zoë to another team (theirs alone to do).
+    directory.add_user(server.store, "Pat Moss", "coordinator", "Craven Locality")
+    coordinator = reopen(laptop("Pat Moss"))
+    sync(coordinator)
+    with coordinator.store.write(coordinator.actor) as session:
         team = session.execute(select(Team).where(Team.name == "Hambleton Locality")).scalar_one()
         people.find(session, ZOE).team_id = team.id
-    sync(nurse)
+    assert sync(coordinator).refused == []
 
     # Eviction never takes audit events the server has not acknowledged.
     with social_worker.store.write(social_worker.actor) as session:
@@ -300,6 +304,7 @@ def test_every_sync_is_in_the_audit_log_without_an_extra_round_trip(
         "refused",
         "evicted",
         "kept_back",
+        "kept_aside",
         "quiet_syncs_before",
     }
     assert set(last["quiet_syncs_before"]) == {"count", "first", "last"}

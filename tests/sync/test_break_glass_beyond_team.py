@@ -103,7 +103,7 @@ def test_search_returns_the_minimum_and_is_audited(
     # On the wire: exactly these four fields, no NHS number, address or clinical detail.
     http = _http(sam)
     try:
-        body = call(http, "GET", "/sync/beyond-team?q=zo%C3%AB")
+        body = call(http, "POST", "/sync/beyond-team", json={"q": "zoë"})
     finally:
         http.close()
     assert [set(p) for p in body["people"]] == [{"person_id", "name", "year_of_birth", "locality"}]

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from app.services import clock
 from app.workspace import Workspace
+from storage.hlc import MAX_STAMP
 from storage.tables import ChangeRecord
 from sync.client import outbox
 from sync.protocol import PushRequest
@@ -45,7 +46,7 @@ def _odd_rows(ws: Workspace) -> list[str]:
     rows = [
         ChangeRecord(
             change_id=str(uuid.uuid4()),
-            hlc=2**62 + 7,
+            hlc=MAX_STAMP - 7,
             device_id=ws.actor.device_id,
             author_id=None,
             organisation_id=None,

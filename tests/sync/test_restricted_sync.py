@@ -43,7 +43,7 @@ def _everything(ws: Workspace) -> str:
     return "\n".join(parts)
 
 
-def _seed(nurse: Workspace) -> tuple[str, str]:
+def _seed(nurse: Workspace, social_worker: Workspace) -> tuple[str, str]:
     people.register(nurse, people.NewPerson(ZOE, "Zoë", "O'Neill", "1938-04-12", "DL8 3AB"))
     with nurse.store.read() as s:
         zoe = people.find(s, ZOE).id
@@ -54,13 +54,17 @@ def _seed(nurse: Workspace) -> tuple[str, str]:
         summary="Key safe by the door",
         restricted_detail=KEY_SAFE,
     )
+    # Safeguarding detail is recorded by a role that may see it (a nurse may not).
+    sync(nurse)
+    sync(social_worker)
     add_alert(
-        nurse,
+        social_worker,
         person_id=zoe,
         kind="safeguarding",
         summary="Safeguarding concern",
         restricted_detail=SAFEGUARDING,
     )
+    assert sync(social_worker).refused == []
     with nurse.store.write(nurse.actor) as s:
         s.add(
             ContactNote(
@@ -70,6 +74,7 @@ def _seed(nurse: Workspace) -> tuple[str, str]:
                 occurred_at=clock.now() - timedelta(hours=1),
                 author_id=nurse.actor.user_id,
                 author_role="community_nurse",
+                organisation_id=nurse.actor.organisation_id,
                 sensitive=True,
             )
         )
@@ -88,7 +93,7 @@ def test_each_laptop_receives_only_what_its_user_may_see(
     nurse = reopen(laptop("Nia Nurse"))
     social = reopen(laptop("Ceri Jones"))
     sync(author)
-    zoe, key_alert = _seed(author)
+    zoe, key_alert = _seed(author, social)
     for ws in (author, support, nurse, social):
         sync(ws)
 

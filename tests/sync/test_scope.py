@@ -44,7 +44,12 @@ def test_moving_team_evicts_after_pushing_and_backfills_the_new_team(
     assert _names(other_team) == set()
 
     add_note(social_worker, ZOE, "Written offline before the move was known.")
-    _move(nurse, ZOE, "Hambleton Locality")
+    # Moving a person between teams is the coordinator's alone.
+    directory.add_user(server.store, "Pat Moss", "coordinator", "Craven Locality")
+    coordinator = reopen(laptop("Pat Moss"))
+    sync(coordinator)
+    _move(coordinator, ZOE, "Hambleton Locality")
+    assert sync(coordinator).refused == []
     sync(nurse)
     report = sync(social_worker)
     assert report.evicted == 1
@@ -64,8 +69,11 @@ def test_moving_team_evicts_after_pushing_and_backfills_the_new_team(
     assert _names(nurse) == {"Alun"}
 
     # And back again: the old team receives the whole record once more.
-    _move(other_team, ZOE, "Craven Locality")
-    sync(other_team)
+    directory.add_user(server.store, "Kit Hale", "coordinator", "Hambleton Locality")
+    their_coordinator = reopen(laptop("Kit Hale"))
+    sync(their_coordinator)
+    _move(their_coordinator, ZOE, "Craven Locality")
+    assert sync(their_coordinator).refused == []
     sync(social_worker)
     assert _names(social_worker) == {"Zoë", "Alun"}
     with social_worker.store.read() as session:
@@ -74,5 +82,5 @@ def test_moving_team_evicts_after_pushing_and_backfills_the_new_team(
             session.execute(select(Person).where(Person.nhs_number == ZOE)).scalar_one().given_name
             == "Zoë"
         )
-    for ws in (nurse, social_worker, other_team):
+    for ws in (nurse, social_worker, other_team, coordinator, their_coordinator):
         ws.close()

@@ -27,6 +27,7 @@ from sync.server.store import ServerStore, _wire
 from sync.server.visibility import _maybe_sensitive
 from tests.databases import require_postgres_url
 from tests.sync.conftest import _fresh_postgres_schema
+from tests.sync.rows import complete_row
 
 TEAM = "Wensleydale Locality"
 
@@ -49,8 +50,19 @@ class Device:
         user_id = directory.add_user(store, name, role, TEAM)
         team_id = directory.team_id_by_name(store, TEAM)
         self.info = {"device_id": str(uuid.uuid4()), "team_id": team_id, "user_id": user_id}
+        # The provenance the server checks against the device's enrolled user.
+        self.role = role
+        self.organisation_id = directory.organisation(store)
         self.hlc = 1_000_000
         self.cursor = ""
+
+    def recorded(self) -> dict[str, Any]:
+        """A row's own provenance columns, as this device's journal stamps them."""
+        return {
+            "recorded_by": self.info["user_id"],
+            "recorded_org": self.organisation_id,
+            "recorded_device": self.info["device_id"],
+        }
 
     def change(self, entity: str, op: str, entity_id: str, value: Any, **extra: Any) -> Any:
         self.hlc += 1
@@ -59,7 +71,7 @@ class Device:
             "hlc": self.hlc,
             "device_id": self.info["device_id"],
             "author_id": self.info["user_id"],
-            "organisation_id": None,
+            "organisation_id": self.organisation_id,
             "entity": entity,
             "entity_id": entity_id,
             "op": op,
@@ -84,21 +96,29 @@ class Device:
                 return bodies
 
 
-def note(person_id: str, narrative: str, **extra: Any) -> dict[str, Any]:
-    return {
-        "id": str(uuid.uuid4()),
-        "person_id": person_id,
+def note(device: Device, person_id: str, narrative: str, **extra: Any) -> dict[str, Any]:
+    # A whole row, as the device's own user writes it: the server refuses anything less.
+    values: dict[str, Any] = {
         "contact_type": "home_visit",
-        "narrative": narrative,
         "sensitive": False,
+        "author_id": device.info["user_id"],
+        "author_role": device.role,
+        "organisation_id": device.organisation_id,
+        **device.recorded(),
     } | extra
+    return complete_row("contact_note", person_id=person_id, narrative=narrative, **values)
 
 
 def person(device: Device, store: ServerStore) -> tuple[str, dict[str, Any]]:
     person_id = str(uuid.uuid4())
     team_id = directory.team_id_by_name(store, TEAM)
     create = device.change(
-        "person", "create", person_id, {"id": person_id, "given_name": "Zoë", "team_id": team_id}
+        "person",
+        "create",
+        person_id,
+        complete_row(
+            "person", id=person_id, given_name="Zoë", team_id=team_id, **device.recorded()
+        ),
     )
     return person_id, create
 
@@ -108,7 +128,7 @@ def test_pushed_changes_are_stored_column_for_column(store: ServerStore) -> None
     person_id, create = person(writer, store)
     edit = writer.change(
         "person", "set", person_id, 'Zoë O\'Neill\n"quoted"', field="given_name"
-    ) | {"bases": [create["change_id"]], "author_id": None}
+    ) | {"bases": [create["change_id"]]}
     sent = [create, edit]
     answer = writer.push(store, sent)
     assert (answer.accepted, answer.duplicates, answer.refused) == (2, 0, [])
@@ -131,12 +151,12 @@ def test_duplicates_are_found_across_a_batch_of_more_than_one_lookup(store: Serv
     person_id, create = person(writer, store)
     first = [create] + [
         writer.change("contact_note", "append", n["id"], n)
-        for n in (note(person_id, f"visit {i}") for i in range(1199))
+        for n in (note(writer, person_id, f"visit {i}") for i in range(1199))
     ]
     assert writer.push(store, first).accepted == 1200
     more = [
         writer.change("contact_note", "append", n["id"], n)
-        for n in (note(person_id, f"later {i}") for i in range(300))
+        for n in (note(writer, person_id, f"later {i}") for i in range(300))
     ]
     again = writer.push(store, first[:700] + more + first[700:])
     assert (again.accepted, again.duplicates) == (300, 1200)
@@ -153,8 +173,10 @@ def test_a_pull_page_is_byte_for_byte_what_pydantic_writes(store: ServerStore) -
     changes = [create] + [
         writer.change("contact_note", "append", n["id"], n)
         for n in (
-            note(person_id, 'Zoë\'s kitchen: "fine"\n\ttabbed \\ backslash \u2028 é 漢字 🙂'),
-            note(person_id, "plain"),
+            note(
+                writer, person_id, 'Zoë\'s kitchen: "fine"\n\ttabbed \\ backslash \u2028 é 漢字 🙂'
+            ),
+            note(writer, person_id, "plain"),
         )
     ]
     changes.append(
@@ -175,14 +197,14 @@ def test_a_sensitive_note_is_withheld_however_its_key_is_spelt(store: ServerStor
     reader = Device(store, "Sam Taylor", "community_nurse")
     reader.pull_bodies(store)
     person_id, create = person(author, store)
-    plain = note(person_id, "seen at home", author_role="social_worker")
-    marked = note(person_id, "disclosed", sensitive=True, author_role="social_worker")
+    plain = note(author, person_id, "seen at home", author_role="social_worker")
+    marked = note(author, person_id, "disclosed", sensitive=True, author_role="social_worker")
     # The same mark, written so that no plain '"sensitive"' appears in the text...
-    escaped = json.dumps(note(person_id, "escaped", author_role="social_worker"))
+    escaped = json.dumps(note(author, person_id, "escaped", author_role="social_worker"))
     escaped = escaped.replace('"sensitive": false', '"sens\\u0069tive": true')
     # ...or appears twice, the last one (the one that counts) true.
-    twice = json.dumps(note(person_id, "twice", author_role="social_worker"))[:-1]
-    twice += ', "sensitive": 1}'
+    twice = json.dumps(note(author, person_id, "twice", author_role="social_worker"))[:-1]
+    twice += ', "sensitive": true}'
     changes = [create]
     for row in (plain, marked):
         changes.append(author.change("contact_note", "append", row["id"], row))
@@ -241,7 +263,7 @@ def test_sqlite_log_is_checkpointed_off_the_request_thread(tmp_path: Path) -> No
     person_id, create = person(writer, server)
     notes = [
         writer.change("contact_note", "append", n["id"], n)
-        for n in (note(person_id, f"visit {i}") for i in range(500))
+        for n in (note(writer, person_id, f"visit {i}") for i in range(500))
     ]
     before = checkpointer.runs
     assert writer.push(server, [create, *notes]).accepted == 501

@@ -1,0 +1,319 @@
+"""Whether a journalled row, or one field's new value, keeps the record model's own rules.
+
+One pure judge of a row as it travels in the change journal (JSON values, as
+storage.codec writes them), for the server's refusal path and any laptop path that
+wants to know before it applies a row. Nothing here is a second copy of the rules:
+
+- the SQLAlchemy tables (storage/tables) give each column's type, length and
+  whether it may be empty (NOT NULL), and their CHECK constraints;
+- app/services/record_rules.py RULES gives the code lists, ranges, NHS numbers
+  and "no date of birth in the future".
+
+A row that passes is one a laptop can store and read back: every required column
+present (a pulled row is inserted as it came, missing columns as NULL), every value
+of its column's type in the exact form the journal writes it (so it reads back),
+no text longer than its column, and every CHECK constraint true when SQLite itself
+evaluates it on the values as the laptop would store them.
+
+Reasons name the record and the field, never the value: they go back to the
+laptop and are shown to its user, and may be logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, Integer, String, Table
+from sqlalchemy import inspect as sa_inspect
+
+from app.services.record_rules import RULES
+from storage.codec import journalled_columns
+from storage.rawwrite import stored_form
+from storage.tables import journalled_tables
+
+logger = logging.getLogger(__name__)
+
+# SQLite (the laptop) holds integers as signed 64-bit.
+_INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
+
+Check = Callable[[Any], str | None]
+
+
+def _words(name: str) -> str:
+    return name.replace("_", " ")
+
+
+def _text(limit: int | None) -> Check:
+    def check(value: Any) -> str | None:
+        if not isinstance(value, str):
+            return "must be text"
+        if limit is not None and len(value) > limit:
+            return f"is too long ({limit} characters at most)"
+        return None
+
+    return check
+
+
+def _integer(value: Any) -> str | None:
+    # bool is an int in Python, but true is not a number in the record.
+    if isinstance(value, bool) or not isinstance(value, int):
+        return "must be a whole number"
+    return None if _INT_MIN <= value <= _INT_MAX else "is too large a number"
+
+
+def _boolean(value: Any) -> str | None:
+    return None if isinstance(value, bool) else "must be yes or no (true or false)"
+
+
+# The form the journal writes (storage.codec.encode): the laptop stores the text as
+# it came, and reads back only this form.
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _date(value: Any) -> str | None:
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        return "must be a date written YYYY-MM-DD"
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return "is not a real date"
+    return None
+
+
+def _canonical_utc(value: str) -> bool:
+    """Whether the text has the exact shape the journal writes a UTC time in
+    ("2026-11-22T10:00:00[.123456]+00:00"), so that parsing it is the only check left."""
+    return (
+        len(value) in (25, 32)
+        and value[4] == "-"
+        and value[7] == "-"
+        and value[10] == "T"
+        and value[13] == ":"
+        and value[16] == ":"
+        and value.endswith("+00:00")
+        and (len(value) == 25 or (value[19] == "." and value[20:26] != "000000"))
+    )
+
+
+def _datetime(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return "must be a date and time"
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return "is not a real date and time"
+    if _canonical_utc(value):
+        return None  # most values of a large push: real, and already in the record's form
+    if parsed.tzinfo is None:
+        return "must say its time zone"
+    if parsed.isoformat() != value:
+        return "must be a date and time in the form the record writes"
+    if parsed.utcoffset():
+        try:
+            parsed.astimezone(UTC)  # what the laptop stores; overflows near year 1 or 9999
+        except OverflowError:
+            return "is not a real date and time"
+    return None
+
+
+def _decode_date(value: Any) -> Any:
+    return date.fromisoformat(value)
+
+
+def _decode_datetime(value: Any) -> Any:
+    return datetime.fromisoformat(value)
+
+
+@dataclass(frozen=True)
+class _Column:
+    name: str
+    # "The <field> of a <record> record", made once: reasons are built only on a refusal.
+    where: str
+    required: bool
+    check: Check
+    # The record rule (record_rules.RULES) sees the value as the ORM would hold it.
+    decode: Callable[[Any], Any] | None
+    rule: Check | None
+    stored: Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class _Constraint:
+    name: str
+    columns: tuple[str, ...]
+    sql: str
+
+
+@dataclass(frozen=True)
+class _Table:
+    name: str
+    columns: dict[str, _Column]
+    required: tuple[str, ...]
+    constraints: tuple[_Constraint, ...]
+
+
+def _column_check(column_type: Any) -> tuple[Check, Callable[[Any], Any] | None]:
+    # Order matters: DateTime before Date (neither is a subclass of the other, but
+    # UtcDateTime wraps DateTime), String covers Text (Text is a String).
+    kind = getattr(column_type, "impl", column_type)
+    kind = kind if not isinstance(kind, type) else kind()
+    if isinstance(kind, DateTime):
+        return _datetime, _decode_datetime
+    if isinstance(kind, Date):
+        return _date, _decode_date
+    if isinstance(kind, Boolean):
+        return _boolean, None
+    if isinstance(kind, Integer):
+        return _integer, None
+    if isinstance(kind, String):
+        return _text(kind.length), None
+    raise TypeError(f"no row check for the column type {kind!r}")
+
+
+def _constraint(table: Table, found: CheckConstraint, names: set[str]) -> _Constraint:
+    sql = str(found.sqltext)
+    mentioned = tuple(sorted(n for n in names if re.search(rf"\b{re.escape(n)}\b", sql)))
+    # The naming convention prefixes "ck_<table>_" when the table is created.
+    name = str(found.name or "check").removeprefix(f"ck_{table.name}_")
+    selected = ", ".join(f'? AS "{n}"' for n in mentioned)
+    # A CHECK fails only when its expression is false; NULL passes, as in SQLite.
+    select = f"SELECT ({sql}) IS NOT 0 FROM (SELECT {selected})"  # noqa: S608
+    return _Constraint(name=name, columns=mentioned, sql=select)
+
+
+def _build() -> dict[str, _Table]:
+    rules = {cls.__tablename__: found for cls, found in RULES.items()}
+    built: dict[str, _Table] = {}
+    for name, cls in journalled_tables().items():
+        table: Table = cls.__table__  # type: ignore[assignment]
+        wanted = set(journalled_columns(cls))
+        columns: dict[str, _Column] = {}
+        for column in sa_inspect(cls).columns:
+            if column.key not in wanted:
+                continue
+            check, decode = _column_check(column.type)
+            columns[column.key] = _Column(
+                name=column.key,
+                where=f"The {_words(column.key)} of a {_words(name)} record",
+                required=not column.nullable,
+                check=check,
+                decode=decode,
+                rule=rules.get(name, {}).get(column.key),
+                stored=stored_form(column.type),
+            )
+        constraints = tuple(
+            _constraint(table, c, set(columns))
+            for c in table.constraints
+            if isinstance(c, CheckConstraint)
+        )
+        built[name] = _Table(
+            name=name,
+            columns=columns,
+            required=tuple(c.name for c in columns.values() if c.required),
+            constraints=constraints,
+        )
+    return built
+
+
+_TABLES = _build()
+# CHECK constraints are SQL written for SQLite (GLOB): SQLite itself evaluates them,
+# in memory, never touching a file. One connection per thread (sqlite3's rule).
+_SQLITE = threading.local()
+
+
+def _evaluator() -> sqlite3.Connection:
+    conn: sqlite3.Connection | None = getattr(_SQLITE, "conn", None)
+    if conn is None:
+        conn = sqlite3.connect(":memory:")
+        _SQLITE.conn = conn
+    return conn
+
+
+def _value_problem(column: _Column, value: Any) -> str | None:
+    if value is None:
+        return f"{column.where} cannot be empty." if column.required else None
+    if problem := column.check(value):
+        return f"{column.where} {problem}."
+    if column.rule is not None:
+        decoded = column.decode(value) if column.decode else value
+        if problem := column.rule(decoded):
+            return f"{column.where} breaks the record's rules ({problem})."
+    return None
+
+
+def _constraint_problem(
+    table: _Table, values: Mapping[str, Any], only: Callable[[_Constraint], bool]
+) -> str | None:
+    conn = _evaluator()
+    for constraint in table.constraints:
+        if not only(constraint):
+            continue
+        params = [
+            table.columns[n].stored(values.get(n)) if n in table.columns else None
+            for n in constraint.columns
+        ]
+        (holds,) = conn.execute(constraint.sql, params).fetchone()
+        if not holds:
+            return (
+                f"The {_words(table.name)} record breaks the record's rule "
+                f"'{_words(constraint.name)}'."
+            )
+    return None
+
+
+def row_problem(entity: str, row: Mapping[str, Any]) -> str | None:
+    """Why this whole row (a create or append, as journal JSON) breaks the record
+    model's rules, in one plain sentence; None if it keeps them. Unknown tables and
+    fields are for the caller to refuse first."""
+    table = _TABLES.get(entity)
+    if table is None:
+        return f"'{entity}' is not a kind of record."
+    for name in table.required:
+        if row.get(name) is None:
+            return f"The {_words(entity)} record has no {_words(name)}, which it must have."
+    columns = table.columns
+    # The hot path of a large push (a few microseconds a row): no call per value
+    # beyond its type check, and a reason is built only on a refusal.
+    for name, value in row.items():
+        column = columns.get(name)
+        if column is None:
+            return f"'{name}' is not a field of a {_words(entity)} record."
+        if value is None:
+            continue  # required columns were checked above
+        problem = column.check(value)
+        if problem is not None:
+            return f"{column.where} {problem}."
+        if column.rule is not None and (problem := _value_problem(column, value)):
+            return problem
+    if not table.constraints:
+        return None
+    return _constraint_problem(table, row, lambda _c: True)
+
+
+def value_problem(entity: str, field: str, value: Any) -> str | None:
+    """Why this new value of one field breaks the record model's rules; None if it
+    keeps them. A rule that ties two fields together (a refusal needs its reason) is
+    judged here only when it names this field alone: see whole_row_rules()."""
+    table = _TABLES.get(entity)
+    column = table.columns.get(field) if table else None
+    if table is None or column is None:
+        return f"'{field}' is not a field of a {_words(entity)} record."
+    if problem := _value_problem(column, value):
+        return problem
+    return _constraint_problem(table, {field: value}, lambda c: c.columns == (field,))
+
+
+def whole_row_rules(entity: str, field: str) -> bool:
+    """True when a rule ties this field to others, so that a new value of it can
+    only be judged against the rest of the record."""
+    table = _TABLES.get(entity)
+    return table is not None and any(
+        field in c.columns and len(c.columns) > 1 for c in table.constraints
+    )

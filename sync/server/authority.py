@@ -1,0 +1,324 @@
+"""The server authorises every change a laptop pushes, by the laptop's own rules.
+
+`refusals` decides a batch with `app.services.write_policy.decide`, the function
+the laptop's write path asks for every change it journals, with facts this
+server works out from its own tables, never from what the laptop says:
+
+* the writer: the device's enrolled user (`devices`), their role (`staff`), this
+  server's organisation, the device's team;
+* each person the batch touches, once per batch: on the team's caseload
+  (`person_team`), or held by a break-glass grant in force (`break_glass_scope`),
+  or new in this batch (created by an allowed change earlier in it);
+* only what a rule needs beyond that, in one query per batch each: a person's
+  lead professional (restricted alert detail), an alert's kind, a proposed team's
+  organisation, a proposed lead's role, and whether an audit event's actor is a
+  placeholder this server never knew (the profile's own first events, written
+  before it was enrolled, keep their place in the chain).
+
+Per change only the pure decision runs, so the checks cost little beside the
+insert (bench/server_sync.py measures it).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, or_, select
+
+from app.services.write_policy import (
+    AUDIT,
+    MOVED_GRACE,
+    NO_LOOKUPS,
+    VALUE_FIELDS,
+    Lookups,
+    PersonFacts,
+    Proposed,
+    Writer,
+    decide,
+    needs_person,
+)
+from storage.hlc import unpack
+from sync.protocol import Change
+from sync.server import schema as s
+from sync.server import servertime
+
+logger = logging.getLogger(__name__)
+
+_CHUNK = 500
+
+
+def writer_of(conn: Connection, device: dict[str, Any], organisation_id: str | None) -> Writer:
+    """The device's user as this server knows them."""
+    role = conn.execute(
+        select(s.staff.c.role).where(s.staff.c.user_id == device["user_id"])
+    ).scalar()
+    return Writer(
+        user_id=device["user_id"],
+        role=role,
+        organisation_id=organisation_id,
+        team_id=device.get("team_id"),
+        device_id=device["device_id"],
+    )
+
+
+def proposed(change: Change, row: dict[str, Any] | None) -> Proposed:
+    value: Any = row
+    if change.op == "set":
+        value = None
+        if (change.entity, change.field) in VALUE_FIELDS and change.value is not None:
+            value = json.loads(change.value)
+    return Proposed(
+        entity=change.entity,
+        entity_id=change.entity_id,
+        op=change.op,
+        field=change.field,
+        value=value,
+        device_id=change.device_id,
+        author_id=change.author_id,
+        organisation_id=change.organisation_id,
+        stamp=change.hlc,
+    )
+
+
+def refusals(
+    conn: Connection,
+    device: dict[str, Any],
+    organisation_id: str | None,
+    batch: Sequence[Change],
+    rows: dict[str, dict[str, Any] | None],
+    owners: dict[tuple[str, str], str | None],
+) -> dict[str, str]:
+    """change id -> the plain reason it is refused, for the changes of `batch` the
+    device's user may not make. In batch order: a person created by an allowed
+    change is in scope for the changes after it."""
+    if not batch:
+        return {}
+    writer = writer_of(conn, device, organisation_id)
+    wanted = [(c, proposed(c, rows.get(c.change_id))) for c in batch]
+    people: set[str] = set()
+    for c, p in wanted:
+        owner = owners.get((c.entity, c.entity_id))
+        if owner is not None and needs_person(p):
+            people.add(owner)
+    facts = _people(conn, writer, people, _needs_lead(wanted, owners))
+    lookups = _lookups(conn, writer, device, wanted, organisation_id)
+    shared = lookups.get("", NO_LOOKUPS)
+    refused: dict[str, str] = {}
+    for change, p in wanted:
+        person_id = owners.get((change.entity, change.entity_id))
+        person = facts.get(person_id) if person_id is not None and needs_person(p) else None
+        if change.entity == "person" and change.op == "create" and person is None:
+            person = PersonFacts(exists=False, on_caseload=False)
+        if reason := decide(writer, p, person, lookups.get(change.change_id, shared)):
+            refused[change.change_id] = reason
+        elif change.entity == "person" and change.op == "create":
+            # Placed with the writer's team (the store does the same for no team).
+            facts[change.entity_id] = PersonFacts(
+                exists=True, on_caseload=True, team_id=writer.team_id
+            )
+    if refused:
+        logger.info("refused %d pushed changes by the write policy", len(refused))
+    return refused
+
+
+def _chunks(items: Iterable[str]) -> Iterable[list[str]]:
+    ordered = sorted(items)
+    for start in range(0, len(ordered), _CHUNK):
+        yield ordered[start : start + _CHUNK]
+
+
+def _needs_lead(
+    wanted: list[tuple[Change, Proposed]], owners: dict[tuple[str, str], str | None]
+) -> set[str]:
+    """People whose lead professional a rule reads: restricted alert detail written."""
+    found: set[str] = set()
+    for change, p in wanted:
+        if change.entity != "alert":
+            continue
+        detail = (
+            p.value.get("restricted_detail")
+            if change.op == "create" and isinstance(p.value, dict)
+            else p.value
+            if change.field == "restricted_detail"
+            else None
+        )
+        if detail and (person := owners.get((change.entity, change.entity_id))):
+            found.add(person)
+    return found
+
+
+def _people(
+    conn: Connection, writer: Writer, people: set[str], need_lead: set[str]
+) -> dict[str, PersonFacts]:
+    """Each person's facts before this batch, in one query per 500 people."""
+    if not people:
+        return {}
+    pt = s.person_team
+    teams: dict[str, str | None] = {}
+    moved_at: dict[str, int] = {}
+    for chunk in _chunks(people):
+        for row in conn.execute(
+            select(pt.c.person_id, pt.c.team_id, pt.c.hlc).where(pt.c.person_id.in_(chunk))
+        ):
+            teams[row.person_id] = row.team_id
+            moved_at[row.person_id] = row.hlc
+    left = _left_but_held(conn, writer, teams, moved_at)
+    bg = s.break_glass_scope
+    glass: set[str] = set(
+        conn.execute(
+            select(bg.c.person_id).where(
+                bg.c.device_id == writer.device_id, bg.c.expires_at > servertime.now()
+            )
+        ).scalars()
+    )
+    leads = _latest(conn, "person", need_lead, "lead_professional_id") if need_lead else {}
+    facts: dict[str, PersonFacts] = {}
+    for person in people:
+        held = person in teams
+        on_caseload = held and writer.team_id is not None and teams[person] == writer.team_id
+        facts[person] = PersonFacts(
+            exists=held,
+            on_caseload=on_caseload,
+            break_glass=held and person in glass,
+            lead_professional_id=leads.get(person),
+            team_id=teams.get(person),
+            left_team_at=left.get(person),
+        )
+    return facts
+
+
+def _left_but_held(
+    conn: Connection, writer: Writer, teams: dict[str, str | None], moved_at: dict[str, int]
+) -> dict[str, int]:
+    """People no longer on the writer's team whom its device still holds (sent, never
+    evicted: it has not pulled since they left), with the stamp of the team change
+    that took them away, while that change is younger than MOVED_GRACE. Someone the
+    device ever held by break-glass is not among them: holding them says nothing of
+    their having been on the team's caseload."""
+    elsewhere = [p for p, team in teams.items() if team != writer.team_id]
+    if not elsewhere:
+        return {}
+    bg = s.break_glass_scope
+    glass_ever: set[str] = set(
+        conn.execute(select(bg.c.person_id).where(bg.c.device_id == writer.device_id)).scalars()
+    )
+    elsewhere = [p for p in elsewhere if p not in glass_ever]
+    dp = s.device_people
+    held: set[str] = set()
+    for chunk in _chunks(elsewhere):
+        held.update(
+            conn.execute(
+                select(dp.c.person_id).where(
+                    dp.c.device_id == writer.device_id,
+                    dp.c.person_id.in_(chunk),
+                    dp.c.evicted_generation.is_(None),
+                )
+            ).scalars()
+        )
+    # Stamps carry real milliseconds (storage/hlc.py), as does this comparison.
+    oldest = time.time_ns() // 1_000_000 - int(MOVED_GRACE.total_seconds() * 1000)
+    return {p: moved_at[p] for p in held if unpack(moved_at[p])[0] >= oldest}
+
+
+def _latest(conn: Connection, entity: str, ids: set[str], field: str) -> dict[str, Any]:
+    """Each entity's field at its winning change (greatest stamp, then device), as the
+    merge folds it: from its create or a later set of that field."""
+    c = s.changes.c
+    best: dict[str, tuple[int, str, Any]] = {}
+    for chunk in _chunks(ids):
+        found = conn.execute(
+            select(c.entity_id, c.op, c.value, c.hlc, c.device_id).where(
+                c.entity == entity,
+                c.entity_id.in_(chunk),
+                or_(c.op == "create", and_(c.op == "set", c.field == field)),
+            )
+        )
+        for row in found:
+            value = json.loads(row.value) if row.value else None
+            if row.op == "create":
+                value = value.get(field) if isinstance(value, dict) else None
+            key = (row.hlc, row.device_id)
+            if row.entity_id not in best or key > best[row.entity_id][:2]:
+                best[row.entity_id] = (row.hlc, row.device_id, value)
+    return {entity_id: won[2] for entity_id, won in best.items()}
+
+
+def _lookups(
+    conn: Connection,
+    writer: Writer,
+    device: dict[str, Any],
+    wanted: list[tuple[Change, Proposed]],
+    organisation_id: str | None,
+) -> dict[str, Lookups]:
+    """The facts a few rules need beyond the person, keyed by change id ("" for all)."""
+    teams: set[str] = set()
+    staff: set[str] = set()
+    alerts: set[str] = set()
+    actors: set[str] = set()
+    for change, p in wanted:
+        if change.op == "set" and change.entity == "person" and isinstance(p.value, str):
+            if change.field == "team_id":
+                teams.add(p.value)
+            elif change.field == "lead_professional_id":
+                staff.add(p.value)
+        elif change.op == "set" and change.field == "restricted_detail":
+            alerts.add(change.entity_id)
+        elif change.entity == AUDIT and change.author_id != writer.user_id:
+            actors.add(str(change.author_id))
+    if not (teams or staff or alerts or actors):
+        return {}
+    team_org: dict[str, str | None] = {}
+    for chunk in _chunks(teams):
+        # Every team this server keeps is its own organisation's (sync/server/directory.py).
+        team_id: str
+        for team_id in conn.execute(
+            select(s.teams.c.team_id).where(s.teams.c.team_id.in_(chunk))
+        ).scalars():
+            team_org[team_id] = organisation_id
+    roles: dict[str, tuple[str, bool]] = {}
+    for chunk in _chunks(staff | actors):
+        for row in conn.execute(
+            select(s.staff.c.user_id, s.staff.c.role, s.staff.c.active).where(
+                s.staff.c.user_id.in_(chunk)
+            )
+        ):
+            roles[row.user_id] = (row.role, bool(row.active))
+    kinds = _latest(conn, "alert", alerts, "kind") if alerts else {}
+    shared = Lookups(team_organisation=team_org, staff=roles, alert_kind=kinds)
+    found = {"": shared}
+    enrolled = _aware(device.get("enrolled_at"))
+    for change, p in wanted:
+        if change.entity != AUDIT or change.author_id == writer.user_id:
+            continue
+        at = p.value.get("at") if isinstance(p.value, dict) else None
+        if (
+            enrolled is not None
+            and change.author_id is not None
+            and change.author_id not in roles
+            and _before(at, enrolled)
+        ):
+            found[change.change_id] = Lookups(
+                team_organisation=team_org, staff=roles, alert_kind=kinds, before_enrolment=True
+            )
+    return found
+
+
+def _aware(value: Any) -> datetime | None:
+    if not isinstance(value, datetime):
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _before(text: Any, moment: datetime) -> bool:
+    if not isinstance(text, str):
+        return False
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)) < moment

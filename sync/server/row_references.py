@@ -1,0 +1,400 @@
+"""The record model's rules that need more than one change to judge, checked on the
+server before a batch is stored (ServerStore._insert):
+
+- references inside a person's record (the foreign keys of storage/tables: a goal's
+  need, an action's goal, a note's amended note, any record's person) must name a
+  record this server holds, not removed, and of the same person: a laptop stores
+  a pulled row under foreign keys, and a row pointing at a record it does not hold
+  (or may never hold: another person's) fails its every sync from then on;
+- a rule tying two fields together (a consent refusal needs its reason) is judged
+  on the whole record as it will stand, when a change sets one of those fields;
+- a column the tables declare unique (a person's one care plan, one About me; an
+  NHS number) must not take a value another record of that kind already holds: a
+  laptop holding both could store neither;
+- a record is created once (a second create of one id would move it to another
+  person, or rewrite it whole), and a record that others refer to is never removed
+  (a laptop removing it would break their references; the app never removes one).
+
+One read per kind of record referred to, per batch, not one per change.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, or_, select
+
+from app.services.row_validity import row_problem, whole_row_rules
+from storage.merge import fold
+from storage.tables import journalled_tables
+from sync.protocol import Change
+from sync.server import schema as s
+
+logger = logging.getLogger(__name__)
+
+_CHUNK = 500
+
+
+def _references() -> dict[str, dict[str, str]]:
+    """entity -> {column: the entity it refers to}, from the tables' foreign keys."""
+    found: dict[str, dict[str, str]] = {}
+    for name, cls in journalled_tables().items():
+        for column in cls.__table__.columns:
+            for key in column.foreign_keys:
+                found.setdefault(name, {})[column.key] = key.column.table.name
+    return found
+
+
+REFERENCES = _references()
+
+
+def _unique() -> dict[str, tuple[str, ...]]:
+    """entity -> its columns declared unique in the tables."""
+    found: dict[str, tuple[str, ...]] = {}
+    for name, cls in journalled_tables().items():
+        columns = tuple(c.key for c in cls.__table__.columns if c.unique)
+        if columns:
+            found[name] = columns
+    return found
+
+
+UNIQUE = _unique()
+
+NOT_HELD = "The record refers to another record that this server does not hold."
+REMOVED = "The record refers to another record that has been removed."
+OTHER_PERSON = "The record refers to a record of another person."
+
+
+def _wanted(
+    kept: Sequence[tuple[Change, str | None]], rows: dict[str, dict[str, Any] | None]
+) -> list[tuple[Change, str | None, tuple[str, str]]]:
+    """(change, its person, the (entity, id) it refers to), for every reference."""
+    wanted: list[tuple[Change, str | None, tuple[str, str]]] = []
+    for change, owner in kept:
+        refs = REFERENCES.get(change.entity)
+        if not refs:
+            continue
+        if change.op in ("create", "append"):
+            row = rows.get(change.change_id) or {}
+            for column, target in refs.items():
+                value = row.get(column)
+                if isinstance(value, str):
+                    wanted.append((change, owner, (target, value)))
+        elif change.op == "set" and change.field in refs:
+            value = json.loads(change.value or "null")
+            if isinstance(value, str):
+                wanted.append((change, owner, (refs[change.field], value)))
+    return wanted
+
+
+def reference_refusals(
+    conn: Connection,
+    kept: Sequence[tuple[Change, str | None]],
+    rows: dict[str, dict[str, Any] | None],
+) -> dict[str, str]:
+    """change id -> why, for changes whose references leave their person's record."""
+    wanted = _wanted(kept, rows)
+    if not wanted:
+        return {}
+    # What this batch itself creates or removes counts as held (or removed).
+    owners: dict[tuple[str, str], str | None] = {}
+    removed: set[tuple[str, str]] = set()
+    for change, owner in kept:
+        key = (change.entity, change.entity_id)
+        if change.op in ("create", "append"):
+            owners[key] = owner
+        elif change.op == "delete":
+            removed.add(key)
+    lookup: dict[str, set[str]] = defaultdict(set)
+    for _change, _owner, key in wanted:
+        if key not in owners:
+            lookup[key[0]].add(key[1])
+    c = s.changes
+    for entity, ids in lookup.items():
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), _CHUNK):
+            for row in conn.execute(
+                select(c.c.entity_id, c.c.person_id, c.c.op).where(
+                    c.c.entity == entity, c.c.entity_id.in_(ordered[start : start + _CHUNK])
+                )
+            ):
+                key = (entity, row.entity_id)
+                if row.op == "delete":
+                    removed.add(key)
+                elif row.op in ("create", "append"):
+                    owners[key] = row.person_id
+    refused: dict[str, str] = {}
+    for change, owner, key in wanted:
+        if change.change_id in refused:
+            continue
+        if key in removed:
+            refused[change.change_id] = REMOVED
+        elif key not in owners:
+            refused[change.change_id] = NOT_HELD
+        elif owners[key] != owner:
+            refused[change.change_id] = OTHER_PERSON
+    return refused
+
+
+_JOURNAL = (
+    s.changes.c.entity_id,
+    s.changes.c.change_id,
+    s.changes.c.hlc,
+    s.changes.c.device_id,
+    s.changes.c.op,
+    s.changes.c.field,
+    s.changes.c.value,
+    s.changes.c.bases,
+)
+
+
+def _as_journal_row(change: Change) -> dict[str, Any]:
+    return {
+        "entity_id": change.entity_id,
+        "change_id": change.change_id,
+        "hlc": change.hlc,
+        "device_id": change.device_id,
+        "op": change.op,
+        "field": change.field,
+        "value": change.value,
+        "bases": json.dumps(change.bases) if change.bases else None,
+    }
+
+
+def whole_record_refusals(conn: Connection, kept: Sequence[Change]) -> dict[str, str]:
+    """change id -> why, for sets of a field that a rule ties to others, when the
+    record as it will stand (its journal folded with this batch) breaks that rule."""
+    tied = [c for c in kept if c.op == "set" and c.field and whole_row_rules(c.entity, c.field)]
+    if not tied:
+        return {}
+    by_entity: dict[str, set[str]] = defaultdict(set)
+    for change in tied:
+        by_entity[change.entity].add(change.entity_id)
+    refused: dict[str, str] = {}
+    for entity, ids in by_entity.items():
+        journal: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), _CHUNK):
+            for row in conn.execute(
+                select(*_JOURNAL).where(
+                    s.changes.c.entity == entity,
+                    s.changes.c.entity_id.in_(ordered[start : start + _CHUNK]),
+                )
+            ):
+                journal[row.entity_id].append(dict(row._mapping))
+        for change in kept:
+            if change.entity == entity and change.entity_id in ids:
+                journal[change.entity_id].append(_as_journal_row(change))
+        for entity_id in ordered:
+            state = fold(journal[entity_id])
+            if not state.created or state.deleted:
+                continue
+            if problem := row_problem(entity, state.values):
+                for change in tied:
+                    if change.entity == entity and change.entity_id == entity_id:
+                        refused[change.change_id] = problem
+    return refused
+
+
+def _taken(conn: Connection, entity: str, column: str, values: set[str]) -> dict[str, set[str]]:
+    """value -> the live records of `entity` whose `column` holds it now."""
+    c = s.changes
+    candidates: set[str] = set()
+    ordered = sorted(values)
+    for start in range(0, len(ordered), _CHUNK):
+        chunk = ordered[start : start + _CHUNK]
+        if column == "person_id":
+            # One per person: the person column of the journal says it, indexed.
+            query = select(c.c.entity_id).where(c.c.entity == entity, c.c.person_id.in_(chunk))
+        else:
+            # Rare (a new person, a corrected NHS number): read the candidates' values.
+            query = select(c.c.entity_id).where(
+                c.c.entity == entity,
+                (c.c.op == "create") | (c.c.field == column),
+                or_(*[c.c.value.contains(v) for v in chunk]),
+            )
+        candidates.update(conn.execute(query).scalars())
+    journal: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    ordered = sorted(candidates)
+    for start in range(0, len(ordered), _CHUNK):
+        for row in conn.execute(
+            select(*_JOURNAL).where(
+                c.c.entity == entity, c.c.entity_id.in_(ordered[start : start + _CHUNK])
+            )
+        ):
+            journal[row.entity_id].append(dict(row._mapping))
+    taken: dict[str, set[str]] = defaultdict(set)
+    for entity_id, rows in journal.items():
+        state = fold(rows)
+        value = state.values.get(column)
+        if state.created and not state.deleted and value in values:
+            taken[value].add(entity_id)
+    return taken
+
+
+def _teams(conn: Connection, people: set[str]) -> dict[str, str | None]:
+    pt = s.person_team
+    found: dict[str, str | None] = {}
+    ordered = sorted(people)
+    for start in range(0, len(ordered), _CHUNK):
+        for row in conn.execute(
+            select(pt.c.person_id, pt.c.team_id).where(
+                pt.c.person_id.in_(ordered[start : start + _CHUNK])
+            )
+        ):
+            found[row.person_id] = row.team_id
+    return found
+
+
+def unique_refusals(
+    conn: Connection,
+    kept: Sequence[tuple[Change, str | None]],
+    rows: dict[str, dict[str, Any] | None],
+    team_id: str | None = None,
+) -> dict[str, str]:
+    """change id -> why, for a value another live record of its kind already holds.
+
+    People are judged within a team (`team_id`: the pushing device's): a laptop holds
+    its team's caseload, and two teams that each registered one NHS number are
+    matched by people, not refused here (partner servers' people are: partner_checks)."""
+    claims: dict[tuple[str, str], list[tuple[Change, str]]] = defaultdict(list)
+    team: dict[str, str | None] = {}  # person -> the team the claim is made in
+    for change, _owner in kept:
+        for column in UNIQUE.get(change.entity, ()):
+            if change.op == "create":
+                row = rows.get(change.change_id) or {}
+                value = row.get(column)
+                team[change.entity_id] = row.get("team_id") or team_id
+            elif change.op == "set" and change.field == column:
+                value = json.loads(change.value or "null")
+            else:
+                continue
+            if isinstance(value, str):
+                claims[(change.entity, column)].append((change, value))
+    refused: dict[str, str] = {}
+    for (entity, column), wanted in claims.items():
+        taken = _taken(conn, entity, column, {value for _, value in wanted})
+        if entity == "person":
+            held = {p for holders in taken.values() for p in holders}
+            held |= {c.entity_id for c, _ in wanted}
+            team = _teams(conn, held - set(team)) | team
+        for change, value in wanted:
+            holders = taken[value] - {change.entity_id}
+            if entity == "person":
+                holders = {h for h in holders if team.get(h) == team.get(change.entity_id)}
+            if holders:
+                refused[change.change_id] = (
+                    f"Another {_words(entity)} record already has this {_words(column)}."
+                    if column != "person_id"
+                    else f"This person already has a {_words(entity)} record."
+                )
+            else:
+                taken[value].add(change.entity_id)  # the first in a batch claims it
+    return refused
+
+
+def _words(name: str) -> str:
+    return name.replace("_", " ")
+
+
+ALREADY = "A record with this id already exists: it cannot be created again."
+IN_USE = "A record that other records refer to cannot be removed."
+
+
+def _referrers(target: str) -> list[tuple[str, str]]:
+    return [(e, col) for e, refs in REFERENCES.items() for col, t in refs.items() if t == target]
+
+
+def lifecycle_refusals(
+    conn: Connection,
+    kept: Sequence[tuple[Change, str | None]],
+    rows: dict[str, dict[str, Any] | None],
+) -> dict[str, str]:
+    """change id -> why, for a second create of one record, or the removal of a
+    record that others refer to."""
+    refused: dict[str, str] = {}
+    created: dict[str, set[str]] = defaultdict(set)
+    for change, _owner in kept:
+        if change.op in ("create", "append"):
+            created[change.entity].add(change.entity_id)
+    held: set[tuple[str, str]] = set()
+    for entity, ids in created.items():
+        held.update((entity, entity_id) for entity_id in _created(conn, entity, sorted(ids)))
+    # The ids this batch names, only when it removes anything (removals are rare).
+    removes = any(change.op == "delete" for change, _owner in kept)
+    named = {target_id for _c, _o, (_t, target_id) in _wanted(kept, rows)} if removes else set()
+    for change, _owner in kept:
+        key = (change.entity, change.entity_id)
+        if change.op in ("create", "append"):
+            if key in held:
+                refused[change.change_id] = ALREADY
+            held.add(key)  # the first in a batch creates it
+        elif (
+            change.op == "delete"
+            and _referrers(change.entity)
+            and (change.entity_id in named or _referred_to(conn, change))
+        ):
+            refused[change.change_id] = IN_USE
+    return refused
+
+
+def _created(conn: Connection, entity: str, ids: list[str]) -> set[str]:
+    """Which of these ids of `entity` the server holds a create (or append) of. Written
+    for the driver directly, as push_insert.held_ids is: every record of a large push
+    is looked up, and SQLAlchemy would render each IN list of 500 afresh."""
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    table = conn.dialect.identifier_preparer.quote(s.changes.name)
+    found: set[str] = set()
+    # A whole push batch (2,000) in one round trip.
+    for start in range(0, len(ids), 2_000):
+        chunk = tuple(ids[start : start + 2_000])
+        marks = ", ".join([mark] * len(chunk))
+        rows = conn.exec_driver_sql(
+            f"SELECT entity_id FROM {table} WHERE entity = {mark} "  # noqa: S608
+            f"AND op IN ('create', 'append') AND entity_id IN ({marks})",
+            (entity, *chunk),
+        )
+        found.update(rows.scalars())
+    return found
+
+
+def _referred_to(conn: Connection, change: Change) -> bool:
+    """Whether any record the server holds names this one (conservatively: any
+    change of a referring kind whose value mentions its id). Removals are rare."""
+    c = s.changes
+    referrers = sorted({entity for entity, _ in _referrers(change.entity)})
+    if change.entity == "person":
+        query = select(c.c.seq).where(c.c.person_id == change.entity_id, c.c.entity.in_(referrers))
+    else:
+        query = select(c.c.seq).where(
+            c.c.entity.in_(referrers), c.c.value.contains(change.entity_id)
+        )
+    return conn.execute(query.limit(1)).first() is not None
+
+
+def batch_refusals(
+    conn: Connection,
+    kept: Sequence[tuple[Change, str | None]],
+    rows: dict[str, dict[str, Any] | None],
+    team_id: str | None = None,
+) -> dict[str, str]:
+    """Both checks over a batch the other checks passed: change id -> why. Repeated
+    until nothing more is refused, so a record that refers to one refused in this
+    same batch is refused too."""
+    refused: dict[str, str] = {}
+    left = list(kept)
+    while True:
+        more = lifecycle_refusals(conn, left, rows)
+        more.update(reference_refusals(conn, [k for k in left if k[0].change_id not in more], rows))
+        more.update(
+            unique_refusals(conn, [k for k in left if k[0].change_id not in more], rows, team_id)
+        )
+        more.update(whole_record_refusals(conn, [c for c, _ in left if c.change_id not in more]))
+        if not more:
+            return refused
+        refused.update(more)
+        left = [(c, owner) for c, owner in left if c.change_id not in more]
