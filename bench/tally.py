@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from app.services.sync_status import pending_changes
 from app.workspace import Workspace
 from storage.tables import ChangeRecord, ContactNote, Person
+from sync.client.problems import counts as problem_counts
 from sync.server import schema
 from sync.server.validation import DIRECTORY
 
@@ -41,7 +42,9 @@ class LaptopSide:
     device_id: str
     mine: list[str]  # change ids this laptop made (directory entities aside)
     waiting: set[str]  # of those, the ones no server has taken: refused, or not sent yet
-    shown: int  # what the status service says is still waiting on this laptop
+    # What the laptop still shows its user: changes waiting (the status bar) and changes
+    # the server refused (Sync problems, each with its reason).
+    shown: int
     duplicates: Counter[str] = field(default_factory=Counter)
 
 
@@ -74,11 +77,12 @@ def laptop_side(ws: Workspace) -> LaptopSide:
             )
         ).all()
         duplicates = laptop_duplicates(session)
+        refused = problem_counts(session.connection()).refused
     return LaptopSide(
         device_id=ws.store.device_id,
         mine=[r.change_id for r in rows],
         waiting={r.change_id for r in rows if r.pushed_at is None},
-        shown=pending_changes(ws),
+        shown=pending_changes(ws) + refused,
         duplicates=duplicates,
     )
 

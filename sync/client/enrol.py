@@ -61,8 +61,30 @@ def enrol(
     with workspace.store.write(actor) as session:
         # The id is the server's, never this laptop's choice: everything recorded here
         # so far moves to it in this same transaction.
-        local_id = device_identity.adopt(session, answer.device_id)
-        audit(session, "enrolled", detail={"server_id": answer.server_id, "local_id": local_id})
+        # Whoever made this profile is the user it is now enrolled as: what they
+        # recorded before moves to the enrolled user and organisation with the id.
+        placeholder = workspace.actor
+        moved = (
+            device_identity.Identity(
+                old_user=placeholder.user_id,
+                new_user=identity.user_id,
+                old_organisation=placeholder.organisation_id,
+                new_organisation=identity.organisation_id,
+                new_role=identity.role,
+            )
+            if placeholder.user_id and placeholder.organisation_id
+            else None
+        )
+        local_id = device_identity.adopt(session, answer.device_id, moved)
+        audit(
+            session,
+            "enrolled",
+            detail={
+                "server_id": answer.server_id,
+                "local_id": local_id,
+                "local_user_id": placeholder.user_id,
+            },
+        )
         sync_settings.save_enrolment(
             session,
             sync_settings.Enrolment(

@@ -91,6 +91,10 @@ def _bulk_notes(path: Path, person: str, count: int, tag: str) -> None:
                         "occurred_at": now,
                         "narrative": f"{tag} {n}: walked to the kitchen with the frame.",
                         "linked_goal_ids": "[]",
+                        # As app/services/notes.py signs a note: the laptop's own user.
+                        "author_id": ws.actor.user_id,
+                        "author_role": ws.actor.role,
+                        "organisation_id": ws.actor.organisation_id,
                     }
                     for n in range(count)
                 ],

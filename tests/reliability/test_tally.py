@@ -20,6 +20,7 @@ from app.services.sync_status import pending_changes
 from app.workspace import Workspace
 from bench.tally import laptop_side, server_side, tally
 from storage.tables import ChangeRecord, ContactNote
+from sync.client.problems import list_problems
 from tests.reliability.helpers import ServerProcess, compare_with_server, open_laptop
 from tests.sync.helpers import sync
 
@@ -80,7 +81,9 @@ def test_a_refused_change_is_lost_unless_the_laptop_shows_it(
                 select(ChangeRecord.push_error).where(ChangeRecord.change_id == odd)
             ).scalar_one()
         assert reason
-        assert pending_changes(ws) == 1  # the status bar still counts it
+        # Not waiting any more (the status bar), but shown apart with its reason.
+        assert pending_changes(ws) == 0
+        assert [p.reason for p in list_problems(ws) if p.refused] == [reason]
         shown = compare_with_server(ws, server_process)
         assert (shown.lost, shown.refused_shown, shown.duplicated) == (0, 1, 0), shown
         # Had the status service not counted it, the same laptop would have lost it.
@@ -91,10 +94,10 @@ def test_a_refused_change_is_lost_unless_the_laptop_shows_it(
         # Dropped without a word (marked as taken): now it is lost.
         with ws.store.write(ws.actor) as session:
             session.connection().exec_driver_sql(
-                "UPDATE change_journal SET pushed_at = ? WHERE change_id = ?",
+                "UPDATE change_journal SET pushed_at = ?, push_error = NULL WHERE change_id = ?",
                 (clock.now().isoformat(sep=" "), odd),
             )
-        assert pending_changes(ws) == 0
+        assert pending_changes(ws) == 0 and not list_problems(ws)
         hidden = compare_with_server(ws, server_process)
         assert (hidden.lost, hidden.refused_shown) == (1, 0), hidden
     finally:

@@ -20,7 +20,7 @@ from app.services import integrity, people
 from app.services.notes import add_note
 from app.workspace import Workspace, create
 from storage import audit_anchor
-from storage.tables import AuditEvent
+from storage.tables import AuditEvent, ContactNote
 from sync import signing
 from sync.client import settings as sync_settings
 from sync.client.enrol import enrol
@@ -171,6 +171,22 @@ def test_the_laptop_keeps_the_id_it_was_given_with_what_it_recorded_before(
         events = session.execute(select(AuditEvent).order_by(AuditEvent.device_seq)).scalars()
         actions = [e.action for e in events]
     assert actions[0] == "profile_created" and "enrolled" in actions
+    # What its user recorded before is now in the enrolled user's name (the server takes
+    # a change only in that name): the note, its journal copy, and the audit chain.
+    enrolled_user = answer.identity.user_id
+    with ws.store.read() as session:
+        note = session.execute(select(ContactNote)).scalar_one()
+        assert (note.author_id, note.organisation_id, note.recorded_by) == (
+            enrolled_user,
+            answer.identity.organisation_id,
+            enrolled_user,
+        )
+        authors = set(
+            session.execute(select(AuditEvent.actor_id).where(AuditEvent.actor_id.is_not(None)))
+            .scalars()
+            .all()
+        )
+        assert authors == {enrolled_user}
     # Everything goes up under the assigned id, and a colleague receives it.
     assert sync(ws).refused == []
     colleague = laptop("Ceri Jones")

@@ -217,12 +217,17 @@ def test_what_was_kept_aside_about_a_person_leaves_with_them(
     )
     sync(colleague)
     assert len(_kept(colleague)) == 2
-    with nurse.store.write(nurse.actor) as session:
+    # The team's coordinator moves Zoë to another team (theirs alone to do).
+    directory.add_user(server.store, "Pat Moss", "coordinator", "Craven Locality")
+    coordinator = reopen(laptop("Pat Moss"))
+    sync(coordinator)
+    with coordinator.store.write(coordinator.actor) as session:
         team = session.execute(select(Team).where(Team.name == "Hambleton Locality")).scalar_one()
         session.execute(select(Person)).scalar_one().team_id = team.id
-    sync(nurse)
+    assert sync(coordinator).refused == []
     report = sync(colleague)
     assert report.evicted == 1
     assert _kept(colleague) == []  # nothing of Zoë's stays behind, kept aside or not
     nurse.close()
     colleague.close()
+    coordinator.close()
