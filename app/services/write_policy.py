@@ -164,10 +164,6 @@ class Lookups:
     staff: Mapping[str, tuple[str, bool]] | None = None
     # An alert id -> its kind, for a change to its restricted detail.
     alert_kind: Mapping[str, str | None] | None = None
-    # An audit event written on this device before it was enrolled, by the
-    # profile's placeholder user (a user this server has never known): the only
-    # audit events not in the enrolled user's name (sync.server.authority).
-    before_enrolment: bool = False
 
 
 NO_LOOKUPS = Lookups()
@@ -221,10 +217,7 @@ def decide(
 def _provenance(writer: Writer, change: Proposed, lookups: Lookups) -> str | None:
     if change.device_id != writer.device_id:
         return "A laptop can only send its own changes."
-    placeholder = lookups.before_enrolment and change.entity == AUDIT
-    if not placeholder and (
-        change.author_id != writer.user_id or change.organisation_id != writer.organisation_id
-    ):
+    if change.author_id != writer.user_id or change.organisation_id != writer.organisation_id:
         return NOT_YOURS
     if change.op not in ("create", "append") or not isinstance(change.value, dict):
         return None
@@ -232,8 +225,6 @@ def _provenance(writer: Writer, change: Proposed, lookups: Lookups) -> str | Non
     if change.entity == AUDIT:
         if row.get("device_id") != writer.device_id:
             return NOT_YOUR_CHAIN
-        if placeholder:
-            return None
         if (
             row.get("actor_id") != writer.user_id
             or row.get("organisation_id") != writer.organisation_id

@@ -25,13 +25,11 @@ import json
 import logging
 import time
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, or_, select
 
 from app.services.write_policy import (
-    AUDIT,
     MOVED_GRACE,
     NO_LOOKUPS,
     VALUE_FIELDS,
@@ -106,7 +104,7 @@ def refusals(
         if owner is not None and needs_person(p):
             people.add(owner)
     facts = _people(conn, writer, people, _needs_lead(wanted, owners))
-    lookups = _lookups(conn, writer, device, wanted, organisation_id)
+    lookups = _lookups(conn, wanted, organisation_id)
     shared = lookups.get("", NO_LOOKUPS)
     refused: dict[str, str] = {}
     for change, p in wanted:
@@ -250,8 +248,6 @@ def _latest(conn: Connection, entity: str, ids: set[str], field: str) -> dict[st
 
 def _lookups(
     conn: Connection,
-    writer: Writer,
-    device: dict[str, Any],
     wanted: list[tuple[Change, Proposed]],
     organisation_id: str | None,
 ) -> dict[str, Lookups]:
@@ -259,7 +255,6 @@ def _lookups(
     teams: set[str] = set()
     staff: set[str] = set()
     alerts: set[str] = set()
-    actors: set[str] = set()
     for change, p in wanted:
         if change.op == "set" and change.entity == "person" and isinstance(p.value, str):
             if change.field == "team_id":
@@ -268,9 +263,7 @@ def _lookups(
                 staff.add(p.value)
         elif change.op == "set" and change.field == "restricted_detail":
             alerts.add(change.entity_id)
-        elif change.entity == AUDIT and change.author_id != writer.user_id:
-            actors.add(str(change.author_id))
-    if not (teams or staff or alerts or actors):
+    if not (teams or staff or alerts):
         return {}
     team_org: dict[str, str | None] = {}
     for chunk in _chunks(teams):
@@ -281,7 +274,7 @@ def _lookups(
         ).scalars():
             team_org[team_id] = organisation_id
     roles: dict[str, tuple[str, bool]] = {}
-    for chunk in _chunks(staff | actors):
+    for chunk in _chunks(staff):
         for row in conn.execute(
             select(s.staff.c.user_id, s.staff.c.role, s.staff.c.active).where(
                 s.staff.c.user_id.in_(chunk)
@@ -289,36 +282,4 @@ def _lookups(
         ):
             roles[row.user_id] = (row.role, bool(row.active))
     kinds = _latest(conn, "alert", alerts, "kind") if alerts else {}
-    shared = Lookups(team_organisation=team_org, staff=roles, alert_kind=kinds)
-    found = {"": shared}
-    enrolled = _aware(device.get("enrolled_at"))
-    for change, p in wanted:
-        if change.entity != AUDIT or change.author_id == writer.user_id:
-            continue
-        at = p.value.get("at") if isinstance(p.value, dict) else None
-        if (
-            enrolled is not None
-            and change.author_id is not None
-            and change.author_id not in roles
-            and _before(at, enrolled)
-        ):
-            found[change.change_id] = Lookups(
-                team_organisation=team_org, staff=roles, alert_kind=kinds, before_enrolment=True
-            )
-    return found
-
-
-def _aware(value: Any) -> datetime | None:
-    if not isinstance(value, datetime):
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def _before(text: Any, moment: datetime) -> bool:
-    if not isinstance(text, str):
-        return False
-    try:
-        at = datetime.fromisoformat(text)
-    except ValueError:
-        return False
-    return (at if at.tzinfo else at.replace(tzinfo=UTC)) < moment
+    return {"": Lookups(team_organisation=team_org, staff=roles, alert_kind=kinds)}

@@ -245,8 +245,9 @@ def test_changes_and_audit_events_in_another_users_name_are_refused(
     for key in ("recorded_at", "recorded_by", "recorded_org", "recorded_device"):
         event.pop(key)
     chain = smuggle(nurse, "audit_event", event["id"], "append", event)
-    # An event in its own chain naming someone the server never knew, dated after
-    # enrolment: only a profile's first, pre-enrolment events may name its placeholder.
+    # Events in its own chain naming someone the server never knew, dated after or
+    # before enrolment: none is taken (a laptop moves what it recorded before enrolment
+    # to its enrolled user: sync/client/enrol.py).
     nobody = "00000000-0000-4000-8000-00000000000c"
     ghost = dict(
         event,
@@ -256,11 +257,13 @@ def test_changes_and_audit_events_in_another_users_name_are_refused(
         at=utcnow().isoformat(),
     )
     placeholder = smuggle(nurse, "audit_event", ghost["id"], "append", ghost, author_id=nobody)
+    early = dict(ghost, id=str(uuid.uuid4()), at="2020-01-06T09:00:00+00:00")
+    earlier = smuggle(nurse, "audit_event", early["id"], "append", early, author_id=nobody)
     report = sync(nurse)
     assert NOT_YOURS in report.refused and NOT_YOUR_CHAIN in report.refused
     assert push_error(nurse, chain) == NOT_YOUR_CHAIN
-    assert push_error(nurse, placeholder) == NOT_YOURS
-    assert not _server_holds(server, chain) and not _server_holds(server, placeholder)
+    assert push_error(nurse, placeholder) == push_error(nurse, earlier) == NOT_YOURS
+    assert not any(_server_holds(server, c) for c in (chain, placeholder, earlier))
 
     # The access report shows nothing the social worker did not do herself: she
     # never looked at Zoë's record.
