@@ -36,12 +36,6 @@ def _wall_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-def ahead_of_real_time_ms(stamp: int) -> int:
-    """How far this stamp's wall time is ahead of this machine's real clock (negative
-    when behind). The real clock, not storage.wallclock: stamps are never shifted."""
-    return unpack(stamp)[0] - _wall_ms()
-
-
 def ceiling(wall_ms: int | None = None) -> int:
     """The greatest stamp this replica believes now: a day ahead of its wall clock."""
     return pack((_wall_ms() if wall_ms is None else wall_ms) + FUTURE_LIMIT_MS, _COUNTER_MAX)

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from pydantic_core import SchemaValidator, ValidationError, core_schema, from_json
 from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, Integer, String, Table
 from sqlalchemy import inspect as sa_inspect
 
@@ -160,6 +161,13 @@ class _Table:
     columns: dict[str, _Column]
     required: tuple[str, ...]
     constraints: tuple[_Constraint, ...]
+    # What is left to judge once read_row has found every value of its column's type
+    # and, for dates and times, the journal's exact form (read in Rust): that each date
+    # and time is a real one, and the record rules.
+    dates: tuple[str, ...]
+    times: tuple[str, ...]
+    rules: tuple[_Column, ...]
+    typed: SchemaValidator
 
 
 def _column_check(column_type: Any) -> tuple[int, int | None, Check, Callable[[Any], Any] | None]:
@@ -224,8 +232,51 @@ def _build() -> dict[str, _Table]:
             columns=columns,
             required=tuple(c.name for c in columns.values() if c.required),
             constraints=constraints,
+            dates=tuple(c.name for c in columns.values() if c.kind == _DATE),
+            times=tuple(c.name for c in columns.values() if c.kind == _DATETIME),
+            rules=tuple(c for c in columns.values() if c.rule is not None),
+            typed=_typed_reader(columns.values()),
         )
     return built
+
+
+# The journal's forms of a date and a UTC time, for the typed reader (Rust's regex has
+# no look-ahead: six digits of microseconds, not all zero, spelled out). Whether the
+# date or time is a real one is left to Python's parser (_beyond_types).
+_DATE_FORM = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_MICROSECONDS = (
+    r"\.(?:[1-9][0-9]{5}|0[1-9][0-9]{4}|00[1-9][0-9]{3}"
+    r"|000[1-9][0-9]{2}|0000[1-9][0-9]|00000[1-9])"
+)
+_UTC_FORM = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:" + _MICROSECONDS + r")?\+00:00$"
+)
+
+
+def _typed_reader(columns: Any) -> SchemaValidator:
+    """A reader that accepts a row's JSON only when every value has its column's type,
+    length and presence exactly as the checks above require them (strict: no number
+    as text, no 1 as true), dates and times in the journal's own form; anything else
+    it leaves to those checks, which say why. Never more lenient than they are."""
+    fields: dict[str, Any] = {}
+    for column in columns:
+        if column.kind == _BOOLEAN:
+            kind: Any = core_schema.bool_schema(strict=True)
+        elif column.kind == _INTEGER:
+            kind = core_schema.int_schema(strict=True, ge=_INT_MIN, le=_INT_MAX)
+        elif column.kind == _DATE:
+            kind = core_schema.str_schema(strict=True, pattern=_DATE_FORM)
+        elif column.kind == _DATETIME:
+            kind = core_schema.str_schema(strict=True, pattern=_UTC_FORM)
+        else:
+            kind = core_schema.str_schema(strict=True, max_length=column.limit)
+        fields[column.name] = core_schema.typed_dict_field(
+            kind if column.required else core_schema.nullable_schema(kind),
+            required=column.required,
+        )
+    return SchemaValidator(
+        core_schema.typed_dict_schema(fields, extra_behavior="forbid", strict=True)
+    )
 
 
 _TABLES = _build()
@@ -274,13 +325,34 @@ def _constraint_problem(
     return None
 
 
-def row_problem(entity: str, row: Mapping[str, Any]) -> str | None:
+def read_row(entity: str, text: str) -> tuple[dict[str, Any] | None, bool]:
+    """The JSON object a create or append carries (None if the text is not one), and
+    whether every value in it already has its column's type, length and presence
+    (then row_problem(..., typed=True) judges only what is left). One parse either
+    way: the typed reader in Rust for a good row, the plain JSON parser otherwise."""
+    table = _TABLES.get(entity)
+    if table is not None:
+        try:
+            return table.typed.validate_json(text), True
+        except ValidationError:
+            pass
+    try:
+        value = from_json(text)
+    except ValueError:
+        return None, False
+    return (value if isinstance(value, dict) else None), False
+
+
+def row_problem(entity: str, row: Mapping[str, Any], *, typed: bool = False) -> str | None:
     """Why this whole row (a create or append, as journal JSON) breaks the record
     model's rules, in one plain sentence; None if it keeps them. Unknown tables and
-    fields are for the caller to refuse first."""
+    fields are for the caller to refuse first. `typed`: read_row found every value
+    of its column's type already."""
     table = _TABLES.get(entity)
     if table is None:
         return f"'{entity}' is not a kind of record."
+    if typed:
+        return _beyond_types(table, row)
     for name in table.required:
         if row.get(name) is None:
             return f"The {_words(entity)} record has no {_words(name)}, which it must have."
@@ -312,6 +384,33 @@ def row_problem(entity: str, row: Mapping[str, Any]) -> str | None:
         if not fine and (problem := column.check(value)) is not None:
             return f"{column.where} {problem}."
         if column.rule is not None:
+            decoded = column.decode(value) if column.decode else value
+            if problem := column.rule(decoded):
+                return f"{column.where} breaks the record's rules ({problem})."
+    if not table.constraints:
+        return None
+    return _constraint_problem(table, row, lambda _c: True)
+
+
+def _beyond_types(table: _Table, row: Mapping[str, Any]) -> str | None:
+    """row_problem for a row read_row found typed: real dates and times, the rules."""
+    for name in table.times:
+        value = row.get(name)
+        if value is not None:
+            try:
+                datetime.fromisoformat(value)
+            except ValueError:
+                return f"{table.columns[name].where} is not a real date and time."
+    for name in table.dates:
+        value = row.get(name)
+        if value is not None:
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                return f"{table.columns[name].where} is not a real date."
+    for column in table.rules:
+        value = row.get(column.name)
+        if value is not None and column.rule is not None:
             decoded = column.decode(value) if column.decode else value
             if problem := column.rule(decoded):
                 return f"{column.where} breaks the record's rules ({problem})."

@@ -42,19 +42,24 @@ def _mark(conn: Connection) -> str:
     return "?" if conn.dialect.paramstyle == "qmark" else "%s"
 
 
+def one_of(conn: Connection, column: str, ids: Sequence[str]) -> tuple[str, tuple[Any, ...]]:
+    """SQL text and parameters for "`column` is one of `ids`", written for the driver
+    directly (SQLAlchemy renders an IN list of 2,000 bound values afresh every batch):
+    on PostgreSQL one array parameter (psycopg parses a query of 2,000 placeholders
+    in Python, each time), on SQLite an IN list (at most 2,000: SQLite's own limit
+    on parameters is far above)."""
+    if conn.dialect.name == "postgresql":
+        return f"{column} = ANY(%s)", (list(ids),)
+    return f"{column} IN ({', '.join([_mark(conn)] * len(ids))})", tuple(ids)
+
+
 def held_ids(conn: Connection, ids: Sequence[str]) -> set[str]:
-    """Which of these change ids the server holds already (duplicates of a push).
-    Written for the driver directly: SQLAlchemy renders an IN list of 2,000 bound
-    values afresh for every batch."""
+    """Which of these change ids the server holds already (duplicates of a push)."""
     table = conn.dialect.identifier_preparer.quote(s.changes.name)
     held: set[str] = set()
-    for start in range(0, len(ids), 500):
-        chunk = tuple(ids[start : start + 500])
-        marks = ", ".join([_mark(conn)] * len(chunk))
-        found = conn.exec_driver_sql(
-            f"SELECT change_id FROM {table} WHERE change_id IN ({marks})",  # noqa: S608
-            chunk,
-        )
+    for start in range(0, len(ids), 2_000):
+        where, params = one_of(conn, "change_id", ids[start : start + 2_000])
+        found = conn.exec_driver_sql(f"SELECT change_id FROM {table} WHERE {where}", params)  # noqa: S608
         held.update(found.scalars())
     return held
 

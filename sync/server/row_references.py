@@ -33,6 +33,7 @@ from storage.merge import fold
 from storage.tables import journalled_tables
 from sync.protocol import Change
 from sync.server import schema as s
+from sync.server.push_insert import one_of
 
 logger = logging.getLogger(__name__)
 
@@ -70,9 +71,14 @@ OTHER_PERSON = "The record refers to a record of another person."
 
 
 def _wanted(
-    kept: Sequence[tuple[Change, str | None]], rows: dict[str, dict[str, Any] | None]
+    kept: Sequence[tuple[Change, str | None]],
+    rows: dict[str, dict[str, Any] | None],
+    people: dict[str, list[str]] | None = None,
 ) -> list[tuple[Change, str | None, tuple[str, str]]]:
-    """(change, its person, the (entity, id) it refers to), for every reference."""
+    """(change, its person, the (entity, id) it refers to), for every reference.
+    With `people`, a record's reference to its own person (the commonest by far: every
+    note of a large push) is gathered there instead, person id -> change ids, to be
+    judged once per person."""
     wanted: list[tuple[Change, str | None, tuple[str, str]]] = []
     for change, owner in kept:
         refs = REFERENCES.get(change.entity)
@@ -82,7 +88,11 @@ def _wanted(
             row = rows.get(change.change_id) or {}
             for column, target in refs.items():
                 value = row.get(column)
-                if isinstance(value, str):
+                if not isinstance(value, str):
+                    continue
+                if people is not None and target == "person" and value == owner:
+                    people.setdefault(value, []).append(change.change_id)
+                else:
                     wanted.append((change, owner, (target, value)))
         elif change.op == "set" and change.field in refs:
             value = json.loads(change.value or "null")
@@ -97,8 +107,9 @@ def reference_refusals(
     rows: dict[str, dict[str, Any] | None],
 ) -> dict[str, str]:
     """change id -> why, for changes whose references leave their person's record."""
-    wanted = _wanted(kept, rows)
-    if not wanted:
+    people: dict[str, list[str]] = {}
+    wanted = _wanted(kept, rows, people)
+    if not wanted and not people:
         return {}
     # What this batch itself creates or removes counts as held (or removed).
     owners: dict[tuple[str, str], str | None] = {}
@@ -113,6 +124,9 @@ def reference_refusals(
     for _change, _owner, key in wanted:
         if key not in owners:
             lookup[key[0]].add(key[1])
+    for person_id in people:
+        if ("person", person_id) not in owners:
+            lookup["person"].add(person_id)
     c = s.changes
     for entity, ids in lookup.items():
         ordered = sorted(ids)
@@ -137,6 +151,14 @@ def reference_refusals(
             refused[change.change_id] = NOT_HELD
         elif owners[key] != owner:
             refused[change.change_id] = OTHER_PERSON
+    # A reference to the record's own person: their person record must be held and
+    # not removed (it is theirs by construction), judged once per person.
+    for person_id, change_ids in people.items():
+        key = ("person", person_id)
+        why = REMOVED if key in removed else NOT_HELD if key not in owners else None
+        if why is not None:
+            for change_id in change_ids:
+                refused.setdefault(change_id, why)
     return refused
 
 
@@ -345,20 +367,24 @@ def lifecycle_refusals(
 def _created(conn: Connection, entity: str, ids: list[str]) -> set[str]:
     """Which of these ids of `entity` the server holds a create (or append) of. Written
     for the driver directly, as push_insert.held_ids is: every record of a large push
-    is looked up, and SQLAlchemy would render each IN list of 500 afresh."""
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    is looked up, and SQLAlchemy would render each IN list of 500 afresh. On
+    PostgreSQL by the id alone (schema.POSTGRES_INDEXES; the kind is compared here): a
+    query naming the kind let it scan every change of that kind on stale statistics.
+    SQLite uses ix_changes_entity."""
     table = conn.dialect.identifier_preparer.quote(s.changes.name)
+    postgres = conn.dialect.name == "postgresql"
     found: set[str] = set()
     # A whole push batch (2,000) in one round trip.
     for start in range(0, len(ids), 2_000):
-        chunk = tuple(ids[start : start + 2_000])
-        marks = ", ".join([mark] * len(chunk))
+        where, params = one_of(conn, "entity_id", ids[start : start + 2_000])
+        if not postgres:
+            where, params = f"entity = ? AND {where}", (entity, *params)
         rows = conn.exec_driver_sql(
-            f"SELECT entity_id FROM {table} WHERE entity = {mark} "  # noqa: S608
-            f"AND op IN ('create', 'append') AND entity_id IN ({marks})",
-            (entity, *chunk),
+            f"SELECT entity, entity_id FROM {table} "  # noqa: S608
+            f"WHERE {where} AND op IN ('create', 'append')",
+            params,
         )
-        found.update(rows.scalars())
+        found.update(str(entity_id) for kind, entity_id in rows if kind == entity)
     return found
 
 

@@ -49,6 +49,14 @@ changes = Table(
     Index("ix_changes_entity", "entity", "entity_id"),
 )
 
+# On PostgreSQL only (ServerStore makes it, if missing): a record's changes by its id
+# alone, for whether a pushed create names a record already held
+# (row_references._created). Led by the id, so the planner cannot answer it by
+# scanning every change of one kind, as PostgreSQL did on stale statistics while a
+# first large push was growing the table (seconds a batch). SQLite's planner uses
+# ix_changes_entity well, and each index costs every insert.
+POSTGRES_INDEXES = ("CREATE INDEX IF NOT EXISTS ix_changes_entity_id ON changes (entity_id)",)
+
 # The team each person belongs to now (the winning value of person.team_id).
 person_team = Table(
     "person_team",

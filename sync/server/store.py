@@ -29,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from app.services.access_policy import receives_records
-from storage import wallclock
+from storage import hlc, wallclock
 from storage.hlc import HybridClock
 from sync.protocol import Change, PushResponse, Refusal
 from sync.server import authority, checkpoint, refusals, servertime
@@ -37,7 +37,7 @@ from sync.server import schema as s
 from sync.server.pull_wire import PULL_COLUMNS, Page
 from sync.server.push_insert import held_ids, insert_changes
 from sync.server.row_references import batch_refusals
-from sync.server.validation import DIRECTORY, SERVER_ONLY, refusal, whole_row
+from sync.server.validation import DIRECTORY, SERVER_ONLY, read_whole_row, refusal, whole_row
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +111,10 @@ class ServerStore:
         if self.engine.dialect.name == "sqlite":
             _CHECKPOINTERS[id(self.engine)] = checkpoint.Checkpointer(self.engine)
         s.metadata.create_all(self.engine)
+        if self.engine.dialect.name == "postgresql":
+            with _transaction(self.engine) as conn:
+                for ddl in s.POSTGRES_INDEXES:
+                    conn.exec_driver_sql(ddl)
         with _transaction(self.engine) as conn:
             self.server_id = self._meta(conn, "server_id") or self._init_meta(conn)
         self._organisation_id: str | None = None
@@ -183,9 +187,10 @@ class ServerStore:
         good: list[Change] = []
         # Each whole row is parsed once, for the checks, the owner and the team.
         rows: dict[str, dict[str, Any] | None] = {}
+        latest = hlc.ceiling()
         for change in batch:
-            row = whole_row(change)
-            if reason := refusal(change, device["device_id"], row):
+            row, typed = read_whole_row(change)
+            if reason := refusal(change, device["device_id"], row, typed=typed, latest=latest):
                 refused.append(Refusal(change_id=change.change_id, reason=reason))
             else:
                 good.append(change)

@@ -11,9 +11,9 @@ from typing import Any
 from pydantic_core import from_json
 
 from app.services import write_policy
-from app.services.row_validity import row_problem, value_problem
+from app.services.row_validity import read_row, row_problem, value_problem
 from storage.codec import journalled_columns
-from storage.hlc import DAY_MS, ahead_of_real_time_ms
+from storage.hlc import ceiling
 from storage.tables import journalled_tables
 from storage.withheld import carries_withheld
 from sync.protocol import Change
@@ -31,8 +31,8 @@ _COLUMNS = {name: frozenset(journalled_columns(cls)) for name, cls in _TABLES.it
 # "Not parsed yet": refusal() parses the row itself.
 _UNPARSED: Any = object()
 # A laptop's clock may drift, or sit in another zone: a whole day ahead is a wrong
-# date. Such a stamp would win every later edit on every replica, so it is refused.
-MAX_AHEAD_MS = DAY_MS
+# date. Such a stamp would win every later edit on every replica, so it is refused
+# (hlc.ceiling(): the server's real clock and a day, as the laptop's own guard).
 CLOCK_AHEAD = (
     "This laptop's clock is more than a day ahead of the server's: "
     "check the laptop's date and time, then sync again."
@@ -41,30 +41,49 @@ CLOCK_AHEAD = (
 
 def whole_row(change: Change) -> dict[str, Any] | None:
     """The row a create or append carries (None if it is not a JSON object, or the
-    change is not a create or append). Parsed once per change: the store shares it
+    change is not a create or append)."""
+    return read_whole_row(change)[0]
+
+
+def read_whole_row(change: Change) -> tuple[dict[str, Any] | None, bool]:
+    """whole_row(change), and whether its values all have their columns' types
+    (row_validity.read_row). Parsed once per change: the store shares the row
     between refusal(), the owner lookup and the team bookkeeping."""
-    if change.op not in ("create", "append"):
-        return None
-    return _json_object(change.value)
+    if change.op not in ("create", "append") or change.value is None:
+        return None, False
+    # Both parsers here are pydantic's (Rust, with its own recursion limit), so a deep
+    # value is read safely; a row that is not typed goes through refusal()'s nesting
+    # check, which says why.
+    return read_row(change.entity, change.value)
 
 
-def refusal(change: Change, device_id: str, row: dict[str, Any] | None = _UNPARSED) -> str | None:
+def refusal(
+    change: Change,
+    device_id: str,
+    row: dict[str, Any] | None = _UNPARSED,
+    *,
+    typed: bool = False,
+    latest: int | None = None,
+) -> str | None:
     """A plain reason this change is refused, or None when it is acceptable.
-    `row` is whole_row(change) when the caller has parsed it already."""
-    if change.value is not None and (shape := nesting(change.value)):  # before any json.loads
+    `row` is whole_row(change) when the caller has parsed it already; `typed`, as
+    read_whole_row says; `latest`, the greatest clock stamp accepted now
+    (hlc.ceiling(), read once per batch by the caller)."""
+    # Before any json.loads (a typed row holds only plain values: nothing nests).
+    if change.value is not None and not typed and (shape := nesting(change.value)):
         return (
             "The value sent nests too deep." if shape == TOO_DEEP else "The value was not readable."
         )
     if change.device_id != device_id:
         return "A laptop can only send its own changes."
-    if ahead_of_real_time_ms(change.hlc) > MAX_AHEAD_MS:
+    if change.hlc > (ceiling() if latest is None else latest):
         return CLOCK_AHEAD
     columns = _COLUMNS.get(change.entity)
     if columns is None:
         return f"'{change.entity}' is not a kind of record this server keeps."
     if change.entity in DIRECTORY:
         return write_policy.DIRECTORY_REFUSED
-    if carries_withheld(change.value):
+    if not typed and carries_withheld(change.value):
         # A laptop may hold a withheld marker, but can never send one back as a value.
         return "A value withheld from this laptop cannot be sent back as a value."
     if change.op in ("create", "append"):
@@ -76,12 +95,12 @@ def refusal(change: Change, device_id: str, row: dict[str, Any] | None = _UNPARS
             return "The record sent was not a complete record."
         if row.get("id") != change.entity_id:
             return "The record's id does not match the change."
-        if unknown := set(row) - columns:
+        if not typed and (unknown := set(row) - columns):
             return f"Unknown fields for '{change.entity}': {', '.join(sorted(unknown))}."
         whose = change.entity not in ("person", *SERVER_ONLY) and "person_id" in columns
         if whose and not row.get("person_id"):
             return "The record does not say whose record it belongs to."
-        return row_problem(change.entity, row)
+        return row_problem(change.entity, row, typed=typed)
     elif change.op == "set":
         if change.entity in _APPEND_ONLY:
             return "Notes and audit events cannot be changed once written."

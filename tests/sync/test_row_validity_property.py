@@ -28,7 +28,7 @@ from sqlalchemy import select
 from app.services import care_plan, clock, people
 from app.services.notes import add_note
 from app.services.record_rules import RULES
-from app.services.row_validity import row_problem
+from app.services.row_validity import read_row, row_problem
 from app.values.nhs_number import check_digit
 from app.workspace import Workspace
 from storage.codec import journalled_columns
@@ -293,6 +293,12 @@ def test_valid_rows_pass_broken_rows_are_refused_and_every_accepted_row_applies(
     assert refusal(Change.model_validate(valid), world.writer.store.device_id) is None
     bad_row = _break(data.draw, world, table, how, row)
     bad_row["id"] = str(data.draw(st.uuids()))
+    # The server's fast reading (typed in Rust, the rest in Python) decides exactly as
+    # the plain checks do, for the good row and the broken one.
+    for either in (row, bad_row):
+        parsed, typed = read_row(table, json.dumps(either))
+        assert parsed is not None
+        assert row_problem(table, parsed, typed=typed) == row_problem(table, either), how
     sent = [valid, crafted(world.writer, table, _op(table), bad_row["id"], bad_row)]
     refused = refusals(signed_push(world.server.url, world.writer, sent))
     event(f"broken: {how}")
