@@ -100,18 +100,18 @@ def refusals(
         return {}
     writer = writer_of(conn, device, organisation_id)
     wanted = [(c, proposed(c, rows.get(c.change_id))) for c in batch]
-    people: set[str] = set()
+    # Each change's person, when deciding it needs their facts: looked up once.
+    whose: list[str | None] = []
     for c, p in wanted:
         owner = owners.get((c.entity, c.entity_id))
-        if owner is not None and needs_person(p):
-            people.add(owner)
+        whose.append(owner if owner is not None and needs_person(p) else None)
+    people = {person_id for person_id in whose if person_id is not None}
     facts = _people(conn, writer, people, _needs_lead(wanted, owners))
     lookups = _lookups(conn, wanted, organisation_id)
     shared = lookups.get("", NO_LOOKUPS)
     refused: dict[str, str] = {}
-    for change, p in wanted:
-        person_id = owners.get((change.entity, change.entity_id))
-        person = facts.get(person_id) if person_id is not None and needs_person(p) else None
+    for (change, p), person_id in zip(wanted, whose, strict=True):
+        person = facts.get(person_id) if person_id is not None else None
         if change.entity == "person" and change.op == "create" and person is None:
             person = PersonFacts(exists=False, on_caseload=False)
         if reason := decide(writer, p, person, lookups.get(change.change_id, shared)):
