@@ -293,16 +293,20 @@ def _evaluator() -> sqlite3.Connection:
     return conn
 
 
+def _rule_problem(column: _Column, value: Any) -> str | None:
+    """The record rule (record_rules.RULES) on a value of the column's type, if it has one."""
+    if column.rule is None:
+        return None
+    problem = column.rule(column.decode(value) if column.decode else value)
+    return f"{column.where} breaks the record's rules ({problem})." if problem else None
+
+
 def _value_problem(column: _Column, value: Any) -> str | None:
     if value is None:
         return f"{column.where} cannot be empty." if column.required else None
     if problem := column.check(value):
         return f"{column.where} {problem}."
-    if column.rule is not None:
-        decoded = column.decode(value) if column.decode else value
-        if problem := column.rule(decoded):
-            return f"{column.where} breaks the record's rules ({problem})."
-    return None
+    return _rule_problem(column, value)
 
 
 def _constraint_problem(
@@ -383,37 +387,34 @@ def row_problem(entity: str, row: Mapping[str, Any], *, typed: bool = False) -> 
             fine = False
         if not fine and (problem := column.check(value)) is not None:
             return f"{column.where} {problem}."
-        if column.rule is not None:
-            decoded = column.decode(value) if column.decode else value
-            if problem := column.rule(decoded):
-                return f"{column.where} breaks the record's rules ({problem})."
+        if column.rule is not None and (problem := _rule_problem(column, value)):
+            return problem
     if not table.constraints:
         return None
     return _constraint_problem(table, row, lambda _c: True)
 
 
+# (the _Table field naming them, the parser that knows a real one, its name in a reason)
+_REAL: tuple[tuple[str, Callable[[str], Any], str], ...] = (
+    ("times", datetime.fromisoformat, "date and time"),
+    ("dates", date.fromisoformat, "date"),
+)
+
+
 def _beyond_types(table: _Table, row: Mapping[str, Any]) -> str | None:
     """row_problem for a row read_row found typed: real dates and times, the rules."""
-    for name in table.times:
-        value = row.get(name)
-        if value is not None:
-            try:
-                datetime.fromisoformat(value)
-            except ValueError:
-                return f"{table.columns[name].where} is not a real date and time."
-    for name in table.dates:
-        value = row.get(name)
-        if value is not None:
-            try:
-                date.fromisoformat(value)
-            except ValueError:
-                return f"{table.columns[name].where} is not a real date."
+    for names, parse, what in _REAL:
+        for name in getattr(table, names):
+            value = row.get(name)
+            if value is not None:
+                try:
+                    parse(value)
+                except ValueError:
+                    return f"{table.columns[name].where} is not a real {what}."
     for column in table.rules:
         value = row.get(column.name)
-        if value is not None and column.rule is not None:
-            decoded = column.decode(value) if column.decode else value
-            if problem := column.rule(decoded):
-                return f"{column.where} breaks the record's rules ({problem})."
+        if value is not None and (problem := _rule_problem(column, value)):
+            return problem
     if not table.constraints:
         return None
     return _constraint_problem(table, row, lambda _c: True)

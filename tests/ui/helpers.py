@@ -17,6 +17,7 @@ from app.workspace import Workspace, create
 from storage.keyvault import KdfParams
 from storage.tables import PlannedVisit
 from ui.app_controller import AppController
+from ui.first_run_pages import DEMO, ENROL, LOCAL
 from ui.tasks import TaskRunner
 from ui.unlock_controller import Backoff
 
@@ -142,3 +143,16 @@ def show_whole_team(qtbot: QtBot, controller: AppController) -> None:
 def names(controller: AppController) -> list[str]:
     model = controller.model
     return [model.index(row, 1).data() for row in range(model.rowCount())]
+
+
+def choose_first_run(qtbot: QtBot, controller: AppController, way: str) -> None:
+    """Click one way in on the first-run window (enrol, demo, or no server)."""
+    window = controller.first_run_window
+    qtbot.waitUntil(window.isVisible)
+    button = {
+        ENROL: window.choice.enrol_button,
+        DEMO: window.choice.demo_button,
+        LOCAL: window.choice.local_button,
+    }[way]
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert window.mode == way

@@ -17,7 +17,7 @@ from app.workspace import is_demo_profile, profile_exists, unlock
 from storage.tables import Person
 from sync.client.first_run import enrol_new_laptop
 from tests.sync.conftest import RunningServer
-from tests.ui.helpers import FAST_KDF, make_controller, show_whole_team
+from tests.ui.helpers import FAST_KDF, choose_first_run, make_controller, show_whole_team
 from ui.app_controller import AppController
 from ui.first_run_controller import make_demo
 from ui.first_run_pages import DEMO, ENROL, LOCAL
@@ -32,18 +32,6 @@ on_sqlite = pytest.mark.parametrize("server", ["sqlite"], indirect=True)
 def _texts(controller: AppController) -> str:
     window = controller.first_run_window
     return " ".join(label.text() for label in window.findChildren(QLabel) if label.isVisible())
-
-
-def _choose(qtbot: QtBot, controller: AppController, way: str) -> None:
-    window = controller.first_run_window
-    qtbot.waitUntil(window.isVisible)
-    button = {
-        ENROL: window.choice.enrol_button,
-        DEMO: window.choice.demo_button,
-        LOCAL: window.choice.local_button,
-    }[way]
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    assert window.mode == way
 
 
 def _passphrase(qtbot: QtBot, controller: AppController, first: str, second: str) -> None:
@@ -91,7 +79,7 @@ def test_first_run_creates_the_profile_and_signs_in(
     controller = make_controller(qtbot, runner, folder)
     try:
         window = controller.first_run_window
-        _choose(qtbot, controller, LOCAL)
+        choose_first_run(qtbot, controller, LOCAL)
         assert not controller.unlock_window.isVisible()
         assert str(folder) in window.folder.text()
         assert "three or four unrelated words" in " ".join(
@@ -132,7 +120,7 @@ def test_a_weak_passphrase_is_explained_before_anything_is_made(
     controller = make_controller(qtbot, runner, tmp_path / "p")
     try:
         window = controller.first_run_window
-        _choose(qtbot, controller, LOCAL)
+        choose_first_run(qtbot, controller, LOCAL)
         qtbot.keyClicks(window.name, "Sam")
         qtbot.keyClicks(window.organisation, "Trust")
         qtbot.keyClicks(window.passphrase, "short")
@@ -159,7 +147,7 @@ def test_the_demo_caseload_is_made_and_opened(
     controller.first_run.demo_maker = partial(make_demo, people=6, seed=11, kdf=FAST_KDF)
     try:
         window = controller.first_run_window
-        _choose(qtbot, controller, DEMO)
+        choose_first_run(qtbot, controller, DEMO)
         _passphrase(qtbot, controller, "short", "short")
         qtbot.keyClick(window.confirmation, Qt.Key.Key_Return)
         assert "at least 10 characters" in window.message.text()
@@ -195,7 +183,7 @@ def test_enrolling_with_the_team_server_signs_in_as_the_server_says(
     try:
         window = controller.first_run_window
         page = window.enrol_page
-        _choose(qtbot, controller, ENROL)
+        choose_first_run(qtbot, controller, ENROL)
 
         # A wrong code: said plainly, nothing left behind, and the address stays typed.
         qtbot.keyClicks(page.server, server.url)

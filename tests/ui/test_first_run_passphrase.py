@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from app.services.passphrase_strength import TOO_GUESSABLE
 from app.workspace import profile_exists
-from tests.ui.helpers import make_controller
+from tests.ui.helpers import choose_first_run, make_controller
 from ui.app_controller import AppController
 from ui.first_run_pages import DEMO, ENROL, LOCAL
 from ui.tasks import TaskRunner
@@ -25,18 +25,6 @@ WEAK = {
     "Password123!": "This is similar to a commonly used password.",
     "qwertyuiop": "This is a top-100 common password.",  # a keyboard walk
 }
-
-
-def _choose(qtbot: QtBot, controller: AppController, way: str) -> None:
-    window = controller.first_run_window
-    qtbot.waitUntil(window.isVisible)
-    button = {
-        ENROL: window.choice.enrol_button,
-        DEMO: window.choice.demo_button,
-        LOCAL: window.choice.local_button,
-    }[way]
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    assert window.mode == way
 
 
 def _type_passphrase(qtbot: QtBot, controller: AppController, passphrase: str) -> None:
@@ -54,7 +42,7 @@ def test_a_weak_passphrase_is_refused_with_the_reason_on_every_way_in(
     controller = make_controller(qtbot, runner, folder)
     try:
         window = controller.first_run_window
-        _choose(qtbot, controller, way)
+        choose_first_run(qtbot, controller, way)
         if way == LOCAL:
             qtbot.keyClicks(window.name, "Priya Shah")
             qtbot.keyClicks(window.organisation, "North Dales Council")
@@ -78,7 +66,7 @@ def test_a_strong_passphrase_is_taken(qtbot: QtBot, runner: TaskRunner, tmp_path
     controller = make_controller(qtbot, runner, folder)
     try:
         window = controller.first_run_window
-        _choose(qtbot, controller, LOCAL)
+        choose_first_run(qtbot, controller, LOCAL)
         qtbot.keyClicks(window.name, "Priya Shah")
         qtbot.keyClicks(window.organisation, "North Dales Council")
         _type_passphrase(qtbot, controller, "password12")
