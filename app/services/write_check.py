@@ -108,7 +108,7 @@ def decisions(session: Session, records: list[dict[str, Any]], before: Before) -
     for record in records:
         change = proposed(record)
         person: PersonFacts | None = None
-        if needs_person(change):
+        if needs_person(change.entity):
             person_id = _owner(session, change)
             if change.entity == "person" and change.op == "create":
                 # Already flushed: the policy judges it as the new person it is.

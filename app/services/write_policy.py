@@ -174,9 +174,10 @@ MOVED_GRACE = timedelta(days=14)
 __all__ = ["CLINICAL_ROLES", "Lookups", "PersonFacts", "Proposed", "Writer", "decide"]
 
 
-def needs_person(change: Proposed) -> bool:
-    """Whether deciding this change needs the facts of the person it belongs to."""
-    return change.entity not in DIRECTORY and change.entity != AUDIT
+def needs_person(entity: str) -> bool:
+    """Whether deciding a change to this kind of record needs the facts of the person
+    it belongs to."""
+    return entity not in DIRECTORY and entity != AUDIT
 
 
 def decide(

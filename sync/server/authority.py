@@ -11,9 +11,7 @@ server works out from its own tables, never from what the laptop says:
   or new in this batch (created by an allowed change earlier in it);
 * only what a rule needs beyond that, in one query per batch each: a person's
   lead professional (restricted alert detail), an alert's kind, a proposed team's
-  organisation, a proposed lead's role, and whether an audit event's actor is a
-  placeholder this server never knew (the profile's own first events, written
-  before it was enrolled, keep their place in the chain).
+  organisation, a proposed lead's role.
 
 Per change only the pure decision runs, so the checks cost little beside the
 insert (bench/server_sync.py measures it).
@@ -99,22 +97,26 @@ def refusals(
     if not batch:
         return {}
     writer = writer_of(conn, device, organisation_id)
-    wanted = [(c, proposed(c, rows.get(c.change_id))) for c in batch]
-    # Each change's person, when deciding it needs their facts: looked up once.
-    whose: list[str | None] = []
-    for c, p in wanted:
-        owner = owners.get((c.entity, c.entity_id))
-        whose.append(owner if owner is not None and needs_person(p) else None)
-    people = {person_id for person_id in whose if person_id is not None}
-    facts = _people(conn, writer, people, _needs_lead(wanted, owners))
-    lookups = _lookups(conn, wanted, organisation_id)
-    shared = lookups.get("", NO_LOOKUPS)
+    # Two passes over the batch, keeping nothing per change between them: the first
+    # gathers what to look up, the second decides. (Holding a Proposed for each of a
+    # push's 2,000 changes set the garbage collector scanning the whole heap.)
+    people: set[str] = set()
+    for change in batch:
+        owner = owners.get((change.entity, change.entity_id))
+        if owner is not None and needs_person(change.entity):
+            people.add(owner)
+    facts = _people(conn, writer, people, _needs_lead(batch, rows, owners))
+    lookups = _lookups(conn, batch, organisation_id)
     refused: dict[str, str] = {}
-    for (change, p), person_id in zip(wanted, whose, strict=True):
-        person = facts.get(person_id) if person_id is not None else None
+    for change in batch:
+        p = proposed(change, rows.get(change.change_id))
+        person = None
+        if needs_person(change.entity):
+            owner = owners.get((change.entity, change.entity_id))
+            person = facts.get(owner) if owner is not None else None
         if change.entity == "person" and change.op == "create" and person is None:
             person = PersonFacts(exists=False, on_caseload=False)
-        if reason := decide(writer, p, person, lookups.get(change.change_id, shared)):
+        if reason := decide(writer, p, person, lookups):
             refused[change.change_id] = reason
         elif change.entity == "person" and change.op == "create":
             # Placed with the writer's team (the store does the same for no team).
@@ -132,21 +134,28 @@ def _chunks(items: Iterable[str]) -> Iterable[list[str]]:
         yield ordered[start : start + _CHUNK]
 
 
+def _set_value(change: Change) -> Any:
+    """The decoded new value of a set the policy reads (VALUE_FIELDS), else None."""
+    if change.op != "set" or (change.entity, change.field) not in VALUE_FIELDS:
+        return None
+    return json.loads(change.value) if change.value is not None else None
+
+
 def _needs_lead(
-    wanted: list[tuple[Change, Proposed]], owners: dict[tuple[str, str], str | None]
+    batch: Sequence[Change],
+    rows: dict[str, dict[str, Any] | None],
+    owners: dict[tuple[str, str], str | None],
 ) -> set[str]:
     """People whose lead professional a rule reads: restricted alert detail written."""
     found: set[str] = set()
-    for change, p in wanted:
+    for change in batch:
         if change.entity != "alert":
             continue
-        detail = (
-            p.value.get("restricted_detail")
-            if change.op == "create" and isinstance(p.value, dict)
-            else p.value
-            if change.field == "restricted_detail"
-            else None
-        )
+        if change.op == "create":
+            row = rows.get(change.change_id)
+            detail = row.get("restricted_detail") if row is not None else None
+        else:
+            detail = _set_value(change) if change.field == "restricted_detail" else None
         if detail and (person := owners.get((change.entity, change.entity_id))):
             found.add(person)
     return found
@@ -248,33 +257,27 @@ def _latest(conn: Connection, entity: str, ids: set[str], field: str) -> dict[st
     return {entity_id: won[2] for entity_id, won in best.items()}
 
 
-def _lookups(
-    conn: Connection,
-    wanted: list[tuple[Change, Proposed]],
-    organisation_id: str | None,
-) -> dict[str, Lookups]:
-    """The facts a few rules need beyond the person, keyed by change id ("" for all)."""
+def _lookups(conn: Connection, batch: Sequence[Change], organisation_id: str | None) -> Lookups:
+    """The facts a few rules need beyond the person, for the whole batch."""
     teams: set[str] = set()
     staff: set[str] = set()
     alerts: set[str] = set()
-    for change, p in wanted:
-        if change.op == "set" and change.entity == "person" and isinstance(p.value, str):
-            if change.field == "team_id":
-                teams.add(p.value)
-            elif change.field == "lead_professional_id":
-                staff.add(p.value)
-        elif change.op == "set" and change.field == "restricted_detail":
+    for change in batch:
+        if change.op != "set":
+            continue
+        if change.entity == "person" and change.field in ("team_id", "lead_professional_id"):
+            value = _set_value(change)
+            if isinstance(value, str):
+                (teams if change.field == "team_id" else staff).add(value)
+        elif change.field == "restricted_detail":
             alerts.add(change.entity_id)
     if not (teams or staff or alerts):
-        return {}
-    team_org: dict[str, str | None] = {}
+        return NO_LOOKUPS
+    known_teams: set[str] = set()
     for chunk in _chunks(teams):
-        # Every team this server keeps is its own organisation's (sync/server/directory.py).
-        team_id: str
-        for team_id in conn.execute(
-            select(s.teams.c.team_id).where(s.teams.c.team_id.in_(chunk))
-        ).scalars():
-            team_org[team_id] = organisation_id
+        known_teams.update(
+            conn.execute(select(s.teams.c.team_id).where(s.teams.c.team_id.in_(chunk))).scalars()
+        )
     roles: dict[str, tuple[str, bool]] = {}
     for chunk in _chunks(staff):
         for row in conn.execute(
@@ -284,4 +287,6 @@ def _lookups(
         ):
             roles[row.user_id] = (row.role, bool(row.active))
     kinds = _latest(conn, "alert", alerts, "kind") if alerts else {}
-    return {"": Lookups(team_organisation=team_org, staff=roles, alert_kind=kinds)}
+    # Every team this server keeps is its own organisation's (sync/server/directory.py).
+    team_org: dict[str, str | None] = dict.fromkeys(known_teams, organisation_id)
+    return Lookups(team_organisation=team_org, staff=roles, alert_kind=kinds)

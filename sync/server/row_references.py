@@ -111,22 +111,25 @@ def reference_refusals(
     wanted = _wanted(kept, rows, people)
     if not wanted and not people:
         return {}
+    # The records referred to, by kind (no key is made per change of a large push).
+    targets: dict[str, set[str]] = defaultdict(set)
+    for _change, _owner, (entity, target_id) in wanted:
+        targets[entity].add(target_id)
+    if people:
+        targets["person"].update(people)
     # What this batch itself creates or removes counts as held (or removed).
     owners: dict[tuple[str, str], str | None] = {}
     removed: set[tuple[str, str]] = set()
     for change, owner in kept:
-        key = (change.entity, change.entity_id)
+        if change.entity_id not in targets.get(change.entity, ()):
+            continue
         if change.op in ("create", "append"):
-            owners[key] = owner
+            owners[(change.entity, change.entity_id)] = owner
         elif change.op == "delete":
-            removed.add(key)
+            removed.add((change.entity, change.entity_id))
     lookup: dict[str, set[str]] = defaultdict(set)
-    for _change, _owner, key in wanted:
-        if key not in owners:
-            lookup[key[0]].add(key[1])
-    for person_id in people:
-        if ("person", person_id) not in owners:
-            lookup["person"].add(person_id)
+    for entity, ids in targets.items():
+        lookup[entity].update(i for i in ids if (entity, i) not in owners)
     c = s.changes
     for entity, ids in lookup.items():
         ordered = sorted(ids)
@@ -335,26 +338,31 @@ def lifecycle_refusals(
     conn: Connection,
     kept: Sequence[tuple[Change, str | None]],
     rows: dict[str, dict[str, Any] | None],
+    held_creates: bool = True,
 ) -> dict[str, str]:
     """change id -> why, for a second create of one record, or the removal of a
-    record that others refer to."""
+    record that others refer to. `held_creates=False`: a second create within the
+    batch only; one of a record the server holds is left to its unique index
+    (schema.CREATED_ONCE), which fails the insert (the store then asks again)."""
     refused: dict[str, str] = {}
-    created: dict[str, set[str]] = defaultdict(set)
-    for change, _owner in kept:
-        if change.op in ("create", "append"):
-            created[change.entity].add(change.entity_id)
-    held: set[tuple[str, str]] = set()
-    for entity, ids in created.items():
-        held.update((entity, entity_id) for entity_id in _created(conn, entity, sorted(ids)))
+    # kind -> ids held: per kind, so no key is made per change of a large push.
+    held: dict[str, set[str]] = defaultdict(set)
+    if held_creates:
+        created: dict[str, set[str]] = defaultdict(set)
+        for change, _owner in kept:
+            if change.op in ("create", "append"):
+                created[change.entity].add(change.entity_id)
+        for entity, ids in created.items():
+            held[entity] = _created(conn, entity, sorted(ids))
     # The ids this batch names, only when it removes anything (removals are rare).
     removes = any(change.op == "delete" for change, _owner in kept)
     named = {target_id for _c, _o, (_t, target_id) in _wanted(kept, rows)} if removes else set()
     for change, _owner in kept:
-        key = (change.entity, change.entity_id)
         if change.op in ("create", "append"):
-            if key in held:
+            ids = held[change.entity]
+            if change.entity_id in ids:
                 refused[change.change_id] = ALREADY
-            held.add(key)  # the first in a batch creates it
+            ids.add(change.entity_id)  # the first in a batch creates it
         elif (
             change.op == "delete"
             and _referrers(change.entity)
@@ -364,27 +372,37 @@ def lifecycle_refusals(
     return refused
 
 
+# One probe of schema.CREATED_ONCE per id: LIMIT keeps the subquery a probe (it
+# cannot become a join). The table is schema.changes.
+_PROBE_CREATED = (
+    "SELECT wanted.id FROM unnest(%s::text[]) AS wanted(id) CROSS JOIN LATERAL "
+    "(SELECT 1 FROM changes c WHERE c.entity = %s AND c.entity_id = wanted.id "
+    "AND c.op IN ('create', 'append') LIMIT 1) AS held"
+)
+
+
 def _created(conn: Connection, entity: str, ids: list[str]) -> set[str]:
-    """Which of these ids of `entity` the server holds a create (or append) of. Written
-    for the driver directly, as push_insert.held_ids is: every record of a large push
-    is looked up, and SQLAlchemy would render each IN list of 500 afresh. On
-    PostgreSQL by the id alone (schema.POSTGRES_INDEXES; the kind is compared here): a
-    query naming the kind let it scan every change of that kind on stale statistics.
-    SQLite uses ix_changes_entity."""
+    """Which of these ids of `entity` the server holds a create (or append) of: a
+    careful push's lookup (schema.CREATED_ONCE). Written for the driver directly, as
+    push_insert.held_ids is (SQLAlchemy would render each IN list afresh), and on
+    PostgreSQL as one probe of the index per id: asked for a kind and a list of ids,
+    its planner on stale statistics used the index for the kind alone and scanned
+    every change of that kind (seconds a batch)."""
     table = conn.dialect.identifier_preparer.quote(s.changes.name)
-    postgres = conn.dialect.name == "postgresql"
     found: set[str] = set()
     # A whole push batch (2,000) in one round trip.
     for start in range(0, len(ids), 2_000):
-        where, params = one_of(conn, "entity_id", ids[start : start + 2_000])
-        if not postgres:
-            where, params = f"entity = ? AND {where}", (entity, *params)
-        rows = conn.exec_driver_sql(
-            f"SELECT entity, entity_id FROM {table} "  # noqa: S608
-            f"WHERE {where} AND op IN ('create', 'append')",
-            params,
-        )
-        found.update(str(entity_id) for kind, entity_id in rows if kind == entity)
+        chunk = ids[start : start + 2_000]
+        if conn.dialect.name == "postgresql":
+            rows = conn.exec_driver_sql(_PROBE_CREATED, (chunk, entity))
+        else:
+            where, params = one_of(conn, "entity_id", chunk)
+            rows = conn.exec_driver_sql(
+                f"SELECT entity_id FROM {table} "  # noqa: S608
+                f"WHERE entity = ? AND {where} AND op IN ('create', 'append')",
+                (entity, *params),
+            )
+        found.update(str(entity_id) for (entity_id,) in rows)
     return found
 
 
@@ -407,14 +425,15 @@ def batch_refusals(
     kept: Sequence[tuple[Change, str | None]],
     rows: dict[str, dict[str, Any] | None],
     team_id: str | None = None,
+    held_creates: bool = True,
 ) -> dict[str, str]:
-    """Both checks over a batch the other checks passed: change id -> why. Repeated
+    """The checks over a batch the other checks passed: change id -> why. Repeated
     until nothing more is refused, so a record that refers to one refused in this
-    same batch is refused too."""
+    same batch is refused too. `held_creates`: as lifecycle_refusals."""
     refused: dict[str, str] = {}
     left = list(kept)
     while True:
-        more = lifecycle_refusals(conn, left, rows)
+        more = lifecycle_refusals(conn, left, rows, held_creates)
         more.update(reference_refusals(conn, [k for k in left if k[0].change_id not in more], rows))
         more.update(
             unique_refusals(conn, [k for k in left if k[0].change_id not in more], rows, team_id)

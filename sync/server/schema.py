@@ -49,13 +49,22 @@ changes = Table(
     Index("ix_changes_entity", "entity", "entity_id"),
 )
 
-# On PostgreSQL only (ServerStore makes it, if missing): a record's changes by its id
-# alone, for whether a pushed create names a record already held
-# (row_references._created). Led by the id, so the planner cannot answer it by
-# scanning every change of one kind, as PostgreSQL did on stale statistics while a
-# first large push was growing the table (seconds a batch). SQLite's planner uses
-# ix_changes_entity well, and each index costs every insert.
-POSTGRES_INDEXES = ("CREATE INDEX IF NOT EXISTS ix_changes_entity_id ON changes (entity_id)",)
+# No record is created twice: at most one create (or append) of each (kind, id). The
+# database holds this rule, so a push need not look up every record it creates
+# (row_references.lifecycle_refusals does only when an insert breaks it, and always
+# on a server whose journal broke it before the index existed). Over every change:
+# (kind, id, then '' for a create or append and the change's own id for any other),
+# so it also answers every lookup by kind, or kind and id, that ix_changes_entity did,
+# and takes its place (each index costs every insert). ServerStore makes it when
+# missing, then drops what it replaces (and ix_changes_entity_id, which an earlier
+# version made on PostgreSQL for the lookup this index makes rare).
+CREATED_ONCE = "ux_changes_created_once"
+CREATED_ONCE_DDL = (
+    f"CREATE UNIQUE INDEX IF NOT EXISTS {CREATED_ONCE} ON changes (entity, entity_id, "
+    "(CASE WHEN op IN ('create', 'append') THEN '' ELSE change_id END))"
+)
+REPLACED_INDEX = "ix_changes_entity"
+RETIRED_INDEXES = ("ix_changes_entity_id",)
 
 # The team each person belongs to now (the winning value of person.team_id).
 person_team = Table(

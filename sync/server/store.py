@@ -111,13 +111,32 @@ class ServerStore:
         if self.engine.dialect.name == "sqlite":
             _CHECKPOINTERS[id(self.engine)] = checkpoint.Checkpointer(self.engine)
         s.metadata.create_all(self.engine)
-        if self.engine.dialect.name == "postgresql":
-            with _transaction(self.engine) as conn:
-                for ddl in s.POSTGRES_INDEXES:
-                    conn.exec_driver_sql(ddl)
+        # Whether the database refuses a second create itself (schema.CREATED_ONCE).
+        self.created_once = self._created_once_index()
         with _transaction(self.engine) as conn:
             self.server_id = self._meta(conn, "server_id") or self._init_meta(conn)
         self._organisation_id: str | None = None
+
+    def _created_once_index(self) -> bool:
+        """Make schema.CREATED_ONCE if missing; False when this server's journal already
+        holds a record created twice (pushed before the rule was checked), so it cannot
+        be made: then every push looks its creates up instead, as carefully, if slower."""
+        with _transaction(self.engine) as conn:
+            for name in s.RETIRED_INDEXES:
+                conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
+        try:
+            with _transaction(self.engine) as conn:
+                conn.exec_driver_sql(s.CREATED_ONCE_DDL)
+        except IntegrityError:
+            logger.warning(
+                "the journal holds a record created twice, so the index %s cannot be made; "
+                "pushes look up what they create instead (slower)",
+                s.CREATED_ONCE,
+            )
+            return False
+        with _transaction(self.engine) as conn:
+            conn.exec_driver_sql(f"DROP INDEX IF EXISTS {s.REPLACED_INDEX}")
+        return True
 
     def close(self) -> None:
         if checkpointer := _CHECKPOINTERS.pop(id(self.engine), None):
@@ -199,7 +218,9 @@ class ServerStore:
             try:
                 try:
                     with _transaction(self.engine) as conn:
-                        accepted, duplicates, more_refused = self._insert(conn, device, good, rows)
+                        accepted, duplicates, more_refused = self._insert(
+                            conn, device, good, rows, careful=attempt > 0
+                        )
                         everything = refused + more_refused
                         if dry_run:
                             raise _RolledBack()
@@ -212,8 +233,9 @@ class ServerStore:
                     accepted=accepted, duplicates=duplicates, refused=refused + more_refused
                 )
             except IntegrityError:
-                # Another request inserted some of the same changes meanwhile: retry,
-                # and they will be counted as duplicates.
+                # A record this batch creates is held already (schema.CREATED_ONCE: the
+                # careful attempt finds and refuses it), or another request inserted
+                # some of the same changes meanwhile (they will be duplicates): retry.
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
@@ -224,8 +246,13 @@ class ServerStore:
         device: dict[str, Any],
         batch: list[Change],
         rows: dict[str, dict[str, Any] | None] | None = None,
+        *,
+        careful: bool = True,
     ) -> tuple[int, int, list[Refusal]]:
-        """`rows`: change id -> whole_row(change), when the caller has parsed them."""
+        """`rows`: change id -> whole_row(change), when the caller has parsed them.
+        `careful=False`: leave a second create of a record already held to the
+        database's unique index (schema.CREATED_ONCE), which fails the insert with an
+        IntegrityError: the caller then tries again carefully, looking each one up."""
         if not batch:
             return 0, 0, []
         if conn.dialect.name == "postgresql":
@@ -273,7 +300,8 @@ class ServerStore:
         # the writer may not make at all is refused for that, the reason its laptop's own
         # check gives (not, say, that others refer to a record no laptop may remove), and
         # a record referring to one the policy refused in this batch is refused with it.
-        if later := batch_refusals(conn, kept, rows, device.get("team_id")):
+        held_creates = careful or not self.created_once
+        if later := batch_refusals(conn, kept, rows, device.get("team_id"), held_creates):
             refused += [Refusal(change_id=c, reason=why) for c, why in later.items()]
             kept = [(c, person_id) for c, person_id in kept if c.change_id not in later]
         if kept:
