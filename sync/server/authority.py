@@ -97,23 +97,22 @@ def refusals(
     if not batch:
         return {}
     writer = writer_of(conn, device, organisation_id)
-    # Two passes over the batch, keeping nothing per change between them: the first
-    # gathers what to look up, the second decides. (Holding a Proposed for each of a
-    # push's 2,000 changes set the garbage collector scanning the whole heap.)
-    people: set[str] = set()
+    # Two passes over the batch: the first gathers what to look up, the second
+    # decides. Between them nothing is kept per change but its person's id: holding a
+    # Proposed for each of a push's 2,000 changes set the garbage collector scanning
+    # the whole heap.
+    # Each change's person, when deciding it needs their facts.
+    whose: list[str | None] = []
     for change in batch:
         owner = owners.get((change.entity, change.entity_id))
-        if owner is not None and needs_person(change.entity):
-            people.add(owner)
+        whose.append(owner if owner is not None and needs_person(change.entity) else None)
+    people = {person_id for person_id in whose if person_id is not None}
     facts = _people(conn, writer, people, _needs_lead(batch, rows, owners))
     lookups = _lookups(conn, batch, organisation_id)
     refused: dict[str, str] = {}
-    for change in batch:
+    for change, owner in zip(batch, whose, strict=True):
         p = proposed(change, rows.get(change.change_id))
-        person = None
-        if needs_person(change.entity):
-            owner = owners.get((change.entity, change.entity_id))
-            person = facts.get(owner) if owner is not None else None
+        person = facts.get(owner) if owner is not None else None
         if change.entity == "person" and change.op == "create" and person is None:
             person = PersonFacts(exists=False, on_caseload=False)
         if reason := decide(writer, p, person, lookups):

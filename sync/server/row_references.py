@@ -434,12 +434,17 @@ def batch_refusals(
     left = list(kept)
     while True:
         more = lifecycle_refusals(conn, left, rows, held_creates)
-        more.update(reference_refusals(conn, [k for k in left if k[0].change_id not in more], rows))
-        more.update(
-            unique_refusals(conn, [k for k in left if k[0].change_id not in more], rows, team_id)
-        )
-        more.update(whole_record_refusals(conn, [c for c, _ in left if c.change_id not in more]))
+        more.update(reference_refusals(conn, _without(left, more), rows))
+        more.update(unique_refusals(conn, _without(left, more), rows, team_id))
+        more.update(whole_record_refusals(conn, [c for c, _ in _without(left, more)]))
         if not more:
             return refused
         refused.update(more)
         left = [(c, owner) for c, owner in left if c.change_id not in more]
+
+
+def _without(
+    kept: list[tuple[Change, str | None]], refused: dict[str, str]
+) -> list[tuple[Change, str | None]]:
+    """`kept` less what `refused` names (itself, the usual case: nothing refused)."""
+    return [k for k in kept if k[0].change_id not in refused] if refused else kept
