@@ -187,7 +187,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             code = directory.new_enrolment_code(store, args.user, timedelta(hours=args.hours))
             print(f"Enrolment code for {args.user}: {code}  (one use, {args.hours:g} hours)")
         elif command == "devices":
-            for d in directory.list_devices(store):
+            devices = directory.list_devices(store)
+            if not devices:
+                print("No laptops are enrolled: give a user a code with 'onerecord-server enrol'.")
+            for d in devices:
                 seen = d.last_seen_at.strftime("%d %b %Y %H:%M") if d.last_seen_at else "never"
                 state = "REVOKED" if d.revoked else "active"
                 print(

@@ -20,6 +20,7 @@ from storage.tables import ChangeRecord
 from sync.client.status import sync_state
 from sync.server import cli as server_cli
 from sync.server import directory
+from sync.server.store import ServerStore
 from tests.conftest import PASSPHRASE
 from tests.sync.bad_rows import by_hand, server_row, set_field, zoe_on_the_team
 from tests.sync.conftest import Laptop, RunningServer
@@ -120,3 +121,14 @@ def test_a_refused_change_is_printed_kept_and_counted_for_the_administrator(
     assert " refused 1 " in row
     others = [line for line in listing if not line.startswith(device)]
     assert others and all(" refused 0 " in line for line in others)
+
+
+def test_devices_on_a_server_with_no_laptops_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'server.db'}"
+    ServerStore(url).close()
+    assert server_cli.main(["devices", "--db", url]) == 0
+    assert capsys.readouterr().out == (
+        "No laptops are enrolled: give a user a code with 'onerecord-server enrol'.\n"
+    )
