@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storage.audit_pruned import pruned_head
 from storage.codec import encode
 from storage.journal import context_of
 from storage.tables import AuditEvent
@@ -96,9 +97,6 @@ def append(
 
 
 def _pruned_head(session: Session, device_id: str) -> tuple[int, str] | None:
-    # Imported here: audit_anchor imports this module for its checker.
-    from storage.audit_anchor import pruned_head
-
     return pruned_head(session.connection(), device_id)
 
 

@@ -32,8 +32,8 @@ from typing import Any, cast
 from sqlalchemy import Connection, Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
-from storage.audit_anchor import pruned_head
 from storage.audit_log import GENESIS, HASHED_FIELDS, hash_of
+from storage.audit_pruned import pruned_head
 from storage.codec import encode, row_of
 from storage.tables import AuditEvent, ChangeRecord, ProfileSetting, journalled_tables
 

@@ -22,6 +22,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import sqlcipher3.dbapi2 as sqlcipher
 from sqlalchemy import text
 
 from storage import wallclock
@@ -119,13 +120,17 @@ def _read_current(profile: Path, key: bytes) -> _Current | None:
         return None
     try:
         if [r[0] for r in conn.execute("PRAGMA quick_check")] != ["ok"]:
+            logger.warning("the profile being replaced fails its integrity check")
             return None
         row = conn.execute("SELECT value FROM profile_setting WHERE key = 'device_id'").fetchone()
-    except Exception:
+        device_id = json.loads(row[0]) if row else None
+    except (sqlcipher.DatabaseError, ValueError) as exc:
+        # Damaged past reading: restore replaces it whole, carrying nothing over.
+        logger.warning("the profile being replaced cannot be read (%s)", type(exc).__name__)
         return None
     finally:
         conn.close()
-    return _Current(json.loads(row[0]), profile / DB_FILE) if row else None
+    return _Current(device_id, profile / DB_FILE) if isinstance(device_id, str) else None
 
 
 def _what_the_copy_lacks(current: _Current | None, source: Path, key: bytes) -> tuple[Lacking, int]:

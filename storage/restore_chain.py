@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from storage.audit_anchor import read_pruned, record_pruned
+from storage.audit_pruned import read_pruned, record_pruned
 
 
 @dataclass

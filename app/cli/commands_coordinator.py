@@ -70,8 +70,8 @@ def _allocate(args: argparse.Namespace) -> int:
 
 
 def _weekly_summary(args: argparse.Namespace) -> int:
-    from app.reports.printing import check_output_path
     from app.reports.weekly_summary import save_summary
+    from app.services.output_file import check_output_path
 
     out = check_output_path(args.out)
     workspace = open_workspace(args)

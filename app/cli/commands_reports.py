@@ -16,7 +16,8 @@ Common = Callable[[argparse.ArgumentParser], None]
 
 
 def _print_plan(args: argparse.Namespace) -> int:
-    from app.reports.printing import check_output_path, render_plan, save_plan
+    from app.reports.printing import render_plan, save_plan
+    from app.services.output_file import check_output_path
 
     # Everything that can be refused is refused before the passphrase is used.
     number = NhsNumber.parse(args.nhs)
@@ -39,7 +40,7 @@ def _print_plan(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from app.reports.fhir_bundle import export_fhir, pretty, record_exported, save_export
-    from app.reports.printing import check_output_path
+    from app.services.output_file import check_output_path
 
     number = NhsNumber.parse(args.nhs)
     out = check_output_path(args.out) if args.out else None

@@ -28,9 +28,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.reports.plan_content import CONSENT_CATEGORY_WORDS, RISK_WORDS
-from app.reports.printing import check_output_path, write_output
 from app.services import clock
 from app.services.access import require_access
+from app.services.output_file import check_output_path, write_output
 from app.services.people import find
 from app.values.nhs_number import VERIFICATION_STATUS
 from app.values.vocab import AlertKind, ContactType, OrganisationKind

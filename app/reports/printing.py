@@ -9,27 +9,18 @@ rolled back, and if the event cannot be recorded the file is removed again.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from app.errors import OneRecordError
 from app.reports.plan_content import PlanContent, gather
 from app.reports.plan_pdf import build_plan_pdf
 from app.services.access import require_access
+from app.services.output_file import check_output_path, write_output
 from app.services.people import find
 from app.values.nhs_number import NhsNumber
 from app.workspace import Workspace
 from storage.audit_log import append as audit
-from storage.errors import DiskFullError, ProfileNotWritableError
-from storage.files import write_atomic
-
-
-class OutputNotWritableError(OneRecordError):
-    """The folder chosen for a printed plan or an export cannot be written: nothing was."""
-
-    exit_code = 1
 
 
 @dataclass(frozen=True)
@@ -54,43 +45,6 @@ class PrintablePlan:
             "large_print": self.large_print,
             "to": to,
         }
-
-
-def check_output_path(path: Path) -> Path:
-    """Refuse, before any work, a target whose folder is missing or cannot be written."""
-    path = path.expanduser()
-    folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise OutputNotWritableError(f"{path} is a folder: give a file name. Nothing was written.")
-    if not folder.is_dir():
-        raise OutputNotWritableError(
-            f"The folder {folder} does not exist: choose another. Nothing was written."
-        )
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise OutputNotWritableError(
-            f"Cannot write to the folder {folder}: choose one you can write to. "
-            "Nothing was written."
-        )
-    return path
-
-
-def write_output(path: Path, data: bytes) -> None:
-    """Atomic (private temp file in the same folder, fsync, rename), 0600, or a plain error."""
-    try:
-        write_atomic(path, data)
-    except ProfileNotWritableError:
-        raise OutputNotWritableError(
-            f"Cannot write to the folder {path.parent}: choose one you can write to. "
-            "Nothing was written."
-        ) from None
-    except DiskFullError:
-        raise DiskFullError(
-            "The disk is full: free some space and try again. Nothing was written."
-        ) from None
-    except OSError as exc:
-        raise OutputNotWritableError(
-            f"Cannot write {path.name} there ({exc.strerror or 'error'}). Nothing was written."
-        ) from None
 
 
 def load_plan(workspace: Workspace, nhs_number: str, *, now: datetime | None = None) -> PlanContent:

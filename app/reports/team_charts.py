@@ -228,7 +228,7 @@ CHART_FILES = ("caseload-per-practitioner.png", "reviews-due-by-week.png", "cont
 def save_charts(workspace: Workspace, folder: Path, *, now: datetime | None = None) -> list[Path]:
     """The three charts as PNG files in `folder` (each written atomically). They hold
     counts and staff and agency names only: no one's personal data."""
-    from app.reports.printing import write_output
+    from app.services.output_file import write_output
 
     charts = gather_charts(workspace, now=now)
     written = []

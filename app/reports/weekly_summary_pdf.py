@@ -41,7 +41,7 @@ from app.reports.plan_pdf import (
     RenderedPdf,
     _register_fonts,
 )
-from app.reports.weekly_summary import AttentionList, WeeklySummary
+from app.reports.weekly_summary_content import AttentionList, WeeklySummary
 from app.services import clock
 from app.values.vocab import LevelOfNeed, Role
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
-from app.reports.printing import check_output_path, write_output
+from app.services.output_file import check_output_path, write_output
 from app.services.team_caseload import TeamQuery, TeamRow, list_team
 from app.services.team_scope import team_scope
 from app.workspace import Workspace

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, or_, select
 
-from storage.audit_anchor import record_pruned
+from storage.audit_pruned import record_pruned
 from storage.tables import (
     AuditEvent,
     CaseloadSummary,

@@ -5,7 +5,8 @@ Building a pydantic Change per row and then serialising the page cost more than
 the query itself. The rows were each checked against the Change schema when
 they were pushed (or published by the server), so here they are only written
 out: with the same keys, order and compact separators as
-`PullResponse.model_dump_json()`, byte for byte (tests/sync/test_pull_wire.py).
+`PullResponse.model_dump_json()`, byte for byte (tests/sync/test_server_fast_paths.py,
+test_a_pull_page_is_byte_for_byte_what_pydantic_writes).
 """
 
 from __future__ import annotations

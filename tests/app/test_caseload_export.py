@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app.reports.printing import OutputNotWritableError
 from app.services.caseload_export import export_team_csv
+from app.services.output_file import OutputNotWritableError
 from app.services.people import NewPerson, register
 from app.services.team_caseload import TeamQuery
 from app.workspace import Workspace

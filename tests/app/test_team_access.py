@@ -10,7 +10,7 @@ import pytest
 
 from app.errors import AccessDeniedError
 from app.reports.team_charts import gather_charts
-from app.reports.weekly_summary import gather_summary
+from app.reports.weekly_summary_content import gather_summary
 from app.services.allocation import allocate, allocate_by_nhs, staff_choices
 from app.services.caseload_export import export_team_csv, team_listing
 from app.services.caseload_import import import_caseload, preview

@@ -100,6 +100,28 @@ def test_restore_refuses_what_is_not_this_profiles_backup(tmp_path: Path) -> Non
     assert_sound(mine).close()
 
 
+def test_a_damaged_profile_is_replaced_whole_by_its_backup(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The database being replaced cannot be read: nothing of it is carried over, the
+    log says why in a word (no record), and the backup comes back."""
+    path = tmp_path / "profile"
+    ws = create(path, PASSPHRASE, user_name="Sam Taylor", kdf=FAST_KDF)
+    people.register(ws, people.NewPerson(ZOE, "Zoë", "O'Neill", "1938-04-12", "DL8 3AB"))
+    ws.close()
+    summary = backup_profile(path, PASSPHRASE, tmp_path / "out" / "zoe.db")
+    data = bytearray((path / "onerecord.db").read_bytes())
+    data[len(data) - 3000] ^= 0xFF  # a page of the current database, not its first
+    (path / "onerecord.db").write_bytes(bytes(data))
+    with caplog.at_level("WARNING", logger="storage.restore"):
+        result = restore_profile(path, PASSPHRASE, summary.path)
+    assert result.unsent_set_aside == 0
+    assert _count(path, Person) == 1
+    warned = [r.getMessage() for r in caplog.records if r.name == "storage.restore"]
+    assert any("profile being replaced" in m for m in warned), warned
+    assert "O'Neill" not in caplog.text and ZOE not in caplog.text
+
+
 @pytest.mark.slow
 def test_a_restored_laptop_syncs_back_without_loss(
     server_process: ServerProcess, enrolled: Enrolled

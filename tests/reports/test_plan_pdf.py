@@ -16,13 +16,8 @@ from sqlalchemy import select
 
 from app.reports.plan_content import PRINTABLE_ALERTS, ContingencyItem
 from app.reports.plan_pdf import REPLACES, TITLE, build_plan_pdf
-from app.reports.printing import (
-    OutputNotWritableError,
-    load_plan,
-    record_printed,
-    render_plan,
-    save_plan,
-)
+from app.reports.printing import load_plan, record_printed, render_plan, save_plan
+from app.services.output_file import OutputNotWritableError
 from app.workspace import Workspace
 from storage.tables import AuditEvent
 from tests.ci import require_tool

@@ -1,0 +1,1 @@
+"""The `onerecord` command's subcommands (ui/launcher.py parses and dispatches)."""
