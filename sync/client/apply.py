@@ -27,6 +27,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, ProgrammingError
 
 from storage import hlc
+from storage.change_row import journal_rows
 from storage.codec import decode_row, journalled_columns
 from storage.conflicts import refresh_conflicts
 from storage.merge import EntityState, fold
@@ -263,25 +264,7 @@ def _apply(
     insert_many(
         conn,
         ChangeRecord.__table__,  # type: ignore[arg-type]
-        [
-            {
-                "change_id": c.change_id,
-                "hlc": c.hlc,
-                "device_id": c.device_id,
-                "author_id": c.author_id,
-                "organisation_id": c.organisation_id,
-                "entity": c.entity,
-                "entity_id": c.entity_id,
-                "op": c.op,
-                "field": c.field,
-                "value": c.value,
-                "bases": json.dumps(c.bases) if c.bases else None,
-                "recorded_at": c.recorded_at,
-                "pushed_at": pushed_at,
-                "push_error": None,
-            }
-            for c in fresh
-        ],
+        journal_rows(fresh, pushed_at),
     )
     fresh_by_key = {(c.entity, c.entity_id): c for c in fresh}
     written = removed = 0

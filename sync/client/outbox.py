@@ -16,9 +16,10 @@ from datetime import datetime
 
 from sqlalchemy import Connection
 
+from app.services.write_policy import DIRECTORY
+from storage.change_row import CHANGE_FIELDS
 from storage.rawwrite import stored_utc
 from sync.protocol import MAX_PUSH_BYTES
-from sync.server.validation import DIRECTORY
 
 # recorded_at is stored as "YYYY-MM-DD HH:MM:SS.ffffff" (UTC, storage.tables.base);
 # the wire carries what datetime.isoformat() gives: "T", no ".000000", "+00:00".
@@ -26,11 +27,10 @@ _RECORDED_AT = (
     "substr(recorded_at, 1, 10) || 'T' || CASE WHEN substr(recorded_at, 20) = '.000000'"
     " THEN substr(recorded_at, 12, 8) ELSE substr(recorded_at, 12) END || '+00:00'"
 )
-_WIRE = (
-    "json_object('change_id', change_id, 'hlc', hlc, 'device_id', device_id,"
-    " 'author_id', author_id, 'organisation_id', organisation_id, 'entity', entity,"
-    " 'entity_id', entity_id, 'op', op, 'field', field, 'value', value,"
-    f" 'bases', json(coalesce(bases, '[]')), 'recorded_at', {_RECORDED_AT})"
+# Each change field as the wire carries it, from its journal column.
+_AS_WIRE = {"bases": "json(coalesce(bases, '[]'))", "recorded_at": _RECORDED_AT}
+_WIRE = "json_object({})".format(
+    ", ".join(f"'{name}', {_AS_WIRE.get(name, name)}" for name in CHANGE_FIELDS)
 )
 _PENDING = "pushed_at IS NULL AND push_error IS NULL"
 

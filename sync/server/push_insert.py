@@ -16,26 +16,13 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
+from storage.change_row import CHANGE_FIELDS
 from sync.protocol import Change
 from sync.server import schema as s
 
-# The changes table's columns as a push fills them (every column but `seq`).
-COLUMNS = (
-    "change_id",
-    "hlc",
-    "device_id",
-    "author_id",
-    "organisation_id",
-    "entity",
-    "entity_id",
-    "op",
-    "field",
-    "value",
-    "bases",
-    "recorded_at",
-    "person_id",
-    "received_at",
-)
+# The changes table's columns as a push fills them (every column but `seq`): the
+# change row (storage/change_row.py), then whose record it is and when it came.
+COLUMNS = (*CHANGE_FIELDS, "person_id", "received_at")
 
 
 def _mark(conn: Connection) -> str:

@@ -1,0 +1,49 @@
+"""The change row, defined once: the fields every change carries, in the order the
+wire (sync.protocol.Change), the laptop's journal (storage/tables/journal.py
+ChangeRecord), the laptop's outbox query and the server's `changes` table all use.
+Each of those is derived from CHANGE_FIELDS or pinned to it by a test
+(tests/sync/test_change_row.py), so a new field is added here first.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+CHANGE_FIELDS: tuple[str, ...] = (
+    "change_id",
+    "hlc",
+    "device_id",
+    "author_id",
+    "organisation_id",
+    "entity",
+    "entity_id",
+    "op",
+    "field",
+    "value",
+    "bases",
+    "recorded_at",
+)
+# The laptop's journal also keeps whether, and how, the server took each change.
+JOURNAL_ONLY: tuple[str, ...] = ("pushed_at", "push_error")
+
+
+class ChangeLike(Protocol):
+    """What journal_rows reads of a change (sync.protocol.Change is one)."""
+
+    @property
+    def bases(self) -> list[str]: ...
+
+
+def journal_rows(changes: Iterable[ChangeLike], pushed_at: Any) -> list[dict[str, Any]]:
+    """Changes as the laptop journals them once pulled (taken by the server already:
+    `pushed_at`, its stored form). `bases` is stored as JSON text, or NULL for none."""
+    rows = []
+    for change in changes:
+        row = {name: getattr(change, name) for name in CHANGE_FIELDS}
+        row["bases"] = json.dumps(change.bases) if change.bases else None
+        row["pushed_at"] = pushed_at
+        row["push_error"] = None
+        rows.append(row)
+    return rows
