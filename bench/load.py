@@ -37,9 +37,9 @@ from bench.sync import KDF, PASSPHRASE, OutOfProcessServer, _nhs
 from bench.tally import LaptopSide, laptop_side, server_side, tally
 from sync.client.enrol import enrol
 from sync.client.session import SyncSession
-from sync.client.transport import ServerUnreachableError
 from sync.server import directory
 from sync.server.store import ServerStore
+from sync.transport import ServerUnreachableError
 
 
 class TimedTransport(httpx.HTTPTransport):

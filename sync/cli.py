@@ -22,7 +22,7 @@ from sync import cli_beyond
 from sync.client import problems
 from sync.client.enrol import enrol, wipe
 from sync.client.session import SyncSession
-from sync.client.transport import RevokedError
+from sync.transport import RevokedError
 
 Common = Callable[[argparse.ArgumentParser], None]
 

@@ -26,8 +26,8 @@ from storage.audit_log import append as audit
 from storage.tables import BreakGlassGrant
 from sync.client import settings as sync_settings
 from sync.client.session import NotEnrolledError, SyncReport, SyncSession
-from sync.client.transport import SyncClient, call, client
 from sync.protocol import BeyondTeamResponse, BreakGlassResponse
+from sync.transport import SyncClient, call, client
 
 SEARCH_MIN = 3
 

@@ -14,8 +14,8 @@ from storage.audit_log import append as audit
 from sync import signing
 from sync.client import settings as sync_settings
 from sync.client.last_words import send_last_words
-from sync.client.transport import call, client
 from sync.protocol import EnrolRequest, EnrolResponse
+from sync.transport import call, client
 
 logger = logging.getLogger(__name__)
 

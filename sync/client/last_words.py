@@ -17,8 +17,8 @@ from app.workspace import Workspace
 from storage import wallclock
 from sync.client import outbox
 from sync.client import settings as sync_settings
-from sync.client.transport import call, client
 from sync.protocol import PushResponse
+from sync.transport import call, client
 
 logger = logging.getLogger(__name__)
 

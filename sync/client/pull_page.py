@@ -20,8 +20,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from sync.client.apply import KeptChange
-from sync.client.transport import ServerRefusedError
 from sync.protocol import Change, PullResponse
+from sync.transport import ServerRefusedError
 
 logger = logging.getLogger(__name__)
 

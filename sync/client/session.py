@@ -23,9 +23,9 @@ from sync.client import kept_aside, outbox, purge
 from sync.client import settings as sync_settings
 from sync.client.apply import KeptChange, apply_changes
 from sync.client.pull_page import read_page
-from sync.client.retry import RetryPolicy
-from sync.client.transport import call, client, request
 from sync.protocol import PushResponse
+from sync.retry import RetryPolicy
+from sync.transport import call, client, request
 
 logger = logging.getLogger(__name__)
 

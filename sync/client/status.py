@@ -16,7 +16,7 @@ from storage.tables import SyncConflict
 from sync.client import problems
 from sync.client import settings as sync_settings
 from sync.client.session import Progress, SyncReport, SyncSession
-from sync.client.transport import RevokedError, ServerUnreachableError
+from sync.transport import RevokedError, ServerUnreachableError
 
 
 @dataclass(frozen=True)

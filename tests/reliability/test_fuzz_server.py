@@ -42,9 +42,8 @@ from app.services.integrity import check
 from app.workspace import Workspace
 from storage import settings as profile_settings
 from storage.tables import journalled_tables
-from sync import signing
+from sync import signing, transport
 from sync.client import settings as sync_settings
-from sync.client import transport
 from sync.protocol import EnrolRequest
 from sync.server import directory, partners
 from sync.server import schema as server_schema
@@ -361,7 +360,7 @@ def test_signed_pushes_reach_storage_and_malformed_ones_change_nothing(
     engine = server.store.engine
     tally = PushTally()
     numbers = nhs_numbers()
-    # The product's own signed client (sync/client/transport.py) with her key.
+    # The product's own signed client (sync/transport.py) with her key.
     http = transport.client(server.url, device_id=nurse.device_id, private_key=nurse_server.key)
     # Each example sends one of her pushes and one schemathesis body (schema-valid or
     # malformed), in either order.

@@ -15,9 +15,9 @@ from app.services import people
 from app.services.notes import add_note
 from app.workspace import Workspace
 from storage.tables import ChangeRecord
-from sync.client.retry import RetryPolicy, TransientError
 from sync.client.session import SyncSession, pending_count
-from sync.client.transport import ServerUnreachableError
+from sync.retry import RetryPolicy, TransientError
+from sync.transport import ServerUnreachableError
 from tests.reliability.fault_proxy import FAULTS, FaultProxy, random_schedule
 from tests.reliability.helpers import (
     ServerProcess,

@@ -20,11 +20,11 @@ from storage.tables import AuditEvent, Team
 from sync.client import outbox, purge
 from sync.client import settings as sync_settings
 from sync.client.enrol import wipe
-from sync.client.transport import RevokedError, ServerRefusedError, call, client
 from sync.server import directory
 from sync.server import schema as s
 from sync.server.audit_verify import verify_server
 from sync.server.cli import main as server_main
+from sync.transport import RevokedError, ServerRefusedError, call, client
 from tests.conftest import ALUN, PASSPHRASE, ZOE
 from tests.sync.conftest import Laptop, RunningServer, reopen
 from tests.sync.helpers import sync

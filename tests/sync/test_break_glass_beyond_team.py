@@ -23,9 +23,9 @@ from app.workspace import Workspace
 from storage.tables import AuditEvent, BreakGlassGrant, Person
 from sync.cli import register as sync_commands
 from sync.client.beyond_team import _http, break_glass_beyond_team, find_beyond_team
-from sync.client.transport import ServerRefusedError, call
 from sync.server import directory, servertime
 from sync.server import schema as s
+from sync.transport import ServerRefusedError, call
 from tests.conftest import PASSPHRASE, ZOE
 from tests.sync.conftest import Laptop, RunningServer, reopen
 from tests.sync.helpers import sync

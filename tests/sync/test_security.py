@@ -19,8 +19,8 @@ from sync.cli import register as sync_commands
 from sync.client import settings as sync_settings
 from sync.client.enrol import enrol
 from sync.client.session import SyncSession
-from sync.client.transport import RevokedError, ServerRefusedError, ServerUnreachableError
 from sync.server import directory
+from sync.transport import RevokedError, ServerRefusedError, ServerUnreachableError
 from tests.conftest import FAST_KDF, PASSPHRASE, ZOE
 from tests.sync.conftest import Laptop, RunningServer, reopen
 from tests.sync.helpers import sync

@@ -16,8 +16,8 @@ from cryptography.x509.oid import NameOID
 from app.services import people
 from app.workspace import create
 from sync.client.enrol import enrol
-from sync.client.transport import ServerUnreachableError
 from sync.server import directory
+from sync.transport import ServerUnreachableError
 from tests.conftest import FAST_KDF, PASSPHRASE, ZOE
 from tests.sync.conftest import TEAM, reopen, start_server
 from tests.sync.helpers import sync

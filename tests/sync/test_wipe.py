@@ -32,8 +32,8 @@ from storage.audit_anchor import ANCHOR_FILE
 from storage.errors import ProfileDamagedError
 from storage.unlock_attempts import FAILURES_FILE
 from sync.client.enrol import wipe
-from sync.client.transport import RevokedError
 from sync.server import directory
+from sync.transport import RevokedError
 from tests.conftest import PASSPHRASE, ZOE
 from tests.sync.conftest import Laptop, RunningServer, reopen
 from tests.sync.helpers import sync

@@ -11,7 +11,7 @@ import httpx
 
 from app.errors import OneRecordError
 from sync import signing
-from sync.client.retry import RetryPolicy, TransientError, retryable
+from sync.retry import RetryPolicy, TransientError, retryable
 
 
 class ServerUnreachableError(OneRecordError):
