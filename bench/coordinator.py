@@ -39,7 +39,7 @@ from storage.keyvault import KdfParams
 from storage.tables import StaffMember
 
 PASSPHRASE = "benchmark passphrase, synthetic data only"
-PAGE = 100  # the Team view's page (ui/team_model.py)
+PAGE = 100  # the Team view's page (ui/team/team_model.py)
 OUT = Path(__file__).resolve().parent / "out"
 
 

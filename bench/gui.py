@@ -41,9 +41,9 @@ from storage import profile
 from storage.tables import ContactNote
 from ui.app_controller import AppController
 from ui.app_main import create_application
-from ui.home_view import CASELOAD_TAB
-from ui.record_page import Section
-from ui.tasks import TaskRunner
+from ui.caseload.home_view import CASELOAD_TAB
+from ui.kit.tasks import TaskRunner
+from ui.record.record_page import Section
 
 PASSPHRASE = "benchmark passphrase, synthetic data only"
 OUT = Path(__file__).resolve().parent / "out"

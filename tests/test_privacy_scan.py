@@ -63,8 +63,8 @@ from tests.ui.helpers import (
     make_profile,
 )
 from tests.ui.helpers import unlock as gui_unlock
-from ui.print_dialog import PrintDialog
-from ui.tasks import TaskRunner
+from ui.kit.tasks import TaskRunner
+from ui.record.print_dialog import PrintDialog
 
 pytestmark = pytest.mark.slow
 

@@ -38,25 +38,25 @@ from app.services.changes import (
 from app.values.vocab import Role
 from app.workspace import Workspace
 from sync.client.enrol import wipe
-from ui.access_report_controller import AccessReportController, may_see_report
-from ui.beyond_team_controller import BeyondTeamController
-from ui.caseload_controller import CaseloadController, CaseloadState
-from ui.caseload_model import CaseloadModel
-from ui.conflicts_controller import ConflictsController
-from ui.first_run_controller import Creator, FirstRunController
-from ui.first_run_window import FirstRunWindow
-from ui.forms import Field, FormDialog
-from ui.home_view import CASELOAD_TAB, TODAY_TAB
+from ui.caseload.caseload_controller import CaseloadController, CaseloadState
+from ui.caseload.caseload_model import CaseloadModel
+from ui.caseload.home_view import CASELOAD_TAB, TODAY_TAB
+from ui.caseload.today_controller import TodayController
+from ui.first_run.first_run_controller import Creator, FirstRunController
+from ui.first_run.first_run_window import FirstRunWindow
 from ui.i18n import tr
 from ui.idle import DEFAULT_IDLE_MS, IdleWatcher
+from ui.kit.forms import Field, FormDialog
+from ui.kit.operations import Operations
+from ui.kit.tasks import TaskRunner
 from ui.main_window import MainWindow
-from ui.operations import Operations
-from ui.record_controller import PendingDraft, RecordController, RecordPlace
-from ui.sync_controller import DEFAULT_SYNC_INTERVAL_MS, SyncController
-from ui.tasks import TaskRunner
-from ui.team_controller import TeamController
-from ui.timeline_model import TimelineModel
-from ui.today_controller import TodayController
+from ui.record.beyond_team_controller import BeyondTeamController
+from ui.record.record_controller import PendingDraft, RecordController, RecordPlace
+from ui.record.timeline_model import TimelineModel
+from ui.sync.conflicts_controller import ConflictsController
+from ui.sync.sync_controller import DEFAULT_SYNC_INTERVAL_MS, SyncController
+from ui.team.access_report_controller import AccessReportController, may_see_report
+from ui.team.team_controller import TeamController
 from ui.unlock_controller import Backoff, UnlockController
 from ui.unlock_window import UnlockWindow
 
@@ -228,8 +228,8 @@ class AppController(QObject):
     def _close_other_windows(self) -> None:
         """Every dialog and window but the lock screens: settings, print, message boxes."""
         self.settings_dialog = None
-        if "ui.print_dialog" in sys.modules:  # loaded only once someone has printed
-            sys.modules["ui.print_dialog"].close_print_dialogs(self.main_window)
+        if "ui.record.print_dialog" in sys.modules:  # loaded only once someone has printed
+            sys.modules["ui.record.print_dialog"].close_print_dialogs(self.main_window)
         keep: set[QWidget] = {self.unlock_window, self.first_run_window, self.main_window}
         for widget in QApplication.topLevelWidgets():
             if widget in keep or not widget.isVisible():
@@ -349,7 +349,7 @@ class AppController(QObject):
         # Imported on first use: QtPdf and reportlab cost start-up time nobody needs
         # until they print.
         from app.reports.printing import PlanPrintJob
-        from ui.print_dialog import PrintDialog
+        from ui.record.print_dialog import PrintDialog
 
         job = PlanPrintJob(workspace, nhs_number)
         title = tr("Print the care plan: {name}").format(name=name)

@@ -13,8 +13,8 @@ from app import logging_setup
 from app.paths import default_profile
 from ui.app_controller import AppController
 from ui.i18n import tr
+from ui.kit.tasks import TaskRunner
 from ui.style import apply_style
-from ui.tasks import TaskRunner
 
 logger = logging.getLogger(__name__)
 

@@ -22,12 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.caseload_model import CaseloadModel
-from ui.formatting import british_date_time, time_of_day
-from ui.home_view import HomePage
+from ui.caseload.caseload_model import CaseloadModel
+from ui.caseload.home_view import HomePage
 from ui.i18n import tr
-from ui.record_page import RecordPage
-from ui.timeline_model import TimelineModel
+from ui.kit.formatting import british_date_time, time_of_day
+from ui.record.record_page import RecordPage
+from ui.record.timeline_model import TimelineModel
 
 logger = logging.getLogger(__name__)
 

@@ -30,7 +30,7 @@ from app.workspace import Workspace
 from ui.app_controller import AppController
 
 if TYPE_CHECKING:
-    from ui.print_dialog import PrintDialog
+    from ui.record.print_dialog import PrintDialog
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +98,7 @@ class SmokeTest:
             return self._fail("nobody on the caseload to print a plan for")
         nhs, name = person
         self._controller.print_plan(nhs, name)
-        from ui.print_dialog import PrintDialog  # imported by print_plan: QtPdf loaded
+        from ui.record.print_dialog import PrintDialog  # imported by print_plan: QtPdf loaded
 
         dialogs = self._controller.main_window.findChildren(PrintDialog)
         if not dialogs:

@@ -22,7 +22,7 @@ from app.workspace import Workspace
 from sync.client.enrol import wipe
 from sync.client.status import run_sync
 from ui.i18n import tr
-from ui.tasks import TaskRunner
+from ui.kit.tasks import TaskRunner
 from ui.unlock_window import UnlockWindow
 
 logger = logging.getLogger(__name__)

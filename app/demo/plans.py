@@ -179,7 +179,7 @@ class PlanBuilder:
         target = as_of + timedelta(days=rng.randrange(-60, 180))
         if status == GoalStatus.NOT_STARTED.value and target <= as_of:
             # A goal not started yet aims ahead; a past target is shown overdue only on
-            # goals under way (ui/plan_section.py), so mirror it forward (no new draw).
+            # goals under way (ui/record/plan_section.py), so mirror it forward (no new draw).
             target = as_of + (as_of - target) + timedelta(days=7)
         batch["goal"].append(
             {

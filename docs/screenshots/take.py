@@ -34,9 +34,9 @@ from PySide6.QtWidgets import QWidget  # noqa: E402
 from app.workspace import is_demo_profile  # noqa: E402
 from ui.app_controller import AppController  # noqa: E402
 from ui.app_main import create_application  # noqa: E402
-from ui.home_view import CASELOAD_TAB, TODAY_TAB  # noqa: E402
-from ui.record_page import Section  # noqa: E402
-from ui.tasks import TaskRunner  # noqa: E402
+from ui.caseload.home_view import CASELOAD_TAB, TODAY_TAB  # noqa: E402
+from ui.kit.tasks import TaskRunner  # noqa: E402
+from ui.record.record_page import Section  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 LAPTOP = (1366, 768)  # a typical field laptop

@@ -30,10 +30,10 @@ from app.workspace import is_demo_profile  # noqa: E402
 from docs.screenshots.take import LAPTOP, _save, _settle, _wait  # noqa: E402
 from ui.app_controller import AppController  # noqa: E402
 from ui.app_main import create_application  # noqa: E402
-from ui.break_glass_dialog import BreakGlassDialog  # noqa: E402
-from ui.caseload_model import Column  # noqa: E402
-from ui.home_view import CASELOAD_TAB  # noqa: E402
-from ui.tasks import TaskRunner  # noqa: E402
+from ui.caseload.caseload_model import Column  # noqa: E402
+from ui.caseload.home_view import CASELOAD_TAB  # noqa: E402
+from ui.kit.tasks import TaskRunner  # noqa: E402
+from ui.record.break_glass_dialog import BreakGlassDialog  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 REASON = "Called by the out-of-hours GP: fall at home, his own team is not answering."

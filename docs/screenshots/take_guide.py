@@ -35,13 +35,13 @@ from sync.client.session import SyncSession  # noqa: E402
 from sync.server import directory  # noqa: E402
 from sync.server.embedded import serve_in_thread  # noqa: E402
 from sync.server.store import ServerStore  # noqa: E402
-from ui import editors  # noqa: E402
 from ui.app_controller import AppController  # noqa: E402
 from ui.app_main import create_application  # noqa: E402
-from ui.first_run_pages import ENROL  # noqa: E402
-from ui.home_view import CASELOAD_TAB  # noqa: E402
-from ui.record_page import Section  # noqa: E402
-from ui.tasks import TaskRunner  # noqa: E402
+from ui.caseload.home_view import CASELOAD_TAB  # noqa: E402
+from ui.first_run.first_run_pages import ENROL  # noqa: E402
+from ui.kit.tasks import TaskRunner  # noqa: E402
+from ui.record import editors  # noqa: E402
+from ui.record.record_page import Section  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 # Scratch laptops only: a cheap KDF keeps the script quick (stored in each profile).
@@ -105,7 +105,7 @@ def _demo(profile: Path, passphrase: str, out: Path) -> None:
 
     _step("print")
     controller.record.print_plan()
-    from ui.print_dialog import PrintDialog
+    from ui.record.print_dialog import PrintDialog
 
     _wait(lambda: bool(window.findChildren(PrintDialog)))
     printing = window.findChildren(PrintDialog)[-1]

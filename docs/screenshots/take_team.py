@@ -31,7 +31,7 @@ from storage import settings  # noqa: E402
 from storage.tables import StaffMember  # noqa: E402
 from ui.app_controller import AppController  # noqa: E402
 from ui.app_main import create_application  # noqa: E402
-from ui.tasks import TaskRunner  # noqa: E402
+from ui.kit.tasks import TaskRunner  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 

@@ -19,8 +19,8 @@ from app.reports.printing import PlanPrintJob, PrintablePlan
 from app.workspace import Workspace
 from storage.tables import AuditEvent
 from tests.reports.conftest import Planted
-from ui.print_dialog import PrintDialog, close_print_dialogs, printers_available
-from ui.tasks import TaskRunner
+from ui.kit.tasks import TaskRunner
+from ui.record.print_dialog import PrintDialog, close_print_dialogs, printers_available
 
 pytestmark = pytest.mark.gui
 

@@ -23,8 +23,8 @@ from pytestqt.qtbot import QtBot
 from tests.sync.conftest import laptop, server  # noqa: F401
 from tests.ui.helpers import make_controller, make_long_profile, make_profile
 from ui.app_controller import AppController
+from ui.kit.tasks import TaskRunner
 from ui.style import apply_style
-from ui.tasks import TaskRunner
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -17,8 +17,8 @@ from app.workspace import Workspace, create
 from storage.keyvault import KdfParams
 from storage.tables import PlannedVisit
 from ui.app_controller import AppController
-from ui.first_run_pages import DEMO, ENROL, LOCAL
-from ui.tasks import TaskRunner
+from ui.first_run.first_run_pages import DEMO, ENROL, LOCAL
+from ui.kit.tasks import TaskRunner
 from ui.unlock_controller import Backoff
 
 PASSPHRASE = "a long test passphrase"

@@ -18,8 +18,8 @@ from app.values.vocab import Role
 from app.workspace import create
 from tests.ui.helpers import FAST_KDF, PASSPHRASE, make_controller, unlock
 from ui.app_controller import AppController
-from ui.rows_model import ROW_ROLE, WARNING
-from ui.tasks import TaskRunner
+from ui.kit.rows_model import ROW_ROLE, WARNING
+from ui.kit.tasks import TaskRunner
 
 REASON = "Safeguarding call from the police about a welfare check"
 

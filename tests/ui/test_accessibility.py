@@ -19,8 +19,8 @@ from pytestqt.qtbot import QtBot
 from tests.ui.helpers import NAMES_BY_NAME, names, show_whole_team, unlock
 from tests.ui.test_record import _dialog, _open_dev
 from ui.app_controller import AppController
-from ui.record_page import Section
-from ui.widgets import PRIMARY_BUTTON_HEIGHT
+from ui.kit.widgets import PRIMARY_BUTTON_HEIGHT
+from ui.record.record_page import Section
 
 pytestmark = pytest.mark.gui
 

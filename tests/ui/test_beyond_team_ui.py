@@ -16,9 +16,9 @@ from tests.conftest import ZOE
 from tests.sync.conftest import Laptop, RunningServer, reopen
 from tests.sync.helpers import sync
 from tests.ui.helpers import make_controller, unlock
-from ui.beyond_team_dialog import PERSON_ROLE
-from ui.break_glass_dialog import BreakGlassDialog
-from ui.tasks import TaskRunner
+from ui.kit.tasks import TaskRunner
+from ui.record.beyond_team_dialog import PERSON_ROLE
+from ui.record.break_glass_dialog import BreakGlassDialog
 
 pytestmark = pytest.mark.gui
 on_sqlite = pytest.mark.parametrize("server", ["sqlite"], indirect=True)

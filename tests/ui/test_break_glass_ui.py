@@ -23,10 +23,10 @@ from storage import settings
 from storage.tables import AuditEvent, ContactNote, Person, StaffMember, Team
 from tests.ui.helpers import FAST_KDF, PASSPHRASE, PEOPLE, STAFF, make_controller, unlock
 from ui.app_controller import AppController
-from ui.break_glass_dialog import BreakGlassDialog
-from ui.caseload_model import Column
-from ui.record_page import Section
-from ui.tasks import TaskRunner
+from ui.caseload.caseload_model import Column
+from ui.kit.tasks import TaskRunner
+from ui.record.break_glass_dialog import BreakGlassDialog
+from ui.record.record_page import Section
 
 pytestmark = pytest.mark.gui
 

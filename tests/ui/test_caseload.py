@@ -18,8 +18,8 @@ from app.workspace import Workspace
 from app.workspace import unlock as unlock_workspace
 from tests.ui.helpers import NAMES_BY_NAME, PASSPHRASE, names, show_whole_team, unlock
 from ui.app_controller import AppController
-from ui.caseload_model import ROW_ROLE, CaseloadModel, Column, Loader
-from ui.tasks import TaskRunner
+from ui.caseload.caseload_model import ROW_ROLE, CaseloadModel, Column, Loader
+from ui.kit.tasks import TaskRunner
 
 pytestmark = pytest.mark.gui
 

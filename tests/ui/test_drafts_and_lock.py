@@ -16,8 +16,8 @@ from tests.ui.helpers import DEV_GOAL, KEY_SAFE_CODE, make_controller, unlock
 from tests.ui.test_lock import _visible_text
 from tests.ui.test_record import _dialog, _open_dev, _read, _save
 from ui.app_controller import AppController
-from ui.record_page import Section
-from ui.tasks import TaskRunner
+from ui.kit.tasks import TaskRunner
+from ui.record.record_page import Section
 
 pytestmark = pytest.mark.gui
 
@@ -136,7 +136,7 @@ def test_closing_the_app_keeps_the_draft(qtbot: QtBot, runner: TaskRunner, profi
 def test_print_from_the_plan_and_lock_closes_the_print_dialog(
     qtbot: QtBot, controller: AppController
 ) -> None:
-    from ui.print_dialog import PrintDialog
+    from ui.record.print_dialog import PrintDialog
 
     unlock(qtbot, controller)
     _open_dev(qtbot, controller)

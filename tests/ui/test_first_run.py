@@ -19,9 +19,9 @@ from sync.client.first_run import enrol_new_laptop
 from tests.sync.conftest import RunningServer
 from tests.ui.helpers import FAST_KDF, choose_first_run, make_controller, show_whole_team
 from ui.app_controller import AppController
-from ui.first_run_controller import make_demo
-from ui.first_run_pages import DEMO, ENROL, LOCAL
-from ui.tasks import TaskRunner
+from ui.first_run.first_run_controller import make_demo
+from ui.first_run.first_run_pages import DEMO, ENROL, LOCAL
+from ui.kit.tasks import TaskRunner
 
 pytestmark = pytest.mark.gui
 

@@ -14,8 +14,8 @@ from app.services.passphrase_strength import TOO_GUESSABLE
 from app.workspace import profile_exists
 from tests.ui.helpers import choose_first_run, make_controller
 from ui.app_controller import AppController
-from ui.first_run_pages import DEMO, ENROL, LOCAL
-from ui.tasks import TaskRunner
+from ui.first_run.first_run_pages import DEMO, ENROL, LOCAL
+from ui.kit.tasks import TaskRunner
 
 pytestmark = pytest.mark.gui
 

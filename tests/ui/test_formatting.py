@@ -9,7 +9,7 @@ import pytest
 
 import resources
 from ui.app_main import parse_args
-from ui.formatting import age_on, alert_labels, alert_short_labels, british_date, people_count
+from ui.kit.formatting import age_on, alert_labels, alert_short_labels, british_date, people_count
 
 
 def test_british_dates() -> None:

@@ -20,7 +20,7 @@ from pytestqt.qtbot import QtBot
 from app.workspace import Workspace
 from tests.ui.helpers import PEOPLE, make_controller, names, show_whole_team, unlock
 from ui.app_controller import AppController
-from ui.tasks import TaskRunner
+from ui.kit.tasks import TaskRunner
 
 pytestmark = pytest.mark.gui
 

@@ -22,14 +22,14 @@ from app.workspace import Workspace
 from app.workspace import unlock as unlock_workspace
 from tests.ui.helpers import DEV, DEV_NOTES, PASSPHRASE, person_id_of, unlock
 from tests.ui.test_record import _open_dev
-from ui import record_controller
 from ui.app_controller import AppController
-from ui.plan_section import PlanSection
-from ui.record_sections import ConsentSection, RisksSection
-from ui.rows_model import ROW_ROLE, ColumnSpec, RowsModel
-from ui.tasks import TaskRunner
-from ui.timeline_model import ENTRY_ROLE, TimelineColumn, TimelineModel
-from ui.today_view import today_columns
+from ui.caseload.today_view import today_columns
+from ui.kit.rows_model import ROW_ROLE, ColumnSpec, RowsModel
+from ui.kit.tasks import TaskRunner
+from ui.record import record_controller
+from ui.record.plan_section import PlanSection
+from ui.record.record_sections import ConsentSection, RisksSection
+from ui.record.timeline_model import ENTRY_ROLE, TimelineColumn, TimelineModel
 
 pytestmark = pytest.mark.gui
 

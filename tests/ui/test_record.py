@@ -24,8 +24,8 @@ from storage.tables import (
 )
 from tests.ui.helpers import DEV_GOAL, DEV_NOTES, KEY_SAFE_CODE, unlock
 from ui.app_controller import AppController
-from ui.forms import FormDialog
-from ui.record_page import Section
+from ui.kit.forms import FormDialog
+from ui.record.record_page import Section
 
 pytestmark = pytest.mark.gui
 

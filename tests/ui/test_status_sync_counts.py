@@ -15,8 +15,8 @@ from app.values.nhs_number import check_digit
 from tests.sync.conftest import Laptop, RunningServer
 from tests.ui.helpers import make_controller, unlock
 from ui.app_controller import PENDING_REFRESH_MS, AppController
+from ui.kit.tasks import TaskRunner
 from ui.main_window import standalone_text, standalone_tip
-from ui.tasks import TaskRunner
 
 pytestmark = pytest.mark.gui
 on_sqlite = pytest.mark.parametrize("server", ["sqlite"], indirect=True)

@@ -17,8 +17,8 @@ from tests.sync.conftest import Laptop, RunningServer
 from tests.sync.test_refusals_visible import REASON, unknown_field
 from tests.ui.helpers import make_controller, unlock
 from ui.app_controller import AppController
-from ui.sync_problems_dialog import SyncProblemsDialog
-from ui.tasks import TaskRunner
+from ui.kit.tasks import TaskRunner
+from ui.sync.sync_problems_dialog import SyncProblemsDialog
 
 pytestmark = pytest.mark.gui
 on_sqlite = pytest.mark.parametrize("server", ["sqlite"], indirect=True)

@@ -23,9 +23,9 @@ from tests.sync.conftest import Laptop, RunningServer, reopen
 from tests.sync.helpers import sync
 from tests.ui.helpers import make_controller, person_id_of, unlock
 from ui.app_controller import AppController
-from ui.conflicts_dialog import ConflictsDialog
+from ui.kit.tasks import TaskRunner
 from ui.main_window import offline_text, standalone_text
-from ui.tasks import TaskRunner
+from ui.sync.conflicts_dialog import ConflictsDialog
 
 pytestmark = pytest.mark.gui
 # The sync suites' server runs on SQLite here (its PostgreSQL run belongs to tests/sync).

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from app.errors import InvalidInputError
 from tests.ui.helpers import PEOPLE
-from ui.tasks import BUG_MESSAGE, TaskRunner
+from ui.kit.tasks import BUG_MESSAGE, TaskRunner
 
 pytestmark = pytest.mark.gui
 

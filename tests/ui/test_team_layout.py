@@ -23,9 +23,9 @@ from app.workspace import create
 from app.workspace import unlock as unlock_workspace
 from tests.ui.helpers import FAST_KDF, PASSPHRASE, make_controller, unlock
 from ui.app_controller import AppController
-from ui.tasks import TaskRunner
-from ui.team_columns import KEYS
-from ui.team_model import Column
+from ui.kit.tasks import TaskRunner
+from ui.team.team_columns import KEYS
+from ui.team.team_model import Column
 
 pytestmark = pytest.mark.gui
 

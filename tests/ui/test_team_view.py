@@ -20,8 +20,8 @@ from storage.tables import Person
 from tests.app.team_data import DEV, build_team
 from tests.ui.helpers import FAST_KDF, PASSPHRASE, make_controller, unlock
 from ui.app_controller import AppController
-from ui.tasks import TaskRunner
-from ui.team_model import Column
+from ui.kit.tasks import TaskRunner
+from ui.team.team_model import Column
 
 
 def _team_profile(path: Path, role: Role) -> Path:

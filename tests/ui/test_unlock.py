@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from app.errors import WrongPassphraseError
 from tests.ui.helpers import PASSPHRASE, make_controller, names, unlock
 from ui.app_controller import AppController
-from ui.tasks import TaskRunner
+from ui.kit.tasks import TaskRunner
 from ui.unlock_controller import Backoff
 from ui.unlock_window import PRIMARY_BUTTON_HEIGHT
 

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.ui.helpers import make_controller
 from ui.app_controller import AppController
-from ui.tasks import TaskRunner
+from ui.kit.tasks import TaskRunner
 
 
 def _fail(qtbot: QtBot, app: AppController, expected: int) -> None:

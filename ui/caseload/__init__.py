@@ -1,0 +1,1 @@
+"""The practitioner's caseload and today's visits."""

@@ -1,0 +1,295 @@
+"""The care and support plan section: whether it is agreed, strengths and needs,
+goals ("I" statements) with their actions, and the contingency plan. Layout
+only: it emits what the user asks to change."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from app.services import clock
+from app.services.record import ActionItem, GoalItem, PersonRecord, PlanView
+from app.values.vocab import ActionStatus, CareActOutcome, GoalStatus
+from ui.i18n import tr
+from ui.kit import formatting
+from ui.kit.rows_model import ColumnSpec, RowsModel
+from ui.kit.widgets import button, esc, fit_rows, heading, size_columns, table
+from ui.record.record_sections import selected
+
+logger = logging.getLogger(__name__)
+
+_FINISHED_GOALS = frozenset({"achieved", "partially_achieved", "not_achieved", "discontinued"})
+
+
+class PlanSection(QScrollArea):
+    agree_plan = Signal()
+    set_review = Signal()
+    add_goal = Signal()
+    edit_goal = Signal(object)  # GoalItem
+    add_action = Signal(object)  # the GoalItem it serves
+    edit_action = Signal(object)  # ActionItem
+    add_strength = Signal()
+    add_contingency = Signal()
+    print_plan = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("planSection")
+        self.setAccessibleName(tr("Care and support plan"))
+        self.setWidgetResizable(True)
+        self._today = clock.today()
+        self._plan: PlanView | None = None
+
+        self.status = QLabel()
+        self.status.setObjectName("planStatus")
+        self.status.setWordWrap(True)
+        self.agree_button = button(
+            "Mark plan agreed…",
+            name="agreePlanButton",
+            primary=True,
+            tip="Record that the person (or their carer) agreed this plan: a new version",
+        )
+        self.review_button = button("Set review date…", name="reviewDateButton")
+        self.print_button = button(
+            "Print plan…", name="printPlanButton", tip="Print the plan for the home folder (Ctrl+P)"
+        )
+
+        self.strengths = QLabel()
+        self.strengths.setObjectName("planText")
+        self.strengths.setWordWrap(True)
+        self.strengths.setTextFormat(Qt.TextFormat.RichText)
+        self.add_strength_button = button("Add a strength…", name="addStrengthButton")
+
+        self.goals_model: RowsModel[GoalItem] = RowsModel(
+            [
+                ColumnSpec(
+                    "My goal",
+                    lambda g: g.statement,
+                    tooltip=lambda g: g.statement,
+                    quiet=lambda g: g.status in _FINISHED_GOALS,
+                ),
+                ColumnSpec("Importance", lambda g: f"{g.importance} / 10"),
+                ColumnSpec(
+                    "Status",
+                    lambda g: formatting.label(GoalStatus, g.status),
+                    bold=lambda g: g.status == "achieved",
+                ),
+                ColumnSpec(
+                    "Target",
+                    lambda g: formatting.british_date(g.target_date),
+                    warn=lambda g: (
+                        g.target_date is not None
+                        and g.target_date < self._today
+                        and g.status not in _FINISHED_GOALS
+                    ),
+                ),
+                ColumnSpec("Outcome", lambda g: g.outcome or "", tooltip=lambda g: g.outcome),
+            ],
+            parent=self,
+        )
+        self.goals = table("goalsTable", "My goals")
+        self.goals.setModel(self.goals_model)
+        size_columns(self.goals, stretch=0, fixed={4: 280})
+        self.add_goal_button = button("Add a goal…", name="addGoalButton")
+        self.edit_goal_button = button("Edit goal…", name="editGoalButton")
+        self.add_action_button = button("Add an action…", name="addActionButton")
+
+        self.actions_model: RowsModel[ActionItem] = RowsModel(
+            [
+                ColumnSpec("What", lambda a: a.what, tooltip=lambda a: a.what),
+                ColumnSpec("Who", lambda a: ", ".join(p for p in (a.who_name, a.who_role) if p)),
+                ColumnSpec("When", lambda a: a.timing or formatting.british_date(a.due_on)),
+                ColumnSpec(
+                    "Status",
+                    lambda a: formatting.label(ActionStatus, a.status),
+                    quiet=lambda a: a.status in ("done", "cancelled"),
+                ),
+                ColumnSpec("Confidence", lambda a: f"{a.confidence} / 10" if a.confidence else ""),
+            ],
+            parent=self,
+        )
+        self.actions_table = table("actionsTable", "Actions for the selected goal")
+        self.actions_table.setModel(self.actions_model)
+        size_columns(self.actions_table, stretch=0)
+        self.actions_heading = heading("Actions", level=3)
+        self.edit_action_button = button("Edit action…", name="editActionButton")
+
+        self.contingency = QLabel()
+        self.contingency.setObjectName("planText")
+        self.contingency.setWordWrap(True)
+        self.contingency.setTextFormat(Qt.TextFormat.RichText)
+        self.add_contingency_button = button("Add a contingency plan…", name="addContingencyButton")
+
+        body = QWidget()
+        body.setObjectName("sectionBody")
+        column = QVBoxLayout(body)
+        column.setContentsMargins(20, 16, 20, 20)
+        column.setSpacing(10)
+        column.addWidget(heading("Care and support plan"))
+        column.addWidget(self.status)
+        column.addLayout(_row(self.agree_button, self.review_button, self.print_button))
+        column.addSpacing(8)
+        column.addWidget(heading("My goals", level=3))
+        column.addWidget(self.goals)
+        column.addLayout(_row(self.add_goal_button, self.edit_goal_button, self.add_action_button))
+        column.addWidget(self.actions_heading)
+        column.addWidget(self.actions_table)
+        column.addLayout(_row(self.edit_action_button))
+        column.addSpacing(8)
+        column.addWidget(heading("Strengths and needs", level=3))
+        column.addWidget(self.strengths)
+        column.addLayout(_row(self.add_strength_button))
+        column.addSpacing(8)
+        column.addWidget(heading("If things change: contingency plan", level=3))
+        column.addWidget(self.contingency)
+        column.addLayout(_row(self.add_contingency_button))
+        column.addStretch(1)
+        self.setWidget(body)
+
+        self.agree_button.clicked.connect(self.agree_plan)
+        self.review_button.clicked.connect(self.set_review)
+        self.add_goal_button.clicked.connect(self.add_goal)
+        self.edit_goal_button.clicked.connect(self._edit_goal)
+        self.goals.activated.connect(lambda _i: self._edit_goal())
+        self.add_action_button.clicked.connect(self._add_action)
+        self.edit_action_button.clicked.connect(self._edit_action)
+        self.actions_table.activated.connect(lambda _i: self._edit_action())
+        self.add_strength_button.clicked.connect(self.add_strength)
+        self.add_contingency_button.clicked.connect(self.add_contingency)
+        self.print_button.clicked.connect(self.print_plan)
+        self.goals.selectionModel().currentRowChanged.connect(lambda *_: self._show_actions())
+
+    # -- user requests ------------------------------------------------------------------
+
+    def selected_goal(self) -> GoalItem | None:
+        item = selected(self.goals)
+        return item if isinstance(item, GoalItem) else None
+
+    def _edit_goal(self) -> None:
+        if (goal := self.selected_goal()) is not None:
+            self.edit_goal.emit(goal)
+
+    def _add_action(self) -> None:
+        if (goal := self.selected_goal()) is not None:
+            self.add_action.emit(goal)
+
+    def _edit_action(self) -> None:
+        if isinstance(action := selected(self.actions_table), ActionItem):
+            self.edit_action.emit(action)
+
+    # -- showing ------------------------------------------------------------------------
+
+    def show_record(self, record: PersonRecord, today: date) -> None:
+        self._today = today
+        plan = record.plan
+        keep = self.selected_goal()
+        self._plan = plan
+        self._show_status(plan)
+        self.goals_model.set_rows(plan.goals)
+        fit_rows(self.goals, most=10)
+        row = next((i for i, g in enumerate(plan.goals) if keep and g.id == keep.id), 0)
+        if plan.goals:
+            self.goals.selectRow(row)
+        self._show_actions()
+        self.strengths.setText(_strengths_html(plan))
+        self.contingency.setText(_contingency_html(plan))
+
+    def _show_status(self, plan: PlanView) -> None:
+        if plan.version == 0:
+            text = tr("Draft: not yet agreed with the person.")
+            state = "draft"
+        elif plan.status == "agreed":
+            text = tr("Agreed: version {version}, agreed with {who} ({role}) on {on}.").format(
+                version=plan.version,
+                who=plan.agreed_with_name or "",
+                role=tr(plan.agreed_with_role or ""),
+                on=formatting.british_date(plan.agreed_on),
+            )
+            state = "agreed"
+        else:
+            text = tr(
+                "Draft: changed since version {version} was agreed on {on}. "
+                "Agree it again when the person is happy with it."
+            ).format(version=plan.version, on=formatting.british_date(plan.agreed_on))
+            state = "draft"
+        if plan.review_due:
+            overdue = plan.review_due < self._today
+            review = tr("Review overdue: was due {date}.") if overdue else tr("Review by {date}.")
+            text += " " + review.format(date=formatting.british_date(plan.review_due))
+            if overdue:
+                state = "overdue" if state == "agreed" else state
+        self.status.setText(text)
+        self.status.setAccessibleName(text)
+        self.status.setProperty("state", state)
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)
+
+    def _show_actions(self) -> None:
+        goal = self.selected_goal()
+        actions = goal.actions if goal else ()
+        self.actions_model.set_rows(actions)
+        self.actions_heading.setText(
+            tr("Actions towards: {goal}").format(goal=goal.statement) if goal else tr("Actions")
+        )
+        fit_rows(self.actions_table, least=1, most=8)
+        if actions:
+            self.actions_table.selectRow(0)
+        self.add_action_button.setEnabled(goal is not None)
+        self.edit_goal_button.setEnabled(goal is not None)
+        self.edit_action_button.setEnabled(bool(actions))
+
+    def clear(self) -> None:
+        self._plan = None
+        self.status.clear()
+        self.goals_model.clear()
+        self.actions_model.clear()
+        self.actions_heading.setText(tr("Actions"))
+        self.strengths.clear()
+        self.contingency.clear()
+
+
+def _strengths_html(plan: PlanView) -> str:
+    def items(rows: list[str]) -> str:
+        if not rows:
+            return f"<p>{esc(tr('None recorded yet.'))}</p>"
+        return "<ul>" + "".join(f"<li>{row}</li>" for row in rows) + "</ul>"
+
+    strengths = [esc(s.text) for s in plan.strengths]
+    needs = []
+    for n in plan.needs:
+        outcome = formatting.label(CareActOutcome, n.detail) if n.detail else ""
+        needs.append(esc(n.text) + (f" <i>({esc(outcome)})</i>" if outcome else ""))
+    return (
+        f"<p><b>{esc(tr('What is working well'))}</b></p>{items(strengths)}"
+        f"<p><b>{esc(tr('What I need help with'))}</b></p>{items(needs)}"
+    )
+
+
+def _contingency_html(plan: PlanView) -> str:
+    if not plan.contingency:
+        return f"<p>{esc(tr('No contingency plan recorded yet.'))}</p>"
+    parts = []
+    for c in plan.contingency:
+        lines = [
+            f"<p><b>{esc(c.name)}</b><br>",
+            f"{esc(tr('If'))}: {esc(c.trigger)}<br>",
+            f"{esc(tr('Then'))}: {esc(c.what_should_happen)}",
+        ]
+        if c.who_to_contact:
+            lines.append(f"<br>{esc(tr('Who to call'))}: {esc(c.who_to_contact)}")
+        if c.early_warning_signs:
+            lines.append(f"<br>{esc(tr('Early warning signs'))}: {esc(c.early_warning_signs)}")
+        parts.append("".join(lines) + "</p>")
+    return "".join(parts)
+
+
+def _row(*widgets: QWidget) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.setSpacing(8)
+    for widget in widgets:
+        row.addWidget(widget)
+    row.addStretch(1)
+    return row

@@ -1,0 +1,164 @@
+"""The person's record: a header that never scrolls away (name, alerts, lead
+professional) above a list of sections and the open section. Layout only."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from enum import IntEnum
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.record import PersonRecord
+from ui.i18n import tr
+from ui.kit.widgets import button
+from ui.record.plan_section import PlanSection
+from ui.record.record_header import RecordHeader
+from ui.record.record_sections import (
+    AboutMeSection,
+    AssessmentsSection,
+    ConsentSection,
+    ContactsSection,
+    RisksSection,
+)
+from ui.record.timeline_model import TimelineModel
+from ui.record.timeline_view import TimelineSection
+
+logger = logging.getLogger(__name__)
+
+
+class Section(IntEnum):
+    ABOUT_ME = 0
+    PLAN = 1
+    RISKS = 2
+    CONTACTS = 3
+    CONSENT = 4
+    ASSESSMENTS = 5
+    TIMELINE = 6
+
+
+SECTION_TITLES = {
+    Section.ABOUT_ME: "About me",
+    Section.PLAN: "Care plan",
+    Section.RISKS: "Risks and alerts",
+    Section.CONTACTS: "Contacts and carers",
+    Section.CONSENT: "Consent",
+    Section.ASSESSMENTS: "Assessments",
+    Section.TIMELINE: "Timeline",
+}
+
+
+class RecordPage(QWidget):
+    back_requested = Signal()
+    print_requested = Signal()
+
+    def __init__(self, timeline_model: TimelineModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("recordPage")
+        self.back = button("← Back to my list", name="backButton", tip="Back (Alt+Left)")
+        self.back.setAccessibleName(tr("Back to today and my caseload"))
+        self.status = QLabel()
+        self.status.setObjectName("recordStatus")
+        self.status.setWordWrap(True)
+        self.header = RecordHeader()
+
+        self.sections = QListWidget()
+        self.sections.setObjectName("sectionList")
+        self.sections.setAccessibleName(tr("Sections of the record"))
+        for section, title in SECTION_TITLES.items():
+            self.sections.addItem(tr(title))
+            item = self.sections.item(section)
+            item.setToolTip(tr("{title} (Ctrl+{n})").format(title=tr(title), n=section + 1))
+        self.sections.setFixedWidth(210)
+
+        self.plan = PlanSection()
+        self.timeline = TimelineSection(timeline_model)
+        self.about_me = AboutMeSection()
+        self.risks = RisksSection()
+        self.contacts = ContactsSection()
+        self.consent = ConsentSection()
+        self.assessments = AssessmentsSection()
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("sectionStack")
+        for widget in (
+            self.about_me,
+            self.plan,
+            self.risks,
+            self.contacts,
+            self.consent,
+            self.assessments,
+            self.timeline,
+        ):
+            self.stack.addWidget(widget)
+
+        top = QHBoxLayout()
+        top.addWidget(self.back)
+        top.addWidget(self.status, 1)
+        body = QHBoxLayout()
+        body.setSpacing(0)
+        body.addWidget(self.sections)
+        body.addWidget(self.stack, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 10, 16, 0)
+        layout.setSpacing(10)
+        layout.addLayout(top)
+        layout.addWidget(self.header)
+        layout.addLayout(body, 1)
+
+        self.sections.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.sections.setCurrentRow(Section.ABOUT_ME)
+        self.back.clicked.connect(self.back_requested)
+        back = QShortcut(QKeySequence("Alt+Left"), self)
+        back.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        back.activated.connect(self.back_requested)
+        printing = QShortcut(QKeySequence.StandardKey.Print, self)
+        printing.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        printing.activated.connect(self.print_requested)
+        for section in Section:
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{section + 1}"), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda s=section: self.show_section(s))
+
+    @property
+    def section(self) -> Section:
+        return Section(max(0, self.sections.currentRow()))
+
+    def show_section(self, section: Section) -> None:
+        self.sections.setCurrentRow(section)
+
+    def show_loading(self) -> None:
+        self.status.setText(tr("Opening the record…"))
+
+    def show_message(self, text: str) -> None:
+        self.status.setText(text)
+
+    def show_record(self, record: PersonRecord, today: date) -> None:
+        self.status.clear()
+        self.header.show_record(record.header, record.alerts, today)
+        self.header.show_break_glass(record.break_glass_until)
+        self.plan.show_record(record, today)
+        self.about_me.show_record(record)
+        self.risks.show_record(record, today)
+        self.contacts.show_record(record)
+        self.consent.show_record(record, today)
+        self.assessments.show_record(record)
+
+    def clear(self) -> None:
+        self.status.clear()
+        self.header.clear()
+        self.plan.clear()
+        self.timeline.clear()
+        self.about_me.clear()
+        self.risks.clear()
+        self.contacts.clear()
+        self.consent.clear()
+        self.assessments.clear()

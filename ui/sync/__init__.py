@@ -1,0 +1,1 @@
+"""Syncing: its controller, the Sync problems dialog and conflicts."""

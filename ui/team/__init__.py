@@ -1,0 +1,1 @@
+"""The coordinator's Team view: caseload, allocation, import and the access report."""

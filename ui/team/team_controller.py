@@ -1,0 +1,260 @@
+"""Wires the Team view to the app: shown to coordinators (and, read-only, to the IG
+lead), fed from `app.services.team_caseload` and `team_counts` on the task runner,
+refreshed when an operation touches the caseload, emptied on lock. Across a lock
+it keeps, in memory only, the filters, sort, tab and scroll position (never the
+search, which may be a name), and puts them back over freshly loaded rows.
+
+Allocation, export, the weekly summary and the charts all run on the runner;
+file choosers are attributes so tests can answer them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtWidgets import QFileDialog, QTabWidget, QWidget
+
+from app.reports.team_charts import describe, gather_charts, render_png, save_charts
+from app.reports.weekly_summary import FILE_NAME, save_summary
+from app.services import changes, view_settings
+from app.services.allocation import allocate, staff_choices
+from app.services.caseload_export import export_team_csv
+from app.services.changes import Change
+from app.services.team_caseload import fetch_team
+from app.services.team_counts import TeamCounts, team_counts
+from app.services.team_query import TeamQuery
+from app.values.vocab import Role
+from app.workspace import Workspace
+from ui.i18n import tr
+from ui.kit import formatting
+from ui.kit.operations import Operations
+from ui.team.allocate_dialog import AllocateDialog
+from ui.team.import_controller import ImportController
+from ui.team.team_model import SORT_KEYS, TeamModel
+from ui.team.team_place import TeamPlace, keep_place, put_back, query_fields, scroll_to_row
+from ui.team.team_view import TeamPanel
+
+logger = logging.getLogger(__name__)
+
+CHART_WIDTH_PX = 640  # two side by side on a 1366 px laptop
+ROLES = frozenset({Role.COORDINATOR.value, Role.IG_LEAD.value})
+AskPath = Callable[[QWidget, str, str], str | None]
+
+
+def _ignore(_result: object) -> None:
+    pass
+
+
+def ask_save_path(parent: QWidget, title: str, suggested: str) -> str | None:
+    path, _ = QFileDialog.getSaveFileName(parent, title, suggested)
+    return path or None
+
+
+def ask_folder(parent: QWidget, title: str, _suggested: str) -> str | None:
+    return QFileDialog.getExistingDirectory(parent, title) or None
+
+
+class TeamController(QObject):
+    open_requested = Signal(str)
+    status = Signal(str)  # a plain sentence for the status bar
+
+    def __init__(self, ops: Operations, home: QTabWidget, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ops = ops
+        self.home = home
+        self.model = TeamModel(ops.runner, parent=self)
+        self.panel = TeamPanel(self.model)
+        self.tab = home.addTab(self.panel, tr("Tea&m"))
+        home.setTabToolTip(self.tab, tr("The whole team's caseload, counts and charts (Alt+M)"))
+        home.setTabVisible(self.tab, False)
+        self.imports = ImportController(ops, self.panel, parent=self)
+        self.imports.problem.connect(self.panel.show_error)
+        self.ask_save_path: AskPath = ask_save_path
+        self.ask_folder: AskPath = ask_folder
+        self.dialog: AllocateDialog | None = None
+        self._charts_loaded = False
+        self._place: TeamPlace | None = None  # kept across a lock, in memory only
+        self._scroll_to: int | None = None
+        self._wanted_lead: object = None  # a lead chosen before the lock, until leads arrive
+        p = self.panel
+        p.columns.hidden_changed.connect(self._remember_columns)
+        self.model.first_page_loaded.connect(self._first_page_loaded)
+        p.search_changed.connect(lambda text: self.model.set_query(search=text))
+        p.filters_changed.connect(self._filters_changed)
+        p.open_requested.connect(self.open_requested)
+        p.allocate_requested.connect(self.start_allocation)
+        p.import_requested.connect(self.imports.start)
+        p.export_requested.connect(self.export_csv)
+        p.summary_requested.connect(self.weekly_summary)
+        p.charts.save_requested.connect(self.export_charts)
+        p.tabs.currentChanged.connect(lambda _i: self._load_charts())
+        self.model.total_changed.connect(self._show_count)
+        self.model.failed.connect(p.show_error)
+        ops.changed.connect(self._changed)
+
+    def open(self, workspace: Workspace) -> None:
+        """Show the tab to the roles that review the team's caseload, and load it."""
+        allowed = workspace.actor.role in ROLES
+        self.home.setTabVisible(self.tab, allowed)
+        if not allowed:
+            return
+        self.panel.set_read_only(workspace.actor.role == Role.IG_LEAD.value)
+        self.model.set_loader(partial(fetch_team, workspace))
+        self.ops.read(view_settings.load_team_hidden_columns, self.panel.columns.set_hidden)
+        place, self._place = self._place, None
+        if place is None:
+            self.refresh()
+            return
+        self._restore(place)
+
+    def _restore(self, place: TeamPlace) -> None:
+        """The filters, sort and tab as they were, over rows read afresh from the store."""
+        put_back(self.panel, place)
+        self._wanted_lead = place.filters.get("lead")
+        fields = query_fields(self.panel)
+        fields["lead_professional_id"] = self._wanted_lead  # its name is not listed yet
+        descending = place.sort_order == Qt.SortOrder.DescendingOrder
+        sort = SORT_KEYS[place.sort_column]
+        self.model.configure(replace(TeamQuery(), sort=sort, descending=descending, **fields))
+        self._scroll_to = place.first_visible_row
+        self.model.reload(at_least=place.rows_loaded)
+        self.ops.read(team_counts, self._show_counts)
+        self._charts_loaded = False
+        self._load_charts()
+
+    def close(self) -> None:
+        """On lock: nothing identifiable stays in the view or the model; where the user
+        was (filters, sort, tab, scroll: no names, no search text) is kept in memory."""
+        self._place = (
+            keep_place(self.panel, self.model) if self.home.isTabVisible(self.tab) else None
+        )
+        self._scroll_to = None
+        self.model.clear()
+        self.model.configure(TeamQuery())  # the search typed may be a name: forgotten
+        self.panel.search.clear()
+        self.panel.set_filter_values({})
+        self.panel.set_leads([])
+        self.panel.practitioners.model.clear()
+        self.panel.charts.clear()
+        self.panel.set_counts({})
+        self._charts_loaded = False
+        if self.dialog is not None:
+            self.dialog.reject()
+        self.imports.close()
+        self.home.setTabVisible(self.tab, False)
+
+    def refresh(self) -> None:
+        self.model.reload(at_least=self.model.rowCount())
+        self.ops.read(team_counts, self._show_counts)
+        self._charts_loaded = False
+        self._load_charts()
+
+    @Slot(object)
+    def _changed(self, change: Change) -> None:
+        areas = (changes.CASELOAD, changes.VISITS, changes.PLAN, changes.RISKS, changes.CONSENT)
+        if self.home.isTabVisible(self.tab) and (change.touches(*areas) or not change.areas):
+            self.refresh()
+
+    def _filters_changed(self) -> None:
+        self._wanted_lead = None
+        self.model.set_query(**query_fields(self.panel))
+
+    def _remember_columns(self, hidden: frozenset[str]) -> None:
+        # Through `read`: a layout is no Change, nothing to sync or refresh views for.
+        self.ops.read(lambda ws: view_settings.save_team_hidden_columns(ws, hidden), _ignore)
+
+    def _first_page_loaded(self) -> None:
+        row, self._scroll_to = self._scroll_to, None
+        if row:
+            scroll_to_row(self.panel.table, row)
+
+    def _show_counts(self, counts: TeamCounts) -> None:
+        self.panel.set_counts(
+            {
+                "unallocated": counts.unallocated,
+                "overdue_plan_reviews": counts.overdue_plan_reviews,
+                "overdue_visits": counts.overdue_visits,
+                "at_risk": counts.at_risk,
+                "consent_review_overdue": counts.consent_reviews_overdue,
+                "risk_review_overdue": counts.risk_reviews_overdue,
+                "conflicts": counts.open_conflicts,
+            }
+        )
+        self.panel.practitioners.model.set_rows(counts.practitioners)
+        chosen = self.panel.lead.currentData() or self._wanted_lead
+        self.panel.set_leads([(p.staff_id, p.name) for p in counts.practitioners])
+        self.panel.lead.setCurrentIndex(max(0, self.panel.lead.findData(chosen)))
+
+    def _show_count(self, total: int) -> None:
+        self.panel.count.setText(formatting.people_count(total, searching=False))
+
+    def _load_charts(self) -> None:
+        if self._charts_loaded or self.panel.tabs.currentWidget() is not self.panel.charts:
+            return
+        self._charts_loaded = True
+
+        def draw(ws: Workspace) -> tuple[list[bytes], list[str]]:
+            charts = gather_charts(ws)
+            drawn = (charts.caseload, charts.reviews, charts.contacts)
+            pngs = [render_png(c, width_px=CHART_WIDTH_PX) for c in drawn]
+            return pngs, [describe(c) for c in drawn]
+
+        self.panel.charts.status.setText(tr("Drawing the charts…"))
+        self.ops.read(draw, lambda result: self.panel.charts.show_charts(*result))
+
+    def start_allocation(self) -> None:
+        ids = self.model.person_ids(self.panel.selected_rows())
+        if not ids:
+            self.panel.show_error(tr("Select one or more people first."))
+            return
+        self.ops.read(staff_choices, lambda staff: self._ask_lead(ids, staff))
+
+    def _ask_lead(self, ids: list[str], staff: list[tuple[str, str, str]]) -> None:
+        self.dialog = AllocateDialog(len(ids), staff, self.panel)
+        self.dialog.accepted.connect(lambda: self._allocate(ids))
+        self.dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
+        self.dialog.open()
+
+    def _allocate(self, ids: list[str]) -> None:
+        assert self.dialog is not None
+        staff_id = self.dialog.chosen()
+        self.ops.write(
+            lambda ws: allocate(ws, person_ids=ids, staff_id=staff_id),
+            on_done=lambda _c: self.status.emit(tr("Lead professional changed.")),
+            on_error=self.panel.show_error,
+        )
+
+    def export_csv(self) -> None:
+        path = self.ask_save_path(
+            self.panel, tr("Export the team view as CSV"), "team-caseload.csv"
+        )
+        if path:
+            query = self.model.query
+            self.ops.read(
+                lambda ws: export_team_csv(ws, query, Path(path)),
+                lambda n: self.status.emit(tr("Exported {n} people.").format(n=f"{n:,}")),
+                self.panel.show_error,
+            )
+
+    def weekly_summary(self) -> None:
+        path = self.ask_save_path(self.panel, tr("Save the weekly caseload summary"), FILE_NAME)
+        if path:
+            self.ops.read(
+                lambda ws: save_summary(ws, Path(path)),
+                lambda _pages: self.status.emit(tr("Saved the weekly caseload summary.")),
+                self.panel.show_error,
+            )
+
+    def export_charts(self) -> None:
+        folder = self.ask_folder(self.panel, tr("Save the charts in this folder"), "")
+        if folder:
+            self.ops.read(
+                lambda ws: save_charts(ws, Path(folder)),
+                lambda files: self.status.emit(tr("Saved {n} charts.").format(n=len(files))),
+                self.panel.show_error,
+            )

@@ -1,0 +1,168 @@
+"""The coordinator's team caseload as a paged Qt table model (`app.services.team_caseload`).
+
+Sorting is a new SQL query; overdue dates and high risk show in red, with the
+word "overdue" for screen readers; an unallocated row says so in italics.
+"""
+
+from __future__ import annotations
+
+import logging
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from app.services import clock
+from app.services.team_caseload import AT_RISK_SCORE, TeamQuery, TeamRow
+from ui.i18n import tr
+from ui.kit import formatting
+from ui.kit.paged_model import AnyIndex, PagedTableModel
+from ui.kit.tasks import TaskRunner
+
+logger = logging.getLogger(__name__)
+
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+OVERDUE = QColor("#D5281B")  # NHS red: 5.6:1 on white
+
+
+class Column(IntEnum):
+    NHS_NUMBER = 0
+    NAME = 1
+    LEVEL_OF_NEED = 2
+    LEAD_PROFESSIONAL = 3
+    RISK = 4
+    LAST_CONTACT = 5
+    NEXT_VISIT = 6
+    PLAN_REVIEW = 7
+    CONSENT_REVIEW = 8
+    CONFLICTS = 9
+
+
+HEADERS = {
+    Column.NHS_NUMBER: "NHS number",
+    Column.NAME: "Name",
+    Column.LEVEL_OF_NEED: "Level of need",
+    Column.LEAD_PROFESSIONAL: "Lead professional",
+    Column.RISK: "Highest risk",
+    Column.LAST_CONTACT: "Last contact",
+    Column.NEXT_VISIT: "Next visit",
+    Column.PLAN_REVIEW: "Plan review due",
+    Column.CONSENT_REVIEW: "Consent review due",
+    Column.CONFLICTS: "Conflicts",
+}
+SORT_KEYS = {
+    Column.NHS_NUMBER: "nhs_number",
+    Column.NAME: "name",
+    Column.LEVEL_OF_NEED: "level_of_need",
+    Column.LEAD_PROFESSIONAL: "lead_professional",
+    Column.RISK: "risk",
+    Column.LAST_CONTACT: "last_contact",
+    Column.NEXT_VISIT: "next_visit_due",
+    Column.PLAN_REVIEW: "plan_review_due",
+    Column.CONSENT_REVIEW: "consent_review_due",
+    Column.CONFLICTS: "open_conflicts",
+}
+
+
+# A page is 100 rows (over five screens): each row's last contact and consent review
+# are subqueries, so a smaller page paints the team view first within budget.
+PAGE_SIZE = 100
+
+
+class TeamModel(PagedTableModel[TeamQuery, TeamRow]):
+    columns = Column
+
+    def __init__(
+        self, runner: TaskRunner, *, page_size: int = PAGE_SIZE, parent: QObject | None = None
+    ) -> None:
+        super().__init__(runner, TeamQuery(), page_size=page_size, parent=parent)
+        self._today = clock.today()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if 0 <= column < len(Column):
+            descending = order == Qt.SortOrder.DescendingOrder
+            self.set_query(sort=SORT_KEYS[Column(column)], descending=descending)
+
+    def configure(self, query: TeamQuery) -> None:
+        """Set the whole query without fetching (the caller reloads once, or not at all)."""
+        self._query = query
+
+    def person_ids(self, rows: list[int]) -> list[str]:
+        return [r.person_id for n in rows if (r := self.row_at(n)) is not None]
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
+            return None
+        if role in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.AccessibleTextRole,
+            Qt.ItemDataRole.ToolTipRole,
+        ):
+            return tr(HEADERS[Column(section)])
+        if role == Qt.ItemDataRole.InitialSortOrderRole:
+            if section in (Column.RISK, Column.CONFLICTS, Column.LAST_CONTACT):
+                return Qt.SortOrder.DescendingOrder
+            return Qt.SortOrder.AscendingOrder
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (cell := self._cell(index)) is None:
+            return None
+        row, column = cell[0], Column(cell[1])
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:  # the whole value where the cell elides it
+            return self._text(row, column) or None
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            text = self._text(row, column)
+            return tr("{text}, overdue").format(text=text) if self._warn(row, column) else text
+        if role == ROW_ROLE:
+            return row
+        if role == Qt.ItemDataRole.ForegroundRole and self._warn(row, column):
+            return QBrush(OVERDUE)
+        unallocated = column == Column.LEAD_PROFESSIONAL and row.lead_professional_id is None
+        if role == Qt.ItemDataRole.FontRole and unallocated:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        return None
+
+    def _text(self, row: TeamRow, column: Column) -> str:
+        match column:
+            case Column.NHS_NUMBER:
+                return row.nhs_number_formatted
+            case Column.NAME:
+                return row.display_name
+            case Column.LEVEL_OF_NEED:
+                return formatting.level_of_need_label(row.level_of_need)
+            case Column.LEAD_PROFESSIONAL:
+                return row.lead_professional or tr("Unallocated")
+            case Column.RISK:
+                return formatting.risk_text(row.highest_risk)
+            case Column.LAST_CONTACT:
+                return formatting.british_date(row.last_contact)
+            case Column.NEXT_VISIT:
+                return formatting.british_date(row.next_visit_due)
+            case Column.PLAN_REVIEW:
+                return formatting.british_date(row.plan_review_due)
+            case Column.CONSENT_REVIEW:
+                return formatting.british_date(row.consent_review_due)
+            case Column.CONFLICTS:
+                return str(row.open_conflicts) if row.open_conflicts else ""
+
+    def _warn(self, row: TeamRow, column: Column) -> bool:
+        match column:
+            case Column.NEXT_VISIT:
+                return row.next_visit_due is not None and row.next_visit_due < clock.now()
+            case Column.PLAN_REVIEW:
+                return row.plan_review_due is not None and row.plan_review_due < self._today
+            case Column.CONSENT_REVIEW:
+                return row.consent_review_due is not None and row.consent_review_due < self._today
+            case Column.RISK:
+                return row.highest_risk is not None and row.highest_risk >= AT_RISK_SCORE
+            case Column.CONFLICTS:
+                return row.open_conflicts > 0
+        return False
