@@ -29,8 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench._stats import summary, timed
 from bench.sync import OutOfProcessServer
 from sync.protocol import Change
-from sync.server import directory, partners
-from sync.server.partner_pull import pull_from
+from sync.server import directory
+from sync.server.partners import agreements as partners
+from sync.server.partners.pull import pull_from
 from sync.server.store import ServerStore
 
 TEAM = "Benchmark Locality"

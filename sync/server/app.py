@@ -30,8 +30,9 @@ from sync.protocol import (
     PushRequest,
     PushResponse,
 )
-from sync.server import beyond_team, directory, handlers, partner_api
+from sync.server import beyond_team, directory, handlers
 from sync.server.limits import TOO_DEEP, RequestLimits
+from sync.server.partners import api as partner_api
 from sync.server.store import ServerStore
 
 logger = logging.getLogger(__name__)

@@ -38,7 +38,7 @@ from app.services.access_policy import DEFAULT_BREAK_GLASS, Viewer, check_reason
 from sync.server import schema as s
 from sync.server import servertime
 from sync.server.directory import AdminError
-from sync.server.partner_duty import _audit, find_person
+from sync.server.partners.duty import _audit, find_person
 from sync.server.store import ServerStore, _transaction
 
 SEARCH_MIN, SEARCH_RESULTS, SEARCHES_PER_MINUTE = 3, 20, 10

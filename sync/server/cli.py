@@ -8,7 +8,7 @@ onerecord-server devices
 onerecord-server revoke --device ID
 onerecord-server audit verify
 onerecord-server audit report [--from D] [--to D] [--kind K] [--staff S] [--nhs N] [--format F]
-onerecord-server partner|agreement|duty-to-share ...   (see sync/server/partner_cli.py)
+onerecord-server partner|agreement|duty-to-share ...   (see sync/server/partners/cli.py)
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from datetime import timedelta
 from typing import Any, NoReturn
 
 from app.errors import OneRecordError
-from sync.server import directory, partner_cli
+from sync.server import directory
+from sync.server.partners import cli as partner_cli
 from sync.server.store import ServerStore
 
 logger = logging.getLogger(__name__)

@@ -284,8 +284,8 @@ class ServerStore:
                 continue
             kept.append((change, person_id))
         # The write policy (sync/server/authority.py): the same rules as the laptop's,
-        # for a laptop's push. A partner server's page (partner_pull.py: a server, no
-        # user) is checked by partner_checks.py instead.
+        # for a laptop's push. A partner server's page (partners/pull.py: a server, no
+        # user) is checked by partners/checks.py instead.
         denied = (
             authority.refusals(
                 conn, device, self.organisation_id(conn), [c for c, _ in kept], rows, owners

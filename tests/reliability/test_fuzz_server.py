@@ -45,10 +45,11 @@ from storage.tables import journalled_tables
 from sync import signing, transport
 from sync.client import settings as sync_settings
 from sync.protocol import EnrolRequest
-from sync.server import directory, partners
+from sync.server import directory
 from sync.server import schema as server_schema
 from sync.server.app import create_app
 from sync.server.beyond_team import SEARCHES_PER_MINUTE
+from sync.server.partners import agreements as partners
 from sync.server.store import ServerStore
 from tests.reliability.helpers import ServerProcess, env_int, new_laptop, open_laptop
 from tests.reliability.nurse_changes import Nurse, every_edit, nhs_numbers, nurse_push

@@ -15,10 +15,11 @@ from sqlalchemy import select
 from app.services import consent, people
 from app.workspace import Workspace, create
 from sync.client.enrol import enrol
-from sync.server import directory, partners
+from sync.server import directory
 from sync.server import schema as s
 from sync.server.embedded import serve_in_thread
-from sync.server.partner_pull import PartnerPull, pull_from
+from sync.server.partners import agreements as partners
+from sync.server.partners.pull import PartnerPull, pull_from
 from sync.server.store import ServerStore
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.databases import require_postgres_url

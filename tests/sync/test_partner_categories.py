@@ -7,7 +7,7 @@ import pytest
 from app.errors import InvalidInputError
 from storage.tables import journalled_tables
 from sync.server.categories import NEVER_SHARED, category_of, parse_categories
-from sync.server.partner_grants import allowed
+from sync.server.partners.grants import allowed
 
 KINDS = {"c": "council", "t": "community_trust", "m": "mental_health_trust", "g": "gp_practice"}
 

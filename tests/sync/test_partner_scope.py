@@ -19,10 +19,11 @@ from sqlalchemy import select
 from app.services import care_plan
 from storage.tables import Goal, Person
 from sync.protocol import Change
-from sync.server import directory, partners
+from sync.server import directory
 from sync.server import schema as s
-from sync.server.partner_pull import ingest
-from sync.server.partner_scope import (
+from sync.server.partners import agreements as partners
+from sync.server.partners.pull import ingest
+from sync.server.partners.scope import (
     MOVE,
     NOT_SHARED,
     NOT_THEIRS,

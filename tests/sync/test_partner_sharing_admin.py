@@ -12,7 +12,7 @@ import pytest
 from app.services import care_plan
 from sync.server import directory
 from sync.server.cli import main
-from sync.server.partner_cli import replicate_in_background
+from sync.server.partners.cli import replicate_in_background
 from sync.server.store import ServerStore
 from tests.sync.partner_setup import (
     COUNCIL,

@@ -15,9 +15,11 @@ from app.services import care_plan, consent, risks
 from app.services.notes import add_note
 from storage.audit_log import event_hash
 from storage.tables import Alert, ConsentToShare, ContactNote, Goal
-from sync.server import directory, partner_duty, partners
+from sync.server import directory
 from sync.server import schema as s
 from sync.server.audit_verify import verify_server
+from sync.server.partners import agreements as partners
+from sync.server.partners import duty as partner_duty
 from tests.sync.helpers import shared_state
 from tests.sync.partner_setup import (
     COUNCIL_TEAM,

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from app.errors import OneRecordError
 from app.services import care_plan, consent
 from sync.server import schema as s
-from sync.server.partner_pull import PartnerPull
+from sync.server.partners.pull import PartnerPull
 from tests.sync.helpers import shared_state
 from tests.sync.partner_setup import Partnership, Side, make_partnership, register_with_consent
 

@@ -17,9 +17,9 @@ from app.services import care_plan
 from app.services.notes import add_note
 from sync import signing
 from sync.protocol import Change
-from sync.server import partners
 from sync.server import schema as s
-from sync.server.partner_pull import ingest, pull_from
+from sync.server.partners import agreements as partners
+from sync.server.partners.pull import ingest, pull_from
 from sync.transport import ServerRefusedError
 from tests.sync.partner_setup import (
     COUNCIL,

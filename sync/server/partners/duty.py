@@ -22,7 +22,7 @@ from storage.tables import AuditEvent
 from sync.server import directory
 from sync.server import schema as s
 from sync.server.categories import SAFEGUARDING
-from sync.server.partners import partner
+from sync.server.partners.agreements import partner
 from sync.server.store import ServerStore, _transaction
 
 PERMITTED = frozenset({Role.COORDINATOR.value, Role.IG_LEAD.value})

@@ -21,8 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from app.errors import OneRecordError
-from sync.server import directory, partner_duty, partners
-from sync.server.partner_pull import pull_from
+from sync.server import directory
+from sync.server.partners import agreements as partners
+from sync.server.partners import duty as partner_duty
+from sync.server.partners.pull import pull_from
 from sync.server.store import ServerStore
 
 logger = logging.getLogger(__name__)

@@ -4,7 +4,7 @@ whatever its own server decided to send.
 A partner may send changes only for people shared between the two organisations:
 its own people (their record came from it: what it sends of them is for its own
 agreement with us and their consent), and ours only in the categories our agreement
-with it and the person's consent share with it (the grants partner_grants.py keeps
+with it and the person's consent share with it (the grants partners/grants.py keeps
 for what we send it: a withdrawal closes both directions at once; no agreement in
 force, nothing of ours is shared). Never a kind of record that is never shared
 (categories.NEVER_SHARED). It never creates, replaces, removes or
@@ -25,10 +25,10 @@ from typing import Any
 from sqlalchemy import Connection, and_, select, text
 
 from sync.protocol import Change
-from sync.server import partner_grants
 from sync.server import schema as s
 from sync.server.categories import SHARED_DIRECTORY, category_of
-from sync.server.partner_feed import _org_kinds, categorise
+from sync.server.partners import grants as partner_grants
+from sync.server.partners.feed import _org_kinds, categorise
 
 logger = logging.getLogger(__name__)
 

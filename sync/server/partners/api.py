@@ -15,8 +15,8 @@ from starlette.concurrency import run_in_threadpool
 
 from sync import signing
 from sync.protocol import MAX_PULL_PAGE, PullResponse
-from sync.server import partner_feed
-from sync.server.partners import partner_by_server
+from sync.server.partners import feed as partner_feed
+from sync.server.partners.agreements import partner_by_server
 from sync.server.store import ServerStore
 
 logger = logging.getLogger(__name__)

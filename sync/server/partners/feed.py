@@ -3,7 +3,7 @@
 The partner pulls by cursor, "<seq>.<generation>" as laptops do. Before each
 page the sender (1) gives every new record its sharing category
 (sync/server/categories.py), (2) brings the partner's grants up to date with
-the agreement, consent and duty to share (partner_grants.py), then (3) either
+the agreement, consent and duty to share (partners/grants.py), then (3) either
 backfills grants that are new since the partner's cursor passed their older
 changes (consent given after the fact, an agreement widened), or streams the
 changes after the cursor that fall within a grant. Grants are checked as they
@@ -20,10 +20,10 @@ from typing import Any
 from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, select, text
 
 from sync.protocol import PullResponse
-from sync.server import partner_grants
 from sync.server import schema as s
 from sync.server.categories import CONSENT, DIRECTORY, category_of
-from sync.server.partners import active_agreement
+from sync.server.partners import grants as partner_grants
+from sync.server.partners.agreements import active_agreement
 from sync.server.store import ServerStore, _cursor, _transaction, _wire, parse_cursor
 
 logger = logging.getLogger(__name__)

@@ -23,9 +23,9 @@ from sqlalchemy import Connection, insert, select, update
 from storage import wallclock
 from sync.protocol import Change, PullResponse
 from sync.server import schema as s
-from sync.server.partner_checks import held_back, partner_refusal
-from sync.server.partner_scope import scope_refusals
-from sync.server.partners import active_agreement, partner, server_key
+from sync.server.partners.agreements import active_agreement, partner, server_key
+from sync.server.partners.checks import held_back, partner_refusal
+from sync.server.partners.scope import scope_refusals
 from sync.server.store import ServerStore, _transaction
 from sync.transport import client, request
 
