@@ -1,4 +1,4 @@
-"""What a partner server may change here, decided per page it sends (partner_pull.ingest),
+"""What a partner server may change here, decided per page it sends (partners/pull.ingest),
 whatever its own server decided to send.
 
 A partner may send changes only for people shared between the two organisations:
