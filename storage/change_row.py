@@ -30,8 +30,19 @@ JOURNAL_ONLY: tuple[str, ...] = ("pushed_at", "push_error")
 
 
 class ChangeLike(Protocol):
-    """What journal_rows reads of a change (sync.protocol.Change is one)."""
+    """A change as storage reads one (sync.protocol.Change is one): journal_rows reads
+    every field of CHANGE_FIELDS by name; replay reads these."""
 
+    @property
+    def change_id(self) -> str: ...
+    @property
+    def entity(self) -> str: ...
+    @property
+    def entity_id(self) -> str: ...
+    @property
+    def op(self) -> str: ...
+    @property
+    def value(self) -> str | None: ...
     @property
     def bases(self) -> list[str]: ...
 

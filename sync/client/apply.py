@@ -1,6 +1,7 @@
-"""Apply pulled changes to the laptop's store: journal them, then rebuild each
-touched record from its whole journal (storage.merge), so the result does not
-depend on the order changes arrived in, and re-applying a page changes nothing.
+"""Apply pulled changes to the laptop's store: decide which may be applied, then
+replay them (storage/replay.py: journalled, and each touched record rebuilt from its
+whole journal, so the result does not depend on the order changes arrived in, and
+re-applying a page changes nothing).
 
 A change this laptop cannot apply is kept aside with a plain reason, never
 allowed to stop the sync (one bad row on the server once failed every later sync
@@ -15,28 +16,19 @@ from __future__ import annotations
 
 import json
 import logging
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, select, update
-from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import Connection, select
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, ProgrammingError
 
 from storage import hlc
-from storage.change_row import journal_rows
-from storage.codec import decode_row, journalled_columns
-from storage.conflicts import refresh_conflicts
-from storage.merge import EntityState, fold
-from storage.rawwrite import insert_many, stored_utc
+from storage.replay import records_removed, records_touched, replay, revert
 from storage.row_check import row_problem, value_problem
-from storage.summary_bulk import insert_many_summarised
-from storage.tables import ChangeRecord, SyncConflict, journalled_tables
-from storage.tables.base import Base
-from storage.withheld import MARK, shown_row
+from storage.tables import ChangeRecord, journalled_tables
 from sync.client import references
 from sync.protocol import Change
 
@@ -44,18 +36,6 @@ logger = logging.getLogger(__name__)
 
 _TABLES = journalled_tables()
 _CHUNK = 500
-_JOURNAL_COLUMNS = (
-    ChangeRecord.entity_id,
-    ChangeRecord.change_id,
-    ChangeRecord.hlc,
-    ChangeRecord.device_id,
-    ChangeRecord.op,
-    ChangeRecord.field,
-    ChangeRecord.value,
-    ChangeRecord.bases,
-    ChangeRecord.author_id,
-    ChangeRecord.organisation_id,
-)
 # What applying a bad row raises. A full disk, a locked or read-only database
 # (OperationalError) is not the row's fault: it stops the sync as before.
 UNAPPLIABLE = (
@@ -126,8 +106,8 @@ def apply_changes(conn: Connection, changes: Sequence[Change], now: datetime) ->
         return result
     try:
         with savepoint(conn, "pulled_page"):
-            result.records_written, result.records_removed = _apply(conn, fresh, now, parsed)
-            references.check_page(conn, _touched(fresh), _removed(fresh))
+            result.records_written, result.records_removed = replay(conn, fresh, now, parsed)
+            references.check_page(conn, records_touched(fresh), records_removed(fresh))
         result.new_changes = len(fresh)
     except UNAPPLIABLE as exc:
         # Nothing of the page is left: apply it again a change at a time.
@@ -194,19 +174,21 @@ def _apply_one_by_one(
     for change in changes:
         try:
             with savepoint(conn, "pulled_change"):
-                written, removed = _apply(conn, [change], now, parsed)
+                written, removed = replay(conn, [change], now, parsed)
         except UNAPPLIABLE as exc:
             result.kept_aside.append(KeptChange(change, reason_of(exc, change.entity)))
             continue
         applied.append(change)
         result.records_written += written
         result.records_removed += removed
-    for culprit, reason in references.settle(conn, _touched(applied), _removed(applied)):
+    for culprit, reason in references.settle(
+        conn, records_touched(applied), records_removed(applied)
+    ):
         entity, entity_id = culprit
         mine = [c for c in applied if c.entity == entity and c.entity_id == entity_id]
         taken = {c.change_id for c in mine}
         applied = [c for c in applied if c.change_id not in taken]
-        _revert(conn, entity, entity_id, [c.change_id for c in mine], now)
+        revert(conn, entity, entity_id, [c.change_id for c in mine], now)
         result.kept_aside.extend(KeptChange(c, reason) for c in mine)
     result.new_changes = len(applied)
     logger.warning(
@@ -235,131 +217,3 @@ def reason_of(exc: BaseException, entity: str) -> str:
     if isinstance(exc, InterfaceError | ProgrammingError | DataError):
         return "a value in it is of a kind this laptop cannot store"
     return "a value in it is not in the form this laptop expects"
-
-
-def _touched(changes: Sequence[Change]) -> dict[str, list[str]]:
-    touched: dict[str, list[str]] = defaultdict(list)
-    seen: set[tuple[str, str]] = set()
-    for change in changes:
-        key = (change.entity, change.entity_id)
-        if key not in seen:
-            seen.add(key)
-            touched[change.entity].append(change.entity_id)
-    return touched
-
-
-def _removed(changes: Sequence[Change]) -> dict[str, list[str]]:
-    removed: dict[str, list[str]] = defaultdict(list)
-    for change in changes:
-        if change.op == "delete":
-            removed[change.entity].append(change.entity_id)
-    return removed
-
-
-def _apply(
-    conn: Connection, fresh: list[Change], now: datetime, parsed: dict[str, Any]
-) -> tuple[int, int]:
-    """Journal these changes and bring every record they touch up to date."""
-    pushed_at = stored_utc(now)
-    insert_many(
-        conn,
-        ChangeRecord.__table__,  # type: ignore[arg-type]
-        journal_rows(fresh, pushed_at),
-    )
-    fresh_by_key = {(c.entity, c.entity_id): c for c in fresh}
-    written = removed = 0
-    for entity, ids in _touched(fresh).items():
-        cls = _TABLES[entity]
-        if cls.__journal__ == "append":
-            # Append-only rows arrive whole, once, and never change: no merge needed.
-            news = [fresh_by_key[(entity, i)] for i in ids]
-            written += _insert_new(conn, cls, news, parsed)
-            continue
-        done, gone = _rebuild(conn, cls, entity, ids, now)
-        written += done
-        removed += gone
-    return written, removed
-
-
-def _revert(
-    conn: Connection, entity: str, entity_id: str, change_ids: list[str], now: datetime
-) -> None:
-    """Take these changes back out: the record is what the rest of its journal says."""
-    conn.execute(delete(ChangeRecord).where(ChangeRecord.change_id.in_(change_ids)))
-    cls = _TABLES[entity]
-    if cls.__journal__ != "append":
-        _rebuild(conn, cls, entity, [entity_id], now)
-        return
-    left = conn.execute(
-        select(ChangeRecord.seq).where(
-            ChangeRecord.entity == entity, ChangeRecord.entity_id == entity_id
-        )
-    ).first()
-    if left is None:
-        table: Any = cls.__table__
-        conn.execute(delete(table).where(table.c.id == entity_id))
-
-
-def _insert_new(
-    conn: Connection, cls: type[Base], changes: list[Change], parsed: dict[str, Any]
-) -> int:
-    table: Any = cls.__table__
-    ids = [c.entity_id for c in changes]
-    existing: set[str] = set()
-    for chunk in _chunks(ids):
-        existing.update(conn.execute(select(table.c.id).where(table.c.id.in_(chunk))).scalars())
-    rows = [
-        # A value the server withheld is stored as the placeholder (storage.withheld);
-        # almost no row carries one, and looking for its name is cheaper than a walk.
-        shown_row(parsed[change.change_id]) if MARK in change.value else parsed[change.change_id]
-        for change in changes
-        if change.entity_id not in existing and change.op == "append" and change.value is not None
-    ]
-    # Journal JSON already holds ISO dates and times: insert_many stores them as SQLAlchemy would.
-    insert_many_summarised(conn, table, rows)
-    return len(rows)
-
-
-def _rebuild(
-    conn: Connection, cls: type[Base], entity: str, ids: list[str], now: datetime
-) -> tuple[int, int]:
-    table: Any = cls.__table__
-    columns = journalled_columns(cls)
-    all_columns = [c.key for c in sa_inspect(cls).columns]
-    rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    existing: set[str] = set()
-    conflicted: set[str] = set()
-    for chunk in _chunks(ids):
-        for row in conn.execute(
-            select(*_JOURNAL_COLUMNS).where(
-                ChangeRecord.entity == entity, ChangeRecord.entity_id.in_(chunk)
-            )
-        ):
-            rows[row.entity_id].append(dict(row._mapping))
-        existing.update(conn.execute(select(table.c.id).where(table.c.id.in_(chunk))).scalars())
-        conflicted.update(
-            conn.execute(
-                select(SyncConflict.entity_id).where(
-                    SyncConflict.entity == entity, SyncConflict.entity_id.in_(chunk)
-                )
-            ).scalars()
-        )
-    inserts: list[dict[str, Any]] = []
-    written = removed = 0
-    for entity_id in ids:
-        state: EntityState = fold(rows[entity_id])
-        if state.deleted or not state.created:
-            if entity_id in existing:
-                conn.execute(delete(table).where(table.c.id == entity_id))
-                removed += 1
-        else:
-            values = decode_row(cls, {k: state.values.get(k) for k in columns})
-            if entity_id in existing:
-                conn.execute(update(table).where(table.c.id == entity_id).values(**values))
-            else:
-                inserts.append({key: values.get(key) for key in all_columns})
-            written += 1
-        if state.conflicts or entity_id in conflicted:
-            refresh_conflicts(conn, entity, entity_id, now, state)
-    insert_many_summarised(conn, table, inserts)
-    return written, removed

@@ -1,0 +1,180 @@
+"""Journal replay: pulled changes into the laptop's change journal, and every record
+they touch rebuilt from its whole journal (storage.merge), so the result does not
+depend on the order changes arrived in, and replaying a page again changes nothing.
+
+The sync client (sync/client/apply.py) decides which changes may be replayed and
+keeps aside any that cannot; this module only writes, inside the caller's
+transaction. It works beside merge.py and conflicts.py on the journal's own tables.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import inspect as sa_inspect
+
+from storage.change_row import ChangeLike, journal_rows
+from storage.codec import decode_row, journalled_columns
+from storage.conflicts import refresh_conflicts
+from storage.merge import EntityState, fold
+from storage.rawwrite import insert_many, stored_utc
+from storage.summary_bulk import insert_many_summarised
+from storage.tables import ChangeRecord, SyncConflict, journalled_tables
+from storage.tables.base import Base
+from storage.withheld import MARK, shown_row
+
+_TABLES = journalled_tables()
+_CHUNK = 500
+_JOURNAL_COLUMNS = (
+    ChangeRecord.entity_id,
+    ChangeRecord.change_id,
+    ChangeRecord.hlc,
+    ChangeRecord.device_id,
+    ChangeRecord.op,
+    ChangeRecord.field,
+    ChangeRecord.value,
+    ChangeRecord.bases,
+    ChangeRecord.author_id,
+    ChangeRecord.organisation_id,
+)
+
+
+def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def records_touched(changes: Sequence[ChangeLike]) -> dict[str, list[str]]:
+    """kind -> the ids of the records these changes touch, each once, in order."""
+    touched: dict[str, list[str]] = defaultdict(list)
+    seen: set[tuple[str, str]] = set()
+    for change in changes:
+        key = (change.entity, change.entity_id)
+        if key not in seen:
+            seen.add(key)
+            touched[change.entity].append(change.entity_id)
+    return touched
+
+
+def records_removed(changes: Sequence[ChangeLike]) -> dict[str, list[str]]:
+    """kind -> the ids of the records these changes remove."""
+    removed: dict[str, list[str]] = defaultdict(list)
+    for change in changes:
+        if change.op == "delete":
+            removed[change.entity].append(change.entity_id)
+    return removed
+
+
+def replay(
+    conn: Connection, fresh: Sequence[ChangeLike], now: datetime, parsed: dict[str, Any]
+) -> tuple[int, int]:
+    """Journal these changes (taken by the server already) and bring every record they
+    touch up to date: (records written, records removed). `parsed`: each whole row's
+    value by change id, as the caller read it."""
+    pushed_at = stored_utc(now)
+    insert_many(
+        conn,
+        ChangeRecord.__table__,  # type: ignore[arg-type]
+        journal_rows(fresh, pushed_at),
+    )
+    fresh_by_key = {(c.entity, c.entity_id): c for c in fresh}
+    written = removed = 0
+    for entity, ids in records_touched(fresh).items():
+        cls = _TABLES[entity]
+        if cls.__journal__ == "append":
+            # Append-only rows arrive whole, once, and never change: no merge needed.
+            news = [fresh_by_key[(entity, i)] for i in ids]
+            written += _insert_new(conn, cls, news, parsed)
+            continue
+        done, gone = _rebuild(conn, cls, entity, ids, now)
+        written += done
+        removed += gone
+    return written, removed
+
+
+def revert(
+    conn: Connection, entity: str, entity_id: str, change_ids: list[str], now: datetime
+) -> None:
+    """Take these changes back out: the record is what the rest of its journal says."""
+    conn.execute(delete(ChangeRecord).where(ChangeRecord.change_id.in_(change_ids)))
+    cls = _TABLES[entity]
+    if cls.__journal__ != "append":
+        _rebuild(conn, cls, entity, [entity_id], now)
+        return
+    left = conn.execute(
+        select(ChangeRecord.seq).where(
+            ChangeRecord.entity == entity, ChangeRecord.entity_id == entity_id
+        )
+    ).first()
+    if left is None:
+        table: Any = cls.__table__
+        conn.execute(delete(table).where(table.c.id == entity_id))
+
+
+def _insert_new(
+    conn: Connection, cls: type[Base], changes: list[ChangeLike], parsed: dict[str, Any]
+) -> int:
+    table: Any = cls.__table__
+    ids = [c.entity_id for c in changes]
+    existing: set[str] = set()
+    for chunk in _chunks(ids):
+        existing.update(conn.execute(select(table.c.id).where(table.c.id.in_(chunk))).scalars())
+    rows = [
+        # A value the server withheld is stored as the placeholder (storage.withheld);
+        # almost no row carries one, and looking for its name is cheaper than a walk.
+        shown_row(parsed[change.change_id]) if MARK in change.value else parsed[change.change_id]
+        for change in changes
+        if change.entity_id not in existing and change.op == "append" and change.value is not None
+    ]
+    # Journal JSON already holds ISO dates and times: insert_many stores them as SQLAlchemy would.
+    insert_many_summarised(conn, table, rows)
+    return len(rows)
+
+
+def _rebuild(
+    conn: Connection, cls: type[Base], entity: str, ids: list[str], now: datetime
+) -> tuple[int, int]:
+    table: Any = cls.__table__
+    columns = journalled_columns(cls)
+    all_columns = [c.key for c in sa_inspect(cls).columns]
+    rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    existing: set[str] = set()
+    conflicted: set[str] = set()
+    for chunk in _chunks(ids):
+        for row in conn.execute(
+            select(*_JOURNAL_COLUMNS).where(
+                ChangeRecord.entity == entity, ChangeRecord.entity_id.in_(chunk)
+            )
+        ):
+            rows[row.entity_id].append(dict(row._mapping))
+        existing.update(conn.execute(select(table.c.id).where(table.c.id.in_(chunk))).scalars())
+        conflicted.update(
+            conn.execute(
+                select(SyncConflict.entity_id).where(
+                    SyncConflict.entity == entity, SyncConflict.entity_id.in_(chunk)
+                )
+            ).scalars()
+        )
+    inserts: list[dict[str, Any]] = []
+    written = removed = 0
+    for entity_id in ids:
+        state: EntityState = fold(rows[entity_id])
+        if state.deleted or not state.created:
+            if entity_id in existing:
+                conn.execute(delete(table).where(table.c.id == entity_id))
+                removed += 1
+        else:
+            values = decode_row(cls, {k: state.values.get(k) for k in columns})
+            if entity_id in existing:
+                conn.execute(update(table).where(table.c.id == entity_id).values(**values))
+            else:
+                inserts.append({key: values.get(key) for key in all_columns})
+            written += 1
+        if state.conflicts or entity_id in conflicted:
+            refresh_conflicts(conn, entity, entity_id, now, state)
+    insert_many_summarised(conn, table, inserts)
+    return written, removed
