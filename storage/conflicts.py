@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 from storage.merge import EntityState, fold
 from storage.tables import ChangeRecord, SyncConflict
 
-_COLUMNS = (
+# What fold() reads of each of a record's changes (author and organisation: for the
+# conflicts it keeps): entity_rows, replay and consistency read these.
+FOLDED = (
     ChangeRecord.change_id,
     ChangeRecord.hlc,
     ChangeRecord.device_id,
@@ -26,9 +28,7 @@ _COLUMNS = (
 
 
 def entity_rows(conn: Connection | Session, entity: str, entity_id: str) -> list[dict[str, Any]]:
-    stmt = select(*_COLUMNS).where(
-        ChangeRecord.entity == entity, ChangeRecord.entity_id == entity_id
-    )
+    stmt = select(*FOLDED).where(ChangeRecord.entity == entity, ChangeRecord.entity_id == entity_id)
     return [dict(row._mapping) for row in conn.execute(stmt)]
 
 

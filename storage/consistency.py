@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.codec import encode, journalled_columns
+from storage.conflicts import FOLDED
 from storage.merge import fold
 from storage.tables import ChangeRecord, journalled_tables
 from storage.tables.base import Base
@@ -32,16 +33,7 @@ class Mismatch:
 def _replayed(session: Session, entity: str) -> Iterator[tuple[str, dict[str, Any] | None]]:
     """(entity id, its state by storage.merge; None when deleted or never created)."""
     rows = session.execute(
-        select(
-            ChangeRecord.entity_id,
-            ChangeRecord.change_id,
-            ChangeRecord.hlc,
-            ChangeRecord.device_id,
-            ChangeRecord.op,
-            ChangeRecord.field,
-            ChangeRecord.value,
-            ChangeRecord.bases,
-        )
+        select(ChangeRecord.entity_id, *FOLDED)
         .where(ChangeRecord.entity == entity)
         .order_by(ChangeRecord.entity_id)
         .execution_options(yield_per=2000)

@@ -19,7 +19,7 @@ from sqlalchemy import inspect as sa_inspect
 
 from storage.change_row import ChangeLike, journal_rows
 from storage.codec import decode_row, journalled_columns
-from storage.conflicts import refresh_conflicts
+from storage.conflicts import FOLDED, refresh_conflicts
 from storage.merge import EntityState, fold
 from storage.rawwrite import insert_many, stored_utc
 from storage.summary_bulk import insert_many_summarised
@@ -29,18 +29,6 @@ from storage.withheld import MARK, shown_row
 
 _TABLES = journalled_tables()
 _CHUNK = 500
-_JOURNAL_COLUMNS = (
-    ChangeRecord.entity_id,
-    ChangeRecord.change_id,
-    ChangeRecord.hlc,
-    ChangeRecord.device_id,
-    ChangeRecord.op,
-    ChangeRecord.field,
-    ChangeRecord.value,
-    ChangeRecord.bases,
-    ChangeRecord.author_id,
-    ChangeRecord.organisation_id,
-)
 
 
 def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
@@ -146,7 +134,7 @@ def _rebuild(
     conflicted: set[str] = set()
     for chunk in _chunks(ids):
         for row in conn.execute(
-            select(*_JOURNAL_COLUMNS).where(
+            select(ChangeRecord.entity_id, *FOLDED).where(
                 ChangeRecord.entity == entity, ChangeRecord.entity_id.in_(chunk)
             )
         ):
