@@ -172,6 +172,14 @@ def _filtered(
 ) -> Select[*tuple[Any, ...]]:
     if viewer is not None and _clinical(query):
         stmt = stmt.where(legitimate_clause(viewer))
+    return caseload_filters(stmt, query)
+
+
+def caseload_filters(
+    stmt: Select[*tuple[Any, ...]], query: CaseloadQuery
+) -> Select[*tuple[Any, ...]]:
+    """The caseload's own filters, which the Team view applies too (its TeamQuery is a
+    CaseloadQuery), so both views agree on who is, say, overdue a visit."""
     if not query.include_closed:
         stmt = stmt.where(Person.status == "open")
     if (clause := _search_clause(query.search)) is not None:

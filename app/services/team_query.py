@@ -18,13 +18,7 @@ from typing import Any
 from sqlalchemy import Select, func
 
 from app.services import clock
-from app.services.caseload import (
-    CaseloadQuery,
-    _lead,
-    _next_visit_clause,
-    _plan_review_clause,
-    _search_clause,
-)
+from app.services.caseload import CaseloadQuery, _lead, caseload_filters
 from storage.tables import (
     CarePlan,
     CaseloadSummary,
@@ -114,27 +108,10 @@ def _joined(
 
 
 def _where(stmt: Select[*tuple[Any, ...]], query: TeamQuery) -> Select[*tuple[Any, ...]]:
-    """The caseload's own filters (same clauses, so both views agree) and the coordinator's."""
-    if not query.include_closed:
-        stmt = stmt.where(Person.status == "open")
-    if (clause := _search_clause(query.search)) is not None:
-        stmt = stmt.where(clause)  # type: ignore[arg-type]
-    if query.locality:
-        stmt = stmt.where(Locality.name == query.locality)
-    if query.level_of_need:
-        stmt = stmt.where(Person.level_of_need == query.level_of_need)
-    if query.lead_professional_id:
-        stmt = stmt.where(Person.lead_professional_id == query.lead_professional_id)
-    if query.unallocated:
-        stmt = stmt.where(Person.lead_professional_id.is_(None))
-    if query.min_risk is not None:
-        stmt = stmt.where(CaseloadSummary.highest_risk >= query.min_risk)
-    now = query.as_of or clock.now()
-    if query.next_visit:
-        stmt = stmt.where(_next_visit_clause(query.next_visit, now))  # type: ignore[arg-type]
-    if query.plan_review:
-        stmt = stmt.where(_plan_review_clause(query.plan_review, now))  # type: ignore[arg-type]
-    today = clock.local(now).date()
+    """The caseload's own filters (the same clauses, so both views agree) and the
+    coordinator's."""
+    stmt = caseload_filters(stmt, query)
+    today = clock.local(query.as_of or clock.now()).date()
     if query.consent_review_overdue:
         stmt = stmt.where(consent_review_overdue(today))
     if query.risk_review_overdue:

@@ -24,6 +24,7 @@ from app.services.caseload import CaseloadQuery, CaseloadRow
 from ui.i18n import tr
 from ui.kit import formatting
 from ui.kit.paged_model import AnyIndex, PagedTableModel
+from ui.kit.person_cells import cell_text
 from ui.kit.tasks import TaskRunner
 
 logger = logging.getLogger(__name__)
@@ -196,29 +197,18 @@ class CaseloadModel(PagedTableModel[CaseloadQuery, CaseloadRow]):
     def _text(self, row: CaseloadRow, column: Column) -> str:
         if row.limited:
             return self._limited_text(row, column)
+        if (shared := cell_text(row, column.name)) is not None:
+            return shared
         match column:
-            case Column.NHS_NUMBER:
-                return row.nhs_number_formatted
-            case Column.NAME:
-                return row.display_name
             case Column.DATE_OF_BIRTH:
                 return formatting.british_date(row.date_of_birth)
             case Column.AGE:
                 return str(formatting.age_on(row.date_of_birth, self._as_of))
             case Column.LOCALITY:
                 return row.locality or ""
-            case Column.LEVEL_OF_NEED:
-                return formatting.level_of_need_label(row.level_of_need)
-            case Column.LEAD_PROFESSIONAL:
-                return row.lead_professional or tr("Unallocated")
-            case Column.NEXT_VISIT:
-                return formatting.british_date(row.next_visit_due)
-            case Column.PLAN_REVIEW:
-                return formatting.british_date(row.plan_review_due)
-            case Column.RISK:
-                return formatting.risk_text(row.highest_risk)
             case Column.ALERTS:
                 return formatting.alert_short_labels(row.alert_kinds)
+        return ""
 
     def _limited_text(self, row: CaseloadRow, column: Column) -> str:
         # Outside the user's relationship (need-to-know): name, year of birth and

@@ -18,6 +18,7 @@ from app.services.team_caseload import AT_RISK_SCORE, TeamQuery, TeamRow
 from ui.i18n import tr
 from ui.kit import formatting
 from ui.kit.paged_model import AnyIndex, PagedTableModel
+from ui.kit.person_cells import cell_text
 from ui.kit.tasks import TaskRunner
 
 logger = logging.getLogger(__name__)
@@ -131,27 +132,16 @@ class TeamModel(PagedTableModel[TeamQuery, TeamRow]):
         return None
 
     def _text(self, row: TeamRow, column: Column) -> str:
+        if (shared := cell_text(row, column.name)) is not None:
+            return shared
         match column:
-            case Column.NHS_NUMBER:
-                return row.nhs_number_formatted
-            case Column.NAME:
-                return row.display_name
-            case Column.LEVEL_OF_NEED:
-                return formatting.level_of_need_label(row.level_of_need)
-            case Column.LEAD_PROFESSIONAL:
-                return row.lead_professional or tr("Unallocated")
-            case Column.RISK:
-                return formatting.risk_text(row.highest_risk)
             case Column.LAST_CONTACT:
                 return formatting.british_date(row.last_contact)
-            case Column.NEXT_VISIT:
-                return formatting.british_date(row.next_visit_due)
-            case Column.PLAN_REVIEW:
-                return formatting.british_date(row.plan_review_due)
             case Column.CONSENT_REVIEW:
                 return formatting.british_date(row.consent_review_due)
             case Column.CONFLICTS:
                 return str(row.open_conflicts) if row.open_conflicts else ""
+        return ""
 
     def _warn(self, row: TeamRow, column: Column) -> bool:
         match column:
