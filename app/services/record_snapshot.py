@@ -1,13 +1,15 @@
 """One person's whole record, read once, with need-to-know applied once.
 
 `load_snapshot` reads everything a person has (every section's rows, the staff,
-organisations, teams and localities they name, and as many notes as asked for) in
-the caller's session, and applies the access policy there: an alert's restricted
-detail and a sensitive note's narrative are replaced in the snapshot's own copies
-for a viewer who may not see them, with whom to ask beside. The screen
-(`record.open_record`), `onerecord show` (`record_view.person_record`) and the
-rest are projections of it: none reads a table of the record itself, so none can
-forget a restriction. A new section is a table, a line here, and each projection
+organisations, teams and localities they name or the viewer belongs to, and as many
+notes as asked for) in the caller's session, and applies the access policy there:
+an alert's restricted detail and a sensitive note's narrative are replaced in the
+snapshot's own copies for a viewer who may not see them, with whom to ask beside.
+The screen (`record.screen_record`), `onerecord show` (`record_view.shown_record`),
+the printed plan (`app.reports.plan_content`) and the FHIR export
+(`app.reports.fhir_bundle`) are projections of it: none reads a table of the record
+itself, so none can forget a restriction. (The timeline pages notes on its own,
+with the same `Access`.) A new section is a table, a line here, and each projection
 that shows it.
 
 The copies are transient ORM objects, never added to a session: changing one
@@ -21,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from app.errors import NotFoundError
@@ -57,7 +59,8 @@ Row = TypeVar("Row")
 @dataclass(frozen=True)
 class RecordSnapshot:
     """Everything of one person's record one viewer may see, as read at one moment.
-    Rows are in id order; each projection orders them as it shows them."""
+    Rows are in the order they were stored; each projection orders them as it shows
+    them."""
 
     person: Person
     access: Access
@@ -111,6 +114,7 @@ def load_snapshot(
         session,
         StaffMember,
         [
+            actor.user_id,  # the viewer: an export says who assembled it
             person.lead_professional_id,
             plan.review_owner_id if plan else None,
             *(r.owner_id for r in risks),
@@ -125,6 +129,7 @@ def load_snapshot(
         session,
         Organisation,
         [
+            actor.organisation_id,
             person.gp_practice_id,
             *(s.organisation_id for s in staff.values()),
             *(t.organisation_id for t in teams.values()),
@@ -163,7 +168,8 @@ def load_snapshot(
 
 
 def _rows(session: Session, table: type[Row], person_id: str) -> tuple[Row, ...]:
-    stmt = select(table).where(table.person_id == person_id).order_by(table.id)  # type: ignore[attr-defined]
+    # In the order stored (SQLite's rowid), as the person's index hands them back.
+    stmt = select(table).where(table.person_id == person_id).order_by(text("rowid"))  # type: ignore[attr-defined]
     return tuple(session.execute(stmt).scalars())
 
 
