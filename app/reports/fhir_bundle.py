@@ -17,21 +17,17 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from app.reports.plan_content import CONSENT_CATEGORY_WORDS, RISK_WORDS
 from app.services import clock
-from app.services.access import require_access
 from app.services.output_file import check_output_path, write_output
 from app.services.people import find
+from app.services.record_snapshot import RecordSnapshot, load_snapshot
 from app.values.nhs_number import VERIFICATION_STATUS
 from app.values.vocab import AlertKind, ContactType, OrganisationKind
 from app.workspace import Workspace
@@ -39,7 +35,6 @@ from storage.actor import Actor
 from storage.audit_log import append as audit
 from storage.tables import (
     Alert,
-    CarePlan,
     ConsentToShare,
     ContactNote,
     ContingencyPlan,
@@ -189,18 +184,6 @@ class FhirExport:
         return sum(self.counts.values())
 
 
-def _rows(session: Session, table: type[Any], person_id: str) -> list[Any]:
-    return list(session.execute(select(table).where(table.person_id == person_id)).scalars())
-
-
-def _by_id(session: Session, table: type[Any], ids: Iterable[str | None]) -> dict[str, Any]:
-    wanted = {i for i in ids if i}
-    if not wanted:
-        return {}
-    rows: Iterable[Any] = session.execute(select(table).where(table.id.in_(wanted))).scalars()
-    return {row.id: row for row in rows}
-
-
 def _consent_text(consent: ConsentToShare) -> str:
     text = f"Decided {consent.method}; review due {_day(consent.review_on) or 'not set'}"
     if consent.reason_refused:
@@ -224,66 +207,38 @@ def _phone(number: str | None, use: str | None = None) -> list[dict[str, str]]:
     return [point]
 
 
-def _held(alert: Alert, lead: StaffMember | None) -> str:
+def _held(alert: Alert, held: set[str], lead: StaffMember | None) -> str:
     """The restricted detail never goes; that it exists, and whom to ask, does."""
-    if not alert.restricted_detail:
+    if alert.id not in held:
         return ""
     who = lead.display_name if lead is not None else "the lead professional"
     return f" (restricted detail held: ask {who})"
 
 
 def build_bundle(
-    session: Session, nhs_number: str, *, actor: Actor, now: datetime | None = None
+    snap: RecordSnapshot, *, actor: Actor, now: datetime | None = None
 ) -> tuple[dict[str, Any], str, dict[str, int]]:
-    """(Bundle as a dict, the person's id, resources by type) for one person."""
+    """(Bundle as a dict, the person's id, resources by type) for one person: a
+    projection of their record snapshot, taken with every note."""
     now = now or clock.now()
-    person: Person = find(session, nhs_number)
+    person = snap.person
     pid = person.id
-    plan = session.execute(select(CarePlan).where(CarePlan.person_id == pid)).scalar_one_or_none()
-    needs: list[Need] = _rows(session, Need, pid)
-    goals: list[Goal] = _rows(session, Goal, pid)
-    actions: list[PlanAction] = _rows(session, PlanAction, pid)
-    contingencies: list[ContingencyPlan] = _rows(session, ContingencyPlan, pid)
-    risks: list[Risk] = _rows(session, Risk, pid)
-    alerts: list[Alert] = [a for a in _rows(session, Alert, pid) if a.active]
-    personal: list[PersonalContact] = _rows(session, PersonalContact, pid)
-    professional: list[ProfessionalContact] = _rows(session, ProfessionalContact, pid)
-    consents: list[ConsentToShare] = _rows(session, ConsentToShare, pid)
-    notes: list[ContactNote] = list(
-        session.execute(
-            select(ContactNote)
-            .where(ContactNote.person_id == pid)
-            .order_by(ContactNote.occurred_at)
-        ).scalars()
-    )
-    visits: list[PlannedVisit] = _rows(session, PlannedVisit, pid)
-
-    staff: dict[str, StaffMember] = _by_id(
-        session,
-        StaffMember,
-        [
-            person.lead_professional_id,
-            plan.review_owner_id if plan else None,
-            actor.user_id,
-            *(r.owner_id for r in risks),
-            *(n.author_id for n in notes),
-            *(v.assigned_to_id for v in visits),
-            *(c.staff_member_id for c in professional),
-        ],
-    )
-    orgs: dict[str, Organisation] = _by_id(
-        session,
-        Organisation,
-        [
-            person.gp_practice_id,
-            actor.organisation_id,
-            *(s.organisation_id for s in staff.values()),
-            *(c.organisation_id for c in professional),
-            *(a.who_organisation_id for a in actions),
-            *(c.partner_organisation_id for c in consents),
-            *(n.organisation_id for n in notes),
-        ],
-    )
+    plan = snap.plan
+    needs: list[Need] = list(snap.needs)
+    goals: list[Goal] = list(snap.goals)
+    actions: list[PlanAction] = list(snap.actions)
+    contingencies: list[ContingencyPlan] = list(snap.contingencies)
+    risks: list[Risk] = list(snap.risks)
+    alerts: list[Alert] = [a for a in snap.alerts if a.active]
+    personal: list[PersonalContact] = list(snap.personal_contacts)
+    professional: list[ProfessionalContact] = list(snap.professional_contacts)
+    consents: list[ConsentToShare] = list(snap.consents)
+    notes: list[ContactNote] = sorted(snap.notes, key=lambda n: n.occurred_at)
+    visits: list[PlannedVisit] = list(snap.visits)
+    staff: dict[str, StaffMember] = snap.staff
+    orgs: dict[str, Organisation] = snap.organisations
+    # Withheld from this viewer in the snapshot, but held: the export says so.
+    held_detail = {a.id for a in alerts if a.restricted_detail} | set(snap.alert_asks)
 
     entries = _Entries([])
     patient_ref = _ref(pid, f"{person.given_name} {person.family_name}")
@@ -640,7 +595,7 @@ def build_bundle(
                 "category": [
                     {"coding": [{"system": FLAG_CATEGORY, "code": code, "display": display}]}
                 ],
-                "code": _text(f"{label}: {a.summary}{_held(a, lead)}"),
+                "code": _text(f"{label}: {a.summary}{_held(a, held_detail, lead)}"),
                 "subject": patient_ref,
                 "period": {"start": _day(a.started_on), "end": _day(a.ended_on)},
             },
@@ -811,8 +766,9 @@ def export_fhir(
     with workspace.store.read() as session:
         # Need-to-know first: outside a legitimate relationship only a break-glass
         # grant in force lets a record leave the store.
-        require_access(session, workspace.actor, find(session, nhs_number).id)
-        bundle, pid, counts = build_bundle(session, nhs_number, actor=workspace.actor, now=now)
+        person_id = find(session, nhs_number).id
+        snap = load_snapshot(session, workspace.actor, person_id, notes=None)
+        bundle, pid, counts = build_bundle(snap, actor=workspace.actor, now=now)
     return FhirExport(json=validate(bundle), person_id=pid, counts=counts)
 
 

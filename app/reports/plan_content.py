@@ -1,5 +1,6 @@
-"""The care and support plan as the person's home folder shows it: plain data, read
-from the store in one session, in plain English, with nothing restricted in it.
+"""The care and support plan as the person's home folder shows it: plain data, a
+projection of the person's record snapshot (app/services/record_snapshot.py), in plain
+English, with nothing restricted in it.
 
 The layout (`plan_pdf`) only arranges what is gathered here, so what may be
 printed is decided in one place:
@@ -19,11 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from app.services import clock
-from app.services.people import find
+from app.services.record_snapshot import RecordSnapshot
 from app.values.nhs_number import format_nhs_number
 from app.values.vocab import (
     ActionStatus,
@@ -36,9 +34,7 @@ from app.values.vocab import (
     RiskKind,
 )
 from storage.tables import (
-    AboutMe,
     Alert,
-    CarePlan,
     ConsentToShare,
     ContingencyPlan,
     Goal,
@@ -301,18 +297,6 @@ def _clean(text: str | None) -> str | None:
     return text or None
 
 
-def _by_id(session: Session, table: type[Any], ids: Iterable[str | None]) -> dict[str, Any]:
-    wanted = {i for i in ids if i}
-    if not wanted:
-        return {}
-    rows: Iterable[Any] = session.execute(select(table).where(table.id.in_(wanted))).scalars()
-    return {row.id: row for row in rows}
-
-
-def _rows(session: Session, table: type[Any], person_id: str) -> list[Any]:
-    return list(session.execute(select(table).where(table.person_id == person_id)).scalars())
-
-
 def _risk_level(likelihood: int, impact: int) -> str:
     score = likelihood * impact
     if score >= 15:
@@ -349,52 +333,34 @@ def _touched(row: Any) -> datetime | None:
     return updated or recorded
 
 
-def gather(session: Session, nhs_number: str, *, now: datetime | None = None) -> PlanContent:
-    """Everything the printed plan shows, for one person, from one read session."""
+def plan_content(snap: RecordSnapshot, *, now: datetime | None = None) -> PlanContent:
+    """Everything the printed plan shows, for one person: a projection of their record
+    snapshot (need-to-know applied there; the plan prints no restricted detail)."""
     printed_at = now or clock.now()
-    person: Person = find(session, nhs_number)
-    pid = person.id
-    about = session.execute(select(AboutMe).where(AboutMe.person_id == pid)).scalar_one_or_none()
-    plan = session.execute(select(CarePlan).where(CarePlan.person_id == pid)).scalar_one_or_none()
-    goals: list[Goal] = _rows(session, Goal, pid)
-    actions: list[PlanAction] = _rows(session, PlanAction, pid)
-    needs: dict[str, Need] = {n.id: n for n in _rows(session, Need, pid)}
-    strengths: list[Strength] = _rows(session, Strength, pid)
-    contingencies: list[ContingencyPlan] = _rows(session, ContingencyPlan, pid)
-    risks: list[Risk] = [r for r in _rows(session, Risk, pid) if r.status == "active"]
-    alerts: list[Alert] = [
-        a for a in _rows(session, Alert, pid) if a.active and a.kind in PRINTABLE_ALERTS
-    ]
-    personal: list[PersonalContact] = _rows(session, PersonalContact, pid)
+    person = snap.person
+    about = snap.about
+    plan = snap.plan
+    goals: list[Goal] = list(snap.goals)
+    actions: list[PlanAction] = list(snap.actions)
+    needs: dict[str, Need] = {n.id: n for n in snap.needs}
+    strengths: list[Strength] = list(snap.strengths)
+    contingencies: list[ContingencyPlan] = list(snap.contingencies)
+    risks: list[Risk] = [r for r in snap.risks if r.status == "active"]
+    alerts: list[Alert] = [a for a in snap.alerts if a.active and a.kind in PRINTABLE_ALERTS]
+    personal: list[PersonalContact] = list(snap.personal_contacts)
     professional: list[ProfessionalContact] = [
         c
-        for c in _rows(session, ProfessionalContact, pid)
+        for c in snap.professional_contacts
         if c.end_date is None or c.end_date >= printed_at.date()
     ]
-    consents: list[ConsentToShare] = _rows(session, ConsentToShare, pid)
-
-    staff = _by_id(
-        session,
-        StaffMember,
-        [
-            person.lead_professional_id,
-            plan.review_owner_id if plan else None,
-            *(r.owner_id for r in risks),
-        ],
-    )
-    teams = _by_id(session, Team, [person.team_id, *(s.team_id for s in staff.values())])
-    orgs = _by_id(
-        session,
-        Organisation,
-        [
-            person.gp_practice_id,
-            *(s.organisation_id for s in staff.values()),
-            *(t.organisation_id for t in teams.values()),
-            *(a.who_organisation_id for a in actions),
-            *(c.organisation_id for c in professional),
-            *(c.partner_organisation_id for c in consents),
-        ],
-    )
+    consents: list[ConsentToShare] = list(snap.consents)
+    # The staff the plan names, and their teams (whose numbers it may print).
+    named = [person.lead_professional_id, plan.review_owner_id if plan else None]
+    named += [r.owner_id for r in risks]
+    staff = {i: snap.staff[i] for i in sorted({n for n in named if n}) if i in snap.staff}
+    team_ids = {person.team_id, *(s.team_id for s in staff.values())}
+    teams = {i: t for i, t in snap.teams.items() if i in team_ids}
+    orgs = snap.organisations
 
     details = _person(person, orgs)
     lead = _staff_contact(staff.get(person.lead_professional_id or ""), orgs, teams)

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from app.reports.plan_content import PlanContent, gather
+from app.reports.plan_content import PlanContent, plan_content
 from app.reports.plan_pdf import build_plan_pdf
-from app.services.access import require_access
 from app.services.output_file import check_output_path, write_output
 from app.services.people import find
+from app.services.record_snapshot import load_snapshot
 from app.values.nhs_number import NhsNumber
 from app.workspace import Workspace
 from storage.audit_log import append as audit
@@ -49,9 +49,10 @@ class PrintablePlan:
 
 def load_plan(workspace: Workspace, nhs_number: str, *, now: datetime | None = None) -> PlanContent:
     with workspace.store.read() as session:
-        # Need-to-know first: a plan is printed only by someone who may open the record.
-        require_access(session, workspace.actor, find(session, nhs_number).id)
-        return gather(session, nhs_number, now=now)
+        # Need-to-know first (the snapshot): a plan is printed only by someone who may
+        # open the record.
+        snap = load_snapshot(session, workspace.actor, find(session, nhs_number).id)
+        return plan_content(snap, now=now)
 
 
 def render_plan(

@@ -1,49 +1,31 @@
-"""One person's record for the desktop app, as small frozen dataclasses.
+"""One person's record for the desktop app, as small frozen dataclasses: a projection
+of the record snapshot (`app.services.record_snapshot`).
 
 `open_record` reads everything but the timeline in one short transaction
 (with one `record_viewed` audit event when the user opens it); the timeline
 pages separately (`app.services.timeline`), so a person with years of notes
 opens as fast as one with none. Opening needs a legitimate relationship or a
-break-glass grant in force (`app.services.access`); restricted alert detail
-leaves here only for the viewers the access policy allows, otherwise only the
-fact that it exists and whom to ask.
+break-glass grant in force (`app.services.access`, applied by the snapshot);
+restricted alert detail reaches here only for the viewers the access policy
+allows, otherwise only the fact that it exists and whom to ask.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import case, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
-from app.errors import NotFoundError
-from app.services.access import Access, require_access
+from app.services.record_snapshot import RecordSnapshot, load_snapshot
 from app.values.nhs_number import format_nhs_number
 from app.workspace import Workspace
 from storage.audit_log import append as audit
-from storage.tables import (
-    AboutMe,
-    Alert,
-    Assessment,
-    CarePlan,
-    ConsentToShare,
-    ContingencyPlan,
-    Goal,
-    Locality,
-    MentalCapacityAssessment,
-    Need,
-    Organisation,
-    Person,
-    PersonalContact,
-    PlanAction,
-    PlannedVisit,
-    ProfessionalContact,
-    Risk,
-    StaffMember,
-    Strength,
-)
+from storage.tables import Alert, Organisation
+
+Row = TypeVar("Row")
 
 # Alerts a visitor must see first, in this order; the rest follow by kind.
 ALERT_ORDER = ("lone_worker", "access_to_home", "safeguarding", "dnacpr", "respect", "allergy")
@@ -254,27 +236,22 @@ ABOUT_ME_FIELDS = (
 )
 
 
-def _rows(session: Session, table: type[Any], person_id: str, *order: Any) -> list[Any]:
-    stmt = select(table).where(table.person_id == person_id).order_by(*order, table.id)
-    return list(session.execute(stmt).scalars())
+def _first_dates_asc(value: date | datetime | None) -> tuple[bool, Any]:
+    """A sort key that orders as SQLite does ascending: no date before any date."""
+    return (value is not None, value)
 
 
-def _names(session: Session, table: type[Any], ids: set[str | None]) -> dict[str, str]:
-    wanted = {i for i in ids if i}
-    if not wanted:
-        return {}
-    name = table.display_name if table is StaffMember else table.name
-    return dict(session.execute(select(table.id, name).where(table.id.in_(wanted))).all())
+def _newest_first(rows: Iterable[Row], when: Callable[[Row], date | None]) -> list[Row]:
+    """Newest first, undated last, ties by id (as SQLite orders `when DESC, id`)."""
+    by_id = sorted(rows, key=lambda r: r.id)  # type: ignore[attr-defined]
+    return sorted(by_id, key=lambda r: _first_dates_asc(when(r)), reverse=True)
 
 
-def _header(session: Session, person: Person) -> Header:
-    lead = (
-        session.get(StaffMember, person.lead_professional_id)
-        if person.lead_professional_id
-        else None
-    )
-    locality = session.get(Locality, person.locality_id) if person.locality_id else None
-    gp = session.get(Organisation, person.gp_practice_id) if person.gp_practice_id else None
+def _header(snap: RecordSnapshot) -> Header:
+    person = snap.person
+    lead = snap.staff.get(person.lead_professional_id or "")
+    locality = snap.localities.get(person.locality_id or "")
+    gp = snap.organisations.get(person.gp_practice_id or "")
     address = tuple(
         part
         for part in (person.address_line1, person.address_line2, person.town, person.postcode)
@@ -305,39 +282,35 @@ def _header(session: Session, person: Person) -> Header:
     )
 
 
-def _alerts(session: Session, person_id: str, access: Access) -> tuple[AlertItem, ...]:
-    first = case(
-        {kind: n for n, kind in enumerate(ALERT_ORDER)}, value=Alert.kind, else_=len(ALERT_ORDER)
-    )
-    rows = session.execute(
-        select(Alert)
-        .where(Alert.person_id == person_id, Alert.active.is_(True))
-        .order_by(first, Alert.kind, Alert.started_on, Alert.id)
-    ).scalars()
-    items = []
-    for a in rows:
-        detail, ask = access.alert_detail(a.kind, a.restricted_detail)
-        items.append(
-            AlertItem(
-                a.id,
-                a.kind,
-                a.summary,
-                bool(a.restricted_detail),
-                a.started_on,
-                a.active,
-                detail,
-                ask,
-            )
+def _alert_rank(alert: Alert) -> tuple[int, str, tuple[bool, Any], str]:
+    first = ALERT_ORDER.index(alert.kind) if alert.kind in ALERT_ORDER else len(ALERT_ORDER)
+    return (first, alert.kind, _first_dates_asc(alert.started_on), alert.id)
+
+
+def _alerts(snap: RecordSnapshot) -> tuple[AlertItem, ...]:
+    # The snapshot's copies: restricted detail only where this viewer may see it.
+    return tuple(
+        AlertItem(
+            a.id,
+            a.kind,
+            a.summary,
+            bool(a.restricted_detail) or a.id in snap.alert_asks,
+            a.started_on,
+            a.active,
+            a.restricted_detail or None,
+            snap.alert_asks.get(a.id),
         )
-    return tuple(items)
+        for a in sorted((a for a in snap.alerts if a.active), key=_alert_rank)
+    )
 
 
-def _plan(session: Session, person_id: str) -> PlanView:
-    plan = session.execute(
-        select(CarePlan).where(CarePlan.person_id == person_id)
-    ).scalar_one_or_none()
+def _plan(snap: RecordSnapshot) -> PlanView:
+    plan = snap.plan
     actions: dict[str, list[ActionItem]] = {}
-    for a in _rows(session, PlanAction, person_id, PlanAction.due_on.is_(None), PlanAction.due_on):
+    undated_last = sorted(
+        snap.actions, key=lambda a: (a.due_on is None, _first_dates_asc(a.due_on), a.id)
+    )
+    for a in undated_last:
         actions.setdefault(a.goal_id, []).append(
             ActionItem(
                 a.id,
@@ -361,8 +334,12 @@ def _plan(session: Session, person_id: str) -> PlanView:
             g.outcome,
             tuple(actions.get(g.id, ())),
         )
-        for g in _rows(session, Goal, person_id, Goal.importance.desc(), Goal.recorded_at)
+        for g in sorted(snap.goals, key=lambda g: (-g.importance, g.recorded_at, g.id))
     )
+
+    def recorded(rows: Iterable[Row]) -> list[Row]:
+        return sorted(rows, key=lambda r: (r.recorded_at, r.id))  # type: ignore[attr-defined]
+
     return PlanView(
         id=plan.id if plan else None,
         version=plan.version if plan else 0,
@@ -371,13 +348,9 @@ def _plan(session: Session, person_id: str) -> PlanView:
         agreed_with_name=plan.agreed_with_name if plan else None,
         agreed_with_role=plan.agreed_with_role if plan else None,
         review_due=plan.review_due if plan else None,
-        strengths=tuple(
-            TextItem(s.id, s.description)
-            for s in _rows(session, Strength, person_id, Strength.recorded_at)
-        ),
+        strengths=tuple(TextItem(s.id, s.description) for s in recorded(snap.strengths)),
         needs=tuple(
-            TextItem(n.id, n.description, n.care_act_outcome)
-            for n in _rows(session, Need, person_id, Need.recorded_at)
+            TextItem(n.id, n.description, n.care_act_outcome) for n in recorded(snap.needs)
         ),
         goals=goals,
         contingency=tuple(
@@ -390,7 +363,7 @@ def _plan(session: Session, person_id: str) -> PlanView:
                 c.early_warning_signs,
                 c.review_on,
             )
-            for c in _rows(session, ContingencyPlan, person_id, ContingencyPlan.recorded_at)
+            for c in recorded(snap.contingencies)
         ),
     )
 
@@ -399,143 +372,103 @@ def open_record(workspace: Workspace, person_id: str, *, viewed: bool = True) ->
     """Everything but the timeline. `viewed` writes the audit event for opening it
     (a refresh after the user's own change is not a new view)."""
     with workspace.store.write(workspace.actor) as session:
-        access = require_access(session, workspace.actor, person_id)
-        person = session.get(Person, person_id)
-        if person is None:
-            raise NotFoundError("That person is no longer in this profile.")
-        about = session.execute(
-            select(AboutMe).where(AboutMe.person_id == person_id)
-        ).scalar_one_or_none()
-        risks = _rows(
-            session,
-            Risk,
-            person_id,
-            (Risk.status != "active"),
-            (Risk.likelihood * Risk.impact).desc(),
-        )
-        carers = _rows(
-            session,
-            PersonalContact,
-            person_id,
-            PersonalContact.is_main_carer.desc(),
-            PersonalContact.name,
-        )
-        pros = _rows(
-            session,
-            ProfessionalContact,
-            person_id,
-            ProfessionalContact.is_key_worker.desc(),
-            ProfessionalContact.name,
-        )
-        consent = _rows(session, ConsentToShare, person_id, ConsentToShare.decided_on.desc())
-        visits = (
-            session.execute(
-                select(PlannedVisit)
-                .where(PlannedVisit.person_id == person_id, PlannedVisit.status == "planned")
-                .order_by(PlannedVisit.due_at)
-                .limit(10)
-            )
-            .scalars()
-            .all()
-        )
-        staff = _names(
-            session,
-            StaffMember,
-            {r.owner_id for r in risks} | {v.assigned_to_id for v in visits},
-        )
-        orgs = _names(
-            session,
-            Organisation,
-            {p.organisation_id for p in pros} | {c.partner_organisation_id for c in consent},
-        )
-        record = PersonRecord(
-            header=_header(session, person),
-            alerts=_alerts(session, person_id, access),
-            about_me={f: (getattr(about, f) or "") for f in ABOUT_ME_FIELDS} if about else {},
-            about_me_updated=about.last_updated if about else None,
-            plan=_plan(session, person_id),
-            risks=tuple(
-                RiskItem(
-                    r.id,
-                    r.kind,
-                    r.description,
-                    r.likelihood,
-                    r.impact,
-                    r.mitigation or "",
-                    r.review_on,
-                    r.status,
-                    staff.get(r.owner_id or ""),
-                )
-                for r in risks
-            ),
-            carers=tuple(
-                CarerItem(
-                    c.id,
-                    c.name,
-                    c.relationship,
-                    c.phone,
-                    c.is_main_carer,
-                    c.carers_assessment,
-                    c.is_key_holder,
-                    c.lasting_power_of_attorney,
-                    c.is_emergency_contact,
-                    c.comments,
-                )
-                for c in carers
-            ),
-            professionals=tuple(
-                ProfessionalItem(
-                    p.id,
-                    p.name,
-                    p.role,
-                    p.team,
-                    orgs.get(p.organisation_id or ""),
-                    p.contact_details,
-                    p.is_key_worker,
-                )
-                for p in pros
-            ),
-            consent=tuple(
-                ConsentItem(
-                    c.id,
-                    c.partner_organisation_id,
-                    orgs.get(c.partner_organisation_id or "")
-                    if c.partner_organisation_id
-                    else None,
-                    c.category,
-                    c.decision,
-                    c.given_by,
-                    c.method,
-                    c.decided_on,
-                    c.review_on,
-                    c.withdrawn_on,
-                    c.reason_refused,
-                )
-                for c in consent
-            ),
-            assessments=tuple(
-                AssessmentItem(a.id, a.assessment_type, a.assessed_on, a.summary, a.score)
-                for a in _rows(session, Assessment, person_id, Assessment.assessed_on.desc())
-            ),
-            capacity=tuple(
-                AssessmentItem(m.id, m.decision, m.assessed_on, m.notes or "", m.outcome)
-                for m in _rows(
-                    session,
-                    MentalCapacityAssessment,
-                    person_id,
-                    MentalCapacityAssessment.assessed_on.desc(),
-                )
-            ),
-            upcoming_visits=tuple(
-                VisitItem(v.id, v.due_at, v.purpose, staff.get(v.assigned_to_id or ""))
-                for v in visits
-            ),
-            break_glass_until=access.break_glass_until,
-        )
+        snap = load_snapshot(session, workspace.actor, person_id)
+        record = screen_record(snap)
         if viewed:
-            detail = {"break_glass": True} if access.break_glass_until else None
+            detail = {"break_glass": True} if snap.access.break_glass_until else None
             audit(session, "record_viewed", person_id=person_id, detail=detail)
     return record
+
+
+def screen_record(snap: RecordSnapshot) -> PersonRecord:
+    """The desktop's view of a snapshot (the timeline pages separately)."""
+    staff = {i: s.display_name for i, s in snap.staff.items()}
+    orgs = {i: o.name for i, o in snap.organisations.items()}
+    about = snap.about
+    risks = sorted(
+        snap.risks, key=lambda r: (r.status != "active", -(r.likelihood * r.impact), r.id)
+    )
+    carers = sorted(snap.personal_contacts, key=lambda c: (not c.is_main_carer, c.name, c.id))
+    pros = sorted(snap.professional_contacts, key=lambda p: (not p.is_key_worker, p.name, p.id))
+    visits = sorted(
+        (v for v in snap.visits if v.status == "planned"), key=lambda v: (v.due_at, v.id)
+    )[:10]
+    return PersonRecord(
+        header=_header(snap),
+        alerts=_alerts(snap),
+        about_me={f: (getattr(about, f) or "") for f in ABOUT_ME_FIELDS} if about else {},
+        about_me_updated=about.last_updated if about else None,
+        plan=_plan(snap),
+        risks=tuple(
+            RiskItem(
+                r.id,
+                r.kind,
+                r.description,
+                r.likelihood,
+                r.impact,
+                r.mitigation or "",
+                r.review_on,
+                r.status,
+                staff.get(r.owner_id or ""),
+            )
+            for r in risks
+        ),
+        carers=tuple(
+            CarerItem(
+                c.id,
+                c.name,
+                c.relationship,
+                c.phone,
+                c.is_main_carer,
+                c.carers_assessment,
+                c.is_key_holder,
+                c.lasting_power_of_attorney,
+                c.is_emergency_contact,
+                c.comments,
+            )
+            for c in carers
+        ),
+        professionals=tuple(
+            ProfessionalItem(
+                p.id,
+                p.name,
+                p.role,
+                p.team,
+                orgs.get(p.organisation_id or ""),
+                p.contact_details,
+                p.is_key_worker,
+            )
+            for p in pros
+        ),
+        consent=tuple(
+            ConsentItem(
+                c.id,
+                c.partner_organisation_id,
+                orgs.get(c.partner_organisation_id or "") if c.partner_organisation_id else None,
+                c.category,
+                c.decision,
+                c.given_by,
+                c.method,
+                c.decided_on,
+                c.review_on,
+                c.withdrawn_on,
+                c.reason_refused,
+            )
+            for c in _newest_first(snap.consents, lambda c: c.decided_on)
+        ),
+        assessments=tuple(
+            AssessmentItem(a.id, a.assessment_type, a.assessed_on, a.summary, a.score)
+            for a in _newest_first(snap.assessments, lambda a: a.assessed_on)
+        ),
+        capacity=tuple(
+            AssessmentItem(m.id, m.decision, m.assessed_on, m.notes or "", m.outcome)
+            for m in _newest_first(snap.capacity, lambda m: m.assessed_on)
+        ),
+        upcoming_visits=tuple(
+            VisitItem(v.id, v.due_at, v.purpose, staff.get(v.assigned_to_id or "")) for v in visits
+        ),
+        break_glass_until=snap.access.break_glass_until,
+    )
 
 
 def partner_organisations(workspace: Workspace) -> list[tuple[str, str]]:

@@ -1,39 +1,23 @@
-"""One person's whole record as plain data (for `onerecord show`, export and the app)."""
+"""One person's whole record as plain data, for `onerecord show`: a projection of the
+record snapshot (`app.services.record_snapshot`), need-to-know applied there."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from app.services.access import Access, require_access
 from app.services.people import find
+from app.services.record_snapshot import RecordSnapshot, load_snapshot
 from app.values.nhs_number import format_nhs_number
 from app.workspace import Workspace
 from storage.audit_log import append as audit
 from storage.codec import row_of
-from storage.tables import (
-    AboutMe,
-    Alert,
-    Assessment,
-    CarePlan,
-    ConsentToShare,
-    ContactNote,
-    ContingencyPlan,
-    Goal,
-    MentalCapacityAssessment,
-    Need,
-    PersonalContact,
-    PlanAction,
-    PlannedVisit,
-    ProfessionalContact,
-    Risk,
-    StaffMember,
-    Strength,
-)
+from storage.tables import Alert, ContactNote
 from storage.tables.base import Base
+
+Row = TypeVar("Row")
 
 _PROVENANCE = ("recorded_by", "recorded_org", "recorded_device", "updated_at", "updated_by")
 
@@ -45,31 +29,28 @@ def _plain(obj: Base) -> dict[str, Any]:
     return data
 
 
-def _all(session: Session, table: type[Any], person_id: str, *order: Any) -> list[Any]:
-    stmt = select(table).where(table.person_id == person_id)
-    return list(session.execute(stmt.order_by(*order) if order else stmt).scalars())
+def _by(rows: Iterable[Row], key: Callable[[Row], Any]) -> list[Row]:
+    return sorted(rows, key=key)
 
 
-def _alert(alert: Alert, access: Access) -> dict[str, Any]:
+def _dated(value: date | datetime | None) -> tuple[bool, Any]:
+    """Ascending as SQLite sorts: undated first."""
+    return (value is not None, value)
+
+
+def _alert(alert: Alert, snap: RecordSnapshot) -> dict[str, Any]:
     data = _plain(alert)
-    # Restricted detail (a key safe code, safeguarding detail) only for the
-    # viewers the access policy allows; the rest are told whom to ask.
-    detail, ask = access.alert_detail(alert.kind, alert.restricted_detail)
-    data["restricted_detail"] = detail if detail is not None else ask
+    # The snapshot holds restricted detail (a key safe code, safeguarding detail) only
+    # for the viewers the access policy allows; the rest are told whom to ask.
+    shown = alert.restricted_detail
+    data["restricted_detail"] = shown if shown is not None else snap.alert_asks.get(alert.id)
     return data
 
 
-def _note(note: ContactNote, access: Access, authors: dict[str, str]) -> dict[str, Any]:
-    text, ask = access.note_text(
-        note.narrative,
-        sensitive=note.sensitive,
-        author_id=note.author_id,
-        author_role=note.author_role,
-        author_name=authors.get(note.author_id or ""),
-    )
+def _note(note: ContactNote, snap: RecordSnapshot) -> dict[str, Any]:
     return {
         **_plain(note),
-        "narrative": text if ask is None else ask,
+        "narrative": snap.note_asks.get(note.id, note.narrative),
         "linked_goal_ids": json.loads(note.linked_goal_ids),
     }
 
@@ -79,79 +60,56 @@ def person_record(workspace: Workspace, nhs_number: str, *, notes: int = 50) -> 
     relationship unless a break-glass grant is in force (`onerecord show --break-glass`)."""
     with workspace.store.write(workspace.actor) as session:
         person = find(session, nhs_number)
-        pid = person.id
-        access = require_access(session, workspace.actor, pid)
-        record: dict[str, Any] = {"person": _plain(person)}
-        record["person"]["nhs_number_formatted"] = format_nhs_number(person.nhs_number)
-        about = session.execute(
-            select(AboutMe).where(AboutMe.person_id == pid)
-        ).scalar_one_or_none()
-        record["about_me"] = _plain(about) if about else None
-        record["alerts"] = [
-            _alert(a, access) for a in _all(session, Alert, pid, Alert.kind) if a.active
-        ]
-        record["personal_contacts"] = [
-            _plain(c) for c in _all(session, PersonalContact, pid, PersonalContact.name)
-        ]
-        record["professional_contacts"] = [
-            _plain(c)
-            for c in _all(
-                session, ProfessionalContact, pid, ProfessionalContact.is_key_worker.desc()
-            )
-        ]
-        record["consent"] = [
-            _plain(c) for c in _all(session, ConsentToShare, pid, ConsentToShare.decided_on)
-        ]
-        record["mental_capacity"] = [
-            _plain(m) for m in _all(session, MentalCapacityAssessment, pid)
-        ]
-        record["assessments"] = [
-            _plain(a) for a in _all(session, Assessment, pid, Assessment.assessed_on.desc())
-        ]
-        plan = session.execute(
-            select(CarePlan).where(CarePlan.person_id == pid)
-        ).scalar_one_or_none()
-        actions_by_goal: dict[str, list[dict[str, Any]]] = {}
-        for action in _all(session, PlanAction, pid, PlanAction.due_on):
-            actions_by_goal.setdefault(action.goal_id, []).append(_plain(action))
-        record["care_plan"] = {
-            **(_plain(plan) if plan else {}),
-            "strengths": [s.description for s in _all(session, Strength, pid)],
-            "needs": [_plain(n) for n in _all(session, Need, pid)],
-            "goals": [
-                {**_plain(g), "actions": actions_by_goal.get(g.id, [])}
-                for g in _all(session, Goal, pid, Goal.importance.desc())
-            ],
-            "contingency_plans": [_plain(c) for c in _all(session, ContingencyPlan, pid)],
-        }
-        record["risks"] = [
-            _plain(r) for r in _all(session, Risk, pid, (Risk.likelihood * Risk.impact).desc())
-        ]
-        record["planned_visits"] = [
-            _plain(v)
-            for v in _all(session, PlannedVisit, pid, PlannedVisit.due_at)
-            if v.status == "planned"
-        ]
-        note_rows = list(
-            session.execute(
-                select(ContactNote)
-                .where(ContactNote.person_id == pid)
-                .order_by(ContactNote.occurred_at.desc())
-                .limit(notes)
-            ).scalars()
-        )
-        author_ids = sorted({n.author_id for n in note_rows if n.author_id})
-        authors: dict[str, str] = {
-            row[0]: row[1]
-            for row in session.execute(
-                select(StaffMember.id, StaffMember.display_name).where(
-                    StaffMember.id.in_(author_ids)
-                )
-            )
-        }
-        record["contact_notes"] = [_note(n, access, authors) for n in note_rows]
-        if access.break_glass_until is not None:
-            record["break_glass_until"] = access.break_glass_until.isoformat()
-        detail = {"break_glass": True} if access.break_glass_until else None
-        audit(session, "record_viewed", person_id=pid, detail=detail)
+        snap = load_snapshot(session, workspace.actor, person.id, notes=notes)
+        record = shown_record(snap)
+        detail = {"break_glass": True} if snap.access.break_glass_until else None
+        audit(session, "record_viewed", person_id=person.id, detail=detail)
+    return record
+
+
+def shown_record(snap: RecordSnapshot) -> dict[str, Any]:
+    """`onerecord show`'s view of a snapshot, as plain data."""
+    person = snap.person
+    record: dict[str, Any] = {"person": _plain(person)}
+    record["person"]["nhs_number_formatted"] = format_nhs_number(person.nhs_number)
+    record["about_me"] = _plain(snap.about) if snap.about else None
+    record["alerts"] = [
+        _alert(a, snap) for a in _by(snap.alerts, lambda a: (a.kind, a.id)) if a.active
+    ]
+    record["personal_contacts"] = [
+        _plain(c) for c in _by(snap.personal_contacts, lambda c: (c.name, c.id))
+    ]
+    record["professional_contacts"] = [
+        _plain(c) for c in _by(snap.professional_contacts, lambda c: (not c.is_key_worker, c.id))
+    ]
+    record["consent"] = [
+        _plain(c) for c in _by(snap.consents, lambda c: (_dated(c.decided_on), c.id))
+    ]
+    record["mental_capacity"] = [_plain(m) for m in snap.capacity]
+    newest = sorted(snap.assessments, key=lambda a: a.id)
+    record["assessments"] = [
+        _plain(a) for a in sorted(newest, key=lambda a: _dated(a.assessed_on), reverse=True)
+    ]
+    actions_by_goal: dict[str, list[dict[str, Any]]] = {}
+    for action in _by(snap.actions, lambda a: (_dated(a.due_on), a.id)):
+        actions_by_goal.setdefault(action.goal_id, []).append(_plain(action))
+    record["care_plan"] = {
+        **(_plain(snap.plan) if snap.plan else {}),
+        "strengths": [s.description for s in snap.strengths],
+        "needs": [_plain(n) for n in snap.needs],
+        "goals": [
+            {**_plain(g), "actions": actions_by_goal.get(g.id, [])}
+            for g in _by(snap.goals, lambda g: (-g.importance, g.id))
+        ],
+        "contingency_plans": [_plain(c) for c in snap.contingencies],
+    }
+    record["risks"] = [
+        _plain(r) for r in _by(snap.risks, lambda r: (-(r.likelihood * r.impact), r.id))
+    ]
+    record["planned_visits"] = [
+        _plain(v) for v in _by(snap.visits, lambda v: (v.due_at, v.id)) if v.status == "planned"
+    ]
+    record["contact_notes"] = [_note(n, snap) for n in snap.notes]
+    if snap.access.break_glass_until is not None:
+        record["break_glass_until"] = snap.access.break_glass_until.isoformat()
     return record
