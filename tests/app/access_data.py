@@ -27,6 +27,19 @@ ALUN_SENSITIVE = "Alun disclosed a past overdose"
 ROUTINE = "Routine visit, all well"
 
 
+# Who sees what of Zoë's restricted content: (staff, key safe code, safeguarding
+# detail, Sol's sensitive note), as the access policy decides it.
+ROLE_SEES = (
+    ("sid", False, False, False),
+    ("nia", True, False, False),
+    ("otto", True, False, False),
+    ("sol", True, True, True),
+    ("cora", False, True, False),
+    ("ivy", False, True, False),
+)
+ROLE_SEES_FIELDS = ("who", "key_safe", "safeguarding", "sensitive")
+
+
 @dataclass(frozen=True)
 class Scene:
     north: str

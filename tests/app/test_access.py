@@ -31,6 +31,8 @@ from tests.app.access_data import (
     ALUN_KEY_SAFE,
     ALUN_SENSITIVE,
     KEY_SAFE,
+    ROLE_SEES,
+    ROLE_SEES_FIELDS,
     ROUTINE,
     SAFEGUARDING,
     SENSITIVE,
@@ -141,16 +143,7 @@ def test_a_nurse_on_the_team_opens_the_record_with_what_her_role_may_see(
     assert "Restricted — ask Sol Social" in shown
 
 
-@pytest.mark.parametrize(
-    ("who", "key_safe", "safeguarding", "sensitive"),
-    [
-        ("sid", False, False, False),
-        ("otto", True, False, False),
-        ("sol", True, True, True),
-        ("cora", False, True, False),
-        ("ivy", False, True, False),
-    ],
-)
+@pytest.mark.parametrize(ROLE_SEES_FIELDS, ROLE_SEES)
 def test_restricted_content_per_role_in_record_timeline_and_show(
     populated: Workspace,
     scene: Scene,

@@ -18,7 +18,16 @@ from app.services.record_snapshot import RecordSnapshot, load_snapshot
 from app.services.record_view import shown_record
 from app.workspace import Workspace
 from storage.tables import Alert, ContactNote
-from tests.app.access_data import KEY_SAFE, SAFEGUARDING, SENSITIVE, Scene, build_scene, sign_in
+from tests.app.access_data import (
+    KEY_SAFE,
+    ROLE_SEES,
+    ROLE_SEES_FIELDS,
+    SAFEGUARDING,
+    SENSITIVE,
+    Scene,
+    build_scene,
+    sign_in,
+)
 
 
 @pytest.fixture
@@ -42,17 +51,7 @@ def _everything(snap: RecordSnapshot) -> str:
     return repr(values)
 
 
-@pytest.mark.parametrize(
-    ("who", "key_safe", "safeguarding", "sensitive"),
-    [
-        ("sid", False, False, False),
-        ("nia", True, False, False),
-        ("otto", True, False, False),
-        ("sol", True, True, True),
-        ("cora", False, True, False),
-        ("ivy", False, True, False),
-    ],
-)
+@pytest.mark.parametrize(ROLE_SEES_FIELDS, ROLE_SEES)
 def test_what_a_role_may_not_see_is_in_neither_its_snapshot_nor_any_projection(
     populated: Workspace,
     scene: Scene,
