@@ -43,7 +43,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from app.reports.plan_content import Contact, PlanContent, long_date
+from app.reports.plan_model import Contact, PlanContent, long_date
 from app.services import clock
 from resources import fonts
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from app.reports.plan_content import PlanContent, plan_content
+from app.reports.plan_content import plan_content
+from app.reports.plan_model import PlanContent
 from app.reports.plan_pdf import build_plan_pdf
 from app.services.output_file import check_output_path, write_output
 from app.services.people import find

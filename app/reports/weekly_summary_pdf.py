@@ -28,7 +28,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from app.reports.plan_content import long_date
+from app.reports.plan_model import long_date
 from app.reports.plan_pdf import (
     BLUE,
     DARK_BLUE,

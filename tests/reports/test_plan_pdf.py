@@ -14,7 +14,8 @@ import pdfplumber
 import pytest
 from sqlalchemy import select
 
-from app.reports.plan_content import PRINTABLE_ALERTS, ContingencyItem
+from app.reports.plan_content import PRINTABLE_ALERTS
+from app.reports.plan_model import ContingencyItem
 from app.reports.plan_pdf import REPLACES, TITLE, build_plan_pdf
 from app.reports.printing import load_plan, record_printed, render_plan, save_plan
 from app.services.output_file import OutputNotWritableError
