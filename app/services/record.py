@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import select
 
-from app.services.record_snapshot import RecordSnapshot, load_snapshot
+from app.services.record_snapshot import RecordSnapshot, load_snapshot, undated_first
 from app.values.nhs_number import format_nhs_number
 from app.workspace import Workspace
 from storage.audit_log import append as audit
@@ -236,15 +236,10 @@ ABOUT_ME_FIELDS = (
 )
 
 
-def _first_dates_asc(value: date | datetime | None) -> tuple[bool, Any]:
-    """A sort key that orders as SQLite does ascending: no date before any date."""
-    return (value is not None, value)
-
-
 def _newest_first(rows: Iterable[Row], when: Callable[[Row], date | None]) -> list[Row]:
     """Newest first, undated last, ties by id (as SQLite orders `when DESC, id`)."""
     by_id = sorted(rows, key=lambda r: r.id)  # type: ignore[attr-defined]
-    return sorted(by_id, key=lambda r: _first_dates_asc(when(r)), reverse=True)
+    return sorted(by_id, key=lambda r: undated_first(when(r)), reverse=True)
 
 
 def _header(snap: RecordSnapshot) -> Header:
@@ -284,7 +279,7 @@ def _header(snap: RecordSnapshot) -> Header:
 
 def _alert_rank(alert: Alert) -> tuple[int, str, tuple[bool, Any], str]:
     first = ALERT_ORDER.index(alert.kind) if alert.kind in ALERT_ORDER else len(ALERT_ORDER)
-    return (first, alert.kind, _first_dates_asc(alert.started_on), alert.id)
+    return (first, alert.kind, undated_first(alert.started_on), alert.id)
 
 
 def _alerts(snap: RecordSnapshot) -> tuple[AlertItem, ...]:
@@ -308,7 +303,7 @@ def _plan(snap: RecordSnapshot) -> PlanView:
     plan = snap.plan
     actions: dict[str, list[ActionItem]] = {}
     undated_last = sorted(
-        snap.actions, key=lambda a: (a.due_on is None, _first_dates_asc(a.due_on), a.id)
+        snap.actions, key=lambda a: (a.due_on is None, undated_first(a.due_on), a.id)
     )
     for a in undated_last:
         actions.setdefault(a.goal_id, []).append(

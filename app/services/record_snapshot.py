@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import inspect as sa_inspect
@@ -236,3 +237,9 @@ def _shown_notes(
             asks[note.id] = ask
         shown.append(_copy(note, narrative=text) if text != note.narrative else note)
     return tuple(shown), asks
+
+
+def undated_first(value: date | datetime | None) -> tuple[bool, Any]:
+    """A sort key for a date, ordering as SQLite does ascending: undated first. The
+    projections order the snapshot's rows with it as the SQL they replaced did."""
+    return (value is not None, value)

@@ -4,20 +4,16 @@ record snapshot (`app.services.record_snapshot`), need-to-know applied there."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
-from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from app.services.people import find
-from app.services.record_snapshot import RecordSnapshot, load_snapshot
+from app.services.record_snapshot import RecordSnapshot, load_snapshot, undated_first
 from app.values.nhs_number import format_nhs_number
 from app.workspace import Workspace
 from storage.audit_log import append as audit
 from storage.codec import row_of
 from storage.tables import Alert, ContactNote
 from storage.tables.base import Base
-
-Row = TypeVar("Row")
 
 _PROVENANCE = ("recorded_by", "recorded_org", "recorded_device", "updated_at", "updated_by")
 
@@ -27,15 +23,6 @@ def _plain(obj: Base) -> dict[str, Any]:
     for key in ("person_id", *(_PROVENANCE[2:])):
         data.pop(key, None)
     return data
-
-
-def _by(rows: Iterable[Row], key: Callable[[Row], Any]) -> list[Row]:
-    return sorted(rows, key=key)
-
-
-def _dated(value: date | datetime | None) -> tuple[bool, Any]:
-    """Ascending as SQLite sorts: undated first."""
-    return (value is not None, value)
 
 
 def _alert(alert: Alert, snap: RecordSnapshot) -> dict[str, Any]:
@@ -74,24 +61,25 @@ def shown_record(snap: RecordSnapshot) -> dict[str, Any]:
     record["person"]["nhs_number_formatted"] = format_nhs_number(person.nhs_number)
     record["about_me"] = _plain(snap.about) if snap.about else None
     record["alerts"] = [
-        _alert(a, snap) for a in _by(snap.alerts, lambda a: (a.kind, a.id)) if a.active
+        _alert(a, snap) for a in sorted(snap.alerts, key=lambda a: (a.kind, a.id)) if a.active
     ]
     record["personal_contacts"] = [
-        _plain(c) for c in _by(snap.personal_contacts, lambda c: (c.name, c.id))
+        _plain(c) for c in sorted(snap.personal_contacts, key=lambda c: (c.name, c.id))
     ]
     record["professional_contacts"] = [
-        _plain(c) for c in _by(snap.professional_contacts, lambda c: (not c.is_key_worker, c.id))
+        _plain(c)
+        for c in sorted(snap.professional_contacts, key=lambda c: (not c.is_key_worker, c.id))
     ]
     record["consent"] = [
-        _plain(c) for c in _by(snap.consents, lambda c: (_dated(c.decided_on), c.id))
+        _plain(c) for c in sorted(snap.consents, key=lambda c: (undated_first(c.decided_on), c.id))
     ]
     record["mental_capacity"] = [_plain(m) for m in snap.capacity]
     newest = sorted(snap.assessments, key=lambda a: a.id)
     record["assessments"] = [
-        _plain(a) for a in sorted(newest, key=lambda a: _dated(a.assessed_on), reverse=True)
+        _plain(a) for a in sorted(newest, key=lambda a: undated_first(a.assessed_on), reverse=True)
     ]
     actions_by_goal: dict[str, list[dict[str, Any]]] = {}
-    for action in _by(snap.actions, lambda a: (_dated(a.due_on), a.id)):
+    for action in sorted(snap.actions, key=lambda a: (undated_first(a.due_on), a.id)):
         actions_by_goal.setdefault(action.goal_id, []).append(_plain(action))
     record["care_plan"] = {
         **(_plain(snap.plan) if snap.plan else {}),
@@ -99,15 +87,17 @@ def shown_record(snap: RecordSnapshot) -> dict[str, Any]:
         "needs": [_plain(n) for n in snap.needs],
         "goals": [
             {**_plain(g), "actions": actions_by_goal.get(g.id, [])}
-            for g in _by(snap.goals, lambda g: (-g.importance, g.id))
+            for g in sorted(snap.goals, key=lambda g: (-g.importance, g.id))
         ],
         "contingency_plans": [_plain(c) for c in snap.contingencies],
     }
     record["risks"] = [
-        _plain(r) for r in _by(snap.risks, lambda r: (-(r.likelihood * r.impact), r.id))
+        _plain(r) for r in sorted(snap.risks, key=lambda r: (-(r.likelihood * r.impact), r.id))
     ]
     record["planned_visits"] = [
-        _plain(v) for v in _by(snap.visits, lambda v: (v.due_at, v.id)) if v.status == "planned"
+        _plain(v)
+        for v in sorted(snap.visits, key=lambda v: (v.due_at, v.id))
+        if v.status == "planned"
     ]
     record["contact_notes"] = [_note(n, snap) for n in snap.notes]
     if snap.access.break_glass_until is not None:
