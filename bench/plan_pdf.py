@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import func, select
 
-from app.reports.fhir_bundle import export_fhir
+from app.reports.fhir import export_fhir
 from app.reports.printing import render_plan
 from app.workspace import unlock
 from bench._stats import summary, timed

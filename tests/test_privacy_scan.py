@@ -38,7 +38,7 @@ from sqlalchemy import select
 from app.cli.main import main as cli
 from app.errors import OneRecordError
 from app.logging_setup import configure, reset
-from app.reports.fhir_bundle import export_fhir, save_export
+from app.reports.fhir import export_fhir, save_export
 from app.reports.printing import render_plan, save_plan
 from app.services import caseload, people
 from app.services.notes import add_note

@@ -39,7 +39,7 @@ def _print_plan(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from app.reports.fhir_bundle import export_fhir, pretty, record_exported, save_export
+    from app.reports.fhir import export_fhir, pretty, record_exported, save_export
     from app.services.output_file import check_output_path
 
     number = NhsNumber.parse(args.nhs)

@@ -7,7 +7,7 @@ an alert's restricted detail and a sensitive note's narrative are replaced in th
 snapshot's own copies for a viewer who may not see them, with whom to ask beside.
 The screen (`record.screen_record`), `onerecord show` (`record_view.shown_record`),
 the printed plan (`app.reports.plan_content`) and the FHIR export
-(`app.reports.fhir_bundle`) are projections of it: none reads a table of the record
+(`app.reports.fhir`) are projections of it: none reads a table of the record
 itself, so none can forget a restriction. (The timeline pages notes on its own,
 with the same `Access`.) A new section is a table, a line here, and each projection
 that shows it.

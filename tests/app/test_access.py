@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from app.errors import AccessDeniedError, InvalidInputError
-from app.reports.fhir_bundle import export_fhir
+from app.reports.fhir import export_fhir
 from app.reports.printing import load_plan
 from app.services import break_glass as bg
 from app.services import clock

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from app.cli.main import main
 from app.errors import AccessDeniedError, InvalidInputError, WrongPassphraseError
-from app.reports.fhir_bundle import export_fhir, save_export
+from app.reports.fhir import export_fhir, save_export
 from app.reports.printing import render_plan, save_plan
 from app.services import clock, people
 from app.services.access_report import ReportQuery, counts_by_kind, fetch

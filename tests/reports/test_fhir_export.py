@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from datetime import timedelta
 
 from fhir.resources.R4B.bundle import Bundle
 from sqlalchemy import select
 
-from app.reports.fhir_bundle import NHS_NUMBER_SYSTEM, export_fhir, pretty
+from app.reports.fhir import NHS_NUMBER_SYSTEM, export_fhir, pretty
+from app.services import clock
 from app.workspace import Workspace
 from storage.tables import (
     Alert,
@@ -130,6 +132,32 @@ def test_restricted_detail_is_left_out(demo: Workspace, planted: Planted) -> Non
         assert secret not in text
     assert SAFEGUARDING not in text
     assert "Zoë Siobhán" in text  # names kept as written, not \u-escaped
+
+
+def test_a_sensitive_note_leaves_without_its_narrative_even_for_its_author(
+    demo: Workspace, planted: Planted
+) -> None:
+    """The author may read their sensitive note on screen; an export leaves the store,
+    so it carries only that the note exists and whom to ask."""
+    secret = "Disclosed to me alone: the Brackenridge arrangement"
+    with demo.store.write(demo.actor) as session:
+        pid = session.execute(
+            select(Person.id).where(Person.nhs_number == planted.nhs)
+        ).scalar_one()
+        session.add(
+            ContactNote(
+                person_id=pid,
+                contact_type="home_visit",
+                narrative=secret,
+                occurred_at=clock.now() - timedelta(hours=2),
+                author_id=demo.actor.user_id,
+                author_role=demo.actor.role,
+                sensitive=True,
+            )
+        )
+    text = export_fhir(demo, planted.nhs).json
+    assert "Brackenridge" not in text
+    assert "Narrative withheld: marked sensitive in the record" in text
 
 
 def test_draft_plan_exports_as_draft(demo: Workspace, planted: Planted) -> None:
