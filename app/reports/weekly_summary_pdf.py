@@ -29,7 +29,7 @@ from reportlab.platypus import (
 )
 
 from app.reports.plan_model import long_date
-from app.reports.plan_pdf import (
+from app.reports.print_style import (
     BLUE,
     DARK_BLUE,
     FONT,
@@ -39,7 +39,7 @@ from app.reports.plan_pdf import (
     PALE_BLUE,
     PALE_GREY,
     RenderedPdf,
-    _register_fonts,
+    register_fonts,
 )
 from app.reports.weekly_summary_content import AttentionList, WeeklySummary
 from app.services import clock
@@ -177,7 +177,7 @@ def _furniture(summary: WeeklySummary) -> object:
 
 
 def build_summary_pdf(summary: WeeklySummary) -> RenderedPdf:
-    _register_fonts()
+    register_fonts()
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
         buffer,
