@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -29,6 +30,34 @@ from storage.withheld import MARK, shown_row
 
 _TABLES = journalled_tables()
 _CHUNK = 500
+
+
+@dataclass
+class Replayed:
+    """What a replay did: how many records it wrote and removed, and whose records
+    they were (ids only), so the app refreshes those people and no one else."""
+
+    written: int = 0
+    removed: int = 0
+    people: set[str] = field(default_factory=set)
+    # A record that belongs to no one person (a staff member, organisation, team or
+    # locality) changed: its name may show in anyone's record.
+    shared: bool = False
+
+    def add(self, other: Replayed) -> None:
+        self.written += other.written
+        self.removed += other.removed
+        self.people |= other.people
+        self.shared = self.shared or other.shared
+
+
+def _owner_column(cls: type[Base]) -> Any:
+    """The column naming whose record a row belongs to: a person's own id, a child
+    row's person_id, or None for a record shared by everyone's."""
+    table: Any = cls.__table__
+    if cls.__tablename__ == "person":
+        return table.c.id
+    return table.c.person_id if "person_id" in table.c else None
 
 
 def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
@@ -59,10 +88,10 @@ def records_removed(changes: Sequence[ChangeLike]) -> dict[str, list[str]]:
 
 def replay(
     conn: Connection, fresh: Sequence[ChangeLike], now: datetime, parsed: dict[str, Any]
-) -> tuple[int, int]:
+) -> Replayed:
     """Journal these changes (taken by the server already) and bring every record they
-    touch up to date: (records written, records removed). `parsed`: each whole row's
-    value by change id, as the caller read it."""
+    touch up to date. `parsed`: each whole row's value by change id, as the caller
+    read it."""
     pushed_at = stored_utc(now)
     insert_many(
         conn,
@@ -70,18 +99,16 @@ def replay(
         journal_rows(fresh, pushed_at),
     )
     fresh_by_key = {(c.entity, c.entity_id): c for c in fresh}
-    written = removed = 0
+    done = Replayed()
     for entity, ids in records_touched(fresh).items():
         cls = _TABLES[entity]
         if cls.__journal__ == "append":
             # Append-only rows arrive whole, once, and never change: no merge needed.
             news = [fresh_by_key[(entity, i)] for i in ids]
-            written += _insert_new(conn, cls, news, parsed)
+            done.add(_insert_new(conn, cls, news, parsed))
             continue
-        done, gone = _rebuild(conn, cls, entity, ids, now)
-        written += done
-        removed += gone
-    return written, removed
+        done.add(_rebuild(conn, cls, entity, ids, now))
+    return done
 
 
 def revert(
@@ -105,7 +132,7 @@ def revert(
 
 def _insert_new(
     conn: Connection, cls: type[Base], changes: list[ChangeLike], parsed: dict[str, Any]
-) -> int:
+) -> Replayed:
     table: Any = cls.__table__
     ids = [c.entity_id for c in changes]
     existing: set[str] = set()
@@ -120,13 +147,16 @@ def _insert_new(
     ]
     # Journal JSON already holds ISO dates and times: insert_many stores them as SQLAlchemy would.
     insert_many_summarised(conn, table, rows)
-    return len(rows)
+    people = {row["person_id"] for row in rows if row.get("person_id")}
+    return Replayed(written=len(rows), people=people, shared=_owner_column(cls) is None)
 
 
 def _rebuild(
     conn: Connection, cls: type[Base], entity: str, ids: list[str], now: datetime
-) -> tuple[int, int]:
+) -> Replayed:
     table: Any = cls.__table__
+    owner = _owner_column(cls)
+    done = Replayed(shared=owner is None)
     columns = journalled_columns(cls)
     all_columns = [c.key for c in sa_inspect(cls).columns]
     rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -139,7 +169,16 @@ def _rebuild(
             )
         ):
             rows[row.entity_id].append(dict(row._mapping))
-        existing.update(conn.execute(select(table.c.id).where(table.c.id.in_(chunk))).scalars())
+        if owner is None:
+            existing.update(conn.execute(select(table.c.id).where(table.c.id.in_(chunk))).scalars())
+        else:
+            # Whose record each one was before: a removed row is gone afterwards.
+            for row_id, person_id in conn.execute(
+                select(table.c.id, owner).where(table.c.id.in_(chunk))
+            ).tuples():
+                existing.add(str(row_id))
+                if person_id:
+                    done.people.add(str(person_id))
         conflicted.update(
             conn.execute(
                 select(SyncConflict.entity_id).where(
@@ -148,21 +187,24 @@ def _rebuild(
             ).scalars()
         )
     inserts: list[dict[str, Any]] = []
-    written = removed = 0
     for entity_id in ids:
         state: EntityState = fold(rows[entity_id])
         if state.deleted or not state.created:
             if entity_id in existing:
                 conn.execute(delete(table).where(table.c.id == entity_id))
-                removed += 1
+                done.removed += 1
         else:
             values = decode_row(cls, {k: state.values.get(k) for k in columns})
             if entity_id in existing:
                 conn.execute(update(table).where(table.c.id == entity_id).values(**values))
             else:
                 inserts.append({key: values.get(key) for key in all_columns})
-            written += 1
+            done.written += 1
+            if owner is not None:
+                person_id = entity_id if owner.key == "id" else values.get(owner.key)
+                if person_id:
+                    done.people.add(person_id)
         if state.conflicts or entity_id in conflicted:
             refresh_conflicts(conn, entity, entity_id, now, state)
     insert_many_summarised(conn, table, inserts)
-    return written, removed
+    return done

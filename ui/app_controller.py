@@ -23,18 +23,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from app.services import caseload, drafts, preferences, sync_status
-from app.services.changes import (
-    ALERTS,
-    CASELOAD,
-    CONSENT,
-    DRAFTS,
-    HEADER,
-    PLAN,
-    RISKS,
-    TIMELINE,
-    VISITS,
-    Change,
-)
+from app.services.changes import CASELOAD, DRAFTS, Change, PulledChanges
 from app.values.vocab import Role
 from app.workspace import Workspace
 from sync.client.enrol import wipe
@@ -425,17 +414,17 @@ class AppController(QObject):
         if dialog is not None:
             self._lockable(dialog)
 
-    @Slot(object)
-    def _synced(self, report: object) -> None:
-        """Pulled changes may touch anything on screen: ask the visible views to reload."""
-        if not getattr(report, "pulled", 0) and not getattr(report, "evicted", 0):
+    @Slot(PulledChanges)
+    def _synced(self, pulled: PulledChanges) -> None:
+        """Refresh what a sync changed: the lists, and the open record only if it was
+        one of the people touched (or a name shown in every record changed)."""
+        if not pulled.anything:
             return
         self.caseload.refresh()
         self.today.refresh()
-        if self.main_window.showing_record and self.record.person_id is not None:
-            self.ops.changed.emit(
-                Change("sync", person_id=self.record.person_id, areas=_SYNCED_AREAS)
-            )
+        person_id = self.record.person_id
+        if self.main_window.showing_record and person_id and pulled.touches_person(person_id):
+            self.ops.changed.emit(pulled.change_for(person_id))
         self.conflicts.reload()
 
     @Slot(str)
@@ -483,9 +472,6 @@ class AppController(QObject):
             self.first_run_window.show_message(message)
         else:
             self.unlock_window.show_message(message)
-
-
-_SYNCED_AREAS = frozenset({HEADER, ALERTS, PLAN, RISKS, CONSENT, TIMELINE, VISITS})
 
 
 def _keep_draft(workspace: Workspace, pending: PendingDraft) -> None:

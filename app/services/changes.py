@@ -35,3 +35,29 @@ class Change:
 
     def touches(self, *areas: str) -> bool:
         return bool(self.areas.intersection(areas))
+
+
+# Everything of a person's record on screen that another laptop can change (the
+# caseload and today's list are refreshed on their own).
+SYNCED_AREAS = frozenset({HEADER, ALERTS, PLAN, RISKS, CONSENT, TIMELINE, VISITS})
+
+
+@dataclass(frozen=True)
+class PulledChanges:
+    """What one sync brought in or took away, as the views need it: whose records
+    changed (ids only), and whether a record shared by everyone's did (a staff
+    member's or organisation's name shows in any record)."""
+
+    people: frozenset[str] = frozenset()
+    shared: bool = False
+
+    @property
+    def anything(self) -> bool:
+        return self.shared or bool(self.people)
+
+    def touches_person(self, person_id: str) -> bool:
+        return self.shared or person_id in self.people
+
+    def change_for(self, person_id: str) -> Change:
+        """The change notice the open record refreshes from."""
+        return Change("sync", person_id=person_id, areas=SYNCED_AREAS)

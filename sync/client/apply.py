@@ -26,7 +26,7 @@ from sqlalchemy import Connection, select
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, ProgrammingError
 
 from storage import hlc
-from storage.replay import records_removed, records_touched, replay, revert
+from storage.replay import Replayed, records_removed, records_touched, replay, revert
 from storage.row_check import row_problem, value_problem
 from storage.tables import ChangeRecord, journalled_tables
 from sync.client import references
@@ -68,8 +68,8 @@ class KeptChange:
 class Applied:
     new_changes: int = 0
     duplicates: int = 0
-    records_written: int = 0
-    records_removed: int = 0
+    # What the applied changes wrote and removed, and whose records they were.
+    replayed: Replayed = field(default_factory=Replayed)
     kept_aside: list[KeptChange] = field(default_factory=list)
 
 
@@ -106,8 +106,9 @@ def apply_changes(conn: Connection, changes: Sequence[Change], now: datetime) ->
         return result
     try:
         with savepoint(conn, "pulled_page"):
-            result.records_written, result.records_removed = replay(conn, fresh, now, parsed)
+            done = replay(conn, fresh, now, parsed)
             references.check_page(conn, records_touched(fresh), records_removed(fresh))
+        result.replayed = done
         result.new_changes = len(fresh)
     except UNAPPLIABLE as exc:
         # Nothing of the page is left: apply it again a change at a time.
@@ -174,13 +175,12 @@ def _apply_one_by_one(
     for change in changes:
         try:
             with savepoint(conn, "pulled_change"):
-                written, removed = replay(conn, [change], now, parsed)
+                done = replay(conn, [change], now, parsed)
         except UNAPPLIABLE as exc:
             result.kept_aside.append(KeptChange(change, reason_of(exc, change.entity)))
             continue
         applied.append(change)
-        result.records_written += written
-        result.records_removed += removed
+        result.replayed.add(done)
     for culprit, reason in references.settle(
         conn, records_touched(applied), records_removed(applied)
     ):

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import Connection, delete, func, insert, select
 
+from storage.replay import Replayed
 from storage.tables import KeptAside, journalled_tables
 from sync.client.apply import KeptChange, apply_changes
 from sync.protocol import Change
@@ -62,9 +63,9 @@ def count(conn: Connection) -> int:
     return int(conn.execute(select(func.count()).select_from(KeptAside)).scalar_one())
 
 
-def try_again(conn: Connection, now: datetime) -> int:
+def try_again(conn: Connection, now: datetime) -> tuple[int, Replayed]:
     """Apply what now can be (a parent that has since arrived, a clock put right);
-    the rest stays with its latest reason. Returns how many applied."""
+    the rest stays with its latest reason. Returns how many applied, and what they did."""
     stored = conn.execute(
         select(KeptAside.change_id, KeptAside.change).order_by(
             KeptAside.kept_at, KeptAside.change_id
@@ -78,7 +79,7 @@ def try_again(conn: Connection, now: datetime) -> int:
             # A change that was not well formed when it came: it stays, shown as it is.
             continue
     if not changes:
-        return 0
+        return 0, Replayed()
     result = apply_changes(conn, changes, now)
     still = {k.change.change_id for k in result.kept_aside}
     done = [c.change_id for c in changes if c.change_id not in still]
@@ -87,7 +88,7 @@ def try_again(conn: Connection, now: datetime) -> int:
     keep(conn, result.kept_aside, now)
     if done:
         logger.info("%d change(s) kept aside earlier have now applied", len(done))
-    return len(done)
+    return len(done), result.replayed
 
 
 def _person_of(conn: Connection, change: Change) -> str | None:

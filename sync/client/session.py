@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.errors import OneRecordError
+from app.services.changes import PulledChanges
 from app.workspace import Workspace
 from storage import settings, wallclock
 from storage.audit_log import append as audit
@@ -58,6 +59,13 @@ class SyncReport:
     open_conflicts: int = 0
     round_trips: int = 0
     seconds: float = 0.0
+    # Whose records the pulled (and recovered, and evicted) changes touched; ids only.
+    people: set[str] = field(default_factory=set)
+    shared: bool = False
+
+    def pulled_changes(self) -> PulledChanges:
+        """The change notice this sync ends in, for the views on screen."""
+        return PulledChanges(people=frozenset(self.people), shared=self.shared)
 
 
 class SyncSession:
@@ -205,6 +213,8 @@ class SyncSession:
                     # The page and the cursor that says we have it commit together.
                     sync_settings.save_cursor(session, page.cursor)
                 report.pulled += applied.new_changes
+                report.people |= applied.replayed.people
+                report.shared = report.shared or applied.replayed.shared
             # else: nothing new and the same cursor; a write would change nothing.
             cursor = page.cursor
             evict = sorted(set(evict) | set(page.evict))
@@ -236,14 +246,19 @@ class SyncSession:
         if not waiting:
             return
         with store.write(self.workspace.actor) as session:
-            report.recovered += kept_aside.try_again(session.connection(), wallclock.utcnow())
+            recovered, replayed = kept_aside.try_again(session.connection(), wallclock.utcnow())
+        report.recovered += recovered
+        report.people |= replayed.people
+        report.shared = report.shared or replayed.shared
 
     def remove(self, people: list[str], report: SyncReport) -> None:
         with self.workspace.store.write(self.workspace.actor) as session:
             conn = session.connection()
             keep = [p for p in people if purge.unpushed_for(conn, p)]
             report.kept_back = len(keep)
-            report.evicted = purge.purge_people(conn, [p for p in people if p not in keep])
+            leaving = [p for p in people if p not in keep]
+            report.evicted = purge.purge_people(conn, leaving)
+            report.people.update(leaving)
         if keep:
             logger.warning(
                 "%d people left the caseload but still have changes the server refused", len(keep)

@@ -90,6 +90,7 @@ def test_audit_events_about_an_evicted_person_reach_the_server_before_they_go(
 
     report = sync(social_worker)  # pushes first, then evicts
     assert report.evicted == 1
+    assert zoe in report.pulled_changes().people  # her record, if open, is refreshed away
     assert _events_about(social_worker, zoe) == []
     held = [e for e in _server_events(server, social_worker.store.device_id)]
     assert {"record_viewed", "note_added"} <= {e["action"] for e in held if e["person_id"] == zoe}

@@ -15,10 +15,11 @@ from sqlalchemy import select
 
 from app.services import clock, people, visits
 from app.services.changes import Change
+from app.services.notes import add_note
 from app.workspace import Workspace, profile_exists
 from storage.tables import ContactNote
 from sync.server import directory
-from tests.conftest import ZOE
+from tests.conftest import ALUN, ZOE
 from tests.sync.conftest import Laptop, RunningServer, reopen
 from tests.sync.helpers import sync
 from tests.ui.helpers import make_controller, person_id_of, unlock
@@ -278,3 +279,43 @@ class reopen_for_sync:
 
     def __exit__(self, *_exc: object) -> None:
         self.workspace.close()
+
+
+@on_sqlite
+def test_a_sync_refreshes_the_open_record_only_when_it_touched_that_person(
+    qtbot: QtBot, runner: TaskRunner, server: RunningServer, laptop: Laptop
+) -> None:
+    social_worker = reopen(laptop("Ceri Jones"))
+    people.register(social_worker, people.NewPerson(ZOE, "Zoë", "O'Neill", "1938-04-12", "DL8 3AB"))
+    people.register(social_worker, people.NewPerson(ALUN, "Alun", "Price", "1941-02-03", "DL8 4AA"))
+    sync(social_worker)
+    controller = _app(qtbot, runner, laptop("Sam Taylor"))  # pulls both on unlock
+    zoe = person_id_of(social_worker, ZOE)
+    refreshes: list[Change] = []
+    controller.ops.changed.connect(lambda c: refreshes.append(c) if c.action == "sync" else None)
+    try:
+        with qtbot.waitSignal(controller.record.loaded, timeout=10_000):
+            controller.open_record(zoe)
+
+        add_note(social_worker, ALUN, "Phoned Alun: all well.")
+        sync(social_worker)
+        with qtbot.waitSignal(controller.sync.synced, timeout=10_000) as pulled:
+            _sync_now(qtbot, controller)
+        assert pulled.args[0].people == {person_id_of(social_worker, ALUN)}
+        assert refreshes == []  # Zoë's record was not read again for Alun's note
+
+        add_note(social_worker, ZOE, "Visited Zoë: new frame delivered.")
+        sync(social_worker)
+        with qtbot.waitSignal(controller.record.loaded, timeout=10_000):
+            _sync_now(qtbot, controller)
+        assert [c.person_id for c in refreshes] == [zoe]
+        timeline = controller.timeline
+
+        def narratives() -> list[str]:
+            entries = (timeline.entry_at(r) for r in range(timeline.rowCount()))
+            return [e.narrative for e in entries if e is not None]
+
+        qtbot.waitUntil(lambda: "Visited Zoë: new frame delivered." in narratives(), timeout=5_000)
+    finally:
+        controller.shutdown()
+        social_worker.close()

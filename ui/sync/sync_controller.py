@@ -16,6 +16,7 @@ import logging
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
+from app.services.changes import PulledChanges
 from app.workspace import Workspace
 from sync.client.problems import list_problems
 from sync.client.status import SyncOutcome, SyncState, run_sync, sync_state
@@ -32,7 +33,8 @@ DEFAULT_SYNC_INTERVAL_MS = 5 * 60_000
 class SyncController(QObject):
     # Emitted on the worker thread; queued to the GUI thread (this object lives there).
     _progress = Signal(int, str, int, int)
-    synced = Signal(object)  # a SyncReport, after a sync that reached the server
+    # After a sync that reached the server: whose records it changed.
+    synced = Signal(PulledChanges)
     revoked = Signal(str)  # the server revoked this laptop: its plain message
     conflicts_changed = Signal(int)
     running_changed = Signal(bool)
@@ -223,7 +225,7 @@ class SyncController(QObject):
                 )
             elif not quiet:
                 self._window.show_note(tr("Synced."))
-            self.synced.emit(outcome.report)
+            self.synced.emit(report.pulled_changes())
         self._repeat()
 
     def _failed(self, generation: int, message: str, *, quiet: bool) -> None:
