@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from app.errors import InvalidInputError, OneRecordError, WrongPassphraseError
 from app.services import clock
-from app.services.passphrase_strength import require_strong
-from app.services.write_check import check_writes
+from app.services.profile.passphrase_strength import require_strong
+from app.services.write_rules.write_check import check_writes
 from app.values.vocab import OrganisationKind, Role
 from storage import audit_anchor, profile, settings, unlock_attempts
 from storage.actor import Actor
@@ -101,7 +101,7 @@ def _check_recent_contact(store: Store) -> None:
 
 def open_workspace(store: Store) -> Workspace:
     """The signed-in user's workspace. From here on every journalled change the
-    store writes is decided by the write policy (app.services.write_check), the
+    store writes is decided by the write policy (app.services.write_rules.write_check), the
     same rules the server applies to what this laptop pushes."""
     actor, name = _signed_in(store)
     store.checker = check_writes

@@ -19,10 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.services.break_glass import break_glass
-from app.services.caseload import CaseloadQuery, fetch
-from app.services.demo_profile import create_demo_profile
-from app.services.record import open_record
+from app.services.caseload.caseload import CaseloadQuery, fetch
+from app.services.need_to_know.break_glass import break_glass
+from app.services.profile.demo_profile import create_demo_profile
+from app.services.record.record import open_record
 from app.workspace import unlock
 from bench._stats import summary, timed
 from storage import profile

@@ -26,10 +26,10 @@ from sqlalchemy import select
 
 from app.reports.team_charts import gather_charts, render_png
 from app.reports.weekly_summary import render_summary
-from app.services.caseload_import import import_caseload, preview
-from app.services.demo_profile import create_demo_profile
-from app.services.team_caseload import TeamQuery, fetch_team
-from app.services.team_counts import team_counts
+from app.services.caseload.caseload_import import import_caseload, preview
+from app.services.profile.demo_profile import create_demo_profile
+from app.services.team.team_caseload import TeamQuery, fetch_team
+from app.services.team.team_counts import team_counts
 from app.values.nhs_number import synthetic
 from app.values.vocab import Role
 from app.workspace import create, unlock

@@ -28,9 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import Engine, event
 
-from app.services.caseload import CaseloadQuery, fetch
-from app.services.demo_profile import create_demo_profile
-from app.services.notes import add_note
+from app.services.care.notes import add_note
+from app.services.caseload.caseload import CaseloadQuery, fetch
+from app.services.profile.demo_profile import create_demo_profile
 from app.workspace import Workspace, unlock
 from bench._stats import summary, timed
 from storage import keyvault, profile

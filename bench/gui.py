@@ -33,8 +33,8 @@ from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer
 from PySide6.QtTest import QTest
 from sqlalchemy import func, select
 
-from app.services.caseload import CaseloadQuery, fetch
-from app.services.visits import record_visit
+from app.services.care.visits import record_visit
+from app.services.caseload.caseload import CaseloadQuery, fetch
 from app.workspace import unlock
 from bench._stats import summary
 from storage import profile

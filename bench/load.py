@@ -29,8 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import httpx
 
-from app.services import people
-from app.services.notes import add_note
+from app.services.care.notes import add_note
+from app.services.record import people
 from app.workspace import create, unlock
 from bench._stats import summary
 from bench.sync import KDF, PASSPHRASE, OutOfProcessServer, _nhs

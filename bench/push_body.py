@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import Connection
 
-from app.services.demo_profile import create_demo_profile
-from app.services.notes import MAX_NOTE_CHARS
+from app.services.care.notes import MAX_NOTE_CHARS
+from app.services.profile.demo_profile import create_demo_profile
 from storage.keyvault import KdfParams
 from sync.client import outbox
 from sync.protocol import MAX_PUSH_BATCH, MAX_PUSH_BYTES

@@ -27,7 +27,7 @@ import httpx
 from sqlalchemy import text, update
 
 from app.demo.generator import build_demo_caseload
-from app.services import people
+from app.services.record import people
 from app.workspace import Workspace, create, open_workspace, unlock
 from bench._stats import summary
 from storage import profile

@@ -4,7 +4,7 @@
 Lost: a change this laptop made that the server does not hold, unless the laptop
 still shows it to its user; or one the server holds from this laptop that the laptop
 no longer has. A change the server refused is not on the server: it counts as lost
-unless the app's own status service (app.services.sync_status, the status bar's
+unless the app's own status service (app.services.profile.sync_status, the status bar's
 count of changes not yet taken by a server) still counts it.
 
 Duplicated: change ids are unique by construction (both tables have a unique
@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
-from app.services.sync_status import pending_changes
+from app.services.profile.sync_status import pending_changes
 from app.workspace import Workspace
 from storage.tables import ChangeRecord, ContactNote, Person
 from sync.client.problems import counts as problem_counts

@@ -38,7 +38,7 @@ Before = dict[tuple[str, str], dict[str, Any]]
 class WriteChecker(Protocol):
     """Decides every change record of a write before it is journalled, and raises
     (a user-facing error) to refuse the whole write. Storage cannot know the rules
-    (they are the app's: app.services.write_check), so the app injects one into
+    (they are the app's: app.services.write_rules.write_check), so the app injects one into
     the Store when a signed-in user opens it."""
 
     def __call__(self, session: Session, records: list[dict[str, Any]], before: Before) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from app.services.people import NewPerson, register
+from app.services.record.people import NewPerson, register
 from app.workspace import Workspace, create
 from storage.keyvault import KdfParams
 from tests import databases

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from app.services.people import NewPerson
+from app.services.record.people import NewPerson
 from app.values.nhs_number import format_nhs_number
 from tests.ci import require_tool
 

@@ -40,10 +40,11 @@ from app.errors import OneRecordError
 from app.logging_setup import configure, reset
 from app.reports.fhir import export_fhir, save_export
 from app.reports.printing import render_plan, save_plan
-from app.services import caseload, people
-from app.services.notes import add_note
-from app.services.people import NewPerson
-from app.services.record_view import person_record
+from app.services.care.notes import add_note
+from app.services.caseload import caseload
+from app.services.record import people
+from app.services.record.people import NewPerson
+from app.services.record.record_view import person_record
 from app.workspace import Workspace, unlock
 from storage import settings
 from storage.tables import Alert, ContactNote, Person

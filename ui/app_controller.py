@@ -22,8 +22,10 @@ from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
-from app.services import caseload, drafts, preferences, sync_status
+from app.services.caseload import caseload
 from app.services.changes import CASELOAD, DRAFTS, Change, PulledChanges
+from app.services.profile import preferences, sync_status
+from app.services.record import drafts
 from app.values.vocab import Role
 from app.workspace import Workspace
 from sync.client.enrol import wipe

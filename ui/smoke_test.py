@@ -25,7 +25,7 @@ from PySide6.QtGui import QGuiApplication, QImage, QImageReader
 from PySide6.QtWidgets import QApplication
 
 import resources
-from app.services import caseload
+from app.services.caseload import caseload
 from app.workspace import Workspace
 from ui.app_controller import AppController
 

@@ -7,7 +7,7 @@ import argparse
 import sys
 
 from app.services import clock
-from app.services.break_glass import break_glass_by_nhs
+from app.services.need_to_know.break_glass import break_glass_by_nhs
 from app.workspace import Workspace
 
 

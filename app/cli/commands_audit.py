@@ -17,7 +17,7 @@ from typing import Any
 from app.cli.commands_profile import open_workspace
 from app.cli.output import write_csv, write_json, write_table
 from app.rules import parse_date
-from app.services.access_report import ALL_KINDS, AccessRow, ReportQuery, fetch
+from app.services.need_to_know.access_report import ALL_KINDS, AccessRow, ReportQuery, fetch
 from storage.audit_anchor import verify_store
 
 Common = Callable[[argparse.ArgumentParser], None]

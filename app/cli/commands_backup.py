@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli import passphrase
-from app.services.backup import backup_profile, restore_profile
+from app.services.profile.backup import backup_profile, restore_profile
 
 Common = Callable[[argparse.ArgumentParser], None]
 

@@ -10,7 +10,7 @@ from typing import Any
 from app.cli.commands_profile import open_workspace
 from app.cli.output import british_date
 from app.errors import InvalidInputError
-from app.services.conflicts import ConflictValue, list_conflicts, resolve
+from app.services.record.conflicts import ConflictValue, list_conflicts, resolve
 
 Common = Callable[[argparse.ArgumentParser], None]
 

@@ -18,8 +18,8 @@ MAX_BAD_ROWS_PRINTED = 50
 
 
 def _import(args: argparse.Namespace) -> int:
-    from app.services.caseload_import import ImportRefusedError, import_caseload
-    from app.services.caseload_import_rows import parse_mapping, read_csv_file
+    from app.services.caseload.caseload_import import ImportRefusedError, import_caseload
+    from app.services.caseload.caseload_import_rows import parse_mapping, read_csv_file
 
     mapping = parse_mapping(args.map or [])
     text = read_csv_file(args.csv)
@@ -55,7 +55,7 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _allocate(args: argparse.Namespace) -> int:
-    from app.services.allocation import allocate_by_nhs
+    from app.services.caseload.allocation import allocate_by_nhs
 
     workspace = open_workspace(args)
     try:

@@ -11,7 +11,7 @@ from app import workspace as workspaces
 from app.cli import passphrase
 from app.cli.output import Progress
 from app.errors import InvalidInputError
-from app.services.integrity import check
+from app.services.profile.integrity import check
 from app.values.vocab import Role
 from app.workspace import Workspace
 
@@ -37,7 +37,7 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from app.services.demo_profile import create_demo_profile
+    from app.services.profile.demo_profile import create_demo_profile
 
     if args.people < 1 or args.people > 50_000:
         raise InvalidInputError("--people should be from 1 to 50,000.")

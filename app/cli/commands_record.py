@@ -11,10 +11,11 @@ from app.cli.break_glass_option import add_break_glass_argument, apply_break_gla
 from app.cli.commands_profile import open_workspace
 from app.cli.output import british_date, write_csv, write_json, write_table
 from app.errors import InvalidInputError
-from app.services import caseload, people
-from app.services.access import viewer_of
-from app.services.notes import add_note
-from app.services.record_view import person_record
+from app.services.care.notes import add_note
+from app.services.caseload import caseload
+from app.services.need_to_know.access import viewer_of
+from app.services.record import people
+from app.services.record.record_view import person_record
 from app.values.nhs_number import format_nhs_number
 from app.values.vocab import ContactType
 from storage.audit_log import append as audit

@@ -13,7 +13,7 @@ from typing import Any
 from app.cli.commands_profile import open_workspace
 from app.cli.output import british_date, write_json, write_table
 from app.errors import UsageError
-from app.services.team_caseload import SORTS, TeamQuery, TeamRow
+from app.services.team.team_caseload import SORTS, TeamQuery, TeamRow
 
 Common = Callable[[argparse.ArgumentParser], None]
 
@@ -79,8 +79,8 @@ def _json_row(r: TeamRow) -> dict[str, Any]:
 
 
 def _team(args: argparse.Namespace) -> int:
-    from app.services.allocation import staff_id_for
-    from app.services.caseload_export import export_team_csv, team_listing
+    from app.services.caseload.allocation import staff_id_for
+    from app.services.caseload.caseload_export import export_team_csv, team_listing
 
     query, lead_name = team_query(args.filter or [], args.sort, args.descending)
     workspace = open_workspace(args)
@@ -99,7 +99,7 @@ def _team(args: argparse.Namespace) -> int:
     if args.format == "json":
         write_json([_json_row(r) for r in rows])
     elif args.format == "csv":
-        from app.services.caseload_export import to_csv
+        from app.services.caseload.caseload_export import to_csv
 
         sys.stdout.write(to_csv(rows)[0])
     else:

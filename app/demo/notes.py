@@ -65,7 +65,7 @@ TELECARE_HOURS: Final = (0, 1, 2, 3, 4, 5, 6, 7, 9, 12, 15, 18, 20, 21, 22, 23)
 
 
 # A note marked sensitive: visible to its author, the lead professional and the
-# author's profession only (app.services.access_policy).
+# author's profession only (app.services.need_to_know.access_policy).
 IN_CONFIDENCE = (
     "{name} told me in confidence about a family matter they want kept to the "
     "professionals who need to know. Discussed support; no risk to others identified."

@@ -1,5 +1,5 @@
 """The care and support plan as the person's home folder shows it: plain data, a
-projection of the person's record snapshot (app/services/record_snapshot.py), in plain
+projection of the person's record snapshot (app/services/record/record_snapshot.py), in plain
 English, with nothing restricted in it.
 
 The layout (`plan_pdf`) only arranges what is gathered here, so what may be
@@ -35,7 +35,7 @@ from app.reports.plan_model import (
     long_date,
 )
 from app.services import clock
-from app.services.record_snapshot import RecordSnapshot
+from app.services.record.record_snapshot import RecordSnapshot
 from app.values.nhs_number import format_nhs_number
 from app.values.vocab import (
     ActionStatus,

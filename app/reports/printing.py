@@ -17,8 +17,8 @@ from app.reports.plan_content import plan_content
 from app.reports.plan_model import PlanContent
 from app.reports.plan_pdf import build_plan_pdf
 from app.services.output_file import check_output_path, write_output
-from app.services.people import find
-from app.services.record_snapshot import load_snapshot
+from app.services.record.people import find
+from app.services.record.record_snapshot import load_snapshot
 from app.values.nhs_number import NhsNumber
 from app.workspace import Workspace
 from storage.audit_log import append as audit

@@ -20,8 +20,8 @@ from sqlalchemy import Integer, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from app.services import clock
-from app.services.team_counts import LEVELS, practitioner_loads
-from app.services.team_scope import TeamScope, team_scope
+from app.services.team.team_counts import LEVELS, practitioner_loads
+from app.services.team.team_scope import TeamScope, team_scope
 from app.workspace import Workspace
 from storage.tables import CarePlan, ConsentToShare, ContactNote, Organisation, Person, Risk
 

@@ -21,9 +21,9 @@ from app.reports.team_charts import (
     reviews_chart,
 )
 from app.services import clock
-from app.services.team_caseload import AT_RISK_SCORE, TeamQuery, TeamRow, count_team, list_team
-from app.services.team_counts import TeamCounts, count_in
-from app.services.team_scope import TeamScope, team_scope
+from app.services.team.team_caseload import AT_RISK_SCORE, TeamQuery, TeamRow, count_team, list_team
+from app.services.team.team_counts import TeamCounts, count_in
+from app.services.team.team_scope import TeamScope, team_scope
 from app.workspace import Workspace
 from storage import settings
 from storage.tables import Team

@@ -29,10 +29,10 @@ from PySide6.QtGui import QPainter  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from app.errors import WrongPassphraseError  # noqa: E402
-from app.services import caseload  # noqa: E402
-from app.services.break_glass import break_glass  # noqa: E402
-from app.services.record import open_record  # noqa: E402
-from app.services.record_view import person_record  # noqa: E402
+from app.services.caseload.caseload import caseload  # noqa: E402
+from app.services.need_to_know.break_glass import break_glass  # noqa: E402
+from app.services.record.record import open_record  # noqa: E402
+from app.services.record.record_view import person_record  # noqa: E402
 from app.workspace import is_demo_profile, unlock  # noqa: E402
 from docs.screenshots.take import LAPTOP, _settle, _wait  # noqa: E402
 from storage import settings  # noqa: E402

@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT / "docs" / "screenshots"))
 
 from take import LAPTOP, _save, _wait  # noqa: E402
 
-from app.services import people  # noqa: E402
+from app.services.record.record import people  # noqa: E402
 from app.workspace import create, is_demo_profile, unlock  # noqa: E402
 from storage.keyvault import KdfParams  # noqa: E402
 from sync.client.enrol import enrol  # noqa: E402

@@ -4,7 +4,7 @@ The server answers a search with name, year of birth and locality only, and a
 break-glass request (a reason; the person's id from the search, or their NHS
 number) with a grant: the server records it and puts the person in this laptop's
 scope until it expires; a sync then brings the record (restricted values
-withheld) and the grant itself, which `app.services.access` checks as any
+withheld) and the grant itself, which `app.services.need_to_know.access` checks as any
 other. Both are audited on the laptop too (`beyond_team_search` with the count,
 `break_glass` with the reason). See sync/server/beyond_team.py.
 """
@@ -17,9 +17,9 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from app.errors import AccessDeniedError, InvalidInputError
-from app.services import break_glass as bg
-from app.services.access import viewer_of
-from app.services.access_policy import check_reason, may_break_glass
+from app.services.need_to_know import break_glass as bg
+from app.services.need_to_know.access import viewer_of
+from app.services.need_to_know.access_policy import check_reason, may_break_glass
 from app.values.nhs_number import NhsNumber
 from app.workspace import Workspace
 from storage.audit_log import append as audit

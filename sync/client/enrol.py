@@ -56,7 +56,7 @@ def enrol(
         )
     identity = answer.identity
     # Written as the server's user on the server's device id: the server refuses any
-    # change after enrolment in another name (app/services/write_policy.py).
+    # change after enrolment in another name (app/services/write_rules/write_policy.py).
     actor = Actor(identity.user_id, identity.organisation_id, identity.role, answer.device_id)
     with workspace.store.write(actor) as session:
         # The id is the server's, never this laptop's choice: everything recorded here

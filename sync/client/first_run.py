@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from app.errors import InvalidInputError
-from app.services.profile_setup import passphrase_problem
+from app.services.profile.profile_setup import passphrase_problem
 from app.workspace import Workspace, create, open_workspace
 from storage import profile
 from storage.keyvault import KdfParams

@@ -16,7 +16,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection
 
-from app.services.write_policy import DIRECTORY
+from app.services.write_rules.write_policy import DIRECTORY
 from storage.change_row import CHANGE_FIELDS
 from storage.rawwrite import stored_utc
 from sync.protocol import MAX_PUSH_BYTES

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from app.services.sync_status import pending_changes
+from app.services.profile.sync_status import pending_changes
 from app.workspace import Workspace
 from storage.tables import SyncConflict
 from sync.client import problems

@@ -1,6 +1,6 @@
 """The team-wide access report, from the audit events every laptop pushed.
 
-The same rows and kinds as a laptop's report (app.services.access_report), over
+The same rows and kinds as a laptop's report (app.services.need_to_know.access_report), over
 the server's store: audit events live there as journal rows, so what the columns
 allow (dates, person, order) runs in SQL and the rest (kind, staff) on each row
 as it streams past, newest first, keeping only the page.
@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.services.access_report import AccessRow, ReportQuery, kind_of
+from app.services.need_to_know.access_report import AccessRow, ReportQuery, kind_of
 from app.values.nhs_number import NhsNumber, format_nhs_number
 from sync.server import schema as s
 from sync.server.store import ServerStore

@@ -1,6 +1,6 @@
 """The server authorises every change a laptop pushes, by the laptop's own rules.
 
-`refusals` decides a batch with `app.services.write_policy.decide`, the function
+`refusals` decides a batch with `app.services.write_rules.write_policy.decide`, the function
 the laptop's write path asks for every change it journals, with facts this
 server works out from its own tables, never from what the laptop says:
 
@@ -27,7 +27,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, or_, select
 
-from app.services.write_policy import (
+from app.services.write_rules.write_policy import (
     MOVED_GRACE,
     NO_LOOKUPS,
     VALUE_FIELDS,

@@ -13,7 +13,7 @@ caseload and breaks glass for them, through the server.
   evicts them), a server-authored audit event, and the grant itself as a
   journalled `break_glass` row, which reaches the person's team's laptops
   (their coordinator's, the IG lead's) and the asking laptop, where it is the
-  grant `app.services.access` checks.
+  grant `app.services.need_to_know.access` checks.
 
 A partner organisation's people are not offered: they are on this server only
 for the team the sharing agreement names, and a laptop treats a partner's person
@@ -34,7 +34,12 @@ from typing import Any
 from sqlalchemy import Connection, insert, or_, select
 
 from app.errors import InvalidInputError
-from app.services.access_policy import DEFAULT_BREAK_GLASS, Viewer, check_reason, may_break_glass
+from app.services.need_to_know.access_policy import (
+    DEFAULT_BREAK_GLASS,
+    Viewer,
+    check_reason,
+    may_break_glass,
+)
 from sync.server import schema as s
 from sync.server import servertime
 from sync.server.directory import AdminError

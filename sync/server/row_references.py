@@ -28,7 +28,7 @@ from typing import Any
 
 from sqlalchemy import Connection, or_, select
 
-from app.services.row_validity import row_problem, whole_row_rules
+from app.services.write_rules.row_validity import row_problem, whole_row_rules
 from storage.merge import fold
 from storage.tables import journalled_tables
 from sync.protocol import Change

@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from app.services.access_policy import receives_records
+from app.services.need_to_know.access_policy import receives_records
 from storage import hlc, wallclock
 from storage.hlc import HybridClock
 from sync.protocol import Change, PushResponse, Refusal

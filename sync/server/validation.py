@@ -1,6 +1,6 @@
 """What the server accepts from a laptop, beyond the wire schema: known tables and
 fields, whole rows whose id matches, only the pushing device's own changes, every
-row and value within the record model's own rules (app/services/row_validity.py),
+row and value within the record model's own rules (app/services/write_rules/row_validity.py),
 and no clock stamp more than a day ahead of the server's clock."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from typing import Any
 
 from pydantic_core import from_json
 
-from app.services import write_policy
-from app.services.row_validity import read_row, row_problem, value_problem
+from app.services.write_rules import write_policy
+from app.services.write_rules.row_validity import read_row, row_problem, value_problem
 from storage.codec import journalled_columns
 from storage.hlc import ceiling
 from storage.tables import journalled_tables

@@ -1,6 +1,6 @@
 """Restricted content on the way out: a laptop is never sent what its user may not see.
 
-The same access policy as the laptop (`app.services.access_policy`) decides, for
+The same access policy as the laptop (`app.services.need_to_know.access_policy`) decides, for
 the user the device is enrolled for (the server's `staff` table): the restricted
 detail of an alert (key safe code, safeguarding detail) and the text of a note
 marked sensitive. Everything a laptop is sent is its team's caseload, so the
@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, or_, select
 
-from app.services.access_policy import (
+from app.services.need_to_know.access_policy import (
     Restricted,
     Viewer,
     category_of_alert,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from app.services import clock
-from app.services.people import find
+from app.services.record.people import find
 from app.workspace import Workspace, open_workspace
 from storage import settings
 from storage.tables import Alert, ContactNote, StaffMember, Team

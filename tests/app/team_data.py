@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from app.services import clock
-from app.services.people import NewPerson, find, register
+from app.services.record.people import NewPerson, find, register
 from app.values.vocab import Role
 from app.workspace import Workspace
 from storage.tables import (

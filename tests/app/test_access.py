@@ -11,20 +11,20 @@ from sqlalchemy import select
 from app.errors import AccessDeniedError, InvalidInputError
 from app.reports.fhir import export_fhir
 from app.reports.printing import load_plan
-from app.services import break_glass as bg
 from app.services import clock
-from app.services.access_policy import (
+from app.services.care.visits import record_visit
+from app.services.caseload.caseload import CaseloadQuery, fetch
+from app.services.need_to_know import break_glass as bg
+from app.services.need_to_know.access_policy import (
     Relationship,
     Restricted,
     Viewer,
     legitimate,
     restricted_visible,
 )
-from app.services.caseload import CaseloadQuery, fetch
-from app.services.record import open_record
-from app.services.record_view import person_record
-from app.services.timeline import TimelineQuery, fetch_timeline
-from app.services.visits import record_visit
+from app.services.record.record import open_record
+from app.services.record.record_view import person_record
+from app.services.record.timeline import TimelineQuery, fetch_timeline
 from app.workspace import Workspace
 from storage.tables import AuditEvent, BreakGlassGrant, ChangeRecord
 from tests.app.access_data import (

@@ -9,10 +9,10 @@ import uuid
 import pytest
 
 from app.errors import AccessDeniedError
-from app.services.access_policy import Relationship, Viewer, legitimate
-from app.services.caseload import CaseloadQuery, fetch
-from app.services.people import find
-from app.services.record import open_record
+from app.services.caseload.caseload import CaseloadQuery, fetch
+from app.services.need_to_know.access_policy import Relationship, Viewer, legitimate
+from app.services.record.people import find
+from app.services.record.record import open_record
 from app.workspace import Workspace
 from storage import settings
 from storage.tables import Person
@@ -77,7 +77,7 @@ def test_a_person_moved_to_one_of_our_teams_follows_the_ordinary_rules(
     populated: Workspace, scene: Scene
 ) -> None:
     # Moved before the laptop is enrolled: on an enrolled laptop moving someone is
-    # the coordinator's alone (app.services.write_policy).
+    # the coordinator's alone (app.services.write_rules.write_policy).
     with populated.store.write(populated.actor) as s:
         person = s.get(Person, scene.zoe)
         assert person is not None

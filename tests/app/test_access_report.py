@@ -18,10 +18,11 @@ from app.cli.main import main
 from app.errors import AccessDeniedError, InvalidInputError, WrongPassphraseError
 from app.reports.fhir import export_fhir, save_export
 from app.reports.printing import render_plan, save_plan
-from app.services import clock, people
-from app.services.access_report import ReportQuery, counts_by_kind, fetch
-from app.services.break_glass import break_glass_by_nhs
-from app.services.record_view import person_record
+from app.services import clock
+from app.services.need_to_know.access_report import ReportQuery, counts_by_kind, fetch
+from app.services.need_to_know.break_glass import break_glass_by_nhs
+from app.services.record import people
+from app.services.record.record_view import person_record
 from app.values.vocab import Role
 from app.workspace import Workspace, create, unlock
 from storage.tables import AuditEvent

@@ -14,11 +14,12 @@ import pytest
 from sqlalchemy import func, select
 
 from app.errors import AccessDeniedError
-from app.services import break_glass as bg
-from app.services import care_plan, clock, consent, risks
-from app.services.notes import add_note
-from app.services.restricted_view import show_alert_detail
-from app.services.visits import record_visit
+from app.services import clock
+from app.services.care import care_plan, consent, risks
+from app.services.care.notes import add_note
+from app.services.care.visits import record_visit
+from app.services.need_to_know import break_glass as bg
+from app.services.record.restricted_view import show_alert_detail
 from app.workspace import Workspace
 from storage.tables import Alert, AuditEvent, ChangeRecord
 from tests.app.access_data import KEY_SAFE, Scene, build_scene, sign_in

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from app.errors import InvalidInputError, NotFoundError
-from app.services.allocation import ACTION, allocate, allocate_by_nhs, staff_choices
-from app.services.caseload import CaseloadQuery, fetch
+from app.services.caseload.allocation import ACTION, allocate, allocate_by_nhs, staff_choices
+from app.services.caseload.caseload import CaseloadQuery, fetch
 from app.workspace import Workspace
 from storage.tables import AuditEvent, ChangeRecord, Person, PlannedVisit
 from tests.app.team_data import ADA, BRYN, DEV, EFA, NOW, Team, build_team

@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from app.errors import InvalidInputError
 from app.services import clock
-from app.services.caseload import CaseloadQuery, fetch
-from app.services.notes import add_note
-from app.services.record_view import person_record
+from app.services.care.notes import add_note
+from app.services.caseload.caseload import CaseloadQuery, fetch
+from app.services.record.record_view import person_record
 from app.workspace import Workspace
 from storage.tables import AuditEvent, ContactNote
 from tests.conftest import ALUN, ZOE

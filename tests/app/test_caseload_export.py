@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app.services.caseload_export import export_team_csv
+from app.services.caseload.caseload_export import export_team_csv
 from app.services.output_file import OutputNotWritableError
-from app.services.people import NewPerson, register
-from app.services.team_caseload import TeamQuery
+from app.services.record.people import NewPerson, register
+from app.services.team.team_caseload import TeamQuery
 from app.workspace import Workspace
 from storage.tables import AuditEvent
 from tests.app.team_data import NOW, build_team

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.errors import UsageError
-from app.services.caseload_import import ImportRefusedError, import_caseload
-from app.services.caseload_import_rows import parse_mapping
+from app.services.caseload.caseload_import import ImportRefusedError, import_caseload
+from app.services.caseload.caseload_import_rows import parse_mapping
 from app.workspace import Workspace
 from storage.tables import AuditEvent, ChangeRecord, Locality, Person, StaffMember
 from tests.app.team_data import sign_in_as
@@ -158,7 +158,7 @@ def test_a_failure_while_writing_leaves_nothing_behind(
 ) -> None:
     """All or nothing holds past validation: a write that fails after the first batch
     went in rolls back every batch, the journal and the audit event."""
-    import app.services.caseload_import as module
+    import app.services.caseload.caseload_import as module
 
     real = module.insert_rows
     calls: list[int] = []

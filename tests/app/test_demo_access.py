@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from app.demo import build_demo_caseload
 from app.errors import AccessDeniedError
-from app.services.caseload import CaseloadQuery, fetch
-from app.services.record import open_record
+from app.services.caseload.caseload import CaseloadQuery, fetch
+from app.services.record.record import open_record
 from app.workspace import Workspace, open_workspace
 from storage import profile
 from storage.tables import Alert, ContactNote, PlannedVisit, Team

@@ -10,13 +10,13 @@ import pytest
 
 from app.cli.main import main
 from app.errors import InvalidInputError
-from app.services.passphrase_strength import (
+from app.services.profile.passphrase_strength import (
     TOO_GUESSABLE,
     TOO_SHORT,
     WeakPassphraseError,
     weakness,
 )
-from app.services.profile_setup import create_profile, passphrase_problem
+from app.services.profile.profile_setup import create_profile, passphrase_problem
 from app.workspace import change_passphrase, create, profile_exists, unlock
 from tests.conftest import FAST_KDF, PASSPHRASE
 

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from app.errors import InvalidInputError, NotFoundError, ProfileExistsError
-from app.services import clock, people
-from app.services.people import NewPerson, register
+from app.services import clock
+from app.services.record import people
+from app.services.record.people import NewPerson, register
 from app.workspace import Workspace
 from storage.tables import ChangeRecord, Person
 from tests.conftest import ALUN, ZOE

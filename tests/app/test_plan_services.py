@@ -10,11 +10,12 @@ import pytest
 from sqlalchemy import func, select
 
 from app.errors import InvalidInputError, NotFoundError
-from app.services import care_plan, clock, consent, risks
-from app.services.caseload import CaseloadQuery, fetch, localities
+from app.services import clock
+from app.services.care import care_plan, consent, risks
+from app.services.caseload.caseload import CaseloadQuery, fetch, localities
 from app.services.changes import PLAN
-from app.services.people import edit, find
-from app.services.record import open_record
+from app.services.record.people import edit, find
+from app.services.record.record import open_record
 from app.workspace import Workspace
 from storage.tables import (
     AuditEvent,

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from app.services.demo_profile import create_demo_profile
-from app.services.integrity import check
-from app.services.record_rules import validate
+from app.services.profile.demo_profile import create_demo_profile
+from app.services.profile.integrity import check
+from app.services.record.record_rules import validate
 from app.workspace import Workspace
 from tests.conftest import FAST_KDF, PASSPHRASE
 

@@ -1,4 +1,4 @@
-"""The record snapshot (app/services/record_snapshot.py) applies need-to-know once:
+"""The record snapshot (app/services/record/record_snapshot.py) applies need-to-know once:
 a restricted value (key safe code, safeguarding detail, a sensitive note) is in the
 snapshot only for a role that may see it, so no projection of it (the screen,
 `onerecord show`) can show it to anyone else; and making the snapshot changes nothing
@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.inspection import inspect as sa_inspect
 
-from app.services.record import screen_record
-from app.services.record_snapshot import RecordSnapshot, load_snapshot
-from app.services.record_view import shown_record
+from app.services.record.record import screen_record
+from app.services.record.record_snapshot import RecordSnapshot, load_snapshot
+from app.services.record.record_view import shown_record
 from app.workspace import Workspace
 from storage.tables import Alert, ContactNote
 from tests.app.access_data import (

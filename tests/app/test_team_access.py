@@ -11,12 +11,12 @@ import pytest
 from app.errors import AccessDeniedError
 from app.reports.team_charts import gather_charts
 from app.reports.weekly_summary_content import gather_summary
-from app.services.allocation import allocate, allocate_by_nhs, staff_choices
-from app.services.caseload_export import export_team_csv, team_listing
-from app.services.caseload_import import import_caseload, preview
-from app.services.people import NewPerson, find, register
-from app.services.team_caseload import TeamQuery, fetch_team
-from app.services.team_counts import team_counts
+from app.services.caseload.allocation import allocate, allocate_by_nhs, staff_choices
+from app.services.caseload.caseload_export import export_team_csv, team_listing
+from app.services.caseload.caseload_import import import_caseload, preview
+from app.services.record.people import NewPerson, find, register
+from app.services.team.team_caseload import TeamQuery, fetch_team
+from app.services.team.team_counts import team_counts
 from app.values.vocab import Role
 from app.workspace import Workspace
 from storage.tables import Team as TeamRecord

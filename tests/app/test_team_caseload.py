@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from app.errors import InvalidInputError
-from app.services.team_caseload import TeamQuery, fetch_team
-from app.services.team_counts import team_counts
+from app.services.team.team_caseload import TeamQuery, fetch_team
+from app.services.team.team_counts import team_counts
 from app.workspace import Workspace
 from tests.app.team_data import NOW, TODAY, Team, build_team
 

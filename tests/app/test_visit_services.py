@@ -12,15 +12,17 @@ import pytest
 from sqlalchemy import func, select
 
 from app.errors import InvalidInputError, NotFoundError
-from app.services import clock, drafts, preferences, profile_setup, sync_status
-from app.services.care_plan import add_goal
+from app.services import clock
+from app.services.care.care_plan import add_goal
+from app.services.care.risks import add_alert
+from app.services.care.visits import record_visit, todays_planned_visit
+from app.services.caseload.today import todays_visits
 from app.services.changes import CASELOAD, TIMELINE, VISITS
-from app.services.people import find
-from app.services.record import open_record
-from app.services.risks import add_alert
-from app.services.timeline import TimelineQuery, fetch_timeline, timeline_filters
-from app.services.today import todays_visits
-from app.services.visits import record_visit, todays_planned_visit
+from app.services.profile import preferences, profile_setup, sync_status
+from app.services.record import drafts
+from app.services.record.people import find
+from app.services.record.record import open_record
+from app.services.record.timeline import TimelineQuery, fetch_timeline, timeline_filters
 from app.workspace import Workspace, open_workspace, unlock
 from storage import settings
 from storage.tables import (

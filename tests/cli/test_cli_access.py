@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from app.cli.main import main
-from app.services.record_view import person_record
+from app.services.record.record_view import person_record
 from app.workspace import Workspace, unlock
 from storage.tables import AuditEvent, BreakGlassGrant
 from tests.app.access_data import (

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from app.cli.main import main
-from app.services import clock, conflicts, people
-from app.services.risks import add_alert
+from app.services import clock
+from app.services.care.risks import add_alert
+from app.services.record import conflicts, people
 from app.workspace import Workspace
 from storage.tables import StaffMember, SyncConflict
 from storage.withheld import MARK, marker

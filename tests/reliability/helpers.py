@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import select
 
-from app.services.integrity import check
+from app.services.profile.integrity import check
 from app.workspace import Workspace, create, unlock
 from bench.tally import Tally, laptop_side, server_side, tally
 from storage import settings

@@ -9,7 +9,7 @@ its SQL type, length and nullability, the entities and ops from what the server 
 (sync/server/validation.py) and the wire's Change (sync/protocol.py). A few columns are
 pinned because a real laptop fills them from context or a code list (the nurse's own
 ids, her team, the person's id, the app's vocabularies) or checks them on the way in
-(app/rules.py, app/services/record_rules.py: names present, dates of birth in the past,
+(app/rules.py, app/services/record/record_rules.py: names present, dates of birth in the past,
 a goal in the person's own words). A column added to one of these tables is generated
 without a change here, from its type.
 
@@ -47,7 +47,7 @@ PROVENANCE = ("id", "recorded_at", "recorded_by", "recorded_org", "recorded_devi
 # needs a person's review), references to other records or the directory, and fields
 # the laptop changes only together with another (a status and its date or outcome).
 NOT_EDITED = {
-    # The lead professional is the coordinator's to choose (app/services/write_policy.py).
+    # The lead professional is the coordinator's to choose (app/services/write_rules/write_policy.py).
     "person": {"nhs_number", "team_id", "status", "date_of_death", "lead_professional_id"},
     "goal": {"status", "outcome"},
     "risk": {"status", "started_on", "ended_on"},

@@ -14,7 +14,7 @@ import os
 import sys
 from pathlib import Path
 
-from app.services.notes import add_note
+from app.services.care.notes import add_note
 from app.workspace import unlock
 
 SAID = b"SAVED-AND-ACKNOWLEDGED\n"

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app.services import people
-from app.services.backup import backup_profile, restore_profile
-from app.services.notes import add_note
+from app.services.care.notes import add_note
+from app.services.profile.backup import backup_profile, restore_profile
+from app.services.record import people
 from app.workspace import create
 from storage.backup import BackupMismatchError
 from storage.errors import ProfileDamagedError

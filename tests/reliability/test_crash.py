@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app.services import clock, people
+from app.services import clock
+from app.services.record import people
 from storage import profile
 from storage.bulk import insert_rows
 from storage.tables import AuditEvent, ContactNote
@@ -91,7 +92,7 @@ def _bulk_notes(path: Path, person: str, count: int, tag: str) -> None:
                         "occurred_at": now,
                         "narrative": f"{tag} {n}: walked to the kitchen with the frame.",
                         "linked_goal_ids": "[]",
-                        # As app/services/notes.py signs a note: the laptop's own user.
+                        # As app/services/care/notes.py signs a note: the laptop's own user.
                         "author_id": ws.actor.user_id,
                         "author_role": ws.actor.role,
                         "organisation_id": ws.actor.organisation_id,

@@ -15,9 +15,10 @@ import pytest
 from sqlalchemy import func, select
 
 from app.errors import DiskFullError, OneRecordError, ProfileNotWritableError
-from app.services import clock, people
-from app.services.backup import backup_profile
-from app.services.notes import add_note
+from app.services import clock
+from app.services.care.notes import add_note
+from app.services.profile.backup import backup_profile
+from app.services.record import people
 from app.workspace import create
 from storage.bulk import insert_rows
 from storage.tables import ContactNote

@@ -38,7 +38,7 @@ from schemathesis import GenerationMode
 from sqlalchemy import Engine, func, inspect, select, text
 from starlette.testclient import TestClient
 
-from app.services.integrity import check
+from app.services.profile.integrity import check
 from app.workspace import Workspace
 from storage import settings as profile_settings
 from storage.tables import journalled_tables

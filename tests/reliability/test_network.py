@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app.services import people
-from app.services.notes import add_note
+from app.services.care.notes import add_note
+from app.services.record import people
 from app.workspace import Workspace
 from storage.tables import ChangeRecord
 from sync.client.session import SyncSession, pending_count

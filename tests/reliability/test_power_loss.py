@@ -30,9 +30,9 @@ import pytest
 import sqlcipher3.dbapi2 as sqlcipher
 from sqlalchemy import text
 
-from app.services import people
-from app.services.backup import backup_profile, restore_profile
-from app.services.notes import add_note
+from app.services.care.notes import add_note
+from app.services.profile.backup import backup_profile, restore_profile
+from app.services.record import people
 from app.workspace import unlock
 from scripts.make_fixture_profile import PASSPHRASE as FIXTURE_PASSPHRASE
 from tests.conftest import PASSPHRASE

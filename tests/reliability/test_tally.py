@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app.services import clock, people
-from app.services.notes import add_note
-from app.services.sync_status import pending_changes
+from app.services import clock
+from app.services.care.notes import add_note
+from app.services.profile.sync_status import pending_changes
+from app.services.record import people
 from app.workspace import Workspace
 from bench.tally import laptop_side, server_side, tally
 from storage.tables import ChangeRecord, ContactNote

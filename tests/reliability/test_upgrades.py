@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from app.services.integrity import check
+from app.services.profile.integrity import check
 from app.workspace import unlock
 from scripts.make_fixture_profile import PASSPHRASE, VERSIONS, person_digest
 from storage import keyvault

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app.services.demo_profile import create_demo_profile
-from app.services.people import edit
+from app.services.profile.demo_profile import create_demo_profile
+from app.services.record.people import edit
 from app.workspace import Workspace, unlock
 from storage.tables import Alert, CarePlan, ContingencyPlan, Goal, Person, PersonalContact
 from tests.conftest import FAST_KDF, PASSPHRASE

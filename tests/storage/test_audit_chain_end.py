@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select, text
 
 from app.errors import WrongPassphraseError
-from app.services.notes import add_note
+from app.services.care.notes import add_note
 from app.workspace import Workspace, change_passphrase, unlock
 from storage import unlock_attempts
 from storage.audit_anchor import ANCHOR_FILE, verify_store

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import text
 
 from app.cli.main import main as cli_main
-from app.services import people
-from app.services.notes import add_note
+from app.services.care.notes import add_note
+from app.services.record import people
 from app.workspace import Workspace
 from storage import profile
 from storage.audit_log import append as audit

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from app.services import people
-from app.services.caseload import CaseloadQuery, fetch
+from app.services.caseload.caseload import CaseloadQuery, fetch
+from app.services.record import people
 from app.workspace import Workspace
 from storage.bulk import insert_rows
 from storage.migrate import _prune

@@ -81,7 +81,7 @@ def test_unlock_after_close_reads_the_data(populated: Workspace, profile_path: P
     populated.close()
     again = unlock(profile_path, PASSPHRASE)
     try:
-        from app.services.caseload import fetch
+        from app.services.caseload.caseload import fetch
 
         total, rows = fetch(again)
         assert total == 2

@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from app.errors import JournalError
-from app.services import clock, people
-from app.services.notes import add_note
+from app.services import clock
+from app.services.care.notes import add_note
+from app.services.record import people
 from app.workspace import Workspace
 from storage.tables import ChangeRecord, ContactNote, Person
 from tests.conftest import ZOE
@@ -152,7 +153,7 @@ def test_bulk_rows_with_different_keys_keep_every_value(populated: Workspace) ->
     with populated.store.read() as session:
         details = sorted(str(a.restricted_detail) for a in session.execute(select(Alert)).scalars())
     assert details == ["1234", "None"]
-    from app.services.integrity import check
+    from app.services.profile.integrity import check
 
     assert check(populated).ok
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, insert, inspect, select
 
-from app.services import clock, people
+from app.services import clock
+from app.services.record import people
 from app.workspace import Workspace, unlock
 from storage import hlc, profile
 from storage.migrate import current_revision, head_revision

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import inspect, select, text
 from sqlalchemy.orm import Session
 
-from app.services.integrity import check
+from app.services.profile.integrity import check
 from app.workspace import unlock
 from scripts.make_fixture_profile import PASSPHRASE
 from storage import profile

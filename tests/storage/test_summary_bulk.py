@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
-from app.services import clock, people
+from app.services import clock
+from app.services.record import people
 from app.workspace import Workspace
 from storage.bulk import insert_rows
 from storage.summary_bulk import BULK_ROWS, insert_many_summarised, summary_refreshed_once

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from app.services import people
-from app.services.integrity import check
-from app.services.notes import add_note
+from app.services.care.notes import add_note
+from app.services.profile.integrity import check
+from app.services.record import people
 from app.workspace import Workspace
 from storage.audit_log import verify
 from tests.conftest import ALUN, ZOE

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import delete, insert, select, text, update
 
-from app.services import people
+from app.services.record import people
 from app.workspace import Workspace
 from storage.bulk import insert_rows
 from storage.tables import CaseloadSummary, ConsentToShare, ContactNote, Risk, SyncConflict

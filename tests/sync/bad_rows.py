@@ -10,7 +10,9 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from app.services import clock, people, visits
+from app.services import clock
+from app.services.care import visits
+from app.services.record import people
 from app.workspace import Workspace
 from storage import settings
 from sync.server import schema as s

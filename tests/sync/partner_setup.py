@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from app.services import consent, people
+from app.services.care import consent
+from app.services.record import people
 from app.workspace import Workspace, create
 from sync.client.enrol import enrol
 from sync.server import directory

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import inspect as sa_inspect
 
 from app.services import clock
-from app.services.row_validity import value_problem
+from app.services.write_rules.row_validity import value_problem
 from app.values import vocab
 from app.values.nhs_number import VERIFICATION_STATUS
 from storage.codec import journalled_columns

@@ -7,9 +7,9 @@ import json
 
 from sqlalchemy import select
 
-from app.services import people
-from app.services.allocation import allocate, allocate_by_nhs
-from app.services.caseload import CaseloadQuery, fetch
+from app.services.caseload.allocation import allocate, allocate_by_nhs
+from app.services.caseload.caseload import CaseloadQuery, fetch
+from app.services.record import people
 from app.workspace import Workspace
 from storage.tables import Person
 from sync.server import directory

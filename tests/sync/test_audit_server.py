@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import select, text, update
 
 from app.errors import WrongPassphraseError
-from app.services import clock, people
-from app.services.notes import add_note
-from app.services.record_view import person_record
+from app.services import clock
+from app.services.care.notes import add_note
+from app.services.record import people
+from app.services.record.record_view import person_record
 from app.workspace import Workspace, unlock
 from storage import settings
 from storage.audit_anchor import verify_store

@@ -11,8 +11,8 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from app.services import people
-from app.services.notes import add_note
+from app.services.care.notes import add_note
+from app.services.record import people
 from storage import audit_log, settings
 from storage.audit_log import append as audit
 from sync.server import audit_verify

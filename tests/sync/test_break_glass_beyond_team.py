@@ -15,10 +15,11 @@ from sqlalchemy import select, text
 
 from app.cli.main import main as cli_main
 from app.errors import InvalidInputError
-from app.services import clock, people
-from app.services.record import open_record
-from app.services.risks import add_alert
-from app.services.visits import record_visit
+from app.services import clock
+from app.services.care.risks import add_alert
+from app.services.care.visits import record_visit
+from app.services.record import people
+from app.services.record.record import open_record
 from app.workspace import Workspace
 from storage.tables import AuditEvent, BreakGlassGrant, Person
 from sync.cli import register as sync_commands

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from app.services import people
-from app.services.conflicts import list_conflicts, resolve
+from app.services.record import people
+from app.services.record.conflicts import list_conflicts, resolve
 from app.workspace import Workspace
 from storage import hlc
 from storage.tables import Person

@@ -32,12 +32,13 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.services import clock, people
-from app.services.care_plan import add_goal, set_review_date, update_goal
-from app.services.conflicts import resolve
-from app.services.integrity import check
-from app.services.notes import add_note
-from app.services.risks import add_risk, update_risk
+from app.services import clock
+from app.services.care.care_plan import add_goal, set_review_date, update_goal
+from app.services.care.notes import add_note
+from app.services.care.risks import add_risk, update_risk
+from app.services.profile.integrity import check
+from app.services.record import people
+from app.services.record.conflicts import resolve
 from app.values.nhs_number import check_digit
 from app.workspace import Workspace, create, unlock
 from storage.codec import encode, row_of

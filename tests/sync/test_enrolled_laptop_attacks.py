@@ -17,13 +17,13 @@ import pytest
 from sqlalchemy import select
 
 from app.errors import AccessDeniedError
-from app.services import people
-from app.services.access_report import ReportQuery
-from app.services.allocation import allocate
-from app.services.notes import add_note
-from app.services.risks import add_alert
-from app.services.sync_status import pending_changes
-from app.services.write_policy import (
+from app.services.care.notes import add_note
+from app.services.care.risks import add_alert
+from app.services.caseload.allocation import allocate
+from app.services.need_to_know.access_report import ReportQuery
+from app.services.profile.sync_status import pending_changes
+from app.services.record import people
+from app.services.write_rules.write_policy import (
     NOT_CLINICAL,
     NOT_YOUR_CHAIN,
     NOT_YOURS,

@@ -16,8 +16,9 @@ import pytest
 from sqlalchemy import select, text
 
 from app.errors import OneRecordError
-from app.services import integrity, people
-from app.services.notes import add_note
+from app.services.care.notes import add_note
+from app.services.profile import integrity
+from app.services.record import people
 from app.workspace import Workspace, create
 from storage import audit_anchor
 from storage.tables import AuditEvent, ContactNote

@@ -16,9 +16,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from app.services import clock, visits
-from app.services.access_report import ReportQuery
-from app.services.care_plan import add_action, add_goal
+from app.services import clock
+from app.services.care import visits
+from app.services.care.care_plan import add_action, add_goal
+from app.services.need_to_know.access_report import ReportQuery
 from app.workspace import Workspace
 from storage.consistency import check_journal
 from storage.hlc import ceiling

@@ -15,7 +15,7 @@ from urllib.parse import quote
 import pytest
 
 from app.logging_setup import LOG_FILE, QUERY_REMOVED, configure, reset
-from app.services import people
+from app.services.record import people
 from sync.client.beyond_team import find_beyond_team
 from sync.server import directory
 from tests.conftest import ZOE

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from app.services import care_plan
+from app.services.care import care_plan
 from storage.tables import Goal, Person
 from sync.protocol import Change
 from sync.server import directory

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app.services import care_plan, consent, risks
-from app.services.notes import add_note
+from app.services.care import care_plan, consent, risks
+from app.services.care.notes import add_note
 from storage.tables import ContactNote, Goal, Person
 from sync.server import schema as s
 from tests.sync.helpers import shared_state

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.services import care_plan
+from app.services.care import care_plan
 from sync.server import directory
 from sync.server.cli import main
 from sync.server.partners.cli import replicate_in_background

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app.services import care_plan, consent, risks
-from app.services.notes import add_note
+from app.services.care import care_plan, consent, risks
+from app.services.care.notes import add_note
 from storage.audit_log import event_hash
 from storage.tables import Alert, ConsentToShare, ContactNote, Goal
 from sync.server import directory

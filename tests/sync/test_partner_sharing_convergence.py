@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app.services import care_plan
-from app.services.notes import add_note
+from app.services.care import care_plan
+from app.services.care.notes import add_note
 from storage.tables import ContactNote, Goal
 from tests.sync.helpers import shared_state
 from tests.sync.partner_setup import (

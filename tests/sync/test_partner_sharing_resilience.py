@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.errors import OneRecordError
-from app.services import care_plan, consent
+from app.services.care import care_plan, consent
 from sync.server import schema as s
 from sync.server.partners.pull import PartnerPull
 from tests.sync.helpers import shared_state

@@ -13,8 +13,8 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from app.services import care_plan
-from app.services.notes import add_note
+from app.services.care import care_plan
+from app.services.care.notes import add_note
 from sync import signing
 from sync.protocol import Change
 from sync.server import schema as s

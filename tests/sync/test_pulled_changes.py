@@ -5,8 +5,8 @@ nothing names no one."""
 
 from __future__ import annotations
 
-from app.services import people
-from app.services.notes import add_note
+from app.services.care.notes import add_note
+from app.services.record import people
 from tests.conftest import ALUN, ZOE
 from tests.sync.conftest import Laptop, RunningServer, reopen
 from tests.sync.helpers import sync

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import insert, select
 
 from app.services import clock
-from app.services.sync_status import pending_changes
+from app.services.profile.sync_status import pending_changes
 from app.workspace import Workspace, unlock
 from storage.tables import ChangeRecord
 from sync.client.status import sync_state

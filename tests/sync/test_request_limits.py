@@ -22,8 +22,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from app.services import clock, people
-from app.services.notes import MAX_NOTE_CHARS, write_note
+from app.services import clock
+from app.services.care.notes import MAX_NOTE_CHARS, write_note
+from app.services.record import people
 from app.workspace import Workspace
 from sync import signing
 from sync.client import outbox

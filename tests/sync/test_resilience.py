@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from app.services import people
-from app.services.notes import add_note
+from app.services.care.notes import add_note
+from app.services.record import people
 from sync.client import outbox
 from sync.client import session as sync_session
 from sync.client.session import SyncSession, pending_count

@@ -12,10 +12,12 @@ import pytest
 from sqlalchemy import select, text
 
 from app.errors import InvalidInputError
-from app.services import clock, conflicts, integrity, people
-from app.services.record import open_record
-from app.services.risks import add_alert, update_alert
-from app.services.timeline import TimelineQuery, fetch_timeline
+from app.services import clock
+from app.services.care.risks import add_alert, update_alert
+from app.services.profile import integrity
+from app.services.record import conflicts, people
+from app.services.record.record import open_record
+from app.services.record.timeline import TimelineQuery, fetch_timeline
 from app.workspace import Workspace
 from storage.tables import Alert, BreakGlassGrant, ContactNote
 from storage.withheld import PLACEHOLDER, marker
@@ -185,7 +187,7 @@ def test_a_break_glass_grant_reaches_the_coordinator(server: RunningServer, lapt
         zoe = people.find(s, ZOE).id
     reason = "Out-of-hours call: fall at home, lead nurse off sick"
     started = clock.now()
-    # As app.services.break_glass writes it (there, only when outside the relationship).
+    # As app.services.need_to_know.break_glass writes it (there, only when outside the relationship).
     with nurse.store.write(nurse.actor) as s:
         s.add(
             BreakGlassGrant(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app.services import people
-from app.services.caseload import fetch
-from app.services.notes import add_note
+from app.services.care.notes import add_note
+from app.services.caseload.caseload import fetch
+from app.services.record import people
 from storage.codec import journalled_columns
 from storage.tables import Person, journalled_tables
 from sync.client.session import SyncSession, pending_count

@@ -15,8 +15,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from app.services import care_plan, clock, consent, people
-from app.services.write_policy import NO_REMOVAL
+from app.services import clock
+from app.services.care import care_plan, consent
+from app.services.record import people
+from app.services.write_rules.write_policy import NO_REMOVAL
 from app.workspace import Workspace
 from storage.hlc import DAY_MS, MAX_STAMP
 from storage.tables import ChangeRecord, Goal, Person, PlanAction

@@ -25,10 +25,12 @@ from hypothesis import strategies as st
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 
-from app.services import care_plan, clock, people
-from app.services.notes import add_note
-from app.services.record_rules import RULES
-from app.services.row_validity import read_row, row_problem
+from app.services import clock
+from app.services.care import care_plan
+from app.services.care.notes import add_note
+from app.services.record import people
+from app.services.record.record_rules import RULES
+from app.services.write_rules.row_validity import read_row, row_problem
 from app.values.nhs_number import check_digit
 from app.workspace import Workspace
 from storage.codec import journalled_columns

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app.services import people
-from app.services.care_plan import save_contingency
-from app.services.conflicts import list_conflicts
-from app.services.risks import add_alert
-from app.services.sync_status import pending_changes
+from app.services.care.care_plan import save_contingency
+from app.services.care.risks import add_alert
+from app.services.profile.sync_status import pending_changes
+from app.services.record import people
+from app.services.record.conflicts import list_conflicts
 from app.workspace import Workspace
 from storage import settings
 from storage.tables import Alert, ContingencyPlan

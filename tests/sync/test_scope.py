@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app.services import people
-from app.services.caseload import fetch
-from app.services.notes import add_note
+from app.services.care.notes import add_note
+from app.services.caseload.caseload import fetch
+from app.services.record import people
 from app.workspace import Workspace
 from storage.tables import ChangeRecord, ContactNote, Person, Team
 from sync.server import directory

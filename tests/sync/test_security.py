@@ -11,7 +11,8 @@ import pytest
 
 from app.cli.main import main as cli_main
 from app.errors import OneRecordError
-from app.services import clock, people
+from app.services import clock
+from app.services.record import people
 from app.workspace import create
 from storage import profile
 from sync import signing

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from app.services import people
+from app.services.record import people
 from app.workspace import create
 from sync.client.enrol import enrol
 from sync.server import directory

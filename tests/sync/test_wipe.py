@@ -23,9 +23,9 @@ from pathlib import Path
 import pytest
 
 from app.errors import WrongPassphraseError
-from app.services import drafts, people
-from app.services.backup import backup_profile
-from app.services.notes import add_note
+from app.services.care.notes import add_note
+from app.services.profile.backup import backup_profile
+from app.services.record import drafts, people
 from app.workspace import Workspace, unlock
 from storage import keyvault, profile, settings
 from storage.audit_anchor import ANCHOR_FILE
@@ -122,7 +122,7 @@ def test_a_revoked_laptop_leaves_nothing_that_holds_or_unlocks_records(
     backup = backup_profile(path, PASSPHRASE).path
     _killed_at_rename(
         f".{profile.DB_FILE}.restoring",
-        "from app.services.backup import restore_profile\n"
+        "from app.services.profile.backup import restore_profile\n"
         f"restore_profile(Path({str(path)!r}), {PASSPHRASE!r}, Path({str(backup)!r}))",
     )
     _killed_at_rename(

@@ -12,7 +12,7 @@ a new value for every field of every entry, a removal of every entry, for Zoë
 (in scope), Alun (by break-glass, or no longer), and a new person.
 
 The laptop decides each through its write path's own decision
-(`app.services.write_check.decisions`, what `Store.write` asks before anything
+(`app.services.write_rules.write_check.decisions`, what `Store.write` asks before anything
 is journalled, with facts from the laptop's tables); the server decides the same
 changes, signed as that laptop, through its whole push path
 (`ServerStore.ingest`, dry run: decided, then rolled back so the world stays as
@@ -37,11 +37,12 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from app.services import clock, people
-from app.services.allocation import allocate
-from app.services.notes import add_note
-from app.services.risks import add_alert
-from app.services.write_check import decisions
+from app.services import clock
+from app.services.care.notes import add_note
+from app.services.care.risks import add_alert
+from app.services.caseload.allocation import allocate
+from app.services.record import people
+from app.services.write_rules.write_check import decisions
 from app.values.nhs_number import synthetic
 from app.workspace import Workspace, create
 from storage.codec import journalled_columns, row_of

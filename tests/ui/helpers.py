@@ -9,9 +9,10 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from app.services import care_plan, clock, risks, visits
-from app.services.people import NewPerson, edit, find, register
-from app.services.profile_setup import create_profile
+from app.services import clock
+from app.services.care import care_plan, risks, visits
+from app.services.profile.profile_setup import create_profile
+from app.services.record.people import NewPerson, edit, find, register
 from app.values.nhs_number import check_digit
 from app.workspace import Workspace, create
 from storage.keyvault import KdfParams

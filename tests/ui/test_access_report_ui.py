@@ -11,9 +11,9 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from app.services.break_glass import break_glass_by_nhs
-from app.services.people import NewPerson, find, register
-from app.services.record_view import person_record
+from app.services.need_to_know.break_glass import break_glass_by_nhs
+from app.services.record.people import NewPerson, find, register
+from app.services.record.record_view import person_record
 from app.values.vocab import Role
 from app.workspace import create
 from tests.ui.helpers import FAST_KDF, PASSPHRASE, make_controller, unlock

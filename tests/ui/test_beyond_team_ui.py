@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from app.services import people
+from app.services.record import people
 from sync.server import directory
 from tests.conftest import ZOE
 from tests.sync.conftest import Laptop, RunningServer, reopen

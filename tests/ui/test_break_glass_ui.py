@@ -15,8 +15,8 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from app.services import clock
-from app.services.people import find, register
-from app.services.risks import add_alert
+from app.services.care.risks import add_alert
+from app.services.record.people import find, register
 from app.workspace import create
 from app.workspace import unlock as unlock_profile
 from storage import settings

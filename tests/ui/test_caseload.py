@@ -12,8 +12,8 @@ from PySide6.QtCore import QCoreApplication, QModelIndex, QPoint, Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from app.services import caseload
-from app.services.caseload import CaseloadQuery, CaseloadRow
+from app.services.caseload import caseload
+from app.services.caseload.caseload import CaseloadQuery, CaseloadRow
 from app.workspace import Workspace
 from app.workspace import unlock as unlock_workspace
 from tests.ui.helpers import NAMES_BY_NAME, PASSPHRASE, names, show_whole_team, unlock

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 from shiboken6 import isValid
 
-from app.services import drafts
+from app.services.record import drafts
 from tests.ui.helpers import DEV_GOAL, KEY_SAFE_CODE, make_controller, unlock
 from tests.ui.test_lock import _visible_text
 from tests.ui.test_record import _dialog, _open_dev, _read, _save

@@ -1,6 +1,6 @@
 """The first-run window refuses a weak or common passphrase on each way in (a profile
 with no server, the demo, enrolling), says why in zxcvbn's plain words before
-anything is made, and takes a strong one (app/services/passphrase_strength.py)."""
+anything is made, and takes a strong one (app/services/profile/passphrase_strength.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from app.services.passphrase_strength import TOO_GUESSABLE
+from app.services.profile.passphrase_strength import TOO_GUESSABLE
 from app.workspace import profile_exists
 from tests.ui.helpers import choose_first_run, make_controller
 from ui.app_controller import AppController

@@ -15,9 +15,9 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from app.services import clock
-from app.services import record as record_service
-from app.services.timeline import TimelineEntry, TimelineQuery, fetch_timeline
-from app.services.today import TodayVisit
+from app.services.caseload.today import TodayVisit
+from app.services.record import record as record_service
+from app.services.record.timeline import TimelineEntry, TimelineQuery, fetch_timeline
 from app.workspace import Workspace
 from app.workspace import unlock as unlock_workspace
 from tests.ui.helpers import DEV, DEV_NOTES, PASSPHRASE, person_id_of, unlock

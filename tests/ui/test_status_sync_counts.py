@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.services import people
 from app.services.changes import CASELOAD, Change
+from app.services.record import people
 from app.values.nhs_number import check_digit
 from tests.sync.conftest import Laptop, RunningServer
 from tests.ui.helpers import make_controller, unlock

@@ -13,9 +13,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from app.services import clock, people, visits
+from app.services import clock
+from app.services.care import visits
+from app.services.care.notes import add_note
 from app.services.changes import Change
-from app.services.notes import add_note
+from app.services.record import people
 from app.workspace import Workspace, profile_exists
 from storage.tables import ContactNote
 from sync.server import directory

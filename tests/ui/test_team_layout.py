@@ -15,8 +15,8 @@ from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from app.services import view_settings
-from app.services.people import NewPerson, register
+from app.services.caseload import view_settings
+from app.services.record.people import NewPerson, register
 from app.values.nhs_number import check_digit
 from app.values.vocab import Role
 from app.workspace import create

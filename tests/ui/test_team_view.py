@@ -13,7 +13,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from app.services.team_counts import team_counts
+from app.services.team.team_counts import team_counts
 from app.values.vocab import Role
 from app.workspace import create
 from storage.tables import Person

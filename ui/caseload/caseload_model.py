@@ -1,6 +1,6 @@
 """The caseload as a Qt table model: pages of rows fetched on the task runner.
 
-Searching, sorting and paging all happen in SQL (`app.services.caseload`); the
+Searching, sorting and paging all happen in SQL (`app.services.caseload.caseload`); the
 model only holds the rows fetched so far and asks for the next page as the view
 scrolls; the paging, the generation counter that drops stale answers and the
 reset on lock are `ui.kit.paged_model`'s. This module adds the caseload's columns,
@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.services import clock
-from app.services.caseload import CaseloadQuery, CaseloadRow
+from app.services.caseload.caseload import CaseloadQuery, CaseloadRow
 from ui.i18n import tr
 from ui.kit import formatting
 from ui.kit.paged_model import AnyIndex, PagedTableModel

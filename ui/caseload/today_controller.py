@@ -9,8 +9,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal, Slot
 
 from app.services import clock
+from app.services.caseload.today import TodayVisit, todays_visits
 from app.services.changes import VISITS, Change
-from app.services.today import TodayVisit, todays_visits
 from ui.caseload.today_view import TodayPanel
 from ui.kit.operations import Operations
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from app.services.today import TodayVisit
+from app.services.caseload.today import TodayVisit
 from ui.i18n import tr
 from ui.kit import formatting
 from ui.kit.rows_model import ROW_ROLE, ColumnSpec, RowsModel

@@ -18,8 +18,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal, Slot
 
 from app.errors import InvalidInputError
-from app.services.demo_profile import create_demo_profile
-from app.services.profile_setup import create_profile, passphrase_problem
+from app.services.profile.demo_profile import create_demo_profile
+from app.services.profile.profile_setup import create_profile, passphrase_problem
 from app.workspace import Workspace
 from sync.client.first_run import enrol_new_laptop
 from ui.first_run.first_run_window import FirstRunWindow

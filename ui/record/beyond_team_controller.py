@@ -13,7 +13,7 @@ from datetime import timedelta
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QWidget
 
-from app.services import break_glass
+from app.services.need_to_know import break_glass
 from app.workspace import Workspace
 from sync.client.beyond_team import break_glass_beyond_team, find_beyond_team
 from ui.kit.operations import Operations

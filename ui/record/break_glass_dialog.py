@@ -1,7 +1,7 @@
 """Break-glass: the question asked before opening a record outside the user's
 caseload. A clear warning that it is audited and reported, a reason in the
 user's words, and how long access lasts. Layout and the reason check only; the
-grant is written by `app.services.break_glass` on the task runner."""
+grant is written by `app.services.need_to_know.break_glass` on the task runner."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from app.errors import InvalidInputError
-from app.services.access_policy import REASON_MAX, check_reason
+from app.services.need_to_know.access_policy import REASON_MAX, check_reason
 from ui.i18n import tr
 from ui.kit.widgets import button, esc
 

@@ -15,7 +15,7 @@ from datetime import timedelta
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from app.services import break_glass
+from app.services.need_to_know import break_glass
 from app.workspace import Workspace
 from ui.i18n import tr
 from ui.kit.operations import Operations

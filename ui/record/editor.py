@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.services.changes import Change
-from app.services.drafts import key_for
+from app.services.record.drafts import key_for
 from app.values.vocab import Coded
 from app.workspace import Workspace
 from ui.kit import formatting

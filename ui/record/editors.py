@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.services import clock, visits
+from app.services import clock
+from app.services.care import visits
 from app.services.changes import Change
-from app.services.record import PersonRecord
+from app.services.record.record import PersonRecord
 from app.values.vocab import ContactOutcome, ContactType
 from app.workspace import Workspace
 from ui.i18n import tr

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.services import care_plan, clock
+from app.services import clock
+from app.services.care import care_plan
 from app.services.changes import Change
-from app.services.record import ActionItem, GoalItem, PersonRecord
+from app.services.record.record import ActionItem, GoalItem, PersonRecord
 from app.values.vocab import ActionStatus, GoalStatus
 from app.workspace import Workspace
 from ui.i18n import tr

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from app.services import clock
-from app.services.record import ActionItem, GoalItem, PersonRecord, PlanView
+from app.services.record.record import ActionItem, GoalItem, PersonRecord, PlanView
 from app.values.vocab import ActionStatus, CareActOutcome, GoalStatus
 from ui.i18n import tr
 from ui.kit import formatting

@@ -19,7 +19,8 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from app.errors import AccessDeniedError
-from app.services import clock, drafts, restricted_view
+from app.services import clock
+from app.services.care.visits import todays_planned_visit
 from app.services.changes import (
     ALERTS,
     CONSENT,
@@ -30,15 +31,15 @@ from app.services.changes import (
     VISITS,
     Change,
 )
-from app.services.record import PersonRecord, open_record, partner_organisations
-from app.services.timeline import (
+from app.services.record import drafts, restricted_view
+from app.services.record.record import PersonRecord, open_record, partner_organisations
+from app.services.record.timeline import (
     TimelineEntry,
     TimelineFilters,
     TimelineQuery,
     fetch_timeline,
     timeline_filters,
 )
-from app.services.visits import todays_planned_visit
 from app.workspace import Workspace
 from ui.i18n import tr
 from ui.kit import formatting

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from app.services.record import AlertItem, Header
+from app.services.record.record import AlertItem, Header
 from app.values.vocab import AlertKind
 from ui.i18n import tr
 from ui.kit import formatting

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.record import PersonRecord
+from app.services.record.record import PersonRecord
 from ui.i18n import tr
 from ui.kit.widgets import button
 from ui.record.plan_section import PlanSection

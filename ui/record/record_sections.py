@@ -11,12 +11,7 @@ from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QTableView, QVBoxLayout, QWidget
 
 from app.services import clock
-from app.services.record import (
-    AlertItem,
-    ConsentItem,
-    PersonRecord,
-    RiskItem,
-)
+from app.services.record.record import AlertItem, ConsentItem, PersonRecord, RiskItem
 from app.values.vocab import (
     AlertKind,
     CapacityOutcome,

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from app.services import clock, consent, risks
+from app.services import clock
+from app.services.care import consent, risks
 from app.services.changes import Change
-from app.services.record import AlertItem, ConsentItem, PersonRecord, RiskItem
+from app.services.record.record import AlertItem, ConsentItem, PersonRecord, RiskItem
 from app.values.vocab import (
     AlertKind,
     ConsentCategory,

@@ -17,7 +17,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from app.services.timeline import TimelineEntry, TimelineQuery
+from app.services.record.timeline import TimelineEntry, TimelineQuery
 from app.values.vocab import ContactType, Role
 from ui.i18n import tr
 from ui.kit import formatting

@@ -8,7 +8,7 @@ import logging
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
-from app.services.timeline import TimelineEntry, TimelineFilters
+from app.services.record.timeline import TimelineEntry, TimelineFilters
 from app.values.vocab import ContactOutcome, ContactType
 from ui.i18n import tr
 from ui.kit import formatting

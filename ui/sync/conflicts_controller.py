@@ -1,5 +1,5 @@
 """The Conflicts dialog's work: list open conflicts on the task runner, and settle
-one (keep a value, or a new one) with `app.services.conflicts.resolve`, also on
+one (keep a value, or a new one) with `app.services.record.conflicts.resolve`, also on
 the runner. A resolution is a change like any other: it syncs, and every view
 showing that person refreshes."""
 
@@ -11,8 +11,9 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from app.services import changes, conflicts
+from app.services import changes
 from app.services.changes import Change
+from app.services.record import conflicts
 from app.workspace import Workspace
 from ui.kit.operations import Operations
 from ui.sync.conflicts_dialog import ConflictsDialog

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.conflicts import Conflict, ConflictValue
+from app.services.record.conflicts import Conflict, ConflictValue
 from ui.i18n import tr
 from ui.kit.formatting import british_date_time, level_of_need_label
 from ui.kit.widgets import PRIMARY_BUTTON_HEIGHT, button, clear_layout_widgets, heading

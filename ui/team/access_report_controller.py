@@ -12,8 +12,9 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
 from app.errors import OneRecordError
-from app.services import access_report, clock
-from app.services.access_report import AccessRow, ReportQuery
+from app.services import clock
+from app.services.need_to_know import access_report
+from app.services.need_to_know.access_report import AccessRow, ReportQuery
 from app.workspace import Workspace
 from ui.kit.operations import Operations
 from ui.team.access_report_dialog import AccessReportDialog

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.access_report import ALL_KINDS, AccessRow
+from app.services.need_to_know.access_report import ALL_KINDS, AccessRow
 from ui.i18n import tr
 from ui.kit.formatting import british_date_time
 from ui.kit.rows_model import ColumnSpec, RowsModel

@@ -15,13 +15,13 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from app.services.caseload_import import (
+from app.services.caseload.caseload_import import (
     ImportReport,
     import_caseload,
     imported_change,
     preview,
 )
-from app.services.caseload_import_rows import guess_mapping, read_csv_file, read_rows
+from app.services.caseload.caseload_import_rows import guess_mapping, read_csv_file, read_rows
 from app.services.changes import Change
 from app.workspace import Workspace
 from ui.i18n import tr

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.caseload_import import OnDuplicate
-from app.services.caseload_import_rows import FIELDS, LABELS, REQUIRED
+from app.services.caseload.caseload_import import OnDuplicate
+from app.services.caseload.caseload_import_rows import FIELDS, LABELS, REQUIRED
 from ui.i18n import tr
 from ui.kit.widgets import button
 

@@ -3,7 +3,7 @@ elided (the full value is in the cell's tooltip), a horizontal scroll bar for th
 rest, and a menu to hide or show columns (from the header, or Shift+F10 / the
 menu key on the table, so the keyboard reaches it too).
 
-Which columns are hidden is remembered by key (`app.services.view_settings`),
+Which columns are hidden is remembered by key (`app.services.caseload.view_settings`),
 never anything about the people listed.
 """
 

@@ -1,5 +1,5 @@
 """Wires the Team view to the app: shown to coordinators (and, read-only, to the IG
-lead), fed from `app.services.team_caseload` and `team_counts` on the task runner,
+lead), fed from `app.services.team.team_caseload` and `team_counts` on the task runner,
 refreshed when an operation touches the caseload, emptied on lock. Across a lock
 it keeps, in memory only, the filters, sort, tab and scroll position (never the
 search, which may be a name), and puts them back over freshly loaded rows.
@@ -21,13 +21,14 @@ from PySide6.QtWidgets import QFileDialog, QTabWidget, QWidget
 
 from app.reports.team_charts import describe, gather_charts, render_png, save_charts
 from app.reports.weekly_summary import FILE_NAME, save_summary
-from app.services import changes, view_settings
-from app.services.allocation import allocate, staff_choices
-from app.services.caseload_export import export_team_csv
+from app.services import changes
+from app.services.caseload import view_settings
+from app.services.caseload.allocation import allocate, staff_choices
+from app.services.caseload.caseload_export import export_team_csv
 from app.services.changes import Change
-from app.services.team_caseload import fetch_team
-from app.services.team_counts import TeamCounts, team_counts
-from app.services.team_query import TeamQuery
+from app.services.team.team_caseload import fetch_team
+from app.services.team.team_counts import TeamCounts, team_counts
+from app.services.team.team_query import TeamQuery
 from app.values.vocab import Role
 from app.workspace import Workspace
 from ui.i18n import tr

@@ -1,4 +1,4 @@
-"""The coordinator's team caseload as a paged Qt table model (`app.services.team_caseload`).
+"""The coordinator's team caseload as a paged Qt table model (`app.services.team.team_caseload`).
 
 Sorting is a new SQL query; overdue dates and high risk show in red, with the
 word "overdue" for screen readers; an unallocated row says so in italics.
@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.services import clock
-from app.services.team_caseload import AT_RISK_SCORE, TeamQuery, TeamRow
+from app.services.team.team_caseload import AT_RISK_SCORE, TeamQuery, TeamRow
 from ui.i18n import tr
 from ui.kit import formatting
 from ui.kit.paged_model import AnyIndex, PagedTableModel

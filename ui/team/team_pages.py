@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.team_counts import PractitionerLoad
+from app.services.team.team_counts import PractitionerLoad
 from app.values.vocab import Role
 from ui.i18n import tr
 from ui.kit import formatting

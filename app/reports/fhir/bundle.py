@@ -29,7 +29,7 @@ from app.reports.fhir.team import (
 )
 from app.reports.fhir.terms import PROVENANCE_AGENT, URI_SYSTEM
 from app.services import clock
-from app.services.record_snapshot import RecordSnapshot
+from app.services.record.record_snapshot import RecordSnapshot
 from storage.actor import Actor
 
 # The order a receiving server reads them in: who, then what was agreed, then what happened.

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from app.reports.fhir.terms import URI_SYSTEM
-from app.services.record_snapshot import RecordSnapshot
+from app.services.record.record_snapshot import RecordSnapshot
 from storage.actor import Actor
 from storage.tables import StaffMember
 

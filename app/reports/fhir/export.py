@@ -15,8 +15,8 @@ from typing import Any
 
 from app.reports.fhir.bundle import build_bundle
 from app.services.output_file import check_output_path, write_output
-from app.services.people import find
-from app.services.record_snapshot import load_snapshot
+from app.services.record.people import find
+from app.services.record.record_snapshot import load_snapshot
 from app.workspace import Workspace
 from storage.audit_log import append as audit
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, or_, select
 
-from app.services.row_validity import row_problem
+from app.services.write_rules.row_validity import row_problem
 from sync.protocol import Change
 from sync.server import schema as s
 from sync.server.categories import SHARED_DIRECTORY

@@ -1,0 +1,2 @@
+"""The coordinator's team view: its scope, its query, counts and the whole
+team's caseload."""
