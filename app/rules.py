@@ -24,7 +24,9 @@ def parse_date(text: str, what: str = "date") -> date:
         except ValueError:
             continue
     raise InvalidInputError(
-        f"'{text}' is not a {what} I can read: use a real date like 2026-11-22 or 22/11/2026."
+        "'{text}' is not a {what} I can read: use a real date like 2026-11-22 or 22/11/2026.",
+        text=text,
+        what=what,
     )
 
 
@@ -35,7 +37,8 @@ def date_of_birth(text: str | date, today: date | None = None) -> date:
         raise InvalidInputError("A date of birth cannot be in the future.")
     if today.year - born.year > OLDEST_AGE_YEARS:
         raise InvalidInputError(
-            f"That date of birth makes the person over {OLDEST_AGE_YEARS}: please check the year."
+            "That date of birth makes the person over {OLDEST_AGE_YEARS}: please check the year.",
+            OLDEST_AGE_YEARS=OLDEST_AGE_YEARS,
         )
     return born
 
@@ -43,16 +46,16 @@ def date_of_birth(text: str | date, today: date | None = None) -> date:
 def required_name(text: str, what: str) -> str:
     cleaned = " ".join((text or "").split())
     if not cleaned:
-        raise InvalidInputError(f"The {what} cannot be empty.")
+        raise InvalidInputError("The {what} cannot be empty.", what=what)
     if len(cleaned) > 120:
-        raise InvalidInputError(f"The {what} is too long (120 characters at most).")
+        raise InvalidInputError("The {what} is too long (120 characters at most).", what=what)
     return cleaned
 
 
 def optional_text(text: str | None, limit: int = 200) -> str | None:
     cleaned = " ".join((text or "").split())
     if len(cleaned) > limit:
-        raise InvalidInputError(f"That is too long ({limit} characters at most).")
+        raise InvalidInputError("That is too long ({limit} characters at most).", limit=limit)
     return cleaned or None
 
 
@@ -60,7 +63,7 @@ def postcode(text: str) -> str:
     cleaned = " ".join(text.upper().split())
     match = _POSTCODE.match(cleaned)
     if not match:
-        raise InvalidInputError(f"'{text}' is not a UK postcode (for example DL8 3AB).")
+        raise InvalidInputError("'{text}' is not a UK postcode (for example DL8 3AB).", text=text)
     return f"{match.group(1)} {match.group(2)}"
 
 
@@ -69,7 +72,7 @@ def phone(text: str) -> str | None:
     if not cleaned:
         return None
     if not _PHONE.match(cleaned):
-        raise InvalidInputError(f"'{text}' is not a telephone number.")
+        raise InvalidInputError("'{text}' is not a telephone number.", text=text)
     return cleaned
 
 
@@ -79,7 +82,7 @@ def yes_no(text: str) -> bool:
         return True
     if value in ("no", "n", "false", "0"):
         return False
-    raise InvalidInputError(f"'{text}' should be yes or no.")
+    raise InvalidInputError("'{text}' should be yes or no.", text=text)
 
 
 def score(value: int | str, what: str, low: int, high: int) -> int:
@@ -87,8 +90,13 @@ def score(value: int | str, what: str, low: int, high: int) -> int:
         number = int(value)
     except (TypeError, ValueError):
         raise InvalidInputError(
-            f"The {what} should be a whole number from {low} to {high}."
+            "The {what} should be a whole number from {low} to {high}.",
+            what=what,
+            low=low,
+            high=high,
         ) from None
     if not low <= number <= high:
-        raise InvalidInputError(f"The {what} should be from {low} to {high}.")
+        raise InvalidInputError(
+            "The {what} should be from {low} to {high}.", what=what, low=low, high=high
+        )
     return number

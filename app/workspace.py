@@ -94,8 +94,10 @@ def _check_recent_contact(store: Store) -> None:
         limit = int(settings.get(session, settings.MAX_DAYS_OFFLINE, DEFAULT_MAX_DAYS_OFFLINE))
     if last is None or clock.now() - datetime.fromisoformat(last) > timedelta(days=limit):
         raise OfflineTooLongError(
-            f"This laptop has not reached its server for over {limit} days: connect and run "
-            "'onerecord sync' (or Sync now) to unlock it, or ask your administrator to re-enrol it."
+            "This laptop has not reached its server for over {limit} days: connect "
+            "and run 'onerecord sync' (or Sync now) to unlock it, or ask your "
+            "administrator to re-enrol it.",
+            limit=limit,
         )
 
 

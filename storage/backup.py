@@ -134,7 +134,7 @@ def fsync_dir(path: Path) -> None:
 def _read_only(path: Path, key: bytes) -> Iterator[Any]:
     """A connection that cannot change a byte of the file (not even its journal mode)."""
     if not path.is_file():
-        raise BackupMismatchError(f"There is no backup file at {path}.")
+        raise BackupMismatchError("There is no backup file at {path}.", path=path)
     conn = sqlcipher.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")

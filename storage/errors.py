@@ -6,11 +6,18 @@ data, no key material, no file contents. The CLI maps them to exit codes.
 
 from __future__ import annotations
 
+from storage.i18n import tr
+
 
 class OneRecordError(Exception):
-    """Base for errors a user can act on. `str(err)` is the message to show."""
+    """Base for errors a user can act on. `str(err)` is the message to show, in the
+    user's language: the message is a template (values by name, never an f-string,
+    so a translation catalogue can match it) passed through storage.i18n."""
 
     exit_code = 1
+
+    def __init__(self, message: str = "", **values: object) -> None:
+        super().__init__(tr(message, **values) if message else message)
 
 
 class WrongPassphraseError(OneRecordError):

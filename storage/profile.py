@@ -57,7 +57,7 @@ def info(path: Path) -> ProfileInfo:
 def require(path: Path) -> None:
     if not exists(path):
         raise ProfileMissingError(
-            f"There is no OneRecord profile in {path}: create one with 'onerecord init'."
+            "There is no OneRecord profile in {path}: create one with 'onerecord init'.", path=path
         )
 
 
@@ -71,7 +71,9 @@ def create(
 ) -> Store:
     """Create an encrypted profile. On any failure the folder is left as it was found."""
     if exists(path):
-        raise ProfileExistsError(f"A profile already exists in {path}: nothing was changed.")
+        raise ProfileExistsError(
+            "A profile already exists in {path}: nothing was changed.", path=path
+        )
     _discard_unfinished(path)
     created_dir = not path.exists()
     make_private_dir(path)

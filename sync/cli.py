@@ -33,7 +33,7 @@ def _enrol(args: argparse.Namespace) -> int:
         try:
             ca_pem = Path(args.ca).read_text(encoding="ascii")
         except OSError:
-            raise UsageError(f"Cannot read the CA certificate {args.ca}.") from None
+            raise UsageError("Cannot read the CA certificate {ca}.", ca=args.ca) from None
     workspace = workspaces.unlock(
         args.profile, passphrase.read(args.passphrase_file), for_sync=True
     )

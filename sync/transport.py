@@ -112,7 +112,9 @@ def request(http: httpx.Client, method: str, path: str, **kwargs: Any) -> httpx.
         detail = body.get("detail") if isinstance(body, dict) else None
         if isinstance(body, dict) and body.get("revoked"):
             raise RevokedError(str(detail or "This laptop's access has been revoked."))
-        raise ServerRefusedError(f"The server refused: {detail or response.reason_phrase}")
+        raise ServerRefusedError(
+            "The server refused: {phrase}", phrase=detail or response.reason_phrase
+        )
     return response
 
 

@@ -53,7 +53,7 @@ def _resolve(args: argparse.Namespace) -> int:
                 )
             values = match[0].values
             if not 1 <= args.keep <= len(values):
-                raise InvalidInputError(f"--keep should be from 1 to {len(values)}.")
+                raise InvalidInputError("--keep should be from 1 to {values}.", values=len(values))
             chosen: Any = values[args.keep - 1].value
         else:
             try:

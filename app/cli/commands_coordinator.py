@@ -88,7 +88,9 @@ def _charts(args: argparse.Namespace) -> int:
 
     folder: Path = args.out_dir.expanduser()
     if not folder.is_dir():
-        raise InvalidInputError(f"The folder {folder} does not exist: choose another.")
+        raise InvalidInputError(
+            "The folder {folder} does not exist: choose another.", folder=folder
+        )
     workspace = open_workspace(args)
     try:
         written = save_charts(workspace, folder)

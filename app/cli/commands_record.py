@@ -108,7 +108,7 @@ def _note_add(args: argparse.Namespace) -> int:
             occurred = datetime.fromisoformat(args.at)
         except ValueError:
             raise InvalidInputError(
-                f"'{args.at}' is not a date and time like 2026-11-22T09:30+00:00."
+                "'{at}' is not a date and time like 2026-11-22T09:30+00:00.", at=args.at
             ) from None
         if occurred.tzinfo is None:
             occurred = occurred.astimezone()

@@ -56,7 +56,9 @@ def team_query(filters: list[str], sort: str, descending: bool) -> tuple[TeamQue
                 query = replace(query, **{name: value.strip()})  # type: ignore[arg-type]
         else:
             choices = ", ".join([*_FLAGS, *(f"{v}=VALUE" for v in _VALUED)])
-            raise UsageError(f"'{item}' is not a team filter. Filters: {choices}.")
+            raise UsageError(
+                "'{item}' is not a team filter. Filters: {choices}.", item=item, choices=choices
+            )
     return query, lead
 
 

@@ -17,10 +17,10 @@ def _from_file(path: Path) -> str:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError:
-        raise UsageError(f"Cannot read the passphrase file {path}.") from None
+        raise UsageError("Cannot read the passphrase file {path}.", path=path) from None
     value = text.rstrip("\r\n")
     if not value:
-        raise UsageError(f"The passphrase file {path} is empty.")
+        raise UsageError("The passphrase file {path} is empty.", path=path)
     return value
 
 
@@ -30,7 +30,7 @@ def read(file: Path | None, *, env: str = ENV, prompt: str = "Passphrase: ") -> 
     if value := os.environ.get(env):
         return value
     if not sys.stdin.isatty():
-        raise UsageError(f"No passphrase: give --passphrase-file or set {env}.")
+        raise UsageError("No passphrase: give --passphrase-file or set {env}.", env=env)
     return getpass.getpass(prompt)
 
 

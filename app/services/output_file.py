@@ -27,15 +27,19 @@ def check_output_path(path: Path) -> Path:
     path = path.expanduser()
     folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
-        raise OutputNotWritableError(f"{path} is a folder: give a file name. Nothing was written.")
+        raise OutputNotWritableError(
+            "{path} is a folder: give a file name. Nothing was written.", path=path
+        )
     if not folder.is_dir():
         raise OutputNotWritableError(
-            f"The folder {folder} does not exist: choose another. Nothing was written."
+            "The folder {folder} does not exist: choose another. Nothing was written.",
+            folder=folder,
         )
     if not os.access(folder, os.W_OK | os.X_OK):
         raise OutputNotWritableError(
-            f"Cannot write to the folder {folder}: choose one you can write to. "
-            "Nothing was written."
+            "Cannot write to the folder {folder}: choose one you can write to. "
+            "Nothing was written.",
+            folder=folder,
         )
     return path
 
@@ -46,8 +50,9 @@ def write_output(path: Path, data: bytes) -> None:
         write_atomic(path, data)
     except ProfileNotWritableError:
         raise OutputNotWritableError(
-            f"Cannot write to the folder {path.parent}: choose one you can write to. "
-            "Nothing was written."
+            "Cannot write to the folder {parent}: choose one you can write to. "
+            "Nothing was written.",
+            parent=path.parent,
         ) from None
     except DiskFullError:
         raise DiskFullError(
@@ -55,5 +60,7 @@ def write_output(path: Path, data: bytes) -> None:
         ) from None
     except OSError as exc:
         raise OutputNotWritableError(
-            f"Cannot write {path.name} there ({exc.strerror or 'error'}). Nothing was written."
+            "Cannot write {name} there ({error}). Nothing was written.",
+            name=path.name,
+            error=exc.strerror or "error",
         ) from None

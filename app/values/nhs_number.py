@@ -46,7 +46,9 @@ class NhsNumber:
         if not cleaned.isdigit():
             raise InvalidInputError("An NHS number has only digits (and optional spaces).")
         if len(cleaned) != 10:
-            raise InvalidInputError(f"An NHS number has 10 digits; that one has {len(cleaned)}.")
+            raise InvalidInputError(
+                "An NHS number has 10 digits; that one has {cleaned}.", cleaned=len(cleaned)
+            )
         if len(set(cleaned)) == 1:
             raise InvalidInputError(
                 "That NHS number is a placeholder (all one digit), not a real one."

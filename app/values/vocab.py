@@ -22,7 +22,7 @@ class Coded(StrEnum):
         choices = ", ".join(m.value for m in cls)
         from app.errors import InvalidInputError
 
-        raise InvalidInputError(f"'{text}' is not one of: {choices}.")
+        raise InvalidInputError("'{text}' is not one of: {choices}.", text=text, choices=choices)
 
 
 class LevelOfNeed(Coded):

@@ -70,7 +70,9 @@ def find_beyond_team(workspace: Workspace, query: str) -> list[Beyond]:
     """People beyond this laptop's team whose name matches (minimum fields only)."""
     words = " ".join((query or "").split())
     if len(words) < SEARCH_MIN:
-        raise InvalidInputError(f"Type at least {SEARCH_MIN} letters of the name.")
+        raise InvalidInputError(
+            "Type at least {SEARCH_MIN} letters of the name.", SEARCH_MIN=SEARCH_MIN
+        )
     _may_ask(workspace)
     http = _http(workspace)
     try:

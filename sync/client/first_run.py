@@ -59,8 +59,9 @@ def read_ca(ca_file: str) -> str | None:
         text = Path(ca_file.strip()).expanduser().read_text(encoding="ascii")
     except (OSError, UnicodeDecodeError):
         raise InvalidInputError(
-            f"Cannot read the certificate file {ca_file.strip()}: choose the .pem file "
-            "your administrator gave you."
+            "Cannot read the certificate file {strip}: choose the .pem file your "
+            "administrator gave you.",
+            strip=ca_file.strip(),
         ) from None
     if "BEGIN CERTIFICATE" not in text:
         raise InvalidInputError("That file is not a certificate (PEM): choose the .pem file.")

@@ -81,7 +81,7 @@ def _plan_edited(session: Session, person_id: str) -> None:
 def _get(session: Session, table: type[Any], entity_id: str, what: str) -> Any:
     row = session.get(table, entity_id)
     if row is None:
-        raise NotFoundError(f"That {what} is no longer in the plan.")
+        raise NotFoundError("That {what} is no longer in the plan.", what=what)
     require_access_to_write(session, row.person_id)
     return row
 
@@ -501,7 +501,9 @@ def agree_plan(
     who = rules.required_name(agreed_with_name, "name of who agreed the plan")
     role = (agreed_with_role or "").strip().lower()
     if role not in AGREED_WITH_ROLES:
-        raise InvalidInputError(f"Say who agreed the plan: one of {', '.join(AGREED_WITH_ROLES)}.")
+        raise InvalidInputError(
+            "Say who agreed the plan: one of {roles}.", roles=", ".join(AGREED_WITH_ROLES)
+        )
     today = clock.today()
     on = optional_date(agreed_on, "date the plan was agreed") or today
     if on > today:

@@ -31,7 +31,9 @@ def checked_note(
     if not narrative:
         raise InvalidInputError("A note needs some text.")
     if len(narrative) > MAX_NOTE_CHARS:
-        raise InvalidInputError(f"A note can be {MAX_NOTE_CHARS:,} characters at most.")
+        raise InvalidInputError(
+            "A note can be {MAX_NOTE_CHARS:,} characters at most.", MAX_NOTE_CHARS=MAX_NOTE_CHARS
+        )
     kind = ContactType.parse(contact_type).value
     now = clock.now()
     when = occurred_at or now
@@ -67,7 +69,9 @@ def write_note(
             ).scalars()
         )
         if unknown := [g for g in goals if g not in known]:
-            raise InvalidInputError(f"{len(unknown)} linked goal(s) are not this person's goals.")
+            raise InvalidInputError(
+                "{unknown} linked goal(s) are not this person's goals.", unknown=len(unknown)
+            )
     note = ContactNote(
         person_id=person_id,
         contact_type=contact_type,

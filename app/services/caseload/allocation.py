@@ -40,10 +40,13 @@ def _check_lead(session: Session, staff_id: str | None) -> None:
         raise NotFoundError("That staff member is not in this laptop's directory.")
     if not staff.active:
         raise InvalidInputError(
-            f"{staff.display_name} is no longer active: choose a current member of the team."
+            "{name} is no longer active: choose a current member of the team.",
+            name=staff.display_name,
         )
     if staff.role in NOT_LEADS:
-        raise InvalidInputError(f"{staff.display_name} does not hold a caseload of their own.")
+        raise InvalidInputError(
+            "{name} does not hold a caseload of their own.", name=staff.display_name
+        )
 
 
 def allocate(
@@ -60,7 +63,9 @@ def allocate(
     if not wanted:
         raise InvalidInputError("Choose at least one person to allocate.")
     if len(wanted) > MAX_SELECTION:
-        raise InvalidInputError(f"Allocate at most {MAX_SELECTION:,} people at once.")
+        raise InvalidInputError(
+            "Allocate at most {MAX_SELECTION:,} people at once.", MAX_SELECTION=MAX_SELECTION
+        )
     now = now or clock.now()
     moved: list[str] = []
     with workspace.store.write(workspace.actor) as session:
@@ -129,7 +134,9 @@ def allocate_by_nhs(workspace: Workspace, *, nhs_numbers: Sequence[str], staff: 
         )
         missing = [NhsNumber(d).formatted for d in digits if d not in ids]
         if missing:
-            raise NotFoundError(f"No one with NHS number {missing[0]} is in this profile.")
+            raise NotFoundError(
+                "No one with NHS number {value1} is in this profile.", value1=missing[0]
+            )
         staff_id = staff_id_for(session, staff)
     return allocate(workspace, person_ids=[ids[d] for d in digits], staff_id=staff_id)
 
@@ -152,10 +159,12 @@ def staff_id_for(session: Session, text: str) -> str | None:
     )
     if not found:
         raise NotFoundError(
-            f"There is no staff member called '{wanted}' in this laptop's directory."
+            "There is no staff member called '{wanted}' in this laptop's directory.", wanted=wanted
         )
     if len(found) > 1:
-        raise InvalidInputError(f"More than one staff member is called '{wanted}': use their id.")
+        raise InvalidInputError(
+            "More than one staff member is called '{wanted}': use their id.", wanted=wanted
+        )
     return found[0]
 
 

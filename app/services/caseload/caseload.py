@@ -215,7 +215,9 @@ def _next_visit_clause(which: str, now: datetime) -> object:
         case "none":
             return due.is_(None)
     raise InvalidInputError(
-        f"'{which}' is not a next-visit filter. Use: {', '.join(NEXT_VISIT_FILTERS)}."
+        "'{which}' is not a next-visit filter. Use: {filters}.",
+        which=which,
+        filters=", ".join(NEXT_VISIT_FILTERS),
     )
 
 
@@ -229,7 +231,9 @@ def _plan_review_clause(which: str, now: datetime) -> object:
         case "none":
             return CarePlan.review_due.is_(None)
     raise InvalidInputError(
-        f"'{which}' is not a plan review filter. Use: {', '.join(PLAN_REVIEW_FILTERS)}."
+        "'{which}' is not a plan review filter. Use: {filters}.",
+        which=which,
+        filters=", ".join(PLAN_REVIEW_FILTERS),
     )
 
 
@@ -275,7 +279,9 @@ def list_people(
 ) -> list[CaseloadRow]:
     """The page of people; with a `viewer`, those outside their relationship come limited."""
     if query.sort not in SORTS:
-        raise InvalidInputError(f"Cannot sort by '{query.sort}'. Sort by: {', '.join(SORTS)}.")
+        raise InvalidInputError(
+            "Cannot sort by '{sort}'. Sort by: {sorts}.", sort=query.sort, sorts=", ".join(SORTS)
+        )
     order = [c.desc() if query.descending else c.asc() for c in SORTS[query.sort]]
     stmt = _base(query, viewer).order_by(*order, Person.id).offset(query.offset)
     if query.limit is not None:

@@ -96,9 +96,13 @@ def parse_mapping(items: Iterable[str]) -> dict[str, str]:
         column, sep, name = item.rpartition("=")
         name = name.strip().lower().replace("-", "_").replace(" ", "_")
         if not sep or not column.strip():
-            raise UsageError(f"'{item}' should look like COLUMN=FIELD.")
+            raise UsageError("'{item}' should look like COLUMN=FIELD.", item=item)
         if name not in FIELDS:
-            raise UsageError(f"'{name}' is not a field to import. Fields: {', '.join(FIELDS)}.")
+            raise UsageError(
+                "'{name}' is not a field to import. Fields: {fields}.",
+                name=name,
+                fields=", ".join(FIELDS),
+            )
         mapping[column.strip()] = name
     return mapping
 
@@ -110,11 +114,11 @@ def column_mapping(headers: list[str], chosen: Mapping[str, str] | None = None) 
     found: dict[int, str] = {}
     for heading, name in chosen.items():
         if heading not in by_heading:
-            raise UsageError(f"The file has no column headed '{heading}'.")
+            raise UsageError("The file has no column headed '{heading}'.", heading=heading)
         if not name:
             continue  # chosen as "not imported"
         if name in found.values():
-            raise UsageError(f"Two columns are both the {LABELS[name]}: choose one.")
+            raise UsageError("Two columns are both the {name}: choose one.", name=LABELS[name])
         found[by_heading[heading]] = name
     for n, heading in enumerate(headers):
         if n in found or heading.strip() in chosen:
@@ -127,8 +131,10 @@ def column_mapping(headers: list[str], chosen: Mapping[str, str] | None = None) 
     missing = [name for name in REQUIRED if name not in found.values()]
     if missing:
         raise UsageError(
-            f"No column for the {LABELS[missing[0]]}: name one with --map COLUMN={missing[0]} "
-            "(or choose it in the column mapping)."
+            "No column for the {value1}: name one with --map COLUMN={value3} (or "
+            "choose it in the column mapping).",
+            value1=LABELS[missing[0]],
+            value3=missing[0],
         )
     return found
 
@@ -150,9 +156,11 @@ def read_csv_file(path: Path) -> str:
     try:
         data = path.expanduser().read_bytes()
     except FileNotFoundError:
-        raise InvalidInputError(f"There is no file {path}.") from None
+        raise InvalidInputError("There is no file {path}.", path=path) from None
     except OSError as exc:
-        raise InvalidInputError(f"Cannot read {path} ({exc.strerror or 'error'}).") from None
+        raise InvalidInputError(
+            "Cannot read {path} ({error}).", path=path, error=exc.strerror or "error"
+        ) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -167,14 +175,16 @@ def read_rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     except StopIteration:
         raise InvalidInputError("The file is empty: there is no heading row.") from None
     except csv.Error as exc:
-        raise InvalidInputError(f"line 1: not a CSV file ({exc}).") from None
+        raise InvalidInputError("line 1: not a CSV file ({exc}).", exc=exc) from None
     rows: list[tuple[int, list[str]]] = []
     try:
         for cells in reader:
             if any(c.strip() for c in cells):
                 rows.append((reader.line_num, cells))
     except csv.Error as exc:
-        raise InvalidInputError(f"line {reader.line_num}: cannot be read as CSV ({exc}).") from None
+        raise InvalidInputError(
+            "line {num}: cannot be read as CSV ({exc}).", num=reader.line_num, exc=exc
+        ) from None
     return headers, rows
 
 
@@ -183,7 +193,7 @@ def judge(line: int, cells: list[str], columns: dict[int, str], today: date) -> 
     raw = {name: (cells[n].strip() if n < len(cells) else "") for n, name in columns.items()}
     for name in REQUIRED:
         if not raw.get(name):
-            raise InvalidInputError(f"the {LABELS[name]} is missing.")
+            raise InvalidInputError("the {name} is missing.", name=LABELS[name])
     person: dict[str, object] = {}
     try:
         person["nhs_number"] = NhsNumber.parse(raw["nhs_number"]).digits
@@ -203,7 +213,7 @@ def judge(line: int, cells: list[str], columns: dict[int, str], today: date) -> 
         if raw.get("level_of_need"):
             person["level_of_need"] = LevelOfNeed.parse(raw["level_of_need"]).value
     except InvalidInputError as exc:
-        raise InvalidInputError(f"{_field_of(exc, raw)}{exc}") from None
+        raise InvalidInputError("{raw}{exc}", raw=_field_of(exc, raw), exc=exc) from None
     return ImportRow(
         line=line,
         person=person,

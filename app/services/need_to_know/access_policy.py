@@ -155,9 +155,12 @@ def check_reason(text: str | None) -> str:
     reason = " ".join((text or "").split())
     if len(reason) < REASON_MIN:
         raise InvalidInputError(
-            "Say why you need this record now (at least "
-            f"{REASON_MIN} characters): it is audited and reported."
+            "Say why you need this record now (at least {REASON_MIN} characters): it "
+            "is audited and reported.",
+            REASON_MIN=REASON_MIN,
         )
     if len(reason) > REASON_MAX:
-        raise InvalidInputError(f"Keep the reason under {REASON_MAX} characters.")
+        raise InvalidInputError(
+            "Keep the reason under {REASON_MAX} characters.", REASON_MAX=REASON_MAX
+        )
     return reason

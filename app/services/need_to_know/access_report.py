@@ -63,7 +63,9 @@ class ReportQuery:
     def __post_init__(self) -> None:
         if unknown := self.kinds - set(ALL_KINDS):
             raise InvalidInputError(
-                f"Unknown kind {', '.join(sorted(unknown))}: choose from {', '.join(ALL_KINDS)}."
+                "Unknown kind {unknown}: choose from {kinds}.",
+                unknown=", ".join(sorted(unknown)),
+                kinds=", ".join(ALL_KINDS),
             )
         if self.start and self.end and self.end < self.start:
             raise InvalidInputError("The 'to' date is before the 'from' date.")

@@ -28,7 +28,9 @@ def create_demo_profile(
     require_strong(passphrase)
     if profile.exists(path):
         kind = "demo profile" if profile.info(path).demo else "profile with real records"
-        raise ProfileExistsError(f"A {kind} already exists in {path}: nothing was changed.")
+        raise ProfileExistsError(
+            "A {kind} already exists in {path}: nothing was changed.", kind=kind, path=path
+        )
     fresh_folder = not path.exists() or not any(path.iterdir())
     store = profile.create(path, passphrase, demo=True, kdf=kdf)
     try:

@@ -43,7 +43,7 @@ def optional_date(value: date | str | None, what: str) -> date | None:
 def required_date(value: date | str | None, what: str) -> date:
     parsed = optional_date(value, what)
     if parsed is None:
-        raise InvalidInputError(f"Enter the {what}.")
+        raise InvalidInputError("Enter the {what}.", what=what)
     return parsed
 
 
@@ -51,7 +51,9 @@ def text(value: str | None, what: str, *, limit: int = 2000, required: bool = Fa
     """Trimmed text (line breaks kept); required text cannot be blank."""
     cleaned = (value or "").strip()
     if required and not cleaned:
-        raise InvalidInputError(f"Enter the {what}.")
+        raise InvalidInputError("Enter the {what}.", what=what)
     if len(cleaned) > limit:
-        raise InvalidInputError(f"The {what} is too long ({limit:,} characters at most).")
+        raise InvalidInputError(
+            "The {what} is too long ({limit:,} characters at most).", what=what, limit=limit
+        )
     return cleaned

@@ -123,7 +123,7 @@ def resolve(workspace: Workspace, key: str, value: Any) -> None:
     cls = journalled_tables().get(entity)
     if cls is None or not field:
         raise InvalidInputError(
-            f"'{key}' is not a conflict: copy it from 'onerecord conflicts list'."
+            "'{key}' is not a conflict: copy it from 'onerecord conflicts list'.", key=key
         )
     with workspace.store.write(workspace.actor) as session:
         conflict = session.get(SyncConflict, (entity, entity_id, field))

@@ -39,7 +39,9 @@ def find(session: Session, nhs_number: str) -> Person:
         select(Person).where(Person.nhs_number == number.digits)
     ).scalar_one_or_none()
     if person is None:
-        raise NotFoundError(f"No one with NHS number {number.formatted} is in this profile.")
+        raise NotFoundError(
+            "No one with NHS number {formatted} is in this profile.", formatted=number.formatted
+        )
     return person
 
 
@@ -58,7 +60,9 @@ def register(workspace: Workspace, new: NewPerson) -> str:
     with workspace.store.write(workspace.actor) as session:
         clash = session.execute(select(Person.id).where(Person.nhs_number == number.digits)).first()
         if clash:
-            raise ProfileExistsError(f"NHS number {number.formatted} is already in this profile.")
+            raise ProfileExistsError(
+                "NHS number {formatted} is already in this profile.", formatted=number.formatted
+            )
         # A new person joins the caseload of the team this laptop works for (the
         # server does the same if the team's record has not reached this laptop yet).
         team_id = settings.get(session, settings.HOME_TEAM)
@@ -75,7 +79,7 @@ def _locality(session: Session, text: str) -> str:
         select(Locality.id).where(func.lower(Locality.name) == text.strip().lower())
     ).scalar()
     if found is None:
-        raise InvalidInputError(f"There is no locality called '{text}'.")
+        raise InvalidInputError("There is no locality called '{text}'.", text=text)
     return found
 
 
@@ -95,7 +99,7 @@ def _staff(session: Session, text: str) -> str | None:
         .all()
     )
     if len(found) != 1:
-        raise InvalidInputError(f"There is no one staff member called '{text}'.")
+        raise InvalidInputError("There is no one staff member called '{text}'.", text=text)
     return found[0]
 
 
@@ -104,7 +108,9 @@ def _gp(session: Session, text: str) -> str:
         select(Organisation.id).where(Organisation.ods_code == text.strip().upper())
     ).scalar()
     if found is None:
-        raise InvalidInputError(f"There is no GP practice with ODS code '{text}' in this profile.")
+        raise InvalidInputError(
+            "There is no GP practice with ODS code '{text}' in this profile.", text=text
+        )
     return found
 
 
@@ -160,10 +166,12 @@ def parse_assignments(assignments: list[str]) -> dict[str, str]:
         name, sep, value = item.partition("=")
         name = name.strip().lower().replace("-", "_")
         if not sep or not name:
-            raise InvalidInputError(f"'{item}' should look like FIELD=VALUE.")
+            raise InvalidInputError("'{item}' should look like FIELD=VALUE.", item=item)
         if name not in EDITABLE:
             raise InvalidInputError(
-                f"'{name}' is not a field you can edit. Fields: {', '.join(sorted(EDITABLE))}."
+                "'{name}' is not a field you can edit. Fields: {editable}.",
+                name=name,
+                editable=", ".join(sorted(EDITABLE)),
             )
         changes[name] = value
     return changes

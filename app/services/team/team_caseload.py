@@ -80,7 +80,9 @@ class TeamRow:
 def page_ids(session: Session, query: TeamQuery, scope: TeamScope) -> list[str]:
     """The ids of one page, in order: only the joins the filters and sort need."""
     if query.sort not in SORTS:
-        raise InvalidInputError(f"Cannot sort by '{query.sort}'. Sort by: {', '.join(SORTS)}.")
+        raise InvalidInputError(
+            "Cannot sort by '{sort}'. Sort by: {sorts}.", sort=query.sort, sorts=", ".join(SORTS)
+        )
     order = [c.desc() if query.descending else c.asc() for c in SORTS[query.sort]]
     stmt = _where(_joined(select(Person.id), query), query).where(scope.people())
     stmt = stmt.order_by(*order, Person.id).offset(query.offset)
