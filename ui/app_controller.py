@@ -32,6 +32,7 @@ from sync.client.enrol import wipe
 from ui.caseload.caseload_controller import CaseloadController, CaseloadState
 from ui.caseload.caseload_model import CaseloadModel
 from ui.caseload.home_view import CASELOAD_TAB, TODAY_TAB
+from ui.caseload.register_flow import RegisterFlow
 from ui.caseload.today_controller import TodayController
 from ui.first_run.first_run_controller import Creator, FirstRunController
 from ui.first_run.first_run_window import FirstRunWindow
@@ -101,6 +102,8 @@ class AppController(QObject):
         self.beyond = BeyondTeamController(
             self.ops, self.record.break_glass, self.main_window, self.open_record
         )
+        # New person…: the form, the same person looked for first, then their record.
+        self.register = RegisterFlow(self.ops, parent=self)
         # The coordinator's Team tab (shown only to coordinators and the IG lead).
         self.team = TeamController(self.ops, self.main_window.home, parent=self)
         self._sync_on_unlock = sync_on_unlock
@@ -131,6 +134,10 @@ class AppController(QObject):
         window.home.today.open_requested.connect(self.open_record)
         window.caseload.open_requested.connect(self.open_record)
         window.caseload.beyond_requested.connect(self.beyond.search)
+        window.caseload.register_requested.connect(self.open_register)
+        window.register_requested.connect(self.open_register)
+        self.register.registered.connect(self._registered)
+        self.register.open_existing.connect(self.open_record)
         # A sync that reached the server: enrolled and online, so the search may go.
         self.sync.synced.connect(
             lambda _report: window.caseload.set_beyond_available(self.sync.enrolled)
@@ -191,6 +198,7 @@ class AppController(QObject):
         self.conflicts.close()
         self.access_report.close()
         self.beyond.close()
+        self.register.close()
         self.main_window.caseload.set_beyond_available(False)
         self.team.close()
         self._pending_timer.stop()
@@ -288,6 +296,18 @@ class AppController(QObject):
         self.main_window.show_record_page()
         self.record.open(person_id)
         self.main_window.record.sections.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @Slot()
+    def open_register(self) -> None:
+        if not self.unlocked:
+            return
+        dialog = self.register.open(self.main_window)
+        if dialog is not None:
+            self._lockable(dialog)
+
+    def _registered(self, person_id: str) -> None:
+        self.main_window.show_note(tr("Registered: their record is open."))
+        self.open_record(person_id)
 
     @Slot()
     def back_to_list(self) -> None:

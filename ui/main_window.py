@@ -55,6 +55,7 @@ class MainWindow(QMainWindow):
     lock_requested = Signal()
     find_requested = Signal()
     new_note_requested = Signal()
+    register_requested = Signal()
     settings_requested = Signal()
     sync_requested = Signal()
     conflicts_requested = Signal()
@@ -98,7 +99,11 @@ class MainWindow(QMainWindow):
             "New visit note", "newNoteAction", "Ctrl+N", "New visit note (Ctrl+N)"
         )
         self.new_note_action.triggered.connect(self.new_note_requested)
-        for action in (self.find_action, self.new_note_action):
+        self.register_action = self._action(
+            "New person…", "registerAction", "Ctrl+Shift+N", "Register a new person (Ctrl+Shift+N)"
+        )
+        self.register_action.triggered.connect(self.register_requested)
+        for action in (self.find_action, self.new_note_action, self.register_action):
             self.addAction(action)  # shortcuts only: no button of their own
 
         self.home = HomePage(model)

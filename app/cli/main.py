@@ -19,6 +19,7 @@ from app.cli import (
     commands_backup,
     commands_conflicts,
     commands_coordinator,
+    commands_person,
     commands_profile,
     commands_record,
     commands_reports,
@@ -58,6 +59,7 @@ def build_parser(extensions: Sequence[Extension] = ()) -> argparse.ArgumentParse
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     commands_profile.register(sub, _common)
     commands_record.register(sub, _common)
+    commands_person.register(sub, _common)
     commands_reports.register(sub, _common)
     commands_conflicts.register(sub, _common)
     commands_audit.register(sub, _common)

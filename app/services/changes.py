@@ -20,6 +20,8 @@ PLAN = "plan"  # care plan, goals, actions, strengths, needs, contingency
 RISKS = "risks"
 CONSENT = "consent"
 DRAFTS = "drafts"
+ABOUT_ME = "about_me"  # the person's own words
+CONTACTS = "contacts"  # family, friends, carers and professionals
 
 
 @dataclass(frozen=True)
@@ -37,9 +39,12 @@ class Change:
         return bool(self.areas.intersection(areas))
 
 
-# Everything of a person's record on screen that another laptop can change (the
-# caseload and today's list are refreshed on their own).
-SYNCED_AREAS = frozenset({HEADER, ALERTS, PLAN, RISKS, CONSENT, TIMELINE, VISITS})
+# Everything of a person's record on screen: an open record reads itself again when a
+# change (here, or pulled by a sync) touches any of these (the caseload and today's
+# list are refreshed on their own).
+RECORD_AREAS = frozenset(
+    {HEADER, ALERTS, PLAN, RISKS, CONSENT, TIMELINE, VISITS, ABOUT_ME, CONTACTS}
+)
 
 
 @dataclass(frozen=True)
@@ -60,4 +65,4 @@ class PulledChanges:
 
     def change_for(self, person_id: str) -> Change:
         """The change notice the open record refreshes from."""
-        return Change("sync", person_id=person_id, areas=SYNCED_AREAS)
+        return Change("sync", person_id=person_id, areas=RECORD_AREAS)

@@ -177,6 +177,7 @@ class CaseloadPanel(QWidget):
     filters_changed = Signal()
     open_requested = Signal(str)  # person id
     beyond_requested = Signal(str)  # the search text: look beyond the team, on the server
+    register_requested = Signal()  # New person…
 
     def __init__(self, model: CaseloadModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -237,6 +238,14 @@ class CaseloadPanel(QWidget):
         search_row.addSpacing(16)
         search_row.addWidget(self.count)
         search_row.addStretch(1)
+        self.register = button(
+            "New person…",
+            name="registerPersonButton",
+            tip="Register someone new: a referral or a first visit (Ctrl+Shift+N)",
+        )
+        self.register.setMinimumHeight(44)
+        self.register.clicked.connect(self.register_requested)
+        search_row.addWidget(self.register)
         # Shown only on an enrolled laptop that has reached its server (app controller).
         self.beyond = button(
             "Search beyond my team (online)",

@@ -33,7 +33,7 @@ def today_columns(now: datetime | None = None) -> list[ColumnSpec[TodayVisit]]:
             "Time", lambda v: formatting.time_of_day(v.due_at), bold=lambda v: v.status != "done"
         ),
         ColumnSpec("Name", lambda v: v.display_name, quiet=lambda v: v.status == "done"),
-        ColumnSpec("NHS number", lambda v: v.nhs_number_formatted),
+        ColumnSpec("NHS number", lambda v: v.nhs_number_formatted or tr("Not yet known")),
         ColumnSpec("Visit for", lambda v: v.purpose),
         ColumnSpec(
             "Alerts",

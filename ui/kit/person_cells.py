@@ -14,7 +14,8 @@ def cell_text(row: Any, column: str) -> str | None:
     """The cell's text, or None when the column is not one both tables show."""
     match column:
         case "NHS_NUMBER":
-            return str(row.nhs_number_formatted)
+            # Registered from a referral before the number was known: said, not blank.
+            return str(row.nhs_number_formatted) or tr("Not yet known")
         case "NAME":
             return str(row.display_name)
         case "LEVEL_OF_NEED":

@@ -20,11 +20,13 @@ from ui.i18n import tr
 from ui.kit import formatting
 from ui.kit.forms import Field, parse_when
 from ui.record.editor import Editor, choices
+from ui.record.person_editors import about_me, person_details
 from ui.record.plan_editors import action, agree, contingency, goal, review_date, strength
 from ui.record.risk_editors import alert, consent_decision, risk
 
 __all__ = [
     "Editor",
+    "about_me",
     "action",
     "agree",
     "alert",
@@ -32,6 +34,7 @@ __all__ = [
     "contingency",
     "editor_for",
     "goal",
+    "person_details",
     "review_date",
     "risk",
     "strength",
@@ -48,7 +51,7 @@ def visit_note(record: PersonRecord, planned: tuple[str, Any] | None) -> Editor:
         (g.id, g.statement) for g in record.plan.goals if g.status in ("in_progress", "not_started")
     )
     intro = tr("{name}, NHS number {nhs}.").format(
-        name=header.full_name, nhs=header.nhs_number_formatted or tr("not recorded")
+        name=header.full_name, nhs=header.nhs_number_formatted or tr("not yet known")
     )
     if planned is not None:
         purpose, due = planned
@@ -141,6 +144,10 @@ def editor_for(
     match kind:
         case "visit_note":
             return visit_note(record, planned)
+        case "person_details":
+            return person_details(record)
+        case "about_me":
+            return about_me(record)
         case "new_goal":
             return goal(record, None)
         case "goal" if entity_id in goals:

@@ -21,16 +21,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
 from app.errors import AccessDeniedError
 from app.services import clock
 from app.services.care.visits import todays_planned_visit
-from app.services.changes import (
-    ALERTS,
-    CONSENT,
-    HEADER,
-    PLAN,
-    RISKS,
-    TIMELINE,
-    VISITS,
-    Change,
-)
+from app.services.changes import RECORD_AREAS, TIMELINE, Change
 from app.services.record import drafts, restricted_view
 from app.services.record.record import PersonRecord, open_record, partner_organisations
 from app.services.record.timeline import (
@@ -148,6 +139,10 @@ class RecordController(QObject):
 
         ops.changed.connect(self._changed)
         page.header.record_visit.clicked.connect(self.new_visit_note)
+        page.about_me.edit_about_me.connect(lambda: self._edit(lambda r: editors.about_me(r)))
+        page.header.edit_details.clicked.connect(
+            lambda: self._edit(lambda r: editors.person_details(r))
+        )
         page.header.restricted_requested.connect(self._show_restricted)
         page.timeline.filter_changed.connect(
             lambda org, kind: timeline.set_filter(organisation_id=org, contact_type=kind)
@@ -272,7 +267,7 @@ class RecordController(QObject):
     def _changed(self, change: Change) -> None:
         if change.person_id is None or change.person_id != self._person_id:
             return
-        if not change.touches(HEADER, ALERTS, PLAN, RISKS, CONSENT, TIMELINE, VISITS):
+        if not change.touches(*RECORD_AREAS):
             return
         person_id = change.person_id
         generation = self._generation

@@ -57,6 +57,11 @@ class RecordHeader(QFrame):
         self.record_visit = button(
             "Record a visit", name="recordVisitButton", primary=True, tip="Record a visit (Ctrl+N)"
         )
+        self.edit_details = button(
+            "Edit details…",
+            name="editDetailsButton",
+            tip="Correct or add to names, date of birth, address, phone and language",
+        )
         self.break_glass = QLabel()
         self.break_glass.setObjectName("breakGlassBanner")
         self.break_glass.setWordWrap(True)
@@ -78,6 +83,7 @@ class RecordHeader(QFrame):
         name_row.addWidget(self.name)
         name_row.addWidget(self.known_as, 0, Qt.AlignmentFlag.AlignBottom)
         name_row.addStretch(1)
+        name_row.addWidget(self.edit_details)
         name_row.addWidget(self.record_visit)
 
         layout = QVBoxLayout(self)
@@ -98,7 +104,7 @@ class RecordHeader(QFrame):
         self.known_as.setVisible(bool(preferred))
         age = formatting.age_on(header.date_of_birth, today)
         parts = [
-            (tr("NHS number"), header.nhs_number_formatted or tr("not recorded")),
+            (tr("NHS number"), header.nhs_number_formatted or tr("not yet known")),
             (tr("Born"), f"{formatting.british_date(header.date_of_birth)} ({age})"),
             (tr("Address"), ", ".join(header.address)),
             (tr("Phone"), header.phone or ""),

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QTableView, QVBoxLayout, QWidget
 
 from app.services import clock
+from app.services.record.about_me import PROMPTS, SUPPORTED_BY
 from app.services.record.record import AlertItem, ConsentItem, PersonRecord, RiskItem
 from app.values.vocab import (
     AlertKind,
@@ -30,16 +31,8 @@ from ui.kit.widgets import button, esc, fit_rows, heading, reader, rows_html, si
 
 logger = logging.getLogger(__name__)
 
-ABOUT_ME_HEADINGS = {
-    "most_important": "What matters most to me",
-    "important_people": "People who are important to me",
-    "how_i_communicate": "How I communicate and how to communicate with me",
-    "my_wellness": "My wellness",
-    "please_do_and_dont": "Please do and please don't",
-    "how_and_when_to_support_me": "How and when to support me",
-    "also_worth_knowing": "Also worth knowing about me",
-    "supported_to_write_by": "I was supported to write this by",
-}
+# The PRSB prompts as the service defines them, in the order the person is asked.
+ABOUT_ME_HEADINGS = dict((*PROMPTS, SUPPORTED_BY))
 
 
 def selected(view: QTableView) -> object | None:
@@ -64,13 +57,25 @@ class _Page(QScrollArea):
 
 
 class AboutMeSection(QWidget):
+    edit_about_me = Signal()
+
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("aboutMeSection")
         self.text = reader("aboutMeText", "About me")
+        self.edit = button(
+            "Write or update About me…",
+            name="editAboutMeButton",
+            tip="The person's own words on what matters to them, written with them",
+        )
+        self.edit.clicked.connect(self.edit_about_me)
+        top = QHBoxLayout()
+        top.addWidget(heading("About me"))
+        top.addStretch(1)
+        top.addWidget(self.edit)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 20)
-        layout.addWidget(heading("About me"))
+        layout.addLayout(top)
         layout.addWidget(self.text, 1)
 
     def show_record(self, record: PersonRecord) -> None:

@@ -18,7 +18,7 @@ from app.errors import InvalidInputError, NotFoundError
 from app.services import clock
 from app.services.changes import ALERTS, CASELOAD, RISKS, Change
 from app.services.need_to_know.access import require_access_to_write
-from app.services.profile.ops import operation, optional_date, text
+from app.services.ops import operation, optional_date, text
 from app.values.vocab import AlertKind, RiskKind, RiskStatus
 from app.workspace import Workspace
 from storage.audit_log import append as audit

@@ -15,7 +15,7 @@ from app.errors import InvalidInputError, NotFoundError
 from app.services import clock
 from app.services.care.notes import checked_note, write_note
 from app.services.changes import CASELOAD, TIMELINE, VISITS, Change
-from app.services.profile.ops import operation, text
+from app.services.ops import operation, text
 from app.values.vocab import ContactType
 from app.workspace import Workspace
 from storage.audit_log import append as audit

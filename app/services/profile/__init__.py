@@ -1,2 +1,2 @@
 """This laptop's profile: set-up, the demo profile, passphrase strength,
-preferences, backup and integrity checks, maintenance, and sync status."""
+preferences, backup and integrity checks, and sync status."""

@@ -5,7 +5,7 @@ A draft belongs to the signed-in user and a key saying what it is a draft of
 (`visit_note:<person id>`, `goal:<goal id>`). Saving replaces the previous
 draft under that key. Drafts are device-local (never journalled, never
 synced, no audit event); the operation that finally saves the real thing
-discards its draft in the same transaction (`app.services.profile.ops.operation`).
+discards its draft in the same transaction (`app.services.ops.operation`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from sqlalchemy import delete, select
 from app.errors import InvalidInputError
 from app.services import clock
 from app.services.changes import DRAFTS, Change
-from app.services.profile.ops import discard_draft_in
+from app.services.ops import discard_draft_in
 from app.workspace import Workspace
 from storage.tables import Draft
 

@@ -2,39 +2,40 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app import rules
-from app.errors import InvalidInputError, NotFoundError, ProfileExistsError
+from app.errors import InvalidInputError, NotFoundError
+from app.services.changes import CASELOAD, HEADER, Change
 from app.services.need_to_know.access import require_access
+from app.services.record.registration import NewPerson, register_person
 from app.values.nhs_number import VERIFICATION_STATUS, NhsNumber
 from app.values.vocab import LevelOfNeed, LifeStage, PersonStatus
 from app.workspace import Workspace
-from storage import settings
 from storage.audit_log import append as audit
-from storage.tables import Locality, Organisation, Person, StaffMember, Team
+from storage.tables import Locality, Organisation, Person, StaffMember
 
+# A person id as the store makes them (uuid4 text).
+_PERSON_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
-@dataclass(frozen=True)
-class NewPerson:
-    nhs_number: str
-    given_name: str
-    family_name: str
-    date_of_birth: str | date
-    postcode: str
-    address_line1: str = ""
-    preferred_name: str | None = None
-    level_of_need: str = LevelOfNeed.TARGETED.value
+__all__ = ["DETAILS", "NewPerson", "edit", "edit_details", "find", "parse_assignments", "register"]
 
 
 def find(session: Session, nhs_number: str) -> Person:
-    number = NhsNumber.parse(nhs_number)
+    """Someone by NHS number, or by their person id (all a person registered before
+    their NHS number was known can be found by, until it is recorded)."""
+    text = nhs_number.strip()
+    if _PERSON_ID.fullmatch(text):
+        by_id = session.get(Person, text)
+        if by_id is None:
+            raise NotFoundError("No one with that person id is in this profile.")
+        return by_id
+    number = NhsNumber.parse(text)
     person = session.execute(
         select(Person).where(Person.nhs_number == number.digits)
     ).scalar_one_or_none()
@@ -46,32 +47,14 @@ def find(session: Session, nhs_number: str) -> Person:
 
 
 def register(workspace: Workspace, new: NewPerson) -> str:
-    number = NhsNumber.parse(new.nhs_number)
-    person = Person(
-        nhs_number=number.digits,
-        given_name=rules.required_name(new.given_name, "given name"),
-        family_name=rules.required_name(new.family_name, "family name"),
-        preferred_name=rules.optional_text(new.preferred_name, 120),
-        date_of_birth=rules.date_of_birth(new.date_of_birth),
-        postcode=rules.postcode(new.postcode),
-        address_line1=new.address_line1.strip(),
-        level_of_need=LevelOfNeed.parse(new.level_of_need).value,
-    )
-    with workspace.store.write(workspace.actor) as session:
-        clash = session.execute(select(Person.id).where(Person.nhs_number == number.digits)).first()
-        if clash:
-            raise ProfileExistsError(
-                "NHS number {formatted} is already in this profile.", formatted=number.formatted
-            )
-        # A new person joins the caseload of the team this laptop works for (the
-        # server does the same if the team's record has not reached this laptop yet).
-        team_id = settings.get(session, settings.HOME_TEAM)
-        if team_id and session.get(Team, team_id) is not None:
-            person.team_id = team_id
-        session.add(person)
-        session.flush()
-        audit(session, "person_registered", person_id=person.id)
-    return person.id
+    """Register someone whose NHS number the caller holds, and return their person id:
+    for scripts, benchmarks and fixtures that make many synthetic people alike in
+    name, birth and postcode. The NHS number is still never registered twice; the
+    question "is this someone already here by name?" belongs to the person typing,
+    so the app's form and `onerecord person add` ask it (registration.register_person)."""
+    change = register_person(workspace, new, different_person=True)
+    assert change.person_id is not None
+    return change.person_id
 
 
 def _locality(session: Session, text: str) -> str:
@@ -175,6 +158,42 @@ def parse_assignments(assignments: list[str]) -> dict[str, str]:
             )
         changes[name] = value
     return changes
+
+
+# What the record's Edit details form changes: who the person is and how to reach them.
+DETAILS = (
+    "title",
+    "given_name",
+    "family_name",
+    "preferred_name",
+    "date_of_birth",
+    "address_line1",
+    "address_line2",
+    "town",
+    "postcode",
+    "phone",
+    "language",
+    "interpreter_needed",
+    "communication_needs",
+)
+
+
+def edit_details(workspace: Workspace, person_id: str, values: dict[str, str]) -> Change:
+    """The Edit details form saved: every field checked, all or nothing; a Change
+    naming only the fields that changed (none: nothing was written)."""
+    unknown = set(values) - set(DETAILS)
+    if unknown:
+        raise InvalidInputError(
+            "'{name}' is not one of a person's details.", name=sorted(unknown)[0]
+        )
+    changed = edit(workspace, person_id, values)
+    return Change(
+        "record_edited",
+        person_id=person_id,
+        entity_id=person_id,
+        areas=frozenset({HEADER, CASELOAD}),
+        fields=tuple(changed),
+    )
 
 
 def edit(workspace: Workspace, nhs_number: str, changes: dict[str, str]) -> list[str]:

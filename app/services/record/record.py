@@ -51,6 +51,11 @@ class Header:
     language: str
     interpreter_needed: bool
     communication_needs: str | None
+    # The address as its parts, for the Edit details form (`address` is for reading).
+    address_line1: str = ""
+    address_line2: str | None = None
+    town: str | None = None
+    postcode: str = ""
 
     @property
     def nhs_number_formatted(self) -> str:
@@ -274,6 +279,10 @@ def _header(snap: RecordSnapshot) -> Header:
         language=person.language,
         interpreter_needed=person.interpreter_needed,
         communication_needs=person.communication_needs,
+        address_line1=person.address_line1,
+        address_line2=person.address_line2,
+        town=person.town,
+        postcode=person.postcode,
     )
 
 

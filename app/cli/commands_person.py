@@ -1,0 +1,104 @@
+"""`onerecord person add`: register someone from a referral or a first visit, with
+the same checks as the app (fields, then the same person looked for first)."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+from app.cli.commands_profile import open_workspace
+from app.cli.output import write_json
+from app.services.record.registration import NewPerson, record_nhs_number, register_person
+from app.values.nhs_number import format_nhs_number
+from app.values.vocab import LevelOfNeed
+
+Common = Callable[[argparse.ArgumentParser], None]
+
+
+def _add(args: argparse.Namespace) -> int:
+    new = NewPerson(
+        nhs_number=args.nhs or "",
+        given_name=args.given,
+        family_name=args.family,
+        date_of_birth=args.born,
+        postcode=args.postcode,
+        address_line1=args.address or "",
+        address_line2=args.address2,
+        town=args.town,
+        phone=args.phone,
+        preferred_name=args.preferred_name,
+        level_of_need=args.level,
+    )
+    workspace = open_workspace(args)
+    try:
+        change = register_person(workspace, new, different_person=args.different_person)
+    finally:
+        workspace.close()
+    digits = "".join(ch for ch in new.nhs_number if ch.isdigit())
+    if args.format == "json":
+        write_json({"person_id": change.person_id, "nhs_number": digits or None})
+        return 0
+    number = (
+        f"NHS number {format_nhs_number(digits)}"
+        if digits
+        else f"NHS number not yet known; person id {change.person_id}"
+    )
+    print(
+        f"Registered {' '.join(new.given_name.split())} {' '.join(new.family_name.split())} "
+        f"({number})."
+    )
+    return 0
+
+
+def _nhs_number(args: argparse.Namespace) -> int:
+    workspace = open_workspace(args)
+    try:
+        record_nhs_number(workspace, args.person, args.number)
+    finally:
+        workspace.close()
+    print("NHS number recorded.")
+    return 0
+
+
+def register(sub: Any, common: Common) -> None:
+    person = sub.add_parser("person", help="register people")
+    person_sub = person.add_subparsers(
+        dest="person_command", required=True, parser_class=sub._parser_class
+    )
+    p = person_sub.add_parser(
+        "add",
+        help="register someone (refused if they may already be here: see --different-person)",
+    )
+    common(p)
+    p.add_argument("--given", required=True, help="given name")
+    p.add_argument("--family", required=True, help="family name")
+    p.add_argument("--born", required=True, help="date of birth (2026-11-22 or 22/11/2026)")
+    p.add_argument("--postcode", required=True)
+    p.add_argument("--nhs", help="NHS number, if known (a referral may not have one yet)")
+    p.add_argument("--address", help="first line of the address")
+    p.add_argument("--address2", help="second line of the address")
+    p.add_argument("--town")
+    p.add_argument("--phone")
+    p.add_argument("--preferred-name", help="what they like to be called")
+    p.add_argument(
+        "--level",
+        default=LevelOfNeed.TARGETED.value,
+        help=", ".join(level.value for level in LevelOfNeed),
+    )
+    p.add_argument(
+        "--different-person",
+        action="store_true",
+        help="register even though someone with the same family name, date of birth "
+        "and postcode is already here (never for the same NHS number)",
+    )
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(handler=_add)
+
+    p = person_sub.add_parser(
+        "nhs-number", help="record the NHS number of someone registered without one"
+    )
+    common(p)
+    p.add_argument("--person", required=True, help="the person id 'person add' printed")
+    p.add_argument("--number", required=True, help="their NHS number")
+    p.set_defaults(handler=_nhs_number)

@@ -1,0 +1,178 @@
+"""Registering a person, from the app, the command line or a referral: every field
+checked before anything is written, then the same person looked for (by NHS number,
+or else by family name, date of birth and postcode) inside the same write, so two
+quick clicks cannot make two records. A possible match is offered, not created:
+the caller opens that record, or says this is a different person and registers.
+
+A person may be registered before their NHS number is known; it is recorded later
+(`onerecord edit --nhs ... nhs_number=...`), and until then the record says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from app import rules
+from app.errors import InvalidInputError, NotFoundError, OneRecordError, ProfileExistsError
+from app.services.changes import CASELOAD, HEADER, Change
+from app.services.need_to_know.access import require_access_to_write
+from app.services.record.person_match import SAME_NHS_NUMBER, PossibleMatch, possible_matches
+from app.values.nhs_number import NhsNumber
+from app.values.vocab import LevelOfNeed
+from app.workspace import Workspace
+from storage import settings
+from storage.audit_log import append as audit
+from storage.tables import Person, Team
+
+
+@dataclass(frozen=True)
+class NewPerson:
+    """What registering someone needs; the NHS number may be left empty ("" : not
+    yet known)."""
+
+    nhs_number: str
+    given_name: str
+    family_name: str
+    date_of_birth: str | date
+    postcode: str
+    address_line1: str = ""
+    preferred_name: str | None = None
+    level_of_need: str = LevelOfNeed.TARGETED.value
+    address_line2: str | None = None
+    town: str | None = None
+    phone: str | None = None
+
+
+class AlreadyRegisteredError(ProfileExistsError):
+    """The NHS number is someone's already: never a second record."""
+
+    def __init__(self, match: PossibleMatch) -> None:
+        super().__init__(
+            "NHS number {nhs} is already in this profile ({who}): open their record instead.",
+            nhs=NhsNumber.parse(match.nhs_number or "").formatted,
+            who=match.describe(),
+        )
+        self.match = match
+
+
+class PossibleDuplicateError(OneRecordError):
+    """Someone with the same family name, date of birth and postcode is already here."""
+
+    exit_code = 1
+
+    def __init__(self, matches: list[PossibleMatch]) -> None:
+        super().__init__(
+            "This may be someone already in this profile: {who}. Open their record, or, "
+            "if this is a different person, register them as different.",
+            who="; ".join(m.describe() for m in matches),
+        )
+        self.matches = matches
+
+
+def _checked(new: NewPerson) -> Person:
+    """Every field parsed and checked, nothing written: one plain line on the first
+    that is wrong."""
+    nhs = NhsNumber.parse(new.nhs_number).digits if new.nhs_number.strip() else None
+    return Person(
+        nhs_number=nhs,
+        given_name=rules.required_name(new.given_name, "given name"),
+        family_name=rules.required_name(new.family_name, "family name"),
+        preferred_name=rules.optional_text(new.preferred_name, 120),
+        date_of_birth=rules.date_of_birth(new.date_of_birth),
+        postcode=rules.postcode(new.postcode),
+        address_line1=(rules.optional_text(new.address_line1) or ""),
+        address_line2=rules.optional_text(new.address_line2),
+        town=rules.optional_text(new.town, 120),
+        phone=rules.phone(new.phone or ""),
+        level_of_need=LevelOfNeed.parse(new.level_of_need).value,
+    )
+
+
+def find_matches(workspace: Workspace, new: NewPerson) -> list[PossibleMatch]:
+    """Who this may already be, for the form to offer before saving (fields checked)."""
+    person = _checked(new)
+    with workspace.store.read() as session:
+        return possible_matches(
+            session,
+            nhs_number=person.nhs_number,
+            family_name=person.family_name,
+            date_of_birth=person.date_of_birth,
+            postcode=person.postcode,
+        )
+
+
+def register_person(
+    workspace: Workspace, new: NewPerson, *, different_person: bool = False
+) -> Change:
+    """Register someone on this laptop's team's caseload (journalled: it syncs)."""
+    person = _checked(new)
+    with workspace.store.write(workspace.actor) as session:
+        matches = possible_matches(
+            session,
+            nhs_number=person.nhs_number,
+            family_name=person.family_name,
+            date_of_birth=person.date_of_birth,
+            postcode=person.postcode,
+        )
+        same_number = [m for m in matches if m.why == SAME_NHS_NUMBER]
+        if same_number:
+            raise AlreadyRegisteredError(same_number[0])
+        if matches and not different_person:
+            raise PossibleDuplicateError(matches)
+        # A new person joins the caseload of the team this laptop works for (the
+        # server does the same if the team's record has not reached this laptop yet).
+        team_id = settings.get(session, settings.HOME_TEAM)
+        if team_id and session.get(Team, team_id) is not None:
+            person.team_id = team_id
+        session.add(person)
+        session.flush()
+        audit(
+            session,
+            "person_registered",
+            person_id=person.id,
+            detail={"nhs_number_known": person.nhs_number is not None},
+        )
+    return Change(
+        "person_registered",
+        person_id=person.id,
+        entity_id=person.id,
+        areas=frozenset({CASELOAD, HEADER}),
+    )
+
+
+def record_nhs_number(workspace: Workspace, person_id: str, nhs_number: str) -> Change:
+    """The NHS number of someone registered without one, once it is known. Only a
+    first number: changing one a person already has means a wrong match, which needs
+    a person's review, not an edit."""
+    number = NhsNumber.parse(nhs_number)
+    with workspace.store.write(workspace.actor) as session:
+        person = session.get(Person, person_id)
+        if person is None:
+            raise NotFoundError("No one with that person id is in this profile.")
+        require_access_to_write(session, person.id)
+        if person.nhs_number == number.digits:
+            return Change("nhs_number_recorded", person_id=person.id)
+        if person.nhs_number is not None:
+            raise InvalidInputError(
+                "This person already has an NHS number: a wrong one needs the record "
+                "reviewed, not edited."
+            )
+        for match in possible_matches(
+            session,
+            nhs_number=number.digits,
+            family_name=person.family_name,
+            date_of_birth=person.date_of_birth,
+            postcode=person.postcode,
+        ):
+            if match.why == SAME_NHS_NUMBER:
+                raise AlreadyRegisteredError(match)
+        person.nhs_number = number.digits
+        audit(session, "nhs_number_recorded", person_id=person.id)
+    return Change(
+        "nhs_number_recorded",
+        person_id=person_id,
+        entity_id=person_id,
+        areas=frozenset({CASELOAD, HEADER}),
+        fields=("nhs_number",),
+    )

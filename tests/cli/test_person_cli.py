@@ -1,0 +1,106 @@
+"""`onerecord person add` and `person nhs-number`: registering from a script or a
+terminal, with the app's own checks; a possible duplicate is refused with one plain
+line naming who it may be, and nothing is written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from app.cli.main import main
+from app.workspace import Workspace, unlock
+from storage.tables import Person
+from tests.conftest import PASSPHRASE
+
+
+@pytest.fixture
+def profile(populated: Workspace, profile_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    populated.close()
+    monkeypatch.setenv("ONERECORD_PASSPHRASE", PASSPHRASE)
+    return profile_path
+
+
+def _people(profile: Path) -> int:
+    ws = unlock(profile, PASSPHRASE)
+    try:
+        with ws.store.read() as session:
+            return int(session.execute(select(func.count()).select_from(Person)).scalar_one())
+    finally:
+        ws.close()
+
+
+def _add(profile: Path, *extra: str) -> list[str]:
+    return ["person", "add", "--profile", str(profile), *extra]
+
+
+def test_person_add_registers_and_refuses_a_possible_duplicate(
+    profile: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    details = [
+        "--given",
+        "Zoe",
+        "--family",
+        "ONEILL",
+        "--born",
+        "12/04/1938",
+        "--postcode",
+        "dl83ab",
+    ]
+    assert main(_add(profile, *details)) == 1
+    _, err = capsys.readouterr()
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "may be someone already in this profile: Zoë O'Neill, born 12 April 1938" in err
+    assert _people(profile) == 2
+
+    assert main(_add(profile, *details, "--different-person", "--format", "json")) == 0
+    made = json.loads(capsys.readouterr().out)
+    assert made["nhs_number"] is None and made["person_id"]
+    assert _people(profile) == 3
+
+    assert (
+        main(
+            [
+                "person",
+                "nhs-number",
+                "--profile",
+                str(profile),
+                "--person",
+                made["person_id"],
+                "--number",
+                "999 000 0034",
+            ]
+        )
+        == 0
+    )
+    assert capsys.readouterr().out == "NHS number recorded.\n"
+    assert main(["show", "--profile", str(profile), "--nhs", "9990000034"]) == 0
+    assert json.loads(capsys.readouterr().out)["person"]["given_name"] == "Zoe"
+
+
+def test_person_add_text_and_bad_input(profile: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ok = ["--given", "Gwen", "--family", "Hughes", "--born", "1944-07-01", "--postcode", "LL57 2DG"]
+    assert main(_add(profile, *ok, "--nhs", "9990000034")) == 0
+    assert capsys.readouterr().out == "Registered Gwen Hughes (NHS number 999 000 0034).\n"
+    assert main(_add(profile, *ok, "--nhs", "9990000035")) == 1
+    assert "check digit" in capsys.readouterr().err
+    assert (
+        main(
+            _add(
+                profile,
+                "--given",
+                "A",
+                "--family",
+                "B",
+                "--born",
+                "2999-01-01",
+                "--postcode",
+                "LL57 2DG",
+            )
+        )
+        == 1
+    )
+    assert "future" in capsys.readouterr().err
+    assert _people(profile) == 3

@@ -1,0 +1,136 @@
+"""Edit details… on the record: a person's address, phone and language corrected
+from the app with real keys, saved all or nothing, shown in the header at once,
+journalled (it syncs) and audited; a bad postcode is one plain line and nothing
+is written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from app.workspace import unlock as open_profile
+from storage.tables import AboutMe, AuditEvent, Person
+from tests.conftest import PASSPHRASE
+from tests.ui.helpers import DEV, unlock
+from ui.app_controller import AppController
+from ui.kit.forms import FormDialog
+
+pytestmark = pytest.mark.gui
+
+
+def _dev(profile: Path) -> tuple[Person, list[str]]:
+    ws = open_profile(profile, PASSPHRASE)
+    try:
+        with ws.store.read() as session:
+            person = session.execute(select(Person).where(Person.nhs_number == DEV)).scalar_one()
+            events = session.execute(
+                select(AuditEvent.detail).where(
+                    AuditEvent.action == "record_edited", AuditEvent.person_id == person.id
+                )
+            ).scalars()
+            return person, [e or "" for e in events]
+    finally:
+        ws.close()
+
+
+def _open_details(qtbot: QtBot, controller: AppController) -> FormDialog:
+    today = controller.main_window.home.today
+    qtbot.waitUntil(lambda: today.model.rowCount() == 1, timeout=10_000)
+    with qtbot.waitSignal(controller.record.loaded, timeout=10_000):
+        qtbot.keyClick(today.table, Qt.Key.Key_Return)
+    header = controller.main_window.record.header
+    qtbot.mouseClick(header.edit_details, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: controller.record.dialog is not None, timeout=10_000)
+    dialog = controller.record.dialog
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def _retype(qtbot: QtBot, dialog: FormDialog, name: str, text: str) -> None:
+    widget = dialog.field(name)
+    assert isinstance(widget, QLineEdit)
+    widget.setFocus()
+    widget.selectAll()
+    qtbot.keyClicks(widget, text)
+
+
+def test_details_corrected_from_the_record_show_at_once_and_are_kept(
+    qtbot: QtBot, controller: AppController, profile: Path
+) -> None:
+    unlock(qtbot, controller)
+    dialog = _open_details(qtbot, controller)
+    postcode = dialog.field("postcode")
+    assert isinstance(postcode, QLineEdit) and postcode.text() == "LA2 8PQ"  # as recorded
+    _retype(qtbot, dialog, "phone", "01524 000777")
+    _retype(qtbot, dialog, "town", "Caton")
+    with qtbot.waitSignal(controller.record.loaded, timeout=10_000):
+        qtbot.keyClick(dialog.field("town"), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert controller.record.dialog is None
+    details = controller.main_window.record.header
+    shown = " ".join(w.text() for w in (details.identity, details.details))
+    assert "01524 000777" in shown and "Caton" in shown
+    controller.shutdown()
+    person, events = _dev(profile)
+    assert (person.phone, person.town, person.postcode) == ("01524 000777", "Caton", "LA2 8PQ")
+    assert any('"phone"' in e and '"town"' in e for e in events)
+
+
+def test_a_bad_postcode_is_one_plain_line_and_nothing_is_written(
+    qtbot: QtBot, controller: AppController, profile: Path
+) -> None:
+    unlock(qtbot, controller)
+    dialog = _open_details(qtbot, controller)
+    _retype(qtbot, dialog, "phone", "01524 000888")
+    _retype(qtbot, dialog, "postcode", "not a postcode")
+    qtbot.keyClick(dialog.field("postcode"), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(dialog.error.isVisible, timeout=5_000)
+    assert "not a UK postcode" in dialog.error.text() and "\n" not in dialog.error.text()
+    controller.shutdown()
+    person, events = _dev(profile)
+    assert person.phone != "01524 000888" and person.postcode == "LA2 8PQ"
+    assert not any('"phone"' in e for e in events)  # only the fixture's own edit
+
+
+def test_about_me_is_written_with_the_person_and_shown(
+    qtbot: QtBot, controller: AppController, profile: Path
+) -> None:
+    unlock(qtbot, controller)
+    today = controller.main_window.home.today
+    qtbot.waitUntil(lambda: today.model.rowCount() == 1, timeout=10_000)
+    with qtbot.waitSignal(controller.record.loaded, timeout=10_000):
+        qtbot.keyClick(today.table, Qt.Key.Key_Return)
+    section = controller.main_window.record.about_me
+    qtbot.waitUntil(section.edit.isVisible, timeout=5_000)
+    qtbot.mouseClick(section.edit, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: controller.record.dialog is not None, timeout=10_000)
+    dialog = controller.record.dialog
+    assert dialog is not None
+    words = dialog.field("most_important")
+    assert isinstance(words, QPlainTextEdit)
+    words.setFocus()
+    qtbot.keyClicks(words, "Getting to the allotment on Sundays")
+    with qtbot.waitSignal(controller.record.loaded, timeout=10_000):
+        qtbot.keyClick(words, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert "Getting to the allotment on Sundays" in section.text.toPlainText()
+    controller.shutdown()
+    ws = open_profile(profile, PASSPHRASE)
+    try:
+        with ws.store.read() as session:
+            person = session.execute(select(Person).where(Person.nhs_number == DEV)).scalar_one()
+            about = session.execute(
+                select(AboutMe).where(AboutMe.person_id == person.id)
+            ).scalar_one()
+            assert about.most_important == "Getting to the allotment on Sundays"
+            assert about.last_updated is not None
+            saved = session.execute(
+                select(AuditEvent.detail).where(AuditEvent.action == "about_me_saved")
+            ).scalar_one()
+            assert '"most_important"' in (saved or "")
+    finally:
+        ws.close()

@@ -1,0 +1,215 @@
+"""Register a person from the caseload (New person…, Ctrl+N): one form, checked as
+it is saved; the same person is looked for first and offered, not created.
+
+On a possible match the form stays open with the match named and two ways on:
+open that record, or (only when the NHS number differs or is not known) register
+this person as someone different. Reading and writing run on the database lane.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from app.services.changes import Change
+from app.services.record.person_match import SAME_NHS_NUMBER, PossibleMatch
+from app.services.record.registration import NewPerson, find_matches, register_person
+from app.values.vocab import LevelOfNeed
+from ui.i18n import tr
+from ui.kit.forms import Field, FormDialog
+from ui.kit.operations import Operations
+from ui.kit.widgets import button
+
+FIELDS = (
+    Field(
+        "nhs_number",
+        "NHS number",
+        optional=True,
+        hint="Leave empty if it is not yet known: the record will say so until it is added.",
+    ),
+    Field("given_name", "Given name"),
+    Field("family_name", "Family name"),
+    Field("preferred_name", "What they like to be called", optional=True),
+    Field("date_of_birth", "Date of birth", "date"),
+    Field("postcode", "Postcode"),
+    Field("address_line1", "Address", optional=True),
+    Field("town", "Town or village", optional=True),
+    Field("phone", "Phone", optional=True),
+    Field(
+        "level_of_need",
+        "Level of need",
+        "choice",
+        choices=tuple((level.value, level.label) for level in LevelOfNeed),
+    ),
+)
+
+
+def new_person(values: dict[str, object]) -> NewPerson:
+    def text(name: str) -> str:
+        return str(values.get(name) or "")
+
+    return NewPerson(
+        nhs_number=text("nhs_number"),
+        given_name=text("given_name"),
+        family_name=text("family_name"),
+        preferred_name=text("preferred_name") or None,
+        date_of_birth=text("date_of_birth"),
+        postcode=text("postcode"),
+        address_line1=text("address_line1"),
+        town=text("town") or None,
+        phone=text("phone") or None,
+        level_of_need=text("level_of_need") or LevelOfNeed.TARGETED.value,
+    )
+
+
+class MatchOffer(QFrame):
+    """Who this may already be, and the two ways on."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("matchOffer")
+        self.text = QLabel()
+        self.text.setObjectName("matchText")
+        self.text.setWordWrap(True)
+        self.open_existing = button("Open their record", name="openExistingButton", primary=True)
+        self.different = button(
+            "Register as a different person",
+            name="differentPersonButton",
+            tip="Only when you are sure: for example twins at the same address",
+        )
+        row = QHBoxLayout()
+        row.addWidget(self.open_existing)
+        row.addWidget(self.different)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.addWidget(self.text)
+        layout.addLayout(row)
+        self.hide()
+
+    def offer(self, matches: list[PossibleMatch]) -> None:
+        same_number = any(m.why == SAME_NHS_NUMBER for m in matches)
+        lines = [
+            tr("{who} ({why})").format(who=m.describe(), why=tr("same NHS number"))
+            if m.why == SAME_NHS_NUMBER
+            else tr("{who} (same family name, date of birth and postcode)").format(who=m.describe())
+            for m in matches
+        ]
+        intro = (
+            tr("This NHS number is already in the record:")
+            if same_number
+            else tr("This may be someone already in the record:")
+        )
+        self.text.setText(intro + "\n" + "\n".join(lines))
+        self.different.setVisible(not same_number)
+        self.show()
+
+
+class RegisterFlow(QObject):
+    """The New person form and what happens when it is saved."""
+
+    registered = Signal(str)  # the new person's id: the app opens their record
+    open_existing = Signal(str)  # the person it may already be
+
+    def __init__(self, ops: Operations, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._ops = ops
+        self.dialog: FormDialog | None = None
+        self.offer: MatchOffer | None = None
+        self._matches: list[PossibleMatch] = []
+
+    def open(self, parent: QWidget) -> FormDialog | None:
+        if not self._ops.unlocked:
+            return None
+        if self.dialog is not None:
+            self.dialog.raise_()
+            return self.dialog
+        dialog = FormDialog(
+            "Register a person",
+            FIELDS,
+            intro=tr("Someone new to the team: a referral or a first visit."),
+            submit_label="Register",
+            parent=parent,
+        )
+        dialog.setObjectName("registerDialog")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        offer = MatchOffer(dialog)
+        layout = dialog.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(layout.indexOf(dialog.error) + 1, offer)
+        offer.open_existing.clicked.connect(self._open_existing)
+        offer.different.clicked.connect(lambda: self._register(different_person=True))
+        dialog.submitted.connect(lambda _values: self._check())
+        dialog.edited.connect(offer.hide)  # a changed form is checked again
+        dialog.finished.connect(self._closed)
+        self.dialog, self.offer = dialog, offer
+        dialog.set_values({"level_of_need": LevelOfNeed.TARGETED.value})
+        dialog.open()
+        dialog.activateWindow()
+        dialog.field("nhs_number").setFocus(Qt.FocusReason.OtherFocusReason)
+        return dialog
+
+    def close(self) -> None:
+        if self.dialog is not None:
+            self.dialog.reject()
+
+    def _closed(self, _result: int) -> None:
+        self.dialog = self.offer = None
+        self._matches = []
+
+    def _check(self) -> None:
+        dialog = self.dialog
+        if dialog is None:
+            return
+        new = new_person(dialog.values())
+        dialog.set_busy(True)
+        started = self._ops.read(
+            partial(find_matches, new=new),
+            on_done=self._checked,
+            on_error=self._failed,
+        )
+        if not started:
+            dialog.set_busy(False)
+
+    def _checked(self, matches: list[PossibleMatch]) -> None:
+        if self.dialog is None or self.offer is None:
+            return
+        self._matches = matches
+        if matches:
+            self.dialog.set_busy(False)
+            self.offer.offer(matches)
+            self.offer.open_existing.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        self._register(different_person=False)
+
+    def _register(self, *, different_person: bool) -> None:
+        dialog = self.dialog
+        if dialog is None:
+            return
+        new = new_person(dialog.values())
+        dialog.set_busy(True)
+        self._ops.write(
+            partial(register_person, new=new, different_person=different_person),
+            on_done=self._done,
+            on_error=self._failed,
+        )
+
+    def _done(self, change: Change) -> None:
+        if self.dialog is not None:
+            self.dialog.accept()
+        if change.person_id:
+            self.registered.emit(change.person_id)
+
+    def _failed(self, message: str) -> None:
+        if self.dialog is not None:
+            self.dialog.set_busy(False)
+            self.dialog.show_error(message)
+
+    def _open_existing(self) -> None:
+        if not self._matches:
+            return
+        person_id = self._matches[0].person_id
+        self.close()
+        self.open_existing.emit(person_id)
