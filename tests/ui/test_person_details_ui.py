@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from app.workspace import unlock as open_profile
-from storage.tables import AboutMe, AuditEvent, Person
+from storage.tables import AboutMe, AuditEvent, Person, PersonalContact
 from tests.conftest import PASSPHRASE
 from tests.ui.helpers import DEV, unlock
 from ui.app_controller import AppController
@@ -132,5 +132,58 @@ def test_about_me_is_written_with_the_person_and_shown(
                 select(AuditEvent.detail).where(AuditEvent.action == "about_me_saved")
             ).scalar_one()
             assert '"most_important"' in (saved or "")
+    finally:
+        ws.close()
+
+
+def test_a_carer_is_added_then_corrected_from_the_contacts_section(
+    qtbot: QtBot, controller: AppController, profile: Path
+) -> None:
+    unlock(qtbot, controller)
+    today = controller.main_window.home.today
+    qtbot.waitUntil(lambda: today.model.rowCount() == 1, timeout=10_000)
+    with qtbot.waitSignal(controller.record.loaded, timeout=10_000):
+        qtbot.keyClick(today.table, Qt.Key.Key_Return)
+    page = controller.main_window.record
+    qtbot.keyClick(page, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)  # Contacts
+    section = page.contacts
+    qtbot.waitUntil(section.add_button.isVisible, timeout=5_000)
+    qtbot.mouseClick(section.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: controller.record.dialog is not None, timeout=10_000)
+    dialog = controller.record.dialog
+    assert dialog is not None
+    _retype(qtbot, dialog, "name", "Priya Kumar")
+    _retype(qtbot, dialog, "relationship", "Daughter")
+    _retype(qtbot, dialog, "phone", "07700 900123")
+    dialog.set_values({"is_main_carer": "yes", "carers_assessment": "offered"})
+    with qtbot.waitSignal(controller.record.loaded, timeout=10_000):
+        qtbot.keyClick(dialog.field("phone"), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    rows = [section.model.row_at(r) for r in range(section.model.rowCount())]
+    priya = next(r for r in rows if r is not None and r.name == "Priya Kumar")
+    assert priya.is_main_carer and priya.carers_assessment == "offered"
+
+    # Corrected: select her row, Enter, change the phone.
+    section.carers.selectRow(rows.index(priya))
+    qtbot.keyClick(section.carers, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: controller.record.dialog is not None, timeout=10_000)
+    dialog = controller.record.dialog
+    assert dialog is not None
+    name = dialog.field("name")
+    assert isinstance(name, QLineEdit) and name.text() == "Priya Kumar"
+    _retype(qtbot, dialog, "phone", "07700 900456")
+    with qtbot.waitSignal(controller.record.loaded, timeout=10_000):
+        qtbot.keyClick(dialog.field("phone"), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    controller.shutdown()
+    ws = open_profile(profile, PASSPHRASE)
+    try:
+        with ws.store.read() as session:
+            kept = session.execute(
+                select(PersonalContact).where(PersonalContact.name == "Priya Kumar")
+            ).scalar_one()
+            assert (kept.phone, kept.relationship, kept.is_main_carer) == (
+                "07700 900456",
+                "Daughter",
+                True,
+            )
     finally:
         ws.close()

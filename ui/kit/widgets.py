@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -121,3 +122,13 @@ def clear_layout_widgets(parent: QWidget) -> None:
         item = layout.takeAt(0)
         if item is not None and (widget := item.widget()) is not None:
             widget.deleteLater()
+
+
+def button_row(*widgets: QWidget) -> QHBoxLayout:
+    """Buttons side by side at the left, the rest of the line empty."""
+    row = QHBoxLayout()
+    row.setSpacing(8)
+    for widget in widgets:
+        row.addWidget(widget)
+    row.addStretch(1)
+    return row

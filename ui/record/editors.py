@@ -20,7 +20,7 @@ from ui.i18n import tr
 from ui.kit import formatting
 from ui.kit.forms import Field, parse_when
 from ui.record.editor import Editor, choices
-from ui.record.person_editors import about_me, person_details
+from ui.record.person_editors import about_me, person_details, personal_contact
 from ui.record.plan_editors import action, agree, contingency, goal, review_date, strength
 from ui.record.risk_editors import alert, consent_decision, risk
 
@@ -35,6 +35,7 @@ __all__ = [
     "editor_for",
     "goal",
     "person_details",
+    "personal_contact",
     "review_date",
     "risk",
     "strength",
@@ -148,6 +149,11 @@ def editor_for(
             return person_details(record)
         case "about_me":
             return about_me(record)
+        case "new_personal_contact":
+            return personal_contact(record, None)
+        case "personal_contact":
+            carer = next((c for c in record.carers if c.id == entity_id), None)
+            return personal_contact(record, carer) if carer else None
         case "new_goal":
             return goal(record, None)
         case "goal" if entity_id in goals:

@@ -10,11 +10,13 @@ from typing import Any
 from app.services.changes import Change
 from app.services.record import people
 from app.services.record.about_me import PROMPTS, SUPPORTED_BY, save_about_me
-from app.services.record.record import PersonRecord
+from app.services.record.contacts import save_personal_contact
+from app.services.record.record import CarerItem, PersonRecord
+from app.values.vocab import CarersAssessment, Coded, LastingPowerOfAttorney
 from app.workspace import Workspace
 from ui.i18n import tr
 from ui.kit.forms import Field
-from ui.record.editor import Editor, date_text
+from ui.record.editor import Editor, choices, date_text
 
 YES_NO = (("no", "No"), ("yes", "Yes"))
 
@@ -98,4 +100,77 @@ def about_me(record: PersonRecord) -> Editor:
             "Leave a prompt empty if it has no answer yet."
         ).format(name=header.preferred_name or header.given_name),
         focus="most_important",
+    )
+
+
+def _none_or(kind: type[Coded], none: str) -> tuple[tuple[str, str], ...]:
+    return (("", none), *choices(kind))
+
+
+def personal_contact(record: PersonRecord, item: CarerItem | None) -> Editor:
+    """A family member, friend or carer: added, or corrected (`item`)."""
+    header = record.header
+
+    def save(ws: Workspace, values: dict[str, Any], draft: str | None) -> Change:
+        return save_personal_contact(
+            ws,
+            person_id=header.person_id,
+            values=values,
+            contact_id=item.id if item else None,
+            draft_key=draft,
+        )
+
+    fields = (
+        Field("name", "Name"),
+        Field(
+            "relationship", "Relationship", optional=True, hint="For example daughter, neighbour"
+        ),
+        Field("phone", "Phone", optional=True),
+        Field("is_main_carer", "Main carer", "choice", choices=YES_NO),
+        Field("is_key_holder", "Holds a key", "choice", choices=YES_NO),
+        Field("is_emergency_contact", "Emergency contact", "choice", choices=YES_NO),
+        Field(
+            "lasting_power_of_attorney",
+            "Lasting power of attorney",
+            "choice",
+            choices=_none_or(LastingPowerOfAttorney, "None"),
+        ),
+        Field(
+            "carers_assessment",
+            "Carer's own assessment",
+            "choice",
+            choices=_none_or(CarersAssessment, "Not recorded"),
+            hint="A carer is entitled to an assessment of their own needs (Care Act s.10)",
+        ),
+        Field("carers_assessment_date", "Date of the carer's assessment", "date", optional=True),
+        Field("comments", "Comments", "text", optional=True, lines=2),
+    )
+    initial: dict[str, Any] = {name: "no" for name in ("is_main_carer", "is_key_holder")}
+    initial["is_emergency_contact"] = "no"
+    if item is not None:
+        initial = {
+            "name": item.name,
+            "relationship": item.relationship,
+            "phone": item.phone or "",
+            "is_main_carer": "yes" if item.is_main_carer else "no",
+            "is_key_holder": "yes" if item.is_key_holder else "no",
+            "is_emergency_contact": "yes" if item.is_emergency_contact else "no",
+            "lasting_power_of_attorney": item.lasting_power_of_attorney or "",
+            "carers_assessment": item.carers_assessment or "",
+            "carers_assessment_date": date_text(item.carers_assessment_date),
+            "comments": item.comments or "",
+        }
+    return Editor(
+        kind="personal_contact" if item else "new_personal_contact",
+        entity_id=item.id if item else None,
+        person_id=header.person_id,
+        title=(
+            tr("Change {name}").format(name=item.name)
+            if item
+            else tr("Add a family member or carer: {name}").format(name=header.full_name)
+        ),
+        fields=fields,
+        save=save,
+        initial=initial,
+        focus="name",
     )

@@ -8,7 +8,7 @@ import logging
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from app.services import clock
 from app.services.record.record import ActionItem, GoalItem, PersonRecord, PlanView
@@ -16,7 +16,7 @@ from app.values.vocab import ActionStatus, CareActOutcome, GoalStatus
 from ui.i18n import tr
 from ui.kit import formatting
 from ui.kit.rows_model import ColumnSpec, RowsModel
-from ui.kit.widgets import button, esc, fit_rows, heading, size_columns, table
+from ui.kit.widgets import button, button_row, esc, fit_rows, heading, size_columns, table
 from ui.record.record_sections import selected
 
 logger = logging.getLogger(__name__)
@@ -130,22 +130,24 @@ class PlanSection(QScrollArea):
         column.setSpacing(10)
         column.addWidget(heading("Care and support plan"))
         column.addWidget(self.status)
-        column.addLayout(_row(self.agree_button, self.review_button, self.print_button))
+        column.addLayout(button_row(self.agree_button, self.review_button, self.print_button))
         column.addSpacing(8)
         column.addWidget(heading("My goals", level=3))
         column.addWidget(self.goals)
-        column.addLayout(_row(self.add_goal_button, self.edit_goal_button, self.add_action_button))
+        column.addLayout(
+            button_row(self.add_goal_button, self.edit_goal_button, self.add_action_button)
+        )
         column.addWidget(self.actions_heading)
         column.addWidget(self.actions_table)
-        column.addLayout(_row(self.edit_action_button))
+        column.addLayout(button_row(self.edit_action_button))
         column.addSpacing(8)
         column.addWidget(heading("Strengths and needs", level=3))
         column.addWidget(self.strengths)
-        column.addLayout(_row(self.add_strength_button))
+        column.addLayout(button_row(self.add_strength_button))
         column.addSpacing(8)
         column.addWidget(heading("If things change: contingency plan", level=3))
         column.addWidget(self.contingency)
-        column.addLayout(_row(self.add_contingency_button))
+        column.addLayout(button_row(self.add_contingency_button))
         column.addStretch(1)
         self.setWidget(body)
 
@@ -284,12 +286,3 @@ def _contingency_html(plan: PlanView) -> str:
             lines.append(f"<br>{esc(tr('Early warning signs'))}: {esc(c.early_warning_signs)}")
         parts.append("".join(lines) + "</p>")
     return "".join(parts)
-
-
-def _row(*widgets: QWidget) -> QHBoxLayout:
-    row = QHBoxLayout()
-    row.setSpacing(8)
-    for widget in widgets:
-        row.addWidget(widget)
-    row.addStretch(1)
-    return row

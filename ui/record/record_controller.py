@@ -140,6 +140,12 @@ class RecordController(QObject):
         ops.changed.connect(self._changed)
         page.header.record_visit.clicked.connect(self.new_visit_note)
         page.about_me.edit_about_me.connect(lambda: self._edit(lambda r: editors.about_me(r)))
+        page.contacts.add_contact.connect(
+            lambda: self._edit(lambda r: editors.personal_contact(r, None))
+        )
+        page.contacts.edit_contact.connect(
+            lambda item: self._edit(lambda r: editors.personal_contact(r, item))
+        )
         page.header.edit_details.clicked.connect(
             lambda: self._edit(lambda r: editors.person_details(r))
         )

@@ -21,13 +21,13 @@ from PySide6.QtWidgets import (
 from app.services.record.record import PersonRecord
 from ui.i18n import tr
 from ui.kit.widgets import button
+from ui.record.contacts_section import ContactsSection
 from ui.record.plan_section import PlanSection
 from ui.record.record_header import RecordHeader
 from ui.record.record_sections import (
     AboutMeSection,
     AssessmentsSection,
     ConsentSection,
-    ContactsSection,
     RisksSection,
 )
 from ui.record.timeline_model import TimelineModel

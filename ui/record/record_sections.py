@@ -16,18 +16,26 @@ from app.services.record.record import AlertItem, ConsentItem, PersonRecord, Ris
 from app.values.vocab import (
     AlertKind,
     CapacityOutcome,
-    CarersAssessment,
     ConsentCategory,
     ConsentDecision,
     ConsentMethod,
-    LastingPowerOfAttorney,
     RiskKind,
     RiskStatus,
 )
 from ui.i18n import tr
 from ui.kit import formatting
 from ui.kit.rows_model import ROW_ROLE, ColumnSpec, RowsModel
-from ui.kit.widgets import button, esc, fit_rows, heading, reader, rows_html, size_columns, table
+from ui.kit.widgets import (
+    button,
+    button_row,
+    esc,
+    fit_rows,
+    heading,
+    reader,
+    rows_html,
+    size_columns,
+    table,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +48,7 @@ def selected(view: QTableView) -> object | None:
     return index.data(ROW_ROLE) if index.isValid() else None
 
 
-class _Page(QScrollArea):
+class Page(QScrollArea):
     """A section that scrolls as one page."""
 
     def __init__(self, name: str, accessible: str) -> None:
@@ -96,7 +104,7 @@ class AboutMeSection(QWidget):
         self.text.clear()
 
 
-class RisksSection(_Page):
+class RisksSection(Page):
     add_risk = Signal()
     edit_risk = Signal(object)  # RiskItem
     add_alert = Signal()
@@ -174,11 +182,11 @@ class RisksSection(_Page):
 
         self.column.addWidget(heading("Risks"))
         self.column.addWidget(self.risks)
-        self.column.addLayout(_row(self.add_risk_button, self.edit_risk_button))
+        self.column.addLayout(button_row(self.add_risk_button, self.edit_risk_button))
         self.column.addSpacing(12)
         self.column.addWidget(heading("Alerts"))
         self.column.addWidget(self.alerts)
-        self.column.addLayout(_row(self.add_alert_button, self.edit_alert_button))
+        self.column.addLayout(button_row(self.add_alert_button, self.edit_alert_button))
         self.column.addStretch(1)
 
     def _emit(self, view: QTableView, signal: SignalInstance) -> None:
@@ -200,64 +208,7 @@ class RisksSection(_Page):
         self.alerts_model.clear()
 
 
-class ContactsSection(QWidget):
-    def __init__(self) -> None:
-        super().__init__()
-        self.setObjectName("contactsSection")
-        self.text = reader("contactsText", "Contacts and carers")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 16, 20, 20)
-        layout.addWidget(heading("Contacts and carers"))
-        layout.addWidget(self.text, 1)
-
-    def show_record(self, record: PersonRecord) -> None:
-        parts = [f"<h3>{esc(tr('Family, friends and carers'))}</h3>"]
-        if not record.carers:
-            parts.append(f"<p>{esc(tr('None recorded.'))}</p>")
-        for c in record.carers:
-            roles = [
-                tr("main carer") if c.is_main_carer else "",
-                tr("key holder") if c.is_key_holder else "",
-                tr("emergency contact") if c.is_emergency_contact else "",
-                tr("lasting power of attorney: {kind}").format(
-                    kind=formatting.label(
-                        LastingPowerOfAttorney, c.lasting_power_of_attorney
-                    ).lower()
-                )
-                if c.lasting_power_of_attorney
-                else "",
-            ]
-            line = f"<p><b>{esc(c.name)}</b> ({esc(c.relationship)})"
-            if c.phone:
-                line += f"<br>{esc(tr('Phone'))}: {esc(c.phone)}"
-            if flags := [r for r in roles if r]:
-                line += f"<br>{esc(', '.join(flags).capitalize())}"
-            if c.carers_assessment:
-                label = formatting.label(CarersAssessment, c.carers_assessment)
-                line += f"<br>{esc(tr('Carer’s assessment'))}: {esc(label.lower())}"
-            if c.comments:
-                line += f"<br><i>{esc(c.comments)}</i>"
-            parts.append(line + "</p>")
-        parts.append(f"<h3>{esc(tr('Professionals involved'))}</h3>")
-        if not record.professionals:
-            parts.append(f"<p>{esc(tr('None recorded.'))}</p>")
-        for p in record.professionals:
-            line = f"<p><b>{esc(p.name)}</b>, {esc(p.role)}"
-            if p.is_key_worker:
-                line += f" — <b>{esc(tr('key worker'))}</b>"
-            where = ", ".join(x for x in (p.team, p.organisation) if x)
-            if where:
-                line += f"<br>{esc(where)}"
-            if p.contact_details:
-                line += f"<br>{esc(p.contact_details)}"
-            parts.append(line + "</p>")
-        self.text.setHtml("".join(parts))
-
-    def clear(self) -> None:
-        self.text.clear()
-
-
-class ConsentSection(_Page):
+class ConsentSection(Page):
     record_consent = Signal()
     review_consent = Signal(object)  # ConsentItem
 
@@ -318,7 +269,7 @@ class ConsentSection(_Page):
         self.column.addWidget(explain)
         self.column.addWidget(self.table)
         self.column.addWidget(self.detail)
-        self.column.addLayout(_row(self.record_button, self.review_button))
+        self.column.addLayout(button_row(self.record_button, self.review_button))
         self.column.addWidget(self.capacity)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
         self.column.addStretch(1)
@@ -408,12 +359,3 @@ class AssessmentsSection(QWidget):
 
     def clear(self) -> None:
         self.text.clear()
-
-
-def _row(*widgets: QWidget) -> QHBoxLayout:
-    row = QHBoxLayout()
-    row.setSpacing(8)
-    for widget in widgets:
-        row.addWidget(widget)
-    row.addStretch(1)
-    return row

@@ -166,6 +166,7 @@ class CarerItem:
     lasting_power_of_attorney: str | None
     is_emergency_contact: bool
     comments: str | None
+    carers_assessment_date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -429,6 +430,7 @@ def screen_record(snap: RecordSnapshot) -> PersonRecord:
                 c.lasting_power_of_attorney,
                 c.is_emergency_contact,
                 c.comments,
+                c.carers_assessment_date,
             )
             for c in carers
         ),
