@@ -246,6 +246,14 @@ def test_marking_the_plan_agreed_saves_a_new_version(qtbot: QtBot, unlocked: App
     assert plan.status.text().startswith("Draft: changed since version 1")
     assert "Knows everyone in the village" in plan.strengths.text()
 
+    # A need, tied to a Care Act outcome, joins the plan's "What I need help with".
+    qtbot.mouseClick(plan.add_need_button, Qt.MouseButton.LeftButton)
+    dialog = _dialog(qtbot, unlocked)
+    qtbot.keyClicks(dialog.field("description"), "Getting in and out of the bath")
+    dialog.set_values({"care_act_outcome": "personal_hygiene"})
+    _save(qtbot, unlocked, dialog)
+    assert "Getting in and out of the bath" in plan.strengths.text()
+
 
 def test_consent_refused_needs_a_reason(qtbot: QtBot, unlocked: AppController) -> None:
     _open_dev(qtbot, unlocked)

@@ -21,7 +21,7 @@ from ui.kit import formatting
 from ui.kit.forms import Field, parse_when
 from ui.record.editor import Editor, choices
 from ui.record.person_editors import about_me, person_details, personal_contact
-from ui.record.plan_editors import action, agree, contingency, goal, review_date, strength
+from ui.record.plan_editors import action, agree, contingency, goal, need, review_date, strength
 from ui.record.risk_editors import alert, consent_decision, risk
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "contingency",
     "editor_for",
     "goal",
+    "need",
     "person_details",
     "personal_contact",
     "review_date",
@@ -168,6 +169,8 @@ def editor_for(
             return review_date(record)
         case "new_strength":
             return strength(record)
+        case "new_need":
+            return need(record)
         case "new_contingency":
             return contingency(record)
         case "new_risk":

@@ -9,7 +9,7 @@ from app.services import clock
 from app.services.care import care_plan
 from app.services.changes import Change
 from app.services.record.record import ActionItem, GoalItem, PersonRecord
-from app.values.vocab import ActionStatus, GoalStatus
+from app.values.vocab import ActionStatus, CareActOutcome, GoalStatus
 from app.workspace import Workspace
 from ui.i18n import tr
 from ui.kit.forms import Field
@@ -238,6 +238,38 @@ def strength(record: PersonRecord) -> Editor:
     return Editor(
         "new_strength", None, person_id, tr("Add a strength"), fields, save, focus="description"
     )
+
+
+def need(record: PersonRecord) -> Editor:
+    """What the person needs help with, tied where it fits to a Care Act eligibility
+    outcome (the outcomes a needs assessment looks at)."""
+    person_id = record.header.person_id
+    fields = (
+        Field(
+            "description",
+            "What they need help with",
+            "text",
+            hint="In plain words, ideally theirs: for example, getting in and out of the bath.",
+            lines=3,
+        ),
+        Field(
+            "care_act_outcome",
+            "Care Act outcome it affects",
+            "choice",
+            choices=(("", "Not one of them"), *choices(CareActOutcome)),
+        ),
+    )
+
+    def save(ws: Workspace, v: dict[str, Any], draft: str | None) -> Change:
+        return care_plan.save_need(
+            ws,
+            person_id=person_id,
+            description=v["description"],
+            care_act_outcome=v.get("care_act_outcome") or None,
+            draft_key=draft,
+        )
+
+    return Editor("new_need", None, person_id, tr("Add a need"), fields, save, focus="description")
 
 
 def contingency(record: PersonRecord) -> Editor:

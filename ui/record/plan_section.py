@@ -32,6 +32,7 @@ class PlanSection(QScrollArea):
     add_action = Signal(object)  # the GoalItem it serves
     edit_action = Signal(object)  # ActionItem
     add_strength = Signal()
+    add_need = Signal()
     add_contingency = Signal()
     print_plan = Signal()
 
@@ -62,6 +63,7 @@ class PlanSection(QScrollArea):
         self.strengths.setWordWrap(True)
         self.strengths.setTextFormat(Qt.TextFormat.RichText)
         self.add_strength_button = button("Add a strength…", name="addStrengthButton")
+        self.add_need_button = button("Add a need…", name="addNeedButton")
 
         self.goals_model: RowsModel[GoalItem] = RowsModel(
             [
@@ -143,7 +145,7 @@ class PlanSection(QScrollArea):
         column.addSpacing(8)
         column.addWidget(heading("Strengths and needs", level=3))
         column.addWidget(self.strengths)
-        column.addLayout(button_row(self.add_strength_button))
+        column.addLayout(button_row(self.add_strength_button, self.add_need_button))
         column.addSpacing(8)
         column.addWidget(heading("If things change: contingency plan", level=3))
         column.addWidget(self.contingency)
@@ -160,6 +162,7 @@ class PlanSection(QScrollArea):
         self.edit_action_button.clicked.connect(self._edit_action)
         self.actions_table.activated.connect(lambda _i: self._edit_action())
         self.add_strength_button.clicked.connect(self.add_strength)
+        self.add_need_button.clicked.connect(self.add_need)
         self.add_contingency_button.clicked.connect(self.add_contingency)
         self.print_button.clicked.connect(self.print_plan)
         self.goals.selectionModel().currentRowChanged.connect(lambda *_: self._show_actions())

@@ -161,6 +161,7 @@ class RecordController(QObject):
         plan.add_action.connect(lambda g: self._edit(lambda r: editors.action(r, g, None)))
         plan.edit_action.connect(lambda a: self._edit(lambda r: editors.action(r, None, a)))
         plan.add_strength.connect(lambda: self._edit(lambda r: editors.strength(r)))
+        plan.add_need.connect(lambda: self._edit(lambda r: editors.need(r)))
         plan.add_contingency.connect(lambda: self._edit(lambda r: editors.contingency(r)))
         plan.print_plan.connect(self.print_plan)
         risks = page.risks
