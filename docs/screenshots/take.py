@@ -154,6 +154,32 @@ def _take(profile: Path, passphrase: str, out: Path, suffix: str) -> int:
     dialog.widgets["narrative"].setPlainText(NOTE)  # type: ignore[attr-defined]
     dialog.resize(720, 760)
     _save(dialog, out, "visit-note", suffix)
+    dialog.reject()
+    _wait(lambda: controller.record.dialog is None)
+
+    window.record.show_section(Section.CONTACTS)
+    _save(window, out, "contacts", suffix)
+
+    # New person…, typed as a referral might give the person already open: offered.
+    record = controller.record.record
+    assert record is not None
+    header = record.header
+    form = controller.register.open(window)
+    assert form is not None
+    form.set_values(
+        {
+            "given_name": header.given_name,
+            "family_name": header.family_name.upper(),
+            "date_of_birth": header.date_of_birth.strftime("%d/%m/%Y"),
+            "postcode": header.postcode.replace(" ", "").lower(),
+        }
+    )
+    form.resize(720, 760)
+    form.submit()
+    offer = controller.register.offer
+    assert offer is not None
+    _wait(offer.isVisible)
+    _save(form, out, "register-person", suffix)
 
     controller.shutdown()
     return 0
