@@ -86,3 +86,55 @@ def test_an_address_edit_reaches_the_other_laptop(server: RunningServer, laptop:
         assert (zoe.address_line1, zoe.address_line2) == ("1 Market Place", "Hawes")
     nurse.close()
     social_worker.close()
+
+
+def test_a_referral_without_an_nhs_number_and_what_is_added_later_reach_the_other_laptop(
+    server: RunningServer, laptop: Laptop
+) -> None:
+    """Registered from a referral with no NHS number, About me written, a carer and a
+    need added on one laptop; the number recorded later. The other laptop holds the
+    same record, and the server refused nothing."""
+    from app.services.care import care_plan
+    from app.services.record.about_me import save_about_me
+    from app.services.record.contacts import save_personal_contact
+    from app.services.record.registration import NewPerson, record_nhs_number, register_person
+    from storage.tables import AboutMe, Need, PersonalContact
+
+    nurse = reopen(laptop("Sam Taylor"))
+    social_worker = reopen(laptop("Ceri Jones"))
+    try:
+        _sync(nurse)
+        _sync(social_worker)
+        pid = register_person(
+            nurse, NewPerson("", "Gwen", "Hughes", "1944-07-01", "LL57 2DG")
+        ).person_id
+        assert pid is not None
+        save_about_me(nurse, person_id=pid, values={"most_important": "My garden"})
+        save_personal_contact(
+            nurse,
+            person_id=pid,
+            values={"name": "Rhys Hughes", "relationship": "Son", "is_main_carer": "yes"},
+        )
+        care_plan.save_need(
+            nurse, person_id=pid, description="Help to bathe", care_act_outcome="personal_hygiene"
+        )
+        assert _sync(nurse).refused == []
+        _sync(social_worker)
+        record_nhs_number(social_worker, pid, "9990000034")  # found by the other profession
+        assert _sync(social_worker).refused == []
+        _sync(nurse)
+        for ws in (nurse, social_worker):
+            with ws.store.read() as session:
+                gwen = session.get(Person, pid)
+                assert gwen is not None and gwen.nhs_number == "9990000034"
+                about = session.execute(select(AboutMe).where(AboutMe.person_id == pid))
+                assert about.scalar_one().most_important == "My garden"
+                carer = session.execute(
+                    select(PersonalContact).where(PersonalContact.person_id == pid)
+                ).scalar_one()
+                assert (carer.name, carer.is_main_carer) == ("Rhys Hughes", True)
+                need = session.execute(select(Need).where(Need.person_id == pid)).scalar_one()
+                assert need.care_act_outcome == "personal_hygiene"
+    finally:
+        nurse.close()
+        social_worker.close()
