@@ -173,12 +173,10 @@ def _rebuild(
             existing.update(conn.execute(select(table.c.id).where(table.c.id.in_(chunk))).scalars())
         else:
             # Whose record each one was before: a removed row is gone afterwards.
-            for row_id, person_id in conn.execute(
-                select(table.c.id, owner).where(table.c.id.in_(chunk))
-            ).tuples():
-                existing.add(str(row_id))
-                if person_id:
-                    done.people.add(str(person_id))
+            for row in conn.execute(select(table.c.id, owner).where(table.c.id.in_(chunk))):
+                existing.add(str(row[0]))
+                if row[1]:
+                    done.people.add(str(row[1]))
         conflicted.update(
             conn.execute(
                 select(SyncConflict.entity_id).where(

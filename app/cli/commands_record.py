@@ -1,4 +1,4 @@
-"""Record commands: list, show, note add, edit."""
+"""Record commands: list, show, note add, note amend, edit."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from app.cli.break_glass_option import add_break_glass_argument, apply_break_gla
 from app.cli.commands_profile import open_workspace
 from app.cli.output import british_date, write_csv, write_json, write_table
 from app.errors import InvalidInputError
+from app.services.care.amend import amend_note
 from app.services.care.notes import add_note
 from app.services.caseload import caseload
 from app.services.need_to_know.access import viewer_of
@@ -129,6 +130,24 @@ def _note_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _note_amend(args: argparse.Namespace) -> int:
+    workspace = open_workspace(args)
+    try:
+        with workspace.store.read() as session:
+            person_id = people.find(session, args.nhs).id
+        amend_note(
+            workspace,
+            note_id=args.note,
+            narrative=args.text,
+            reason=args.reason,
+            person_id=person_id,
+        )
+    finally:
+        workspace.close()
+    print("Correction saved beside the note.")
+    return 0
+
+
 def _edit(args: argparse.Namespace) -> int:
     changes = people.parse_assignments(args.set or [])
     if not changes:
@@ -183,6 +202,15 @@ def register(sub: Any, common: Common) -> None:
         help="only you, the lead professional and your profession may read it",
     )
     p.set_defaults(handler=_note_add)
+    p = note_sub.add_parser(
+        "amend", help="correct a note: a correction with its reason, beside the note"
+    )
+    common(p)
+    p.add_argument("--nhs", required=True)
+    p.add_argument("--note", required=True, help="the note's id (from 'show')")
+    p.add_argument("--text", required=True, help="the corrected note")
+    p.add_argument("--reason", required=True, help="why it is being corrected")
+    p.set_defaults(handler=_note_amend)
 
     p = sub.add_parser("edit", help="change fields of a person's record")
     common(p)

@@ -37,6 +37,8 @@ class ContactNote(Recorded, Base):
     # JSON list of goal ids this contact worked towards; frozen with the note.
     linked_goal_ids: Mapped[str] = mapped_column(Text, default="[]")
     amends_id: Mapped[str | None] = mapped_column(ForeignKey("contact_note.id"))
+    # Why a correction was made: shown beside the note it corrects (set with amends_id).
+    amendment_reason: Mapped[str | None] = mapped_column(String(500))
     sensitive: Mapped[bool] = mapped_column(Boolean, default=False)
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from app.cli.main import main
 from app.workspace import Workspace, unlock
 from storage.tables import Person
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, ZOE
 
 
 @pytest.fixture
@@ -104,3 +104,25 @@ def test_person_add_text_and_bad_input(profile: Path, capsys: pytest.CaptureFixt
     )
     assert "future" in capsys.readouterr().err
     assert _people(profile) == 3
+
+
+def test_note_amend_adds_a_correction_with_its_reason(
+    profile: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        main(["note", "add", "--profile", str(profile), "--nhs", ZOE, "--text", "Gave 20 mg."]) == 0
+    )
+    capsys.readouterr()
+    assert main(["show", "--profile", str(profile), "--nhs", ZOE]) == 0
+    notes = json.loads(capsys.readouterr().out)["contact_notes"]
+    note_id = next(n["id"] for n in notes if n["narrative"] == "Gave 20 mg.")
+    amend = ["note", "amend", "--profile", str(profile), "--nhs", ZOE, "--note", note_id]
+    assert main([*amend, "--text", "Gave 40 mg.", "--reason", " "]) == 1
+    assert "Enter the reason for the correction" in capsys.readouterr().err
+    assert main([*amend, "--text", "Gave 40 mg.", "--reason", "Wrong dose"]) == 0
+    assert capsys.readouterr().out == "Correction saved beside the note.\n"
+    assert main(["show", "--profile", str(profile), "--nhs", ZOE]) == 0
+    notes = json.loads(capsys.readouterr().out)["contact_notes"]
+    fixed = next(n for n in notes if n["amends_id"] == note_id)
+    assert (fixed["narrative"], fixed["amendment_reason"]) == ("Gave 40 mg.", "Wrong dose")
+    assert any(n["id"] == note_id and n["narrative"] == "Gave 20 mg." for n in notes)

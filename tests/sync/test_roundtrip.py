@@ -138,3 +138,39 @@ def test_a_referral_without_an_nhs_number_and_what_is_added_later_reach_the_othe
     finally:
         nurse.close()
         social_worker.close()
+
+
+def test_a_correction_reaches_the_other_laptop_beside_its_note(
+    server: RunningServer, laptop: Laptop
+) -> None:
+    from app.services.care.amend import amend_note
+    from app.services.record.timeline import TimelineQuery, fetch_timeline
+
+    nurse = reopen(laptop("Sam Taylor"))
+    social_worker = reopen(laptop("Ceri Jones"))
+    try:
+        _sync(nurse)
+        _sync(social_worker)
+        pid = people.register(
+            nurse, people.NewPerson(ZOE, "Zoë", "O'Neill", "1938-04-12", "DL8 3AB")
+        )
+        note_id = add_note(nurse, ZOE, "Gave 20 mg of furosemide.")
+        _sync(nurse)
+        _sync(social_worker)
+        amend_note(
+            social_worker,
+            note_id=note_id,
+            narrative="Gave 40 mg of furosemide, as prescribed.",
+            reason="Wrong dose recorded",
+        )
+        assert _sync(social_worker).refused == []
+        _sync(nurse)
+        for ws in (nurse, social_worker):
+            _, entries = fetch_timeline(ws, TimelineQuery(person_id=pid))
+            by_amends = {e.amends_id: e for e in entries}
+            assert by_amends[note_id].amendment_reason == "Wrong dose recorded"
+            original = next(e for e in entries if e.id == note_id)
+            assert original.corrected and original.narrative == "Gave 20 mg of furosemide."
+    finally:
+        nurse.close()
+        social_worker.close()

@@ -187,3 +187,44 @@ def test_a_carer_is_added_then_corrected_from_the_contacts_section(
             )
     finally:
         ws.close()
+
+
+def test_a_note_is_corrected_beside_itself_from_the_timeline(
+    qtbot: QtBot, controller: AppController, profile: Path
+) -> None:
+    unlock(qtbot, controller)
+    today = controller.main_window.home.today
+    qtbot.waitUntil(lambda: today.model.rowCount() == 1, timeout=10_000)
+    with qtbot.waitSignal(controller.record.loaded, timeout=10_000):
+        qtbot.keyClick(today.table, Qt.Key.Key_Return)
+    page = controller.main_window.record
+    qtbot.keyClick(page, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)  # Timeline
+    timeline = page.timeline
+    qtbot.waitUntil(lambda: controller.timeline.rowCount() > 0, timeout=10_000)
+    qtbot.waitUntil(timeline.correct.isEnabled, timeout=5_000)
+    first = controller.timeline.entry_at(0)
+    assert first is not None
+    qtbot.mouseClick(timeline.correct, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: controller.record.dialog is not None, timeout=10_000)
+    dialog = controller.record.dialog
+    assert dialog is not None
+    words = dialog.field("narrative")
+    assert isinstance(words, QPlainTextEdit) and words.toPlainText() == first.narrative
+    words.setFocus()
+    qtbot.keyClick(words, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(words, " Corrected: seen with her daughter.")
+    _retype(qtbot, dialog, "reason", "Left out who was there")
+    with qtbot.waitSignal(controller.timeline.first_page_loaded, timeout=10_000):
+        qtbot.keyClick(dialog.field("reason"), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    entries = [controller.timeline.entry_at(r) for r in range(controller.timeline.rowCount())]
+    correction = next(e for e in entries if e is not None and e.amends_id == first.id)
+    original = next(e for e in entries if e is not None and e.id == first.id)
+    assert correction.amendment_reason == "Left out who was there"
+    assert correction.narrative.endswith("Corrected: seen with her daughter.")
+    assert original.corrected and original.narrative == first.narrative
+    shown = [
+        str(controller.timeline.index(r, 4).data()) for r in range(controller.timeline.rowCount())
+    ]
+    assert any(text.startswith("Correction: ") for text in shown)
+    assert any(text.startswith("[Corrected] ") for text in shown)
+    controller.shutdown()

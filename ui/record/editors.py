@@ -12,6 +12,7 @@ from typing import Any
 
 from app.services import clock
 from app.services.care import visits
+from app.services.care.amend import amend_note
 from app.services.changes import Change
 from app.services.record.record import PersonRecord
 from app.values.vocab import ContactOutcome, ContactType
@@ -35,6 +36,7 @@ __all__ = [
     "editor_for",
     "goal",
     "need",
+    "note_correction",
     "person_details",
     "personal_contact",
     "review_date",
@@ -146,6 +148,8 @@ def editor_for(
     match kind:
         case "visit_note":
             return visit_note(record, planned)
+        case "note_correction" if entity_id:
+            return note_correction(record, entity_id)  # the draft holds what was typed
         case "person_details":
             return person_details(record)
         case "about_me":
@@ -189,3 +193,39 @@ def editor_for(
             found_consent = next((c for c in record.consent if c.id == entity_id), None)
             return consent_decision(record, found_consent, partners) if found_consent else None
     return None
+
+
+# -- correcting a note ------------------------------------------------------------------
+
+
+def note_correction(record: PersonRecord, note_id: str, narrative: str = "") -> Editor:
+    """A correction of a note: its corrected words and why. The note itself is kept."""
+    fields = (
+        Field("narrative", "The corrected note", "text", lines=8),
+        Field(
+            "reason",
+            "Why it is being corrected",
+            hint="For example: written in the wrong record; wrong dose recorded.",
+        ),
+    )
+
+    def save(ws: Workspace, v: dict[str, Any], draft: str | None) -> Change:
+        return amend_note(
+            ws, note_id=note_id, narrative=v["narrative"], reason=v["reason"], draft_key=draft
+        )
+
+    return Editor(
+        kind="note_correction",
+        entity_id=note_id,
+        person_id=record.header.person_id,
+        title=tr("Correct a note: {name}").format(name=record.header.full_name),
+        fields=fields,
+        save=save,
+        initial={"narrative": narrative},
+        intro=tr(
+            "Notes are never changed: this correction is added beside the note, with your "
+            "name and the reason, and is what colleagues read instead."
+        ),
+        submit_label="Save correction",
+        focus="narrative",
+    )

@@ -139,6 +139,11 @@ class RecordController(QObject):
 
         ops.changed.connect(self._changed)
         page.header.record_visit.clicked.connect(self.new_visit_note)
+        page.timeline.correct_requested.connect(
+            lambda entry: self._edit(
+                lambda r: editors.note_correction(r, entry.id, entry.narrative)
+            )
+        )
         page.about_me.edit_about_me.connect(lambda: self._edit(lambda r: editors.about_me(r)))
         page.contacts.add_contact.connect(
             lambda: self._edit(lambda r: editors.personal_contact(r, None))

@@ -142,4 +142,9 @@ class TimelineModel(PagedTableModel[TimelineQuery | None, TimelineEntry]):
                 return entry.organisation or ""
             case TimelineColumn.NOTE:
                 # A sensitive note this user may not read: that it exists, and whom to ask.
-                return entry.ask if entry.ask else preview(entry.narrative)
+                shown = entry.ask if entry.ask else preview(entry.narrative)
+                if entry.amends_id:
+                    shown = tr("Correction: {text}").format(text=shown)
+                if entry.corrected:
+                    shown = tr("[Corrected] {text}").format(text=shown)
+                return shown

@@ -12,7 +12,7 @@ from app.services.record.timeline import TimelineEntry, TimelineFilters
 from app.values.vocab import ContactOutcome, ContactType
 from ui.i18n import tr
 from ui.kit import formatting
-from ui.kit.widgets import esc, heading, reader, size_columns, table
+from ui.kit.widgets import button, esc, heading, reader, size_columns, table
 from ui.record.timeline_model import ENTRY_ROLE, TimelineColumn, TimelineModel, author_text
 
 logger = logging.getLogger(__name__)
@@ -20,6 +20,7 @@ logger = logging.getLogger(__name__)
 
 class TimelineSection(QWidget):
     filter_changed = Signal(object, object)  # organisation id or None, contact type or None
+    correct_requested = Signal(object)  # the TimelineEntry to correct
 
     def __init__(self, model: TimelineModel) -> None:
         super().__init__()
@@ -51,6 +52,13 @@ class TimelineSection(QWidget):
             },
         )
         self.detail = reader("noteDetail", "The selected note in full")
+        self.correct = button(
+            "Correct this note…",
+            name="correctNoteButton",
+            tip="Notes are never edited: a correction is added beside it, with the reason",
+        )
+        self.correct.setEnabled(False)
+        self.correct.clicked.connect(self._correct)
 
         filters = QHBoxLayout()
         filters.setSpacing(8)
@@ -62,6 +70,7 @@ class TimelineSection(QWidget):
         filters.addSpacing(12)
         filters.addWidget(self.count)
         filters.addStretch(1)
+        filters.addWidget(self.correct)
 
         split = QSplitter(Qt.Orientation.Vertical)
         split.setObjectName("timelineSplit")
@@ -110,13 +119,24 @@ class TimelineSection(QWidget):
         else:
             self.detail.clear()
 
-    def _show_selected(self) -> None:
+    def selected_entry(self) -> TimelineEntry | None:
         index = self.table.currentIndex()
         entry = index.data(ENTRY_ROLE) if index.isValid() else None
-        if isinstance(entry, TimelineEntry):
+        return entry if isinstance(entry, TimelineEntry) else None
+
+    def _show_selected(self) -> None:
+        entry = self.selected_entry()
+        if entry is not None:
             self.detail.setHtml(note_html(entry))
         else:
             self.detail.clear()
+        # A note withheld from this user cannot be corrected by them.
+        self.correct.setEnabled(entry is not None and entry.ask is None)
+
+    def _correct(self) -> None:
+        entry = self.selected_entry()
+        if entry is not None and entry.ask is None:
+            self.correct_requested.emit(entry)
 
     def clear(self) -> None:
         for combo in (self.organisation, self.contact_type):
@@ -125,6 +145,7 @@ class TimelineSection(QWidget):
             combo.blockSignals(False)
         self.detail.clear()
         self.count.clear()
+        self.correct.setEnabled(False)
 
 
 def note_html(entry: TimelineEntry) -> str:
@@ -137,8 +158,18 @@ def note_html(entry: TimelineEntry) -> str:
     lines = [
         f"<p><b>{esc(kind)}</b>, {esc(when)}<br>{esc(' — '.join(meta))}<br>",
         f"<i>{esc(tr('Written {when}').format(when=written))}</i></p>",
-        f"<p>{esc(entry.ask if entry.ask else entry.narrative)}</p>",
     ]
+    if entry.amends_id:
+        why = tr("This corrects an earlier note. Why: {reason}").format(
+            reason=entry.amendment_reason or tr("not given")
+        )
+        lines.append(f"<p><b>{esc(why)}</b></p>")
+    if entry.corrected:
+        lines.append(
+            f"<p><b>{esc(tr('Corrected later: read the correction, listed with this note.'))}"
+            "</b></p>"
+        )
+    lines.append(f"<p>{esc(entry.ask if entry.ask else entry.narrative)}</p>")
     if entry.outcome:
         outcome = formatting.label(ContactOutcome, entry.outcome)
         lines.append(f"<p><b>{esc(tr('Outcome'))}</b>: {esc(outcome)}</p>")

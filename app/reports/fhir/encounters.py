@@ -19,7 +19,8 @@ def _narrative(note: ContactNote, author: StaffMember | None) -> str:
         else note.narrative
     )
     if note.amends_id:
-        narrative = f"Correction to an earlier note ({urn(note.amends_id)}).\n{narrative}"
+        why = f" Why: {note.amendment_reason}" if note.amendment_reason else ""
+        narrative = f"Correction to an earlier note ({urn(note.amends_id)}).{why}\n{narrative}"
     return narrative
 
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, exists, func, select
+from sqlalchemy.orm import aliased
 
 from app.services.need_to_know.access import require_access
 from app.workspace import Workspace
@@ -48,6 +49,10 @@ class TimelineEntry:
     # Set when the note is sensitive and this viewer may not read it (the
     # narrative is then empty): whom to ask.
     ask: str | None = None
+    # A correction says why; a note that was corrected says it was (the words
+    # to read are in its correction, shown beside it).
+    amendment_reason: str | None = None
+    corrected: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,8 +72,12 @@ def _where(stmt: Select[*tuple[Any, ...]], query: TimelineQuery) -> Select[*tupl
     return stmt
 
 
+_CORRECTION = aliased(ContactNote)
+
+
 def fetch_timeline(workspace: Workspace, query: TimelineQuery) -> tuple[int, list[TimelineEntry]]:
     """(notes matching, the requested page) in one short read."""
+    corrected = exists().where(_CORRECTION.amends_id == ContactNote.id)
     page = _where(
         select(
             ContactNote.id,
@@ -85,6 +94,8 @@ def fetch_timeline(workspace: Workspace, query: TimelineQuery) -> tuple[int, lis
             ContactNote.amends_id,
             ContactNote.sensitive,
             ContactNote.author_id,
+            ContactNote.amendment_reason,
+            corrected,
         )
         .outerjoin(StaffMember, StaffMember.id == ContactNote.author_id)
         .outerjoin(Organisation, Organisation.id == ContactNote.organisation_id),
@@ -118,6 +129,8 @@ def fetch_timeline(workspace: Workspace, query: TimelineQuery) -> tuple[int, lis
             amends_id=r[11],
             sensitive=bool(r[12]),
             ask=ask,
+            amendment_reason=r[14],
+            corrected=bool(r[15]),
         )
         for r, (text, ask) in zip(rows, shown, strict=True)
     ]
