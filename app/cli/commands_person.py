@@ -1,5 +1,6 @@
-"""`onerecord person add`: register someone from a referral or a first visit, with
-the same checks as the app (fields, then the same person looked for first)."""
+"""`onerecord person add | nhs-number | close | reopen`: register someone from a
+referral or a first visit, with the same checks as the app (fields, then the same
+person looked for first), record a first NHS number, close and reopen a case."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from typing import Any
 
 from app.cli.commands_profile import open_workspace
 from app.cli.output import write_json
+from app.services.record import people
+from app.services.record.case import close_case, reopen_case
 from app.services.record.registration import NewPerson, record_nhs_number, register_person
 from app.values.nhs_number import format_nhs_number
-from app.values.vocab import LevelOfNeed
+from app.values.vocab import ClosedReason, LevelOfNeed
 
 Common = Callable[[argparse.ArgumentParser], None]
 
@@ -61,6 +64,37 @@ def _nhs_number(args: argparse.Namespace) -> int:
     return 0
 
 
+def _person_id(workspace: Any, reference: str) -> str:
+    with workspace.store.read() as session:
+        return str(people.find(session, reference).id)
+
+
+def _close(args: argparse.Namespace) -> int:
+    workspace = open_workspace(args)
+    try:
+        close_case(
+            workspace,
+            person_id=_person_id(workspace, args.nhs),
+            reason=args.reason,
+            closed_on=args.on,
+            others_told=args.others_told,
+        )
+    finally:
+        workspace.close()
+    print("Case closed: off the active lists, the record kept.")
+    return 0
+
+
+def _reopen(args: argparse.Namespace) -> int:
+    workspace = open_workspace(args)
+    try:
+        reopen_case(workspace, person_id=_person_id(workspace, args.nhs))
+    finally:
+        workspace.close()
+    print("Case reopened.")
+    return 0
+
+
 def register(sub: Any, common: Common) -> None:
     person = sub.add_parser("person", help="register people")
     person_sub = person.add_subparsers(
@@ -102,3 +136,20 @@ def register(sub: Any, common: Common) -> None:
     p.add_argument("--person", required=True, help="the person id 'person add' printed")
     p.add_argument("--number", required=True, help="their NHS number")
     p.set_defaults(handler=_nhs_number)
+
+    p = person_sub.add_parser("close", help="close a case (the record is kept)")
+    common(p)
+    p.add_argument("--nhs", required=True, help="NHS number (or person id)")
+    p.add_argument("--reason", required=True, help=", ".join(r.value for r in ClosedReason))
+    p.add_argument("--on", help="the date it closed (default today)")
+    p.add_argument(
+        "--others-told",
+        action="store_true",
+        help="close even though others hold actions in the plan (they have been told)",
+    )
+    p.set_defaults(handler=_close)
+
+    p = person_sub.add_parser("reopen", help="reopen a closed case")
+    common(p)
+    p.add_argument("--nhs", required=True, help="NHS number (or person id)")
+    p.set_defaults(handler=_reopen)

@@ -200,6 +200,16 @@ class ConsentMethod(Coded):
     ELECTRONIC = "electronic"
 
 
+class ClosedReason(Coded):
+    """Why a case was closed."""
+
+    DISCHARGED = "discharged"  # goals met, or no longer needs the team
+    MOVED_AWAY = "moved_away"
+    DIED = "died"
+    CARE_HOME = "care_home"
+    SERVICE_DECLINED = "service_declined"  # the person declined the service
+
+
 class LastingPowerOfAttorney(Coded):
     HEALTH_AND_WELFARE = "health_and_welfare"
     PROPERTY_AND_FINANCIAL = "property_and_financial"
@@ -207,6 +217,10 @@ class LastingPowerOfAttorney(Coded):
 
 
 _LABELS = {
+    "discharged": "Discharged from the team",
+    "moved_away": "Moved out of the area",
+    "care_home": "Moved into a care home",
+    "service_declined": "Declined the service",
     "no_access": "No access (not at home)",
     "dnacpr": "DNACPR",
     "respect": "ReSPECT form",

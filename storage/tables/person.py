@@ -48,6 +48,9 @@ class Person(Recorded, Base):
     lead_professional_id: Mapped[str | None] = mapped_column(String(36), index=True)
     status: Mapped[str] = mapped_column(String(20), default="open")
     date_of_death: Mapped[date | None] = mapped_column()
+    # Why and when the case was closed (cleared when it is reopened).
+    closed_reason: Mapped[str | None] = mapped_column(String(30))
+    closed_on: Mapped[date | None] = mapped_column()
 
 
 class AboutMe(Recorded, Base):

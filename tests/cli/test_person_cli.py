@@ -126,3 +126,17 @@ def test_note_amend_adds_a_correction_with_its_reason(
     fixed = next(n for n in notes if n["amends_id"] == note_id)
     assert (fixed["narrative"], fixed["amendment_reason"]) == ("Gave 40 mg.", "Wrong dose")
     assert any(n["id"] == note_id and n["narrative"] == "Gave 20 mg." for n in notes)
+
+
+def test_person_close_and_reopen(profile: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    close = ["person", "close", "--profile", str(profile), "--nhs", ZOE]
+    assert main([*close, "--reason", "retired"]) == 1
+    assert "retired" in capsys.readouterr().err
+    assert main([*close, "--reason", "care_home"]) == 0
+    assert capsys.readouterr().out == "Case closed: off the active lists, the record kept.\n"
+    assert main(["list", "--profile", str(profile), "--format", "json"]) == 0
+    assert ZOE not in {p["nhs_number"] for p in json.loads(capsys.readouterr().out)}
+    assert main(["person", "reopen", "--profile", str(profile), "--nhs", ZOE]) == 0
+    assert capsys.readouterr().out == "Case reopened.\n"
+    assert main(["list", "--profile", str(profile), "--format", "json"]) == 0
+    assert ZOE in {p["nhs_number"] for p in json.loads(capsys.readouterr().out)}

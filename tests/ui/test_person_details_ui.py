@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
+from app.services.care import care_plan
 from app.workspace import unlock as open_profile
 from storage.tables import AboutMe, AuditEvent, Person, PersonalContact
 from tests.conftest import PASSPHRASE
@@ -228,3 +229,47 @@ def test_a_note_is_corrected_beside_itself_from_the_timeline(
     assert any(text.startswith("Correction: ") for text in shown)
     assert any(text.startswith("[Corrected] ") for text in shown)
     controller.shutdown()
+
+
+def test_a_case_is_closed_with_its_reason_and_reopened_from_the_record(
+    qtbot: QtBot, controller: AppController, profile: Path
+) -> None:
+    ws = open_profile(profile, PASSPHRASE)  # a colleague holds an action in Dev's plan
+    try:
+        with ws.store.read() as session:
+            dev = session.execute(select(Person.id).where(Person.nhs_number == DEV)).scalar_one()
+        goal = care_plan.add_goal(ws, person_id=dev, statement="I want to bathe safely")
+        assert goal.entity_id
+        care_plan.add_action(ws, goal_id=goal.entity_id, what="Fit a bath lift", who_name="Ceri")
+    finally:
+        ws.close()
+    unlock(qtbot, controller)
+    today = controller.main_window.home.today
+    qtbot.waitUntil(lambda: today.model.rowCount() == 1, timeout=10_000)
+    with qtbot.waitSignal(controller.record.loaded, timeout=10_000):
+        qtbot.keyClick(today.table, Qt.Key.Key_Return)
+    header = controller.main_window.record.header
+    assert header.close_case.isVisible() and not header.reopen_case.isVisible()
+    qtbot.mouseClick(header.close_case, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: controller.record.dialog is not None, timeout=10_000)
+    dialog = controller.record.dialog
+    assert dialog is not None
+    dialog.set_values({"reason": "discharged"})
+    qtbot.keyClick(dialog.field("closed_on"), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    # Dev's plan has actions others hold: they are named, and nothing is closed yet.
+    qtbot.waitUntil(dialog.error.isVisible, timeout=5_000)
+    assert dialog.error.text().startswith("Others still hold actions in this plan:")
+    assert controller.record.dialog is dialog
+    qtbot.mouseClick(dialog.field("others_told"), Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(controller.record.loaded, timeout=10_000):
+        qtbot.keyClick(dialog.field("closed_on"), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert header.closed.isVisible()
+    assert "Discharged from the team" in header.closed.text()
+    assert header.reopen_case.isVisible() and not header.close_case.isVisible()
+
+    with qtbot.waitSignal(controller.record.loaded, timeout=10_000):
+        qtbot.mouseClick(header.reopen_case, Qt.MouseButton.LeftButton)
+    assert not header.closed.isVisible() and header.close_case.isVisible()
+    controller.shutdown()
+    person, _events = _dev(profile)
+    assert (person.status, person.closed_reason) == ("open", None)

@@ -21,7 +21,7 @@ from ui.i18n import tr
 from ui.kit import formatting
 from ui.kit.forms import Field, parse_when
 from ui.record.editor import Editor, choices
-from ui.record.person_editors import about_me, person_details, personal_contact
+from ui.record.person_editors import about_me, close_case, person_details, personal_contact
 from ui.record.plan_editors import action, agree, contingency, goal, need, review_date, strength
 from ui.record.risk_editors import alert, consent_decision, risk
 
@@ -31,6 +31,7 @@ __all__ = [
     "action",
     "agree",
     "alert",
+    "close_case",
     "consent_decision",
     "contingency",
     "editor_for",
@@ -154,6 +155,8 @@ def editor_for(
             return person_details(record)
         case "about_me":
             return about_me(record)
+        case "close_case":
+            return close_case(record)
         case "new_personal_contact":
             return personal_contact(record, None)
         case "personal_contact":

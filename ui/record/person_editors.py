@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.services import clock
 from app.services.changes import Change
-from app.services.record import people
+from app.services.record import case, people
 from app.services.record.about_me import PROMPTS, SUPPORTED_BY, save_about_me
 from app.services.record.contacts import save_personal_contact
 from app.services.record.record import CarerItem, PersonRecord
-from app.values.vocab import CarersAssessment, Coded, LastingPowerOfAttorney
+from app.values.vocab import CarersAssessment, ClosedReason, Coded, LastingPowerOfAttorney
 from app.workspace import Workspace
 from ui.i18n import tr
 from ui.kit.forms import Field
@@ -173,4 +174,44 @@ def personal_contact(record: PersonRecord, item: CarerItem | None) -> Editor:
         save=save,
         initial=initial,
         focus="name",
+    )
+
+
+def close_case(record: PersonRecord) -> Editor:
+    """Closing the case: why and when; actions others hold are named first."""
+    header = record.header
+
+    def save(ws: Workspace, values: dict[str, Any], _draft: str | None) -> Change:
+        return case.close_case(
+            ws,
+            person_id=header.person_id,
+            reason=str(values["reason"]),
+            closed_on=str(values.get("closed_on") or ""),
+            others_told=bool(values.get("others_told")),
+        )
+
+    fields = (
+        Field("reason", "Why the case is closing", "choice", choices=choices(ClosedReason)),
+        Field("closed_on", "Closed on", "date"),
+        Field(
+            "others_told",
+            "I have told the people who still hold actions in the plan",
+            "check",
+            optional=True,
+        ),
+    )
+    return Editor(
+        kind="close_case",
+        entity_id=header.person_id,
+        person_id=header.person_id,
+        title=tr("Close the case: {name}").format(name=header.full_name),
+        fields=fields,
+        save=save,
+        initial={"closed_on": date_text(clock.today())},
+        intro=tr(
+            "{name} leaves the caseload and today's visits; their record is kept, and "
+            "their future planned visits are cancelled."
+        ).format(name=header.full_name),
+        submit_label="Close the case",
+        focus="reason",
     )

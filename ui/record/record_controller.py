@@ -22,7 +22,7 @@ from app.errors import AccessDeniedError
 from app.services import clock
 from app.services.care.visits import todays_planned_visit
 from app.services.changes import RECORD_AREAS, TIMELINE, Change
-from app.services.record import drafts, restricted_view
+from app.services.record import case, drafts, restricted_view
 from app.services.record.record import PersonRecord, open_record, partner_organisations
 from app.services.record.timeline import (
     TimelineEntry,
@@ -144,6 +144,8 @@ class RecordController(QObject):
                 lambda r: editors.note_correction(r, entry.id, entry.narrative)
             )
         )
+        page.header.close_case.clicked.connect(lambda: self._edit(editors.close_case))
+        page.header.reopen_case.clicked.connect(self._reopen_case)
         page.about_me.edit_about_me.connect(lambda: self._edit(lambda r: editors.about_me(r)))
         page.contacts.add_contact.connect(
             lambda: self._edit(lambda r: editors.personal_contact(r, None))
@@ -329,6 +331,16 @@ class RecordController(QObject):
             self._page.show_message(tr("The plan can be printed once an NHS number is recorded."))
             return
         self.print_requested.emit(record.header.nhs_number, record.header.full_name)
+
+    def _reopen_case(self) -> None:
+        person_id = self._person_id
+        if person_id is None:
+            return
+        self._ops.write(
+            lambda ws: case.reopen_case(ws, person_id=person_id),
+            on_done=lambda _change: self.saved.emit(tr("Case reopened.")),
+            on_error=self._page.show_message,
+        )
 
     def _edit(self, build: Any) -> None:
         if self._loaded is not None:

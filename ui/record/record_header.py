@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.services.record.record import AlertItem, Header
-from app.values.vocab import AlertKind
+from app.values.vocab import AlertKind, ClosedReason
 from ui.i18n import tr
 from ui.kit import formatting
 from ui.kit.widgets import button, clear_layout_widgets, esc
@@ -57,6 +57,14 @@ class RecordHeader(QFrame):
         self.record_visit = button(
             "Record a visit", name="recordVisitButton", primary=True, tip="Record a visit (Ctrl+N)"
         )
+        self.close_case = button(
+            "Close case…", name="closeCaseButton", tip="Discharged, moved, died, care home"
+        )
+        self.reopen_case = button("Reopen case", name="reopenCaseButton")
+        self.closed = QLabel()
+        self.closed.setObjectName("closedBanner")
+        self.closed.setWordWrap(True)
+        self.closed.setVisible(False)
         self.edit_details = button(
             "Edit details…",
             name="editDetailsButton",
@@ -83,6 +91,8 @@ class RecordHeader(QFrame):
         name_row.addWidget(self.name)
         name_row.addWidget(self.known_as, 0, Qt.AlignmentFlag.AlignBottom)
         name_row.addStretch(1)
+        name_row.addWidget(self.close_case)
+        name_row.addWidget(self.reopen_case)
         name_row.addWidget(self.edit_details)
         name_row.addWidget(self.record_visit)
 
@@ -90,6 +100,7 @@ class RecordHeader(QFrame):
         layout.setContentsMargins(20, 14, 20, 14)
         layout.setSpacing(8)
         layout.addWidget(self.break_glass)
+        layout.addWidget(self.closed)
         layout.addLayout(name_row)
         layout.addWidget(self.identity)
         layout.addWidget(self.alerts)
@@ -127,6 +138,19 @@ class RecordHeader(QFrame):
             )
         )
         self._show_alerts(alerts, header.lead_professional)
+        closed = header.status != "open"
+        self.close_case.setVisible(not closed)
+        self.reopen_case.setVisible(closed and header.status != "deceased")
+        self.closed.setVisible(closed)
+        if closed:
+            reason = formatting.label(ClosedReason, header.closed_reason or "")
+            when = formatting.british_date(header.closed_on) if header.closed_on else ""
+            self.closed.setText(
+                tr(
+                    "Case closed {when}: {reason}. The record is kept; the person is off the "
+                    "active lists."
+                ).format(when=when, reason=reason or tr("no reason recorded"))
+            )
 
     def _show_alerts(self, alerts: tuple[AlertItem, ...], lead: str | None) -> None:
         clear_layout_widgets(self.alerts)

@@ -56,6 +56,9 @@ class Header:
     address_line2: str | None = None
     town: str | None = None
     postcode: str = ""
+    # Set when the case is closed: why, and since when.
+    closed_reason: str | None = None
+    closed_on: date | None = None
 
     @property
     def nhs_number_formatted(self) -> str:
@@ -284,6 +287,8 @@ def _header(snap: RecordSnapshot) -> Header:
         address_line2=person.address_line2,
         town=person.town,
         postcode=person.postcode,
+        closed_reason=person.closed_reason,
+        closed_on=person.closed_on,
     )
 
 

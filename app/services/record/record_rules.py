@@ -82,6 +82,7 @@ RULES: dict[type[Any], dict[str, Callable[[Any], str | None]]] = {
         "level_of_need": _codes(vocab.LevelOfNeed),
         "life_stage": _codes(vocab.LifeStage),
         "status": _codes(vocab.PersonStatus),
+        "closed_reason": _codes(vocab.ClosedReason, optional=True),
     },
     t.StaffMember: {"role": _codes(vocab.Role), "display_name": _present},
     t.Organisation: {"kind": _codes(vocab.OrganisationKind), "name": _present},
