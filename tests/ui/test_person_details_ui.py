@@ -273,3 +273,30 @@ def test_a_case_is_closed_with_its_reason_and_reopened_from_the_record(
     controller.shutdown()
     person, _events = _dev(profile)
     assert (person.status, person.closed_reason) == ("open", None)
+
+
+def test_a_professional_is_added_as_key_worker_from_the_contacts_section(
+    qtbot: QtBot, controller: AppController, profile: Path
+) -> None:
+    unlock(qtbot, controller)
+    today = controller.main_window.home.today
+    qtbot.waitUntil(lambda: today.model.rowCount() == 1, timeout=10_000)
+    with qtbot.waitSignal(controller.record.loaded, timeout=10_000):
+        qtbot.keyClick(today.table, Qt.Key.Key_Return)
+    page = controller.main_window.record
+    qtbot.keyClick(page, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    section = page.contacts
+    qtbot.waitUntil(section.add_pro_button.isVisible, timeout=5_000)
+    qtbot.mouseClick(section.add_pro_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: controller.record.dialog is not None, timeout=10_000)
+    dialog = controller.record.dialog
+    assert dialog is not None
+    _retype(qtbot, dialog, "name", "Tomos Bell")
+    _retype(qtbot, dialog, "role", "Occupational therapist")
+    dialog.set_values({"is_key_worker": "yes"})
+    with qtbot.waitSignal(controller.record.loaded, timeout=10_000):
+        qtbot.keyClick(dialog.field("role"), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    rows = [section.pros_model.row_at(r) for r in range(section.pros_model.rowCount())]
+    keys = [r.name for r in rows if r is not None and r.is_key_worker]
+    assert keys == ["Tomos Bell"]  # the only key worker now
+    controller.shutdown()

@@ -1,17 +1,18 @@
 """The record's Contacts and carers section: family, friends and carers as a table
 to add to and correct (main carer, key holder, lasting power of attorney,
-emergency contact, carer's assessment), and the professionals involved."""
+emergency contact, carer's assessment), and the professionals involved (the key
+worker first; one who has stopped stays, greyed, with their dates)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
 
-from app.services.record.record import CarerItem, PersonRecord
+from app.services.record.record import CarerItem, PersonRecord, ProfessionalItem
 from app.values.vocab import CarersAssessment, LastingPowerOfAttorney
 from ui.i18n import tr
 from ui.kit import formatting
 from ui.kit.rows_model import ColumnSpec, RowsModel
-from ui.kit.widgets import button, button_row, esc, fit_rows, heading, reader, size_columns, table
+from ui.kit.widgets import button, button_row, fit_rows, heading, size_columns, table
 from ui.record.record_sections import Page, selected
 
 
@@ -32,6 +33,8 @@ def roles_text(c: CarerItem) -> str:
 class ContactsSection(Page):
     add_contact = Signal()
     edit_contact = Signal(object)  # CarerItem
+    add_professional = Signal()
+    edit_professional = Signal(object)  # ProfessionalItem
 
     def __init__(self) -> None:
         super().__init__("contactsSection", "Contacts and carers")
@@ -52,14 +55,42 @@ class ContactsSection(Page):
         self.add_button.clicked.connect(self.add_contact)
         self.edit_button.clicked.connect(self._edit_selected)
         self.carers.activated.connect(lambda _i: self._edit_selected())
-        self.professionals = reader("professionalsText", "Professionals involved")
+        self.pros_model: RowsModel[ProfessionalItem] = RowsModel(
+            [
+                ColumnSpec("Name", lambda p: p.name, bold=lambda p: p.is_key_worker),
+                ColumnSpec("Role", lambda p: p.role),
+                ColumnSpec("Key worker", lambda p: tr("Key worker") if p.is_key_worker else ""),
+                ColumnSpec("Organisation", lambda p: p.organisation or ""),
+                ColumnSpec("Contact", lambda p: p.contact_details or ""),
+                ColumnSpec(
+                    "Involved",
+                    _involved,
+                    quiet=lambda p: p.end_date is not None,
+                    tooltip=lambda p: p.team or None,
+                ),
+            ],
+            parent=self,
+        )
+        self.professionals = table("professionalsTable", "Professionals involved")
+        self.professionals.setModel(self.pros_model)
+        self.add_pro_button = button("Add a professional…", name="addProfessionalButton")
+        self.edit_pro_button = button("Change or end…", name="editProfessionalButton")
+        self.add_pro_button.clicked.connect(self.add_professional)
+        self.edit_pro_button.clicked.connect(self._edit_professional)
+        self.professionals.activated.connect(lambda _i: self._edit_professional())
 
         self.column.addWidget(heading("Family, friends and carers"))
         self.column.addWidget(self.carers)
         self.column.addLayout(button_row(self.add_button, self.edit_button))
         self.column.addSpacing(12)
         self.column.addWidget(heading("Professionals involved"))
-        self.column.addWidget(self.professionals, 1)
+        self.column.addWidget(self.professionals)
+        self.column.addLayout(button_row(self.add_pro_button, self.edit_pro_button))
+        self.column.addStretch(1)
+
+    def _edit_professional(self) -> None:
+        if (item := selected(self.professionals)) is not None:
+            self.edit_professional.emit(item)
 
     def _edit_selected(self) -> None:
         if (item := selected(self.carers)) is not None:
@@ -72,24 +103,25 @@ class ContactsSection(Page):
         if self.model.rowCount():
             self.carers.selectRow(0)
         self.edit_button.setEnabled(bool(record.carers))
-        parts: list[str] = []
-        if not record.professionals:
-            parts.append(f"<p>{esc(tr('None recorded.'))}</p>")
-        for p in record.professionals:
-            line = f"<p><b>{esc(p.name)}</b>, {esc(p.role)}"
-            if p.is_key_worker:
-                line += f" — <b>{esc(tr('key worker'))}</b>"
-            where = ", ".join(x for x in (p.team, p.organisation) if x)
-            if where:
-                line += f"<br>{esc(where)}"
-            if p.contact_details:
-                line += f"<br>{esc(p.contact_details)}"
-            parts.append(line + "</p>")
-        self.professionals.setHtml("".join(parts))
+        self.pros_model.set_rows(record.professionals)
+        fit_rows(self.professionals)
+        size_columns(self.professionals, stretch=self.pros_model.columnCount() - 1)
+        if self.pros_model.rowCount():
+            self.professionals.selectRow(0)
+        self.edit_pro_button.setEnabled(bool(record.professionals))
 
     def clear(self) -> None:
         self.model.clear()
-        self.professionals.clear()
+        self.pros_model.clear()
+
+
+def _involved(p: ProfessionalItem) -> str:
+    since = formatting.british_date(p.start_date) if p.start_date else ""
+    if p.end_date is not None:
+        return tr("{since} to {end}").format(
+            since=since or "?", end=formatting.british_date(p.end_date)
+        )
+    return tr("since {since}").format(since=since) if since else tr("now")
 
 
 def _assessment(c: CarerItem) -> str:

@@ -21,7 +21,13 @@ from ui.i18n import tr
 from ui.kit import formatting
 from ui.kit.forms import Field, parse_when
 from ui.record.editor import Editor, choices
-from ui.record.person_editors import about_me, close_case, person_details, personal_contact
+from ui.record.person_editors import (
+    about_me,
+    close_case,
+    person_details,
+    personal_contact,
+    professional_contact,
+)
 from ui.record.plan_editors import action, agree, contingency, goal, need, review_date, strength
 from ui.record.risk_editors import alert, consent_decision, risk
 
@@ -40,6 +46,7 @@ __all__ = [
     "note_correction",
     "person_details",
     "personal_contact",
+    "professional_contact",
     "review_date",
     "risk",
     "strength",
@@ -159,6 +166,11 @@ def editor_for(
             return close_case(record)
         case "new_personal_contact":
             return personal_contact(record, None)
+        case "new_professional_contact":
+            return professional_contact(record, None, partners)
+        case "professional_contact":
+            pro = next((p for p in record.professionals if p.id == entity_id), None)
+            return professional_contact(record, pro, partners) if pro else None
         case "personal_contact":
             carer = next((c for c in record.carers if c.id == entity_id), None)
             return personal_contact(record, carer) if carer else None

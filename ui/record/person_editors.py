@@ -11,8 +11,8 @@ from app.services import clock
 from app.services.changes import Change
 from app.services.record import case, people
 from app.services.record.about_me import PROMPTS, SUPPORTED_BY, save_about_me
-from app.services.record.contacts import save_personal_contact
-from app.services.record.record import CarerItem, PersonRecord
+from app.services.record.contacts import save_personal_contact, save_professional_contact
+from app.services.record.record import CarerItem, PersonRecord, ProfessionalItem
 from app.values.vocab import CarersAssessment, ClosedReason, Coded, LastingPowerOfAttorney
 from app.workspace import Workspace
 from ui.i18n import tr
@@ -214,4 +214,71 @@ def close_case(record: PersonRecord) -> Editor:
         ).format(name=header.full_name),
         submit_label="Close the case",
         focus="reason",
+    )
+
+
+def professional_contact(
+    record: PersonRecord,
+    item: ProfessionalItem | None,
+    organisations: tuple[tuple[str, str], ...],
+) -> Editor:
+    """A professional involved in the person's care: added, corrected, or ended
+    (an end date keeps them in the record, off the care team)."""
+    header = record.header
+
+    def save(ws: Workspace, values: dict[str, Any], draft: str | None) -> Change:
+        return save_professional_contact(
+            ws,
+            person_id=header.person_id,
+            values=values,
+            contact_id=item.id if item else None,
+            draft_key=draft,
+        )
+
+    fields = (
+        Field("name", "Name"),
+        Field("role", "Role", hint="For example GP, district nurse, social worker"),
+        Field(
+            "organisation_id",
+            "Organisation",
+            "choice",
+            choices=(("", "Not recorded"), *organisations),
+        ),
+        Field("team", "Team", optional=True),
+        Field("contact_details", "Phone or email", optional=True),
+        Field(
+            "is_key_worker",
+            "Key worker",
+            "choice",
+            choices=YES_NO,
+            hint="The person's main point of contact in the team: one at a time",
+        ),
+        Field("start_date", "Involved since", "date", optional=True),
+        Field("end_date", "Stopped on", "date", optional=True, hint="Leave empty while involved"),
+    )
+    initial: dict[str, Any] = {"is_key_worker": "no", "start_date": date_text(clock.today())}
+    if item is not None:
+        initial = {
+            "name": item.name,
+            "role": item.role,
+            "organisation_id": item.organisation_id or "",
+            "team": item.team or "",
+            "contact_details": item.contact_details or "",
+            "is_key_worker": "yes" if item.is_key_worker else "no",
+            "start_date": date_text(item.start_date),
+            "end_date": date_text(item.end_date),
+        }
+    return Editor(
+        kind="professional_contact" if item else "new_professional_contact",
+        entity_id=item.id if item else None,
+        person_id=header.person_id,
+        title=(
+            tr("Change {name}").format(name=item.name)
+            if item
+            else tr("Add a professional: {name}").format(name=header.full_name)
+        ),
+        fields=fields,
+        save=save,
+        initial=initial,
+        focus="name",
     )

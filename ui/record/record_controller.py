@@ -150,6 +150,14 @@ class RecordController(QObject):
         page.contacts.add_contact.connect(
             lambda: self._edit(lambda r: editors.personal_contact(r, None))
         )
+        page.contacts.add_professional.connect(
+            lambda: self._edit(lambda r: editors.professional_contact(r, None, self._partners()))
+        )
+        page.contacts.edit_professional.connect(
+            lambda item: self._edit(
+                lambda r: editors.professional_contact(r, item, self._partners())
+            )
+        )
         page.contacts.edit_contact.connect(
             lambda item: self._edit(lambda r: editors.personal_contact(r, item))
         )

@@ -181,6 +181,9 @@ class ProfessionalItem:
     organisation: str | None
     contact_details: str | None
     is_key_worker: bool
+    start_date: date | None = None
+    end_date: date | None = None
+    organisation_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -448,6 +451,9 @@ def screen_record(snap: RecordSnapshot) -> PersonRecord:
                 orgs.get(p.organisation_id or ""),
                 p.contact_details,
                 p.is_key_worker,
+                p.start_date,
+                p.end_date,
+                p.organisation_id,
             )
             for p in pros
         ),
