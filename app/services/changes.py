@@ -22,6 +22,7 @@ CONSENT = "consent"
 DRAFTS = "drafts"
 ABOUT_ME = "about_me"  # the person's own words
 CONTACTS = "contacts"  # family, friends, carers and professionals
+ASSESSMENTS = "assessments"  # assessments and mental capacity
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class Change:
 # change (here, or pulled by a sync) touches any of these (the caseload and today's
 # list are refreshed on their own).
 RECORD_AREAS = frozenset(
-    {HEADER, ALERTS, PLAN, RISKS, CONSENT, TIMELINE, VISITS, ABOUT_ME, CONTACTS}
+    {HEADER, ALERTS, PLAN, RISKS, CONSENT, TIMELINE, VISITS, ABOUT_ME, CONTACTS, ASSESSMENTS}
 )
 
 

@@ -300,3 +300,35 @@ def test_a_professional_is_added_as_key_worker_from_the_contacts_section(
     keys = [r.name for r in rows if r is not None and r.is_key_worker]
     assert keys == ["Tomos Bell"]  # the only key worker now
     controller.shutdown()
+
+
+def test_a_capacity_assessment_is_recorded_from_the_assessments_section(
+    qtbot: QtBot, controller: AppController, profile: Path
+) -> None:
+    unlock(qtbot, controller)
+    today = controller.main_window.home.today
+    qtbot.waitUntil(lambda: today.model.rowCount() == 1, timeout=10_000)
+    with qtbot.waitSignal(controller.record.loaded, timeout=10_000):
+        qtbot.keyClick(today.table, Qt.Key.Key_Return)
+    page = controller.main_window.record
+    qtbot.keyClick(page, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)  # Assessments
+    section = page.assessments
+    qtbot.waitUntil(section.add_capacity_button.isVisible, timeout=5_000)
+    qtbot.mouseClick(section.add_capacity_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: controller.record.dialog is not None, timeout=10_000)
+    dialog = controller.record.dialog
+    assert dialog is not None
+    _retype(qtbot, dialog, "decision", "Where to live after discharge")
+    dialog.set_values({"outcome": "lacks_capacity"})
+    qtbot.keyClick(dialog.field("decision"), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(dialog.error.isVisible, timeout=5_000)  # the reasons are required
+    assert dialog.error.text().startswith("Say how the test was applied")
+    notes = dialog.field("notes")
+    assert isinstance(notes, QPlainTextEdit)
+    notes.setFocus()
+    qtbot.keyClicks(notes, "Could not retain the options long enough to weigh them.")
+    with qtbot.waitSignal(controller.record.loaded, timeout=10_000):
+        qtbot.keyClick(notes, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    shown = section.text.toPlainText()
+    assert "Where to live after discharge" in shown and "Assessed by" in shown
+    controller.shutdown()

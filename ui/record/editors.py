@@ -23,6 +23,8 @@ from ui.kit.forms import Field, parse_when
 from ui.record.editor import Editor, choices
 from ui.record.person_editors import (
     about_me,
+    assessment,
+    capacity,
     close_case,
     person_details,
     personal_contact,
@@ -37,6 +39,8 @@ __all__ = [
     "action",
     "agree",
     "alert",
+    "assessment",
+    "capacity",
     "close_case",
     "consent_decision",
     "contingency",
@@ -162,6 +166,10 @@ def editor_for(
             return person_details(record)
         case "about_me":
             return about_me(record)
+        case "new_assessment":
+            return assessment(record)
+        case "new_capacity":
+            return capacity(record)
         case "close_case":
             return close_case(record)
         case "new_personal_contact":

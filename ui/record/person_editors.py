@@ -8,12 +8,19 @@ from __future__ import annotations
 from typing import Any
 
 from app.services import clock
+from app.services.care import assessments
 from app.services.changes import Change
 from app.services.record import case, people
 from app.services.record.about_me import PROMPTS, SUPPORTED_BY, save_about_me
 from app.services.record.contacts import save_personal_contact, save_professional_contact
 from app.services.record.record import CarerItem, PersonRecord, ProfessionalItem
-from app.values.vocab import CarersAssessment, ClosedReason, Coded, LastingPowerOfAttorney
+from app.values.vocab import (
+    CapacityOutcome,
+    CarersAssessment,
+    ClosedReason,
+    Coded,
+    LastingPowerOfAttorney,
+)
 from app.workspace import Workspace
 from ui.i18n import tr
 from ui.kit.forms import Field
@@ -281,4 +288,90 @@ def professional_contact(
         save=save,
         initial=initial,
         focus="name",
+    )
+
+
+def assessment(record: PersonRecord) -> Editor:
+    """An assessment, signed by whoever records it (their part of a joint one)."""
+    header = record.header
+
+    def save(ws: Workspace, values: dict[str, Any], draft: str | None) -> Change:
+        return assessments.record_assessment(
+            ws,
+            person_id=header.person_id,
+            assessment_type=str(values.get("assessment_type") or ""),
+            summary=str(values.get("summary") or ""),
+            assessed_on=str(values.get("assessed_on") or ""),
+            score=str(values.get("score") or ""),
+            draft_key=draft,
+        )
+
+    fields = (
+        Field(
+            "assessment_type",
+            "Kind of assessment",
+            "choice",
+            choices=tuple((kind, kind) for kind in assessments.ASSESSMENT_TYPES),
+        ),
+        Field("assessed_on", "Assessed on", "date"),
+        Field("summary", "What it found", "text", lines=6),
+        Field("score", "Score or level", optional=True, hint="For example: Waterlow 14"),
+    )
+    return Editor(
+        kind="new_assessment",
+        entity_id=None,
+        person_id=header.person_id,
+        title=tr("Record an assessment: {name}").format(name=header.full_name),
+        fields=fields,
+        save=save,
+        initial={"assessed_on": date_text(clock.today())},
+        intro=tr("Saved with your name and organisation: your part of a joint assessment."),
+        focus="summary",
+    )
+
+
+def capacity(record: PersonRecord) -> Editor:
+    """A mental capacity assessment for one decision."""
+    header = record.header
+
+    def save(ws: Workspace, values: dict[str, Any], draft: str | None) -> Change:
+        return assessments.record_capacity(
+            ws,
+            person_id=header.person_id,
+            decision=str(values.get("decision") or ""),
+            outcome=str(values.get("outcome") or ""),
+            notes=str(values.get("notes") or ""),
+            assessed_on=str(values.get("assessed_on") or ""),
+            document_location=str(values.get("document_location") or ""),
+            draft_key=draft,
+        )
+
+    fields = (
+        Field(
+            "decision",
+            "The decision",
+            hint="Capacity is about one decision at one time: for example, where to live.",
+        ),
+        Field("outcome", "Outcome", "choice", choices=choices(CapacityOutcome)),
+        Field("assessed_on", "Assessed on", "date"),
+        Field(
+            "notes",
+            "How the test was applied",
+            "text",
+            optional=True,
+            hint="Needed when the person lacks capacity: what they could not understand, "
+            "retain, weigh or communicate, and why.",
+            lines=5,
+        ),
+        Field("document_location", "Where the full form is", optional=True),
+    )
+    return Editor(
+        kind="new_capacity",
+        entity_id=None,
+        person_id=header.person_id,
+        title=tr("Mental capacity: {name}").format(name=header.full_name),
+        fields=fields,
+        save=save,
+        initial={"assessed_on": date_text(clock.today())},
+        focus="decision",
     )

@@ -146,6 +146,8 @@ class RecordController(QObject):
         )
         page.header.close_case.clicked.connect(lambda: self._edit(editors.close_case))
         page.header.reopen_case.clicked.connect(self._reopen_case)
+        page.assessments.add_assessment.connect(lambda: self._edit(editors.assessment))
+        page.assessments.add_capacity.connect(lambda: self._edit(editors.capacity))
         page.about_me.edit_about_me.connect(lambda: self._edit(lambda r: editors.about_me(r)))
         page.contacts.add_contact.connect(
             lambda: self._edit(lambda r: editors.personal_contact(r, None))

@@ -208,6 +208,8 @@ class AssessmentItem:
     assessed_on: date
     summary: str
     score: str | None
+    # Who assessed, and for whom they work: each assessment is signed by its author.
+    by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -393,6 +395,10 @@ def open_record(workspace: Workspace, person_id: str, *, viewed: bool = True) ->
     return record
 
 
+def _signed(name: str | None, organisation: str | None) -> str | None:
+    return ", ".join(p for p in (name, organisation) if p) or None
+
+
 def screen_record(snap: RecordSnapshot) -> PersonRecord:
     """The desktop's view of a snapshot (the timeline pages separately)."""
     staff = {i: s.display_name for i, s in snap.staff.items()}
@@ -474,11 +480,25 @@ def screen_record(snap: RecordSnapshot) -> PersonRecord:
             for c in _newest_first(snap.consents, lambda c: c.decided_on)
         ),
         assessments=tuple(
-            AssessmentItem(a.id, a.assessment_type, a.assessed_on, a.summary, a.score)
+            AssessmentItem(
+                a.id,
+                a.assessment_type,
+                a.assessed_on,
+                a.summary,
+                a.score,
+                _signed(staff.get(a.performed_by_id or ""), orgs.get(a.recorded_org or "")),
+            )
             for a in _newest_first(snap.assessments, lambda a: a.assessed_on)
         ),
         capacity=tuple(
-            AssessmentItem(m.id, m.decision, m.assessed_on, m.notes or "", m.outcome)
+            AssessmentItem(
+                m.id,
+                m.decision,
+                m.assessed_on,
+                m.notes or "",
+                m.outcome,
+                _signed(staff.get(m.assessed_by_id or ""), orgs.get(m.recorded_org or "")),
+            )
             for m in _newest_first(snap.capacity, lambda m: m.assessed_on)
         ),
         upcoming_visits=tuple(
