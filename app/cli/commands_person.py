@@ -12,9 +12,14 @@ from app.cli.commands_profile import open_workspace
 from app.cli.output import write_json
 from app.services.record import people
 from app.services.record.case import close_case, reopen_case
-from app.services.record.registration import NewPerson, record_nhs_number, register_person
+from app.services.record.registration import (
+    NewPerson,
+    NewReferral,
+    record_nhs_number,
+    register_person,
+)
 from app.values.nhs_number import format_nhs_number
-from app.values.vocab import ClosedReason, LevelOfNeed
+from app.values.vocab import ClosedReason, LevelOfNeed, ReferralSource, ReferralUrgency
 
 Common = Callable[[argparse.ArgumentParser], None]
 
@@ -33,9 +38,23 @@ def _add(args: argparse.Namespace) -> int:
         preferred_name=args.preferred_name,
         level_of_need=args.level,
     )
+    referral = (
+        NewReferral(
+            source=args.referred_by,
+            reason=args.referral_reason or "",
+            referrer_name=args.referrer,
+            urgency=args.urgency,
+            received_on=args.received,
+            first_contact_due=args.first_contact,
+        )
+        if args.referred_by
+        else None
+    )
     workspace = open_workspace(args)
     try:
-        change = register_person(workspace, new, different_person=args.different_person)
+        change = register_person(
+            workspace, new, different_person=args.different_person, referral=referral
+        )
     finally:
         workspace.close()
     digits = "".join(ch for ch in new.nhs_number if ch.isdigit())
@@ -125,6 +144,16 @@ def register(sub: Any, common: Common) -> None:
         action="store_true",
         help="register even though someone with the same family name, date of birth "
         "and postcode is already here (never for the same NHS number)",
+    )
+    p.add_argument(
+        "--referred-by", help="a referral's source: " + ", ".join(r.value for r in ReferralSource)
+    )
+    p.add_argument("--referrer", help="who referred them (name and service)")
+    p.add_argument("--referral-reason", help="why they were referred")
+    p.add_argument("--urgency", default=ReferralUrgency.ROUTINE.value, help="routine or urgent")
+    p.add_argument("--received", help="the date the referral arrived (default today)")
+    p.add_argument(
+        "--first-contact", help="first contact due by (default: next day if urgent or discharge)"
     )
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(handler=_add)

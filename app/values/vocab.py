@@ -208,6 +208,24 @@ class ClosedReason(Coded):
     DIED = "died"
     CARE_HOME = "care_home"
     SERVICE_DECLINED = "service_declined"  # the person declined the service
+    REFERRAL_NOT_ACCEPTED = "referral_not_accepted"  # not for this team
+    SIGNPOSTED = "signposted"  # pointed to another service instead
+
+
+class ReferralSource(Coded):
+    """Who referred the person to the team."""
+
+    GP = "gp"
+    HOSPITAL_DISCHARGE = "hospital_discharge"
+    SELF = "self"
+    FAMILY = "family"
+    NHS_111 = "nhs_111"
+    OTHER_AGENCY = "other_agency"
+
+
+class ReferralUrgency(Coded):
+    ROUTINE = "routine"
+    URGENT = "urgent"
 
 
 class LastingPowerOfAttorney(Coded):
@@ -221,6 +239,14 @@ _LABELS = {
     "moved_away": "Moved out of the area",
     "care_home": "Moved into a care home",
     "service_declined": "Declined the service",
+    "referral_not_accepted": "Referral not accepted",
+    "signposted": "Signposted to another service",
+    "gp": "GP",
+    "hospital_discharge": "Hospital discharge team",
+    "self": "Self-referral",
+    "family": "Family or carer",
+    "nhs_111": "NHS 111",
+    "other_agency": "Another agency",
     "no_access": "No access (not at home)",
     "dnacpr": "DNACPR",
     "respect": "ReSPECT form",

@@ -22,7 +22,7 @@ from storage.tables.journal import (
     SyncConflict,
 )
 from storage.tables.legal import Assessment, ConsentToShare, MentalCapacityAssessment
-from storage.tables.person import AboutMe, Person, PersonalContact, ProfessionalContact
+from storage.tables.person import AboutMe, Person, PersonalContact, ProfessionalContact, Referral
 from storage.tables.risk import Alert, Risk
 
 __all__ = [
@@ -53,6 +53,7 @@ __all__ = [
     "ProfessionalContact",
     "ProfileSetting",
     "Recorded",
+    "Referral",
     "Risk",
     "StaffMember",
     "Strength",

@@ -105,3 +105,19 @@ class ProfessionalContact(Recorded, Base):
     is_key_worker: Mapped[bool] = mapped_column(Boolean, default=False)
     start_date: Mapped[date | None] = mapped_column()
     end_date: Mapped[date | None] = mapped_column()
+
+
+class Referral(Recorded, Base):
+    """How the person came to the team: who referred them, why, how urgently, when it
+    arrived and when first contact is due. A referral not taken on closes the case
+    with that reason (Person.closed_reason); the referral itself is kept."""
+
+    __tablename__ = "referral"
+
+    person_id: Mapped[str] = mapped_column(ForeignKey("person.id"), index=True)
+    source: Mapped[str] = mapped_column(String(30))
+    referrer_name: Mapped[str | None] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    urgency: Mapped[str] = mapped_column(String(20), default="routine")
+    received_on: Mapped[date]
+    first_contact_due: Mapped[date | None] = mapped_column()

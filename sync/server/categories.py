@@ -56,7 +56,7 @@ _CARE_PLAN_ENTITIES = frozenset(
 )
 # Entries written by a practitioner for their own organisation: health or social
 # care according to who wrote them.
-_BY_AUTHOR = frozenset({"contact_note", "assessment"})
+_BY_AUTHOR = frozenset({"contact_note", "assessment", "referral"})
 _ORG_CATEGORY = {
     OrganisationKind.COMMUNITY_TRUST.value: HEALTH,
     OrganisationKind.GP_PRACTICE.value: HEALTH,

@@ -5,15 +5,20 @@ NHS number is known, and found by it once it is recorded."""
 
 from __future__ import annotations
 
+import json
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
 from app.errors import InvalidInputError
+from app.services import clock
 from app.services.record import people
 from app.services.record.person_match import SAME_DETAILS, SAME_NHS_NUMBER, match_key
 from app.services.record.registration import (
     AlreadyRegisteredError,
     NewPerson,
+    NewReferral,
     PossibleDuplicateError,
     find_matches,
     record_nhs_number,
@@ -106,3 +111,60 @@ def test_people_unlike_anyone_here_are_registered_without_question(populated: Wo
     assert find_matches(populated, new) == []
     assert register_person(populated, new).person_id
     assert ALUN != NEW_NHS
+
+
+def test_a_referral_is_registered_with_the_person_and_shown_and_exported(
+    populated: Workspace,
+) -> None:
+    from app.reports.fhir import export_fhir
+    from app.services.record.record import open_record
+
+    received = clock.today() - timedelta(days=1)
+    change = register_person(
+        populated,
+        NewPerson(NEW_NHS, "Gwen", "Hughes", "1944-07-01", "LL57 2DG"),
+        referral=NewReferral(
+            source="hospital_discharge",
+            reason="Home after a fall; lives alone",
+            referrer_name="Ward 7 discharge team",
+            received_on=received,
+        ),
+    )
+    assert change.person_id
+    (referral,) = open_record(populated, change.person_id).referrals
+    assert referral.source == "hospital_discharge"
+    assert referral.first_contact_due == received + timedelta(days=1)  # next day, any day
+    bundle = json.loads(export_fhir(populated, NEW_NHS).json)
+    (request,) = [
+        e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "ServiceRequest"
+    ]
+    assert request["reasonCode"][0]["text"] == "Home after a fall; lives alone"
+    assert request["requester"]["display"].startswith("Ward 7 discharge team")
+
+
+@pytest.mark.parametrize(
+    ("referral", "message"),
+    [
+        ({"source": "carrier_pigeon"}, "carrier_pigeon"),
+        ({"source": "gp", "received_on": "2999-01-01"}, "still to come"),
+        (
+            {
+                "source": "gp",
+                "received_on": (clock.today() - timedelta(days=10)).isoformat(),
+                "first_contact_due": (clock.today() - timedelta(days=11)).isoformat(),
+            },
+            "before the referral arrived",
+        ),
+    ],
+)
+def test_a_bad_referral_registers_no_one(
+    populated: Workspace, referral: dict[str, str], message: str
+) -> None:
+    before = _counts(populated)
+    with pytest.raises(InvalidInputError, match=message):
+        register_person(
+            populated,
+            NewPerson(NEW_NHS, "Gwen", "Hughes", "1944-07-01", "LL57 2DG"),
+            referral=NewReferral(**referral),
+        )
+    assert _counts(populated) == before

@@ -67,3 +67,27 @@ def test_upgrade_takes_an_encrypted_backup_first(tmp_path: Path) -> None:
             assert conn.execute(text("SELECT nhs_number FROM person")).scalar() == ZOE
     finally:
         engine.dispose()
+
+
+def test_the_migrated_schema_is_the_tables_schema(tmp_path: Path) -> None:
+    """A profile is built by the migrations, the code reads it through the table
+    classes: every table, column, nullability and index must be the same in both,
+    or a new field works in tests and fails on an upgraded laptop."""
+    from sqlalchemy import inspect
+
+    from storage.tables import Base
+
+    store = profile.create(tmp_path / "p", PASSPHRASE, kdf=FAST_KDF)
+    try:
+        found = inspect(store.engine)
+        tables = set(found.get_table_names()) - {"alembic_version"}
+        assert tables == set(Base.metadata.tables)
+        for name, table in Base.metadata.tables.items():
+            columns = {c["name"]: c for c in found.get_columns(name)}
+            assert set(columns) == set(table.columns.keys()), name
+            for column in table.columns:
+                assert columns[column.name]["nullable"] == column.nullable, (name, column.name)
+            indexes = {i["name"] for i in found.get_indexes(name)}
+            assert indexes == {i.name for i in table.indexes}, name
+    finally:
+        store.close()

@@ -97,8 +97,13 @@ def test_a_referral_without_an_nhs_number_and_what_is_added_later_reach_the_othe
     from app.services.care import care_plan
     from app.services.record.about_me import save_about_me
     from app.services.record.contacts import save_personal_contact
-    from app.services.record.registration import NewPerson, record_nhs_number, register_person
-    from storage.tables import AboutMe, Need, PersonalContact
+    from app.services.record.registration import (
+        NewPerson,
+        NewReferral,
+        record_nhs_number,
+        register_person,
+    )
+    from storage.tables import AboutMe, Need, PersonalContact, Referral
 
     nurse = reopen(laptop("Sam Taylor"))
     social_worker = reopen(laptop("Ceri Jones"))
@@ -106,7 +111,9 @@ def test_a_referral_without_an_nhs_number_and_what_is_added_later_reach_the_othe
         _sync(nurse)
         _sync(social_worker)
         pid = register_person(
-            nurse, NewPerson("", "Gwen", "Hughes", "1944-07-01", "LL57 2DG")
+            nurse,
+            NewPerson("", "Gwen", "Hughes", "1944-07-01", "LL57 2DG"),
+            referral=NewReferral(source="gp", reason="Two falls this month", urgency="urgent"),
         ).person_id
         assert pid is not None
         save_about_me(nurse, person_id=pid, values={"most_important": "My garden"})
@@ -135,6 +142,10 @@ def test_a_referral_without_an_nhs_number_and_what_is_added_later_reach_the_othe
                 assert (carer.name, carer.is_main_carer) == ("Rhys Hughes", True)
                 need = session.execute(select(Need).where(Need.person_id == pid)).scalar_one()
                 assert need.care_act_outcome == "personal_hygiene"
+                referral = session.execute(
+                    select(Referral).where(Referral.person_id == pid)
+                ).scalar_one()
+                assert (referral.source, referral.urgency) == ("gp", "urgent")
     finally:
         nurse.close()
         social_worker.close()

@@ -61,6 +61,7 @@ from storage.tables import (
     PlanAction,
     PlannedVisit,
     ProfessionalContact,
+    Referral,
     Risk,
     Strength,
     journalled_tables,
@@ -180,6 +181,7 @@ def _record(ws: Workspace, nhs: str, person_id: str) -> None:
                     assessed_on=today,
                 ),
                 Assessment(person_id=person_id, assessment_type="Falls", assessed_on=today),
+                Referral(person_id=person_id, source="gp", reason="Falls", received_on=today),
             ]
         )
     add_alert(ws, person_id=person_id, kind="lone_worker", summary="Dog in the garden")

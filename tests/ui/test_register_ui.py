@@ -81,8 +81,10 @@ def test_a_new_person_is_registered_and_their_record_opens(
             "date_of_birth": "1 Jul 1944",
             "postcode": "ll57 2dg",
             "town": "Bangor",
+            "referrer_name": "Ward 7 discharge team",
         },
     )
+    dialog.set_values({"referral_source": "hospital_discharge", "urgency": "urgent"})
     with qtbot.waitSignal(controller.record.loaded, timeout=10_000):
         _save(qtbot, dialog)
     assert controller.main_window.showing_record
@@ -92,6 +94,9 @@ def test_a_new_person_is_registered_and_their_record_opens(
         label.text() for label in controller.main_window.record.findChildren(QLabel)
     )
     assert "not yet known" in page_text  # no NHS number yet: the record says so
+    referral = controller.main_window.record.assessments.text.toPlainText()
+    assert "Referred by Hospital discharge team (Ward 7 discharge team)" in referral
+    assert "urgent" in referral and "First contact due by" in referral
     controller.shutdown()
     assert ("Gwen", "Hughes", None) in _people(profile)
 

@@ -15,8 +15,13 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.services.changes import Change
 from app.services.record.person_match import SAME_NHS_NUMBER, PossibleMatch
-from app.services.record.registration import NewPerson, find_matches, register_person
-from app.values.vocab import LevelOfNeed
+from app.services.record.registration import (
+    NewPerson,
+    NewReferral,
+    find_matches,
+    register_person,
+)
+from app.values.vocab import LevelOfNeed, ReferralSource, ReferralUrgency
 from ui.i18n import tr
 from ui.kit.forms import Field, FormDialog
 from ui.kit.operations import Operations
@@ -43,7 +48,43 @@ FIELDS = (
         "choice",
         choices=tuple((level.value, level.label) for level in LevelOfNeed),
     ),
+    Field(
+        "referral_source",
+        "Referred by",
+        "choice",
+        choices=(("", "Not a referral"), *((s.value, s.label) for s in ReferralSource)),
+    ),
+    Field("referrer_name", "Who referred them", optional=True, hint="Name and service"),
+    Field("referral_reason", "Why they were referred", "text", optional=True, lines=3),
+    Field(
+        "urgency",
+        "Urgency",
+        "choice",
+        choices=tuple((u.value, u.label) for u in ReferralUrgency),
+    ),
+    Field("received_on", "Referral received on", "date", optional=True, hint="Empty: today"),
+    Field(
+        "first_contact_due",
+        "First contact by",
+        "date",
+        optional=True,
+        hint="Empty: the next day if urgent or home from hospital; otherwise as the team sets",
+    ),
 )
+
+
+def new_referral(values: dict[str, object]) -> NewReferral | None:
+    source = str(values.get("referral_source") or "")
+    if not source:
+        return None
+    return NewReferral(
+        source=source,
+        reason=str(values.get("referral_reason") or ""),
+        referrer_name=str(values.get("referrer_name") or "") or None,
+        urgency=str(values.get("urgency") or ReferralUrgency.ROUTINE.value),
+        received_on=str(values.get("received_on") or "") or None,
+        first_contact_due=str(values.get("first_contact_due") or "") or None,
+    )
 
 
 def new_person(values: dict[str, object]) -> NewPerson:
@@ -188,10 +229,16 @@ class RegisterFlow(QObject):
         dialog = self.dialog
         if dialog is None:
             return
-        new = new_person(dialog.values())
+        values = dialog.values()
+        new = new_person(values)
         dialog.set_busy(True)
         self._ops.write(
-            partial(register_person, new=new, different_person=different_person),
+            partial(
+                register_person,
+                new=new,
+                different_person=different_person,
+                referral=new_referral(values),
+            ),
             on_done=self._done,
             on_error=self._failed,
         )

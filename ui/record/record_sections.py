@@ -19,6 +19,7 @@ from app.values.vocab import (
     ConsentCategory,
     ConsentDecision,
     ConsentMethod,
+    ReferralSource,
     RiskKind,
     RiskStatus,
 )
@@ -351,6 +352,20 @@ class AssessmentsSection(QWidget):
 
     def show_record(self, record: PersonRecord) -> None:
         parts: list[str] = []
+        for r in record.referrals:
+            source = formatting.label(ReferralSource, r.source)
+            who = f" ({esc(r.referrer_name)})" if r.referrer_name else ""
+            urgent = f" — <b>{esc(tr('urgent'))}</b>" if r.urgency == "urgent" else ""
+            due = ""
+            if r.first_contact_due:
+                day = formatting.british_date(r.first_contact_due)
+                due = f"<br>{esc(tr('First contact due by {day}').format(day=day))}"
+            received = formatting.british_date(r.received_on)
+            heading_text = tr("Referred by {source}").format(source=source)
+            parts.append(
+                f"<p><b>{esc(heading_text)}</b>{who}, {esc(received)}{urgent}{due}"
+                f"<br>{esc(r.reason)}</p>"
+            )
         for a in record.assessments:
             score = f" — {esc(a.score)}" if a.score else ""
             by = f"<br><i>{esc(tr('Assessed by {who}').format(who=a.by))}</i>" if a.by else ""

@@ -1,7 +1,7 @@
 """One person's record as a FHIR R4 transaction Bundle, for partner systems.
 
 `bundle.build_bundle` projects a record snapshot, one module per resource group
-(patient, team, plan, safety, consent, encounters); `export` reads, validates
+(patient, team, referral, plan, safety, consent, encounters); `export` reads, validates
 and writes it. The Patient is a conditional create on the NHS number, and
 organisations with an ODS code on that code, so a receiving server does not
 duplicate them.

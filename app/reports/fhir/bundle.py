@@ -20,6 +20,7 @@ from app.reports.fhir.elements import Entries, Export, instant, ref, text, urn
 from app.reports.fhir.encounters import add_notes, add_visits
 from app.reports.fhir.patient import add_patient
 from app.reports.fhir.plan import add_care_plan, add_contingency_plans, add_goals, add_needs
+from app.reports.fhir.referral import add_referrals
 from app.reports.fhir.safety import add_alerts, add_risks
 from app.reports.fhir.team import (
     add_care_team,
@@ -39,6 +40,7 @@ RESOURCE_GROUPS: tuple[Callable[[Entries, Export], None], ...] = (
     add_practitioners,
     add_carers_and_family,
     add_care_team,
+    add_referrals,
     add_needs,
     add_goals,
     add_care_plan,

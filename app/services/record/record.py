@@ -213,6 +213,17 @@ class AssessmentItem:
 
 
 @dataclass(frozen=True)
+class ReferralItem:
+    id: str
+    source: str
+    referrer_name: str | None
+    reason: str
+    urgency: str
+    received_on: date
+    first_contact_due: date | None
+
+
+@dataclass(frozen=True)
 class VisitItem:
     id: str
     due_at: datetime
@@ -234,6 +245,8 @@ class PersonRecord:
     assessments: tuple[AssessmentItem, ...]
     capacity: tuple[AssessmentItem, ...]
     upcoming_visits: tuple[VisitItem, ...]
+    # How the person came to the team, newest first.
+    referrals: tuple[ReferralItem, ...] = ()
     # Set when the record is open only through a break-glass grant: when it ends.
     break_glass_until: datetime | None = None
 
@@ -503,6 +516,18 @@ def screen_record(snap: RecordSnapshot) -> PersonRecord:
         ),
         upcoming_visits=tuple(
             VisitItem(v.id, v.due_at, v.purpose, staff.get(v.assigned_to_id or "")) for v in visits
+        ),
+        referrals=tuple(
+            ReferralItem(
+                r.id,
+                r.source,
+                r.referrer_name,
+                r.reason,
+                r.urgency,
+                r.received_on,
+                r.first_contact_due,
+            )
+            for r in _newest_first(snap.referrals, lambda r: r.received_on)
         ),
         break_glass_until=snap.access.break_glass_until,
     )

@@ -122,6 +122,11 @@ RULES: dict[type[Any], dict[str, Callable[[Any], str | None]]] = {
         "narrative": _present,
     },
     t.PlannedVisit: {"status": _codes(vocab.VisitStatus)},
+    t.Referral: {
+        "source": _codes(vocab.ReferralSource),
+        "urgency": _codes(vocab.ReferralUrgency),
+        "received_on": _not_future,
+    },
 }
 
 

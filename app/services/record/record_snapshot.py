@@ -48,6 +48,7 @@ from storage.tables import (
     PlanAction,
     PlannedVisit,
     ProfessionalContact,
+    Referral,
     Risk,
     StaffMember,
     Strength,
@@ -81,6 +82,7 @@ class RecordSnapshot:
     consents: tuple[ConsentToShare, ...]
     assessments: tuple[Assessment, ...]
     capacity: tuple[MentalCapacityAssessment, ...]
+    referrals: tuple[Referral, ...]
     visits: tuple[PlannedVisit, ...]
     # The newest notes asked for, newest first; a sensitive narrative this viewer may
     # not read is "" (`note_asks` says whom to ask).
@@ -110,6 +112,8 @@ def load_snapshot(
     actions = _rows(session, PlanAction, person_id)
     professional = _rows(session, ProfessionalContact, person_id)
     consents = _rows(session, ConsentToShare, person_id)
+    assessments = _rows(session, Assessment, person_id)
+    capacity = _rows(session, MentalCapacityAssessment, person_id)
     plan = _one(session, CarePlan, person_id)
     staff = _by_id(
         session,
@@ -122,6 +126,8 @@ def load_snapshot(
             *(v.assigned_to_id for v in visits),
             *(c.staff_member_id for c in professional),
             *(n.author_id for n in note_rows),
+            *(a.performed_by_id for a in assessments),
+            *(m.assessed_by_id for m in capacity),
         ],
     )
     shown_notes, note_asks = _shown_notes(note_rows, access, staff)
@@ -138,6 +144,8 @@ def load_snapshot(
             *(c.organisation_id for c in professional),
             *(c.partner_organisation_id for c in consents),
             *(n.organisation_id for n in note_rows),
+            *(a.recorded_org for a in assessments),
+            *(m.recorded_org for m in capacity),
         ],
     )
     return RecordSnapshot(
@@ -155,8 +163,9 @@ def load_snapshot(
         personal_contacts=_rows(session, PersonalContact, person_id),
         professional_contacts=professional,
         consents=consents,
-        assessments=_rows(session, Assessment, person_id),
-        capacity=_rows(session, MentalCapacityAssessment, person_id),
+        assessments=assessments,
+        capacity=capacity,
+        referrals=_rows(session, Referral, person_id),
         visits=visits,
         notes=shown_notes,
         staff=staff,

@@ -74,6 +74,7 @@ def shown_record(snap: RecordSnapshot) -> dict[str, Any]:
         _plain(c) for c in sorted(snap.consents, key=lambda c: (undated_first(c.decided_on), c.id))
     ]
     record["mental_capacity"] = [_plain(m) for m in snap.capacity]
+    record["referrals"] = [_plain(r) for r in snap.referrals]
     newest = sorted(snap.assessments, key=lambda a: a.id)
     record["assessments"] = [
         _plain(a) for a in sorted(newest, key=lambda a: undated_first(a.assessed_on), reverse=True)

@@ -11,19 +11,21 @@ A person may be registered before their NHS number is known; it is recorded late
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from app import rules
 from app.errors import InvalidInputError, NotFoundError, OneRecordError, ProfileExistsError
+from app.services import clock
 from app.services.changes import CASELOAD, HEADER, Change
 from app.services.need_to_know.access import require_access_to_write
+from app.services.ops import optional_date, text
 from app.services.record.person_match import SAME_NHS_NUMBER, PossibleMatch, possible_matches
 from app.values.nhs_number import NhsNumber
-from app.values.vocab import LevelOfNeed
+from app.values.vocab import LevelOfNeed, ReferralSource, ReferralUrgency
 from app.workspace import Workspace
 from storage import settings
 from storage.audit_log import append as audit
-from storage.tables import Person, Team
+from storage.tables import Person, Referral, Team
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,43 @@ class NewPerson:
     address_line2: str | None = None
     town: str | None = None
     phone: str | None = None
+
+
+@dataclass(frozen=True)
+class NewReferral:
+    """How the person came to the team, recorded with their registration."""
+
+    source: str
+    reason: str = ""
+    referrer_name: str | None = None
+    urgency: str = ReferralUrgency.ROUTINE.value
+    received_on: str | date | None = None  # empty: today
+    first_contact_due: str | date | None = None  # empty: the next day if urgent
+
+
+def _checked_referral(new: NewReferral, person_id: str) -> Referral:
+    source = ReferralSource.parse(new.source).value
+    urgency = ReferralUrgency.parse(new.urgency or ReferralUrgency.ROUTINE.value).value
+    received = optional_date(new.received_on, "date the referral arrived") or clock.today()
+    if received > clock.today():
+        raise InvalidInputError("A referral cannot have arrived on a date still to come.")
+    due = optional_date(new.first_contact_due, "date first contact is due")
+    if due is None and (
+        urgency == ReferralUrgency.URGENT.value or source == ReferralSource.HOSPITAL_DISCHARGE.value
+    ):
+        # Urgent, or home from hospital: seen the next day, seven days a week.
+        due = received + timedelta(days=1)
+    if due is not None and due < received:
+        raise InvalidInputError("First contact cannot be due before the referral arrived.")
+    return Referral(
+        person_id=person_id,
+        source=source,
+        referrer_name=text(new.referrer_name, "name of who referred", limit=200) or None,
+        reason=text(new.reason, "reason for the referral", limit=4000),
+        urgency=urgency,
+        received_on=received,
+        first_contact_due=due,
+    )
 
 
 class AlreadyRegisteredError(ProfileExistsError):
@@ -103,10 +142,18 @@ def find_matches(workspace: Workspace, new: NewPerson) -> list[PossibleMatch]:
 
 
 def register_person(
-    workspace: Workspace, new: NewPerson, *, different_person: bool = False
+    workspace: Workspace,
+    new: NewPerson,
+    *,
+    different_person: bool = False,
+    referral: NewReferral | None = None,
 ) -> Change:
-    """Register someone on this laptop's team's caseload (journalled: it syncs)."""
+    """Register someone on this laptop's team's caseload (journalled: it syncs), with
+    the referral that brought them when there is one: both or neither."""
     person = _checked(new)
+    # Checked before anything is written (the person's id is set once it is added).
+    if referral is not None:
+        _checked_referral(referral, "")
     with workspace.store.write(workspace.actor) as session:
         matches = possible_matches(
             session,
@@ -127,11 +174,16 @@ def register_person(
             person.team_id = team_id
         session.add(person)
         session.flush()
+        if referral is not None:
+            session.add(_checked_referral(referral, person.id))
         audit(
             session,
             "person_registered",
             person_id=person.id,
-            detail={"nhs_number_known": person.nhs_number is not None},
+            detail={
+                "nhs_number_known": person.nhs_number is not None,
+                "referral": referral.source if referral is not None else None,
+            },
         )
     return Change(
         "person_registered",
