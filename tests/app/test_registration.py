@@ -168,3 +168,27 @@ def test_a_bad_referral_registers_no_one(
             referral=NewReferral(**referral),
         )
     assert _counts(populated) == before
+
+
+def test_the_first_visit_is_planned_with_the_registration(populated: Workspace) -> None:
+    from storage.tables import PlannedVisit
+
+    soon = clock.now() + timedelta(days=1)
+    change = register_person(
+        populated,
+        NewPerson(NEW_NHS, "Gwen", "Hughes", "1944-07-01", "LL57 2DG"),
+        first_visit_at=soon,
+    )
+    with populated.store.read() as session:
+        (visit,) = session.execute(
+            select(PlannedVisit).where(PlannedVisit.person_id == change.person_id)
+        ).scalars()
+        assert (visit.purpose, visit.assigned_to_id) == ("First visit", populated.actor.user_id)
+    before = _counts(populated)
+    with pytest.raises(InvalidInputError, match="must be in the future"):
+        register_person(
+            populated,
+            NewPerson("9990000042", "Huw", "Hughes", "1944-07-01", "LL57 2DG"),
+            first_visit_at=clock.now() - timedelta(hours=1),
+        )
+    assert _counts(populated) == before

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from app.workspace import unlock as open_profile
-from storage.tables import Person
+from storage.tables import Person, PlannedVisit
 from tests.conftest import PASSPHRASE
 from tests.ui.helpers import unlock
 from ui.app_controller import AppController
@@ -85,6 +85,7 @@ def test_a_new_person_is_registered_and_their_record_opens(
         },
     )
     dialog.set_values({"referral_source": "hospital_discharge", "urgency": "urgent"})
+    qtbot.mouseClick(dialog.field("first_visit_at").check, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
     with qtbot.waitSignal(controller.record.loaded, timeout=10_000):
         _save(qtbot, dialog)
     assert controller.main_window.showing_record
@@ -99,6 +100,13 @@ def test_a_new_person_is_registered_and_their_record_opens(
     assert "urgent" in referral and "First contact due by" in referral
     controller.shutdown()
     assert ("Gwen", "Hughes", None) in _people(profile)
+    ws = open_profile(profile, PASSPHRASE)
+    try:
+        with ws.store.read() as session:
+            purposes = session.execute(select(PlannedVisit.purpose)).scalars().all()
+        assert "First visit" in purposes  # planned with the registration, for this user
+    finally:
+        ws.close()
 
 
 def test_someone_already_here_is_offered_and_opened_not_created(

@@ -23,7 +23,7 @@ from app.services.record.registration import (
 )
 from app.values.vocab import LevelOfNeed, ReferralSource, ReferralUrgency
 from ui.i18n import tr
-from ui.kit.forms import Field, FormDialog
+from ui.kit.forms import Field, FormDialog, parse_when
 from ui.kit.operations import Operations
 from ui.kit.widgets import button
 
@@ -47,6 +47,13 @@ FIELDS = (
         "Level of need",
         "choice",
         choices=tuple((level.value, level.label) for level in LevelOfNeed),
+    ),
+    Field(
+        "first_visit_at",
+        "First visit",
+        "when",
+        optional=True,
+        hint="Planned for you; it shows on your Today list on the day",
     ),
     Field(
         "referral_source",
@@ -238,6 +245,7 @@ class RegisterFlow(QObject):
                 new=new,
                 different_person=different_person,
                 referral=new_referral(values),
+                first_visit_at=parse_when(values.get("first_visit_at")),
             ),
             on_done=self._done,
             on_error=self._failed,

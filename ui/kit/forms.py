@@ -337,7 +337,7 @@ class _OptionalWhen(QWidget):
         self.check.setAccessibleName(tr(field.label))
         self.picker = DateTimeEdit()
         self.picker.setObjectName(f"field_{field.name}_at")
-        self.picker.setAccessibleName(tr("Date and time of the next visit"))
+        self.picker.setAccessibleName(tr("Date and time: {label}").format(label=tr(field.label)))
         self.picker.setDateTime(to_qdatetime(clock.at_local(clock.today() + timedelta(days=7), 10)))
         self.picker.setEnabled(False)
         self.check.toggled.connect(self.picker.setEnabled)

@@ -11,12 +11,12 @@ A person may be registered before their NHS number is known; it is recorded late
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from app import rules
 from app.errors import InvalidInputError, NotFoundError, OneRecordError, ProfileExistsError
 from app.services import clock
-from app.services.changes import CASELOAD, HEADER, Change
+from app.services.changes import CASELOAD, HEADER, VISITS, Change
 from app.services.need_to_know.access import require_access_to_write
 from app.services.ops import optional_date, text
 from app.services.record.person_match import SAME_NHS_NUMBER, PossibleMatch, possible_matches
@@ -25,7 +25,7 @@ from app.values.vocab import LevelOfNeed, ReferralSource, ReferralUrgency
 from app.workspace import Workspace
 from storage import settings
 from storage.audit_log import append as audit
-from storage.tables import Person, Referral, Team
+from storage.tables import Person, PlannedVisit, Referral, Team
 
 
 @dataclass(frozen=True)
@@ -147,10 +147,19 @@ def register_person(
     *,
     different_person: bool = False,
     referral: NewReferral | None = None,
+    first_visit_at: datetime | None = None,
 ) -> Change:
     """Register someone on this laptop's team's caseload (journalled: it syncs), with
-    the referral that brought them when there is one: both or neither."""
+    the referral that brought them and the first visit, planned for the person
+    registering them, when there are: all or nothing."""
     person = _checked(new)
+    if first_visit_at is not None:
+        if first_visit_at.tzinfo is None:
+            raise InvalidInputError("Say which time zone the first visit time is in.")
+        if first_visit_at <= clock.now():
+            raise InvalidInputError("The first visit must be in the future.")
+        if first_visit_at > clock.now() + timedelta(days=366):
+            raise InvalidInputError("Plan the first visit within a year.")
     # Checked before anything is written (the person's id is set once it is added).
     if referral is not None:
         _checked_referral(referral, "")
@@ -176,6 +185,15 @@ def register_person(
         session.flush()
         if referral is not None:
             session.add(_checked_referral(referral, person.id))
+        if first_visit_at is not None:
+            session.add(
+                PlannedVisit(
+                    person_id=person.id,
+                    due_at=first_visit_at,
+                    assigned_to_id=workspace.actor.user_id,
+                    purpose="First visit",
+                )
+            )
         audit(
             session,
             "person_registered",
@@ -189,7 +207,7 @@ def register_person(
         "person_registered",
         person_id=person.id,
         entity_id=person.id,
-        areas=frozenset({CASELOAD, HEADER}),
+        areas=frozenset({CASELOAD, HEADER, VISITS}),
     )
 
 
