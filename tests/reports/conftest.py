@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from app.services.profile.demo_profile import create_demo_profile
 from app.services.record.people import edit
 from app.workspace import Workspace, unlock
+from storage import settings
 from storage.tables import Alert, CarePlan, ContingencyPlan, Goal, Person, PersonalContact
 from tests.conftest import FAST_KDF, PASSPHRASE
 
@@ -39,7 +40,16 @@ class Planted:
 
 def _plant(workspace: Workspace) -> Planted:
     with workspace.store.read() as session:
-        people = session.execute(select(Person).order_by(Person.nhs_number)).scalars().all()
+        # The signed-in user's own team's people: one demo person in ten belongs to a
+        # neighbouring team (which ones depends on the demo's date), outside their reach.
+        team = settings.get(session, settings.HOME_TEAM)
+        people = (
+            session.execute(
+                select(Person).where(Person.team_id == team).order_by(Person.nhs_number)
+            )
+            .scalars()
+            .all()
+        )
         plans = {p.person_id: p for p in session.execute(select(CarePlan)).scalars()}
         with_contingency = set(session.execute(select(ContingencyPlan.person_id)).scalars())
         goal_counts = dict(
