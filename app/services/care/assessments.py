@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.errors import InvalidInputError, NotFoundError
+from app.errors import InvalidInputError
 from app.services import clock
 from app.services.changes import ASSESSMENTS, Change
-from app.services.need_to_know.access import require_access_to_write
+from app.services.need_to_know.access import writable_person
 from app.services.ops import operation, required_date, text
 from app.values.vocab import CapacityOutcome
 from app.workspace import Workspace
@@ -54,10 +54,7 @@ def record_assessment(
     found = text(summary, "findings", limit=8000, required=True)
     scored = text(score, "score", limit=40) or None
     with operation(workspace, draft_key=draft_key) as session:
-        person = session.get(Person, person_id)
-        if person is None:
-            raise NotFoundError("That person is no longer in this profile.")
-        require_access_to_write(session, person_id)
+        person = writable_person(session, person_id)
         row = Assessment(
             person_id=person_id,
             assessment_type=kind,
@@ -106,10 +103,7 @@ def record_capacity(
         )
     where = text(document_location, "where the full form is", limit=200) or None
     with operation(workspace, draft_key=draft_key) as session:
-        person = session.get(Person, person_id)
-        if person is None:
-            raise NotFoundError("That person is no longer in this profile.")
-        require_access_to_write(session, person_id)
+        person = writable_person(session, person_id)
         row = MentalCapacityAssessment(
             person_id=person_id,
             decision=what,

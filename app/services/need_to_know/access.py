@@ -227,3 +227,12 @@ def require_access_to_write(session: Session, person_id: str) -> Access:
     """Writing to a record needs the same access as reading it, checked inside the
     write itself: a break-glass grant may have expired since the record opened."""
     return require_access(session, context_of(session).actor, person_id)
+
+
+def writable_person(session: Session, person_id: str) -> Person:
+    """The person a write is about, once the writer's access is checked inside the
+    write (NotFoundError if they are gone, AccessDeniedError outside need-to-know)."""
+    require_access_to_write(session, person_id)
+    person = session.get(Person, person_id)  # loaded by the check: no second query
+    assert person is not None
+    return person

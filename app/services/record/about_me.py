@@ -8,14 +8,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.errors import NotFoundError
 from app.services import clock
 from app.services.changes import ABOUT_ME, Change
-from app.services.need_to_know.access import require_access_to_write
+from app.services.need_to_know.access import writable_person
 from app.services.ops import operation, text
 from app.workspace import Workspace
 from storage.audit_log import append as audit
-from storage.tables import AboutMe, Person
+from storage.tables import AboutMe
 
 # The PRSB About me prompts, in the order the person is asked them.
 PROMPTS: tuple[tuple[str, str], ...] = (
@@ -41,9 +40,7 @@ def save_about_me(
     words = {name: text(values.get(name), label, limit=4000) for name, label in PROMPTS}
     helper = text(values.get(SUPPORTED_BY[0]), "name of who helped", limit=200) or None
     with operation(workspace, draft_key=draft_key) as session:
-        if session.get(Person, person_id) is None:
-            raise NotFoundError("That person is no longer in this profile.")
-        require_access_to_write(session, person_id)
+        writable_person(session, person_id)
         existing = session.execute(
             select(AboutMe).where(AboutMe.person_id == person_id)
         ).scalar_one_or_none()

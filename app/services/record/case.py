@@ -12,15 +12,15 @@ from datetime import date
 
 from sqlalchemy import select
 
-from app.errors import InvalidInputError, NotFoundError, OneRecordError
+from app.errors import InvalidInputError, OneRecordError
 from app.services import clock
 from app.services.changes import CASELOAD, HEADER, VISITS, Change
-from app.services.need_to_know.access import require_access_to_write
+from app.services.need_to_know.access import writable_person
 from app.services.ops import operation, optional_date
 from app.values.vocab import ActionStatus, ClosedReason, PersonStatus, VisitStatus
 from app.workspace import Workspace
 from storage.audit_log import append as audit
-from storage.tables import Person, PlanAction, PlannedVisit, StaffMember
+from storage.tables import PlanAction, PlannedVisit, StaffMember
 
 _OPEN_ACTIONS = (ActionStatus.PLANNED.value, ActionStatus.IN_PROGRESS.value)
 
@@ -62,10 +62,7 @@ def close_case(
         raise InvalidInputError("A case cannot be closed on a date still to come.")
     me_name = None
     with operation(workspace) as session:
-        person = session.get(Person, person_id)
-        if person is None:
-            raise NotFoundError("That person is no longer in this profile.")
-        require_access_to_write(session, person_id)
+        person = writable_person(session, person_id)
         if person.status != PersonStatus.OPEN.value:
             raise InvalidInputError("This case is already closed.")
         if when < person.date_of_birth:
@@ -118,10 +115,7 @@ def close_case(
 def reopen_case(workspace: Workspace, *, person_id: str) -> Change:
     """Back on the active lists: a new referral for someone the team knew."""
     with operation(workspace) as session:
-        person = session.get(Person, person_id)
-        if person is None:
-            raise NotFoundError("That person is no longer in this profile.")
-        require_access_to_write(session, person_id)
+        person = writable_person(session, person_id)
         if person.status == PersonStatus.OPEN.value:
             raise InvalidInputError("This case is open already.")
         if person.status == PersonStatus.DECEASED.value:

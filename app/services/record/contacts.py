@@ -13,12 +13,12 @@ from sqlalchemy import select
 from app import rules
 from app.errors import InvalidInputError, NotFoundError
 from app.services.changes import CONTACTS, Change
-from app.services.need_to_know.access import require_access_to_write
+from app.services.need_to_know.access import writable_person
 from app.services.ops import operation, optional_date, text
 from app.values.vocab import CarersAssessment, LastingPowerOfAttorney
 from app.workspace import Workspace
 from storage.audit_log import append as audit
-from storage.tables import Organisation, Person, PersonalContact, ProfessionalContact
+from storage.tables import Organisation, PersonalContact, ProfessionalContact
 
 
 def _yes(value: Any) -> bool:
@@ -65,9 +65,7 @@ def save_personal_contact(
     """Add a family member, friend or carer, or correct one (`contact_id`)."""
     fields = _checked(values)
     with operation(workspace, draft_key=draft_key) as session:
-        if session.get(Person, person_id) is None:
-            raise NotFoundError("That person is no longer in this profile.")
-        require_access_to_write(session, person_id)
+        writable_person(session, person_id)
         if contact_id is None:
             row = PersonalContact(person_id=person_id, **fields)
             session.add(row)
@@ -125,9 +123,7 @@ def save_professional_contact(
     worker at a time: naming a new one stops the last being it."""
     fields = _checked_professional(values)
     with operation(workspace, draft_key=draft_key) as session:
-        if session.get(Person, person_id) is None:
-            raise NotFoundError("That person is no longer in this profile.")
-        require_access_to_write(session, person_id)
+        writable_person(session, person_id)
         if (
             fields["organisation_id"]
             and session.get(Organisation, fields["organisation_id"]) is None
