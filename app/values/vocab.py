@@ -165,6 +165,19 @@ class CareActOutcome(Coded):
     CARING_FOR_A_CHILD = "caring_for_a_child"
 
 
+class AssessmentPart(Coded):
+    """The parts of the joint initial assessment: each profession writes and signs
+    its own, and the assessment is whole when every part has been written."""
+
+    OWN_ACCOUNT = "own_account"
+    HEALTH = "health"
+    DAILY_LIVING = "daily_living"
+    HOME_ENVIRONMENT = "home_environment"
+    CARERS = "carers"
+    RISKS = "risks"
+    MENTAL_CAPACITY = "mental_capacity"
+
+
 class VisitStatus(Coded):
     PLANNED = "planned"
     DONE = "done"
@@ -235,6 +248,20 @@ class LastingPowerOfAttorney(Coded):
 
 
 _LABELS = {
+    "own_account": "The person's own account",
+    "daily_living": "Daily living (Care Act outcomes)",
+    "home_environment": "Home environment and equipment",
+    "carers": "Carers and their needs",
+    "mental_capacity": "Mental capacity",
+    "nutrition": "Managing and maintaining nutrition",
+    "personal_hygiene": "Maintaining personal hygiene",
+    "toilet_needs": "Managing toilet needs",
+    "using_the_home_safely": "Using the home safely",
+    "habitable_home": "Maintaining a habitable home",
+    "family_and_personal_relationships": "Family and other relationships",
+    "work_training_education_volunteering": "Work, training, education or volunteering",
+    "using_community_facilities_and_transport": "Using local services and transport",
+    "caring_for_a_child": "Caring for a child",
     "discharged": "Discharged from the team",
     "moved_away": "Moved out of the area",
     "care_home": "Moved into a care home",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.tables.base import Base, Recorded
@@ -50,6 +50,12 @@ class MentalCapacityAssessment(Recorded, Base):
 
 
 class Assessment(Recorded, Base):
+    """An assessment, signed by whoever performed it. A part of the joint initial
+    assessment names its `part` (app.values.vocab.AssessmentPart): each profession
+    writes its own parts, and the assessment is the sum of them. Parts are separate
+    rows, not fields of one document, so two professions writing offline never
+    overwrite each other."""
+
     __tablename__ = "assessment"
 
     person_id: Mapped[str] = mapped_column(ForeignKey("person.id"), index=True)
@@ -58,3 +64,11 @@ class Assessment(Recorded, Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     score: Mapped[str | None] = mapped_column(String(40))
     performed_by_id: Mapped[str | None] = mapped_column(String(36))
+    # The part of the joint initial assessment this is (None: a standalone one).
+    part: Mapped[str | None] = mapped_column(String(30))
+    # Daily living: the Care Act outcomes (CareActOutcome codes, comma-separated)
+    # the person cannot achieve without help.
+    needs_help_with: Mapped[str | None] = mapped_column(String(400))
+    # The person agreed that what this found is shown in their printed plan (the
+    # folder in the home is read by visitors and family).
+    shown_in_plan: Mapped[bool] = mapped_column(Boolean, default=False)

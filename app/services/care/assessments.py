@@ -31,7 +31,7 @@ ASSESSMENT_TYPES = (
 )
 
 
-def _when(value: date | str | None, what: str, person: Person) -> date:
+def assessment_date(value: date | str | None, what: str, person: Person) -> date:
     when = required_date(value, what)
     if when > clock.today():
         raise InvalidInputError("An assessment cannot be dated in the future.")
@@ -58,7 +58,9 @@ def record_assessment(
         row = Assessment(
             person_id=person_id,
             assessment_type=kind,
-            assessed_on=_when(assessed_on or clock.today(), "date of the assessment", person),
+            assessed_on=assessment_date(
+                assessed_on or clock.today(), "date of the assessment", person
+            ),
             summary=found,
             score=scored,
             performed_by_id=workspace.actor.user_id,
@@ -108,7 +110,9 @@ def record_capacity(
             person_id=person_id,
             decision=what,
             outcome=result,
-            assessed_on=_when(assessed_on or clock.today(), "date of the assessment", person),
+            assessed_on=assessment_date(
+                assessed_on or clock.today(), "date of the assessment", person
+            ),
             assessed_by_id=workspace.actor.user_id,
             notes=why or None,
             document_location=where,

@@ -210,6 +210,15 @@ class AssessmentItem:
     score: str | None
     # Who assessed, and for whom they work: each assessment is signed by its author.
     by: str | None = None
+    # A part of the joint initial assessment (AssessmentPart code), or None.
+    part: str | None = None
+    # Daily living: the Care Act outcomes (codes) the person needs help with.
+    needs_help_with: tuple[str, ...] = ()
+    # The person agreed it is shown in their printed plan.
+    shown_in_plan: bool = False
+    # The signer's staff id (only they revise it).
+    by_id: str | None = None
+    recorded_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -500,6 +509,11 @@ def screen_record(snap: RecordSnapshot) -> PersonRecord:
                 a.summary,
                 a.score,
                 _signed(staff.get(a.performed_by_id or ""), orgs.get(a.recorded_org or "")),
+                a.part,
+                tuple(code for code in (a.needs_help_with or "").split(",") if code),
+                bool(a.shown_in_plan),
+                a.performed_by_id,
+                a.recorded_at,
             )
             for a in _newest_first(snap.assessments, lambda a: a.assessed_on)
         ),

@@ -59,6 +59,17 @@ def _nhs_number(value: Any) -> str | None:
     return None
 
 
+def _outcomes(value: Any) -> str | None:
+    """Care Act outcome codes, comma-separated (or none)."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        return "not a list of CareActOutcome codes"
+    allowed = {member.value for member in vocab.CareActOutcome}
+    codes = [code for code in value.split(",") if code]
+    return None if all(code in allowed for code in codes) else "not a CareActOutcome code"
+
+
 def _present(value: Any) -> str | None:
     return None if isinstance(value, str) and value.strip() else "empty"
 
@@ -97,6 +108,10 @@ RULES: dict[type[Any], dict[str, Callable[[Any], str | None]]] = {
         "method": _codes(vocab.ConsentMethod),
     },
     t.MentalCapacityAssessment: {"outcome": _codes(vocab.CapacityOutcome)},
+    t.Assessment: {
+        "part": _codes(vocab.AssessmentPart, optional=True),
+        "needs_help_with": _outcomes,
+    },
     t.CarePlan: {"status": _codes(vocab.PlanStatus)},
     t.Need: {"care_act_outcome": _codes(vocab.CareActOutcome, optional=True)},
     t.Goal: {

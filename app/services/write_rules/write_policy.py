@@ -36,7 +36,8 @@ docs/security.md, "A malicious or compromised enrolled laptop"):
   (`access_policy.restricted_visible`). A note marked sensitive may be written
   by anyone who may write notes (its author always sees it).
 * Records are never removed (the laptop's services end or close them), and who
-  recorded an entry is never edited.
+  recorded an entry is never edited. An assessment (each part of a joint one) and
+  a mental capacity assessment are signed by the writer, and the signature stays.
 """
 
 from __future__ import annotations
@@ -72,6 +73,11 @@ VALUE_FIELDS = frozenset({("person", "team_id"), ("person", "lead_professional_i
     ("alert", "restricted_detail")
 }
 
+# Records signed by the professional who made them: the signature is the writer's
+# own, and stays as it was signed.
+SIGNED_BY = {"assessment": "performed_by_id", "mental_capacity_assessment": "assessed_by_id"}
+NOT_YOUR_SIGNATURE = "An assessment can only be signed by the person recording it."
+SIGNATURE_FIXED = "Who signed an assessment cannot be changed."
 NOT_YOURS = "A change can only be sent in the name of this laptop's own user and organisation."
 NOT_YOUR_CHAIN = "An audit event can only name this laptop's own user and go in its own chain."
 DIRECTORY_REFUSED = "Staff, teams and organisations are managed on the server, not from a laptop."
@@ -202,6 +208,8 @@ def decide(
         return NO_REMOVAL
     if change.op == "set" and change.field in RECORDED_FIELDS:
         return PROVENANCE_FIXED
+    if change.op == "set" and change.field == SIGNED_BY.get(entity):
+        return SIGNATURE_FIXED
     if entity == BREAK_GLASS:
         return None if may_break_glass(_viewer(writer)) else NO_GLASS
     if entity == "person" and change.op == "create":
@@ -250,6 +258,9 @@ def _provenance(writer: Writer, change: Proposed, lookups: Lookups) -> str | Non
         row.get("staff_member_id") != writer.user_id or row.get("staff_role") != writer.role
     ):
         return NOT_YOURS
+    signer = SIGNED_BY.get(change.entity)
+    if signer is not None and row.get(signer) != writer.user_id:
+        return NOT_YOUR_SIGNATURE
     return None
 
 

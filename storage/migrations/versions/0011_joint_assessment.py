@@ -1,0 +1,43 @@
+"""the joint initial assessment: an assessment may be one part of it (the person's
+own account, health, daily living, home and equipment, carers, risks, mental
+capacity), written and signed by one professional; daily living names the Care Act
+outcomes the person needs help with; and whether the person agreed the findings
+can be shown in their printed plan.
+
+Existing assessments are standalone (no part) and not shown in the printed plan:
+nobody has been asked yet.
+
+Revision ID: 0011
+Revises: 0010
+Create Date: 2026-12-05 02:30:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0011"
+down_revision: str | None = "0010"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("assessment", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("part", sa.String(length=30), nullable=True))
+        batch_op.add_column(sa.Column("needs_help_with", sa.String(length=400), nullable=True))
+        batch_op.add_column(
+            sa.Column("shown_in_plan", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+    # The default was for the rows already there; new rows say it themselves (as the
+    # tables declare: a Python-side default, no server default).
+    with op.batch_alter_table("assessment", schema=None) as batch_op:
+        batch_op.alter_column("shown_in_plan", server_default=None)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("assessment", schema=None) as batch_op:
+        batch_op.drop_column("shown_in_plan")
+        batch_op.drop_column("needs_help_with")
+        batch_op.drop_column("part")
