@@ -117,6 +117,7 @@ def _read_current(profile: Path, key: bytes) -> _Current | None:
     except WrongPassphraseError:
         raise
     except ProfileDamagedError:
+        logger.warning("the profile being replaced cannot be opened")
         return None
     try:
         if [r[0] for r in conn.execute("PRAGMA quick_check")] != ["ok"]:
