@@ -69,6 +69,8 @@ class Assessment(Recorded, Base):
     # Daily living: the Care Act outcomes (CareActOutcome codes, comma-separated)
     # the person cannot achieve without help.
     needs_help_with: Mapped[str | None] = mapped_column(String(400))
-    # The person agreed that what this found is shown in their printed plan (the
-    # folder in the home is read by visitors and family).
-    shown_in_plan: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Whether the person agreed that what this found is shown in their printed plan
+    # (the folder in the home is read by visitors and family): None, not asked (not
+    # shown). Nullable, as every column added to a journalled table is: a row written
+    # before the column existed travels without it.
+    shown_in_plan: Mapped[bool | None] = mapped_column(Boolean, default=False)

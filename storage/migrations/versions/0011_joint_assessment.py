@@ -4,8 +4,8 @@ capacity), written and signed by one professional; daily living names the Care A
 outcomes the person needs help with; and whether the person agreed the findings
 can be shown in their printed plan.
 
-Existing assessments are standalone (no part) and not shown in the printed plan:
-nobody has been asked yet.
+Existing assessments are standalone (no part), and not shown in the printed plan
+(NULL: nobody has been asked yet).
 
 Revision ID: 0011
 Revises: 0010
@@ -27,14 +27,7 @@ def upgrade() -> None:
     with op.batch_alter_table("assessment", schema=None) as batch_op:
         batch_op.add_column(sa.Column("part", sa.String(length=30), nullable=True))
         batch_op.add_column(sa.Column("needs_help_with", sa.String(length=400), nullable=True))
-        batch_op.add_column(
-            sa.Column("shown_in_plan", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
-    # The default was for the rows already there; new rows say it themselves (as the
-    # tables declare: a Python-side default, no server default).
-    with op.batch_alter_table("assessment", schema=None) as batch_op:
-        batch_op.alter_column("shown_in_plan", server_default=None)
-
+        batch_op.add_column(sa.Column("shown_in_plan", sa.Boolean(), nullable=True))
 
 def downgrade() -> None:
     with op.batch_alter_table("assessment", schema=None) as batch_op:
