@@ -112,6 +112,32 @@ def sought(new: NewPerson) -> Sought:
     return Sought(person.nhs_number, person.family_name, person.date_of_birth, person.postcode)
 
 
+@dataclass(frozen=True)
+class Everywhere:
+    """Who the person being registered may be: on this laptop, on the team server
+    within this user's reach (not yet synced here), and with other teams."""
+
+    here: tuple[PossibleMatch, ...]
+    on_server: ServerAnswer
+
+    @property
+    def anyone(self) -> bool:
+        return bool(self.here or self.on_server.matches or self.on_server.other_teams)
+
+
+def look_everywhere(
+    workspace: Workspace, new: NewPerson, server_check: ServerCheck | None
+) -> Everywhere:
+    """This laptop's matches and the server's (for the desktop form to offer)."""
+    here = tuple(find_matches(workspace, new))
+    answer = server_check(workspace, sought(new)) if server_check is not None else NO_SERVER
+    # Someone already on this laptop is offered by the laptop's own check, in its
+    # own words ("open their record"), not as someone still to sync.
+    ids = {m.person_id for m in here}
+    answer = replace(answer, matches=tuple(m for m in answer.matches if m.person_id not in ids))
+    return Everywhere(here, answer)
+
+
 def check_team_server(
     workspace: Workspace,
     new: NewPerson,
@@ -121,14 +147,11 @@ def check_team_server(
 ) -> ServerAnswer:
     """Ask the team server (when there is one) before registering `new`: refuse as the
     laptop's own check does (the same NHS number always; the same details unless this
-    is said to be a different person), else the answer, to say whether it was reached."""
+    is said to be a different person), else the answer, to say whether it was reached.
+    This laptop's own matches are left to register_person, inside its write."""
     if server_check is None:
         return NO_SERVER
-    answer = server_check(workspace, sought(new))
-    # Someone already on this laptop is offered by the laptop's own check, in its
-    # own words ("open their record"), not as someone still to sync.
-    here = {m.person_id for m in find_matches(workspace, new)}
-    answer = replace(answer, matches=tuple(m for m in answer.matches if m.person_id not in here))
+    answer = look_everywhere(workspace, new, server_check).on_server
     refuse(answer, different_person=different_person)
     return answer
 
