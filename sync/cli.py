@@ -3,6 +3,7 @@
 onerecord enrol --server URL --code CODE [--ca FILE]
 onerecord sync [--server URL]
 onerecord find-beyond-team QUERY, onerecord break-glass (sync/cli_beyond.py)
+and, for `onerecord person add`, the team server's same-person check
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from typing import Any
 
 from app import workspace as workspaces
 from app.cli import passphrase
+from app.cli.commands_person import TEAM_SERVER_CHECK
 from app.cli.output import Progress
 from app.errors import OneRecordError, UsageError
 from sync import cli_beyond
 from sync.client import problems
 from sync.client.enrol import enrol, wipe
+from sync.client.same_person import check_same_person
 from sync.client.session import SyncSession
 from sync.transport import RevokedError
 
@@ -130,3 +133,9 @@ def register(sub: Any, common: Common) -> None:
     p.set_defaults(handler=_sync)
 
     cli_beyond.register(sub, common)
+
+    # `person add` asks the team server too, when this laptop is enrolled and online.
+    # A default on the `person` parser reaches its `add` (argparse copies it down).
+    person = sub.choices.get("person")
+    if person is not None:
+        person.set_defaults(**{TEAM_SERVER_CHECK: check_same_person})

@@ -158,3 +158,39 @@ class BreakGlassRequest(Strict):
 class BreakGlassResponse(Strict):
     grant_id: Uuid
     expires_at: str
+
+
+class SamePersonCheck(Strict):
+    """Who is about to be registered, in the signed body (never a URL: URLs are
+    logged): the team server looks for them before a laptop makes a second record.
+    Sizes as the record allows (app/rules.py): names and postcodes are short."""
+
+    nhs_number: str | None = Field(default=None, pattern=r"^[0-9]{10}$")
+    family_name: str = Field(min_length=1, max_length=120)
+    date_of_birth: str = Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+    postcode: str = Field(max_length=12)
+
+
+class SamePersonMatch(Strict):
+    """Someone on the asking user's caseload (or in their break-glass scope), as the
+    laptop's own offer shows them."""
+
+    person_id: Uuid
+    name: str
+    date_of_birth: str
+    postcode: str
+    nhs_number: str | None
+    why: str
+
+
+class HeldByAnotherTeam(Strict):
+    """Someone matching who is beyond the asking user's reach: only which team holds
+    them (None: no team yet) and why they match; never a name, birth date or address."""
+
+    team: str | None
+    why: str
+
+
+class SamePersonResponse(Strict):
+    matches: list[SamePersonMatch]
+    other_teams: list[HeldByAnotherTeam]

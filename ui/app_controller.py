@@ -29,6 +29,7 @@ from app.services.record import drafts
 from app.values.vocab import Role
 from app.workspace import Workspace
 from sync.client.enrol import wipe
+from sync.client.same_person import check_same_person
 from ui.caseload.caseload_controller import CaseloadController, CaseloadState
 from ui.caseload.caseload_model import CaseloadModel
 from ui.caseload.home_view import CASELOAD_TAB, TODAY_TAB
@@ -103,7 +104,7 @@ class AppController(QObject):
             self.ops, self.record.break_glass, self.main_window, self.open_record
         )
         # New person…: the form, the same person looked for first, then their record.
-        self.register = RegisterFlow(self.ops, parent=self)
+        self.register = RegisterFlow(self.ops, parent=self, server_check=check_same_person)
         # The coordinator's Team tab (shown only to coordinators and the IG lead).
         self.team = TeamController(self.ops, self.main_window.home, parent=self)
         self._sync_on_unlock = sync_on_unlock

@@ -5,6 +5,7 @@ person looked for first), record a first NHS number, close and reopen a case."""
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -18,10 +19,15 @@ from app.services.record.registration import (
     record_nhs_number,
     register_person,
 )
+from app.services.record.team_server_check import check_team_server
 from app.values.nhs_number import format_nhs_number
 from app.values.vocab import ClosedReason, LevelOfNeed, ReferralSource, ReferralUrgency
 
 Common = Callable[[argparse.ArgumentParser], None]
+
+# Where `person add` finds the team server check: set by the sync layer's commands
+# (sync/cli.py) on the `person` parser; app never imports sync. Absent: no server.
+TEAM_SERVER_CHECK = "team_server_check"
 
 
 def _add(args: argparse.Namespace) -> int:
@@ -52,11 +58,22 @@ def _add(args: argparse.Namespace) -> int:
     )
     workspace = open_workspace(args)
     try:
+        # The team server first (when online): someone registered on another laptop
+        # or with another team is offered, not made twice. Then this laptop's check,
+        # inside the write.
+        server = check_team_server(
+            workspace,
+            new,
+            getattr(args, TEAM_SERVER_CHECK, None),
+            different_person=args.different_person,
+        )
         change = register_person(
             workspace, new, different_person=args.different_person, referral=referral
         )
     finally:
         workspace.close()
+    if server.note:
+        print(server.note, file=sys.stderr)
     digits = "".join(ch for ch in new.nhs_number if ch.isdigit())
     if args.format == "json":
         write_json({"person_id": change.person_id, "nhs_number": digits or None})

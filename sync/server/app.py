@@ -29,8 +29,10 @@ from sync.protocol import (
     PullResponse,
     PushRequest,
     PushResponse,
+    SamePersonCheck,
+    SamePersonResponse,
 )
-from sync.server import beyond_team, directory, handlers
+from sync.server import beyond_team, directory, handlers, same_person
 from sync.server.limits import TOO_DEEP, RequestLimits
 from sync.server.partners import api as partner_api
 from sync.server.store import ServerStore
@@ -63,6 +65,8 @@ def create_app(
     """The API over one store. `searches_per_minute`: the beyond-the-team search limit
     per laptop (a test server, such as the fuzzer's, passes its own)."""
     search_limit = beyond_team.SearchLimit(searches_per_minute)
+    # Counted apart from the search: registering someone never waits on searches made.
+    check_limit = beyond_team.SearchLimit(searches_per_minute)
     api = FastAPI(
         title="OneRecord partner server",
         version=str(PROTOCOL_VERSION),
@@ -254,6 +258,16 @@ def create_app(
         except beyond_team.Refused as exc:
             raise ApiError(exc.status, exc.detail) from None
         return BreakGlassResponse(grant_id=grant_id, expires_at=expires.isoformat())
+
+    @api.post("/sync/same-person", response_model=SamePersonResponse)
+    async def same_person_check(body: SamePersonCheck, device: Device) -> SamePersonResponse:
+        """Before a laptop registers someone: who on this server may be them (see
+        sync/server/same_person.py for what is named to whom). In the signed body,
+        never the URL: the details typed must not reach any log."""
+        try:
+            return await run_in_threadpool(same_person.check, store, device, body, check_limit)
+        except beyond_team.Refused as exc:
+            raise ApiError(exc.status, exc.detail) from None
 
     partner_api.install(api, store, ApiError)
     return api

@@ -401,13 +401,7 @@ class ServerStore:
             conn.execute(
                 delete(dp).where(dp.c.device_id == device_id, dp.c.evicted_generation <= generation)
             )
-            pt = s.person_team
-            in_scope = select(pt.c.person_id).where(
-                or_(pt.c.team_id == team_id, pt.c.person_id.in_(glass_scope(device_id)))
-            )
-            if not receives_records(self._role(conn, device)):
-                # An administrator's laptop holds the directory, never a person's record.
-                in_scope = select(pt.c.person_id).where(false())
+            in_scope = device_scope(device, self._role(conn, device))
             known = select(dp.c.person_id).where(
                 dp.c.device_id == device_id,
                 dp.c.sent_generation <= generation,
@@ -556,6 +550,18 @@ class ServerStore:
                 }
             ],
         )
+
+
+def device_scope(device: dict[str, Any], role: str | None) -> Any:
+    """Ids of the people this device may hold: its team's caseload and its break-glass
+    grants in force. What pull sends, and what the same-person check may name."""
+    pt = s.person_team
+    if not receives_records(role):
+        # An administrator's laptop holds the directory, never a person's record.
+        return select(pt.c.person_id).where(false())
+    return select(pt.c.person_id).where(
+        or_(pt.c.team_id == device["team_id"], pt.c.person_id.in_(glass_scope(device["device_id"])))
+    )
 
 
 def glass_scope(device_id: str) -> Any:

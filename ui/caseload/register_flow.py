@@ -3,7 +3,11 @@ it is saved; the same person is looked for first and offered, not created.
 
 On a possible match the form stays open with the match named and two ways on:
 open that record, or (only when the NHS number differs or is not known) register
-this person as someone different. Reading and writing run on the database lane.
+this person as someone different. When the laptop is enrolled and online the team
+server is asked too (app/services/record/team_server_check.py): someone registered
+on another laptop is named (sync to bring their record), someone with another team
+by team only (ask the coordinator). Reading and writing run on the database lane,
+the server's answer with the read, as the search beyond the team does.
 """
 
 from __future__ import annotations
@@ -15,12 +19,8 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.services.changes import Change
 from app.services.record.person_match import SAME_NHS_NUMBER, PossibleMatch
-from app.services.record.registration import (
-    NewPerson,
-    NewReferral,
-    find_matches,
-    register_person,
-)
+from app.services.record.registration import NewPerson, NewReferral, register_person
+from app.services.record.team_server_check import Everywhere, ServerCheck, look_everywhere
 from app.values.vocab import LevelOfNeed, ReferralSource, ReferralUrgency
 from ui.i18n import tr
 from ui.kit.forms import Field, FormDialog, parse_when
@@ -137,13 +137,22 @@ class MatchOffer(QFrame):
         layout.addLayout(row)
         self.hide()
 
-    def offer(self, matches: list[PossibleMatch]) -> None:
-        same_number = any(m.why == SAME_NHS_NUMBER for m in matches)
-        lines = [
-            tr("{who} ({why})").format(who=m.describe(), why=tr("same NHS number"))
-            if m.why == SAME_NHS_NUMBER
-            else tr("{who} (same family name, date of birth and postcode)").format(who=m.describe())
-            for m in matches
+    def offer(self, found: Everywhere) -> None:
+        server = found.on_server
+        whys = [m.why for m in (*found.here, *server.matches)]
+        same_number = SAME_NHS_NUMBER in whys + [h.why for h in server.other_teams]
+        lines = [_line(m) for m in found.here]
+        lines += [
+            tr(
+                "{who}: on the team server, not yet on this laptop (sync to bring their record)"
+            ).format(who=_line(m))
+            for m in server.matches
+        ]
+        lines += [
+            tr(
+                "Someone with {why} is registered with another team ({team}): ask your coordinator"
+            ).format(why=tr(h.why), team=h.team or tr("no team yet"))
+            for h in server.other_teams
         ]
         intro = (
             tr("This NHS number is already in the record:")
@@ -151,8 +160,15 @@ class MatchOffer(QFrame):
             else tr("This may be someone already in the record:")
         )
         self.text.setText(intro + "\n" + "\n".join(lines))
+        self.open_existing.setVisible(bool(found.here))
         self.different.setVisible(not same_number)
         self.show()
+
+
+def _line(m: PossibleMatch) -> str:
+    if m.why == SAME_NHS_NUMBER:
+        return tr("{who} ({why})").format(who=m.describe(), why=tr("same NHS number"))
+    return tr("{who} (same family name, date of birth and postcode)").format(who=m.describe())
 
 
 class RegisterFlow(QObject):
@@ -161,9 +177,16 @@ class RegisterFlow(QObject):
     registered = Signal(str)  # the new person's id: the app opens their record
     open_existing = Signal(str)  # the person it may already be
 
-    def __init__(self, ops: Operations, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        ops: Operations,
+        parent: QObject | None = None,
+        *,
+        server_check: ServerCheck | None = None,
+    ) -> None:
         super().__init__(parent)
         self._ops = ops
+        self._server_check = server_check  # the team server's check (sync), when any
         self.dialog: FormDialog | None = None
         self.offer: MatchOffer | None = None
         self._matches: list[PossibleMatch] = []
@@ -214,21 +237,22 @@ class RegisterFlow(QObject):
         new = new_person(dialog.values())
         dialog.set_busy(True)
         started = self._ops.read(
-            partial(find_matches, new=new),
+            partial(look_everywhere, new=new, server_check=self._server_check),
             on_done=self._checked,
             on_error=self._failed,
         )
         if not started:
             dialog.set_busy(False)
 
-    def _checked(self, matches: list[PossibleMatch]) -> None:
+    def _checked(self, found: Everywhere) -> None:
         if self.dialog is None or self.offer is None:
             return
-        self._matches = matches
-        if matches:
+        self._matches = list(found.here)
+        if found.anyone:
             self.dialog.set_busy(False)
-            self.offer.offer(matches)
-            self.offer.open_existing.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.offer.offer(found)
+            focus = self.offer.open_existing if found.here else self.offer.different
+            focus.setFocus(Qt.FocusReason.OtherFocusReason)
             return
         self._register(different_person=False)
 

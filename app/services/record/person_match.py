@@ -1,32 +1,21 @@
 """Is this person already known? Before anyone is registered, the laptop looks for
-the same person: by NHS number, or else by family name, date of birth and postcode,
-compared the way people actually type them (accents, case, spaces, hyphens and
-apostrophes do not count: "Wiśniewska-Łukasz" is "wisniewska lukasz").
+the same person in its own profile: by NHS number, or else by family name, date of
+birth and postcode, compared the way people actually type them. The rule itself is
+app/values/same_person.py, which the team server applies too.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.values.same_person import SAME_DETAILS, SAME_NHS_NUMBER, Sought, match_key, why_same
 from storage.tables import Person
 
-SAME_NHS_NUMBER = "the same NHS number"
-SAME_DETAILS = "the same family name, date of birth and postcode"
-
-# Letters that do not decompose into a base letter and an accent.
-_LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe"})
-
-
-def match_key(text: str | None) -> str:
-    """Letters and digits only, without accents, in one case."""
-    folded = (text or "").casefold().translate(_LETTERS)
-    plain = unicodedata.normalize("NFKD", folded)
-    return "".join(ch for ch in plain if ch.isalnum())
+__all__ = ["SAME_DETAILS", "SAME_NHS_NUMBER", "PossibleMatch", "match_key", "possible_matches"]
 
 
 @dataclass(frozen=True)
@@ -56,21 +45,26 @@ def possible_matches(
     """Everyone who may be this person: the same NHS number first, then the same
     family name, date of birth and postcode."""
     found: dict[str, PossibleMatch] = {}
+    sought = Sought(nhs_number, family_name, date_of_birth, postcode)
+    # The NHS number finds its one person; the date of birth narrows the rest to a
+    # handful, whose names and postcodes the rule compares folded.
+    candidates = select(Person).where(Person.date_of_birth == date_of_birth)
     if nhs_number:
-        for person in session.execute(
-            select(Person).where(Person.nhs_number == nhs_number)
-        ).scalars():
-            found[person.id] = _match(person, SAME_NHS_NUMBER)
-    family, place = match_key(family_name), match_key(postcode)
-    # Date of birth narrows it to a handful; names and postcodes are compared folded.
-    for person in session.execute(
-        select(Person).where(Person.date_of_birth == date_of_birth)
-    ).scalars():
-        if person.id in found:
-            continue
-        if match_key(person.family_name) == family and match_key(person.postcode) == place:
-            found[person.id] = _match(person, SAME_DETAILS)
-    return list(found.values())
+        candidates = select(Person).where(
+            (Person.nhs_number == nhs_number) | (Person.date_of_birth == date_of_birth)
+        )
+    for person in session.execute(candidates).scalars():
+        why = why_same(
+            sought,
+            nhs_number=person.nhs_number,
+            family_name=person.family_name,
+            date_of_birth=person.date_of_birth,
+            postcode=person.postcode,
+        )
+        if why is not None:
+            found[person.id] = _match(person, why)
+    # The same NHS number first: the callers refuse on it before anything else.
+    return sorted(found.values(), key=lambda m: m.why != SAME_NHS_NUMBER)
 
 
 def _match(person: Person, why: str) -> PossibleMatch:

@@ -109,7 +109,7 @@ class PossibleDuplicateError(OneRecordError):
         self.matches = matches
 
 
-def _checked(new: NewPerson) -> Person:
+def checked_person(new: NewPerson) -> Person:
     """Every field parsed and checked, nothing written: one plain line on the first
     that is wrong."""
     nhs = NhsNumber.parse(new.nhs_number).digits if new.nhs_number.strip() else None
@@ -130,7 +130,7 @@ def _checked(new: NewPerson) -> Person:
 
 def find_matches(workspace: Workspace, new: NewPerson) -> list[PossibleMatch]:
     """Who this may already be, for the form to offer before saving (fields checked)."""
-    person = _checked(new)
+    person = checked_person(new)
     with workspace.store.read() as session:
         return possible_matches(
             session,
@@ -152,7 +152,7 @@ def register_person(
     """Register someone on this laptop's team's caseload (journalled: it syncs), with
     the referral that brought them and the first visit, planned for the person
     registering them, when there are: all or nothing."""
-    person = _checked(new)
+    person = checked_person(new)
     if first_visit_at is not None:
         if first_visit_at.tzinfo is None:
             raise InvalidInputError("Say which time zone the first visit time is in.")

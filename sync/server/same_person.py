@@ -1,0 +1,150 @@
+"""Is the person a laptop is about to register already on the team server? The
+laptop has looked in its own profile; this looks at everyone the server holds,
+with the laptop's own rule (app/values/same_person.py), so a person registered
+on another laptop and not yet synced here is offered instead of made twice.
+
+What it answers, by who is asking:
+
+* someone the device's user may hold (their team's caseload, or a break-glass
+  grant in force: the same scope pull uses), the match as the laptop's offer
+  shows it (name, date of birth, postcode, NHS number, why);
+* anyone else, only which team holds them and why they match: no name, date of
+  birth or address. The user already typed those; the answer says only that the
+  organisation knows this person, and whom to ask, so nobody makes a second
+  record when the coordinator can move the first.
+
+Only roles that hold records may ask (as pull), at most `SearchLimit` checks a
+minute per laptop (a probe of NHS numbers would be slow and audited), and each
+check is a server-authored audit event with the counts only, never what was sent.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, or_, select
+
+from app.services.need_to_know.access_policy import receives_records
+from app.values.same_person import Sought, why_same
+from sync.protocol import HeldByAnotherTeam, SamePersonCheck, SamePersonMatch, SamePersonResponse
+from sync.server import schema as s
+from sync.server.beyond_team import Refused, SearchLimit, _staff
+from sync.server.partners.duty import _audit
+from sync.server.store import ServerStore, _transaction, device_scope
+
+logger = logging.getLogger(__name__)
+
+# A date of birth shared by more people than this in one organisation is not a
+# narrowing; the first ones are enough to stop a second record.
+MOST_CANDIDATES, MOST_ANSWERS = 200, 20
+_FIELDS = ("nhs_number", "given_name", "family_name", "date_of_birth", "postcode")
+
+
+def check(
+    store: ServerStore, device: dict[str, Any], body: SamePersonCheck, limit: SearchLimit
+) -> SamePersonResponse:
+    """People who may be the person in `body`: those the device may hold, and the
+    rest by team only."""
+    try:
+        born = date.fromisoformat(body.date_of_birth)
+    except ValueError:
+        raise Refused(400, "The date of birth is not a real date.") from None
+    sought = Sought(body.nhs_number, body.family_name, born, body.postcode)
+    limit.check(device["device_id"])
+    c = s.changes.c
+    needles = [c.value.contains(sought.date_of_birth.isoformat(), autoescape=True)]
+    if sought.nhs_number:
+        needles.append(c.value.contains(sought.nhs_number, autoescape=True))
+    matches: list[SamePersonMatch] = []
+    elsewhere: list[HeldByAnotherTeam] = []
+    with _transaction(store.engine) as conn:
+        staff = _staff(conn, device)
+        if not receives_records(staff["role"]):
+            raise Refused(403, "Only staff who hold records register people.")
+        # A first pass by text (the create row, or a later correction, names the
+        # date or number); the rule then decides on each person's current values.
+        candidates: list[str] = list(
+            conn.execute(
+                select(c.entity_id)
+                .where(c.entity == "person", or_(*needles))
+                .distinct()
+                .order_by(c.entity_id)
+                .limit(MOST_CANDIDATES)
+            ).scalars()
+        )
+        reachable: set[str] = set(conn.execute(device_scope(device, staff["role"])).scalars())
+        for person_id, now in _current(conn, candidates).items():
+            why = why_same(
+                sought,
+                nhs_number=now.get("nhs_number"),
+                family_name=now.get("family_name"),
+                date_of_birth=_date(now.get("date_of_birth")),
+                postcode=now.get("postcode"),
+            )
+            if why is None:
+                continue
+            if person_id in reachable:
+                matches.append(_match(person_id, now, why))
+            else:
+                elsewhere.append(HeldByAnotherTeam(team=_team_of(conn, person_id), why=why))
+            if len(matches) + len(elsewhere) >= MOST_ANSWERS:
+                break
+        _audit(
+            conn,
+            store,
+            staff,
+            None,  # type: ignore[arg-type]
+            "same_person_check",
+            matches=len(matches),
+            other_teams=len(elsewhere),
+        )
+    return SamePersonResponse(matches=matches, other_teams=elsewhere)
+
+
+def _current(conn: Connection, person_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Each person's matching fields as the newest changes say (a deleted person is
+    no one to offer)."""
+    c = s.changes.c
+    people: dict[str, dict[str, Any]] = {}
+    gone: set[str] = set()
+    for row in conn.execute(
+        select(c.entity_id, c.op, c.field, c.value)
+        .where(c.entity == "person", c.entity_id.in_(person_ids))
+        .order_by(c.hlc, c.device_id)
+    ):
+        values = people.setdefault(row.entity_id, {})
+        if row.op == "delete":
+            gone.add(row.entity_id)
+        elif row.op == "create" and row.value:
+            values.update({k: v for k, v in json.loads(row.value).items() if k in _FIELDS})
+        elif row.op == "set" and row.field in _FIELDS:
+            values[row.field] = json.loads(row.value) if row.value else None
+    return {p: v for p, v in people.items() if p not in gone}
+
+
+def _date(text: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(text))
+    except ValueError:
+        return None
+
+
+def _match(person_id: str, now: dict[str, Any], why: str) -> SamePersonMatch:
+    return SamePersonMatch(
+        person_id=person_id,
+        name=f"{now.get('given_name') or ''} {now.get('family_name') or ''}".strip(),
+        date_of_birth=str(now.get("date_of_birth") or ""),
+        postcode=str(now.get("postcode") or ""),
+        nhs_number=now.get("nhs_number"),
+        why=why,
+    )
+
+
+def _team_of(conn: Connection, person_id: str) -> str | None:
+    pt, t = s.person_team, s.teams
+    return conn.execute(
+        select(t.c.name).join(pt, pt.c.team_id == t.c.team_id).where(pt.c.person_id == person_id)
+    ).scalar()
