@@ -17,17 +17,21 @@ import pytest
 from sqlalchemy import select
 
 from app.errors import AccessDeniedError
+from app.services.care.joint_assessment import initial_parts, record_part
 from app.services.care.notes import add_note
 from app.services.care.risks import add_alert
 from app.services.caseload.allocation import allocate
 from app.services.need_to_know.access_report import ReportQuery
 from app.services.profile.sync_status import pending_changes
 from app.services.record import people
+from app.services.record.record import open_record
 from app.services.write_rules.write_policy import (
     NOT_CLINICAL,
     NOT_YOUR_CHAIN,
+    NOT_YOUR_SIGNATURE,
     NOT_YOURS,
     ONLY_COORDINATOR_LEADS,
+    SIGNATURE_FIXED,
     OUT_OF_SCOPE,
 )
 from app.workspace import Workspace
@@ -340,3 +344,41 @@ def test_an_enrolled_laptop_refuses_what_its_server_would_before_writing(
     add_alert(nurse, person_id=zoe, kind="safeguarding", summary="Safeguarding concern")
     assert pending_changes(nurse) > waiting
     assert sync(nurse).refused == []
+
+
+def test_an_assessment_part_cannot_be_signed_as_a_colleague_nor_re_signed(
+    server: RunningServer, laptop: Laptop
+) -> None:
+    """Each part of the joint assessment is signed by its author: a laptop cannot
+    sign one in a colleague's name, nor move a colleague's signature."""
+    nurse = reopen(laptop("Sam Taylor"))
+    social_worker = reopen(laptop("Ceri Jones"))
+    sync(nurse)
+    people.register(nurse, people.NewPerson(ZOE, "Zoë", "O'Neill", "1938-04-12", "DL8 3AB"))
+    zoe = _id(nurse, ZOE)
+    record_part(nurse, person_id=zoe, part="health", findings="Leg ulcer, left.")
+    assert sync(nurse).refused == []
+    sync(social_worker)
+    ceri = social_worker.actor.user_id
+    (honest,) = initial_parts(open_record(social_worker, zoe).assessments)
+
+    as_ceri = row(
+        nurse,
+        "assessment",
+        person_id=zoe,
+        assessment_type="Initial assessment",
+        part="carers",
+        assessed_on="2026-11-30",
+        summary="Daughter cannot cope (signed as Ceri)",
+        performed_by_id=ceri,
+        shown_in_plan=False,
+    )
+    forged = smuggle(nurse, "assessment", as_ceri["id"], "create", as_ceri)
+    _refused(server, nurse, [forged], NOT_YOUR_SIGNATURE)
+    # The social worker's laptop cannot take over the nurse's part either.
+    resigned = smuggle(social_worker, "assessment", honest.id, "set", ceri, field="performed_by_id")
+    _refused(server, social_worker, [resigned], SIGNATURE_FIXED)
+
+    sync(nurse)
+    (held,) = initial_parts(open_record(nurse, zoe).assessments)
+    assert held.by_id == nurse.actor.user_id and held.summary == "Leg ulcer, left."
