@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from app.cli import (
+    commands_assessment,
     commands_audit,
     commands_backup,
     commands_conflicts,
@@ -60,6 +61,7 @@ def build_parser(extensions: Sequence[Extension] = ()) -> argparse.ArgumentParse
     commands_profile.register(sub, _common)
     commands_record.register(sub, _common)
     commands_person.register(sub, _common)
+    commands_assessment.register(sub, _common)
     commands_reports.register(sub, _common)
     commands_conflicts.register(sub, _common)
     commands_audit.register(sub, _common)

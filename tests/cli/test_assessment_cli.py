@@ -1,0 +1,113 @@
+"""`onerecord assessment`: the joint initial assessment part by part from a script,
+with the app's own checks (one plain line, nothing written), and shown as it stands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from app.cli.main import main
+from app.workspace import Workspace
+from tests.conftest import PASSPHRASE, ZOE
+
+
+@pytest.fixture
+def profile(populated: Workspace, profile_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    populated.close()
+    monkeypatch.setenv("ONERECORD_PASSPHRASE", PASSPHRASE)
+    return profile_path
+
+
+def _show(profile: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, object]:
+    capsys.readouterr()
+    assert (
+        main(["assessment", "show", "--profile", str(profile), "--nhs", ZOE, "--format", "json"])
+        == 0
+    )
+    shown: dict[str, object] = json.loads(capsys.readouterr().out)
+    return shown
+
+
+def test_parts_recorded_revised_and_shown(
+    profile: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    part = ["assessment", "part", "--profile", str(profile), "--nhs", ZOE]
+    assert main([*part, "--part", "health", "--findings", "Leg ulcer, left."]) == 0
+    assert "signed by you" in capsys.readouterr().out
+    assert (
+        main(
+            [
+                *part,
+                "--part",
+                "daily_living",
+                "--findings",
+                "Cannot bathe alone.",
+                "--needs-help-with",
+                "personal_hygiene,nutrition",
+                "--in-plan",
+            ]
+        )
+        == 0
+    )
+    shown = _show(profile, capsys)
+    parts = shown["parts"]
+    assert isinstance(parts, list)
+    assert [(p["part"], p["needs_help_with"], p["shown_in_plan"]) for p in parts] == [
+        ("health", [], False),
+        ("daily_living", ["nutrition", "personal_hygiene"], True),
+    ]
+    assert shown["consent_recorded"] is False
+    assert "health" not in shown["still_to_do"]  # type: ignore[operator]
+
+    health_id = parts[0]["id"]
+    revise = ["assessment", "revise", "--profile", str(profile), "--id", health_id]
+    assert main([*revise, "--findings", "Leg ulcer, left; healing."]) == 0
+    revised = _show(profile, capsys)["parts"]
+    assert isinstance(revised, list) and revised[0]["findings"] == "Leg ulcer, left; healing."
+
+    capsys.readouterr()
+    assert main(["assessment", "show", "--profile", str(profile), "--nhs", ZOE]) == 0
+    text = capsys.readouterr().out
+    assert "Daily living (Care Act outcomes)" in text
+    assert (
+        "Needs help with: Managing and maintaining nutrition; Maintaining personal hygiene" in text
+    )
+    assert "Consent to share: not yet asked" in text
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--part", "health", "--findings", "x", "--needs-help-with", "nutrition"], "daily living"),
+        (["--part", "finances", "--findings", "x"], "is not one of"),
+        (["--part", "health", "--findings", " "], "Enter the findings"),
+        (["--part", "health", "--findings", "x", "--on", "31/02/2026"], "date"),
+    ],
+)
+def test_bad_input_is_one_line_and_writes_nothing(
+    profile: Path, capsys: pytest.CaptureFixture[str], extra: list[str], message: str
+) -> None:
+    part = ["assessment", "part", "--profile", str(profile), "--nhs", ZOE]
+    assert main([*part, *extra]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("onerecord: ") and message in err and err.count("\n") == 1
+    assert _show(profile, capsys)["parts"] == []
+
+
+def test_capacity_and_a_standalone_assessment(
+    profile: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["--profile", str(profile), "--nhs", ZOE]
+    capacity = ["assessment", "capacity", *base, "--decision", "Where to live"]
+    assert main([*capacity, "--outcome", "lacks_capacity"]) == 1
+    assert "Say how the test was applied" in capsys.readouterr().err
+    assert main([*capacity, "--outcome", "has_capacity"]) == 0
+    add = ["assessment", "add", *base, "--kind", "Falls risk", "--findings", "Two falls."]
+    assert main(add) == 0
+    capsys.readouterr()
+    assert main(["show", *base]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert [a["assessment_type"] for a in shown["assessments"]] == ["Falls risk"]
+    assert [m["decision"] for m in shown["mental_capacity"]] == ["Where to live"]
