@@ -25,6 +25,7 @@ from app.reports.plan_model import (
     CarerItem,
     Contact,
     ContingencyItem,
+    FindingItem,
     GoalItem,
     NumberToCall,
     PersonDetails,
@@ -40,6 +41,8 @@ from app.values.nhs_number import format_nhs_number
 from app.values.vocab import (
     ActionStatus,
     AlertKind,
+    AssessmentPart,
+    CareActOutcome,
     CarersAssessment,
     ConsentCategory,
     GoalStatus,
@@ -295,6 +298,7 @@ def plan_content(snap: RecordSnapshot, *, now: datetime | None = None) -> PlanCo
         carers=tuple(_carer(c) for c in _carers_first(personal)),
         sharing=_sharing(consents, orgs),
         printed_at=printed_at,
+        findings=_findings(snap, orgs),
         counts={
             "goals": len(goal_items),
             "actions": sum(len(g.actions) for g in goal_items),
@@ -533,6 +537,35 @@ def _sharing(
                 decided_on=c.decided_on,
                 review_on=c.review_on,
                 withdrawn_on=c.withdrawn_on,
+            )
+        )
+    return tuple(items)
+
+
+def _findings(snap: RecordSnapshot, orgs: dict[str, Organisation]) -> tuple[FindingItem, ...]:
+    """The initial assessment's parts the person agreed can be printed (the folder in
+    the home is read by visitors and family), in the form's order."""
+    order = {part.value: n for n, part in enumerate(AssessmentPart)}
+    agreed = [a for a in snap.assessments if a.part in order and a.shown_in_plan]
+    agreed.sort(key=lambda a: (order[a.part or ""], a.assessed_on, a.recorded_at))
+    items = []
+    for a in agreed:
+        who = snap.staff.get(a.performed_by_id or "")
+        org = orgs.get(a.recorded_org or "")
+        by = ", ".join(
+            x for x in (who.display_name if who else None, org.name if org else None) if x
+        )
+        items.append(
+            FindingItem(
+                part=AssessmentPart(a.part or "").label,
+                findings=a.summary.strip(),
+                needs_help_with=tuple(
+                    CareActOutcome(code).label
+                    for code in (a.needs_help_with or "").split(",")
+                    if code
+                ),
+                by=by or None,
+                assessed_on=a.assessed_on,
             )
         )
     return tuple(items)

@@ -123,6 +123,17 @@ class CarerItem:
 
 
 @dataclass(frozen=True)
+class FindingItem:
+    """One part of the initial assessment the person agreed to show in their plan."""
+
+    part: str
+    findings: str
+    needs_help_with: tuple[str, ...]
+    by: str | None
+    assessed_on: date
+
+
+@dataclass(frozen=True)
 class SharingItem:
     information: str
     with_whom: str
@@ -150,6 +161,8 @@ class PlanContent:
     carers: tuple[CarerItem, ...]
     sharing: tuple[SharingItem, ...]
     printed_at: datetime
+    # What the initial assessment found, only the parts the person agreed to print.
+    findings: tuple[FindingItem, ...] = ()
     counts: dict[str, int] = field(default_factory=dict)
 
     @property

@@ -36,6 +36,7 @@ class PlanStory(PlanBlocks):
         self.who_to_contact()
         self.contingency()
         self.about_me()
+        self.findings()
         self.goals()
         self.actions()
         self.risks()
@@ -307,6 +308,27 @@ class PlanStory(PlanBlocks):
                     ]
                 )
             )
+
+    def findings(self) -> None:
+        """What the initial assessment found, only where the person agreed it is
+        printed: nothing at all otherwise (not even the heading)."""
+        if not self.c.findings:
+            return
+        self.heading("What we found together")
+        for item in self.c.findings:
+            rows = [("What we found", markup(item.findings))]
+            if item.needs_help_with:
+                rows.append(("I need help with", markup("; ".join(item.needs_help_with))))
+            signed = long_date(item.assessed_on)
+            if item.by:
+                signed = f"{item.by}, {signed}"
+            rows.append(("Assessed by", markup(signed)))
+            flow: list[Flowable] = [
+                self.p(markup(item.part), self.st.subheading),
+                self.record(rows),
+                Spacer(1, self.st.sizes.body * 0.3),
+            ]
+            self.story.append(KeepTogether(flow))
 
     def carers(self) -> None:
         self.heading("My carers and the people close to me")

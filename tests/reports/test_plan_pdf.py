@@ -18,7 +18,9 @@ from app.reports.plan_content import PRINTABLE_ALERTS
 from app.reports.plan_model import ContingencyItem
 from app.reports.plan_pdf import REPLACES, TITLE, build_plan_pdf
 from app.reports.printing import load_plan, record_printed, render_plan, save_plan
+from app.services.care.joint_assessment import agree_shown_in_plan, record_part
 from app.services.output_file import OutputNotWritableError
+from app.services.record import people
 from app.workspace import Workspace
 from storage.tables import AuditEvent
 from tests.ci import require_tool
@@ -292,3 +294,43 @@ def test_a_review_date_already_gone_reads_as_overdue(
         flat = one_line(pdf_text(rendered.data, tmp_path))
         assert expected in flat
         assert absent not in flat
+
+
+def test_the_assessment_is_printed_only_where_the_person_agreed(
+    populated: Workspace, tmp_path: Path
+) -> None:
+    """The folder in the home is read by visitors and family: a part of the initial
+    assessment is printed only once the person has agreed to it."""
+    with populated.store.read() as session:
+        zoe = people.find(session, "999 000 0018").id
+    record_part(
+        populated,
+        person_id=zoe,
+        part="daily_living",
+        findings="Cannot bathe alone; her daughter shops twice a week.",
+        needs_help_with=["personal_hygiene"],
+        shown_in_plan=True,
+    )
+    unagreed = record_part(
+        populated, person_id=zoe, part="health", findings="Memory clinic referral discussed."
+    )
+    flat = one_line(pdf_text(render_plan(populated, "999 000 0018", now=NOW).pdf, tmp_path))
+    assert "What we found together" in flat
+    assert "Cannot bathe alone; her daughter shops twice a week." in flat
+    assert "I need help with Maintaining personal hygiene" in flat
+    assert "Memory clinic" not in flat
+
+    agree_shown_in_plan(populated, assessment_id=str(unagreed.entity_id), shown=True)
+    flat = one_line(pdf_text(render_plan(populated, "999 000 0018", now=NOW).pdf, tmp_path))
+    assert "Memory clinic referral discussed." in flat
+    assert flat.index("Memory clinic") < flat.index("Cannot bathe alone")  # the form's order
+
+
+def test_no_agreed_findings_prints_no_findings_section(
+    populated: Workspace, tmp_path: Path
+) -> None:
+    with populated.store.read() as session:
+        zoe = people.find(session, "999 000 0018").id
+    record_part(populated, person_id=zoe, part="risks", findings="Fell twice since August.")
+    flat = one_line(pdf_text(render_plan(populated, "999 000 0018", now=NOW).pdf, tmp_path))
+    assert "What we found together" not in flat and "Fell twice" not in flat
