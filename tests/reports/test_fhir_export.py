@@ -11,13 +11,16 @@ from sqlalchemy import select
 
 from app.reports.fhir import NHS_NUMBER_SYSTEM, export_fhir, pretty
 from app.services import clock
+from app.services.care.joint_assessment import record_part
 from app.workspace import Workspace
 from storage.tables import (
     Alert,
+    Assessment,
     ConsentToShare,
     ContactNote,
     ContingencyPlan,
     Goal,
+    MentalCapacityAssessment,
     Need,
     Person,
     PersonalContact,
@@ -45,6 +48,7 @@ def _expected(workspace: Workspace, nhs: str) -> dict[str, int]:
             "Consent": count(ConsentToShare),
             "Encounter": count(ContactNote) + count(PlannedVisit),
             "Provenance": 1,
+            "Observation": count(Assessment) + count(MentalCapacityAssessment),
         }
 
 
@@ -168,3 +172,31 @@ def test_draft_plan_exports_as_draft(demo: Workspace, planted: Planted) -> None:
         if e["resource"]["resourceType"] == "CarePlan" and "partOf" not in e["resource"]
     )
     assert plan["status"] == "draft"
+
+
+def test_an_assessment_part_exports_signed_with_its_outcomes(
+    demo: Workspace, planted: Planted
+) -> None:
+    with demo.store.read() as session:
+        pid = session.execute(
+            select(Person.id).where(Person.nhs_number == planted.nhs)
+        ).scalar_one()
+    part = record_part(
+        demo,
+        person_id=pid,
+        part="daily_living",
+        findings="Cannot bathe alone.",
+        needs_help_with=["personal_hygiene", "nutrition"],
+    )
+    bundle = json.loads(export_fhir(demo, planted.nhs).json)
+    (entry,) = [e for e in bundle["entry"] if e["fullUrl"] == f"urn:uuid:{part.entity_id}"]
+    observation = entry["resource"]
+    assert observation["resourceType"] == "Observation"
+    assert observation["code"]["text"] == "Initial assessment: Daily living (Care Act outcomes)"
+    assert observation["valueString"] == "Cannot bathe alone."
+    assert [c["code"]["text"] for c in observation["component"]] == [
+        "Managing and maintaining nutrition",
+        "Maintaining personal hygiene",
+    ]
+    (performer,) = observation["performer"]
+    assert performer["reference"] == f"urn:uuid:{demo.actor.user_id}"

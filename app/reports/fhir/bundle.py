@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from app.reports.fhir.assessments import add_assessments
 from app.reports.fhir.consent import add_consents
 from app.reports.fhir.elements import Entries, Export, instant, ref, text, urn
 from app.reports.fhir.encounters import add_notes, add_visits
@@ -41,6 +42,7 @@ RESOURCE_GROUPS: tuple[Callable[[Entries, Export], None], ...] = (
     add_carers_and_family,
     add_care_team,
     add_referrals,
+    add_assessments,
     add_needs,
     add_goals,
     add_care_plan,
