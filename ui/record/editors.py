@@ -20,6 +20,7 @@ from app.workspace import Workspace
 from ui.i18n import tr
 from ui.kit import formatting
 from ui.kit.forms import Field, parse_when
+from ui.record.assessment_editors import assessment_part
 from ui.record.editor import Editor, choices
 from ui.record.person_editors import (
     about_me,
@@ -40,6 +41,7 @@ __all__ = [
     "agree",
     "alert",
     "assessment",
+    "assessment_part",
     "capacity",
     "close_case",
     "consent_decision",
@@ -170,6 +172,8 @@ def editor_for(
             return assessment(record)
         case "new_capacity":
             return capacity(record)
+        case "assessment_part":
+            return assessment_part(record)
         case "close_case":
             return close_case(record)
         case "new_personal_contact":

@@ -146,6 +146,10 @@ class RecordController(QObject):
         )
         page.header.close_case.clicked.connect(lambda: self._edit(editors.close_case))
         page.header.reopen_case.clicked.connect(self._reopen_case)
+        page.assessments.add_part.connect(lambda: self._edit(editors.assessment_part))
+        page.assessments.record_consent.connect(
+            lambda: self._edit(lambda r: editors.consent_decision(r, None, self._partners()))
+        )
         page.assessments.add_assessment.connect(lambda: self._edit(editors.assessment))
         page.assessments.add_capacity.connect(lambda: self._edit(editors.capacity))
         page.about_me.edit_about_me.connect(lambda: self._edit(lambda r: editors.about_me(r)))
@@ -527,6 +531,7 @@ _SAVED = {
     "alert_edited": "Alert saved.",
     "consent_recorded": "Consent decision recorded.",
     "consent_reviewed": "Consent review saved.",
+    "assessment_part_recorded": "Your part of the assessment is saved and signed.",
 }
 
 

@@ -21,12 +21,12 @@ from PySide6.QtWidgets import (
 from app.services.record.record import PersonRecord
 from ui.i18n import tr
 from ui.kit.widgets import button
+from ui.record.assessments_section import AssessmentsSection
 from ui.record.contacts_section import ContactsSection
 from ui.record.plan_section import PlanSection
 from ui.record.record_header import RecordHeader
 from ui.record.record_sections import (
     AboutMeSection,
-    AssessmentsSection,
     ConsentSection,
     RisksSection,
 )

@@ -19,7 +19,6 @@ from app.values.vocab import (
     ConsentCategory,
     ConsentDecision,
     ConsentMethod,
-    ReferralSource,
     RiskKind,
     RiskStatus,
 )
@@ -328,62 +327,3 @@ class ConsentSection(Page):
         self.model.clear()
         self.detail.clear()
         self.capacity.clear()
-
-
-class AssessmentsSection(QWidget):
-    add_assessment = Signal()
-    add_capacity = Signal()
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setObjectName("assessmentsSection")
-        self.text = reader("assessmentsText", "Assessments")
-        self.add_assessment_button = button("Record an assessment…", name="addAssessmentButton")
-        self.add_capacity_button = button(
-            "Record a mental capacity assessment…", name="addCapacityButton"
-        )
-        self.add_assessment_button.clicked.connect(self.add_assessment)
-        self.add_capacity_button.clicked.connect(self.add_capacity)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 16, 20, 20)
-        layout.addWidget(heading("Assessments"))
-        layout.addLayout(button_row(self.add_assessment_button, self.add_capacity_button))
-        layout.addWidget(self.text, 1)
-
-    def show_record(self, record: PersonRecord) -> None:
-        parts: list[str] = []
-        for r in record.referrals:
-            source = formatting.label(ReferralSource, r.source)
-            who = f" ({esc(r.referrer_name)})" if r.referrer_name else ""
-            urgent = f" — <b>{esc(tr('urgent'))}</b>" if r.urgency == "urgent" else ""
-            due = ""
-            if r.first_contact_due:
-                day = formatting.british_date(r.first_contact_due)
-                due = f"<br>{esc(tr('First contact due by {day}').format(day=day))}"
-            received = formatting.british_date(r.received_on)
-            heading_text = tr("Referred by {source}").format(source=source)
-            parts.append(
-                f"<p><b>{esc(heading_text)}</b>{who}, {esc(received)}{urgent}{due}"
-                f"<br>{esc(r.reason)}</p>"
-            )
-        for a in record.assessments:
-            score = f" — {esc(a.score)}" if a.score else ""
-            by = f"<br><i>{esc(tr('Assessed by {who}').format(who=a.by))}</i>" if a.by else ""
-            parts.append(
-                f"<p><b>{esc(a.kind)}</b>, {esc(formatting.british_date(a.assessed_on))}{score}"
-                f"{by}<br>{esc(a.summary)}</p>"
-            )
-        if record.capacity:
-            parts.append(f"<h3>{esc(tr('Mental capacity'))}</h3>")
-            for m in record.capacity:
-                outcome = formatting.label(CapacityOutcome, m.score).lower()
-                when = formatting.british_date(m.assessed_on)
-                by = f"<br><i>{esc(tr('Assessed by {who}').format(who=m.by))}</i>" if m.by else ""
-                parts.append(
-                    f"<p><b>{esc(m.kind)}</b>, {esc(when)}: {esc(outcome)}{by}"
-                    f"<br>{esc(m.summary)}</p>"
-                )
-        self.text.setHtml("".join(parts) or f"<p>{esc(tr('No assessments recorded.'))}</p>")
-
-    def clear(self) -> None:
-        self.text.clear()

@@ -1,0 +1,101 @@
+"""The initial assessment from the record, with real widgets: a part written and
+saved with the keyboard shows at once, signed, with its Care Act outcomes and
+whether it is printed; what is still to do and that consent has not been asked are
+said; a half-written part survives closing the form (its draft)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QComboBox, QListWidget, QPlainTextEdit
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from app.workspace import unlock as open_profile
+from storage.tables import Assessment
+from tests.conftest import PASSPHRASE
+from tests.ui.helpers import unlock
+from ui.app_controller import AppController
+from ui.kit.forms import FormDialog
+
+pytestmark = pytest.mark.gui
+
+
+def _open_part(qtbot: QtBot, controller: AppController) -> FormDialog:
+    section = controller.main_window.record.assessments
+    qtbot.mouseClick(section.add_part_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: controller.record.dialog is not None, timeout=10_000)
+    dialog = controller.record.dialog
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def test_a_part_is_saved_signed_and_shown_and_its_draft_survives(
+    qtbot: QtBot, controller: AppController, profile: Path
+) -> None:
+    unlock(qtbot, controller)
+    today = controller.main_window.home.today
+    qtbot.waitUntil(lambda: today.model.rowCount() == 1, timeout=10_000)
+    with qtbot.waitSignal(controller.record.loaded, timeout=10_000):
+        qtbot.keyClick(today.table, Qt.Key.Key_Return)
+    section = controller.main_window.record.assessments
+
+    dialog = _open_part(qtbot, controller)
+    part = dialog.field("part")
+    assert isinstance(part, QComboBox)
+    assert part.currentData() == "own_account"  # the first part still to do
+    part.setCurrentIndex(part.findData("daily_living"))
+    findings = dialog.field("findings")
+    assert isinstance(findings, QPlainTextEdit)
+    findings.setFocus()
+    qtbot.keyClicks(findings, "Cannot get in or out of the bath")
+    # Closed before saving: the draft keeps what was typed.
+    qtbot.keyClick(findings, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: controller.record.dialog is None, timeout=5_000)
+    dialog = _open_part(qtbot, controller)
+    findings = dialog.field("findings")
+    assert isinstance(findings, QPlainTextEdit)
+    qtbot.waitUntil(
+        lambda: findings.toPlainText() == "Cannot get in or out of the bath", timeout=5_000
+    )
+    part = dialog.field("part")
+    assert isinstance(part, QComboBox) and part.currentData() == "daily_living"
+
+    outcomes = dialog.field("needs_help_with")
+    assert isinstance(outcomes, QListWidget)
+    for row in range(outcomes.count()):
+        item = outcomes.item(row)
+        if item.data(Qt.ItemDataRole.UserRole) == "personal_hygiene":
+            item.setCheckState(Qt.CheckState.Checked)
+    agreed = dialog.field("shown_in_plan")
+    assert isinstance(agreed, QCheckBox)
+    qtbot.mouseClick(agreed, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(controller.record.loaded, timeout=10_000):
+        qtbot.keyClick(findings, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert controller.record.dialog is None
+
+    shown = section.text.toPlainText()
+    assert "Daily living (Care Act outcomes)" in shown
+    assert "shown in the printed plan" in shown
+    assert "Needs help with: Maintaining personal hygiene" in shown
+    assert "Signed by" in shown
+    assert "Still to do: The person's own account, Health" in shown
+    controller.shutdown()
+
+    ws = open_profile(profile, PASSPHRASE)
+    try:
+        with ws.store.read() as session:
+            (row,) = session.execute(
+                select(Assessment).where(Assessment.part.is_not(None))
+            ).scalars()
+            assert (row.part, row.needs_help_with, row.shown_in_plan) == (
+                "daily_living",
+                "personal_hygiene",
+                True,
+            )
+            assert row.performed_by_id == ws.actor.user_id
+    finally:
+        ws.close()
