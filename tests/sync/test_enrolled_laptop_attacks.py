@@ -31,8 +31,8 @@ from app.services.write_rules.write_policy import (
     NOT_YOUR_SIGNATURE,
     NOT_YOURS,
     ONLY_COORDINATOR_LEADS,
-    SIGNATURE_FIXED,
     OUT_OF_SCOPE,
+    SIGNATURE_FIXED,
 )
 from app.workspace import Workspace
 from storage import settings

@@ -29,6 +29,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("needs_help_with", sa.String(length=400), nullable=True))
         batch_op.add_column(sa.Column("shown_in_plan", sa.Boolean(), nullable=True))
 
+
 def downgrade() -> None:
     with op.batch_alter_table("assessment", schema=None) as batch_op:
         batch_op.drop_column("shown_in_plan")
