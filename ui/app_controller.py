@@ -263,6 +263,7 @@ class AppController(QObject):
             partial(caseload.fetch, workspace), place.caseload, user_id=workspace.actor.user_id
         )
         self.ops.read(caseload.localities, on_done=window.caseload.set_localities)
+        self.register.load_leads()
         self.today.refresh()
         window.home.setCurrentIndex(place.home_tab)
         if place.record is not None:

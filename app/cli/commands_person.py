@@ -7,10 +7,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from app.cli.commands_profile import open_workspace
 from app.cli.output import write_json
+from app.errors import InvalidInputError
+from app.services import clock
+from app.services.caseload.allocation import staff_id_for
 from app.services.record import people
 from app.services.record.case import close_case, reopen_case
 from app.services.record.registration import (
@@ -67,8 +71,17 @@ def _add(args: argparse.Namespace) -> int:
             getattr(args, TEAM_SERVER_CHECK, None),
             different_person=args.different_person,
         )
+        lead = None
+        if args.lead:
+            with workspace.store.read() as session:
+                lead = staff_id_for(session, args.lead)
         change = register_person(
-            workspace, new, different_person=args.different_person, referral=referral
+            workspace,
+            new,
+            different_person=args.different_person,
+            referral=referral,
+            first_visit_at=parse_visit_time(args.first_visit) if args.first_visit else None,
+            lead_professional_id=lead,
         )
     finally:
         workspace.close()
@@ -88,6 +101,19 @@ def _add(args: argparse.Namespace) -> int:
         f"({number})."
     )
     return 0
+
+
+def parse_visit_time(text: str) -> datetime:
+    """'2026-12-07T10:30' or '2026-12-07 10:30', read on England's wall clock."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise InvalidInputError(
+            "'{text}' is not a date and time: write it as 2026-12-07T10:30.", text=text
+        ) from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=clock.LOCAL)
+    return moment.astimezone(UTC)
 
 
 def _nhs_number(args: argparse.Namespace) -> int:
@@ -171,6 +197,13 @@ def register(sub: Any, common: Common) -> None:
     p.add_argument("--received", help="the date the referral arrived (default today)")
     p.add_argument(
         "--first-contact", help="first contact due by (default: next day if urgent or discharge)"
+    )
+    p.add_argument(
+        "--lead", help="the lead professional, by name or id (the team coordinator's to name)"
+    )
+    p.add_argument(
+        "--first-visit",
+        help="plan the first visit: 2026-12-07T10:30 (UK time), for the lead or for you",
     )
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(handler=_add)

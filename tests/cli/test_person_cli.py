@@ -5,14 +5,17 @@ line naming who it may be, and nothing is written."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from app.cli.main import main
+from app.errors import AccessDeniedError
+from app.services import clock
 from app.workspace import Workspace, unlock
-from storage.tables import Person
+from storage.tables import Person, PlannedVisit
 from tests.conftest import PASSPHRASE, ZOE
 
 
@@ -140,3 +143,26 @@ def test_person_close_and_reopen(profile: Path, capsys: pytest.CaptureFixture[st
     assert capsys.readouterr().out == "Case reopened.\n"
     assert main(["list", "--profile", str(profile), "--format", "json"]) == 0
     assert ZOE in {p["nhs_number"] for p in json.loads(capsys.readouterr().out)}
+
+
+def test_person_add_plans_the_first_visit_and_leaves_the_lead_to_the_coordinator(
+    profile: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["--given", "Edith", "--family", "Kowalczyk", "--born", "1941-02-03"]
+    base += ["--postcode", "DL8 4QQ"]
+    assert main(_add(profile, *base, "--lead", "Sam Taylor")) == AccessDeniedError.exit_code
+    assert "Only the team's coordinator" in capsys.readouterr().err
+    assert main(_add(profile, *base, "--first-visit", "next tuesday")) == 1
+    err = capsys.readouterr().err
+    assert "is not a date and time" in err and err.count("\n") == 1
+    assert _people(profile) == 2  # nothing written by either
+    when = (clock.today() + timedelta(days=2)).isoformat() + "T10:30"
+    assert main(_add(profile, *base, "--first-visit", when)) == 0
+    ws = unlock(profile, PASSPHRASE)
+    try:
+        with ws.store.read() as session:
+            (visit,) = session.execute(select(PlannedVisit)).scalars()
+            assert visit.purpose == "First visit" and visit.assigned_to_id == ws.actor.user_id
+            assert clock.local(visit.due_at).strftime("%H:%M") == "10:30"
+    finally:
+        ws.close()

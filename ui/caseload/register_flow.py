@@ -19,7 +19,12 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.services.changes import Change
 from app.services.record.person_match import SAME_NHS_NUMBER, PossibleMatch
-from app.services.record.registration import NewPerson, NewReferral, register_person
+from app.services.record.registration import (
+    NewPerson,
+    NewReferral,
+    lead_choices,
+    register_person,
+)
 from app.services.record.team_server_check import Everywhere, ServerCheck, look_everywhere
 from app.values.vocab import LevelOfNeed, ReferralSource, ReferralUrgency
 from ui.i18n import tr
@@ -78,6 +83,22 @@ FIELDS = (
         hint="Empty: the next day if urgent or home from hospital; otherwise as the team sets",
     ),
 )
+
+
+def fields_with_lead(leads: tuple[tuple[str, str], ...]) -> tuple[Field, ...]:
+    """The form, with the lead professional asked before the first visit when the
+    person registering may name one (the coordinator)."""
+    if not leads:
+        return FIELDS
+    at = next(n for n, f in enumerate(FIELDS) if f.name == "first_visit_at")
+    lead = Field(
+        "lead_professional_id",
+        "Lead professional",
+        "choice",
+        choices=(("", "Decide later"), *leads),
+        hint="The first visit is planned for them",
+    )
+    return (*FIELDS[:at], lead, *FIELDS[at:])
 
 
 def new_referral(values: dict[str, object]) -> NewReferral | None:
@@ -190,6 +211,16 @@ class RegisterFlow(QObject):
         self.dialog: FormDialog | None = None
         self.offer: MatchOffer | None = None
         self._matches: list[PossibleMatch] = []
+        # Who may lead a new person's care: the coordinator's form offers them.
+        self._leads: tuple[tuple[str, str], ...] = ()
+
+    def load_leads(self) -> None:
+        """Read once the profile is open, so the form opens at once when asked."""
+        self._leads = ()
+        self._ops.read(lead_choices, on_done=self._set_leads)
+
+    def _set_leads(self, leads: tuple[tuple[str, str], ...]) -> None:
+        self._leads = leads
 
     def open(self, parent: QWidget) -> FormDialog | None:
         if not self._ops.unlocked:
@@ -199,7 +230,7 @@ class RegisterFlow(QObject):
             return self.dialog
         dialog = FormDialog(
             "Register a person",
-            FIELDS,
+            fields_with_lead(self._leads),
             intro=tr("Someone new to the team: a referral or a first visit."),
             submit_label="Register",
             parent=parent,
@@ -270,6 +301,7 @@ class RegisterFlow(QObject):
                 different_person=different_person,
                 referral=new_referral(values),
                 first_visit_at=parse_when(values.get("first_visit_at")),
+                lead_professional_id=str(values.get("lead_professional_id") or "") or None,
             ),
             on_done=self._done,
             on_error=self._failed,

@@ -32,7 +32,7 @@ ACTION = "lead_professional_changed"
 MAX_SELECTION = 5000
 
 
-def _check_lead(session: Session, staff_id: str | None) -> None:
+def check_lead(session: Session, staff_id: str | None) -> None:
     if staff_id is None:
         return
     staff = session.get(StaffMember, staff_id)
@@ -70,7 +70,7 @@ def allocate(
     moved: list[str] = []
     with workspace.store.write(workspace.actor) as session:
         scope = team_scope(session, workspace.actor, write=True)
-        _check_lead(session, staff_id)
+        check_lead(session, staff_id)
         people = session.execute(select(Person).where(Person.id.in_(wanted))).scalars().all()
         if len(people) != len(wanted):
             raise NotFoundError("Someone in the selection is no longer in this profile.")

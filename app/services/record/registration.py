@@ -13,19 +13,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import select
+
 from app import rules
-from app.errors import InvalidInputError, NotFoundError, OneRecordError, ProfileExistsError
+from app.errors import (
+    AccessDeniedError,
+    InvalidInputError,
+    NotFoundError,
+    OneRecordError,
+    ProfileExistsError,
+)
 from app.services import clock
+from app.services.caseload.allocation import check_lead
 from app.services.changes import CASELOAD, HEADER, VISITS, Change
 from app.services.need_to_know.access import require_access_to_write
 from app.services.ops import optional_date, text
 from app.services.record.person_match import SAME_NHS_NUMBER, PossibleMatch, possible_matches
+from app.services.write_rules.write_policy import ALLOCATORS, NOT_LEADS, ONLY_COORDINATOR_LEADS
 from app.values.nhs_number import NhsNumber
 from app.values.vocab import LevelOfNeed, ReferralSource, ReferralUrgency
 from app.workspace import Workspace
 from storage import settings
 from storage.audit_log import append as audit
-from storage.tables import Person, PlannedVisit, Referral, Team
+from storage.tables import Person, PlannedVisit, Referral, StaffMember, Team
 
 
 @dataclass(frozen=True)
@@ -148,11 +158,16 @@ def register_person(
     different_person: bool = False,
     referral: NewReferral | None = None,
     first_visit_at: datetime | None = None,
+    lead_professional_id: str | None = None,
 ) -> Change:
     """Register someone on this laptop's team's caseload (journalled: it syncs), with
-    the referral that brought them and the first visit, planned for the person
-    registering them, when there are: all or nothing."""
+    the referral that brought them and the first visit when there are: all or
+    nothing. The coordinator may name the lead professional as they register (as
+    allocation would); the first visit is then the lead's, otherwise the registering
+    person's own."""
     person = checked_person(new)
+    if lead_professional_id and workspace.actor.role not in ALLOCATORS:
+        raise AccessDeniedError(ONLY_COORDINATOR_LEADS)
     if first_visit_at is not None:
         if first_visit_at.tzinfo is None:
             raise InvalidInputError("Say which time zone the first visit time is in.")
@@ -181,6 +196,9 @@ def register_person(
         team_id = settings.get(session, settings.HOME_TEAM)
         if team_id and session.get(Team, team_id) is not None:
             person.team_id = team_id
+        if lead_professional_id:
+            check_lead(session, lead_professional_id)
+            person.lead_professional_id = lead_professional_id
         session.add(person)
         session.flush()
         if referral is not None:
@@ -190,7 +208,7 @@ def register_person(
                 PlannedVisit(
                     person_id=person.id,
                     due_at=first_visit_at,
-                    assigned_to_id=workspace.actor.user_id,
+                    assigned_to_id=lead_professional_id or workspace.actor.user_id,
                     purpose="First visit",
                 )
             )
@@ -201,6 +219,7 @@ def register_person(
             detail={
                 "nhs_number_known": person.nhs_number is not None,
                 "referral": referral.source if referral is not None else None,
+                "lead_named": lead_professional_id is not None,
             },
         )
     return Change(
@@ -246,3 +265,17 @@ def record_nhs_number(workspace: Workspace, person_id: str, nhs_number: str) -> 
         areas=frozenset({CASELOAD, HEADER}),
         fields=("nhs_number",),
     )
+
+
+def lead_choices(workspace: Workspace) -> tuple[tuple[str, str], ...]:
+    """(id, name) of who may lead a new person's care, for a coordinator's New person
+    form; nothing for anyone else (naming the lead is the coordinator's)."""
+    if workspace.actor.role not in ALLOCATORS:
+        return ()
+    with workspace.store.read() as session:
+        rows = session.execute(
+            select(StaffMember.id, StaffMember.display_name)
+            .where(StaffMember.active.is_(True), StaffMember.role.not_in(NOT_LEADS))
+            .order_by(StaffMember.display_name)
+        ).all()
+    return tuple((r[0], r[1]) for r in rows)

@@ -1,0 +1,72 @@
+"""The coordinator names the lead professional as they register someone from a
+referral, and the first visit is planned for that lead; nobody else may name a
+lead (as with allocation), and a lead must hold a caseload: all or nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app.errors import AccessDeniedError, InvalidInputError
+from app.services import clock
+from app.services.record.registration import (
+    NewPerson,
+    NewReferral,
+    lead_choices,
+    register_person,
+)
+from app.workspace import Workspace
+from storage.tables import ChangeRecord, Person, PlannedVisit
+from tests.app.access_data import Scene, build_scene, sign_in
+
+NEW = NewPerson("", "Edith", "Kowalczyk", "1941-02-03", "DL8 4QQ")
+REFERRAL = NewReferral(source="hospital_discharge", reason="Home after a fall")
+
+
+@pytest.fixture
+def scene(populated: Workspace) -> Scene:
+    return build_scene(populated)
+
+
+def _changes(ws: Workspace) -> int:
+    with ws.store.read() as session:
+        return int(session.execute(select(func.count()).select_from(ChangeRecord)).scalar_one())
+
+
+def test_the_coordinator_names_the_lead_and_the_first_visit_is_theirs(
+    populated: Workspace, scene: Scene
+) -> None:
+    coordinator = sign_in(populated, scene, "cora")
+    leads = dict(lead_choices(coordinator))
+    assert scene.staff["sol"] in leads and scene.staff["adam"] not in leads  # no caseload
+    visit_at = clock.now() + timedelta(days=1)
+    change = register_person(
+        coordinator,
+        NEW,
+        referral=REFERRAL,
+        first_visit_at=visit_at,
+        lead_professional_id=scene.staff["sol"],
+    )
+    with coordinator.store.read() as session:
+        person = session.get(Person, change.person_id)
+        assert person is not None and person.lead_professional_id == scene.staff["sol"]
+        (visit,) = session.execute(
+            select(PlannedVisit).where(PlannedVisit.person_id == person.id)
+        ).scalars()
+        assert visit.assigned_to_id == scene.staff["sol"]
+
+
+def test_only_the_coordinator_names_a_lead_and_only_one_who_holds_a_caseload(
+    populated: Workspace, scene: Scene
+) -> None:
+    nurse = sign_in(populated, scene, "nia")
+    assert lead_choices(nurse) == ()
+    before = _changes(populated)
+    with pytest.raises(AccessDeniedError, match="Only the team's coordinator"):
+        register_person(nurse, NEW, lead_professional_id=scene.staff["sol"])
+    coordinator = sign_in(populated, scene, "cora")
+    with pytest.raises(InvalidInputError, match="does not hold a caseload"):
+        register_person(coordinator, NEW, lead_professional_id=scene.staff["adam"])
+    assert _changes(populated) == before
