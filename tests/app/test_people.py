@@ -118,13 +118,17 @@ def test_enumerated_fields_explain_their_choices(populated: Workspace) -> None:
         people.edit(populated, ALUN, {"level_of_need": "enormous"})
 
 
-def test_deceased_needs_a_date_of_death_not_before_birth(populated: Workspace) -> None:
-    with pytest.raises(InvalidInputError, match="date of death"):
-        people.edit(populated, ALUN, {"status": "deceased"})
+def test_a_case_is_closed_by_closing_it_not_by_editing_its_status(populated: Workspace) -> None:
+    """Closing says why and names who still holds actions: `--set status=` would skip
+    both, so it is refused with where to go instead."""
+    for change in ({"status": "deceased"}, {"status": "closed"}):
+        with pytest.raises(InvalidInputError, match="onerecord person close"):
+            people.edit(populated, ALUN, change)
+        with pytest.raises(InvalidInputError, match="onerecord person close"):
+            people.parse_assignments([f"status={change['status']}"])
+    assert _person(populated, ALUN).status == "open"
     with pytest.raises(InvalidInputError, match="before the date of birth"):
-        people.edit(populated, ALUN, {"status": "deceased", "date_of_death": "1950-01-01"})
-    people.edit(populated, ALUN, {"status": "deceased", "date_of_death": "2026-01-05"})
-    assert _person(populated, ALUN).status == "deceased"
+        people.edit(populated, ALUN, {"date_of_death": "1950-01-01"})
 
 
 def test_lead_professional_by_name(populated: Workspace) -> None:

@@ -15,7 +15,7 @@ from app.services.changes import CASELOAD, HEADER, Change
 from app.services.need_to_know.access import require_access
 from app.services.record.registration import NewPerson, register_person
 from app.values.nhs_number import VERIFICATION_STATUS, NhsNumber
-from app.values.vocab import LevelOfNeed, LifeStage, PersonStatus
+from app.values.vocab import LevelOfNeed, LifeStage
 from app.workspace import Workspace
 from storage.audit_log import append as audit
 from storage.tables import Locality, Organisation, Person, StaffMember
@@ -133,13 +133,20 @@ EDITABLE: dict[str, tuple[str, Callable[[Session, str], Any]]] = {
     "level_of_need": ("level_of_need", _plain(lambda t: LevelOfNeed.parse(t).value)),
     "life_stage": ("life_stage", _plain(lambda t: LifeStage.parse(t).value)),
     "lead_professional": ("lead_professional_id", _staff),
-    "status": ("status", _plain(lambda t: PersonStatus.parse(t).value)),
     "date_of_death": (
         "date_of_death",
         _plain(lambda t: rules.date_of_birth(t) if t.strip() else None),
     ),
     "nhs_number_status": ("nhs_number_status", _verification),
 }
+
+
+# A case's status changes only by closing (why, when, and who still holds actions)
+# or reopening it: app.services.record.case.
+CLOSE_NOT_EDIT = (
+    "A case is closed or reopened with 'onerecord person close' or 'person reopen': "
+    "closing says why and names whoever still holds actions."
+)
 
 
 def parse_assignments(assignments: list[str]) -> dict[str, str]:
@@ -150,6 +157,8 @@ def parse_assignments(assignments: list[str]) -> dict[str, str]:
         name = name.strip().lower().replace("-", "_")
         if not sep or not name:
             raise InvalidInputError("'{item}' should look like FIELD=VALUE.", item=item)
+        if name == "status":
+            raise InvalidInputError(CLOSE_NOT_EDIT)
         if name not in EDITABLE:
             raise InvalidInputError(
                 "'{name}' is not a field you can edit. Fields: {editable}.",
@@ -201,13 +210,11 @@ def edit(workspace: Workspace, nhs_number: str, changes: dict[str, str]) -> list
     with workspace.store.write(workspace.actor) as session:
         person = find(session, nhs_number)
         require_access(session, workspace.actor, person.id)  # need-to-know, as for reading
+        if "status" in changes:
+            raise InvalidInputError(CLOSE_NOT_EDIT)
         parsed = {
             EDITABLE[name][0]: EDITABLE[name][1](session, value) for name, value in changes.items()
         }
-        if parsed.get("status") == PersonStatus.DECEASED.value and not (
-            parsed.get("date_of_death") or person.date_of_death
-        ):
-            raise InvalidInputError("Record the date of death when marking someone as deceased.")
         dob = parsed.get("date_of_birth", person.date_of_birth)
         dod = parsed.get("date_of_death", person.date_of_death)
         if dod is not None and dod < dob:
