@@ -21,6 +21,7 @@ from app.cli import (
     commands_conflicts,
     commands_coordinator,
     commands_person,
+    commands_plan,
     commands_profile,
     commands_record,
     commands_reports,
@@ -62,6 +63,7 @@ def build_parser(extensions: Sequence[Extension] = ()) -> argparse.ArgumentParse
     commands_record.register(sub, _common)
     commands_person.register(sub, _common)
     commands_assessment.register(sub, _common)
+    commands_plan.register(sub, _common)
     commands_reports.register(sub, _common)
     commands_conflicts.register(sub, _common)
     commands_audit.register(sub, _common)

@@ -199,8 +199,9 @@ def plan_content(snap: RecordSnapshot, *, now: datetime | None = None) -> PlanCo
     goals: list[Goal] = list(snap.goals)
     actions: list[PlanAction] = list(snap.actions)
     needs: dict[str, Need] = {n.id: n for n in snap.needs}
-    strengths: list[Strength] = list(snap.strengths)
-    contingencies: list[ContingencyPlan] = list(snap.contingencies)
+    # The plan as it stands: what has ended is kept in the record, not printed.
+    strengths: list[Strength] = [s for s in snap.strengths if s.ended_on is None]
+    contingencies: list[ContingencyPlan] = [c for c in snap.contingencies if c.ended_on is None]
     risks: list[Risk] = [r for r in snap.risks if r.status == "active"]
     alerts: list[Alert] = [a for a in snap.alerts if a.active and a.kind in PRINTABLE_ALERTS]
     personal: list[PersonalContact] = list(snap.personal_contacts)

@@ -48,6 +48,8 @@ class Strength(Recorded, Base):
 
     person_id: Mapped[str] = mapped_column(ForeignKey("person.id"), index=True)
     description: Mapped[str] = mapped_column(Text)
+    # No longer true (kept, with its history; the plan as it stands leaves it out).
+    ended_on: Mapped[date | None] = mapped_column()
 
 
 class Need(Recorded, Base):
@@ -58,6 +60,8 @@ class Need(Recorded, Base):
     person_id: Mapped[str] = mapped_column(ForeignKey("person.id"), index=True)
     description: Mapped[str] = mapped_column(Text)
     care_act_outcome: Mapped[str | None] = mapped_column(String(60))
+    # Met, or no longer a need (kept; goals that served it still name it).
+    ended_on: Mapped[date | None] = mapped_column()
 
 
 class Goal(Recorded, Base):
@@ -114,3 +118,5 @@ class ContingencyPlan(Recorded, Base):
     early_warning_signs: Mapped[str | None] = mapped_column(Text)
     anticipatory_medicines_equipment: Mapped[str | None] = mapped_column(Text)
     review_on: Mapped[date | None] = mapped_column()
+    # No longer needed (kept; the printed plan leaves it out).
+    ended_on: Mapped[date | None] = mapped_column()

@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 
 from app.cli.main import main
-from app.workspace import Workspace
+from app.errors import NotFoundError
+from app.services.care import care_plan
+from app.services.record import people
+from app.workspace import Workspace, unlock
 from tests.conftest import PASSPHRASE, ZOE
 
 
@@ -111,3 +114,24 @@ def test_capacity_and_a_standalone_assessment(
     shown = json.loads(capsys.readouterr().out)
     assert [a["assessment_type"] for a in shown["assessments"]] == ["Falls risk"]
     assert [m["decision"] for m in shown["mental_capacity"]] == ["Where to live"]
+
+
+def test_plan_end_takes_a_strength_out_of_the_plan(
+    profile: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ws = unlock(profile, PASSPHRASE)
+    try:
+        with ws.store.read() as session:
+            zoe = people.find(session, ZOE).id
+        strength = care_plan.save_strength(ws, person_id=zoe, description="Loves a chat")
+    finally:
+        ws.close()
+    end = ["plan", "end", "--profile", str(profile), "--kind", "strength"]
+    assert main([*end, "--id", "no-such-id"]) == NotFoundError.exit_code
+    assert "no longer in the plan" in capsys.readouterr().err
+    assert main([*end, "--id", str(strength.entity_id)]) == 0
+    assert "Ended" in capsys.readouterr().out
+    assert main(["show", "--profile", str(profile), "--nhs", ZOE]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    (kept,) = shown["care_plan"]["strengths"]
+    assert kept["ended_on"] is not None  # kept in the record, with the day it ended

@@ -5,6 +5,7 @@ operation and refreshes the page."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +22,7 @@ from storage.tables import (
     CarePlanVersion,
     ConsentToShare,
     PlannedVisit,
+    Strength,
 )
 from tests.ui.helpers import DEV_GOAL, DEV_NOTES, KEY_SAFE_CODE, unlock
 from ui.app_controller import AppController
@@ -253,6 +255,25 @@ def test_marking_the_plan_agreed_saves_a_new_version(qtbot: QtBot, unlocked: App
     dialog.set_values({"care_act_outcome": "personal_hygiene"})
     _save(qtbot, unlocked, dialog)
     assert "Getting in and out of the bath" in plan.strengths.text()
+
+    # "Change or end…" beside a strength: reworded, then ended (out of the plan).
+    link = re.search(r'href="(strength:[^"]+)"', plan.strengths.text())
+    assert link is not None
+    plan.strengths.linkActivated.emit(link.group(1))
+    dialog = _dialog(qtbot, unlocked)
+    description = dialog.field("description")
+    assert description.toPlainText() == "Knows everyone in the village"  # type: ignore[attr-defined]
+    description.selectAll()  # type: ignore[attr-defined]
+    qtbot.keyClicks(description, "Knows everyone in the dale")
+    _save(qtbot, unlocked, dialog)
+    assert "Knows everyone in the dale" in plan.strengths.text()
+    plan.strengths.linkActivated.emit(link.group(1))
+    dialog = _dialog(qtbot, unlocked)
+    qtbot.mouseClick(dialog.field("ended"), Qt.MouseButton.LeftButton)
+    _save(qtbot, unlocked, dialog)
+    assert "Knows everyone" not in plan.strengths.text()
+    ended = _read(qtbot, unlocked, lambda ws: _scalar(ws, select(Strength.ended_on)))
+    assert ended[0] is not None
 
 
 def test_consent_refused_needs_a_reason(qtbot: QtBot, unlocked: AppController) -> None:

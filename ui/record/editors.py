@@ -202,6 +202,15 @@ def editor_for(
             return strength(record)
         case "new_need":
             return need(record)
+        case "strength":
+            said = next((s for s in plan.strengths if s.id == entity_id), None)
+            return strength(record, said) if said else None
+        case "need":
+            needed = next((n for n in plan.needs if n.id == entity_id), None)
+            return need(record, needed) if needed else None
+        case "contingency":
+            kept = next((c for c in plan.contingency if c.id == entity_id), None)
+            return contingency(record, kept) if kept else None
         case "new_contingency":
             return contingency(record)
         case "new_risk":

@@ -6,9 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from app.services import clock
-from app.services.care import care_plan
+from app.services.care import care_plan, plan_endings
 from app.services.changes import Change
-from app.services.record.record import ActionItem, GoalItem, PersonRecord
+from app.services.record.record import (
+    ActionItem,
+    ContingencyItem,
+    GoalItem,
+    PersonRecord,
+    TextItem,
+)
 from app.values.vocab import ActionStatus, CareActOutcome, GoalStatus
 from app.workspace import Workspace
 from ui.i18n import tr
@@ -220,9 +226,25 @@ def review_date(record: PersonRecord) -> Editor:
     )
 
 
-def strength(record: PersonRecord) -> Editor:
+_ENDED = Field(
+    "ended",
+    "End it: no longer true, met, or no longer needed",
+    "check",
+    optional=True,
+    hint="It stays in the record's history; the plan as it stands leaves it out.",
+)
+
+
+def _then_end(kind: str, entry_id: str | None, change: Change, ws: Workspace, ended: Any) -> Change:
+    """Saved as worded; then ended, when asked (two steps, each whole)."""
+    if entry_id is None or not ended:
+        return change
+    return plan_endings.end_entry(ws, kind=kind, entry_id=entry_id)
+
+
+def strength(record: PersonRecord, item: TextItem | None = None) -> Editor:
     person_id = record.header.person_id
-    fields = (
+    fields: tuple[Field, ...] = (
         Field(
             "description",
             "A strength",
@@ -231,20 +253,41 @@ def strength(record: PersonRecord) -> Editor:
             lines=3,
         ),
     )
+    if item is not None:
+        fields = (*fields, _ENDED)
+    entry_id = item.id if item else None
 
     def save(ws: Workspace, v: dict[str, Any], draft: str | None) -> Change:
-        return care_plan.save_strength(ws, person_id=person_id, draft_key=draft, **v)
+        saved = care_plan.save_strength(
+            ws,
+            person_id=person_id,
+            description=v["description"],
+            strength_id=entry_id,
+            draft_key=draft,
+        )
+        return _then_end("strength", entry_id, saved, ws, v.get("ended"))
 
+    if item is None:
+        return Editor(
+            "new_strength", None, person_id, tr("Add a strength"), fields, save, focus="description"
+        )
     return Editor(
-        "new_strength", None, person_id, tr("Add a strength"), fields, save, focus="description"
+        "strength",
+        item.id,
+        person_id,
+        tr("Change this strength"),
+        fields,
+        save,
+        initial={"description": item.text},
+        focus="description",
     )
 
 
-def need(record: PersonRecord) -> Editor:
+def need(record: PersonRecord, item: TextItem | None = None) -> Editor:
     """What the person needs help with, tied where it fits to a Care Act eligibility
     outcome (the outcomes a needs assessment looks at)."""
     person_id = record.header.person_id
-    fields = (
+    fields: tuple[Field, ...] = (
         Field(
             "description",
             "What they need help with",
@@ -259,22 +302,40 @@ def need(record: PersonRecord) -> Editor:
             choices=(("", "Not one of them"), *choices(CareActOutcome)),
         ),
     )
+    if item is not None:
+        fields = (*fields, _ENDED)
+    entry_id = item.id if item else None
 
     def save(ws: Workspace, v: dict[str, Any], draft: str | None) -> Change:
-        return care_plan.save_need(
+        saved = care_plan.save_need(
             ws,
             person_id=person_id,
             description=v["description"],
             care_act_outcome=v.get("care_act_outcome") or None,
+            need_id=entry_id,
             draft_key=draft,
         )
+        return _then_end("need", entry_id, saved, ws, v.get("ended"))
 
-    return Editor("new_need", None, person_id, tr("Add a need"), fields, save, focus="description")
+    if item is None:
+        return Editor(
+            "new_need", None, person_id, tr("Add a need"), fields, save, focus="description"
+        )
+    return Editor(
+        "need",
+        item.id,
+        person_id,
+        tr("Change this need"),
+        fields,
+        save,
+        initial={"description": item.text, "care_act_outcome": item.detail or ""},
+        focus="description",
+    )
 
 
-def contingency(record: PersonRecord) -> Editor:
+def contingency(record: PersonRecord, item: ContingencyItem | None = None) -> Editor:
     person_id = record.header.person_id
-    fields = (
+    fields: tuple[Field, ...] = (
         Field("name", "Name", hint="For example: If Margaret falls at night."),
         Field("trigger", "If this happens", "text", lines=2),
         Field("what_should_happen", "This should happen", "text", lines=3),
@@ -282,10 +343,41 @@ def contingency(record: PersonRecord) -> Editor:
         Field("early_warning_signs", "Early warning signs", "text", lines=2, optional=True),
         Field("review_on", "Review by", "date", optional=True),
     )
+    if item is not None:
+        fields = (*fields, _ENDED)
+    entry_id = item.id if item else None
 
     def save(ws: Workspace, v: dict[str, Any], draft: str | None) -> Change:
-        return care_plan.save_contingency(ws, person_id=person_id, draft_key=draft, **v)
+        worded = {k: val for k, val in v.items() if k != "ended"}
+        saved = care_plan.save_contingency(
+            ws, person_id=person_id, contingency_id=entry_id, draft_key=draft, **worded
+        )
+        return _then_end("contingency", entry_id, saved, ws, v.get("ended"))
 
+    if item is None:
+        return Editor(
+            "new_contingency",
+            None,
+            person_id,
+            tr("Add a contingency plan"),
+            fields,
+            save,
+            focus="name",
+        )
     return Editor(
-        "new_contingency", None, person_id, tr("Add a contingency plan"), fields, save, focus="name"
+        "contingency",
+        item.id,
+        person_id,
+        tr("Change this contingency plan"),
+        fields,
+        save,
+        initial={
+            "name": item.name,
+            "trigger": item.trigger,
+            "what_should_happen": item.what_should_happen,
+            "who_to_contact": item.who_to_contact or "",
+            "early_warning_signs": item.early_warning_signs or "",
+            "review_on": date_text(item.review_on),
+        },
+        focus="name",
     )

@@ -11,7 +11,14 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from app.services import clock
-from app.services.record.record import ActionItem, GoalItem, PersonRecord, PlanView
+from app.services.record.record import (
+    ActionItem,
+    ContingencyItem,
+    GoalItem,
+    PersonRecord,
+    PlanView,
+    TextItem,
+)
 from app.values.vocab import ActionStatus, CareActOutcome, GoalStatus
 from ui.i18n import tr
 from ui.kit import formatting
@@ -34,6 +41,8 @@ class PlanSection(QScrollArea):
     add_strength = Signal()
     add_need = Signal()
     add_contingency = Signal()
+    # An entry to reword or end: ("strength" | "need" | "contingency", its item).
+    edit_entry = Signal(str, object)
     print_plan = Signal()
 
     def __init__(self) -> None:
@@ -164,6 +173,9 @@ class PlanSection(QScrollArea):
         self.add_strength_button.clicked.connect(self.add_strength)
         self.add_need_button.clicked.connect(self.add_need)
         self.add_contingency_button.clicked.connect(self.add_contingency)
+        # "Change…" beside each strength, need and contingency plan: kind:id links.
+        self.strengths.linkActivated.connect(self._entry_link)
+        self.contingency.linkActivated.connect(self._entry_link)
         self.print_button.clicked.connect(self.print_plan)
         self.goals.selectionModel().currentRowChanged.connect(lambda *_: self._show_actions())
 
@@ -172,6 +184,20 @@ class PlanSection(QScrollArea):
     def selected_goal(self) -> GoalItem | None:
         item = selected(self.goals)
         return item if isinstance(item, GoalItem) else None
+
+    def _entry_link(self, link: str) -> None:
+        kind, _, entry_id = link.partition(":")
+        plan = self._plan
+        if plan is None:
+            return
+        entries: dict[str, tuple[TextItem | ContingencyItem, ...]] = {
+            "strength": plan.strengths,
+            "need": plan.needs,
+            "contingency": plan.contingency,
+        }
+        item = next((e for e in entries.get(kind, ()) if e.id == entry_id), None)
+        if item is not None:
+            self.edit_entry.emit(kind, item)
 
     def _edit_goal(self) -> None:
         if (goal := self.selected_goal()) is not None:
@@ -256,17 +282,23 @@ class PlanSection(QScrollArea):
         self.contingency.clear()
 
 
+def _change_link(kind: str, entry_id: str) -> str:
+    """A link to reword or end one entry (the label's linkActivated gets kind:id)."""
+    return f' — <a href="{kind}:{esc(entry_id)}">{esc(tr("Change or end…"))}</a>'
+
+
 def _strengths_html(plan: PlanView) -> str:
     def items(rows: list[str]) -> str:
         if not rows:
             return f"<p>{esc(tr('None recorded yet.'))}</p>"
         return "<ul>" + "".join(f"<li>{row}</li>" for row in rows) + "</ul>"
 
-    strengths = [esc(s.text) for s in plan.strengths]
+    strengths = [esc(s.text) + _change_link("strength", s.id) for s in plan.strengths]
     needs = []
     for n in plan.needs:
         outcome = formatting.label(CareActOutcome, n.detail) if n.detail else ""
-        needs.append(esc(n.text) + (f" <i>({esc(outcome)})</i>" if outcome else ""))
+        shown = esc(n.text) + (f" <i>({esc(outcome)})</i>" if outcome else "")
+        needs.append(shown + _change_link("need", n.id))
     return (
         f"<p><b>{esc(tr('What is working well'))}</b></p>{items(strengths)}"
         f"<p><b>{esc(tr('What I need help with'))}</b></p>{items(needs)}"
@@ -287,5 +319,6 @@ def _contingency_html(plan: PlanView) -> str:
             lines.append(f"<br>{esc(tr('Who to call'))}: {esc(c.who_to_contact)}")
         if c.early_warning_signs:
             lines.append(f"<br>{esc(tr('Early warning signs'))}: {esc(c.early_warning_signs)}")
+        lines.append(f"<br>{_change_link('contingency', c.id).strip(' —')}")
         parts.append("".join(lines) + "</p>")
     return "".join(parts)

@@ -12,6 +12,7 @@ unlocking, puts it back.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -176,6 +177,7 @@ class RecordController(QObject):
         )
         plan = page.plan
         plan.agree_plan.connect(lambda: self._edit(lambda r: editors.agree(r)))
+        plan.edit_entry.connect(self._edit_entry)
         plan.set_review.connect(lambda: self._edit(lambda r: editors.review_date(r)))
         plan.add_goal.connect(lambda: self._edit(lambda r: editors.goal(r, None)))
         plan.edit_goal.connect(lambda g: self._edit(lambda r: editors.goal(r, g)))
@@ -356,6 +358,14 @@ class RecordController(QObject):
             on_error=self._page.show_message,
         )
 
+    def _edit_entry(self, kind: str, item: Any) -> None:
+        build: dict[str, Callable[[PersonRecord, Any], Editor]] = {
+            "strength": editors.strength,
+            "need": editors.need,
+            "contingency": editors.contingency,
+        }
+        self._edit(lambda r: build[kind](r, item))
+
     def _edit(self, build: Any) -> None:
         if self._loaded is not None:
             self._show_editor(build(self._loaded.record))
@@ -532,6 +542,9 @@ _SAVED = {
     "consent_recorded": "Consent decision recorded.",
     "consent_reviewed": "Consent review saved.",
     "assessment_part_recorded": "Your part of the assessment is saved and signed.",
+    "strength_ended": "Strength ended: kept in the record, out of the plan.",
+    "need_ended": "Need ended: kept in the record, out of the plan.",
+    "contingency_ended": "Contingency plan ended: kept in the record, out of the plan.",
 }
 
 

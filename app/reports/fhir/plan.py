@@ -26,7 +26,15 @@ def add_needs(entries: Entries, export: Export) -> None:
             {
                 "resourceType": "Condition",
                 "identifier": identifier(need.id),
-                "clinicalStatus": {"coding": [{"system": CONDITION_CLINICAL, "code": "active"}]},
+                "clinicalStatus": {
+                    "coding": [
+                        {
+                            "system": CONDITION_CLINICAL,
+                            "code": "active" if need.ended_on is None else "resolved",
+                        }
+                    ]
+                },
+                "abatementDateTime": day(need.ended_on),
                 "category": [
                     {
                         "coding": [
@@ -140,7 +148,7 @@ def add_care_plan(entries: Entries, export: Export) -> None:
             "created": instant(plan.recorded_at) if plan else None,
             "author": ref(lead.id, lead.display_name) if lead else None,
             "careTeam": [ref(care_team_id(snap.person.id))],
-            "addresses": [ref(n.id) for n in snap.needs],
+            "addresses": [ref(n.id) for n in snap.needs if n.ended_on is None],
             "goal": [ref(g.id) for g in snap.goals],
             "activity": [_activity(a, goal_ids) for a in snap.actions],
             "note": _plan_notes(plan),
@@ -163,13 +171,13 @@ def add_contingency_plans(entries: Entries, export: Export) -> None:
             {
                 "resourceType": "CarePlan",
                 "identifier": identifier(cp.id),
-                "status": "active",
+                "status": "active" if cp.ended_on is None else "completed",
                 "intent": "plan",
                 "category": [text("Contingency plan")],
                 "title": cp.name,
                 "description": "\n".join(parts),
                 "subject": export.patient_ref,
                 "partOf": [ref(the_plan)],
-                "period": {"end": day(cp.review_on)},
+                "period": {"end": day(cp.ended_on or cp.review_on)},
             },
         )

@@ -71,7 +71,7 @@ def _plan(session: Session, person_id: str) -> CarePlan:
     return plan
 
 
-def _plan_edited(session: Session, person_id: str) -> None:
+def plan_edited(session: Session, person_id: str) -> None:
     """The plan no longer matches its agreed version."""
     plan = _plan(session, person_id)
     if plan.status != "draft":
@@ -164,7 +164,7 @@ def add_goal(
         goal = Goal(person_id=person_id, need_id=need_id, **asdict(fields))
         session.add(goal)
         session.flush()
-        _plan_edited(session, person_id)
+        plan_edited(session, person_id)
         audit(session, "goal_added", person_id=person_id, detail={"goal_id": goal.id})
         return _change("goal_added", person_id, goal.id, tuple(asdict(fields)))
 
@@ -191,7 +191,7 @@ def update_goal(
         goal = _get(session, Goal, goal_id, "goal")
         changed = _apply(goal, asdict(fields))
         if changed:
-            _plan_edited(session, goal.person_id)
+            plan_edited(session, goal.person_id)
             audit(
                 session,
                 "goal_edited",
@@ -257,7 +257,7 @@ def add_action(
         )
         session.add(action)
         session.flush()
-        _plan_edited(session, goal.person_id)
+        plan_edited(session, goal.person_id)
         audit(
             session,
             "action_added",
@@ -294,7 +294,7 @@ def update_action(
         changed = _apply(action, fields)
         if changed:
             action.last_updated = clock.now()
-            _plan_edited(session, action.person_id)
+            plan_edited(session, action.person_id)
             audit(
                 session,
                 "action_edited",
@@ -330,7 +330,7 @@ def save_strength(
                 raise InvalidInputError("That strength belongs to someone else's plan.")
             changed = _apply(row, {"description": words})
         if changed:
-            _plan_edited(session, person_id)
+            plan_edited(session, person_id)
             audit(session, "strength_saved", person_id=person_id, detail={"strength_id": row.id})
         return _change("strength_saved", person_id, row.id, changed)
 
@@ -363,7 +363,7 @@ def save_need(
                 raise InvalidInputError("That need belongs to someone else's plan.")
             changed = _apply(row, values)
         if changed:
-            _plan_edited(session, person_id)
+            plan_edited(session, person_id)
             audit(session, "need_saved", person_id=person_id, detail={"need_id": row.id})
         return _change("need_saved", person_id, row.id, changed)
 
@@ -402,7 +402,7 @@ def save_contingency(
                 raise InvalidInputError("That contingency plan belongs to someone else.")
             changed = _apply(row, values)
         if changed:
-            _plan_edited(session, person_id)
+            plan_edited(session, person_id)
             audit(
                 session, "contingency_saved", person_id=person_id, detail={"contingency_id": row.id}
             )
@@ -440,7 +440,8 @@ def snapshot(session: Session, plan: CarePlan) -> dict[str, Any]:
 
     def rows(table: type[Any], *order: Any) -> list[Any]:
         stmt = select(table).where(table.person_id == pid).order_by(*order, table.id)
-        return list(session.execute(stmt).scalars())
+        # What has ended (a strength, need or contingency plan) is not in the plan agreed.
+        return [r for r in session.execute(stmt).scalars() if getattr(r, "ended_on", None) is None]
 
     actions: dict[str, list[dict[str, Any]]] = {}
     for a in rows(PlanAction, PlanAction.due_on):

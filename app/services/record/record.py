@@ -375,7 +375,9 @@ def _plan(snap: RecordSnapshot) -> PlanView:
     )
 
     def recorded(rows: Iterable[Row]) -> list[Row]:
-        return sorted(rows, key=lambda r: (r.recorded_at, r.id))  # type: ignore[attr-defined]
+        """In the order written, leaving out what has ended (the plan as it stands)."""
+        current = [r for r in rows if getattr(r, "ended_on", None) is None]
+        return sorted(current, key=lambda r: (r.recorded_at, r.id))  # type: ignore[attr-defined]
 
     return PlanView(
         id=plan.id if plan else None,

@@ -84,7 +84,7 @@ def shown_record(snap: RecordSnapshot) -> dict[str, Any]:
         actions_by_goal.setdefault(action.goal_id, []).append(_plain(action))
     record["care_plan"] = {
         **(_plain(snap.plan) if snap.plan else {}),
-        "strengths": [s.description for s in snap.strengths],
+        "strengths": [_plain(s) for s in snap.strengths],
         "needs": [_plain(n) for n in snap.needs],
         "goals": [
             {**_plain(g), "actions": actions_by_goal.get(g.id, [])}
