@@ -441,7 +441,8 @@ def snapshot(session: Session, plan: CarePlan) -> dict[str, Any]:
     def rows(table: type[Any], *order: Any) -> list[Any]:
         stmt = select(table).where(table.person_id == pid).order_by(*order, table.id)
         # What has ended (a strength, need or contingency plan) is not in the plan agreed.
-        return [r for r in session.execute(stmt).scalars() if getattr(r, "ended_on", None) is None]
+        found: list[Any] = list(session.execute(stmt).scalars())
+        return [r for r in found if getattr(r, "ended_on", None) is None]
 
     actions: dict[str, list[dict[str, Any]]] = {}
     for a in rows(PlanAction, PlanAction.due_on):
