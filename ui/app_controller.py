@@ -308,7 +308,10 @@ class AppController(QObject):
             self._lockable(dialog)
 
     def _registered(self, person_id: str) -> None:
-        self.main_window.show_note(tr("Registered: their record is open."))
+        note = tr("Registered: their record is open.")
+        if self.register.server_note:
+            note = f"{note} {self.register.server_note}"
+        self.main_window.show_note(note)
         self.open_record(person_id)
 
     @Slot()

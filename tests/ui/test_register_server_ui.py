@@ -81,3 +81,40 @@ def test_the_form_offers_who_the_team_server_holds(
         assert offer.different.isHidden() and offer.open_existing.isHidden()
     finally:
         app.shutdown()
+
+
+@on_sqlite
+def test_registered_offline_says_only_this_laptop_was_checked(
+    qtbot: QtBot, runner: TaskRunner, server: RunningServer, laptop: Laptop
+) -> None:
+    sam = laptop("Sam Taylor")
+    path = sam.store.path
+    sam.close()
+    server.stop()  # no signal at the door
+    app = make_controller(qtbot, runner, path)
+    try:
+        unlock(qtbot, app)
+        app.register.open(app.main_window)
+        dialog = app.register.dialog
+        assert dialog is not None
+        qtbot.waitExposed(dialog)
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5_000)
+        for name, text in {
+            "given_name": "Edith",
+            "family_name": "Kowalczyk",
+            "date_of_birth": "3/2/1941",
+            "postcode": "DL8 4QQ",
+        }.items():
+            widget = dialog.field(name)
+            assert isinstance(widget, QLineEdit)
+            widget.setFocus()
+            qtbot.keyClicks(widget, text)
+        with qtbot.waitSignal(app.record.loaded, timeout=20_000):
+            qtbot.keyClick(
+                dialog.field("postcode"), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier
+            )
+        note = app.main_window.statusBar().currentMessage()
+        assert note.startswith("Registered: their record is open.")
+        assert "Team server not reached: checked this laptop only." in note
+    finally:
+        app.shutdown()

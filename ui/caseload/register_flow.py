@@ -213,6 +213,9 @@ class RegisterFlow(QObject):
         self._matches: list[PossibleMatch] = []
         # Who may lead a new person's care: the coordinator's form offers them.
         self._leads: tuple[tuple[str, str], ...] = ()
+        # What the team server check said when it could not be made ("checked this
+        # laptop only"): told to the user with the registration.
+        self.server_note = ""
 
     def load_leads(self) -> None:
         """Read once the profile is open, so the form opens at once when asked."""
@@ -279,6 +282,7 @@ class RegisterFlow(QObject):
         if self.dialog is None or self.offer is None:
             return
         self._matches = list(found.here)
+        self.server_note = found.on_server.note if not found.on_server.checked else ""
         if found.anyone:
             self.dialog.set_busy(False)
             self.offer.offer(found)
