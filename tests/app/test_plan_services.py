@@ -169,7 +169,10 @@ def test_agreeing_freezes_a_version_and_any_edit_makes_it_draft(
         what_should_happen="Press the pendant alarm",
         who_to_contact="Carephone",
     )
-    assert _plan(populated, zoe).status == "draft"
+    # No plan record yet (adding to the plan makes none): a draft, version 0.
+    with populated.store.read() as session:
+        assert session.execute(select(CarePlan)).first() is None
+    assert open_record(populated, zoe).plan.status == "draft"
 
     review = clock.today() + timedelta(days=90)
     change = care_plan.agree_plan(
@@ -228,7 +231,7 @@ def test_agreeing_refuses_bad_input(
     }
     with pytest.raises(InvalidInputError, match=reason):
         care_plan.agree_plan(populated, person_id=zoe, **args)  # type: ignore[arg-type]
-    assert _plan(populated, zoe).version == 0
+    assert open_record(populated, zoe).plan.version == 0
 
 
 def test_review_date_cannot_be_past(populated: Workspace, zoe: str) -> None:

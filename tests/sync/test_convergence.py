@@ -149,7 +149,9 @@ class People:
             nhs = next(self.numbers)
             new = people.NewPerson(nhs, "Zoë", "Example", "1940-01-01", "DL8 3AB")
             person_id = people.register(first, new)
-            # Each person's plan exists before anyone adds a goal (see the xfail below).
+            # Each person's plan record exists before the model sets its review date on
+            # several laptops at once (two laptops making the one plan record offline
+            # is a real conflict; adding goals makes none: see the test below).
             due = clock.today() + timedelta(days=30)
             plan = set_review_date(first, person_id=person_id, review_due=due)
             self.ready.append((nhs, person_id, plan.entity_id))
@@ -442,21 +444,11 @@ def test_replicas_converge_with_exactly_the_conflicts_that_must_exist(
         assert report.ok, report.lines()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="Known bug: each laptop makes the person's care plan (unique per person) with "
-    "its own id. The server now refuses the second plan and the goal made under it (the "
-    "refusal is shown on that laptop, and every laptop keeps syncing), but that goal does "
-    "not reach the shared plan",
-)
 def test_first_goals_added_offline_on_two_laptops_both_sync(
     server: RunningServer, laptop: Laptop
 ) -> None:
-    """The property above makes each person's plan before anyone adds a goal; without
-    one, two colleagues adding a goal offline each make the plan. Strict: this fails
-    (XPASS) once the bug is fixed, so the marker comes off and the property test can
-    drop its plans made in advance."""
+    """Two colleagues add the first goals offline: adding a goal makes no plan record
+    (one per person), so neither laptop's goal is refused and both reach both."""
     nurse, social_worker = reopen(laptop("Sam Taylor")), reopen(laptop("Ceri Jones"))
     sync(nurse)
     sync(social_worker)

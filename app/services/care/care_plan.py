@@ -72,9 +72,16 @@ def _plan(session: Session, person_id: str) -> CarePlan:
 
 
 def plan_edited(session: Session, person_id: str) -> None:
-    """The plan no longer matches its agreed version."""
-    plan = _plan(session, person_id)
-    if plan.status != "draft":
+    """The plan no longer matches its agreed version. A person with no plan record
+    yet has a draft (version 0) already: none is made here. (The plan record is one
+    per person; made by whoever first added a goal, two colleagues adding goals
+    offline each made one, and the second could never join the first. It is made
+    by agreeing the plan or setting its review date, the lead's deliberate acts.)"""
+    require_access_to_write(session, person_id)
+    plan = session.execute(
+        select(CarePlan).where(CarePlan.person_id == person_id)
+    ).scalar_one_or_none()
+    if plan is not None and plan.status != "draft":
         plan.status = "draft"
 
 
