@@ -179,8 +179,14 @@ def _record(ws: Workspace, nhs: str, person_id: str) -> None:
                     decision="Where to live",
                     outcome="has_capacity",
                     assessed_on=today,
+                    assessed_by_id=ws.actor.user_id,  # signed by its author
                 ),
-                Assessment(person_id=person_id, assessment_type="Falls", assessed_on=today),
+                Assessment(
+                    person_id=person_id,
+                    assessment_type="Falls",
+                    assessed_on=today,
+                    performed_by_id=ws.actor.user_id,
+                ),
                 Referral(person_id=person_id, source="gp", reason="Falls", received_on=today),
             ]
         )
