@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT / "docs" / "screenshots"))
 
 from take import LAPTOP, _save, _wait  # noqa: E402
 
-from app.services.record.record import people  # noqa: E402
+from app.services.record import people  # noqa: E402
 from app.workspace import create, is_demo_profile, unlock  # noqa: E402
 from storage.keyvault import KdfParams  # noqa: E402
 from sync.client.enrol import enrol  # noqa: E402
@@ -103,6 +103,9 @@ def _demo(profile: Path, passphrase: str, out: Path) -> None:
     _save(dialog, out, "plan-goal", "")
     controller.record.close_dialog(keep_draft=False)
 
+    _step("initial assessment")
+    _initial_assessment(controller, first.person_id, out)
+
     _step("print")
     controller.record.print_plan()
     from ui.record.print_dialog import PrintDialog
@@ -114,6 +117,49 @@ def _demo(profile: Path, passphrase: str, out: Path) -> None:
     _save(printing, out, "print-dialog", "")
     printing.close()
     controller.shutdown()
+
+
+def _initial_assessment(controller: AppController, person_id: str, out: Path) -> None:
+    """Two parts written as the demo user (each signed), one agreed for the printed
+    plan; then the section, and the form for the next part."""
+    from app.services.care.joint_assessment import record_part
+
+    ws = controller.ops.workspace
+    assert ws is not None
+
+    def write() -> None:
+        record_part(
+            ws,
+            person_id=person_id,
+            part="health",
+            findings="Leg ulcer on the left shin, dressed twice a week; type 2 diabetes, "
+            "diet-controlled. Sleeps in the chair since the fall.",
+        )
+        record_part(
+            ws,
+            person_id=person_id,
+            part="daily_living",
+            findings="Cannot get in or out of the bath; her daughter shops and cooks twice "
+            "a week. Wants to manage her own breakfast again.",
+            needs_help_with=["personal_hygiene", "nutrition"],
+            shown_in_plan=True,
+        )
+
+    controller.runner.run(write).result()
+    controller.open_record(person_id)
+    _wait(
+        lambda: controller.record.record is not None and bool(controller.record.record.assessments)
+    )
+    window = controller.main_window
+    window.record.show_section(Section.ASSESSMENTS)
+    _save(window, out, "initial-assessment", "")
+    window.record.assessments.add_part_button.click()
+    _wait(lambda: controller.record.dialog is not None)
+    dialog = controller.record.dialog
+    assert dialog is not None
+    dialog.resize(760, 760)
+    _save(dialog, out, "assessment-part", "")
+    controller.record.close_dialog(keep_draft=False)
 
 
 def _sign_in_as_coordinator(profile: Path, passphrase: str) -> None:

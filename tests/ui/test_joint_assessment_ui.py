@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QComboBox, QListWidget, QPlainTextEdit
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QListWidget, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -48,6 +48,10 @@ def test_a_part_is_saved_signed_and_shown_and_its_draft_survives(
     assert isinstance(part, QComboBox)
     assert part.currentData() == "own_account"  # the first part still to do
     part.setCurrentIndex(part.findData("daily_living"))
+    # The chosen part's own prompt shows under it, and only that one.
+    hints = [h.text() for h in dialog.findChildren(QLabel, "hint") if h.isVisible()]
+    assert any(h.startswith("Tick the outcomes they cannot achieve") for h in hints)
+    assert not any(h.startswith("Conditions, medicines") for h in hints)
     findings = dialog.field("findings")
     assert isinstance(findings, QPlainTextEdit)
     findings.setFocus()

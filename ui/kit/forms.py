@@ -61,6 +61,8 @@ class Field:
     maximum: int = 10
     none_text: str = ""  # a number's "not recorded" (shown at minimum - 1)
     lines: int = 4  # a text field's height in lines
+    # A choice's own hint for each value (value, hint): shown under it as it changes.
+    hints: tuple[tuple[str, str], ...] = ()
 
 
 def to_qdatetime(value: datetime) -> QDateTime:
@@ -215,7 +217,25 @@ class FormDialog(QDialog):
             hint.setWordWrap(True)
             form.addWidget(hint)
         form.addWidget(widget)
+        if field.hints and isinstance(widget, QComboBox):
+            form.addWidget(self._choice_hint(widget, dict(field.hints)))
         self.widgets[field.name] = widget
+
+    def _choice_hint(self, combo: QComboBox, hints: dict[str, str]) -> QLabel:
+        """What to think about for the value chosen (below the choice, as it changes)."""
+        hint = QLabel()
+        hint.setObjectName("hint")
+        hint.setWordWrap(True)
+
+        def show(_index: int = 0) -> None:
+            text = hints.get(str(combo.currentData() or ""), "")
+            hint.setText(tr(text))
+            hint.setVisible(bool(text))
+            combo.setAccessibleDescription(tr(text))
+
+        combo.currentIndexChanged.connect(show)
+        show()
+        return hint
 
     def _make_widget(self, field: Field) -> QWidget:
         match field.kind:

@@ -34,13 +34,16 @@ def assessment_part(record: PersonRecord) -> Editor:
             draft_key=draft,
         )
 
-    hints = " ".join(
-        f"{AssessmentPart(code).label}: {text}" for code, text in joint_assessment.PROMPTS.items()
-    )
     fields = (
-        Field("part", "Part of the assessment", "choice", choices=choices(AssessmentPart)),
+        Field(
+            "part",
+            "Part of the assessment",
+            "choice",
+            choices=choices(AssessmentPart),
+            hints=tuple(joint_assessment.PROMPTS.items()),
+        ),
         Field("assessed_on", "Assessed on", "date"),
-        Field("findings", "What you found", "text", lines=6, hint=hints),
+        Field("findings", "What you found", "text", lines=6),
         Field(
             "needs_help_with",
             "Daily living: outcomes they cannot achieve without help",
