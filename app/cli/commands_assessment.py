@@ -129,7 +129,8 @@ def _show(args: argparse.Namespace) -> int:
     for p in parts:
         label = AssessmentPart(p.part).label if p.part else ""
         printed = "shown in the printed plan" if p.shown_in_plan else "not printed"
-        print(f"\n{label} — {p.by or 'unknown'}, {p.assessed_on:%d %b %Y} ({printed}) [{p.id}]")
+        when = f"{p.assessed_on.day} {p.assessed_on:%b %Y}"
+        print(f"\n{label} — {p.by or 'unknown'}, {when} ({printed}) [{p.id}]")
         print(f"  {p.summary}")
         if p.needs_help_with:
             needs = "; ".join(CareActOutcome(code).label for code in p.needs_help_with)
