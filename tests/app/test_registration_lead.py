@@ -14,6 +14,7 @@ from app.services import clock
 from app.services.record.registration import (
     NewPerson,
     NewReferral,
+    first_contact_visit,
     lead_choices,
     register_person,
 )
@@ -70,3 +71,34 @@ def test_only_the_coordinator_names_a_lead_and_only_one_who_holds_a_caseload(
     with pytest.raises(InvalidInputError, match="does not hold a caseload"):
         register_person(coordinator, NEW, lead_professional_id=scene.staff["adam"])
     assert _changes(populated) == before
+
+
+def test_a_named_lead_gets_the_first_visit_on_the_day_first_contact_is_due(
+    populated: Workspace, scene: Scene
+) -> None:
+    """Home from hospital: first contact is due the next day; naming the lead plans
+    that visit for them (10:00) without a time being chosen."""
+    coordinator = sign_in(populated, scene, "cora")
+    change = register_person(
+        coordinator, NEW, referral=REFERRAL, lead_professional_id=scene.staff["otto"]
+    )
+    with coordinator.store.read() as session:
+        (visit,) = session.execute(
+            select(PlannedVisit).where(PlannedVisit.person_id == change.person_id)
+        ).scalars()
+    expected = first_contact_visit(clock.today() + timedelta(days=1))
+    assert visit.due_at == expected and visit.assigned_to_id == scene.staff["otto"]
+    assert clock.local(visit.due_at).date() == clock.today() + timedelta(days=1)
+    # No lead named: no visit is made up (the registering person plans their own).
+    other = register_person(
+        coordinator,
+        NewPerson("", "Ada", "Kowalczyk", "1950-03-04", "DL8 4QQ"),
+        referral=REFERRAL,
+    )
+    with coordinator.store.read() as session:
+        assert (
+            session.execute(
+                select(PlannedVisit).where(PlannedVisit.person_id == other.person_id)
+            ).first()
+            is None
+        )

@@ -96,7 +96,8 @@ def fields_with_lead(leads: tuple[tuple[str, str], ...]) -> tuple[Field, ...]:
         "Lead professional",
         "choice",
         choices=(("", "Decide later"), *leads),
-        hint="The first visit is planned for them",
+        hint="The first visit is planned for them: on the day first contact is due, at "
+        "10:00, unless you choose a time under First visit",
     )
     return (*FIELDS[:at], lead, *FIELDS[at:])
 

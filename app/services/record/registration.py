@@ -177,7 +177,9 @@ def register_person(
             raise InvalidInputError("Plan the first visit within a year.")
     # Checked before anything is written (the person's id is set once it is added).
     if referral is not None:
-        _checked_referral(referral, "")
+        checked = _checked_referral(referral, "")
+        if first_visit_at is None and lead_professional_id and checked.first_contact_due:
+            first_visit_at = first_contact_visit(checked.first_contact_due)
     with workspace.store.write(workspace.actor) as session:
         matches = possible_matches(
             session,
@@ -265,6 +267,19 @@ def record_nhs_number(workspace: Workspace, person_id: str, nhs_number: str) -> 
         areas=frozenset({CASELOAD, HEADER}),
         fields=("nhs_number",),
     )
+
+
+FIRST_CONTACT_HOUR = 10
+
+
+def first_contact_visit(due: date) -> datetime:
+    """The first visit a named lead is given when no time was chosen: the day first
+    contact is due, at 10:00 (or within the hour, if that has passed), so a hospital
+    discharge's next-day visit is on the lead's Today list, not only a date in the
+    referral."""
+    planned = clock.at_local(due, FIRST_CONTACT_HOUR)
+    soonest = clock.now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    return max(planned, soonest)
 
 
 def lead_choices(workspace: Workspace) -> tuple[tuple[str, str], ...]:
