@@ -53,12 +53,27 @@ def _revise(args: argparse.Namespace) -> int:
             workspace,
             assessment_id=args.id,
             findings=args.findings,
-            needs_help_with=_outcomes(args.needs_help_with),
-            shown_in_plan=args.in_plan,
+            needs_help_with=None
+            if args.needs_help_with is None
+            else _outcomes(args.needs_help_with),
         )
     finally:
         workspace.close()
     print("Part revised (what it said before is kept in the record's history).")
+    return 0
+
+
+def _agree(args: argparse.Namespace) -> int:
+    workspace = open_workspace(args)
+    try:
+        joint_assessment.agree_shown_in_plan(
+            workspace, assessment_id=args.id, shown=args.shown == "yes"
+        )
+    finally:
+        workspace.close()
+    print(
+        "Recorded: " + ("shown" if args.shown == "yes" else "not shown") + " in the printed plan."
+    )
     return 0
 
 
@@ -167,9 +182,14 @@ def register(sub: Any, common: Common) -> None:
     common(p)
     p.add_argument("--id", required=True, help="the part's id (assessment show lists them)")
     p.add_argument("--findings", required=True)
-    p.add_argument("--needs-help-with", help=outcomes)
-    p.add_argument("--in-plan", action="store_true")
+    p.add_argument("--needs-help-with", help=outcomes + " (left out: as it was)")
     p.set_defaults(handler=_revise)
+
+    p = a_sub.add_parser("agree", help="the person's say on showing a part in their printed plan")
+    common(p)
+    p.add_argument("--id", required=True, help="the part's id (assessment show lists them)")
+    p.add_argument("--shown", required=True, choices=["yes", "no"])
+    p.set_defaults(handler=_agree)
 
     p = a_sub.add_parser("add", help="a standalone assessment (falls, Waterlow, review...)")
     common(p)

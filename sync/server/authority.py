@@ -30,6 +30,8 @@ from sqlalchemy import Connection, and_, or_, select
 from app.services.write_rules.write_policy import (
     MOVED_GRACE,
     NO_LOOKUPS,
+    SIGNED_BY,
+    SIGNED_OPEN_FIELDS,
     VALUE_FIELDS,
     Lookups,
     PersonFacts,
@@ -261,16 +263,24 @@ def _lookups(conn: Connection, batch: Sequence[Change], organisation_id: str | N
     teams: set[str] = set()
     staff: set[str] = set()
     alerts: set[str] = set()
+    signed: dict[str, set[str]] = {}  # entity -> ids whose words a change sets
     for change in batch:
+        if change.op == "create" and change.entity == "person":
+            lead = _created_lead(change)
+            if lead is not None:
+                staff.add(lead)
+            continue
         if change.op != "set":
             continue
-        if change.entity == "person" and change.field in ("team_id", "lead_professional_id"):
+        if change.entity in SIGNED_BY and change.field not in SIGNED_OPEN_FIELDS:
+            signed.setdefault(change.entity, set()).add(change.entity_id)
+        elif change.entity == "person" and change.field in ("team_id", "lead_professional_id"):
             value = _set_value(change)
             if isinstance(value, str):
                 (teams if change.field == "team_id" else staff).add(value)
         elif change.field == "restricted_detail":
             alerts.add(change.entity_id)
-    if not (teams or staff or alerts):
+    if not (teams or staff or alerts or signed):
         return NO_LOOKUPS
     known_teams: set[str] = set()
     for chunk in _chunks(teams):
@@ -286,6 +296,19 @@ def _lookups(conn: Connection, batch: Sequence[Change], organisation_id: str | N
         ):
             roles[row.user_id] = (row.role, bool(row.active))
     kinds = _latest(conn, "alert", alerts, "kind") if alerts else {}
+    # Who signed each record a change rewords (the signature never changes: a set of
+    # it is refused outright), as the laptop reads it from its own row.
+    signers: dict[str, str | None] = {}
+    for entity, ids in signed.items():
+        signers.update(_latest(conn, entity, ids, SIGNED_BY[entity]))
     # Every team this server keeps is its own organisation's (sync/server/directory.py).
     team_org: dict[str, str | None] = dict.fromkeys(known_teams, organisation_id)
-    return Lookups(team_organisation=team_org, staff=roles, alert_kind=kinds)
+    return Lookups(team_organisation=team_org, staff=roles, alert_kind=kinds, signer=signers)
+
+
+def _created_lead(change: Change) -> str | None:
+    """The lead professional a new person is created with, if any."""
+    value = change.value
+    row = json.loads(value) if isinstance(value, str) else value
+    lead = row.get("lead_professional_id") if isinstance(row, dict) else None
+    return lead if isinstance(lead, str) else None

@@ -144,3 +144,25 @@ def test_a_standalone_assessment_is_not_a_part(populated: Workspace, scene: Scen
     nurse = sign_in(populated, scene, "nia")
     with pytest.raises(NotFoundError):
         agree_shown_in_plan(nurse, assessment_id="no-such-part", shown=True)
+
+
+def test_a_revision_keeps_what_it_does_not_change(populated: Workspace, scene: Scene) -> None:
+    """Rewording the findings leaves the outcomes and the person's say on printing as
+    they were (the say may have been recorded by someone else)."""
+    ot, nurse = sign_in(populated, scene, "otto"), sign_in(populated, scene, "nia")
+    change = record_part(
+        ot,
+        person_id=scene.zoe,
+        part="daily_living",
+        findings="Cannot bathe alone.",
+        needs_help_with=["personal_hygiene"],
+    )
+    part_id = str(change.entity_id)
+    agree_shown_in_plan(nurse, assessment_id=part_id, shown=True)
+    revise_part(ot, assessment_id=part_id, findings="Cannot bathe alone; bath board fitted.")
+    (part,) = initial_parts(open_record(ot, scene.zoe).assessments)
+    assert part.summary == "Cannot bathe alone; bath board fitted."
+    assert part.needs_help_with == ("personal_hygiene",) and part.shown_in_plan
+    revise_part(ot, assessment_id=part_id, findings=part.summary, needs_help_with=[])
+    (part,) = initial_parts(open_record(ot, scene.zoe).assessments)
+    assert part.needs_help_with == () and part.shown_in_plan

@@ -4,7 +4,7 @@ lead (as with allocation), and a lead must hold a caseload: all or nothing."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -102,3 +102,27 @@ def test_a_named_lead_gets_the_first_visit_on_the_day_first_contact_is_due(
             ).first()
             is None
         )
+
+
+@pytest.mark.parametrize(
+    ("due", "now", "expected"),
+    [
+        # Home from hospital yesterday evening: first contact tomorrow, at 10:00.
+        ("2026-12-08", "2026-12-07 21:30", "2026-12-08 10:00"),
+        # Due today and 10:00 still to come.
+        ("2026-12-08", "2026-12-08 07:15", "2026-12-08 10:00"),
+        # Due today, 10:00 gone: the next hour of the working day.
+        ("2026-12-08", "2026-12-08 14:20", "2026-12-08 15:00"),
+        # Overdue, late in the day: 10:00 tomorrow, never at night.
+        ("2026-12-05", "2026-12-08 17:30", "2026-12-09 10:00"),
+        ("2026-12-05", "2026-12-08 23:40", "2026-12-09 10:00"),
+        # Overdue, before the working day starts: 10:00 today.
+        ("2026-12-05", "2026-12-08 02:00", "2026-12-08 10:00"),
+        # British Summer Time: 10:00 on the wall clock, 09:00 UTC.
+        ("2026-06-09", "2026-06-08 12:00", "2026-06-09 10:00"),
+    ],
+)
+def test_the_first_visits_time_is_in_the_working_day(due: str, now: str, expected: str) -> None:
+    moment = datetime.fromisoformat(now).replace(tzinfo=clock.LOCAL).astimezone(UTC)
+    planned = first_contact_visit(date.fromisoformat(due), moment)
+    assert clock.local(planned).strftime("%Y-%m-%d %H:%M") == expected

@@ -135,3 +135,58 @@ def test_plan_end_takes_a_strength_out_of_the_plan(
     shown = json.loads(capsys.readouterr().out)
     (kept,) = shown["care_plan"]["strengths"]
     assert kept["ended_on"] is not None  # kept in the record, with the day it ended
+
+
+def test_the_plan_is_written_from_a_script(
+    profile: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["--profile", str(profile), "--nhs", ZOE]
+    assert (
+        main(
+            [
+                "plan",
+                "need",
+                *base,
+                "--text",
+                "Getting in the bath",
+                "--outcome",
+                "personal_hygiene",
+            ]
+        )
+        == 0
+    )
+    need_id = capsys.readouterr().out.rsplit("id ", 1)[1].rstrip(").\n")
+    assert main(["plan", "goal", *base, "--text", "to bathe", "--need", need_id]) == 1
+    assert "I" in capsys.readouterr().err  # goals are in the person's words: "I want..."
+    assert (
+        main(["plan", "goal", *base, "--text", "I want to bathe on my own", "--need", need_id]) == 0
+    )
+    goal_id = capsys.readouterr().out.rsplit("id ", 1)[1].rstrip(").\n")
+    action = ["plan", "action", "--profile", str(profile), "--goal", goal_id]
+    assert main([*action, "--text", "Fit a bath board", "--who", "Otto (OT)"]) == 0
+    assert main(["plan", "strength", *base, "--text", "Determined"]) == 0
+    contingency = ["plan", "contingency", *base, "--name", "If she falls"]
+    assert main([*contingency, "--trigger", "A fall", "--then", "Press the pendant"]) == 0
+    capsys.readouterr()
+    assert main(["show", *base]) == 0
+    plan = json.loads(capsys.readouterr().out)["care_plan"]
+    assert [n["description"] for n in plan["needs"]] == ["Getting in the bath"]
+    (goal,) = plan["goals"]
+    assert goal["need_id"] == need_id and goal["actions"][0]["what"] == "Fit a bath board"
+    assert [c["name"] for c in plan["contingency_plans"]] == ["If she falls"]
+
+
+def test_the_persons_say_on_printing_a_part(
+    profile: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    part = ["assessment", "part", "--profile", str(profile), "--nhs", ZOE]
+    assert main([*part, "--part", "risks", "--findings", "Fell twice."]) == 0
+    part_id = capsys.readouterr().out.rsplit("id ", 1)[1].rstrip(").\n")
+    agree = ["assessment", "agree", "--profile", str(profile), "--id", part_id]
+    assert main([*agree, "--shown", "yes"]) == 0
+    (shown,) = _show(profile, capsys)["parts"]  # type: ignore[misc]
+    assert shown["shown_in_plan"] is True
+    revise = ["assessment", "revise", "--profile", str(profile), "--id", part_id]
+    assert main([*revise, "--findings", "Fell twice since August."]) == 0
+    (shown,) = _show(profile, capsys)["parts"]  # type: ignore[misc]
+    assert shown["shown_in_plan"] is True  # a revision keeps the person's say

@@ -26,7 +26,9 @@ from app.services.profile.sync_status import pending_changes
 from app.services.record import people
 from app.services.record.record import open_record
 from app.services.write_rules.write_policy import (
+    NOT_A_LEAD,
     NOT_CLINICAL,
+    NOT_THE_SIGNER,
     NOT_YOUR_CHAIN,
     NOT_YOUR_SIGNATURE,
     NOT_YOURS,
@@ -47,6 +49,7 @@ from tests.conftest import ALUN, ZOE
 from tests.sync.attack import note, push_error, row, smuggle
 from tests.sync.conftest import Laptop, RunningServer, reopen
 from tests.sync.helpers import sync
+from tests.sync.raw_push import own_row
 
 OTHER_TEAM = "Hambleton Locality"
 SAFEGUARDING = "Section 42 enquiry: nephew takes her pension"
@@ -375,10 +378,36 @@ def test_an_assessment_part_cannot_be_signed_as_a_colleague_nor_re_signed(
     )
     forged = smuggle(nurse, "assessment", as_ceri["id"], "create", as_ceri)
     _refused(server, nurse, [forged], NOT_YOUR_SIGNATURE)
-    # The social worker's laptop cannot take over the nurse's part either.
+    # The social worker's laptop cannot take over the nurse's part either, nor reword
+    # what it found under her name; the person's say on printing it is anyone's.
     resigned = smuggle(social_worker, "assessment", honest.id, "set", ceri, field="performed_by_id")
     _refused(server, social_worker, [resigned], SIGNATURE_FIXED)
+    reworded = smuggle(
+        social_worker, "assessment", honest.id, "set", "No concerns.", field="summary"
+    )
+    _refused(server, social_worker, [reworded], NOT_THE_SIGNER)
+    agreed = smuggle(social_worker, "assessment", honest.id, "set", True, field="shown_in_plan")
+    report = sync(social_worker)
+    assert report.refused == [] and _server_holds(server, agreed)
 
     sync(nurse)
     (held,) = initial_parts(open_record(nurse, zoe).assessments)
     assert held.by_id == nurse.actor.user_id and held.summary == "Leg ulcer, left."
+    assert held.shown_in_plan
+
+
+def test_a_coordinator_cannot_register_someone_led_by_who_holds_no_caseload(
+    server: RunningServer, laptop: Laptop
+) -> None:
+    directory.add_user(server.store, "Cora Coord", "coordinator", "Craven Locality")
+    directory.add_user(server.store, "Adam Admin", "administrator", "Craven Locality")
+    coordinator = reopen(laptop("Cora Coord"))
+    sync(coordinator)
+    with coordinator.store.read() as session:
+        admin = session.execute(
+            select(StaffMember.id).where(StaffMember.display_name == "Adam Admin")
+        ).scalar_one()
+    # A whole, valid person row (only its lead is wrong).
+    person = own_row(coordinator, "person", nhs_number=ZOE, lead_professional_id=admin)
+    created = smuggle(coordinator, "person", person["id"], "create", person)
+    _refused(server, coordinator, [created], NOT_A_LEAD)

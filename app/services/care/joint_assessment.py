@@ -114,11 +114,13 @@ def revise_part(
     *,
     assessment_id: str,
     findings: str,
-    needs_help_with: Iterable[str] = (),
-    shown_in_plan: bool = False,
+    needs_help_with: Iterable[str] | None = None,
+    shown_in_plan: bool | None = None,
     draft_key: str | None = None,
 ) -> Change:
-    """Its author's revision of a part (the journal keeps what it said before)."""
+    """Its author's revision of a part (the journal keeps what it said before).
+    What is not given stays as it was: the outcomes (None), and the person's say on
+    printing it (None; recorded by whoever is with them, agree_shown_in_plan)."""
     found = text(findings, "findings", limit=8000, required=True)
     with operation(workspace, draft_key=draft_key) as session:
         row = _part(session, assessment_id)
@@ -128,8 +130,10 @@ def revise_part(
                 "Only who signed this part can change what it found: add your own part instead."
             )
         row.summary = found
-        row.needs_help_with = _outcomes(needs_help_with, row.part or "")
-        row.shown_in_plan = bool(shown_in_plan)
+        if needs_help_with is not None:
+            row.needs_help_with = _outcomes(needs_help_with, row.part or "")
+        if shown_in_plan is not None:
+            row.shown_in_plan = shown_in_plan
         audit(
             session,
             "assessment_part_revised",

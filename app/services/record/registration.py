@@ -11,7 +11,7 @@ A person may be registered before their NHS number is known; it is recorded late
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -270,16 +270,29 @@ def record_nhs_number(workspace: Workspace, person_id: str, nhs_number: str) -> 
 
 
 FIRST_CONTACT_HOUR = 10
+# A visit planned without a time chosen falls in the working day.
+WORKING_DAY = (8, 18)
 
 
-def first_contact_visit(due: date) -> datetime:
+def first_contact_visit(due: date, now: datetime | None = None) -> datetime:
     """The first visit a named lead is given when no time was chosen: the day first
-    contact is due, at 10:00 (or within the hour, if that has passed), so a hospital
-    discharge's next-day visit is on the lead's Today list, not only a date in the
-    referral."""
+    contact is due, at 10:00, so a hospital discharge's next-day visit is on the
+    lead's Today list, not only a date in the referral. When that has passed (due
+    today, or already overdue), the next hour in the working day; after it, 10:00
+    the next day."""
+    moment = now or clock.now()
     planned = clock.at_local(due, FIRST_CONTACT_HOUR)
-    soonest = clock.now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-    return max(planned, soonest)
+    if planned > moment:
+        return planned
+    soonest = clock.local(moment).replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    if (
+        WORKING_DAY[0] <= soonest.hour < WORKING_DAY[1]
+        and soonest.date() == clock.local(moment).date()
+    ):
+        return soonest.astimezone(UTC)
+    start = WORKING_DAY[0] <= clock.local(moment).hour
+    day = clock.local(moment).date() + timedelta(days=1 if start else 0)
+    return clock.at_local(day, FIRST_CONTACT_HOUR)
 
 
 def lead_choices(workspace: Workspace) -> tuple[tuple[str, str], ...]:

@@ -45,6 +45,8 @@ from app.errors import AccessDeniedError
 from app.services.need_to_know.access import active_grant, relationship, viewer_of
 from app.services.need_to_know.access_policy import Viewer, legitimate, may_break_glass
 from app.services.write_rules.write_policy import (
+    SIGNED_BY,
+    SIGNED_OPEN_FIELDS,
     VALUE_FIELDS,
     Lookups,
     PersonFacts,
@@ -169,6 +171,19 @@ def _person_facts(
 
 
 def _lookups(session: Session, change: Proposed, before: Before) -> Lookups:
+    if change.op == "create" and change.entity == "person":
+        lead = change.value.get("lead_professional_id") if isinstance(change.value, dict) else None
+        if isinstance(lead, str):
+            staff = session.get(StaffMember, lead)
+            return Lookups(staff={lead: (staff.role, staff.active)} if staff else {})
+        return Lookups()
+    signer_field = SIGNED_BY.get(change.entity)
+    if change.op == "set" and signer_field and change.field not in SIGNED_OPEN_FIELDS:
+        # Who signed it before this write (the signature itself never changes).
+        row = session.get(_TABLES[change.entity], change.entity_id)
+        was = before.get((change.entity, change.entity_id), {})
+        signer = was.get(signer_field, getattr(row, signer_field, None))
+        return Lookups(signer={change.entity_id: signer})
     if change.op != "set" or (change.entity, change.field) not in VALUE_FIELDS:
         return Lookups()
     value = change.value

@@ -37,7 +37,9 @@ docs/security.md, "A malicious or compromised enrolled laptop"):
   by anyone who may write notes (its author always sees it).
 * Records are never removed (the laptop's services end or close them), and who
   recorded an entry is never edited. An assessment (each part of a joint one) and
-  a mental capacity assessment are signed by the writer, and the signature stays.
+  a mental capacity assessment are signed by the writer, the signature stays, and
+  only the signer changes what it says (anyone may record the person's say on
+  printing it). A lead named at registration is checked as allocation's is.
 """
 
 from __future__ import annotations
@@ -78,6 +80,10 @@ VALUE_FIELDS = frozenset({("person", "team_id"), ("person", "lead_professional_i
 SIGNED_BY = {"assessment": "performed_by_id", "mental_capacity_assessment": "assessed_by_id"}
 NOT_YOUR_SIGNATURE = "An assessment can only be signed by the person recording it."
 SIGNATURE_FIXED = "Who signed an assessment cannot be changed."
+NOT_THE_SIGNER = "Only who signed an assessment can change what it says."
+# What anyone with the person in scope may change on a signed record: the person's
+# say on printing it is theirs, recorded by whoever is with them.
+SIGNED_OPEN_FIELDS = frozenset({"shown_in_plan"})
 NOT_YOURS = "A change can only be sent in the name of this laptop's own user and organisation."
 NOT_YOUR_CHAIN = "An audit event can only name this laptop's own user and go in its own chain."
 DIRECTORY_REFUSED = "Staff, teams and organisations are managed on the server, not from a laptop."
@@ -170,6 +176,8 @@ class Lookups:
     staff: Mapping[str, tuple[str, bool]] | None = None
     # An alert id -> its kind, for a change to its restricted detail.
     alert_kind: Mapping[str, str | None] | None = None
+    # A signed record's id -> who signed it, for a change to what it says.
+    signer: Mapping[str, str | None] | None = None
 
 
 NO_LOOKUPS = Lookups()
@@ -210,10 +218,17 @@ def decide(
         return PROVENANCE_FIXED
     if change.op == "set" and change.field == SIGNED_BY.get(entity):
         return SIGNATURE_FIXED
+    if (
+        change.op == "set"
+        and entity in SIGNED_BY
+        and change.field not in SIGNED_OPEN_FIELDS
+        and (lookups.signer or {}).get(change.entity_id) not in (None, writer.user_id)
+    ):
+        return NOT_THE_SIGNER
     if entity == BREAK_GLASS:
         return None if may_break_glass(_viewer(writer)) else NO_GLASS
     if entity == "person" and change.op == "create":
-        return _new_person(writer, change, person)
+        return _new_person(writer, change, person, lookups)
     if person is None or not (person.on_caseload_when(change.stamp) or person.break_glass):
         return OUT_OF_SCOPE
     if entity == "person" and change.op == "set":
@@ -268,14 +283,27 @@ def _viewer(writer: Writer) -> Viewer:
     return Viewer(writer.user_id, writer.role, writer.team_id, writer.enrolled)
 
 
-def _new_person(writer: Writer, change: Proposed, person: PersonFacts | None) -> str | None:
+def _new_person(
+    writer: Writer, change: Proposed, person: PersonFacts | None, lookups: Lookups
+) -> str | None:
     if person is not None and person.exists:
         return ALREADY_RECORDED
     row = change.value if isinstance(change.value, dict) else {}
     if row.get("team_id") not in (None, writer.team_id):
         return NEW_PERSON_TEAM
-    if row.get("lead_professional_id") is not None and writer.role not in ALLOCATORS:
-        return ONLY_COORDINATOR_LEADS
+    lead = row.get("lead_professional_id")
+    if lead is not None:
+        if writer.role not in ALLOCATORS:
+            return ONLY_COORDINATOR_LEADS
+        return _lead_refused(lead, lookups)
+    return None
+
+
+def _lead_refused(lead: Any, lookups: Lookups) -> str | None:
+    """A lead must be an active member of staff who holds a caseload."""
+    staff = (lookups.staff or {}).get(lead) if isinstance(lead, str) else None
+    if staff is None or not staff[1] or staff[0] in NOT_LEADS:
+        return NOT_A_LEAD
     return None
 
 
@@ -306,11 +334,7 @@ def _person_field(
         if not person.on_caseload_when(change.stamp):
             return OWN_TEAM_ONLY
         lead = change.value
-        if lead is None:
-            return None
-        staff = (lookups.staff or {}).get(lead) if isinstance(lead, str) else None
-        if staff is None or not staff[1] or staff[0] in NOT_LEADS:
-            return NOT_A_LEAD
+        return None if lead is None else _lead_refused(lead, lookups)
     return None
 
 
