@@ -8,14 +8,16 @@ What it answers, by who is asking:
 * someone the device's user may hold (their team's caseload, or a break-glass
   grant in force: the same scope pull uses), the match as the laptop's offer
   shows it (name, date of birth, postcode, NHS number, why);
-* anyone else, only which team holds them and why they match: no name, date of
-  birth or address. The user already typed those; the answer says only that the
+* anyone else, only which team holds them (only when the date of birth typed is
+  theirs too; for an NHS number alone, "another team") and why they match: no
+  name, date of birth or address. The user already typed those; the answer says only that the
   organisation knows this person, and whom to ask, so nobody makes a second
   record when the coordinator can move the first.
 
 Only roles that hold records may ask (as pull), at most `SearchLimit` checks a
 minute per laptop (a probe of NHS numbers would be slow and audited), and each
-check is a server-authored audit event with the counts only, never what was sent.
+check is a server-authored audit event with the counts and the record ids an answer
+pointed at beyond the user's reach, never what was sent.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import logging
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, or_, select
+from sqlalchemy import Connection, select
 
 from app.services.need_to_know.access_policy import receives_records
 from app.values.same_person import Sought, why_same
@@ -40,6 +42,7 @@ logger = logging.getLogger(__name__)
 # A date of birth shared by more people than this in one organisation is not a
 # narrowing; the first ones are enough to stop a second record.
 MOST_CANDIDATES, MOST_ANSWERS = 200, 20
+ANOTHER_TEAM = "another team (ask your coordinator which)"
 _FIELDS = ("nhs_number", "given_name", "family_name", "date_of_birth", "postcode")
 
 
@@ -55,26 +58,35 @@ def check(
     sought = Sought(body.nhs_number, body.family_name, born, body.postcode)
     limit.check(device["device_id"])
     c = s.changes.c
-    needles = [c.value.contains(sought.date_of_birth.isoformat(), autoescape=True)]
-    if sought.nhs_number:
-        needles.append(c.value.contains(sought.nhs_number, autoescape=True))
     matches: list[SamePersonMatch] = []
     elsewhere: list[HeldByAnotherTeam] = []
+    held_elsewhere: list[str] = []  # ids, for the audit: who an answer pointed at
     with _transaction(store.engine) as conn:
         staff = _staff(conn, device)
         if not receives_records(staff["role"]):
             raise Refused(403, "Only staff who hold records register people.")
         # A first pass by text (the create row, or a later correction, names the
         # date or number); the rule then decides on each person's current values.
-        candidates: list[str] = list(
-            conn.execute(
+        # The NHS number on its own, never cut short: a shared birth date (a day of
+        # bulk import, a common one) must not crowd out the one certain match.
+        candidates: list[str] = []
+        if sought.nhs_number:
+            candidates += conn.execute(
                 select(c.entity_id)
-                .where(c.entity == "person", or_(*needles))
+                .where(c.entity == "person", c.value.contains(sought.nhs_number, autoescape=True))
                 .distinct()
-                .order_by(c.entity_id)
-                .limit(MOST_CANDIDATES)
             ).scalars()
-        )
+        candidates += conn.execute(
+            select(c.entity_id)
+            .where(
+                c.entity == "person",
+                c.value.contains(sought.date_of_birth.isoformat(), autoescape=True),
+            )
+            .distinct()
+            .order_by(c.entity_id)
+            .limit(MOST_CANDIDATES)
+        ).scalars()
+        candidates = list(dict.fromkeys(candidates))
         reachable: set[str] = set(conn.execute(device_scope(device, staff["role"])).scalars())
         for person_id, now in _current(conn, candidates).items():
             why = why_same(
@@ -89,7 +101,13 @@ def check(
             if person_id in reachable:
                 matches.append(_match(person_id, now, why))
             else:
-                elsewhere.append(HeldByAnotherTeam(team=_team_of(conn, person_id), why=why))
+                # The team is named only when the birth date typed is theirs too: an
+                # NHS number alone must not tell a stranger which team (a mental
+                # health team, say) holds someone.
+                born_too = _date(now.get("date_of_birth")) == sought.date_of_birth
+                team = _team_of(conn, person_id) if born_too else ANOTHER_TEAM
+                elsewhere.append(HeldByAnotherTeam(team=team, why=why))
+                held_elsewhere.append(person_id)
             if len(matches) + len(elsewhere) >= MOST_ANSWERS:
                 break
         _audit(
@@ -100,6 +118,9 @@ def check(
             "same_person_check",
             matches=len(matches),
             other_teams=len(elsewhere),
+            # Record ids (not what was typed): an investigator can see whose team
+            # a check revealed.
+            held_elsewhere=held_elsewhere,
         )
     return SamePersonResponse(matches=matches, other_teams=elsewhere)
 

@@ -32,6 +32,7 @@ from sync.client.beyond_team import _http
 from sync.client.same_person import check_same_person
 from sync.server import directory
 from sync.server import schema as s
+from sync.server.same_person import ANOTHER_TEAM
 from sync.transport import ServerRefusedError, call
 from tests.conftest import PASSPHRASE, ZOE
 from tests.sync.conftest import Laptop, RunningServer, reopen, start_server
@@ -54,6 +55,16 @@ def _register_zoe(ws: Workspace) -> str:
     sync(ws)
     with ws.store.read() as session:
         return people.find(session, ZOE).id
+
+
+def _zoe_on_server(server: RunningServer) -> str:
+    c = s.changes.c
+    with server.store.engine.connect() as conn:
+        return str(
+            conn.execute(
+                select(c.entity_id).where(c.entity == "person", c.op == "create")
+            ).scalar_one()
+        )
 
 
 def _server_audit(server: RunningServer) -> list[dict[str, Any]]:
@@ -99,7 +110,9 @@ def test_a_teammates_registration_is_found_before_this_laptop_syncs(
     assert answer.checked and answer.note == ""
     # Audited on the server with the counts only: nothing that was typed.
     events = _server_audit(server)
-    assert [json.loads(e["detail"]) for e in events] == [{"matches": 1, "other_teams": 0}] * 3
+    assert [json.loads(e["detail"]) for e in events] == [
+        {"matches": 1, "other_teams": 0, "held_elsewhere": []}
+    ] * 3
     assert ZOE not in json.dumps(events) and "1938" not in json.dumps(events)
 
 
@@ -125,7 +138,16 @@ def test_someone_with_another_team_is_reported_by_team_only(
         )
     finally:
         http.close()
-    assert body == {"matches": [], "other_teams": [{"team": OTHER, "why": SAME_NHS_NUMBER}]}
+    # An NHS number alone (any name, another birth date) does not say which team: a
+    # probe learns only that the organisation knows the number.
+    assert body == {
+        "matches": [],
+        "other_teams": [{"team": ANOTHER_TEAM, "why": SAME_NHS_NUMBER}],
+    }
+    assert OTHER not in json.dumps(body)
+    # Whose team the check pointed at is in the server's audit (the record's id).
+    (event,) = [e for e in _server_audit(server) if json.loads(e["detail"])["other_teams"]]
+    assert json.loads(event["detail"])["held_elsewhere"] == [_zoe_on_server(server)]
     with pytest.raises(HeldByAnotherTeamError, match=OTHER) as held:
         check_team_server(sam, ZOE_AGAIN, check_same_person, different_person=True)
     assert "Zo" not in str(held.value) and "1938" not in str(held.value)
