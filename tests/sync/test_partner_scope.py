@@ -17,7 +17,9 @@ import pytest
 from sqlalchemy import select
 
 from app.services.care import care_plan
-from storage.tables import Goal, Person
+from app.services.care.joint_assessment import record_part
+from app.services.write_rules.write_policy import NOT_THE_SIGNER, NOT_YOUR_SIGNATURE
+from storage.tables import Assessment, Goal, Person
 from sync.protocol import Change
 from sync.server import directory
 from sync.server import schema as s
@@ -290,3 +292,47 @@ def test_a_partner_row_outside_the_record_rules_or_the_clock_is_refused(
     with council.laptop.store.read() as session:
         person = session.get(Person, own)
         assert person is not None and person.given_name == "Zoë"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def social_care_too(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Partnership]:
+    """Agreed to share social care as well: the council's assessments go to the trust."""
+    yield from make_partnership(request, tmp_path, categories="care_plan,health,social_care")
+
+
+def test_a_partner_cannot_sign_as_our_staff_nor_reword_our_assessment(
+    social_care_too: Partnership,
+) -> None:
+    both = social_care_too
+    council, trust = both.council, both.trust
+    shared = register_with_consent(
+        council.laptop, categories=("care_plan", "health", "social_care")
+    )
+    part = record_part(council.laptop, person_id=shared, part="carers", findings="Daughter copes.")
+    both.replicate()
+    as_ours = complete_row(
+        "assessment",
+        person_id=shared,
+        assessment_type="Initial assessment",
+        part="health",
+        assessed_on="2026-11-20",
+        summary="Signed as the council's social worker",
+        performed_by_id=council.laptop.actor.user_id,
+    )
+    forged = [
+        _forged(trust, "assessment", "create", as_ours["id"], as_ours),
+        _forged(trust, "assessment", "set", str(part.entity_id), "Not coping", field="summary"),
+    ]
+    allowed = [
+        _forged(trust, "assessment", "set", str(part.entity_id), True, field="shown_in_plan"),
+    ]
+    kept = _from_trust(council, forged + allowed)
+    assert kept == {
+        forged[0].change_id: NOT_YOUR_SIGNATURE,
+        forged[1].change_id: NOT_THE_SIGNER,
+    }
+    assert _stored(council, forged + allowed) == [allowed[0].change_id]
+    _everyone_still_syncs(both)
+    with council.laptop.store.read() as session:
+        held = session.get(Assessment, str(part.entity_id))
+        assert held is not None and held.summary == "Daughter copes." and held.shown_in_plan

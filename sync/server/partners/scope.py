@@ -24,6 +24,12 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, select, text
 
+from app.services.write_rules.write_policy import (
+    NOT_THE_SIGNER,
+    NOT_YOUR_SIGNATURE,
+    SIGNED_BY,
+    SIGNED_OPEN_FIELDS,
+)
 from sync.protocol import Change
 from sync.server import schema as s
 from sync.server.categories import SHARED_DIRECTORY, category_of
@@ -232,6 +238,17 @@ def _judge(
     # that go with them).
     if (person, category) not in grants:
         return NOT_SHARED
+    if change.entity in SIGNED_BY:
+        # An assessment about our person is signed by whoever wrote it: a partner
+        # signs only as its own author, and never rewords one (ours are signed by
+        # our staff; the server here cannot tell a partner's own from ours, so it
+        # refuses both). The person's say on printing it stays open.
+        if change.op == "create":
+            signer = value.get(SIGNED_BY[change.entity]) if isinstance(value, dict) else None
+            if signer is not None and signer != change.author_id:
+                return NOT_YOUR_SIGNATURE
+        elif change.op == "set" and change.field not in SIGNED_OPEN_FIELDS:
+            return NOT_THE_SIGNER
     if change.entity == "consent_to_share":
         # About our people, a partner records only what it shares with us.
         if change.op == "create":
