@@ -24,7 +24,14 @@ from app.services.care.joint_assessment import (
 from app.services.record.record import open_record
 from app.workspace import Workspace
 from storage.tables import Assessment, ChangeRecord
-from tests.app.access_data import Scene, build_scene, sign_in
+from tests.app.access_data import (
+    KEY_SAFE,
+    SAFEGUARDING,
+    SENSITIVE,
+    Scene,
+    build_scene,
+    sign_in,
+)
 
 
 @pytest.fixture
@@ -166,3 +173,18 @@ def test_a_revision_keeps_what_it_does_not_change(populated: Workspace, scene: S
     revise_part(ot, assessment_id=part_id, findings=part.summary, needs_help_with=[])
     (part,) = initial_parts(open_record(ot, scene.zoe).assessments)
     assert part.needs_help_with == () and part.shown_in_plan
+
+
+def test_a_support_worker_sees_the_assessment_but_nothing_restricted(
+    populated: Workspace, scene: Scene
+) -> None:
+    """The assessment's parts are for everyone on the team; what the restricted
+    categories hide (a key safe code, safeguarding detail, a sensitive note) stays
+    hidden from a support worker in the whole record, the new sections included."""
+    nurse, support = sign_in(populated, scene, "nia"), sign_in(populated, scene, "sid")
+    record_part(nurse, person_id=scene.zoe, part="risks", findings="Fell twice.")
+    record = open_record(support, scene.zoe)
+    assert [p.summary for p in initial_parts(record.assessments)] == ["Fell twice."]
+    everything = repr(record)
+    for hidden in (KEY_SAFE, SAFEGUARDING, SENSITIVE):
+        assert hidden not in everything
