@@ -77,6 +77,16 @@ def _agree(args: argparse.Namespace) -> int:
     return 0
 
 
+def _needs(args: argparse.Namespace) -> int:
+    workspace = open_workspace(args)
+    try:
+        joint_assessment.needs_from_part(workspace, assessment_id=args.id)
+    finally:
+        workspace.close()
+    print("Added to the plan's needs: reword them with the person.")
+    return 0
+
+
 def _add(args: argparse.Namespace) -> int:
     workspace = open_workspace(args)
     try:
@@ -190,6 +200,11 @@ def register(sub: Any, common: Common) -> None:
     p.add_argument("--id", required=True, help="the part's id (assessment show lists them)")
     p.add_argument("--shown", required=True, choices=["yes", "no"])
     p.set_defaults(handler=_agree)
+
+    p = a_sub.add_parser("needs", help="a daily living part's outcomes as needs in the plan")
+    common(p)
+    p.add_argument("--id", required=True, help="the daily living part's id")
+    p.set_defaults(handler=_needs)
 
     p = a_sub.add_parser("add", help="a standalone assessment (falls, Waterlow, review...)")
     common(p)

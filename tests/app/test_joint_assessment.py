@@ -17,6 +17,7 @@ from app.services.care.joint_assessment import (
     INITIAL,
     agree_shown_in_plan,
     initial_parts,
+    needs_from_part,
     parts_to_do,
     record_part,
     revise_part,
@@ -188,3 +189,29 @@ def test_a_support_worker_sees_the_assessment_but_nothing_restricted(
     everything = repr(record)
     for hidden in (KEY_SAFE, SAFEGUARDING, SENSITIVE):
         assert hidden not in everything
+
+
+def test_the_daily_living_outcomes_become_the_plans_needs_once(
+    populated: Workspace, scene: Scene
+) -> None:
+    ot = sign_in(populated, scene, "otto")
+    part = record_part(
+        ot,
+        person_id=scene.zoe,
+        part="daily_living",
+        findings="Cannot bathe alone; meals by her daughter.",
+        needs_help_with=["personal_hygiene", "nutrition"],
+    )
+    health = record_part(ot, person_id=scene.zoe, part="health", findings="Diabetic.")
+    needs_from_part(ot, assessment_id=str(part.entity_id))
+    needs = open_record(ot, scene.zoe).plan.needs
+    assert sorted((n.detail, n.text) for n in needs) == [
+        ("nutrition", "Managing and maintaining nutrition"),
+        ("personal_hygiene", "Maintaining personal hygiene"),
+    ]
+    before = _changes(populated)
+    with pytest.raises(InvalidInputError, match="in the plan's needs already"):
+        needs_from_part(ot, assessment_id=str(part.entity_id))
+    with pytest.raises(InvalidInputError, match="no Care Act outcomes"):
+        needs_from_part(ot, assessment_id=str(health.entity_id))
+    assert _changes(populated) == before

@@ -5,10 +5,11 @@ said; a half-written part survives closing the form (its draft)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QListWidget, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -87,6 +88,13 @@ def test_a_part_is_saved_signed_and_shown_and_its_draft_survives(
     assert "Needs help with: Maintaining personal hygiene" in shown
     assert "Signed by" in shown
     assert "Still to do: The person's own account, Health" in shown
+    # "Add these to the plan's needs" beside the outcomes: the plan's needs follow.
+    link = re.search(r'href="(needs:[^"]+)"', section.text.toHtml())
+    assert link is not None
+    with qtbot.waitSignal(controller.record.loaded, timeout=10_000):
+        section.text.anchorClicked.emit(QUrl(link.group(1)))
+    plan = controller.main_window.record.plan
+    assert "Maintaining personal hygiene" in plan.strengths.text()
     controller.shutdown()
 
     ws = open_profile(profile, PASSPHRASE)

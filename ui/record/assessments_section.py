@@ -5,7 +5,7 @@ assessments and mental capacity decision by decision."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from app.services.care.joint_assessment import initial_parts, parts_to_do
@@ -21,6 +21,7 @@ class AssessmentsSection(QWidget):
     add_assessment = Signal()
     add_capacity = Signal()
     record_consent = Signal()
+    needs_from_part = Signal(str)  # a daily living part's id: its outcomes as needs
 
     def __init__(self) -> None:
         super().__init__()
@@ -44,6 +45,7 @@ class AssessmentsSection(QWidget):
         layout.addLayout(button_row(self.add_part_button, self.consent_button))
         layout.addLayout(button_row(self.add_assessment_button, self.add_capacity_button))
         layout.addWidget(self.text, 1)
+        self.text.anchorClicked.connect(self._link)
 
     def show_record(self, record: PersonRecord) -> None:
         parts = [*_referrals(record), *_initial(record)]
@@ -70,6 +72,11 @@ class AssessmentsSection(QWidget):
 
     def clear(self) -> None:
         self.text.clear()
+
+    def _link(self, url: QUrl) -> None:
+        kind, _, part_id = url.toString().partition(":")
+        if kind == "needs" and part_id:
+            self.needs_from_part.emit(part_id)
 
 
 def _referrals(record: PersonRecord) -> list[str]:
@@ -105,6 +112,8 @@ def _initial(record: PersonRecord) -> list[str]:
         if p.needs_help_with:
             outcomes = "; ".join(formatting.label(CareActOutcome, c) for c in p.needs_help_with)
             needs = f"<br>{esc(tr('Needs help with: {outcomes}').format(outcomes=outcomes))}"
+            link = esc(tr("Add these to the plan's needs"))
+            needs += f' — <a href="needs:{esc(p.id)}">{link}</a>'
         by = esc(tr("Signed by {who}").format(who=p.by or tr("unknown")))
         html.append(
             f"<p><b>{esc(label)}</b>, {esc(when)} ({esc(printed)})<br>{esc(p.summary)}{needs}"

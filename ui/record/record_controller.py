@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from app.errors import AccessDeniedError
 from app.services import clock
+from app.services.care import joint_assessment
 from app.services.care.visits import todays_planned_visit
 from app.services.changes import RECORD_AREAS, TIMELINE, Change
 from app.services.record import case, drafts, restricted_view
@@ -152,6 +153,7 @@ class RecordController(QObject):
             lambda: self._edit(lambda r: editors.consent_decision(r, None, self._partners()))
         )
         page.assessments.add_assessment.connect(lambda: self._edit(editors.assessment))
+        page.assessments.needs_from_part.connect(self._needs_from_part)
         page.assessments.add_capacity.connect(lambda: self._edit(editors.capacity))
         page.about_me.edit_about_me.connect(lambda: self._edit(lambda r: editors.about_me(r)))
         page.contacts.add_contact.connect(
@@ -355,6 +357,15 @@ class RecordController(QObject):
         self._ops.write(
             lambda ws: case.reopen_case(ws, person_id=person_id),
             on_done=lambda _change: self.saved.emit(tr("Case reopened.")),
+            on_error=self._page.show_message,
+        )
+
+    def _needs_from_part(self, part_id: str) -> None:
+        self._ops.write(
+            lambda ws: joint_assessment.needs_from_part(ws, assessment_id=part_id),
+            on_done=lambda _change: self.saved.emit(
+                tr("Added to the plan's needs: reword them with the person.")
+            ),
             on_error=self._page.show_message,
         )
 

@@ -18,19 +18,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import InvalidInputError, NotFoundError
 from app.services import clock
 from app.services.care.assessments import assessment_date
-from app.services.changes import ASSESSMENTS, Change
+from app.services.care.care_plan import plan_edited
+from app.services.changes import ASSESSMENTS, PLAN, Change
 from app.services.need_to_know.access import writable_person
 from app.services.ops import operation, text
 from app.services.record.record import AssessmentItem
 from app.values.vocab import AssessmentPart, CareActOutcome
 from app.workspace import Workspace
 from storage.audit_log import append as audit
-from storage.tables import Assessment
+from storage.tables import Assessment, Need
 
 INITIAL = "Initial assessment"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -170,6 +172,51 @@ def agree_shown_in_plan(workspace: Workspace, *, assessment_id: str, shown: bool
         entity_id=assessment_id,
         areas=frozenset({ASSESSMENTS}),
         fields=("shown_in_plan",),
+    )
+
+
+def needs_from_part(workspace: Workspace, *, assessment_id: str) -> Change:
+    """The daily living part's outcomes as needs in the plan (one per outcome not
+    already a need): the plan's needs come from the assessment, in the Care Act's
+    words, to be reworded with the person."""
+    with operation(workspace) as session:
+        row = _part(session, assessment_id)
+        writable_person(session, row.person_id)
+        codes = [code for code in (row.needs_help_with or "").split(",") if code]
+        if not codes:
+            raise InvalidInputError("This part names no Care Act outcomes to add as needs.")
+        held = set(
+            session.execute(
+                select(Need.care_act_outcome).where(
+                    Need.person_id == row.person_id, Need.ended_on.is_(None)
+                )
+            ).scalars()
+        )
+        new = [code for code in codes if code not in held]
+        if not new:
+            raise InvalidInputError("These outcomes are in the plan's needs already.")
+        for code in new:
+            session.add(
+                Need(
+                    person_id=row.person_id,
+                    description=CareActOutcome(code).label,
+                    care_act_outcome=code,
+                )
+            )
+        plan_edited(session, row.person_id)
+        audit(
+            session,
+            "needs_from_assessment",
+            person_id=row.person_id,
+            detail={"assessment_id": row.id, "needs": len(new)},
+        )
+        person_id = row.person_id
+    return Change(
+        "needs_from_assessment",
+        person_id=person_id,
+        entity_id=assessment_id,
+        areas=frozenset({PLAN, ASSESSMENTS}),
+        fields=("description", "care_act_outcome"),
     )
 
 
