@@ -5,11 +5,13 @@ nothing else reaches the partner's server."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from app.services import clock
 from app.services.care import care_plan, consent, risks
 from app.services.care.notes import add_note
 from storage.tables import ContactNote, Goal, Person
@@ -71,6 +73,10 @@ def test_category_outside_the_agreement_never_reaches_the_partner(both: Partners
     )
     add_note(council.laptop, NHS, "Social work visit: discussed a care package.")
     care_plan.add_goal(council.laptop, person_id=person_id, statement="I want to stay at home")
+    # The plan record (one per person) is made by setting its review date.
+    care_plan.set_review_date(
+        council.laptop, person_id=person_id, review_due=clock.today() + timedelta(days=30)
+    )
     both.replicate()
     on_trust = held_entities(trust.server.store, person_id)
     assert {"person", "goal", "care_plan", "consent_to_share"} <= on_trust

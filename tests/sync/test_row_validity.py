@@ -71,6 +71,10 @@ def _person_with_plan(ws: Workspace, nhs: str, family: str) -> tuple[str, str, s
     goal = care_plan.add_goal(
         ws, person_id=person_id, statement="I want to climb the stairs", need_id=need.entity_id
     )
+    # The plan record (one per person) is made by setting its review date.
+    care_plan.set_review_date(
+        ws, person_id=person_id, review_due=clock.today() + timedelta(days=30)
+    )
     return person_id, str(goal.entity_id), str(need.entity_id)
 
 

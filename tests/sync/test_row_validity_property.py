@@ -74,6 +74,10 @@ def _person(ws: Workspace, nhs: str) -> Person:
     goal = care_plan.add_goal(
         ws, person_id=person_id, statement="I want to cook", need_id=need.entity_id
     )
+    # The plan record (one per person) is made by setting its review date.
+    care_plan.set_review_date(
+        ws, person_id=person_id, review_due=clock.today() + timedelta(days=30)
+    )
     note = add_note(ws, nhs, "Seen at home.")
     with ws.store.read() as session:
         plan = session.execute(
