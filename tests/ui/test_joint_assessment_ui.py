@@ -10,16 +10,23 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QListWidget, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
+from app.errors import InvalidInputError
+from app.services.care.joint_assessment import initial_parts, record_part
+from app.services.record.record import open_record
+from app.workspace import Workspace
 from app.workspace import unlock as open_profile
 from storage.tables import Assessment
+from tests.app.access_data import build_scene, sign_in
 from tests.conftest import PASSPHRASE
 from tests.ui.helpers import unlock
 from ui.app_controller import AppController
 from ui.kit.forms import FormDialog
+from ui.record.assessment_editors import assessment_part_change
 
 pytestmark = pytest.mark.gui
 
@@ -88,6 +95,24 @@ def test_a_part_is_saved_signed_and_shown_and_its_draft_survives(
     assert "Needs help with: Maintaining personal hygiene" in shown
     assert "Signed by" in shown
     assert "Still to do: The person's own account, Health" in shown
+    # "Change…" beside the part: its signer rewords it.
+    change = re.search(r'href="(part:[^"]+)"', section.text.toHtml())
+    assert change is not None
+    section.text.anchorClicked.emit(QUrl(change.group(1)))
+    qtbot.waitUntil(lambda: controller.record.dialog is not None, timeout=10_000)
+    dialog = controller.record.dialog
+    assert dialog is not None
+    words = dialog.field("findings")
+    assert isinstance(words, QPlainTextEdit)
+    assert words.toPlainText() == "Cannot get in or out of the bath"
+    words.setFocus()
+    words.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(words, "; bath board fitted")
+    with qtbot.waitSignal(controller.record.loaded, timeout=10_000):
+        qtbot.keyClick(words, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    shown = section.text.toPlainText()
+    assert "Cannot get in or out of the bath; bath board fitted" in shown
+    assert "shown in the printed plan" in shown  # the revision kept the person's say
     # "Add these to the plan's needs" beside the outcomes: the plan's needs follow.
     link = re.search(r'href="(needs:[^"]+)"', section.text.toHtml())
     assert link is not None
@@ -111,3 +136,22 @@ def test_a_part_is_saved_signed_and_shown_and_its_draft_survives(
             assert row.performed_by_id == ws.actor.user_id
     finally:
         ws.close()
+
+
+def test_someone_elses_part_takes_only_the_persons_say_on_printing(
+    populated: Workspace,
+) -> None:
+    """The form for a colleague's part: changing what it found is one plain line and
+    nothing written; the person's say on printing it is recorded."""
+    scene = build_scene(populated)
+    ot, nurse = sign_in(populated, scene, "otto"), sign_in(populated, scene, "nia")
+    record_part(ot, person_id=scene.zoe, part="carers", findings="Daughter copes.")
+    (part,) = initial_parts(open_record(nurse, scene.zoe).assessments)
+    editor = assessment_part_change(open_record(nurse, scene.zoe), part)
+    with pytest.raises(InvalidInputError, match="Only who signed this part"):
+        editor.save(nurse, {"findings": "Daughter not coping.", "shown_in_plan": True}, None)
+    (part,) = initial_parts(open_record(nurse, scene.zoe).assessments)
+    assert part.summary == "Daughter copes." and not part.shown_in_plan
+    editor.save(nurse, {"findings": "Daughter copes.", "shown_in_plan": True}, None)
+    (part,) = initial_parts(open_record(nurse, scene.zoe).assessments)
+    assert part.summary == "Daughter copes." and part.shown_in_plan

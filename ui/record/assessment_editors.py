@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.errors import InvalidInputError
 from app.services import clock
 from app.services.care import joint_assessment
 from app.services.changes import Change
-from app.services.record.record import PersonRecord
+from app.services.record.record import AssessmentItem, PersonRecord
 from app.values.vocab import AssessmentPart, CareActOutcome
 from app.workspace import Workspace
 from ui.i18n import tr
@@ -69,5 +70,73 @@ def assessment_part(record: PersonRecord) -> Editor:
         save=save,
         initial={"assessed_on": date_text(clock.today()), "part": to_do[0] if to_do else ""},
         intro=tr("Your part, saved with your name and organisation."),
+        focus="findings",
+    )
+
+
+def assessment_part_change(record: PersonRecord, item: AssessmentItem) -> Editor:
+    """A part as it stands: its signer rewords it; anyone records the person's say on
+    printing it (a changed finding from anyone else is refused, one plain line)."""
+    header = record.header
+    daily = item.part == AssessmentPart.DAILY_LIVING.value
+
+    def save(ws: Workspace, values: dict[str, Any], draft: str | None) -> Change:
+        findings = str(values.get("findings") or "")
+        outcomes = [str(v) for v in values.get("needs_help_with") or ()] if daily else None
+        shown = bool(values.get("shown_in_plan"))
+        if ws.actor.user_id == item.by_id:
+            return joint_assessment.revise_part(
+                ws,
+                assessment_id=item.id,
+                findings=findings,
+                needs_help_with=outcomes,
+                shown_in_plan=shown,
+                draft_key=draft,
+            )
+        if findings.strip() != item.summary.strip() or (
+            outcomes is not None and tuple(outcomes) != item.needs_help_with
+        ):
+            raise InvalidInputError(
+                "Only who signed this part can change what it found: add your own part instead."
+            )
+        return joint_assessment.agree_shown_in_plan(ws, assessment_id=item.id, shown=shown)
+
+    fields: list[Field] = [Field("findings", "What was found", "text", lines=6)]
+    if daily:
+        fields.append(
+            Field(
+                "needs_help_with",
+                "Outcomes they cannot achieve without help",
+                "checklist",
+                choices=choices(CareActOutcome),
+                optional=True,
+            )
+        )
+    fields.append(
+        Field(
+            "shown_in_plan",
+            "They agree this can be shown in their printed plan",
+            "check",
+            optional=True,
+            hint="The folder in the home is read by visitors and family: ask first",
+        )
+    )
+    label = AssessmentPart(item.part).label if item.part else item.kind
+    return Editor(
+        kind="assessment_part_change",
+        entity_id=item.id,
+        person_id=header.person_id,
+        title=tr("{part}: {name}").format(part=tr(label), name=header.full_name),
+        fields=tuple(fields),
+        save=save,
+        initial={
+            "findings": item.summary,
+            "needs_help_with": list(item.needs_help_with),
+            "shown_in_plan": item.shown_in_plan,
+        },
+        intro=tr(
+            "Signed by {who}. Only they can change what it found; anyone can record "
+            "the person's say on printing it."
+        ).format(who=item.by or tr("unknown")),
         focus="findings",
     )

@@ -22,6 +22,7 @@ class AssessmentsSection(QWidget):
     add_capacity = Signal()
     record_consent = Signal()
     needs_from_part = Signal(str)  # a daily living part's id: its outcomes as needs
+    change_part = Signal(str)  # a part's id: reword it (its signer) or the say on printing
 
     def __init__(self) -> None:
         super().__init__()
@@ -77,6 +78,8 @@ class AssessmentsSection(QWidget):
         kind, _, part_id = url.toString().partition(":")
         if kind == "needs" and part_id:
             self.needs_from_part.emit(part_id)
+        elif kind == "part" and part_id:
+            self.change_part.emit(part_id)
 
 
 def _referrals(record: PersonRecord) -> list[str]:
@@ -115,6 +118,7 @@ def _initial(record: PersonRecord) -> list[str]:
             link = esc(tr("Add these to the plan's needs"))
             needs += f' — <a href="needs:{esc(p.id)}">{link}</a>'
         by = esc(tr("Signed by {who}").format(who=p.by or tr("unknown")))
+        by += f' — <a href="part:{esc(p.id)}">{esc(tr("Change…"))}</a>'
         html.append(
             f"<p><b>{esc(label)}</b>, {esc(when)} ({esc(printed)})<br>{esc(p.summary)}{needs}"
             f"<br><i>{by}</i></p>"

@@ -20,7 +20,7 @@ from app.workspace import Workspace
 from ui.i18n import tr
 from ui.kit import formatting
 from ui.kit.forms import Field, parse_when
-from ui.record.assessment_editors import assessment_part
+from ui.record.assessment_editors import assessment_part, assessment_part_change
 from ui.record.editor import Editor, choices
 from ui.record.person_editors import (
     about_me,
@@ -42,6 +42,7 @@ __all__ = [
     "alert",
     "assessment",
     "assessment_part",
+    "assessment_part_change",
     "capacity",
     "close_case",
     "consent_decision",
@@ -174,6 +175,9 @@ def editor_for(
             return capacity(record)
         case "assessment_part":
             return assessment_part(record)
+        case "assessment_part_change":
+            part = next((a for a in record.assessments if a.id == entity_id), None)
+            return assessment_part_change(record, part) if part else None
         case "close_case":
             return close_case(record)
         case "new_personal_contact":

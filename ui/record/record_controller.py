@@ -154,6 +154,7 @@ class RecordController(QObject):
         )
         page.assessments.add_assessment.connect(lambda: self._edit(editors.assessment))
         page.assessments.needs_from_part.connect(self._needs_from_part)
+        page.assessments.change_part.connect(self._change_part)
         page.assessments.add_capacity.connect(lambda: self._edit(editors.capacity))
         page.about_me.edit_about_me.connect(lambda: self._edit(lambda r: editors.about_me(r)))
         page.contacts.add_contact.connect(
@@ -360,6 +361,16 @@ class RecordController(QObject):
             on_error=self._page.show_message,
         )
 
+    def _change_part(self, part_id: str) -> None:
+        loaded = self._loaded
+        part = (
+            next((a for a in loaded.record.assessments if a.id == part_id), None)
+            if loaded
+            else None
+        )
+        if part is not None:
+            self._edit(lambda r: editors.assessment_part_change(r, part))
+
     def _needs_from_part(self, part_id: str) -> None:
         self._ops.write(
             lambda ws: joint_assessment.needs_from_part(ws, assessment_id=part_id),
@@ -553,6 +564,8 @@ _SAVED = {
     "consent_recorded": "Consent decision recorded.",
     "consent_reviewed": "Consent review saved.",
     "assessment_part_recorded": "Your part of the assessment is saved and signed.",
+    "assessment_part_revised": "Your part of the assessment is revised.",
+    "assessment_part_agreed": "The person's say on printing it is recorded.",
     "strength_ended": "Strength ended: kept in the record, out of the plan.",
     "need_ended": "Need ended: kept in the record, out of the plan.",
     "contingency_ended": "Contingency plan ended: kept in the record, out of the plan.",
