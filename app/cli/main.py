@@ -19,6 +19,7 @@ from app.cli import (
     commands_audit,
     commands_backup,
     commands_conflicts,
+    commands_contacts,
     commands_coordinator,
     commands_person,
     commands_plan,
@@ -64,6 +65,7 @@ def build_parser(extensions: Sequence[Extension] = ()) -> argparse.ArgumentParse
     commands_person.register(sub, _common)
     commands_assessment.register(sub, _common)
     commands_plan.register(sub, _common)
+    commands_contacts.register(sub, _common)
     commands_reports.register(sub, _common)
     commands_conflicts.register(sub, _common)
     commands_audit.register(sub, _common)
