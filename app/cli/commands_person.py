@@ -17,9 +17,9 @@ from app.services import clock
 from app.services.caseload.allocation import staff_id_for
 from app.services.record import people
 from app.services.record.case import close_case, reopen_case
+from app.services.record.referrals import NewReferral, add_referral
 from app.services.record.registration import (
     NewPerson,
-    NewReferral,
     record_nhs_number,
     register_person,
 )
@@ -147,6 +147,27 @@ def _close(args: argparse.Namespace) -> int:
     return 0
 
 
+def _referral(args: argparse.Namespace) -> int:
+    workspace = open_workspace(args)
+    try:
+        add_referral(
+            workspace,
+            person_id=_person_id(workspace, args.nhs),
+            referral=NewReferral(
+                source=args.referred_by,
+                reason=args.reason or "",
+                referrer_name=args.referrer,
+                urgency=args.urgency,
+                received_on=args.received,
+                first_contact_due=args.first_contact,
+            ),
+        )
+    finally:
+        workspace.close()
+    print("Referral recorded.")
+    return 0
+
+
 def _reopen(args: argparse.Namespace) -> int:
     workspace = open_workspace(args)
     try:
@@ -227,6 +248,17 @@ def register(sub: Any, common: Common) -> None:
         help="close even though others hold actions in the plan (they have been told)",
     )
     p.set_defaults(handler=_close)
+
+    p = sub.add_parser("referral", help="record a new referral for someone registered")
+    common(p)
+    p.add_argument("--nhs", required=True, help="NHS number (or person id)")
+    p.add_argument("--referred-by", required=True, help=", ".join(r.value for r in ReferralSource))
+    p.add_argument("--referrer", help="who referred them (name and service)")
+    p.add_argument("--reason", help="why they were referred")
+    p.add_argument("--urgency", default=ReferralUrgency.ROUTINE.value, help="routine or urgent")
+    p.add_argument("--received", help="the date it arrived (default today)")
+    p.add_argument("--first-contact", help="first contact due by")
+    p.set_defaults(handler=_referral)
 
     p = person_sub.add_parser("reopen", help="reopen a closed case")
     common(p)

@@ -15,10 +15,10 @@ from app.errors import InvalidInputError
 from app.services import clock
 from app.services.record import people
 from app.services.record.person_match import SAME_DETAILS, SAME_NHS_NUMBER, match_key
+from app.services.record.referrals import NewReferral
 from app.services.record.registration import (
     AlreadyRegisteredError,
     NewPerson,
-    NewReferral,
     PossibleDuplicateError,
     find_matches,
     record_nhs_number,

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 
 from app.errors import AccessDeniedError, InvalidInputError
 from app.services import clock
+from app.services.record.referrals import NewReferral
 from app.services.record.registration import (
     NewPerson,
-    NewReferral,
     first_contact_visit,
     lead_choices,
     register_person,

@@ -166,3 +166,22 @@ def test_person_add_plans_the_first_visit_and_leaves_the_lead_to_the_coordinator
             assert clock.local(visit.due_at).strftime("%H:%M") == "10:30"
     finally:
         ws.close()
+
+
+def test_a_new_referral_for_someone_registered(
+    profile: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["--profile", str(profile), "--nhs", ZOE]
+    referral = ["referral", *base, "--referred-by", "gp", "--reason", "Falls again"]
+    assert main([*referral, "--first-contact", "2020-01-01"]) == 1
+    assert "before the referral arrived" in capsys.readouterr().err
+    assert main(["person", "close", *base, "--reason", "discharged"]) == 0
+    assert main(referral) == 1
+    assert "reopen it first" in capsys.readouterr().err
+    assert main(["person", "reopen", *base]) == 0
+    assert main([*referral, "--urgency", "urgent"]) == 0
+    capsys.readouterr()
+    assert main(["show", *base]) == 0
+    (kept,) = json.loads(capsys.readouterr().out)["referrals"]
+    assert (kept["source"], kept["reason"], kept["urgency"]) == ("gp", "Falls again", "urgent")
+    assert kept["first_contact_due"] == (clock.today() + timedelta(days=1)).isoformat()

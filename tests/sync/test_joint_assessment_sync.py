@@ -13,7 +13,8 @@ from app.services.record import people
 from app.services.record.record import open_record
 from app.services.record.record_snapshot import load_snapshot
 from app.services.record.record_view import shown_record
-from app.services.record.registration import NewPerson, NewReferral, register_person
+from app.services.record.referrals import NewReferral
+from app.services.record.registration import NewPerson, register_person
 from app.workspace import Workspace
 from tests.conftest import ZOE
 from tests.sync.conftest import Laptop, RunningServer, reopen

@@ -97,9 +97,9 @@ def test_a_referral_without_an_nhs_number_and_what_is_added_later_reach_the_othe
     from app.services.care import care_plan
     from app.services.record.about_me import save_about_me
     from app.services.record.contacts import save_personal_contact
+    from app.services.record.referrals import NewReferral
     from app.services.record.registration import (
         NewPerson,
-        NewReferral,
         record_nhs_number,
         register_person,
     )

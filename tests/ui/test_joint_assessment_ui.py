@@ -155,3 +155,29 @@ def test_someone_elses_part_takes_only_the_persons_say_on_printing(
     editor.save(nurse, {"findings": "Daughter copes.", "shown_in_plan": True}, None)
     (part,) = initial_parts(open_record(nurse, scene.zoe).assessments)
     assert part.summary == "Daughter copes." and part.shown_in_plan
+
+
+def test_a_new_referral_for_someone_registered_shows_in_the_section(
+    qtbot: QtBot, controller: AppController, profile: Path
+) -> None:
+    unlock(qtbot, controller)
+    today = controller.main_window.home.today
+    qtbot.waitUntil(lambda: today.model.rowCount() == 1, timeout=10_000)
+    with qtbot.waitSignal(controller.record.loaded, timeout=10_000):
+        qtbot.keyClick(today.table, Qt.Key.Key_Return)
+    section = controller.main_window.record.assessments
+    qtbot.mouseClick(section.add_referral_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: controller.record.dialog is not None, timeout=10_000)
+    dialog = controller.record.dialog
+    assert dialog is not None
+    source = dialog.field("source")
+    assert isinstance(source, QComboBox)
+    source.setCurrentIndex(source.findData("nhs_111"))
+    reason = dialog.field("reason")
+    assert isinstance(reason, QPlainTextEdit)
+    reason.setFocus()
+    qtbot.keyClicks(reason, "Called 111 at night, breathless")
+    with qtbot.waitSignal(controller.record.loaded, timeout=10_000):
+        qtbot.keyClick(reason, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    shown = section.text.toPlainText()
+    assert "Referred by NHS 111" in shown and "Called 111 at night, breathless" in shown

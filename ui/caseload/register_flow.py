@@ -19,9 +19,9 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.services.changes import Change
 from app.services.record.person_match import SAME_NHS_NUMBER, PossibleMatch
+from app.services.record.referrals import NewReferral
 from app.services.record.registration import (
     NewPerson,
-    NewReferral,
     lead_choices,
     register_person,
 )

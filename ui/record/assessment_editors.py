@@ -11,7 +11,8 @@ from app.services import clock
 from app.services.care import joint_assessment
 from app.services.changes import Change
 from app.services.record.record import AssessmentItem, PersonRecord
-from app.values.vocab import AssessmentPart, CareActOutcome
+from app.services.record.referrals import NewReferral, add_referral
+from app.values.vocab import AssessmentPart, CareActOutcome, ReferralSource, ReferralUrgency
 from app.workspace import Workspace
 from ui.i18n import tr
 from ui.kit.forms import Field
@@ -139,4 +140,47 @@ def assessment_part_change(record: PersonRecord, item: AssessmentItem) -> Editor
             "the person's say on printing it."
         ).format(who=item.by or tr("unknown")),
         focus="findings",
+    )
+
+
+def referral(record: PersonRecord) -> Editor:
+    """A new referral for someone already registered (the case open)."""
+    header = record.header
+
+    def save(ws: Workspace, values: dict[str, Any], draft: str | None) -> Change:
+        return add_referral(
+            ws,
+            person_id=header.person_id,
+            referral=NewReferral(
+                source=str(values.get("source") or ""),
+                reason=str(values.get("reason") or ""),
+                referrer_name=str(values.get("referrer_name") or "") or None,
+                urgency=str(values.get("urgency") or ReferralUrgency.ROUTINE.value),
+                received_on=str(values.get("received_on") or ""),
+                first_contact_due=str(values.get("first_contact_due") or ""),
+            ),
+        )
+
+    fields = (
+        Field("source", "Referred by", "choice", choices=choices(ReferralSource)),
+        Field("referrer_name", "Who referred them", optional=True, hint="Name and service"),
+        Field("reason", "Why they were referred", "text", lines=3),
+        Field("urgency", "Urgency", "choice", choices=choices(ReferralUrgency)),
+        Field("received_on", "Referral received on", "date", optional=True, hint="Empty: today"),
+        Field(
+            "first_contact_due",
+            "First contact by",
+            "date",
+            optional=True,
+            hint="Empty: the next day if urgent or home from hospital",
+        ),
+    )
+    return Editor(
+        kind="new_referral",
+        entity_id=None,
+        person_id=header.person_id,
+        title=tr("Record a referral: {name}").format(name=header.full_name),
+        fields=fields,
+        save=save,
+        focus="reason",
     )

@@ -21,6 +21,7 @@ class AssessmentsSection(QWidget):
     add_assessment = Signal()
     add_capacity = Signal()
     record_consent = Signal()
+    add_referral = Signal()
     needs_from_part = Signal(str)  # a daily living part's id: its outcomes as needs
     change_part = Signal(str)  # a part's id: reword it (its signer) or the say on printing
 
@@ -36,6 +37,8 @@ class AssessmentsSection(QWidget):
         self.add_capacity_button = button(
             "Record a mental capacity assessment…", name="addCapacityButton"
         )
+        self.add_referral_button = button("Record a referral…", name="addReferralButton")
+        self.add_referral_button.clicked.connect(self.add_referral)
         self.add_part_button.clicked.connect(self.add_part)
         self.consent_button.clicked.connect(self.record_consent)
         self.add_assessment_button.clicked.connect(self.add_assessment)
@@ -44,7 +47,11 @@ class AssessmentsSection(QWidget):
         layout.setContentsMargins(20, 16, 20, 20)
         layout.addWidget(heading("Assessments"))
         layout.addLayout(button_row(self.add_part_button, self.consent_button))
-        layout.addLayout(button_row(self.add_assessment_button, self.add_capacity_button))
+        layout.addLayout(
+            button_row(
+                self.add_assessment_button, self.add_capacity_button, self.add_referral_button
+            )
+        )
         layout.addWidget(self.text, 1)
         self.text.anchorClicked.connect(self._link)
 

@@ -20,7 +20,7 @@ from app.workspace import Workspace
 from ui.i18n import tr
 from ui.kit import formatting
 from ui.kit.forms import Field, parse_when
-from ui.record.assessment_editors import assessment_part, assessment_part_change
+from ui.record.assessment_editors import assessment_part, assessment_part_change, referral
 from ui.record.editor import Editor, choices
 from ui.record.person_editors import (
     about_me,
@@ -54,6 +54,7 @@ __all__ = [
     "person_details",
     "personal_contact",
     "professional_contact",
+    "referral",
     "review_date",
     "risk",
     "strength",
@@ -175,6 +176,8 @@ def editor_for(
             return capacity(record)
         case "assessment_part":
             return assessment_part(record)
+        case "new_referral":
+            return referral(record)
         case "assessment_part_change":
             part = next((a for a in record.assessments if a.id == entity_id), None)
             return assessment_part_change(record, part) if part else None

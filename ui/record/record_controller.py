@@ -155,6 +155,7 @@ class RecordController(QObject):
         page.assessments.add_assessment.connect(lambda: self._edit(editors.assessment))
         page.assessments.needs_from_part.connect(self._needs_from_part)
         page.assessments.change_part.connect(self._change_part)
+        page.assessments.add_referral.connect(lambda: self._edit(editors.referral))
         page.assessments.add_capacity.connect(lambda: self._edit(editors.capacity))
         page.about_me.edit_about_me.connect(lambda: self._edit(lambda r: editors.about_me(r)))
         page.contacts.add_contact.connect(
@@ -566,6 +567,7 @@ _SAVED = {
     "assessment_part_recorded": "Your part of the assessment is saved and signed.",
     "assessment_part_revised": "Your part of the assessment is revised.",
     "assessment_part_agreed": "The person's say on printing it is recorded.",
+    "referral_recorded": "Referral recorded.",
     "strength_ended": "Strength ended: kept in the record, out of the plan.",
     "need_ended": "Need ended: kept in the record, out of the plan.",
     "contingency_ended": "Contingency plan ended: kept in the record, out of the plan.",

@@ -27,15 +27,15 @@ from app.services import clock
 from app.services.caseload.allocation import check_lead
 from app.services.changes import CASELOAD, HEADER, VISITS, Change
 from app.services.need_to_know.access import require_access_to_write
-from app.services.ops import optional_date, text
 from app.services.record.person_match import SAME_NHS_NUMBER, PossibleMatch, possible_matches
+from app.services.record.referrals import NewReferral, checked_referral
 from app.services.write_rules.write_policy import ALLOCATORS, NOT_LEADS, ONLY_COORDINATOR_LEADS
 from app.values.nhs_number import NhsNumber
-from app.values.vocab import LevelOfNeed, ReferralSource, ReferralUrgency
+from app.values.vocab import LevelOfNeed
 from app.workspace import Workspace
 from storage import settings
 from storage.audit_log import append as audit
-from storage.tables import Person, PlannedVisit, Referral, StaffMember, Team
+from storage.tables import Person, PlannedVisit, StaffMember, Team
 
 
 @dataclass(frozen=True)
@@ -54,43 +54,6 @@ class NewPerson:
     address_line2: str | None = None
     town: str | None = None
     phone: str | None = None
-
-
-@dataclass(frozen=True)
-class NewReferral:
-    """How the person came to the team, recorded with their registration."""
-
-    source: str
-    reason: str = ""
-    referrer_name: str | None = None
-    urgency: str = ReferralUrgency.ROUTINE.value
-    received_on: str | date | None = None  # empty: today
-    first_contact_due: str | date | None = None  # empty: the next day if urgent
-
-
-def _checked_referral(new: NewReferral, person_id: str) -> Referral:
-    source = ReferralSource.parse(new.source).value
-    urgency = ReferralUrgency.parse(new.urgency or ReferralUrgency.ROUTINE.value).value
-    received = optional_date(new.received_on, "date the referral arrived") or clock.today()
-    if received > clock.today():
-        raise InvalidInputError("A referral cannot have arrived on a date still to come.")
-    due = optional_date(new.first_contact_due, "date first contact is due")
-    if due is None and (
-        urgency == ReferralUrgency.URGENT.value or source == ReferralSource.HOSPITAL_DISCHARGE.value
-    ):
-        # Urgent, or home from hospital: seen the next day, seven days a week.
-        due = received + timedelta(days=1)
-    if due is not None and due < received:
-        raise InvalidInputError("First contact cannot be due before the referral arrived.")
-    return Referral(
-        person_id=person_id,
-        source=source,
-        referrer_name=text(new.referrer_name, "name of who referred", limit=200) or None,
-        reason=text(new.reason, "reason for the referral", limit=4000),
-        urgency=urgency,
-        received_on=received,
-        first_contact_due=due,
-    )
 
 
 class AlreadyRegisteredError(ProfileExistsError):
@@ -177,7 +140,7 @@ def register_person(
             raise InvalidInputError("Plan the first visit within a year.")
     # Checked before anything is written (the person's id is set once it is added).
     if referral is not None:
-        checked = _checked_referral(referral, "")
+        checked = checked_referral(referral, "")
         if first_visit_at is None and lead_professional_id and checked.first_contact_due:
             first_visit_at = first_contact_visit(checked.first_contact_due)
     with workspace.store.write(workspace.actor) as session:
@@ -204,7 +167,7 @@ def register_person(
         session.add(person)
         session.flush()
         if referral is not None:
-            session.add(_checked_referral(referral, person.id))
+            session.add(checked_referral(referral, person.id))
         if first_visit_at is not None:
             session.add(
                 PlannedVisit(
