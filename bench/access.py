@@ -11,9 +11,7 @@ budgets: caseload filter/sort < 50 ms, open a record < 150 ms.
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
-import time
 from functools import partial
 from pathlib import Path
 
@@ -21,13 +19,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.services.caseload.caseload import CaseloadQuery, fetch
 from app.services.need_to_know.break_glass import break_glass
-from app.services.profile.demo_profile import create_demo_profile
 from app.services.record.record import open_record
 from app.workspace import unlock
+from bench._profiles import PASSPHRASE, shared_profile
 from bench._stats import summary, timed
-from storage import profile
-
-PASSPHRASE = "benchmark passphrase, synthetic data only"
 
 
 def main() -> int:
@@ -35,13 +30,7 @@ def main() -> int:
     parser.add_argument("--people", type=int, default=5000)
     parser.add_argument("--reuse", action="store_true")
     args = parser.parse_args()
-    target = Path(__file__).resolve().parent / "out" / f"access-{args.people}"
-    if not (args.reuse and profile.exists(target)):
-        shutil.rmtree(target, ignore_errors=True)
-        start = time.perf_counter()
-        ws, _ = create_demo_profile(target, PASSPHRASE, people=args.people, seed=2026)
-        ws.close()
-        print(f"demo --people {args.people}: {time.perf_counter() - start:.1f} s")
+    target = shared_profile(args.people, reuse=args.reuse)
     ws = unlock(target, PASSPHRASE)
     try:
         total, rows = fetch(ws, CaseloadQuery(limit=None))

@@ -21,7 +21,6 @@ import argparse
 import os
 import shutil
 import sys
-import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -31,17 +30,15 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
 from app.services.care.joint_assessment import record_part
-from app.services.profile.demo_profile import create_demo_profile
 from app.services.record import drafts
 from app.services.record.record import open_record
 from app.workspace import unlock
+from bench._profiles import PASSPHRASE, scratch_copy, shared_profile
 from bench._stats import summary, timed
-from storage import profile, settings
+from storage import settings
 from storage.tables import Person
 from ui.kit.forms import FormDialog
 from ui.record.assessment_editors import assessment_part
-
-PASSPHRASE = "benchmark passphrase, synthetic data only"
 
 
 def main() -> int:
@@ -50,16 +47,8 @@ def main() -> int:
     parser.add_argument("--reuse", action="store_true")
     parser.add_argument("--runs", type=int, default=40)
     args = parser.parse_args()
-    source = Path(__file__).resolve().parent / "out" / f"access-{args.people}"
-    if not (args.reuse and profile.exists(source)):
-        shutil.rmtree(source, ignore_errors=True)
-        start = time.perf_counter()
-        ws, _ = create_demo_profile(source, PASSPHRASE, people=args.people, seed=2026)
-        ws.close()
-        print(f"demo --people {args.people}: {time.perf_counter() - start:.1f} s")
-    target = source.with_name(f"assessment-{args.people}")
-    shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(source, target)
+    source = shared_profile(args.people, reuse=args.reuse)
+    target = scratch_copy(source, f"assessment-{args.people}")
     app = QApplication.instance() or QApplication([])
     ws = unlock(target, PASSPHRASE)
     try:

@@ -15,14 +15,12 @@ import argparse
 import random
 import shutil
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import select
 
-from app.services.profile.demo_profile import create_demo_profile
 from app.services.record.registration import (
     NewPerson,
     PossibleDuplicateError,
@@ -31,11 +29,9 @@ from app.services.record.registration import (
 )
 from app.values.nhs_number import synthetic
 from app.workspace import unlock
+from bench._profiles import PASSPHRASE, scratch_copy, shared_profile
 from bench._stats import summary, timed
-from storage import profile
 from storage.tables import Person
-
-PASSPHRASE = "benchmark passphrase, synthetic data only"
 
 
 def main() -> int:
@@ -44,17 +40,8 @@ def main() -> int:
     parser.add_argument("--reuse", action="store_true")
     parser.add_argument("--runs", type=int, default=40)
     args = parser.parse_args()
-    source = Path(__file__).resolve().parent / "out" / f"access-{args.people}"
-    if not (args.reuse and profile.exists(source)):
-        shutil.rmtree(source, ignore_errors=True)
-        start = time.perf_counter()
-        ws, _ = create_demo_profile(source, PASSPHRASE, people=args.people, seed=2026)
-        ws.close()
-        print(f"demo --people {args.people}: {time.perf_counter() - start:.1f} s")
-    # Registering writes: work on a copy so the shared profile stays as built.
-    target = source.with_name(f"register-{args.people}")
-    shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(source, target)
+    source = shared_profile(args.people, reuse=args.reuse)
+    target = scratch_copy(source, f"register-{args.people}")
     ws = unlock(target, PASSPHRASE)
     rng = random.Random(2026)
     try:

@@ -19,9 +19,11 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from app.values.vocab import Role
+
 # The sync suites' real loopback server and enrolled laptops, for tests/ui/test_sync_ui.py.
 from tests.sync.conftest import laptop, server  # noqa: F401
-from tests.ui.helpers import make_controller, make_long_profile, make_profile
+from tests.ui.helpers import make_controller, make_long_profile, make_profile, make_team_profile
 from ui.app_controller import AppController
 from ui.kit.tasks import TaskRunner
 from ui.style import apply_style
@@ -75,3 +77,19 @@ def controller(qtbot: QtBot, runner: TaskRunner, profile: Path) -> Iterator[AppC
     app_controller = make_controller(qtbot, runner, profile)
     yield app_controller
     app_controller.shutdown()
+
+
+@pytest.fixture(scope="session")
+def _coordinator_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_team_profile(tmp_path_factory.mktemp("coordinator") / "p", Role.COORDINATOR)
+
+
+@pytest.fixture
+def coordinator_team(
+    qtbot: QtBot, runner: TaskRunner, _coordinator_template: Path, tmp_path: Path
+) -> Iterator[tuple[AppController, Path]]:
+    """The coordinator's app on a copy of the team profile, locked, and its folder."""
+    profile = Path(shutil.copytree(_coordinator_template, tmp_path / "Team"))
+    controller = make_controller(qtbot, runner, profile)
+    yield controller, profile
+    controller.shutdown()

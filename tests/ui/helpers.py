@@ -7,6 +7,7 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.services import clock
@@ -14,11 +15,13 @@ from app.services.care import care_plan, risks, visits
 from app.services.profile.profile_setup import create_profile
 from app.services.record.people import NewPerson, edit, find, register
 from app.values.nhs_number import check_digit
+from app.values.vocab import Role
 from app.workspace import Workspace, create
 from storage.keyvault import KdfParams
 from storage.tables import PlannedVisit
 from ui.app_controller import AppController
 from ui.first_run.first_run_pages import DEMO, ENROL, LOCAL
+from ui.kit.forms import FormDialog
 from ui.kit.tasks import TaskRunner
 from ui.unlock_controller import Backoff
 
@@ -107,6 +110,35 @@ def make_long_profile(path: Path, people: int) -> Path:
     finally:
         workspace.close()
     return path
+
+
+def make_team_profile(path: Path, role: Role) -> Path:
+    """A profile signed in with `role` on the team tests/app/team_data.py builds."""
+    from tests.app.team_data import build_team
+
+    ws = create(path, PASSPHRASE, user_name="Cleo Marsh", role=role, kdf=FAST_KDF)
+    try:
+        build_team(ws, as_role=None)
+    finally:
+        ws.close()
+    return path
+
+
+def register_form(qtbot: QtBot, controller: AppController, *, press: bool = True) -> FormDialog:
+    """The New person form, opened with Ctrl+Shift+N (unless `press` is False: the
+    caller opened it), once it is shown and active."""
+    if press:
+        qtbot.keyClick(
+            controller.main_window,
+            Qt.Key.Key_N,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+        )
+    qtbot.waitUntil(lambda: controller.register.dialog is not None, timeout=5_000)
+    dialog = controller.register.dialog
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5_000)
+    return dialog
 
 
 def make_controller(

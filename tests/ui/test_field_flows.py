@@ -10,26 +10,19 @@ field (moving to it included). A flow over its budget fails.
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from app.services import clock
-from app.values.vocab import Role
-from app.workspace import create
 from app.workspace import unlock as open_profile
 from storage.tables import Assessment, Person, PlannedVisit, Referral
-from tests.app.team_data import build_team
-from tests.ui.helpers import FAST_KDF, PASSPHRASE, make_controller, unlock
+from tests.ui.helpers import PASSPHRASE, register_form, unlock
 from ui.app_controller import AppController
-from ui.kit.forms import FormDialog
-from ui.kit.tasks import TaskRunner
 
 pytestmark = pytest.mark.gui
 SCREEN = (1366, 768)
@@ -62,41 +55,11 @@ class Actions:
         self.qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 
-@pytest.fixture(scope="module")
-def _coordinator_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("flows") / "p"
-    ws = create(path, PASSPHRASE, user_name="Cleo Marsh", role=Role.COORDINATOR, kdf=FAST_KDF)
-    try:
-        build_team(ws, as_role=None)
-    finally:
-        ws.close()
-    return path
-
-
-@pytest.fixture
-def coordinator(
-    qtbot: QtBot, runner: TaskRunner, _coordinator_template: Path, tmp_path: Path
-) -> Iterator[tuple[AppController, Path]]:
-    profile = Path(shutil.copytree(_coordinator_template, tmp_path / "Team"))
-    controller = make_controller(qtbot, runner, profile)
-    controller.main_window.resize(*SCREEN)
-    yield controller, profile
-    controller.shutdown()
-
-
-def _form(qtbot: QtBot, controller: AppController) -> FormDialog:
-    qtbot.waitUntil(lambda: controller.register.dialog is not None, timeout=5_000)
-    dialog = controller.register.dialog
-    assert dialog is not None
-    qtbot.waitExposed(dialog)
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5_000)
-    return dialog
-
-
 def test_referral_to_registered_with_lead_and_first_visit_in_8_actions(
-    qtbot: QtBot, coordinator: tuple[AppController, Path]
+    qtbot: QtBot, coordinator_team: tuple[AppController, Path]
 ) -> None:
-    controller, profile = coordinator
+    controller, profile = coordinator_team
+    controller.main_window.resize(*SCREEN)
     unlock(qtbot, controller)
     qtbot.waitUntil(lambda: bool(controller.register._leads), timeout=10_000)
     lead_id, lead_name = controller.register._leads[0]
@@ -106,7 +69,7 @@ def test_referral_to_registered_with_lead_and_first_visit_in_8_actions(
         Qt.Key.Key_N,
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
-    dialog = _form(qtbot, controller)
+    dialog = register_form(qtbot, controller, press=False)
     do.type_into(dialog.field("given_name"), "Edith")
     do.type_into(dialog.field("family_name"), "Kowalczyk")
     do.type_into(dialog.field("date_of_birth"), "3/2/1941")

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
+from PySide6.QtWidgets import QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from app.workspace import unlock as open_profile
 from storage.tables import Person, PlannedVisit
 from tests.conftest import PASSPHRASE
-from tests.ui.helpers import unlock
+from tests.ui.helpers import register_form, unlock
 from ui.app_controller import AppController
 from ui.kit.forms import FormDialog
 
@@ -38,17 +38,7 @@ def _people(profile: Path) -> list[tuple[str, str, str | None]]:
 
 
 def _open_form(qtbot: QtBot, controller: AppController) -> FormDialog:
-    qtbot.keyClick(
-        controller.main_window,
-        Qt.Key.Key_N,
-        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
-    )
-    qtbot.waitUntil(lambda: controller.register.dialog is not None, timeout=5_000)
-    dialog = controller.register.dialog
-    assert dialog is not None
-    qtbot.waitExposed(dialog)
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5_000)
-    return dialog
+    return register_form(qtbot, controller)
 
 
 def _type(qtbot: QtBot, dialog: FormDialog, values: dict[str, str]) -> None:

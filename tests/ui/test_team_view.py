@@ -15,27 +15,17 @@ from sqlalchemy import select
 
 from app.services.team.team_counts import team_counts
 from app.values.vocab import Role
-from app.workspace import create
 from storage.tables import Person
-from tests.app.team_data import DEV, build_team
-from tests.ui.helpers import FAST_KDF, PASSPHRASE, make_controller, unlock
+from tests.app.team_data import DEV
+from tests.ui.helpers import make_controller, make_team_profile, unlock
 from ui.app_controller import AppController
 from ui.kit.tasks import TaskRunner
 from ui.team.team_model import Column
 
 
-def _team_profile(path: Path, role: Role) -> Path:
-    ws = create(path, PASSPHRASE, user_name="Cleo Marsh", role=role, kdf=FAST_KDF)
-    try:
-        build_team(ws, as_role=None)
-    finally:
-        ws.close()
-    return path
-
-
 @pytest.fixture(scope="module")
 def _coordinator_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _team_profile(tmp_path_factory.mktemp("coordinator") / "p", Role.COORDINATOR)
+    return make_team_profile(tmp_path_factory.mktemp("coordinator") / "p", Role.COORDINATOR)
 
 
 @pytest.fixture
@@ -260,7 +250,7 @@ def test_lock_empties_the_team_view(qtbot: QtBot, coordinator: AppController) ->
 def test_the_ig_lead_sees_the_team_read_only(
     qtbot: QtBot, runner: TaskRunner, tmp_path: Path
 ) -> None:
-    profile = _team_profile(tmp_path / "ig", Role.IG_LEAD)
+    profile = make_team_profile(tmp_path / "ig", Role.IG_LEAD)
     controller = make_controller(qtbot, runner, profile)
     try:
         unlock(qtbot, controller)
