@@ -18,6 +18,11 @@ from storage.keyvault import KdfParams
 from tests import databases
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if os.environ["QT_QPA_PLATFORM"] == "offscreen":
+    # The offscreen screen is the reference laptop's, 1366×768 (its default is 800×800),
+    # so windows fitted to the screen are sized as on a field laptop.
+    _screen = Path(__file__).parent / "screens" / "laptop-1366x768.json"
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_screen}"
 
 PASSPHRASE = "a long test passphrase"
 FAST_KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)

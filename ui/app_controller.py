@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from app.services.caseload import caseload
 from app.services.changes import CASELOAD, DRAFTS, Change, PulledChanges
-from app.services.profile import preferences, sync_status
+from app.services.profile import preferences, sync_status, window_place
 from app.services.record import drafts
 from app.values.vocab import Role
 from app.workspace import Workspace
@@ -39,6 +39,7 @@ from ui.first_run.first_run_controller import Creator, FirstRunController
 from ui.first_run.first_run_window import FirstRunWindow
 from ui.i18n import tr
 from ui.idle import DEFAULT_IDLE_MS, IdleWatcher
+from ui.kit import wheel_guard, window_fit
 from ui.kit.forms import Field, FormDialog
 from ui.kit.operations import Operations
 from ui.kit.tasks import TaskRunner
@@ -81,6 +82,11 @@ class AppController(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            # Before any window exists: every field and window is guarded from its start.
+            wheel_guard.install(app)
+            window_fit.install(app)
         self.runner = runner
         self.ops = Operations(runner, parent=self)
         self.unlock_window = UnlockWindow()
@@ -112,6 +118,8 @@ class AppController(QObject):
         self.idle = IdleWatcher(idle_ms or DEFAULT_IDLE_MS, parent=self)
         self._workspace: Workspace | None = None
         self._place = Place()
+        # The main window's place, read from the profile at the first unlock (None: not yet).
+        self._window_placed = False
         self.settings_dialog: FormDialog | None = None
         self._pending_timer = QTimer(self)
         self._pending_timer.setSingleShot(True)
@@ -212,6 +220,8 @@ class AppController(QObject):
         )
         self.today.close()
         self._close_other_windows()
+        # Only once placed: a window never shown would overwrite the kept place with Qt's.
+        geometry = bytes(self.main_window.saveGeometry().data()) if self._window_placed else b""
         self.main_window.clear_session()
         self.main_window.hide()
         self.main_window.show_home()
@@ -222,6 +232,11 @@ class AppController(QObject):
             return True
         if pending is not None:
             self.runner.run(partial(_keep_draft, workspace, pending), on_error=self._problem)
+        if geometry:
+            self.runner.run(
+                partial(window_place.save_main_window, workspace, geometry),
+                on_error=self._problem,
+            )
         self.runner.run(partial(workspace.close, how), on_error=self._problem)
         return True
 
@@ -252,6 +267,14 @@ class AppController(QObject):
     def _unlocked(self, workspace: Workspace) -> None:
         self._workspace = workspace
         self.ops.attach(workspace)
+        if not self._window_placed:
+            # Queued first, so it answers before the caseload's first page: the window
+            # opens where it was left (shown then) rather than jumping there once shown.
+            self.ops.read(
+                window_place.load_main_window,
+                on_done=self._place_main_window,
+                on_error=lambda _message: self._place_main_window(None),
+            )
         window = self.main_window
         window.set_session(
             demo=workspace.demo, signed_in_as=_signed_in_as(workspace, workspace.user_name)
@@ -273,18 +296,30 @@ class AppController(QObject):
             )
         else:
             window.show_home()
-        window.show()
-        window.raise_()
-        window.activateWindow()
-        self._focus_list()
-        self.unlock_window.hide()
-        self.first_run_window.hide()
+        if self._window_placed:
+            self._show_main_window()
         if not self._fixed_idle:
             self.ops.read(preferences.load_preferences, on_done=self._apply_preferences)
         self.idle.start()
         self._refresh_pending()
         self.sync.start(sync_now=self._sync_on_unlock)
         logger.info("unlocked")
+
+    def _place_main_window(self, geometry: bytes | None) -> None:
+        self._window_placed = True
+        window = self.main_window
+        if geometry is None or not window.restoreGeometry(geometry):
+            window.place_by_default()
+        self._show_main_window()
+
+    def _show_main_window(self) -> None:
+        window = self.main_window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        self._focus_list()
+        self.unlock_window.hide()
+        self.first_run_window.hide()
 
     def _apply_preferences(self, prefs: preferences.Preferences) -> None:
         self.idle.set_timeout(prefs.idle_lock_minutes * 60_000)

@@ -9,13 +9,15 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QFrame,
     QLabel,
     QMainWindow,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QStackedWidget,
     QToolBar,
@@ -25,12 +27,17 @@ from PySide6.QtWidgets import (
 from ui.caseload.caseload_model import CaseloadModel
 from ui.caseload.home_view import HomePage
 from ui.i18n import tr
+from ui.kit import window_fit
 from ui.kit.formatting import british_date_time, time_of_day
+from ui.kit.widgets import ElidingLabel
 from ui.record.record_page import RecordPage
 from ui.record.timeline_model import TimelineModel
 
 logger = logging.getLogger(__name__)
 
+# A screen smaller than this opens the window maximised; larger, at NORMAL_SIZE.
+ROOMY = QSize(1500, 900)
+NORMAL_SIZE = QSize(1366, 800)
 HOME_PAGE = 0
 RECORD_PAGE = 1
 
@@ -68,7 +75,9 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle(tr("OneRecord"))
-        self.resize(1366, 800)
+        self.resize(NORMAL_SIZE)
+        # Usable down to 1280×720 at 125% (window_fit.SMALLEST_SCREEN); each page's
+        # layout wraps or scrolls rather than pushing the window wider.
 
         self.lock_action = self._action(
             "&Lock", "lockAction", "Ctrl+L", "Lock OneRecord now (Ctrl+L)"
@@ -113,9 +122,31 @@ class MainWindow(QMainWindow):
         self.pages.setObjectName("pages")
         self.pages.addWidget(self.home)
         self.pages.addWidget(self.record)
-        self.setCentralWidget(self.pages)
+        # On a short screen (1280×720 at 125%) a record with many alerts can be taller
+        # than the window: the page scrolls as a whole rather than pushing the status
+        # bar, with its confirmations, off the screen. On a 1366×768 laptop it fits.
+        self.page_scroll = QScrollArea()
+        self.page_scroll.setObjectName("pageScroll")
+        self.page_scroll.setWidgetResizable(True)
+        self.page_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.page_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a Tab stop of its own
+        self.page_scroll.setAccessibleName(tr("Page"))
+        self.page_scroll.setWidget(self.pages)
+        self.setCentralWidget(self.page_scroll)
         self._build_top_bar()
         self._build_status_bar()
+
+    def place_by_default(self) -> None:
+        """The first time on this laptop: maximised on a laptop-sized screen (the status
+        bar's confirmations must be on screen), else a laptop-sized window in the middle."""
+        area = window_fit.free_area(self)
+        if area.width() < ROOMY.width() or area.height() < ROOMY.height():
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+            return
+        self.resize(NORMAL_SIZE)
+        frame = self.frameGeometry()
+        frame.moveCenter(area.center())
+        self.move(frame.topLeft())
 
     def _action(self, text: str, name: str, keys: str, tip: str) -> QAction:
         action = QAction(tr(text), self)
@@ -144,6 +175,14 @@ class MainWindow(QMainWindow):
         bar.addAction(self.sync_action)
         bar.addAction(self.settings_action)
         bar.addAction(self.lock_action)
+        for action in (
+            self.access_report_action,
+            self.sync_action,
+            self.settings_action,
+            self.lock_action,
+        ):
+            # In the Tab order like any button (a tool bar's buttons are not, by default).
+            bar.widgetForAction(action).setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         sync_button = bar.widgetForAction(self.sync_action)
         sync_button.setObjectName("syncButton")
         sync_button.setAccessibleName(tr("Sync now"))
@@ -202,7 +241,8 @@ class MainWindow(QMainWindow):
         self.demo_label.setObjectName("demoStatus")
         self.demo_label.setToolTip(tr("Everyone in this profile is synthetic."))
         self.demo_label.hide()
-        self.user_label = QLabel()
+        # Elided when the window is narrow (the whole line in its tooltip).
+        self.user_label = ElidingLabel()
         self.user_label.setObjectName("userStatus")
         status.addPermanentWidget(self.demo_label)
         status.addPermanentWidget(self.sync_progress)

@@ -8,8 +8,17 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -25,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from ui.caseload.caseload_model import ROW_ROLE, SORT_KEYS, CaseloadModel, Column
 from ui.i18n import tr
+from ui.kit.flow_layout import FlowLayout
 from ui.kit.widgets import button
 
 logger = logging.getLogger(__name__)
@@ -195,7 +205,7 @@ class CaseloadPanel(QWidget):
             tr("Search by name, NHS number (with or without spaces) or postcode")
         )
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(360)
+        self.search.setMinimumWidth(240)
         search_label.setBuddy(self.search)
 
         self.count = QLabel()
@@ -219,15 +229,14 @@ class CaseloadPanel(QWidget):
         self.plan_review = _combo("planReviewFilter", "Plan review", PLAN_REVIEW_CHOICES)
         filter_label = QLabel(tr("Filter:"))
         filter_label.setObjectName("fieldLabel")
-        filter_row = QHBoxLayout()
-        filter_row.setSpacing(8)
+        # Wraps onto a second line on a narrow screen rather than widening the window.
+        filter_row = FlowLayout(spacing=8)
         filter_row.addWidget(self.whole_team)
-        filter_row.addSpacing(12)
         filter_row.addWidget(filter_label)
         for combo in self.filter_combos:
             filter_row.addWidget(combo)
             combo.currentIndexChanged.connect(lambda _i: self.filters_changed.emit())
-        filter_row.addStretch(1)
+        filter_row.addWidget(self.count)
         self.whole_team.toggled.connect(lambda _on: self.filters_changed.emit())
         self.table.activated.connect(self._activated)
 
@@ -235,9 +244,6 @@ class CaseloadPanel(QWidget):
         search_row.setSpacing(12)
         search_row.addWidget(search_label)
         search_row.addWidget(self.search, 1)
-        search_row.addSpacing(16)
-        search_row.addWidget(self.count)
-        search_row.addStretch(1)
         self.register = button(
             "New person…",
             name="registerPersonButton",
@@ -273,6 +279,39 @@ class CaseloadPanel(QWidget):
         self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
         self._debounce.timeout.connect(lambda: self.search_changed.emit(self.search.text()))
         self.search.textEdited.connect(lambda _text: self._debounce.start())
+        # Down or Enter in the search goes into the results (no Tabbing past the filters).
+        self._awaiting_results = False
+        self.search.installEventFilter(self)
+        model.modelReset.connect(self._select_first_if_entered)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+            and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self.enter_results()
+            return True
+        return super().eventFilter(watched, event)
+
+    def enter_results(self) -> None:
+        """Focus the first person found; a search still waiting to run runs now."""
+        if self._debounce.isActive():
+            self._debounce.stop()
+            self._awaiting_results = True
+            self.search_changed.emit(self.search.text())
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.table.select_row(0)
+
+    @Slot()
+    def _select_first_if_entered(self) -> None:
+        # The answer to a search flushed by Enter arrives after the focus moved.
+        if self._awaiting_results:
+            self._awaiting_results = False
+            if self.table.hasFocus():
+                self.table.select_row(0)
 
     @property
     def filter_combos(self) -> tuple[QComboBox, ...]:

@@ -7,23 +7,64 @@ import html
 import logging
 from collections.abc import Iterable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QTextBrowser,
     QWidget,
 )
 
 from ui.i18n import tr
+from ui.kit.flow_layout import FlowLayout
 
 logger = logging.getLogger(__name__)
 
 PRIMARY_BUTTON_HEIGHT = 44  # DESIGN.md accessibility: 44 px primary buttons
+
+
+class ElidingLabel(QLabel):
+    """One line that shortens with "…" when there is no room (the whole text in its
+    tooltip), so a long name in the status bar never widens the window."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setMinimumWidth(80)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:
+        self._full = text
+        self.setToolTip(text)
+        self.setAccessibleName(text)
+        self._elide()
+
+    def text(self) -> str:
+        return self._full
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.minimumWidth(), super().minimumSizeHint().height())
+
+    def sizeHint(self) -> QSize:
+        return QSize(
+            self.fontMetrics().horizontalAdvance(self._full) + 8, super().sizeHint().height()
+        )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        shown = self.fontMetrics().elidedText(
+            self._full, Qt.TextElideMode.ElideRight, max(0, self.width() - 4)
+        )
+        QLabel.setText(self, shown)
 
 
 def heading(text: str, *, level: int = 2) -> QLabel:
@@ -124,11 +165,9 @@ def clear_layout_widgets(parent: QWidget) -> None:
             widget.deleteLater()
 
 
-def button_row(*widgets: QWidget) -> QHBoxLayout:
-    """Buttons side by side at the left, the rest of the line empty."""
-    row = QHBoxLayout()
-    row.setSpacing(8)
+def button_row(*widgets: QWidget) -> FlowLayout:
+    """Buttons side by side at the left, onto the next line when the window is narrow."""
+    row = FlowLayout(spacing=8)
     for widget in widgets:
         row.addWidget(widget)
-    row.addStretch(1)
     return row

@@ -78,6 +78,8 @@ class PrintDialog(QDialog):
         self.setObjectName("printDialog")
         self.setWindowTitle(title)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        # As tall as a desktop allows; ui/kit/window_fit shrinks it to a laptop's screen
+        # (the preview gives way; the buttons and the "Saved to" line stay in view).
         self.resize(820, 900)
         self._runner = runner
         self._job = job
@@ -232,6 +234,10 @@ class PrintDialog(QDialog):
         self.draft_text.setText(_draft_warning(plan))
         self.draft_banner.setVisible(plan.draft)
         self._set_actions_enabled(True)
+        # Enter does the usual thing: Print where a printer is set up, else Save as PDF.
+        primary = self.print_button if self.has_printer else self.save_button
+        primary.setDefault(True)
+        primary.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _failed(self, generation: int, message: str) -> None:
         self._work_finished()

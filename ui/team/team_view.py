@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.i18n import tr
+from ui.kit.flow_layout import FlowLayout
 from ui.kit.widgets import button, table
 from ui.team.team_columns import TeamColumns
 from ui.team.team_model import ROW_ROLE, Column, TeamModel
@@ -91,8 +91,8 @@ class TeamPanel(QWidget):
         heading = QLabel(tr("Team caseload"))
         heading.setObjectName("pageHeading")
         self.cards: dict[str, QPushButton] = {}
-        strip = QHBoxLayout()
-        strip.setSpacing(8)
+        # Wraps onto a second line on a narrow screen: every count stays in view.
+        strip = FlowLayout(spacing=8)
         for key, (label, meaning, _) in SHOW.items():
             card = QPushButton(f"–\n{tr(label)}")
             card.setObjectName("countCard")
@@ -101,7 +101,7 @@ class TeamPanel(QWidget):
             card.setToolTip(tr("Show the people counted here: {what}").format(what=tr(meaning)))
             card.clicked.connect(lambda _on, k=key: self._card_clicked(k))
             self.cards[key] = card
-            strip.addWidget(card, 1)
+            strip.addWidget(card)
 
         self.search = QLineEdit()
         self.search.setObjectName("teamSearch")
@@ -119,10 +119,10 @@ class TeamPanel(QWidget):
         self.message.setObjectName("errorMessage")
         self.message.setWordWrap(True)
         self.message.hide()
-        filters = QHBoxLayout()
-        for widget in (self.search, self.lead, self.level, self.show_filter):
-            filters.addWidget(widget, 2 if widget is self.search else 0)
-        filters.addWidget(self.count)
+        self.search.setMinimumWidth(280)
+        filters = FlowLayout(spacing=8)
+        for widget in (self.search, self.lead, self.level, self.show_filter, self.count):
+            filters.addWidget(widget)
         for combo in (self.lead, self.level, self.show_filter):
             combo.currentIndexChanged.connect(lambda _i: self._filters_changed())
 
@@ -145,7 +145,7 @@ class TeamPanel(QWidget):
         self.import_button = button("Import CSV…", name="importButton")
         self.export_button = button("Export CSV…", name="exportButton")
         self.summary_button = button("Weekly summary PDF…", name="summaryButton")
-        actions = QHBoxLayout()
+        actions = FlowLayout(spacing=8)
         for action, signal in (
             (self.allocate, self.allocate_requested),
             (self.import_button, self.import_requested),
@@ -154,7 +154,6 @@ class TeamPanel(QWidget):
         ):
             action.clicked.connect(signal)
             actions.addWidget(action)
-        actions.addStretch(1)
 
         people = QWidget()
         people_layout = QVBoxLayout(people)
