@@ -30,6 +30,22 @@ def british_date_time(value: datetime | None) -> str:
     return f"{british_date(local)} {local:%H:%M}"
 
 
+def days_from_today(value: datetime, today: date) -> str:
+    """`Today`, `Yesterday`, `3 days ago`, `Tomorrow`, `In 6 days`: how far a time is
+    from today, in England's calendar days (so a changed date cannot go unnoticed)."""
+    local = value.astimezone(LOCAL) if value.tzinfo else value
+    days = (today - local.date()).days
+    if days == 0:
+        return tr("Today")
+    if days == 1:
+        return tr("Yesterday")
+    if days == -1:
+        return tr("Tomorrow")
+    if days > 1:
+        return tr("{n} days ago").format(n=days)
+    return tr("In {n} days").format(n=-days)
+
+
 def time_of_day(value: datetime | None) -> str:
     """`09:30` on England's wall clock."""
     if value is None:

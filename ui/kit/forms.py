@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDateTime, Qt, QTimeZone, Signal
+from PySide6.QtCore import QDateTime, QSize, Qt, QTimeZone, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from app.services import clock
 from ui.i18n import tr
+from ui.kit import formatting
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +63,7 @@ class Field:
     maximum: int = 10
     none_text: str = ""  # a number's "not recorded" (shown at minimum - 1)
     lines: int = 4  # a text field's height in lines
+    beside: bool = False  # on the same line as the field before it
     # A choice's own hint for each value (value, hint): shown under it as it changes.
     hints: tuple[tuple[str, str], ...] = ()
 
@@ -89,6 +92,10 @@ class DateTimeEdit(QDateTimeEdit):
 
     def focusNextPrevChild(self, next: bool) -> bool:
         return QWidget.focusNextPrevChild(self, next)
+
+
+FORM_WIDTH = 720
+FORM_SHORTEST, FORM_TALLEST = 420, 900
 
 
 class FormDialog(QDialog):
@@ -150,9 +157,24 @@ class FormDialog(QDialog):
         form = QVBoxLayout(body)
         form.setContentsMargins(0, 0, 8, 0)
         form.setSpacing(6)
+        row: QHBoxLayout | None = None
         for field in fields:
-            self._add_field(form, field)
-        form.addStretch(1)
+            # Each field is a cell (label, hint, widget); a field `beside` the one before
+            # shares its line, so a long form such as the visit note fits a laptop screen.
+            cell = QVBoxLayout()
+            cell.setSpacing(6)
+            self._add_field(cell, field)
+            if field.kind != "text":
+                cell.addStretch(1)
+            if not field.beside or row is None:
+                row = QHBoxLayout()
+                row.setSpacing(16)
+                form.addLayout(row)
+            row.addLayout(cell, 1)
+            if field.kind == "text":
+                form.setStretchFactor(row, 1)
+        if not any(f.kind == "text" for f in fields):
+            form.addStretch(1)
         scroll = QScrollArea()
         scroll.setObjectName("formScroll")
         scroll.setWidgetResizable(True)
@@ -186,7 +208,11 @@ class FormDialog(QDialog):
         layout.addWidget(self.draft_bar)
         layout.addWidget(scroll, 1)
         layout.addLayout(buttons)
-        self.resize(640, 620)
+        # As tall as its fields (up to FORM_TALLEST); ui/kit/window_fit shrinks it to a
+        # short screen, where the fields scroll and the buttons stay in view.
+        chrome = layout.sizeHint().height() - scroll.sizeHint().height()
+        wanted = chrome + body.sizeHint().height() + 12
+        self.resize(FORM_WIDTH, max(FORM_SHORTEST, min(FORM_TALLEST, wanted)))
 
         self.save_button.clicked.connect(self.submit)
         self.cancel_button.clicked.connect(self.reject)
@@ -216,10 +242,35 @@ class FormDialog(QDialog):
             hint.setObjectName("hint")
             hint.setWordWrap(True)
             form.addWidget(hint)
-        form.addWidget(widget)
+        if isinstance(widget, DateTimeEdit):
+            # "Today", "3 days ago" beside the picker: a changed date cannot go unseen.
+            line = QHBoxLayout()
+            line.addWidget(widget, 1)
+            line.addWidget(self._how_long_ago(widget))
+            form.addLayout(line)
+        else:
+            form.addWidget(widget, 1 if field.kind == "text" else 0)
         if field.hints and isinstance(widget, QComboBox):
             form.addWidget(self._choice_hint(widget, dict(field.hints)))
         self.widgets[field.name] = widget
+
+    def _how_long_ago(self, picker: DateTimeEdit) -> QLabel:
+        """ "Today", "3 days ago"... under a date and time, so a changed date shows."""
+        shown = QLabel()
+        shown.setObjectName("whenFromToday")
+
+        def show(_value: object = None) -> None:
+            text = formatting.days_from_today(from_qdatetime(picker.dateTime()), clock.today())
+            shown.setText(text)
+            # Not today: said in the warning style (in words too, never colour alone).
+            shown.setProperty("warning", text != tr("Today"))
+            shown.style().unpolish(shown)
+            shown.style().polish(shown)
+            picker.setAccessibleDescription(text)
+
+        picker.dateTimeChanged.connect(show)
+        show()
+        return shown
 
     def _choice_hint(self, combo: QComboBox, hints: dict[str, str]) -> QLabel:
         """What to think about for the value chosen (below the choice, as it changes)."""
@@ -240,13 +291,21 @@ class FormDialog(QDialog):
     def _make_widget(self, field: Field) -> QWidget:
         match field.kind:
             case "text":
-                edit = QPlainTextEdit()
+                edit = _TextEdit()
                 edit.setTabChangesFocus(True)  # Tab moves on; Enter makes a new line
                 edit.setMinimumHeight(field.lines * edit.fontMetrics().lineSpacing() + 24)
+                # Taller when the dialog has room (the form's spare height goes here).
+                edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
                 edit.textChanged.connect(self._changed)
                 return edit
             case "choice":
                 combo = QComboBox()
+                # As wide as the form allows, not as its longest choice (the list opens
+                # wider): two choices can then share a line on a laptop screen.
+                combo.setSizeAdjustPolicy(
+                    QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+                )
+                combo.setMinimumContentsLength(12)
                 for value, shown in field.choices:
                     combo.addItem(tr(shown), value)
                 combo.currentIndexChanged.connect(self._changed)
@@ -345,6 +404,15 @@ class FormDialog(QDialog):
     def show_restored(self, text: str) -> None:
         self.draft_text.setText(text)
         self.draft_bar.setVisible(bool(text))
+
+
+class _TextEdit(QPlainTextEdit):
+    """A text field whose preferred height is its least (its `lines`): the form's
+    scroll area lays out at preferred heights, so a taller wish would push the fields
+    below it out of view on a laptop. Spare height still comes to it (Expanding)."""
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self.minimumHeight())
 
 
 class _OptionalWhen(QWidget):

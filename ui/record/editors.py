@@ -13,6 +13,7 @@ from typing import Any
 from app.services import clock
 from app.services.care import visits
 from app.services.care.amend import amend_note
+from app.services.care.revisit import NextVisit
 from app.services.changes import Change
 from app.services.record.record import PersonRecord
 from app.values.vocab import ContactOutcome, ContactType
@@ -65,7 +66,9 @@ __all__ = [
 # -- visit note -------------------------------------------------------------------------
 
 
-def visit_note(record: PersonRecord, planned: tuple[str, Any] | None) -> Editor:
+def visit_note(
+    record: PersonRecord, planned: tuple[str, Any] | None, next_visit: NextVisit | None = None
+) -> Editor:
     header = record.header
     goals = tuple(
         (g.id, g.statement) for g in record.plan.goals if g.status in ("in_progress", "not_started")
@@ -84,14 +87,14 @@ def visit_note(record: PersonRecord, planned: tuple[str, Any] | None) -> Editor:
             "occurred_at",
             "When it happened",
             "datetime",
-            hint="Change this if you are writing up a visit later.",
+            beside=True,
         ),
         Field(
             "narrative",
             "What happened",
             "text",
             hint="What you did and saw, what the person said, and anything to follow up.",
-            lines=6,
+            lines=3,
         ),
         Field(
             "goals", "Goals this visit worked towards", "checklist", choices=goals, optional=True
@@ -103,8 +106,6 @@ def visit_note(record: PersonRecord, planned: tuple[str, Any] | None) -> Editor:
             choices=(("", "Not recorded"), *choices(ContactOutcome)),
             optional=True,
         ),
-        Field("next_visit_at", "Plan the next visit", "when", optional=True),
-        Field("next_visit_purpose", "Purpose of the next visit", optional=True),
         Field(
             "sensitive",
             "Who may read this note",
@@ -114,7 +115,11 @@ def visit_note(record: PersonRecord, planned: tuple[str, Any] | None) -> Editor:
                 ("yes", "Sensitive: me, the lead professional and my profession"),
             ),
             optional=True,
+            beside=True,
         ),
+        # Carried forward on a routine revisit (app/services/care/revisit.py).
+        Field("next_visit_at", "Plan the next visit", "when", optional=True),
+        Field("next_visit_purpose", "Purpose of the next visit", optional=True, beside=True),
     )
 
     def save(ws: Workspace, v: dict[str, Any], draft: str | None) -> Change:
@@ -142,6 +147,15 @@ def visit_note(record: PersonRecord, planned: tuple[str, Any] | None) -> Editor:
         initial={
             "contact_type": ContactType.HOME_VISIT.value,
             "occurred_at": clock.now().isoformat(),
+            # A routine revisit: the next one planned as usual (unticked to plan none).
+            **(
+                {
+                    "next_visit_at": next_visit.due_at.isoformat(),
+                    "next_visit_purpose": next_visit.purpose,
+                }
+                if next_visit is not None
+                else {}
+            ),
         },
         intro=intro,
         submit_label="Save visit note",
@@ -155,6 +169,7 @@ def editor_for(
     record: PersonRecord,
     *,
     planned: tuple[str, Any] | None = None,
+    next_visit: NextVisit | None = None,
     partners: tuple[tuple[str, str], ...] = (),
 ) -> Editor | None:
     """Rebuild an editor from its kind and entity (to reopen it after an unlock)."""
@@ -163,7 +178,7 @@ def editor_for(
     actions = {a.id: a for g in plan.goals for a in g.actions}
     match kind:
         case "visit_note":
-            return visit_note(record, planned)
+            return visit_note(record, planned, next_visit)
         case "note_correction" if entity_id:
             return note_correction(record, entity_id)  # the draft holds what was typed
         case "person_details":

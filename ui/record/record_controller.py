@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
 from app.errors import AccessDeniedError
 from app.services import clock
 from app.services.care import joint_assessment
+from app.services.care.revisit import NextVisit, carried_forward
 from app.services.care.visits import todays_planned_visit
 from app.services.changes import RECORD_AREAS, TIMELINE, Change
 from app.services.record import case, drafts, restricted_view
@@ -76,6 +77,7 @@ class PendingDraft:
 class _Loaded:
     record: PersonRecord
     planned: tuple[str, Any] | None
+    next_visit: NextVisit | None  # what a revisit note carries forward
     partners: tuple[tuple[str, str], ...]
     total: int
     first_page: list[TimelineEntry]
@@ -92,6 +94,7 @@ def _load(ws: Workspace, person_id: str, *, viewed: bool, timeline: bool) -> _Lo
     return _Loaded(
         record=record,
         planned=todays_planned_visit(ws, person_id=person_id),
+        next_visit=carried_forward(ws, person_id=person_id),
         partners=tuple(partner_organisations(ws)),
         total=total,
         first_page=page,
@@ -268,7 +271,12 @@ class RecordController(QObject):
             kind, entity = self._reopen
             self._reopen = None
             editor = editors.editor_for(
-                kind, entity, loaded.record, planned=loaded.planned, partners=loaded.partners
+                kind,
+                entity,
+                loaded.record,
+                planned=loaded.planned,
+                next_visit=loaded.next_visit,
+                partners=loaded.partners,
             )
             if editor is not None:
                 self._show_editor(editor)
@@ -340,7 +348,7 @@ class RecordController(QObject):
         if loaded is None:
             self._reopen = ("visit_note", self._person_id)  # as soon as it has loaded
             return
-        self._show_editor(editors.visit_note(loaded.record, loaded.planned))
+        self._show_editor(editors.visit_note(loaded.record, loaded.planned, loaded.next_visit))
 
     def print_plan(self) -> None:
         """Ctrl+P or Print plan…: the app opens the Print dialog for this person."""
