@@ -26,12 +26,14 @@ from app.services.caseload import caseload
 from app.services.changes import CASELOAD, DRAFTS, Change, PulledChanges
 from app.services.profile import preferences, sync_status, window_place
 from app.services.record import drafts
+from app.services.record.drafts import WaitingDraft
 from app.values.vocab import Role
 from app.workspace import Workspace
 from sync.client.enrol import wipe
 from sync.client.same_person import check_same_person
 from ui.caseload.caseload_controller import CaseloadController, CaseloadState
 from ui.caseload.caseload_model import CaseloadModel
+from ui.caseload.drafts_controller import DraftsController
 from ui.caseload.home_view import CASELOAD_TAB, TODAY_TAB
 from ui.caseload.register_flow import RegisterFlow
 from ui.caseload.today_controller import TodayController
@@ -113,6 +115,8 @@ class AppController(QObject):
         self.register = RegisterFlow(self.ops, parent=self, server_check=check_same_person)
         # The coordinator's Team tab (shown only to coordinators and the IG lead).
         self.team = TeamController(self.ops, self.main_window.home, parent=self)
+        # Drafts waiting since a crash, a lock or a form closed unsaved: said on Today.
+        self.drafts = DraftsController(self.ops, self.main_window.home.today.drafts, parent=self)
         self._sync_on_unlock = sync_on_unlock
         self._fixed_idle = idle_ms is not None
         self.idle = IdleWatcher(idle_ms or DEFAULT_IDLE_MS, parent=self)
@@ -153,6 +157,8 @@ class AppController(QObject):
         )
         self.team.open_requested.connect(self.open_record)
         self.team.status.connect(lambda text: window.statusBar().showMessage(text, 8000))
+        self.drafts.announce.connect(lambda text: window.statusBar().showMessage(text, 15_000))
+        self.drafts.open_requested.connect(self.open_draft)
         window.record.back_requested.connect(self.back_to_list)
         window.record.print_requested.connect(self.record.print_plan)
         self.record.print_requested.connect(self.print_plan)
@@ -210,6 +216,7 @@ class AppController(QObject):
         self.register.close()
         self.main_window.caseload.set_beyond_available(False)
         self.team.close()
+        self.drafts.close()
         self._pending_timer.stop()
         # Widgets first: from here on nothing identifiable is on screen or in a model.
         record_place, pending = self.record.close()
@@ -288,6 +295,7 @@ class AppController(QObject):
         self.ops.read(caseload.localities, on_done=window.caseload.set_localities)
         self.register.load_leads()
         self.today.refresh()
+        self.drafts.open()
         window.home.setCurrentIndex(place.home_tab)
         if place.record is not None:
             window.show_record_page()
@@ -335,6 +343,14 @@ class AppController(QObject):
         self.main_window.record.sections.setFocus(Qt.FocusReason.OtherFocusReason)
 
     @Slot()
+    @Slot(object)
+    def open_draft(self, draft: WaitingDraft) -> None:
+        """The person's record, then the form the draft belongs to, with it restored."""
+        if not self.unlocked:
+            return
+        self.main_window.show_record_page()
+        self.record.open(draft.person_id, dialog=(draft.kind, draft.entity_id))
+
     def open_register(self) -> None:
         if not self.unlocked:
             return

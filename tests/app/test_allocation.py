@@ -8,7 +8,14 @@ import pytest
 from sqlalchemy import select
 
 from app.errors import InvalidInputError, NotFoundError
-from app.services.caseload.allocation import ACTION, allocate, allocate_by_nhs, staff_choices
+from app.services.caseload.allocation import (
+    ACTION,
+    Moving,
+    allocate,
+    allocate_by_nhs,
+    people_to_move,
+    staff_choices,
+)
 from app.services.caseload.caseload import CaseloadQuery, fetch
 from app.workspace import Workspace
 from storage.tables import AuditEvent, ChangeRecord, Person, PlannedVisit
@@ -110,3 +117,12 @@ def test_by_nhs_number_and_name(workspace: Workspace, team: Team) -> None:
         allocate_by_nhs(workspace, nhs_numbers=["9990000069"], staff="Ola Nowak")
     names = [name for _, name, _ in staff_choices(workspace)]
     assert "Ola Nowak" in names and "Lee Former" not in names and "Ivy Gov" not in names
+
+
+def test_who_is_moving_and_who_leads_them_now(workspace: Workspace, team: Team) -> None:
+    """What the allocation dialog names: in the order asked, each with their lead."""
+    ids = [team.ids[DEV], team.ids[ADA], team.ids[DEV], "not-a-person"]
+    assert people_to_move(workspace, ids) == [
+        Moving(team.ids[DEV], "Dev Kumar", None, None),
+        Moving(team.ids[ADA], "Ada Ashworth", team.ceri, "Ceri Jones"),
+    ]

@@ -11,7 +11,12 @@ import pytest
 from app.errors import AccessDeniedError
 from app.reports.team_charts import gather_charts
 from app.reports.weekly_summary_content import gather_summary
-from app.services.caseload.allocation import allocate, allocate_by_nhs, staff_choices
+from app.services.caseload.allocation import (
+    allocate,
+    allocate_by_nhs,
+    people_to_move,
+    staff_choices,
+)
 from app.services.caseload.caseload_export import export_team_csv, team_listing
 from app.services.caseload.caseload_import import import_caseload, preview
 from app.services.record.people import NewPerson, find, register
@@ -44,6 +49,7 @@ def _writers(team: Team) -> dict[str, Callable[[Workspace], object]]:
             ws, nhs_numbers=[ADA], staff="Ola Nowak"
         ),
         "allocation list": staff_choices,
+        "who is moving": lambda ws: people_to_move(ws, [team.ids[ADA]]),
         "import check": lambda ws: preview(ws, SHEET),
         "import": lambda ws: import_caseload(ws, SHEET),
         "import dry run": lambda ws: import_caseload(ws, SHEET, dry_run=True),
@@ -104,3 +110,4 @@ def test_people_of_other_teams_are_not_listed_or_counted(workspace: Workspace, t
         outsider = find(s, OUTSIDER).id
     with pytest.raises(AccessDeniedError, match="not on your team's caseload"):
         allocate(workspace, person_ids=[outsider], staff_id=team.ola)
+    assert people_to_move(workspace, [outsider]) == []  # not even named

@@ -219,6 +219,26 @@ def test_drafts_save_replace_load_and_discard(populated: Workspace, zoe: str) ->
         drafts.save_draft(populated, key=key, values={"narrative": "x" * 300_000})
 
 
+def test_waiting_drafts_name_the_person_and_the_kind_newest_first(
+    populated: Workspace, zoe: str
+) -> None:
+    """What the app says at unlock when drafts are waiting (after a crash or a lock)."""
+    alun = _id(populated, ALUN)
+    drafts.save_draft(
+        populated, key=drafts.visit_note_key(zoe), values={"narrative": "a"}, person_id=zoe
+    )
+    drafts.save_draft(
+        populated, key=drafts.key_for("goal", "g-1"), values={"statement": "b"}, person_id=alun
+    )
+    drafts.save_draft(populated, key="settings:x", values={})  # about no one: not listed
+    waiting = drafts.waiting_drafts(populated)
+    assert [(w.kind, w.entity_id, w.person_id, w.person_name) for w in waiting] == [
+        ("goal", "g-1", alun, "Alun Pritchard"),
+        ("visit_note", zoe, zoe, "Zoë O'Neill"),
+    ]
+    assert waiting[0].updated_at >= waiting[1].updated_at
+
+
 # -- reading the record -----------------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.services import clock
@@ -189,3 +189,30 @@ def choose_first_run(qtbot: QtBot, controller: AppController, way: str) -> None:
     }[way]
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert window.mode == way
+
+
+class Actions:
+    """The user's actions, counted as they are made with real keys."""
+
+    def __init__(self, qtbot: QtBot) -> None:
+        self.qtbot = qtbot
+        self.count = 0
+
+    def chord(self, widget: QWidget, key: Qt.Key, modifiers: Qt.KeyboardModifier) -> None:
+        self.count += 1
+        self.qtbot.keyClick(widget, key, modifiers)
+
+    def type_into(self, widget: QWidget, text: str) -> None:
+        self.count += 1
+        widget.setFocus(Qt.FocusReason.TabFocusReason)
+        self.qtbot.keyClicks(widget, text)
+
+    def pick(self, combo: QComboBox, typed: str) -> None:
+        """Typing the first letters into a list picks the entry, as on the keyboard."""
+        self.count += 1
+        combo.setFocus(Qt.FocusReason.TabFocusReason)
+        self.qtbot.keyClicks(combo, typed)
+
+    def click(self, widget: QWidget) -> None:
+        self.count += 1
+        self.qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)

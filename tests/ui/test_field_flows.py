@@ -14,45 +14,18 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from app.services import clock
 from app.workspace import unlock as open_profile
 from storage.tables import Assessment, Person, PlannedVisit, Referral
-from tests.ui.helpers import PASSPHRASE, register_form, unlock
+from tests.ui.helpers import PASSPHRASE, Actions, register_form, unlock
 from ui.app_controller import AppController
 
 pytestmark = pytest.mark.gui
 SCREEN = (1366, 768)
-
-
-class Actions:
-    """The user's actions, counted as they are made with real keys."""
-
-    def __init__(self, qtbot: QtBot) -> None:
-        self.qtbot = qtbot
-        self.count = 0
-
-    def chord(self, widget: QWidget, key: Qt.Key, modifiers: Qt.KeyboardModifier) -> None:
-        self.count += 1
-        self.qtbot.keyClick(widget, key, modifiers)
-
-    def type_into(self, widget: QWidget, text: str) -> None:
-        self.count += 1
-        widget.setFocus(Qt.FocusReason.TabFocusReason)
-        self.qtbot.keyClicks(widget, text)
-
-    def pick(self, combo: QComboBox, typed: str) -> None:
-        """Typing the first letters into a list picks the entry, as on the keyboard."""
-        self.count += 1
-        combo.setFocus(Qt.FocusReason.TabFocusReason)
-        self.qtbot.keyClicks(combo, typed)
-
-    def click(self, widget: QWidget) -> None:
-        self.count += 1
-        self.qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 
 def test_referral_to_registered_with_lead_and_first_visit_in_8_actions(

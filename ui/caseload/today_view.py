@@ -9,6 +9,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.services.caseload.today import TodayVisit
+from ui.caseload.drafts_notice import DraftsNotice
 from ui.i18n import tr
 from ui.kit import formatting
 from ui.kit.rows_model import ROW_ROLE, ColumnSpec, RowsModel
@@ -91,6 +92,8 @@ class TodayPanel(QWidget):
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(12)
         layout.addLayout(top)
+        self.drafts = DraftsNotice()  # drafts waiting since a crash or a lock
+        layout.addWidget(self.drafts)
         layout.addWidget(self.message)
         layout.addWidget(self.empty)
         layout.addWidget(self.table, 1)

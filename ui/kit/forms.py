@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -145,7 +146,8 @@ class FormDialog(QDialog):
         self.discard_button = QPushButton(tr("Discard unsaved changes"))
         self.discard_button.setObjectName("discardDraft")
         self.discard_button.setAccessibleName(tr("Discard unsaved changes"))
-        self.discard_button.clicked.connect(self.discard_draft_requested)
+        self.discard_button.clicked.connect(self._ask_discard)
+        self.discard_question: QMessageBox | None = None
         draft_row = QHBoxLayout(self.draft_bar)
         draft_row.setContentsMargins(12, 8, 12, 8)
         draft_row.addWidget(self.draft_text, 1)
@@ -404,6 +406,34 @@ class FormDialog(QDialog):
     def show_restored(self, text: str) -> None:
         self.draft_text.setText(text)
         self.draft_bar.setVisible(bool(text))
+
+    def _ask_discard(self) -> None:
+        """'Discard unsaved changes' asks first; Keep is the default (Enter, Esc)."""
+        if self.discard_question is not None:
+            return
+        box = QMessageBox(self)
+        box.setObjectName("discardQuestion")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(tr("Discard unsaved changes"))
+        box.setText(tr("Discard what you typed? This cannot be undone."))
+        discard = box.addButton(tr("Discard"), QMessageBox.ButtonRole.DestructiveRole)
+        discard.setObjectName("discardConfirm")
+        keep = box.addButton(tr("Keep"), QMessageBox.ButtonRole.RejectRole)
+        keep.setObjectName("discardKeep")
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.discard_question = box
+
+        def answered(_result: int) -> None:
+            self.discard_question = None
+            if box.clickedButton() is discard:
+                self.discard_draft_requested.emit()
+
+        box.finished.connect(answered)
+        box.open()
+        keep.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
 class _TextEdit(QPlainTextEdit):

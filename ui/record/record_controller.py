@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from app.errors import AccessDeniedError
 from app.services import clock
@@ -48,6 +49,29 @@ from ui.record.timeline_model import PAGE_SIZE, TimelineModel
 logger = logging.getLogger(__name__)
 
 DRAFT_DEBOUNCE_MS = 1_000
+# Kept in a draft beside the fields: the field being typed in, to put the cursor back
+# there (no field is called this; `FormDialog.set_values` passes over unknown names).
+FOCUS_KEY = "_focus"
+
+
+def _field_with_focus(dialog: FormDialog) -> str | None:
+    focus = QApplication.focusWidget()
+    if focus is None:
+        return None
+    for name, widget in dialog.widgets.items():
+        if focus is widget or widget.isAncestorOf(focus):
+            return name
+    return None
+
+
+def _focus_at_end(widget: QWidget) -> None:
+    """The cursor after what is already there, so new typing follows the old text."""
+    widget.setFocus(Qt.FocusReason.OtherFocusReason)
+    if isinstance(widget, QPlainTextEdit):
+        widget.moveCursor(QTextCursor.MoveOperation.End)
+        widget.ensureCursorVisible()
+    elif isinstance(widget, QLineEdit):
+        widget.end(False)
 
 
 @dataclass(frozen=True)
@@ -135,6 +159,7 @@ class RecordController(QObject):
         self._editor: Editor | None = None
         self._dirty = False
         self._keep = False  # typed into (or restored) since it opened: worth a draft
+        self._typing_in: str | None = None  # the field last typed in
         self._saving: dict[str, bool] | None = None  # the save in flight, if any
         self._draft_timer = QTimer(self)
         self._draft_timer.setSingleShot(True)
@@ -445,12 +470,20 @@ class RecordController(QObject):
         dialog.discard_draft_requested.connect(self._discard_draft)
         dialog.finished.connect(lambda _result, d=dialog: self._dialog_finished(d))
         dialog.open()
-        if editor.focus in dialog.widgets:
-            dialog.field(editor.focus).setFocus(Qt.FocusReason.OtherFocusReason)
+        for pane in dialog.widgets.values():
+            if isinstance(pane, QPlainTextEdit):  # Tab into it: after the text, not before
+                pane.moveCursor(QTextCursor.MoveOperation.End)
+        typed_in = draft.values.get(FOCUS_KEY) if draft is not None else None
+        focus = typed_in if typed_in in dialog.widgets else editor.focus
+        self._typing_in = typed_in if typed_in in dialog.widgets else None
+        if focus in dialog.widgets:
+            _focus_at_end(dialog.field(focus))
         self.dialog_opened.emit(dialog)
 
     @Slot()
     def _edited(self) -> None:
+        if self.dialog is not None:
+            self._typing_in = _field_with_focus(self.dialog) or self._typing_in
         self._dirty = True
         self._keep = True
         self._draft_timer.start()
@@ -459,7 +492,10 @@ class RecordController(QObject):
         dialog = self.dialog
         if dialog is None or not self._keep or not dialog.draft_key:
             return None
-        return PendingDraft(dialog.draft_key, dialog.person_id or "", dialog.values(), self._saving)
+        values = dialog.values()
+        if self._typing_in is not None:
+            values[FOCUS_KEY] = self._typing_in
+        return PendingDraft(dialog.draft_key, dialog.person_id or "", values, self._saving)
 
     @Slot()
     def _save_draft(self) -> None:

@@ -23,7 +23,7 @@ from app.reports.team_charts import describe, gather_charts, render_png, save_ch
 from app.reports.weekly_summary import FILE_NAME, save_summary
 from app.services import changes
 from app.services.caseload import view_settings
-from app.services.caseload.allocation import allocate, staff_choices
+from app.services.caseload.allocation import Moving, allocate, people_to_move, staff_choices
 from app.services.caseload.caseload_export import export_team_csv
 from app.services.changes import Change
 from app.services.team.team_caseload import fetch_team
@@ -213,20 +213,40 @@ class TeamController(QObject):
         if not ids:
             self.panel.show_error(tr("Select one or more people first."))
             return
-        self.ops.read(staff_choices, lambda staff: self._ask_lead(ids, staff))
+        if self.dialog is not None:
+            return  # one at a time: a second Ctrl+Shift+L does not stack dialogs
 
-    def _ask_lead(self, ids: list[str], staff: list[tuple[str, str, str]]) -> None:
-        self.dialog = AllocateDialog(len(ids), staff, self.panel)
-        self.dialog.accepted.connect(lambda: self._allocate(ids))
-        self.dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
-        self.dialog.open()
+        def read(ws: Workspace) -> tuple[list[Moving], list[tuple[str, str, str]]]:
+            return people_to_move(ws, ids), staff_choices(ws)
 
-    def _allocate(self, ids: list[str]) -> None:
-        assert self.dialog is not None
-        staff_id = self.dialog.chosen()
+        self.ops.read(read, lambda found: self._ask_lead(*found), self.panel.show_error)
+
+    def _ask_lead(self, moving: list[Moving], staff: list[tuple[str, str, str]]) -> None:
+        if not moving:
+            self.panel.show_error(tr("The selected people are no longer on the team's caseload."))
+            return
+        dialog = self.dialog = AllocateDialog(moving, staff, self.panel)
+        dialog.accepted.connect(lambda: self._allocate(dialog))
+        dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
+        dialog.open()
+
+    def _allocate(self, dialog: AllocateDialog) -> None:
+        staff_id = dialog.chosen()
+        if staff_id is None:
+            return  # never "nobody" by accident
+        ids = [m.person_id for m in dialog.moving]
+        lead = dialog.chosen_name()
+        if len(ids) == 1:
+            done = tr("{name}'s lead professional is now {lead}.").format(
+                name=dialog.moving[0].name, lead=lead
+            )
+        else:
+            done = tr("{n} people now have {lead} as their lead professional.").format(
+                n=f"{len(ids):,}", lead=lead
+            )
         self.ops.write(
             lambda ws: allocate(ws, person_ids=ids, staff_id=staff_id),
-            on_done=lambda _c: self.status.emit(tr("Lead professional changed.")),
+            on_done=lambda _c: self.status.emit(done),
             on_error=self.panel.show_error,
         )
 

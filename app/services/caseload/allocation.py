@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, or_, select
@@ -166,6 +167,40 @@ def staff_id_for(session: Session, text: str) -> str | None:
             "More than one staff member is called '{wanted}': use their id.", wanted=wanted
         )
     return found[0]
+
+
+@dataclass(frozen=True)
+class Moving:
+    """Someone about to be given a new lead, and who leads them now (None: nobody)."""
+
+    person_id: str
+    name: str
+    lead_id: str | None
+    lead: str | None
+
+
+def people_to_move(workspace: Workspace, person_ids: Sequence[str]) -> list[Moving]:
+    """The selected people, in the order given, with their current lead: what the
+    allocation dialog names before anyone is moved. Only the team's own people."""
+    wanted = list(dict.fromkeys(person_ids))[:MAX_SELECTION]
+    with workspace.store.read() as session:
+        scope = team_scope(session, workspace.actor, write=True)
+        rows = session.execute(
+            select(
+                Person.id,
+                Person.given_name,
+                Person.family_name,
+                Person.lead_professional_id,
+                StaffMember.display_name,
+            )
+            .outerjoin(StaffMember, StaffMember.id == Person.lead_professional_id)
+            .where(Person.id.in_(wanted), scope.people())
+        ).all()
+    found = {
+        r[0]: Moving(r[0], f"{r[1]} {r[2]}".strip(), r[3], r[4] if r[3] is not None else None)
+        for r in rows
+    }
+    return [found[i] for i in wanted if i in found]
 
 
 def staff_choices(workspace: Workspace) -> list[tuple[str, str, str]]:

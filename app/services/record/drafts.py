@@ -22,7 +22,7 @@ from app.services import clock
 from app.services.changes import DRAFTS, Change
 from app.services.ops import discard_draft_in
 from app.workspace import Workspace
-from storage.tables import Draft
+from storage.tables import Draft, Person
 
 MAX_PAYLOAD_CHARS = 200_000
 
@@ -94,3 +94,35 @@ def drafts_for_person(workspace: Workspace, *, person_id: str) -> list[str]:
     with workspace.store.read() as session:
         stmt = select(Draft.key).where(who, Draft.person_id == person_id).order_by(Draft.key)
         return list(session.execute(stmt).scalars())
+
+
+@dataclass(frozen=True)
+class WaitingDraft:
+    """A draft of this user's about a person, waiting to be finished (after a crash,
+    a lock or a closed form): what it is, whose record, when it was last typed."""
+
+    key: str
+    kind: str  # the editor's kind: visit_note, goal, new_action...
+    entity_id: str  # what it edits (a goal id...), or the person for new things
+    person_id: str
+    person_name: str
+    updated_at: datetime
+
+
+def waiting_drafts(workspace: Workspace) -> list[WaitingDraft]:
+    """This user's drafts about people, the most recently typed first."""
+    owner = workspace.actor.user_id
+    who = Draft.user_id.is_(None) if owner is None else Draft.user_id == owner
+    with workspace.store.read() as session:
+        rows = session.execute(
+            select(Draft.key, Person.id, Draft.updated_at, Person.given_name, Person.family_name)
+            .join(Person, Person.id == Draft.person_id)
+            .where(who)
+            .order_by(Draft.updated_at.desc(), Draft.key)
+        ).all()
+    waiting = []
+    for key, person_id, updated_at, given, family in rows:
+        kind, _, entity_id = key.partition(":")
+        name = f"{given or ''} {family or ''}".strip()
+        waiting.append(WaitingDraft(key, kind, entity_id, person_id, name, updated_at))
+    return waiting
