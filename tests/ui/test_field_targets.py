@@ -1,6 +1,6 @@
 """DESIGN.md's field targets, driven through the real widgets on the reference laptop's
 screen (1366×768, tests/screens) and counted as a user does them (tests/ui/
-test_field_flows.Actions: a key chord, a click, a box ticked, a choice picked or typing
+helpers.Actions: a key chord, a click, a box ticked, a choice picked or typing
 one field is one action). A flow over its budget fails.
 
 - From the lock screen to typing a new visit note: 4 actions.
@@ -22,8 +22,7 @@ from sqlalchemy import select
 
 from app.workspace import unlock as open_profile
 from storage.tables import ContactNote, PlannedVisit
-from tests.ui.helpers import DEV, PASSPHRASE, person_id_of, unlock
-from tests.ui.test_field_flows import Actions
+from tests.ui.helpers import DEV, PASSPHRASE, Actions, person_id_of, unlock
 from ui.app_controller import AppController
 from ui.kit.forms import FormDialog
 from ui.record.record_page import Section
