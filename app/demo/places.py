@@ -201,6 +201,8 @@ TEAM: Final[tuple[StaffSpec, ...]] = (
     StaffSpec(Role.SUPPORT_WORKER.value, "Reablement support worker", "council"),
     StaffSpec(Role.SUPPORT_WORKER.value, "Community connector", "voluntary"),
     StaffSpec(Role.COORDINATOR.value, "Integrated care coordinator", "trust"),
+    # Not a practitioner: reads the team's access reports (the demo's IG lead seat).
+    StaffSpec(Role.IG_LEAD.value, "Information governance lead", "trust"),
 )
 PARTNERS: Final[tuple[StaffSpec, ...]] = (
     StaffSpec(Role.SUPPORT_WORKER.value, "Mobile response officer", "telecare", False),
