@@ -227,6 +227,9 @@ class NoteBuilder:
                 parts[1] = rng.choice(text.BODIES["cpn_memory"])
             elif key in ("nurse", "sw") and s.group in ("teen", "baby"):
                 parts[1] = rng.choice(text.BODIES[key + "_young"])
+            elif "INR" in parts[1] and not s.anticoagulated:
+                # Bloods for INR only for someone on warfarin (said in their About me).
+                parts[1] = rng.choice([b for b in text.BODIES[key] if "INR" not in b])
             roll = rng.random()
             if roll < 0.4 and s.themes:
                 parts.append(rng.choice(text.THEME_DETAIL[rng.choice(s.themes).key]))
