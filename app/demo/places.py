@@ -186,8 +186,8 @@ class StaffSpec:
 
 SIGNED_IN_NURSE: Final = StaffSpec(Role.COMMUNITY_NURSE.value, "District nurse", "trust")
 
-# The locality team (the signed-in nurse first), then partners' staff who
-# write in the record but belong to no locality team.
+# The locality team (the district nurse, the demo's default user, first), then
+# partners' staff who write in the record but belong to no locality team.
 TEAM: Final[tuple[StaffSpec, ...]] = (
     SIGNED_IN_NURSE,
     StaffSpec(Role.COMMUNITY_NURSE.value, "Community staff nurse", "trust"),
