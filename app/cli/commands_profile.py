@@ -10,6 +10,7 @@ from typing import Any
 from app import workspace as workspaces
 from app.cli import passphrase
 from app.cli.output import Progress
+from app.demo.roles import DEMO_ROLES, DEMO_SEATS
 from app.errors import InvalidInputError
 from app.services.profile.integrity import check
 from app.values.vocab import Role
@@ -48,12 +49,15 @@ def _demo(args: argparse.Namespace) -> int:
         people=args.people,
         seed=args.seed,
         progress=Progress("Building the demo caseload"),
+        role=args.role,
     )
+    signed_in = f"{workspace.user_name} ({Role(args.role).label})"
     workspace.close()
     print(
         f"Created a demo profile in {args.profile}: {summary.people:,} people, "
         f"{summary.notes:,} contact notes, {summary.goals:,} goals "
-        "(synthetic: NHS numbers from the 999 test range)."
+        "(synthetic: NHS numbers from the 999 test range). "
+        f"Signed in as {signed_in}."
     )
     return 0
 
@@ -94,10 +98,25 @@ def register(sub: Any, common: Common) -> None:
     p.add_argument("--organisation", default="Local organisation", help="your organisation's name")
     p.set_defaults(handler=_init)
 
-    p = sub.add_parser("demo", help="create a demo profile with a synthetic caseload")
+    p = sub.add_parser(
+        "demo",
+        help="create a demo profile with a synthetic caseload",
+        description="Create a demo profile: a made-up locality team and its caseload\n"
+        "(synthetic people only). --role chooses whom it signs in as; the team\n"
+        "and the people are the same for every role.",
+        epilog="roles:\n" + "\n".join(f"  {seat.role.value:<24}{seat.sees}" for seat in DEMO_SEATS),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     common(p)
-    p.add_argument("--people", type=int, default=200)
-    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--people", type=int, default=200, help="how many made-up people")
+    p.add_argument("--seed", type=int, default=1, help="the same seed makes the same caseload")
+    p.add_argument(
+        "--role",
+        choices=DEMO_ROLES,
+        default=Role.COMMUNITY_NURSE.value,
+        help="sign in as this member of the demo team (default: community_nurse; "
+        "coordinator for the Team view, ig_lead for access reports)",
+    )
     p.set_defaults(handler=_demo)
 
     p = sub.add_parser("passwd", help="change the profile's passphrase")

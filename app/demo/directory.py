@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from app.demo import names, places
 from app.demo.common import Row, freephone, landline, mobile, new_id
-from app.values.vocab import Role
+from app.values.vocab import PRACTITIONER_ROLES
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,9 @@ class Directory:
 
     @property
     def practitioners(self) -> list[Staff]:
-        return [s for s in self.team if s.role != Role.COORDINATOR.value]
+        """The team's staff who visit and lead people (not the coordinator or IG lead)."""
+        roles = {r.value for r in PRACTITIONER_ROLES}
+        return [s for s in self.team if s.role in roles]
 
 
 def build_directory(rng: random.Random, *, trust_id: str, nurse_id: str) -> Directory:

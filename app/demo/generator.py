@@ -27,6 +27,7 @@ from app.demo.people import PersonFactory
 from app.demo.plans import PlanBuilder
 from app.demo.record import record_rows
 from app.demo.risks import risk_and_alert_rows
+from app.demo.roles import seat_for
 from app.demo.visits import VisitPlanner
 from app.errors import InvalidInputError
 from app.services import clock
@@ -110,12 +111,16 @@ def build_demo_caseload(
     notes_per_person: float = 20.0,
     progress: Callable[[int, int], None] | None = None,
     now: datetime | None = None,
+    sign_in_as: Role | str = Role.COMMUNITY_NURSE,
 ) -> DemoSummary:
     """Write a made-up caseload of `people` into an empty profile; return what was made.
 
     `as_of` is the demo's today (default: the clock's). Made on that day, `now` (default:
     the clock's) decides which of today's round visits are already done; a demo made as
-    of another day is as of that day's start."""
+    of another day is as of that day's start.
+
+    `sign_in_as` (a role of app.demo.roles.DEMO_SEATS) picks which of the team's staff is
+    the profile's user; the team and the caseload are the same whichever it is."""
     if people < 0:
         raise InvalidInputError("The number of demo people cannot be negative.")
     if notes_per_person < 0:
@@ -126,6 +131,7 @@ def build_demo_caseload(
         # Made today: what is already past today (the round's early visits) is done.
         now = clock.now()
     as_of = as_of or clock.today()
+    seat = seat_for(sign_in_as)
     started = time.perf_counter()
     rng = random.Random(seed)
     trust_id, nurse_id = new_id(rng), new_id(rng)
@@ -137,11 +143,12 @@ def build_demo_caseload(
     )
     directory = build_directory(rng, trust_id=trust_id, nurse_id=nurse_id)
     neighbours = add_neighbour_team(directory)
+    user_id = directory.by_title(seat.job_title).id
     with store.write(actor) as session:
         _require_empty(session)
         for table in DIRECTORY_TABLES:
             insert_rows(session, table, directory.rows[table.__tablename__])
-        settings.put(session, settings.SIGNED_IN_USER, nurse_id)
+        settings.put(session, settings.SIGNED_IN_USER, user_id)
         settings.put(session, settings.HOME_ORGANISATION, trust_id)
         settings.put(session, settings.HOME_TEAM, directory.team_id)
 
@@ -165,7 +172,11 @@ def build_demo_caseload(
         progress(0, 0)
 
     with store.write(actor) as session:
-        audit_log.append(session, "demo_created", detail={"people": people, "seed": seed})
+        audit_log.append(
+            session,
+            "demo_created",
+            detail={"people": people, "seed": seed, "role": seat.role.value},
+        )
     logger.info(
         "demo caseload built: %d people, %d notes in %.1f s",
         people,
@@ -181,7 +192,7 @@ def build_demo_caseload(
         alerts=counts["alert"],
         carers=carers,
         staff=len(directory.staff),
-        signed_in_user_id=nurse_id,
+        signed_in_user_id=user_id,
     )
 
 

@@ -29,6 +29,7 @@ TEXT_KEY: Final = {
     "Befriending coordinator": "befriender",
     "Mobile response officer": "telecare",
     "Integrated care coordinator": "coordinator",
+    "Information governance lead": "ig",
 }
 HV, PC, MDT = CT.HOME_VISIT.value, CT.PHONE_CALL.value, CT.MDT_MEETING.value
 TYPE_MIX: Final[dict[str, tuple[tuple[str, int], ...]]] = {
@@ -51,6 +52,7 @@ TYPE_MIX: Final[dict[str, tuple[tuple[str, int], ...]]] = {
     "befriender": ((HV, 50), (PC, 50)),
     "telecare": ((CT.TELECARE_RESPONSE.value, 100),),
     "coordinator": ((MDT, 60), (PC, 40)),
+    "ig": ((PC, 100),),  # never weighted as an author: the IG lead writes no notes
 }
 LOCATION: Final = {
     HV: "Home",
@@ -106,6 +108,7 @@ class NoteBuilder:
                 "befriender": 0.5,
                 "cpn": 0.0,
                 "reablement": 0.0,
+                "ig": 0.0,
             }[key]
             if key == "cpn" and themes & {"memory", "mental_health", "family"}:
                 w = 3.0
@@ -224,6 +227,9 @@ class NoteBuilder:
                 parts[1] = rng.choice(text.BODIES["cpn_memory"])
             elif key in ("nurse", "sw") and s.group in ("teen", "baby"):
                 parts[1] = rng.choice(text.BODIES[key + "_young"])
+            elif "INR" in parts[1] and not s.anticoagulated:
+                # Bloods for INR only for someone on warfarin (said in their About me).
+                parts[1] = rng.choice([b for b in text.BODIES[key] if "INR" not in b])
             roll = rng.random()
             if roll < 0.4 and s.themes:
                 parts.append(rng.choice(text.THEME_DETAIL[rng.choice(s.themes).key]))

@@ -26,12 +26,39 @@ LANGUAGES: Final = {
     "eastern_european": ("Polish", "Polish", "Czech", "Romanian"),
     "welsh": ("Welsh",),
 }
-COMMUNICATION: Final = (
-    ("Hard of hearing: wears hearing aids; face me and speak clearly", False),
-    ("Macular degeneration: large print, and read letters aloud", True),
-    ("Aphasia after a stroke: use yes/no questions and the picture board", False),
-    ("Registered blind: announce yourself when you come in", True),
-)
+# kind -> (the recorded need, large print, what the person says in About me). One
+# choice per person feeds both places, so they never disagree.
+COMMUNICATION: Final[dict[str, tuple[str, bool, str]]] = {
+    "hearing": (
+        "Hard of hearing: wears hearing aids; face me and speak clearly",
+        False,
+        "I am hard of hearing in my left ear: sit on my right and face me.",
+    ),
+    "sight": (
+        "Macular degeneration: large print, and read letters aloud",
+        True,
+        "I need large print. My eyes are not good since the macular degeneration.",
+    ),
+    "speech": (
+        "Aphasia after a stroke: use yes/no questions and the picture board",
+        False,
+        "Please speak slowly and give me time to answer since my stroke.",
+    ),
+    "blind": (
+        "Registered blind: announce yourself when you come in; read letters aloud",
+        False,
+        "I am registered blind: say who you are when you come in.",
+    ),
+    "book": (
+        "Uses a communication book: give time to answer",
+        False,
+        "I use a communication book; please give me time.",
+    ),
+}
+COMMUNICATION_KINDS: Final = {"older": ("hearing", "sight", "speech", "blind"), "adult": ("book",)}
+COMMUNICATION_CHANCE: Final = {"older": 0.2, "adult": 0.15}
+# On warfarin (so INR tests): about one older person in eight, a few younger adults.
+WARFARIN_CHANCE: Final = {"older": 0.12, "adult": 0.03}
 # (relationship, share) of a main carer per group.
 CARER_KINDS: Final[dict[str, tuple[tuple[str, int], ...]]] = {
     "older": (("spouse", 45), ("Daughter", 30), ("Son", 15), ("Neighbour", 10)),
@@ -47,12 +74,25 @@ CARER_NOTES: Final = (
     "Has health problems of their own",
     "Drives; takes the person to appointments",
 )
+# (relationship, the contact's sex or None for either, comment)
 OTHER_CONTACTS: Final = (
-    ("Nephew", "Lives in Leeds; emergency contact only"),
-    ("Neighbour", "Holds a spare key"),
-    ("Son", "Lives in Australia; ring in the evening"),
-    ("Friend", "From chapel; visits on Sundays"),
+    ("Nephew", "male", "Lives in Leeds; emergency contact only"),
+    ("Niece", "female", "Lives in Leeds; emergency contact only"),
+    ("Neighbour", None, "Holds a spare key"),
+    ("Son", "male", "Lives in Australia; ring in the evening"),
+    ("Daughter", "female", "Lives in Australia; ring in the evening"),
+    ("Friend", None, "From chapel; visits on Sundays"),
 )
+SEX_OF: Final = {
+    "Son": "male",
+    "Father": "male",
+    "Husband": "male",
+    "Daughter": "female",
+    "Mother": "female",
+    "Wife": "female",
+    "Sister": "female",
+    "Grandmother": "female",
+}
 
 
 class PersonFactory:
@@ -104,6 +144,10 @@ class PersonFactory:
         gp = rng.choice(self.d.gp_practices)
         lead = None if rng.random() < 0.04 else rng.choices(self.leads, self.lead_weights)[0]
         has_carer = rng.random() < CARER_CHANCE[group]
+        kinds = CARER_KINDS[group]
+        carer_kind = (
+            rng.choices([k for k, _ in kinds], [w for _, w in kinds])[0] if has_carer else None
+        )
         # end of life is one plan in a dozen or so, not one in six
         dying = rng.random() < 0.45
         choices = [
@@ -133,14 +177,18 @@ class PersonFactory:
             known_since=max(dob, as_of - timedelta(days=rng.randrange(21, 3 * 365))),
             themes=themes,
         )
-        comm = rng.choice(COMMUNICATION) if group == "older" and rng.random() < 0.2 else None
+        if group in COMMUNICATION_KINDS and rng.random() < COMMUNICATION_CHANCE[group]:
+            s.communication = rng.choice(COMMUNICATION_KINDS[group])
+        s.interpreter = language not in ("English", "Welsh") and rng.random() < 0.7
+        s.anticoagulated = rng.random() < WARFARIN_CHANCE.get(group, 0.0)
+        comm = COMMUNICATION[s.communication] if s.communication else None
         line1, line2 = places.address_line(rng)
         batch["person"].append(
             {
                 "id": s.id,
                 "nhs_number": self._nhs(),
                 "nhs_number_status": rng.choices(("01", "02", "03"), (92, 6, 2))[0],
-                "title": _title(rng, group, sex),
+                "title": _title(rng, group, sex, married=carer_kind == "spouse"),
                 "given_name": s.given,
                 "family_name": s.family,
                 "preferred_name": s.preferred,
@@ -154,7 +202,7 @@ class PersonFactory:
                 "phone": landline(rng) if group == "older" else mobile(rng),
                 "gp_practice_id": gp.org.id,
                 "gp_name": s.doctor,
-                "interpreter_needed": language not in ("English", "Welsh") and rng.random() < 0.7,
+                "interpreter_needed": s.interpreter,
                 "language": language,
                 "large_print": bool(comm and comm[1]),
                 "communication_needs": comm[0] if comm else None,
@@ -167,15 +215,15 @@ class PersonFactory:
                 "date_of_death": None,
             }
         )
-        if has_carer:
-            self._carer(s, batch)
+        if carer_kind is not None:
+            self._carer(s, carer_kind, batch)
         if rng.random() < (0.3 if has_carer else 0.5):
-            rel, comment = rng.choice(OTHER_CONTACTS)
+            rel, contact_sex, comment = rng.choice(OTHER_CONTACTS)
             batch["personal_contact"].append(
                 _contact(
                     rng,
                     s,
-                    names.staff_name(rng, rng.choice(("female", "male"))),
+                    names.staff_name(rng, contact_sex or rng.choice(("female", "male"))),
                     rel,
                     main=False,
                     key_holder=rel == "Neighbour",
@@ -184,10 +232,8 @@ class PersonFactory:
             )
         return s
 
-    def _carer(self, s: Subject, batch: dict[str, list[Row]]) -> None:
+    def _carer(self, s: Subject, kind: str, batch: dict[str, list[Row]]) -> None:
         rng = self.rng
-        kinds = CARER_KINDS[s.group]
-        kind = rng.choices([k for k, _ in kinds], [w for _, w in kinds])[0]
         if kind == "spouse":
             sex = "male" if s.sex == "female" and rng.random() < 0.95 else "female"
             rel = {"male": "Husband", "female": "Wife"}[sex] if s.group == "older" else "Partner"
@@ -195,9 +241,7 @@ class PersonFactory:
             surname = names.family_for(s.family, sex)
         else:
             rel = kind
-            sex = "male" if kind in ("Son", "Father") else "female"
-            if kind == "Neighbour":
-                sex = rng.choice(("female", "male"))
+            sex = SEX_OF.get(kind) or rng.choice(("female", "male"))
             generation = "older" if kind == "Grandmother" else "adult"
             origin = names.origin(rng) if kind == "Neighbour" else s.origin
             first = names.given(rng, origin, generation, sex)
@@ -260,14 +304,19 @@ def _contact(
     }
 
 
-def _title(rng: random.Random, group: str, sex: str) -> str | None:
+def _title(rng: random.Random, group: str, sex: str, *, married: bool) -> str | None:
+    """From sex, age and marriage: no title under 18, Mr for men, Mrs for a woman whose
+    husband or wife is her carer (never Miss or Ms then); otherwise, for older women,
+    mostly Mrs (many are widowed), and a spread for younger women."""
     if group in ("teen", "baby"):
         return None
     if rng.random() < 0.02:
         return "Dr"
     if sex == "male":
         return "Mr"
-    return rng.choices(("Mrs", "Miss", "Ms"), (70, 15, 15) if group == "older" else (40, 20, 40))[0]
+    if married:
+        return "Mrs"
+    return rng.choices(("Mrs", "Miss", "Ms"), (70, 15, 15) if group == "older" else (30, 25, 45))[0]
 
 
 def _life_stage(group: str, themes: tuple[Theme, ...]) -> str:

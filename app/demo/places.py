@@ -186,8 +186,8 @@ class StaffSpec:
 
 SIGNED_IN_NURSE: Final = StaffSpec(Role.COMMUNITY_NURSE.value, "District nurse", "trust")
 
-# The locality team (the signed-in nurse first), then partners' staff who
-# write in the record but belong to no locality team.
+# The locality team (the district nurse, the demo's default user, first), then
+# partners' staff who write in the record but belong to no locality team.
 TEAM: Final[tuple[StaffSpec, ...]] = (
     SIGNED_IN_NURSE,
     StaffSpec(Role.COMMUNITY_NURSE.value, "Community staff nurse", "trust"),
@@ -201,6 +201,8 @@ TEAM: Final[tuple[StaffSpec, ...]] = (
     StaffSpec(Role.SUPPORT_WORKER.value, "Reablement support worker", "council"),
     StaffSpec(Role.SUPPORT_WORKER.value, "Community connector", "voluntary"),
     StaffSpec(Role.COORDINATOR.value, "Integrated care coordinator", "trust"),
+    # Not a practitioner: reads the team's access reports (the demo's IG lead seat).
+    StaffSpec(Role.IG_LEAD.value, "Information governance lead", "trust"),
 )
 PARTNERS: Final[tuple[StaffSpec, ...]] = (
     StaffSpec(Role.SUPPORT_WORKER.value, "Mobile response officer", "telecare", False),

@@ -16,6 +16,7 @@ from app.demo.themes_young import GENERAL_GOALS
 from app.demo.voice import strengths
 from app.values.vocab import ActionStatus, GoalStatus, Role
 
+LEARNER_AGE: Final = 16  # a provisional driving licence is for 16 and over (driving at 17)
 GOAL_COUNTS: Final = (2, 3, 4, 4, 5, 6)
 IMPORTANCE_WEIGHTS: Final = (1, 1, 2, 3, 5, 7, 9, 10, 9, 8)
 GOAL_STATUSES: Final = (
@@ -148,7 +149,9 @@ class PlanBuilder:
         named = s.carer_first is not None
         themed = [(t, g) for t in s.themes for g in t.goals if named or "{carer}" not in g]
         general = [
-            (rng.choice(s.themes), g) for g in GENERAL_GOALS[s.group] if named or "{carer}" not in g
+            (rng.choice(s.themes), g)
+            for g in GENERAL_GOALS[s.group]
+            if (named or "{carer}" not in g) and (s.age >= LEARNER_AGE or "drive" not in g)
         ]
         rng.shuffle(themed)
         rng.shuffle(general)

@@ -25,6 +25,26 @@ ALERT_CHANCE: Final[dict[str, tuple[float, float, float, float]]] = {
 }
 GROUP_INDEX: Final = {"older": 0, "adult": 1, "teen": 2, "baby": 3}
 
+# How a person's highest active risk (likelihood x impact, banded as the printed plan
+# bands it: high from 15, medium from 8) spreads over a community caseload. Most people
+# on a locality team's books are at low risk on any day, some medium, few high: we aim
+# for about 60/30/10 overall, the high ones mostly at the specialist level of need
+# (weights per level below; with the demo's 15/45/40 mix of levels that gives roughly
+# 60% low, 30% medium and 10% high). Drawing likelihood and impact independently, as
+# the demo once did, put over half the caseload in the red band.
+BAND_BY_LEVEL: Final[dict[str, tuple[int, int, int]]] = {
+    "universal": (85, 13, 2),
+    "targeted": (65, 28, 7),
+    "specialist": (45, 38, 17),
+}
+BANDS: Final = ("low", "medium", "high")
+# (likelihood 1-5, impact 2-5) pairs in each band.
+PAIRS: Final[dict[str, tuple[tuple[int, int], ...]]] = {
+    "low": ((1, 2), (1, 3), (1, 4), (1, 5), (2, 2), (2, 3), (3, 2)),
+    "medium": ((2, 4), (2, 5), (3, 3), (3, 4), (4, 2), (4, 3), (5, 2)),
+    "high": ((3, 5), (4, 4), (4, 5), (5, 3), (5, 4), (5, 5)),
+}
+
 
 def risk_and_alert_rows(
     rng: random.Random, s: Subject, d: Directory, as_of: date, batch: dict[str, list[Row]]
@@ -38,18 +58,21 @@ def risk_and_alert_rows(
     if s.carer_first and rng.random() < 0.2:
         kinds.append("carer_breakdown")
     owners = d.practitioners
-    for kind in dict.fromkeys(kinds):
+    band = BANDS.index(rng.choices(BANDS, BAND_BY_LEVEL[s.level])[0])
+    for n, kind in enumerate(dict.fromkeys(kinds)):
         description, mitigation = rng.choice(RISKS[kind])
         started = s.known_since + timedelta(days=rng.randrange(0, 60))
-        closed = rng.random() < 0.12 and started < as_of - timedelta(days=30)
+        # The first risk sets the person's band and stays open; the others are no higher.
+        likelihood, impact = rng.choice(PAIRS[BANDS[band if n == 0 else rng.randrange(band + 1)]])
+        closed = n > 0 and rng.random() < 0.12 and started < as_of - timedelta(days=30)
         batch["risk"].append(
             {
                 "id": new_id(rng),
                 "person_id": s.id,
                 "kind": kind,
                 "description": description.format(**fill),
-                "likelihood": rng.randrange(1, 6),
-                "impact": rng.randrange(2, 6),
+                "likelihood": likelihood,
+                "impact": impact,
                 "mitigation": mitigation.format(**fill),
                 "owner_id": (s.lead or rng.choice(owners)).id,
                 "review_on": as_of + timedelta(days=rng.randrange(-20, 90)),

@@ -28,6 +28,13 @@ class Subject:
     open: bool
     known_since: date  # first contact with the team
     themes: tuple[Theme, ...]
+    # One source of truth for what the record says in more than one place: the
+    # communication need (a key of app.demo.people.COMMUNICATION) feeds both the
+    # person's communication needs and About me; an interpreter, both the
+    # interpreter flag and About me; warfarin, both About me and INR tests.
+    communication: str | None = None
+    interpreter: bool = False
+    anticoagulated: bool = False
     # The main carer, if any: "Jean", "my wife Jean"
     carer_first: str | None = None
     carer_phrase: str | None = None

@@ -18,18 +18,30 @@ NURSE_PURPOSES: Final = (
     "Pressure area check",
     "Post-discharge review",
     "B12 injection",
-    "INR blood test",
     "Catheter change",
     "Care plan review",
     "Medication review with family",
 )
+# Only for someone on warfarin (Subject.anticoagulated, said in their About me).
+INR: Final = "INR blood test"
 THEME_PURPOSES: Final = {
     "skin": "Leg ulcer dressing and compression",
     "diabetes": "Insulin and blood sugar check",
     "end_of_life": "Symptom review and syringe driver check",
     "breathing": "Breathing review and oxygen check",
     "feeding": "Baby weight and feeding review",
+    "type1": "Blood sugar and insulin review with {name}",
 }
+# Under 18: no adult services (Care Act reviews, carers' assessments of the person's
+# carer, pressure care, bath lifts): a child's or young person's reviews instead.
+YOUNG_PURPOSES: Final = {
+    "community_nurse": ("Health review with the family", "Care plan review"),
+    "social_worker": ("Family support review", "Care plan review with family"),
+    "occupational_therapist": ("Home and school equipment review",),
+    "physiotherapist": ("Mobility review",),
+    "support_worker": ("Welfare check",),
+}
+CARER_ONLY: Final = "Carer's assessment"
 ROLE_PURPOSES: Final = {
     "social_worker": ("Care Act review", "Carer's assessment", "Care plan review with family"),
     "occupational_therapist": ("Equipment check: bath lift", "Home environment assessment"),
@@ -66,12 +78,19 @@ class VisitPlanner:
         self.slots = sorted(rng.sample(ROUND, self.today_left))
 
     def _purpose(self, s: Subject, staff: Staff) -> str:
+        rng = self.rng
         if staff.role == "community_nurse":
+            if s.anticoagulated and rng.random() < 0.4:
+                return INR
             for t in s.themes:
-                if t.key in THEME_PURPOSES and self.rng.random() < 0.7:
-                    return THEME_PURPOSES[t.key]
-            return self.rng.choice(NURSE_PURPOSES)
-        return self.rng.choice(ROLE_PURPOSES.get(staff.role, ("Review visit",)))
+                if t.key in THEME_PURPOSES and rng.random() < 0.7:
+                    return THEME_PURPOSES[t.key].format(name=s.preferred)
+        if s.age < 18:
+            return rng.choice(YOUNG_PURPOSES.get(staff.role, ("Review visit",)))
+        if staff.role == "community_nurse":
+            return rng.choice(NURSE_PURPOSES)
+        pool = ROLE_PURPOSES.get(staff.role, ("Review visit",))
+        return rng.choice([p for p in pool if s.carer_first or p != CARER_ONLY])
 
     def _row(self, s: Subject, staff: Staff, day: date, hour: int, minute: int) -> Row:
         return {

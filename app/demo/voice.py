@@ -7,7 +7,27 @@ from datetime import date, timedelta
 from typing import Final
 
 from app.demo.common import Row
+from app.demo.people import COMMUNICATION
 from app.demo.subject import Subject
+
+INTERPRETER: Final = (
+    "I speak {language} at home; for anything important I'd like an interpreter, not my grandson."
+)
+WARFARIN: Final = "I take warfarin for my heart rhythm, so the nurse checks my INR."
+# Phrases only a woman says (the Women's Institute), and phrases tied to a plan theme
+# (said only by someone whose plan has that theme, so About me and the plan agree).
+WOMEN_ONLY: Final = ("the WI",)
+THEME_OF: Final = {
+    "I have COPD": "breathing",
+    "My memory is not what it was": "memory",
+    "I have had diabetes": "diabetes",
+    "I have type 1 diabetes": "type1",
+    "I get anxious": "mental_health",
+}
+MOSTLY_WELL: Final = {
+    "teen": "I am mostly well; my plan says what I need help with.",
+    "baby": "Mum: the baby is well apart from what is in the plan.",
+}
 
 # prompt -> group -> phrases; two or three are joined per prompt.
 ABOUT: Final[dict[str, dict[str, tuple[str, ...]]]] = {
@@ -57,18 +77,15 @@ ABOUT: Final[dict[str, dict[str, tuple[str, ...]]]] = {
             "Mum: the health visitor and my friends from the baby group.",
         ),
     },
+    # A communication need is said first, from app.demo.people.COMMUNICATION (the same
+    # choice as the record's communication needs); these are the other ways people put it.
     "how_i_communicate": {
         "older": (
-            "I am hard of hearing in my left ear: sit on my right and face me.",
-            "I need large print. My eyes are not good since the macular degeneration.",
-            "Please speak slowly and give me time to answer since my stroke.",
             "Ring before you come: I won't answer the door to people I'm not expecting.",
             "Just talk to me normally, I'm not daft.",
-            "I speak {language} at home; for anything important I'd like an "
-            "interpreter, not my grandson.",
+            INTERPRETER,
         ),
         "adult": (
-            "I use a communication book; please give me time.",
             "Text me rather than ring.",
             "Use simple words and check I've understood.",
         ),
@@ -170,21 +187,36 @@ STRENGTHS: Final[dict[str, tuple[str, ...]]] = {
 }
 
 
+def _fits(s: Subject, phrase: str) -> bool:
+    if s.sex != "female" and any(w in phrase for w in WOMEN_ONLY):
+        return False
+    if phrase == INTERPRETER:
+        return s.interpreter
+    theme = next((t for start, t in THEME_OF.items() if phrase.startswith(start)), None)
+    return theme is None or theme in s.theme_keys
+
+
 def about_me(rng: random.Random, s: Subject, as_of: date) -> Row:
     fill = {
         "years": str(rng.randrange(12, 60)),
         "pet": rng.choice(PETS),
         "town": s.town.name,
         "carer_phrase": _capital(s.carer_phrase or "my family"),
-        "language": s.language if s.language != "English" else "Punjabi",
+        "language": s.language,
         "preferred": s.preferred,
     }
     row: Row = {"person_id": s.id}
     for prompt, pools in ABOUT.items():
-        pool = pools[s.group]
-        if prompt == "how_i_communicate" and s.language == "English":
-            pool = tuple(p for p in pool if "{language}" not in p) or pool
-        picked = rng.sample(pool, min(len(pool), rng.choice((1, 2, 2, 3))))
+        pool = tuple(p for p in pools[s.group] if _fits(s, p))
+        first: list[str] = []
+        if prompt == "how_i_communicate" and s.communication:
+            first = [COMMUNICATION[s.communication][2]]
+            pool = tuple(p for p in pool if "normally" not in p)
+        if prompt == "my_wellness" and s.anticoagulated:
+            first = [WARFARIN]
+        if not pool and not first:
+            pool = (MOSTLY_WELL.get(s.group, "I am mostly well."),)
+        picked = first + rng.sample(pool, min(len(pool), rng.choice((1, 2, 2, 3)) - len(first)))
         row[prompt] = " ".join(p.format(**fill) for p in picked)
     if s.group == "baby":
         supporter: str | None = "Written by Mum at the new-birth visit"

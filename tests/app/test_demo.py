@@ -219,7 +219,7 @@ def test_the_build_is_audited_with_counts_only(sixty) -> None:
         event = session.execute(
             select(AuditEvent).where(AuditEvent.action == "demo_created")
         ).scalar_one()
-    assert json.loads(event.detail) == {"people": 60, "seed": 11}
+    assert json.loads(event.detail) == {"people": 60, "seed": 11, "role": "community_nurse"}
 
 
 def test_notes_are_in_the_past_and_typed_up_after_the_visit(sixty) -> None:

@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
+from app.demo.roles import DEMO_ROLES
+from app.values.vocab import Role
 from app.workspace import is_demo_profile, profile_exists, unlock
 from storage.tables import Person
 from sync.client.first_run import enrol_new_laptop
@@ -58,7 +60,10 @@ def test_the_first_run_offers_enrolling_and_the_demo_first(
         assert "made-up people only" in _texts(controller)
 
         qtbot.mouseClick(choice.demo_button, Qt.MouseButton.LeftButton)
-        assert window.passphrase.isVisible() and window.passphrase.hasFocus()
+        # The demo asks whom to sign in as first (the nurse unless another role is chosen).
+        assert window.demo_page.role.hasFocus()
+        assert window.demo_page.chosen_role() == Role.COMMUNITY_NURSE.value
+        assert window.passphrase.isVisible()
         assert "delete the demo and start again" in _texts(controller)
         qtbot.mouseClick(window.back_button, Qt.MouseButton.LeftButton)
         qtbot.mouseClick(choice.enrol_button, Qt.MouseButton.LeftButton)
@@ -169,6 +174,39 @@ def test_the_demo_caseload_is_made_and_opened(
             statuses = list(session.execute(select(Person.status)).scalars())
         assert len(statuses) == 6
         assert controller.model.rowCount() == statuses.count("open") > 0
+    finally:
+        controller.shutdown()
+
+
+def test_the_demo_offers_each_role_and_signs_in_the_coordinator(
+    qtbot: QtBot, runner: TaskRunner, tmp_path: Path
+) -> None:
+    folder = tmp_path / "Demo"
+    controller = make_controller(qtbot, runner, folder)
+    controller.first_run.demo_maker = partial(make_demo, people=6, seed=11, kdf=FAST_KDF)
+    try:
+        window = controller.first_run_window
+        choose_first_run(qtbot, controller, DEMO)
+        page = window.demo_page
+        offered = [page.role.itemData(i) for i in range(page.role.count())]
+        assert offered == list(DEMO_ROLES)
+        assert page.role.itemText(offered.index("ig_lead")) == "Information governance lead"
+        assert "Today's round of home visits" in page.sees.text()
+        # Chosen from the keyboard, as a user without a mouse would: down to the coordinator.
+        for _ in range(offered.index(Role.COORDINATOR.value)):
+            qtbot.keyClick(page.role, Qt.Key.Key_Down)
+        assert page.chosen_role() == Role.COORDINATOR.value
+        assert "The Team view" in page.sees.text()
+        assert page.role.accessibleDescription() == page.sees.text()
+
+        _passphrase(qtbot, controller, GOOD, GOOD)
+        with qtbot.waitSignal(controller.first_run.created, timeout=30_000):
+            qtbot.mouseClick(window.create_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(controller.main_window.isVisible, timeout=10_000)
+        workspace = controller.workspace
+        assert workspace is not None and workspace.demo
+        assert workspace.actor.role == Role.COORDINATOR.value
+        assert controller.main_window.home.isTabVisible(controller.team.tab)
     finally:
         controller.shutdown()
 

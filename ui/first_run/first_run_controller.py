@@ -35,7 +35,8 @@ DEMO_PEOPLE = 200
 
 
 def make_demo(path: Path, *, passphrase: str, confirmation: str, **kwargs: Any) -> Workspace:
-    """A demo profile: the same passphrase rules as a real one, then a synthetic caseload."""
+    """A demo profile: the same passphrase rules as a real one, then a synthetic caseload,
+    signed in as the role chosen (`role`, the nurse if none)."""
     if problem := passphrase_problem(passphrase, confirmation):
         raise InvalidInputError(problem)
     kwargs.setdefault("people", DEMO_PEOPLE)

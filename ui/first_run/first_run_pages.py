@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.demo.roles import DEMO_SEATS
 from app.values.vocab import Role
 from ui.i18n import tr
 
@@ -109,6 +110,43 @@ class EnrolPage(QWidget):
             "A .pem file from your administrator, for a server with its own certificate.",
             buddy=self.ca_file,
         )
+
+
+class DemoPage(QWidget):
+    """Whom the demo signs in as: each role of the one made-up team, with what it sees."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.role = QComboBox()
+        self.role.setObjectName("demoRole")
+        self.role.setAccessibleName(tr("Sign in as"))
+        for seat in DEMO_SEATS:
+            self.role.addItem(tr(seat.role.label), seat.role.value)
+        self.sees = QLabel()
+        self.sees.setObjectName("hint")
+        self.sees.setWordWrap(True)
+        field(
+            layout,
+            "&Sign in as",
+            self.role,
+            "The same made-up team whichever you choose: try the coordinator for the Team view.",
+        )
+        layout.addWidget(self.sees)
+        self.role.currentIndexChanged.connect(self._describe)
+        self._describe()
+
+    def _describe(self) -> None:
+        seat = DEMO_SEATS[max(self.role.currentIndex(), 0)]
+        self.sees.setText(tr(seat.sees))
+        self.role.setAccessibleDescription(tr(seat.sees))
+
+    def chosen_role(self) -> str:
+        return str(self.role.currentData())
+
+    def choose(self, role: str) -> None:
+        self.role.setCurrentIndex(self.role.findData(role))
 
 
 class LocalPage(QWidget):

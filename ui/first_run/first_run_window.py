@@ -31,6 +31,7 @@ from ui.first_run.first_run_pages import (
     LOCAL,
     PRIMARY_BUTTON_HEIGHT,
     ChoicePage,
+    DemoPage,
     EnrolPage,
     LocalPage,
     field,
@@ -65,7 +66,7 @@ ACTIONS = {ENROL: "Enrol this laptop", DEMO: "Create the demo", LOCAL: "Create p
 class FirstRunWindow(QWidget):
     create_requested = Signal(dict)  # LOCAL: name, role, organisation, passphrase, confirmation
     enrol_requested = Signal(dict)  # server_url, code, ca_file, passphrase, confirmation
-    demo_requested = Signal(dict)  # passphrase, confirmation
+    demo_requested = Signal(dict)  # role, passphrase, confirmation
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,9 +86,10 @@ class FirstRunWindow(QWidget):
 
         self.choice = ChoicePage()
         self.enrol_page = EnrolPage()
+        self.demo_page = DemoPage()
         self.local_page = LocalPage()
         self.stack = QStackedWidget()
-        for page in (self.choice, self.enrol_page, QWidget(), self.local_page):
+        for page in (self.choice, self.enrol_page, self.demo_page, self.local_page):
             self.stack.addWidget(page)
         self.name, self.role = self.local_page.name, self.local_page.role
         self.organisation = self.local_page.organisation
@@ -178,7 +180,6 @@ class FirstRunWindow(QWidget):
         self.title.setText(tr(title))
         self.intro.setText(tr(intro))
         self.stack.setCurrentIndex(["", ENROL, DEMO, LOCAL].index(way))
-        self.stack.setVisible(way != DEMO)
         self.passphrase_block.setVisible(bool(way))
         self.buttons.setVisible(bool(way))
         self.show_message("")
@@ -198,7 +199,7 @@ class FirstRunWindow(QWidget):
             fields = {"server_url": page.server.text(), "code": page.code.text()}
             self.enrol_requested.emit({**fields, "ca_file": page.ca_file.text(), **secret})
         elif self.mode == DEMO:
-            self.demo_requested.emit(secret)
+            self.demo_requested.emit({"role": self.demo_page.chosen_role(), **secret})
         else:
             fields = {
                 "user_name": self.name.text(),
@@ -236,7 +237,7 @@ class FirstRunWindow(QWidget):
         first = {
             "": self.choice.enrol_button,
             ENROL: self.enrol_page.server,
-            DEMO: self.passphrase,
+            DEMO: self.demo_page.role,
             LOCAL: self.name,
         }[self.mode]
         first.setFocus(Qt.FocusReason.OtherFocusReason)
