@@ -6,12 +6,13 @@ sharing decisions, and the boxes to sign."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table
 
-from app.reports.plan_model import long_date
+from app.reports.plan_model import GoalItem, long_date
 from app.reports.plan_pdf_blocks import PlanBlocks
 from app.reports.print_style import (
     BLUE,
@@ -25,10 +26,21 @@ from app.reports.print_style import (
     table_style,
 )
 from app.services import clock
+from app.values import overdue
 
 
 class PlanStory(PlanBlocks):
     """The flowables of one plan, section by section."""
+
+    @property
+    def today(self) -> date:
+        """The day it is printed, on England's calendar: what is overdue counts from it."""
+        return clock.local(self.c.printed_at).date()
+
+    def late(self, due: date, *, first: bool = False) -> str:
+        """A date already gone, said in words in place of the date (never read by the
+        family as a promise still ahead): "overdue since 3 November 2026"."""
+        return f"<b>{'Overdue' if first else 'overdue'} since {markup(long_date(due))}</b>"
 
     def build(self) -> list[Flowable]:
         self.title_block()
@@ -106,7 +118,7 @@ class PlanStory(PlanBlocks):
             lead = (
                 f" (review led by {contact_line(plan.review_owner)})" if plan.review_owner else ""
             )
-            if plan.review_due < clock.local(self.c.printed_at).date():
+            if overdue.plan_review_overdue(plan.review_due, self.today):
                 # A date already gone read as a promise would mislead the family: say it is late.
                 text += f" <b>Our review together was due by {due} and is overdue</b>{lead}."
             else:
@@ -177,7 +189,9 @@ class PlanStory(PlanBlocks):
                 rows.append(("Early warning signs", markup(item.early_warning_signs)))
             if item.equipment:
                 rows.append(("In the house", markup(item.equipment)))
-            if item.review_on:
+            if item.review_on and overdue.past(item.review_on, self.today):
+                rows.append(("Review", f"Review {self.late(item.review_on)}"))  # a review date
+            elif item.review_on:
                 rows.append(("Review by", markup(long_date(item.review_on))))
             self.story.append(CondPageBreak(self.st.sizes.body * 10))
             self.story.append(
@@ -219,7 +233,7 @@ class PlanStory(PlanBlocks):
                     ("How I am doing", bold(goal.status)),
                     ("What has happened", markup(goal.outcome or "")),
                     ("How important to me", markup(f"{goal.importance} out of 10")),
-                    ("Aiming for", markup(long_date(goal.target_date)) if goal.target_date else ""),
+                    ("Aiming for", self.target(goal)),
                     ("Why this matters", markup(goal.need or "")),
                 ]
                 card = self.record(
@@ -240,7 +254,7 @@ class PlanStory(PlanBlocks):
                     statement,
                     doing,
                     markup(f"{goal.importance} out of 10"),
-                    markup(long_date(goal.target_date)) if goal.target_date else "",
+                    self.target(goal),
                 ]
             )
         self.story.extend(
@@ -250,6 +264,13 @@ class PlanStory(PlanBlocks):
                 [0.46, 0.22, 0.14, 0.18],
             )
         )
+
+    def target(self, goal: GoalItem) -> str:
+        if goal.target_date is None:
+            return ""
+        if overdue.goal_overdue(goal.status_code, goal.target_date, self.today):
+            return self.late(goal.target_date, first=True)
+        return markup(long_date(goal.target_date))
 
     def actions(self) -> None:
         self.heading("Who does what and when")
@@ -265,15 +286,14 @@ class PlanStory(PlanBlocks):
                 who = contact_line(a.who)
                 if a.who.phone:
                     who += f"<br/><b>{markup(a.who.phone)}</b>"
-                when = join(
-                    a.when,
-                    f"by {long_date(a.due_on)}" if a.due_on else None,
-                    sep="; ",
-                )
+                due = markup(f"by {long_date(a.due_on)}") if a.due_on else None
+                if a.due_on and overdue.action_overdue(a.status_code, a.due_on, self.today):
+                    due = self.late(a.due_on, first=not a.when)
+                when = join(markup(a.when) if a.when else None, due, sep="; ")
                 what = bold(a.what)
                 if a.strategies:
                     what += f"<br/>Tip: {markup(a.strategies)}"
-                rows.append([what, who, markup(when), markup(a.status)])
+                rows.append([what, who, when, markup(a.status)])
             self.subheading(f"For goal {n}: {markup(goal.statement)}")
             self.story.extend(
                 self.grid(["What", "Who", "When", "Progress"], rows, [0.35, 0.31, 0.20, 0.14])
@@ -289,11 +309,11 @@ class PlanStory(PlanBlocks):
                 ("What could happen", markup(risk.description)),
                 ("What we do about it", markup(risk.mitigation)),
             ]
-            review = join(
-                contact_line(risk.owner) if risk.owner else None,
-                f"review by {long_date(risk.review_on)}" if risk.review_on else None,
-                sep="; ",
-            )
+            due = f"review by {markup(long_date(risk.review_on))}" if risk.review_on else None
+            # Only active risks are printed: a past review date is overdue (the one rule).
+            if risk.review_on and overdue.risk_review_overdue("active", risk.review_on, self.today):
+                due = f"review {self.late(risk.review_on)}"
+            review = join(contact_line(risk.owner) if risk.owner else None, due, sep="; ")
             if review:
                 rows.append(("Who keeps it under review", review))
             self.story.append(
@@ -391,7 +411,11 @@ class PlanStory(PlanBlocks):
             if s.withdrawn_on:
                 decision += markup(f" on {long_date(s.withdrawn_on)}")
             given = markup(f"{s.given_by}, {s.how}, on {long_date(s.decided_on)}")
-            if s.review_on and s.decision_code == "given":
+            if s.review_on and overdue.consent_review_overdue(
+                s.decision_code, s.review_on, s.withdrawn_on, self.today
+            ):
+                given += f". Review {self.late(s.review_on)}"
+            elif s.review_on and s.decision_code == "given":
                 given += markup(f". Review by {long_date(s.review_on)}")
             rows.append([markup(s.information), markup(s.with_whom), decision, given])
         self.story.extend(

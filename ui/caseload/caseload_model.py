@@ -21,6 +21,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.services import clock
 from app.services.caseload.caseload import CaseloadQuery, CaseloadRow
+from app.values import overdue
 from ui.i18n import tr
 from ui.kit import formatting
 from ui.kit.paged_model import AnyIndex, PagedTableModel
@@ -92,6 +93,13 @@ SORT_KEYS: dict[Column, tuple[str, bool]] = {
 }
 
 
+# The date columns an overdue flag can reach: what each shows.
+_DATES: dict[Column, Callable[[CaseloadRow], Any]] = {
+    Column.NEXT_VISIT: lambda r: r.next_visit_due,
+    Column.PLAN_REVIEW: lambda r: r.plan_review_due,
+}
+
+
 class CaseloadModel(PagedTableModel[CaseloadQuery, CaseloadRow]):
     columns = Column
 
@@ -100,7 +108,7 @@ class CaseloadModel(PagedTableModel[CaseloadQuery, CaseloadRow]):
         runner: TaskRunner,
         *,
         page_size: int = PAGE_SIZE,
-        today: Callable[[], date] = date.today,
+        today: Callable[[], date] = clock.today,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(runner, CaseloadQuery(sort="name"), page_size=page_size, parent=parent)
@@ -197,6 +205,9 @@ class CaseloadModel(PagedTableModel[CaseloadQuery, CaseloadRow]):
     def _text(self, row: CaseloadRow, column: Column) -> str:
         if row.limited:
             return self._limited_text(row, column)
+        if self._overdue(row, column) and column in _DATES:
+            # Said in words, not only red: a missed visit is never shown as the next.
+            return formatting.overdue_on(_DATES[column](row), self._as_of)
         if (shared := cell_text(row, column.name)) is not None:
             return shared
         match column:
@@ -231,7 +242,7 @@ class CaseloadModel(PagedTableModel[CaseloadQuery, CaseloadRow]):
         text = self._text(row, column)
         if column == Column.RISK:
             return text or tr("No active risks")
-        return tr("{text}, overdue").format(text=text) if self._overdue(row, column) else text
+        return text  # an overdue date says so in its own text
 
     def _tooltip(self, row: CaseloadRow, column: Column) -> str | None:
         if column == Column.NEXT_VISIT and row.next_visit_due is not None:
@@ -250,10 +261,14 @@ class CaseloadModel(PagedTableModel[CaseloadQuery, CaseloadRow]):
         return None
 
     def _overdue(self, row: CaseloadRow, column: Column) -> bool:
-        if column == Column.NEXT_VISIT and row.next_visit_due is not None:
-            return row.next_visit_due < clock.now()
-        if column == Column.PLAN_REVIEW and row.plan_review_due is not None:
-            return row.plan_review_due < self._as_of
+        """Overdue by the one rule (`app.values.overdue`); high risk shares the red."""
+        if row.limited:
+            return False
+        if column == Column.NEXT_VISIT:
+            # next_visit_due is the soonest visit still planned.
+            return overdue.visit_overdue("planned", row.next_visit_due, clock.now())
+        if column == Column.PLAN_REVIEW:
+            return overdue.plan_review_overdue(row.plan_review_due, self._as_of)
         if column == Column.RISK and row.highest_risk is not None:
             return row.highest_risk >= 15
         return False

@@ -51,8 +51,8 @@ _SAMPLES = {
     Column.LOCALITY: "Richmondshire",
     Column.LEVEL_OF_NEED: "Specialist",
     Column.LEAD_PROFESSIONAL: "Angharad Pritchard",
-    Column.NEXT_VISIT: "30 Sep 2000",
-    Column.PLAN_REVIEW: "30 Sep 2000",
+    Column.NEXT_VISIT: "Overdue: 30 Sep",  # a missed visit says so (formatting.overdue_on)
+    Column.PLAN_REVIEW: "Overdue: 30 Sep",
     Column.RISK: "Medium (12)",
 }
 _CELL_PADDING = 18  # the item's padding and a little air

@@ -9,6 +9,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.services.caseload.today import TodayVisit
+from app.values import overdue
 from ui.caseload.drafts_notice import DraftsNotice
 from ui.i18n import tr
 from ui.kit import formatting
@@ -22,7 +23,7 @@ _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
 
 def today_columns(now: datetime | None = None) -> list[ColumnSpec[TodayVisit]]:
     def late(v: TodayVisit) -> bool:
-        return v.status == "planned" and now is not None and v.due_at < now
+        return now is not None and overdue.visit_overdue(v.status, v.due_at, now)
 
     def status(v: TodayVisit) -> str:
         if v.status == "done":

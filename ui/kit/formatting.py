@@ -17,8 +17,7 @@ def british_date(value: date | datetime | None) -> str:
     """`22 Nov 1940`; a datetime is shown as its calendar date in England."""
     if value is None:
         return ""
-    if isinstance(value, datetime):
-        value = value.astimezone(LOCAL).date() if value.tzinfo else value.date()
+    value = _local_date(value)
     return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
 
 
@@ -44,6 +43,27 @@ def days_from_today(value: datetime, today: date) -> str:
     if days > 1:
         return tr("{n} days ago").format(n=days)
     return tr("In {n} days").format(n=-days)
+
+
+def overdue_since(value: date | datetime) -> str:
+    """`Overdue since 3 Nov 2026`: what the record says, in words, beside the warning colour,
+    of a date the rule in `app.values.overdue` finds past."""
+    return tr("Overdue since {date}").format(date=british_date(value))
+
+
+def overdue_on(value: date | datetime, today: date) -> str:
+    """`Overdue: 3 Nov`, the short form for a list's narrow date column: the year only when
+    the date is so long gone that the day and month alone could mean another year."""
+    day = _local_date(value)
+    recent = (today - day).days < 300
+    shown = f"{day.day} {_MONTHS[day.month - 1]}" if recent else british_date(day)
+    return tr("Overdue: {date}").format(date=shown)
+
+
+def _local_date(value: date | datetime) -> date:
+    if isinstance(value, datetime):
+        return value.astimezone(LOCAL).date() if value.tzinfo else value.date()
+    return value
 
 
 def time_of_day(value: datetime | None) -> str:

@@ -19,6 +19,7 @@ from app.services.record.record import (
     PlanView,
     TextItem,
 )
+from app.values import overdue
 from app.values.vocab import ActionStatus, CareActOutcome, GoalStatus
 from ui.i18n import tr
 from ui.kit import formatting
@@ -27,8 +28,6 @@ from ui.kit.widgets import button, button_row, esc, fit_rows, heading, size_colu
 from ui.record.record_sections import selected
 
 logger = logging.getLogger(__name__)
-
-_FINISHED_GOALS = frozenset({"achieved", "partially_achieved", "not_achieved", "discontinued"})
 
 
 class PlanSection(QScrollArea):
@@ -80,7 +79,7 @@ class PlanSection(QScrollArea):
                     "My goal",
                     lambda g: g.statement,
                     tooltip=lambda g: g.statement,
-                    quiet=lambda g: g.status in _FINISHED_GOALS,
+                    quiet=lambda g: g.status not in overdue.OPEN_GOALS,
                 ),
                 ColumnSpec("Importance", lambda g: f"{g.importance} / 10"),
                 ColumnSpec(
@@ -88,15 +87,7 @@ class PlanSection(QScrollArea):
                     lambda g: formatting.label(GoalStatus, g.status),
                     bold=lambda g: g.status == "achieved",
                 ),
-                ColumnSpec(
-                    "Target",
-                    lambda g: formatting.british_date(g.target_date),
-                    warn=lambda g: (
-                        g.target_date is not None
-                        and g.target_date < self._today
-                        and g.status not in _FINISHED_GOALS
-                    ),
-                ),
+                ColumnSpec("Target", self._target, warn=self._goal_overdue),
                 ColumnSpec("Outcome", lambda g: g.outcome or "", tooltip=lambda g: g.outcome),
             ],
             parent=self,
@@ -112,7 +103,7 @@ class PlanSection(QScrollArea):
             [
                 ColumnSpec("What", lambda a: a.what, tooltip=lambda a: a.what),
                 ColumnSpec("Who", lambda a: ", ".join(p for p in (a.who_name, a.who_role) if p)),
-                ColumnSpec("When", lambda a: a.timing or formatting.british_date(a.due_on)),
+                ColumnSpec("When", self._when, warn=self._action_overdue),
                 ColumnSpec(
                     "Status",
                     lambda a: formatting.label(ActionStatus, a.status),
@@ -247,16 +238,41 @@ class PlanSection(QScrollArea):
             ).format(version=plan.version, on=formatting.british_date(plan.agreed_on))
             state = "draft"
         if plan.review_due:
-            overdue = plan.review_due < self._today
-            review = tr("Review overdue: was due {date}.") if overdue else tr("Review by {date}.")
-            text += " " + review.format(date=formatting.british_date(plan.review_due))
-            if overdue:
+            if overdue.plan_review_overdue(plan.review_due, self._today):
+                text += " " + tr("Review overdue since {date}.").format(
+                    date=formatting.british_date(plan.review_due)
+                )
                 state = "overdue" if state == "agreed" else state
+            else:
+                review = tr("Review by {date}.")
+                text += " " + review.format(date=formatting.british_date(plan.review_due))
         self.status.setText(text)
         self.status.setAccessibleName(text)
         self.status.setProperty("state", state)
         self.status.style().unpolish(self.status)
         self.status.style().polish(self.status)
+
+    # -- overdue, by the one rule (app.values.overdue), in words as well as red ------------
+
+    def _goal_overdue(self, goal: GoalItem) -> bool:
+        return overdue.goal_overdue(goal.status, goal.target_date, self._today)
+
+    def _target(self, goal: GoalItem) -> str:
+        if self._goal_overdue(goal) and goal.target_date is not None:
+            return formatting.overdue_since(goal.target_date)
+        return formatting.british_date(goal.target_date)
+
+    def _action_overdue(self, action: ActionItem) -> bool:
+        return overdue.action_overdue(action.status, action.due_on, self._today)
+
+    def _when(self, action: ActionItem) -> str:
+        if self._action_overdue(action) and action.due_on is not None:
+            if action.timing:
+                return tr("{timing}; overdue since {date}").format(
+                    timing=action.timing, date=formatting.british_date(action.due_on)
+                )
+            return formatting.overdue_since(action.due_on)
+        return action.timing or formatting.british_date(action.due_on)
 
     def _show_actions(self) -> None:
         goal = self.selected_goal()

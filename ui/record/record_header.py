@@ -15,10 +15,13 @@ from datetime import date, datetime
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from app.services.record.record import AlertItem, Header
+from app.services import clock
+from app.services.record.record import AlertItem, Header, VisitItem
+from app.values import overdue
 from app.values.vocab import AlertKind, ClosedReason
 from ui.i18n import tr
 from ui.kit import formatting
+from ui.kit.rows_model import WARNING
 from ui.kit.widgets import button, clear_layout_widgets, esc
 
 logger = logging.getLogger(__name__)
@@ -106,7 +109,14 @@ class RecordHeader(QFrame):
         layout.addWidget(self.alerts)
         layout.addWidget(self.details)
 
-    def show_record(self, header: Header, alerts: tuple[AlertItem, ...], today: date) -> None:
+    def show_record(
+        self,
+        header: Header,
+        alerts: tuple[AlertItem, ...],
+        today: date,
+        visits: tuple[VisitItem, ...] = (),
+        now: datetime | None = None,
+    ) -> None:
         title = f"{header.title} " if header.title else ""
         self.name.setText(f"{title}{header.given_name} {header.family_name}")
         self.name.setAccessibleName(tr("Name: {name}").format(name=header.full_name))
@@ -126,17 +136,17 @@ class RecordHeader(QFrame):
             lead = f"{lead}, {header.lead_professional_phone}"
         interpreter = tr("interpreter needed") if header.interpreter_needed else ""
         language = header.language if header.language != "English" or interpreter else ""
-        self.details.setText(
-            _facts(
-                [
-                    (tr("Lead professional"), lead),
-                    (tr("Level of need"), formatting.level_of_need_label(header.level_of_need)),
-                    (tr("Locality"), header.locality or ""),
-                    (tr("GP"), header.gp or ""),
-                    (tr("Language"), ", ".join(p for p in (language, interpreter) if p)),
-                ]
-            )
+        details = _facts(
+            [
+                (tr("Lead professional"), lead),
+                (tr("Level of need"), formatting.level_of_need_label(header.level_of_need)),
+                (tr("Locality"), header.locality or ""),
+                (tr("GP"), header.gp or ""),
+                (tr("Language"), ", ".join(p for p in (language, interpreter) if p)),
+            ]
         )
+        visits_html = _visits(visits, now or clock.now())
+        self.details.setText(_SEP.join(p for p in (details, visits_html) if p))
         self._show_alerts(alerts, header.lead_professional)
         closed = header.status != "open"
         self.close_case.setVisible(not closed)
@@ -250,6 +260,30 @@ class _AlertCallout(QFrame):
         layout.addWidget(shown)
 
 
+_SEP = "&nbsp;&nbsp;·&nbsp;&nbsp;"
+
+
 def _facts(parts: list[tuple[str, str]]) -> str:
     shown = [f"<b>{esc(label)}</b> {esc(value)}" for label, value in parts if value]
-    return "&nbsp;&nbsp;·&nbsp;&nbsp;".join(shown)
+    return _SEP.join(shown)
+
+
+def _visits(visits: tuple[VisitItem, ...], now: datetime) -> str:
+    """The planned visits (still planned, soonest first): a missed one is said in words and
+    red (`app.values.overdue`), never shown as the next; then the next one ahead."""
+    missed = [v for v in visits if overdue.visit_overdue("planned", v.due_at, now)]
+    ahead = next((v for v in visits if v not in missed), None)
+    parts = []
+    if missed:
+        when = formatting.british_date_time(missed[0].due_at)
+        text = (
+            tr("Planned visit overdue since {when}").format(when=when)
+            if len(missed) == 1
+            else tr("{count} planned visits overdue, the first since {when}").format(
+                count=len(missed), when=when
+            )
+        )
+        parts.append(f'<b style="color:{WARNING.name()}">{esc(text)}</b>')
+    if ahead is not None:
+        parts.append(_facts([(tr("Next visit"), formatting.british_date_time(ahead.due_at))]))
+    return _SEP.join(parts)

@@ -143,7 +143,7 @@ class RecordPage(QWidget):
 
     def show_record(self, record: PersonRecord, today: date) -> None:
         self.status.clear()
-        self.header.show_record(record.header, record.alerts, today)
+        self.header.show_record(record.header, record.alerts, today, record.upcoming_visits)
         self.header.show_break_glass(record.break_glass_until)
         self.plan.show_record(record, today)
         self.about_me.show_record(record)

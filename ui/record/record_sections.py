@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QTableView, QVBo
 from app.services import clock
 from app.services.record.about_me import PROMPTS, SUPPORTED_BY
 from app.services.record.record import AlertItem, ConsentItem, PersonRecord, RiskItem
+from app.values import overdue
 from app.values.vocab import (
     AlertKind,
     CapacityOutcome,
@@ -127,15 +128,7 @@ class RisksSection(Page):
                 ),
                 ColumnSpec("Likelihood", lambda r: f"{r.likelihood} / 5"),
                 ColumnSpec("Impact", lambda r: f"{r.impact} / 5"),
-                ColumnSpec(
-                    "Review",
-                    lambda r: formatting.british_date(r.review_on),
-                    warn=lambda r: (
-                        r.review_on is not None
-                        and r.review_on < self._today
-                        and r.status == "active"
-                    ),
-                ),
+                ColumnSpec("Review", self._review_text, warn=self._review_overdue),
                 ColumnSpec(
                     "Status",
                     lambda r: formatting.label(RiskStatus, r.status),
@@ -193,6 +186,14 @@ class RisksSection(Page):
         if (item := selected(view)) is not None:
             signal.emit(item)
 
+    def _review_overdue(self, risk: RiskItem) -> bool:
+        return overdue.risk_review_overdue(risk.status, risk.review_on, self._today)
+
+    def _review_text(self, risk: RiskItem) -> str:
+        if self._review_overdue(risk) and risk.review_on is not None:
+            return formatting.overdue_since(risk.review_on)
+        return formatting.british_date(risk.review_on)
+
     def show_record(self, record: PersonRecord, today: date) -> None:
         self._today = today
         self.risks_model.set_rows(record.risks)
@@ -228,16 +229,7 @@ class ConsentSection(Page):
                 ColumnSpec("Given by", lambda c: c.given_by),
                 ColumnSpec("How", lambda c: formatting.label(ConsentMethod, c.method)),
                 ColumnSpec("Decided", lambda c: formatting.british_date(c.decided_on)),
-                ColumnSpec(
-                    "Review by",
-                    lambda c: formatting.british_date(c.review_on),
-                    warn=lambda c: c.review_on is not None and c.review_on < self._today,
-                    spoken=lambda c: (
-                        tr("{date}, overdue").format(date=formatting.british_date(c.review_on))
-                        if c.review_on is not None and c.review_on < self._today
-                        else formatting.british_date(c.review_on)
-                    ),
-                ),
+                ColumnSpec("Review by", self._review_text, warn=self._review_overdue),
                 ColumnSpec("Reason refused", lambda c: c.reason_refused or ""),
             ],
             parent=self,
@@ -278,6 +270,16 @@ class ConsentSection(Page):
         if (item := selected(self.table)) is not None:
             self.review_consent.emit(item)
 
+    def _review_overdue(self, item: ConsentItem) -> bool:
+        return overdue.consent_review_overdue(
+            item.decision, item.review_on, item.withdrawn_on, self._today
+        )
+
+    def _review_text(self, item: ConsentItem) -> str:
+        if self._review_overdue(item) and item.review_on is not None:
+            return formatting.overdue_since(item.review_on)
+        return formatting.british_date(item.review_on)
+
     def _show_detail(self) -> None:
         item = selected(self.table)
         if not isinstance(item, ConsentItem):
@@ -297,8 +299,8 @@ class ConsentSection(Page):
         if item.reason_refused:
             lines.append(tr("Reason: {reason}").format(reason=item.reason_refused))
         if item.review_on is not None:
-            overdue = item.review_on < self._today
-            text = tr("Review overdue: was due {date}.") if overdue else tr("Review by {date}.")
+            late = self._review_overdue(item)
+            text = tr("Review overdue since {date}.") if late else tr("Review by {date}.")
             lines.append(text.format(date=formatting.british_date(item.review_on)))
         self.detail.setText("<br>".join(esc(line) for line in lines))
 

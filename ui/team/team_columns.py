@@ -29,9 +29,9 @@ CONTENT_CHARS: dict[Column, int] = {
     Column.LEAD_PROFESSIONAL: 16,
     Column.RISK: 10,
     Column.LAST_CONTACT: 11,
-    Column.NEXT_VISIT: 11,
-    Column.PLAN_REVIEW: 11,
-    Column.CONSENT_REVIEW: 11,
+    Column.NEXT_VISIT: 15,  # "Overdue: 30 Sep" (formatting.overdue_on)
+    Column.PLAN_REVIEW: 15,
+    Column.CONSENT_REVIEW: 15,
     Column.CONFLICTS: 3,
 }
 HEADER_ROOM_PX = 34  # padding and the sort indicator

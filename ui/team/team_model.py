@@ -1,12 +1,14 @@
 """The coordinator's team caseload as a paged Qt table model (`app.services.team.team_caseload`).
 
-Sorting is a new SQL query; overdue dates and high risk show in red, with the
-word "overdue" for screen readers; an unallocated row says so in italics.
+Sorting is a new SQL query; an overdue date says so in words ("Overdue: 10 Nov",
+by `app.values.overdue`) and in red, as high risk and conflicts are red; an unallocated
+row says so in italics.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from enum import IntEnum
 from typing import Any
 
@@ -15,6 +17,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.services import clock
 from app.services.team.team_caseload import AT_RISK_SCORE, TeamQuery, TeamRow
+from app.values import overdue
 from ui.i18n import tr
 from ui.kit import formatting
 from ui.kit.paged_model import AnyIndex, PagedTableModel
@@ -66,6 +69,13 @@ SORT_KEYS = {
 }
 
 
+# The date columns an overdue flag can reach: what each shows.
+_DATES: dict[Column, Callable[[TeamRow], Any]] = {
+    Column.NEXT_VISIT: lambda r: r.next_visit_due,
+    Column.PLAN_REVIEW: lambda r: r.plan_review_due,
+    Column.CONSENT_REVIEW: lambda r: r.consent_review_due,
+}
+
 # A page is 100 rows (over five screens): each row's last contact and consent review
 # are subqueries, so a smaller page paints the team view first within budget.
 PAGE_SIZE = 100
@@ -79,6 +89,9 @@ class TeamModel(PagedTableModel[TeamQuery, TeamRow]):
     ) -> None:
         super().__init__(runner, TeamQuery(), page_size=page_size, parent=parent)
         self._today = clock.today()
+
+    def _page_replaced(self) -> None:
+        self._today = clock.today()  # what is overdue counts from the day the page was fetched
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if 0 <= column < len(Column):
@@ -116,10 +129,14 @@ class TeamModel(PagedTableModel[TeamQuery, TeamRow]):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:  # the whole value where the cell elides it
+            if column in _DATES and self._overdue(row, column):
+                return formatting.overdue_since(_DATES[column](row))
             return self._text(row, column) or None
         if role == Qt.ItemDataRole.AccessibleTextRole:
             text = self._text(row, column)
-            return tr("{text}, overdue").format(text=text) if self._warn(row, column) else text
+            if self._warn(row, column) and column in (Column.CONFLICTS,):
+                return tr("{count} open conflicts").format(count=text)
+            return text  # an overdue date says so in its own text; high risk says "High"
         if role == ROW_ROLE:
             return row
         if role == Qt.ItemDataRole.ForegroundRole and self._warn(row, column):
@@ -132,6 +149,8 @@ class TeamModel(PagedTableModel[TeamQuery, TeamRow]):
         return None
 
     def _text(self, row: TeamRow, column: Column) -> str:
+        if column in _DATES and self._overdue(row, column):
+            return formatting.overdue_on(_DATES[column](row), self._today)
         if (shared := cell_text(row, column.name)) is not None:
             return shared
         match column:
@@ -143,14 +162,22 @@ class TeamModel(PagedTableModel[TeamQuery, TeamRow]):
                 return str(row.open_conflicts) if row.open_conflicts else ""
         return ""
 
-    def _warn(self, row: TeamRow, column: Column) -> bool:
+    def _overdue(self, row: TeamRow, column: Column) -> bool:
+        """By the one rule (`app.values.overdue`), as the strip's counts: the row's dates
+        are already those of open work (the soonest visit still planned, consent in force)."""
         match column:
             case Column.NEXT_VISIT:
-                return row.next_visit_due is not None and row.next_visit_due < clock.now()
+                return overdue.visit_overdue("planned", row.next_visit_due, clock.now())
             case Column.PLAN_REVIEW:
-                return row.plan_review_due is not None and row.plan_review_due < self._today
+                return overdue.plan_review_overdue(row.plan_review_due, self._today)
             case Column.CONSENT_REVIEW:
-                return row.consent_review_due is not None and row.consent_review_due < self._today
+                return overdue.past(row.consent_review_due, self._today)
+        return False
+
+    def _warn(self, row: TeamRow, column: Column) -> bool:
+        if column in _DATES:
+            return self._overdue(row, column)
+        match column:
             case Column.RISK:
                 return row.highest_risk is not None and row.highest_risk >= AT_RISK_SCORE
             case Column.CONFLICTS:

@@ -16,6 +16,7 @@ from app.services import clock
 from app.services.need_to_know.access import legitimate_clause, viewer_of
 from app.services.need_to_know.access_policy import Viewer
 from app.values.nhs_number import format_nhs_number
+from app.values.overdue import before
 from app.workspace import Workspace
 from storage.tables import CarePlan, CaseloadSummary, Locality, Person, StaffMember
 
@@ -207,7 +208,7 @@ def _next_visit_clause(which: str, now: datetime) -> object:
     due = CaseloadSummary.next_visit_due
     match which:
         case "overdue":
-            return due < now
+            return before(due, now)
         case "today":
             return and_(due >= start, due < end)
         case "week":
@@ -225,7 +226,7 @@ def _plan_review_clause(which: str, now: datetime) -> object:
     today = clock.local(now).date()
     match which:
         case "overdue":
-            return CarePlan.review_due < today
+            return before(CarePlan.review_due, today)
         case "month":
             return and_(CarePlan.review_due >= today, CarePlan.review_due < today + timedelta(30))
         case "none":

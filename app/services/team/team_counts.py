@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from app.services import clock
 from app.services.team.team_caseload import AT_RISK_SCORE
 from app.services.team.team_scope import TeamScope, team_scope
+from app.values.overdue import before
 from app.values.vocab import PRACTITIONER_ROLES, LevelOfNeed
 from app.workspace import Workspace
 from storage.tables import (
@@ -78,8 +79,8 @@ def practitioner_loads(
             Person.lead_professional_id,
             func.count(Person.id),
             *level_counts,
-            func.sum(case((CarePlan.review_due < today, 1), else_=0)),
-            func.sum(case((CaseloadSummary.next_visit_due < now, 1), else_=0)),
+            func.sum(case((before(CarePlan.review_due, today), 1), else_=0)),
+            func.sum(case((before(CaseloadSummary.next_visit_due, now), 1), else_=0)),
         )
         .outerjoin(CarePlan, CarePlan.person_id == Person.id)
         .outerjoin(CaseloadSummary, CaseloadSummary.person_id == Person.id)
@@ -128,11 +129,11 @@ def count_in(session: Session, scope: TeamScope, *, now: datetime | None = None)
         select(
             func.count(Person.id),
             func.sum(case((Person.lead_professional_id.is_(None), 1), else_=0)),
-            func.sum(case((CarePlan.review_due < today, 1), else_=0)),
-            func.sum(case((summary.next_visit_due < now, 1), else_=0)),
+            func.sum(case((before(CarePlan.review_due, today), 1), else_=0)),
+            func.sum(case((before(summary.next_visit_due, now), 1), else_=0)),
             func.sum(case((summary.highest_risk >= AT_RISK_SCORE, 1), else_=0)),
-            func.sum(case((summary.consent_review_due < today, 1), else_=0)),
-            func.sum(case((summary.risk_review_due < today, 1), else_=0)),
+            func.sum(case((before(summary.consent_review_due, today), 1), else_=0)),
+            func.sum(case((before(summary.risk_review_due, today), 1), else_=0)),
             func.sum(case((summary.open_conflicts > 0, 1), else_=0)),
         )
         .outerjoin(CarePlan, CarePlan.person_id == Person.id)

@@ -3,8 +3,8 @@ filters, and only the joins a query needs (so counting and paging 5,000 people
 stay cheap).
 
 The caseload's own clauses (search, next visit, plan review) are reused, so the
-team view and the caseload agree on what "overdue" means. Last contact, consent
-and risk review dates and open conflicts are columns of `caseload_summary`
+team view and the caseload agree on what "overdue" means (`app.values.overdue`). Last
+contact, consent and risk review dates and open conflicts are columns of `caseload_summary`
 (migration 0008, kept by triggers, indexed), like next visit and highest risk.
 """
 
@@ -19,6 +19,7 @@ from sqlalchemy import Select, func
 
 from app.services import clock
 from app.services.caseload.caseload import CaseloadQuery, _lead, caseload_filters
+from app.values.overdue import before
 from storage.tables import (
     CarePlan,
     CaseloadSummary,
@@ -74,12 +75,12 @@ _SUMMARY_SORTS = {
 
 def consent_review_overdue(today: date) -> Any:
     """People with consent in force whose soonest review date has passed."""
-    return today > _CONSENT_REVIEW
+    return before(_CONSENT_REVIEW, today)
 
 
 def risk_review_overdue(today: date) -> Any:
     """People with an active risk whose review date has passed."""
-    return today > _RISK_REVIEW
+    return before(_RISK_REVIEW, today)
 
 
 def _joined(
