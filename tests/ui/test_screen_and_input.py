@@ -14,10 +14,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QPointF, QRect, QSize, Qt
+from PySide6.QtCore import QPoint, QPointF, QRect, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import (
-    QAbstractSpinBox,
     QApplication,
     QComboBox,
     QDateTimeEdit,
@@ -29,7 +28,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from app.values.vocab import Role
-from tests.ui.helpers import make_controller, make_team_profile, unlock
+from tests.ui.helpers import make_controller, make_team_profile, show_whole_team, unlock
 from tests.ui.test_record import _dialog, _open_dev
 from ui.app_controller import AppController
 from ui.kit.forms import FormDialog, _read
@@ -143,6 +142,7 @@ def test_every_page_fits_1280_by_720_at_125_percent(
         )
     assert _fits_the_smallest_screen(window), window.minimumSizeHint()
     home.setCurrentIndex(1)
+    show_whole_team(qtbot, controller)  # a coordinator leads no one themselves
     table = home.caseload.table
     qtbot.waitUntil(lambda: table.model().rowCount() > 0, timeout=10_000)
     table.selectRow(0)
@@ -178,8 +178,8 @@ def test_every_dialog_opens_inside_the_screen(qtbot: QtBot, controller: AppContr
     _inside_the_screen(note)
     assert _fits_the_smallest_screen(note)
     qtbot.keyClick(note, Qt.Key.Key_Escape)
-    page = controller.main_window.record
-    qtbot.keyClick(page.sections, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: controller.record.dialog is None)
+    controller.main_window.record.print_requested.emit()  # Ctrl+P (test_field_targets)
     qtbot.waitUntil(lambda: bool(controller.main_window.findChildren(PrintDialog)))
     printing = controller.main_window.findChildren(PrintDialog)[0]
     qtbot.waitExposed(printing)
@@ -189,7 +189,7 @@ def test_every_dialog_opens_inside_the_screen(qtbot: QtBot, controller: AppContr
     assert _fits_the_smallest_screen(printing)
     printing.close()
     controller.open_settings()
-    qtbot.waitUntil(lambda: controller.settings_dialog is not None, timeout=5_000)
+    qtbot.waitUntil(lambda: controller.settings_dialog is not None, timeout=15_000)
     settings = controller.settings_dialog
     assert settings is not None
     qtbot.waitExposed(settings)
@@ -231,7 +231,9 @@ def test_the_main_window_opens_maximised_then_where_it_was_left(
 def test_the_header_buttons_are_in_the_tab_order_and_down_enters_the_results(
     qtbot: QtBot, runner: TaskRunner, tmp_path: Path
 ) -> None:
-    controller = make_controller(qtbot, runner, make_team_profile(tmp_path / "t", Role.NURSE))
+    controller = make_controller(
+        qtbot, runner, make_team_profile(tmp_path / "t", Role.COMMUNITY_NURSE)
+    )
     try:
         unlock(qtbot, controller)
         window = controller.main_window
@@ -249,6 +251,8 @@ def test_the_header_buttons_are_in_the_tab_order_and_down_enters_the_results(
                 break
         assert "settingsButton" in reached and "lockButton" in reached, reached
 
+        show_whole_team(qtbot, controller)
+        assert window.caseload.table.model().rowCount() > 0
         search.setFocus()
         qtbot.keyClick(search, Qt.Key.Key_Down)
         table = window.caseload.table
@@ -268,5 +272,3 @@ def test_guarded_kinds_cover_every_field_that_could_change() -> None:
     assert is_guarded(QComboBox())
     assert is_guarded(QSlider())
     assert not is_guarded(QScrollBar())
-    assert issubclass(QDateTimeEdit, QAbstractSpinBox)
-    assert QSize(1024, 536) == SMALLEST_SCREEN

@@ -12,6 +12,7 @@ from app.services.record.timeline import TimelineEntry, TimelineFilters
 from app.values.vocab import ContactOutcome, ContactType
 from ui.i18n import tr
 from ui.kit import formatting
+from ui.kit.flow_layout import FlowLayout
 from ui.kit.widgets import button, esc, heading, reader, size_columns, table
 from ui.record.timeline_model import ENTRY_ROLE, TimelineColumn, TimelineModel, author_text
 
@@ -60,16 +61,21 @@ class TimelineSection(QWidget):
         self.correct.setEnabled(False)
         self.correct.clicked.connect(self._correct)
 
-        filters = QHBoxLayout()
-        filters.setSpacing(8)
-        filters.addWidget(org_label)
-        filters.addWidget(self.organisation, 2)
-        filters.addSpacing(12)
-        filters.addWidget(type_label)
-        filters.addWidget(self.contact_type, 1)
-        filters.addSpacing(12)
+        # Each filter with its label, onto a second line when the window is narrow.
+        filters = FlowLayout(spacing=12)
+        for label, combo in ((org_label, self.organisation), (type_label, self.contact_type)):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(14)
+            pair = QWidget()
+            pair_row = QHBoxLayout(pair)
+            pair_row.setContentsMargins(0, 0, 0, 0)
+            pair_row.setSpacing(8)
+            pair_row.addWidget(label)
+            pair_row.addWidget(combo)
+            filters.addWidget(pair)
         filters.addWidget(self.count)
-        filters.addStretch(1)
         filters.addWidget(self.correct)
 
         split = QSplitter(Qt.Orientation.Vertical)
