@@ -2,8 +2,12 @@
 
     ONERECORD_PASSPHRASE=demo-only-not-secret .venv/bin/onerecord demo \\
         --profile /tmp/shots --people 200 --seed 2026
-    ONERECORD_PASSPHRASE=demo-only-not-secret xvfb-run -s "-screen 0 1600x1000x24" \\
+    ONERECORD_PASSPHRASE=demo-only-not-secret xvfb-run -s "-screen 0 1366x768x24" \\
         .venv/bin/python docs/screenshots/take.py --profile /tmp/shots
+    # and one at 1280×720 (windows and dialogs fit themselves to the screen):
+    SCREENSHOT_SIZE=1280x720 ONERECORD_PASSPHRASE=demo-only-not-secret \\
+        xvfb-run -s "-screen 0 1280x720x24" .venv/bin/python docs/screenshots/take.py \\
+        --profile /tmp/shots --out /tmp/shots-1280 --suffix=-1280x720
     # and at 200% (the same layout, every pixel doubled):
     ONERECORD_PASSPHRASE=demo-only-not-secret QT_SCALE_FACTOR=2 \\
         xvfb-run -s "-screen 0 3000x2000x24" \\
@@ -39,7 +43,8 @@ from ui.kit.tasks import TaskRunner  # noqa: E402
 from ui.record.record_page import Section  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-LAPTOP = (1366, 768)  # a typical field laptop
+# A typical field laptop; SCREENSHOT_SIZE=1280x720 for the smaller one.
+LAPTOP = tuple(int(n) for n in os.environ.get("SCREENSHOT_SIZE", "1366x768").split("x"))
 
 NOTE = (
     "Visited at home; her daughter was there. Dressing on the left shin changed: the wound "
@@ -99,7 +104,6 @@ def _first_run(scratch: Path, out: Path, suffix: str) -> None:
     controller.start()
     window = controller.first_run_window
     _wait(window.isVisible)
-    window.resize(720, 900)  # the choice: enrol with the team's server, or the demo
     _save(window, out, "first-run", suffix)
     controller.shutdown()
 
@@ -152,7 +156,6 @@ def _take(profile: Path, passphrase: str, out: Path, suffix: str) -> int:
     dialog = controller.record.dialog
     assert dialog is not None
     dialog.widgets["narrative"].setPlainText(NOTE)  # type: ignore[attr-defined]
-    dialog.resize(720, 760)
     _save(dialog, out, "visit-note", suffix)
     dialog.reject()
     _wait(lambda: controller.record.dialog is None)
@@ -174,7 +177,6 @@ def _take(profile: Path, passphrase: str, out: Path, suffix: str) -> int:
             "postcode": header.postcode.replace(" ", "").lower(),
         }
     )
-    form.resize(720, 760)
     form.submit()
     offer = controller.register.offer
     assert offer is not None

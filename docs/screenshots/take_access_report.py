@@ -2,7 +2,7 @@
 
     ONERECORD_PASSPHRASE=demo-only-not-secret .venv/bin/onerecord demo \\
         --profile /tmp/shots --people 200 --seed 2026
-    ONERECORD_PASSPHRASE=demo-only-not-secret xvfb-run -s "-screen 0 1600x1000x24" \\
+    ONERECORD_PASSPHRASE=demo-only-not-secret xvfb-run -s "-screen 0 1366x768x24" \\
         .venv/bin/python docs/screenshots/take_access_report.py --profile /tmp/shots
 
 On a copy of the profile, signs in as the demo team's coordinator, opens a few
@@ -86,7 +86,6 @@ def _take(profile: Path, passphrase: str, out: Path) -> int:
     dialog = controller.access_report.dialog
     assert dialog is not None
     _wait(lambda: dialog.model.rowCount() > 0)
-    dialog.resize(1300, 680)
     _settle(500)
     picture = main_window.grab()
     front = dialog.grab()

@@ -2,7 +2,7 @@
 
     ONERECORD_PASSPHRASE=demo-only-not-secret .venv/bin/onerecord demo \\
         --profile /tmp/shots --people 200 --seed 2026
-    ONERECORD_PASSPHRASE=demo-only-not-secret xvfb-run -s "-screen 0 1600x1000x24" \\
+    ONERECORD_PASSPHRASE=demo-only-not-secret xvfb-run -s "-screen 0 1366x768x24" \\
         .venv/bin/python docs/screenshots/take_break_glass.py --profile /tmp/shots
 
 Writes break-glass.png (the caseload with a neighbouring team's person shown by

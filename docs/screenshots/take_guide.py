@@ -2,7 +2,7 @@
 
     ONERECORD_PASSPHRASE=demo-only-not-secret .venv/bin/onerecord demo \\
         --profile /tmp/shots --people 200 --seed 2026
-    ONERECORD_PASSPHRASE=demo-only-not-secret xvfb-run -a -s "-screen 0 1600x1000x24" \\
+    ONERECORD_PASSPHRASE=demo-only-not-secret xvfb-run -a -s "-screen 0 1366x768x24" \\
         .venv/bin/python docs/screenshots/take_guide.py --profile /tmp/shots
 
 The first-run screens come from an empty folder; finding a person, updating the plan
@@ -59,7 +59,6 @@ def _first_run(scratch: Path, out: Path) -> None:
     controller.start()
     window = controller.first_run_window
     _wait(window.isVisible)
-    window.resize(720, 900)
     window.show_way(ENROL)  # take.py takes the choice itself (first-run.png)
     window.enrol_page.server.setText("https://onerecord.dales-health.example")
     window.enrol_page.code.setText("K7QM-3XPA-WD9R")
@@ -99,7 +98,6 @@ def _demo(profile: Path, passphrase: str, out: Path) -> None:
     _wait(lambda: controller.record.dialog is not None)
     dialog = controller.record.dialog
     assert dialog is not None
-    dialog.resize(720, 760)
     _save(dialog, out, "plan-goal", "")
     controller.record.close_dialog(keep_draft=False)
 
@@ -113,7 +111,6 @@ def _demo(profile: Path, passphrase: str, out: Path) -> None:
     _wait(lambda: bool(window.findChildren(PrintDialog)))
     printing = window.findChildren(PrintDialog)[-1]
     _wait(lambda: printing.plan is not None and printing.document.pageCount() > 0)
-    printing.resize(900, 900)
     _save(printing, out, "print-dialog", "")
     printing.close()
     controller.shutdown()
@@ -157,7 +154,6 @@ def _initial_assessment(controller: AppController, person_id: str, out: Path) ->
     _wait(lambda: controller.record.dialog is not None)
     dialog = controller.record.dialog
     assert dialog is not None
-    dialog.resize(760, 760)
     _save(dialog, out, "assessment-part", "")
     controller.record.close_dialog(keep_draft=False)
 
@@ -258,7 +254,6 @@ def _sync_and_conflict(scratch: Path, out: Path) -> None:
         dialog = controller.conflicts.dialog
         assert dialog is not None
         _wait(lambda: len(dialog.conflicts) == 1)
-        dialog.resize(820, 560)
         _save(dialog, out, "conflicts", "")
         controller.shutdown()
     finally:

@@ -2,7 +2,7 @@
 
     ONERECORD_PASSPHRASE=demo-only-not-secret .venv/bin/onerecord demo \\
         --profile /tmp/shots --people 300 --seed 2026
-    ONERECORD_PASSPHRASE=demo-only-not-secret xvfb-run -a -s "-screen 0 1600x1000x24" \\
+    ONERECORD_PASSPHRASE=demo-only-not-secret xvfb-run -a -s "-screen 0 1366x768x24" \\
         .venv/bin/python docs/screenshots/take_team.py --profile /tmp/shots
 
 On a copy of the demo profile, the demo's integrated care coordinator is signed
