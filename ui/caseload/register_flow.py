@@ -271,8 +271,11 @@ class RegisterFlow(QObject):
             return
         new = new_person(dialog.values())
         dialog.set_busy(True)
-        started = self._ops.read(
-            partial(look_everywhere, new=new, server_check=self._server_check),
+        server_check = self._server_check
+        # The team server is asked on the network lane; this laptop's own look is a
+        # store step on the database lane, so nothing saved meanwhile waits on it.
+        started = self._ops.network(
+            lambda ws, on_store: look_everywhere(ws, new, server_check, on_store=on_store),
             on_done=self._checked,
             on_error=self._failed,
         )
