@@ -48,7 +48,14 @@ class Granted:
     report: SyncReport
 
 
-def _http(workspace: Workspace, enrolment: sync_settings.Enrolment) -> SyncClient:
+def _http(workspace: Workspace, enrolment: sync_settings.Enrolment | None = None) -> SyncClient:
+    """A client for this laptop's server; `enrolment` already read (in a store step),
+    else read here."""
+    if enrolment is None:
+        with workspace.store.read() as session:
+            enrolment = sync_settings.enrolment(session)
+        if enrolment is None:
+            raise NotEnrolledError()
     return client(
         enrolment.server_url,
         ca_pem=enrolment.ca_pem,
