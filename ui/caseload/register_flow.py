@@ -6,8 +6,9 @@ open that record, or (only when the NHS number differs or is not known) register
 this person as someone different. When the laptop is enrolled and online the team
 server is asked too (app/services/record/team_server_check.py): someone registered
 on another laptop is named (sync to bring their record), someone with another team
-by team only (ask the coordinator). Reading and writing run on the database lane,
-the server's answer with the read, as the search beyond the team does.
+by team only (ask the coordinator). The check runs on the network lane, this
+laptop's own look in it a store step on the database lane (as the search beyond
+the team does); the registration itself is a write on the database lane.
 """
 
 from __future__ import annotations

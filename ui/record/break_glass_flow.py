@@ -1,5 +1,6 @@
 """Opening a record outside the user's caseload: the refusal, the break-glass
-question, the grant on the task runner, then the record opens with its banner.
+question, the grant on the database lane (through the server, for someone beyond
+the team, on the network lane), then the record opens with its banner.
 
 The record controller hands over here when opening is refused with
 AccessDeniedError; no widget touches a session.
