@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select, text
 
 from app.services.record import people
+from app.store_step import StoreStep
 from app.workspace import Workspace
 from app.workspace import unlock as unlock_profile
 from storage.store import Store
@@ -26,7 +27,7 @@ from sync.client.session import pending_count
 from sync.server import handlers
 from tests.conftest import PASSPHRASE, ZOE
 from tests.sync.conftest import Laptop, RunningServer
-from tests.ui.helpers import person_id_of
+from tests.ui.helpers import person_id_of, unlock
 from tests.ui.test_sync_ui import _app, _note, _write
 from ui.app_controller import AppController
 from ui.kit.tasks import TaskRunner
@@ -232,3 +233,34 @@ def test_locking_during_a_stalled_sync_returns_at_once_and_nothing_is_written_af
         assert _pushed(again) == pushed  # nothing marked sent after the lock
     finally:
         again.close()
+
+
+def test_a_store_step_asked_for_after_the_lock_is_refused_in_silence(
+    qtbot: QtBot, controller: AppController
+) -> None:
+    unlock(qtbot, controller)
+    ops = controller.ops
+    gate = threading.Event()
+    ran: list[str] = []
+    answers: list[object] = []
+    problems: list[str] = []
+    ops.problem.connect(problems.append)
+
+    def job(ws: Workspace, on_store: StoreStep) -> str:
+        # A step from the database lane's own thread runs in place (no deadlock).
+        ran.append(on_store(lambda: on_store(lambda: threading.current_thread().name)))
+        gate.wait(5)  # the server is slow; meanwhile the user locks
+        on_store(lambda: ran.append("after the lock"))
+        return "answer"
+
+    assert ops.network(job, on_done=answers.append)
+    qtbot.waitUntil(lambda: bool(ran), timeout=5_000)
+    assert ran[0].startswith("onerecord-db")
+    controller.lock("Locked.")
+    gate.set()
+    qtbot.waitUntil(
+        lambda: not any(t.name == "onerecord-net" for t in threading.enumerate()), timeout=5_000
+    )
+    qtbot.wait(50)
+    assert ran[1:] == [] and answers == [] and problems == []
+    assert not ops.network(job, on_done=answers.append)  # locked: nothing runs
