@@ -198,6 +198,7 @@ class AppController(QObject):
     def shutdown(self) -> None:
         """Lock without showing anything, then wait for the worker (drafts and close included)."""
         self._release(how="quit")
+        self.ops.shutdown_network()  # never waits for the server
         self.runner.shutdown()
         for window in (self.main_window, self.unlock_window, self.first_run_window):
             window.close()

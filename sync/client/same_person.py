@@ -25,6 +25,7 @@ from app.services.record.team_server_check import (
     HeldByAnotherTeam,
     ServerAnswer,
 )
+from app.store_step import StoreStep, direct
 from app.values.same_person import Sought
 from app.workspace import Workspace
 from sync.client import settings as sync_settings
@@ -40,11 +41,13 @@ PATH = "/sync/same-person"
 NOT_ANSWERED = "Team server did not check ({reason}): checked this laptop only."
 
 
-def check_same_person(workspace: Workspace, sought: Sought) -> ServerAnswer:
+def check_same_person(
+    workspace: Workspace, sought: Sought, *, on_store: StoreStep = direct
+) -> ServerAnswer:
     """Who on the team server may be `sought`; NO_SERVER when this laptop is not
-    enrolled, a "not checked" answer when the server gave none."""
-    with workspace.store.read() as session:
-        enrolment = sync_settings.enrolment(session)
+    enrolled, a "not checked" answer when the server gave none. The enrolment is read
+    in a store step (`on_store`); the request holds none."""
+    enrolment = on_store(lambda: _enrolment(workspace))
     if enrolment is None:
         return NO_SERVER
     http = client(
@@ -74,6 +77,11 @@ def check_same_person(workspace: Workspace, sought: Sought) -> ServerAnswer:
         return ServerAnswer(checked=False, note=tr(NOT_REACHED))
     finally:
         http.close()
+
+
+def _enrolment(workspace: Workspace) -> sync_settings.Enrolment | None:
+    with workspace.store.read() as session:
+        return sync_settings.enrolment(session)
 
 
 def _answer(answer: SamePersonResponse) -> ServerAnswer:

@@ -1,6 +1,11 @@
 """One sync: push what this laptop wrote, pull what others wrote, apply it, and
 remove people who have left the caseload. Every step commits as it goes, so a
-cut at any point loses nothing and repeats nothing harmful."""
+cut at any point loses nothing and repeats nothing harmful.
+
+Every profile access is a store step, `on_store(fn)` (app/store_step.py), and no
+request to the server is made inside one: the desktop runs the steps on its
+database lane and the requests on its network lane, so a slow server never holds
+the profile; elsewhere the steps simply run in place."""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import httpx
@@ -16,15 +22,17 @@ from sqlalchemy.orm import Session
 
 from app.errors import OneRecordError
 from app.services.changes import PulledChanges
+from app.store_step import StoreStep, direct
 from app.workspace import Workspace
 from storage import settings, wallclock
 from storage.audit_log import append as audit
 from storage.tables import SyncConflict
 from sync.client import kept_aside, outbox, purge
 from sync.client import settings as sync_settings
-from sync.client.apply import KeptChange, apply_changes
+from sync.client.apply import Applied, KeptChange, apply_changes
+from sync.client.outbox import OutgoingBatch
 from sync.client.pull_page import read_page
-from sync.protocol import PushResponse
+from sync.protocol import PullResponse, PushResponse
 from sync.retry import RetryPolicy
 from sync.transport import call, client, request
 
@@ -78,13 +86,14 @@ class SyncSession:
         progress: Progress | None = None,
         transport: httpx.BaseTransport | None = None,
         retry: RetryPolicy | None = None,
+        on_store: StoreStep = direct,
     ) -> None:
         self.workspace = workspace
         self.push_batch = push_batch
         self.pull_page = pull_page
         self.progress = progress or (lambda _stage, _done, _total: None)
-        with workspace.store.read() as session:
-            enrolment = sync_settings.enrolment(session)
+        self.on_store = on_store
+        enrolment = on_store(lambda: _enrolment(workspace))
         if enrolment is None:
             raise NotEnrolledError()
         self.http = client(
@@ -114,6 +123,14 @@ class SyncSession:
         moved = bool(
             report.pushed or report.pulled or report.refused or report.evicted or report.kept_aside
         )
+        self.on_store(lambda: self._record(report, moved=moved))
+        if moved:
+            # The audit event just written is itself a change: send it now, not next time.
+            self.push(report)
+        return report
+
+    def _record(self, report: SyncReport, *, moved: bool) -> None:
+        """The sync's end, in the store: when it succeeded, open conflicts, the audit."""
         with self.workspace.store.write(self.workspace.actor) as session:
             sync_settings.save_last_success(session)
             report.open_conflicts = session.execute(
@@ -148,19 +165,11 @@ class SyncSession:
                         "last": now,
                     },
                 )
-        if moved:
-            # The audit event just written is itself a change: send it now, not next time.
-            self.push(report)
-        return report
 
     # --- push -------------------------------------------------------------
 
     def push(self, report: SyncReport) -> None:
-        store = self.workspace.store
-        with store.read() as session:
-            batch = outbox.next_batch(session.connection(), self.push_batch)
-            # Counted only when there is something to send (for progress).
-            total = outbox.pending_count(session.connection()) if batch else 0
+        batch, total = self.on_store(self._first_batch)
         done = 0
         while batch is not None:
             answer = (
@@ -178,22 +187,32 @@ class SyncSession:
             )
             report.round_trips += 1 if batch.sent else 0
             refused = {r.change_id: r.reason for r in answer.refused}
-            with store.write(self.workspace.actor) as session:
-                outbox.mark_answered(session.connection(), batch, refused, wallclock.utcnow())
             report.pushed += answer.accepted
             report.duplicates += answer.duplicates
             report.refused.extend(refused.values())
             done += len(batch.seqs)
+            batch = self.on_store(partial(self._answered, batch, refused))
             self.progress("push", min(done, total), total)
-            with store.read() as session:
-                batch = outbox.next_batch(session.connection(), self.push_batch)
+
+    def _first_batch(self) -> tuple[OutgoingBatch | None, int]:
+        with self.workspace.store.read() as session:
+            batch = outbox.next_batch(session.connection(), self.push_batch)
+            # Counted only when there is something to send (for progress).
+            total = outbox.pending_count(session.connection()) if batch else 0
+        return batch, total
+
+    def _answered(self, batch: OutgoingBatch, refused: dict[str, str]) -> OutgoingBatch | None:
+        """Mark what the server answered, and take the next batch (one store step)."""
+        store = self.workspace.store
+        with store.write(self.workspace.actor) as session:
+            outbox.mark_answered(session.connection(), batch, refused, wallclock.utcnow())
+        with store.read() as session:
+            return outbox.next_batch(session.connection(), self.push_batch)
 
     # --- pull -------------------------------------------------------------
 
     def pull(self, report: SyncReport) -> list[str]:
-        store = self.workspace.store
-        with store.read() as session:
-            cursor = sync_settings.cursor(session)
+        cursor = self.on_store(self._cursor)
         evict: list[str] = []
         done = 0
         while True:
@@ -204,14 +223,7 @@ class SyncSession:
             page, unreadable = read_page(response.content)
             report.round_trips += 1
             if page.changes or unreadable or page.cursor != cursor:
-                now = wallclock.utcnow()
-                with store.write(self.workspace.actor) as session:
-                    applied = apply_changes(session.connection(), page.changes, now)
-                    # What could not be applied is kept aside, and the page goes on.
-                    kept = unreadable + applied.kept_aside
-                    self._keep_aside(session, kept, now, report)
-                    # The page and the cursor that says we have it commit together.
-                    sync_settings.save_cursor(session, page.cursor)
+                applied = self.on_store(partial(self._apply, page, unreadable, report))
                 report.pulled += applied.new_changes
                 report.people |= applied.replayed.people
                 report.shared = report.shared or applied.replayed.shared
@@ -221,8 +233,26 @@ class SyncSession:
             done += len(page.changes)
             self.progress("pull", done, done + (page.total or 0))
             if not page.more:
-                self._try_kept_aside_again(report)
+                self.on_store(lambda: self._try_kept_aside_again(report))
                 return evict
+
+    def _cursor(self) -> str:
+        with self.workspace.store.read() as session:
+            return sync_settings.cursor(session)
+
+    def _apply(
+        self, page: PullResponse, unreadable: list[KeptChange], report: SyncReport
+    ) -> Applied:
+        """One pulled page into the store (one store step, one transaction)."""
+        now = wallclock.utcnow()
+        with self.workspace.store.write(self.workspace.actor) as session:
+            applied = apply_changes(session.connection(), page.changes, now)
+            # What could not be applied is kept aside, and the page goes on.
+            kept = unreadable + applied.kept_aside
+            self._keep_aside(session, kept, now, report)
+            # The page and the cursor that says we have it commit together.
+            sync_settings.save_cursor(session, page.cursor)
+        return applied
 
     def _keep_aside(
         self, session: Session, kept: list[KeptChange], now: Any, report: SyncReport
@@ -252,6 +282,9 @@ class SyncSession:
         report.shared = report.shared or replayed.shared
 
     def remove(self, people: list[str], report: SyncReport) -> None:
+        self.on_store(lambda: self._remove(people, report))
+
+    def _remove(self, people: list[str], report: SyncReport) -> None:
         with self.workspace.store.write(self.workspace.actor) as session:
             conn = session.connection()
             keep = [p for p in people if purge.unpushed_for(conn, p)]
@@ -263,6 +296,11 @@ class SyncSession:
             logger.warning(
                 "%d people left the caseload but still have changes the server refused", len(keep)
             )
+
+
+def _enrolment(workspace: Workspace) -> sync_settings.Enrolment | None:
+    with workspace.store.read() as session:
+        return sync_settings.enrolment(session)
 
 
 def pending_count(workspace: Workspace) -> int:

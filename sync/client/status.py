@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from app.services.profile.sync_status import pending_changes
+from app.store_step import StoreStep, direct
 from app.workspace import Workspace
 from storage.tables import SyncConflict
 from sync.client import problems
@@ -71,14 +72,17 @@ def sync_state(workspace: Workspace) -> SyncState:
     )
 
 
-def run_sync(workspace: Workspace, progress: Progress | None = None) -> SyncOutcome:
+def run_sync(
+    workspace: Workspace, progress: Progress | None = None, *, on_store: StoreStep = direct
+) -> SyncOutcome:
     """One sync. An unreachable server is "offline", not an error; a revoked laptop
-    is reported so the app can wipe it. Other refusals raise their plain message."""
-    session = SyncSession(workspace, progress=progress)
+    is reported so the app can wipe it. Other refusals raise their plain message.
+    Every profile access is a store step (`on_store`), none around a request."""
+    session = SyncSession(workspace, progress=progress, on_store=on_store)
     try:
         report = session.run()
     except ServerUnreachableError:
-        return SyncOutcome(report=None, state=sync_state(workspace), offline=True)
+        return SyncOutcome(report=None, state=on_store(lambda: sync_state(workspace)), offline=True)
     except RevokedError as exc:
         return SyncOutcome(
             report=None,
@@ -87,4 +91,4 @@ def run_sync(workspace: Workspace, progress: Progress | None = None) -> SyncOutc
         )
     finally:
         session.close()
-    return SyncOutcome(report=report, state=sync_state(workspace))
+    return SyncOutcome(report=report, state=on_store(lambda: sync_state(workspace)))

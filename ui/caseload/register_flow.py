@@ -6,8 +6,9 @@ open that record, or (only when the NHS number differs or is not known) register
 this person as someone different. When the laptop is enrolled and online the team
 server is asked too (app/services/record/team_server_check.py): someone registered
 on another laptop is named (sync to bring their record), someone with another team
-by team only (ask the coordinator). Reading and writing run on the database lane,
-the server's answer with the read, as the search beyond the team does.
+by team only (ask the coordinator). The check runs on the network lane, this
+laptop's own look in it a store step on the database lane (as the search beyond
+the team does); the registration itself is a write on the database lane.
 """
 
 from __future__ import annotations
@@ -271,8 +272,11 @@ class RegisterFlow(QObject):
             return
         new = new_person(dialog.values())
         dialog.set_busy(True)
-        started = self._ops.read(
-            partial(look_everywhere, new=new, server_check=self._server_check),
+        server_check = self._server_check
+        # The team server is asked on the network lane; this laptop's own look is a
+        # store step on the database lane, so nothing saved meanwhile waits on it.
+        started = self._ops.network(
+            lambda ws, on_store: look_everywhere(ws, new, server_check, on_store=on_store),
             on_done=self._checked,
             on_error=self._failed,
         )

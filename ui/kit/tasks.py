@@ -4,7 +4,9 @@ Every call that touches the encrypted profile runs here, on a single worker
 thread, so the SQLCipher connection is only ever used from one thread and the
 GUI thread never waits for Argon2 or SQL. Results hop back to the GUI thread
 through a queued Qt signal; callbacks therefore run on the GUI thread and may
-touch widgets.
+touch widgets. Talking to the server has a lane of its own
+(ui/kit/network_lane.py), which delivers the same way (`Lane`) and reaches the
+profile only in short store steps queued here (`submit`).
 
 Errors come in the three kinds of STYLE.md pattern 8:
 
@@ -17,6 +19,7 @@ Errors come in the three kinds of STYLE.md pattern 8:
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from typing import TypeVar
@@ -38,8 +41,8 @@ BUG_MESSAGE = (
 )
 
 
-class TaskRunner(QObject):
-    """Runs functions one after another on the database worker thread."""
+class Lane(QObject):
+    """A worker lane's way back to the GUI thread: results, errors and bugs."""
 
     # Carries a closure from the worker to the GUI thread. Emitted on the worker,
     # received on the GUI thread: Qt queues it because this object lives there.
@@ -49,41 +52,22 @@ class TaskRunner(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._executor: ThreadPoolExecutor | None = ThreadPoolExecutor(
-            max_workers=1, thread_name_prefix="onerecord-db"
-        )
         # Always queued, even when a task finishes before run() returns, so callbacks
         # never run in the middle of the code that queued them.
         self._deliver.connect(self._on_deliver, Qt.ConnectionType.QueuedConnection)
 
     @property
     def running(self) -> bool:
-        return self._executor is not None
+        raise NotImplementedError
 
     def run(
         self,
         fn: Callable[[], T],
         on_done: Callable[[T], None] | None = None,
         on_error: Callable[[str], None] | None = None,
-    ) -> Future[T]:
-        """Queue `fn` on the worker; `on_done(result)` or `on_error(message)` follow on the GUI
-        thread."""
-        if self._executor is None:
-            raise RuntimeError("the task runner has been shut down")
-        future = self._executor.submit(fn)
-        future.add_done_callback(lambda f: self._finished(f, on_done, on_error))
-        return future
-
-    def shutdown(self, *, cancel_pending: bool = False) -> None:
-        """Wait for the worker to finish, then deliver nothing more.
-
-        Queued tasks still run unless `cancel_pending` (closing the Workspace is
-        usually among them, and must happen); their callbacks are dropped, since
-        the windows they would update are going away.
-        """
-        executor, self._executor = self._executor, None
-        if executor is not None:
-            executor.shutdown(wait=True, cancel_futures=cancel_pending)
+    ) -> object:
+        """Queue `fn`; `on_done(result)` or `on_error(message)` follow on the GUI thread."""
+        raise NotImplementedError
 
     # -- worker thread ------------------------------------------------------------------
 
@@ -114,7 +98,7 @@ class TaskRunner(QObject):
 
     @Slot(object)
     def _on_deliver(self, closure: Callable[[], None]) -> None:
-        if self._executor is None:
+        if not self.running:
             return  # shut down: the windows these callbacks would update are gone
         try:
             closure()
@@ -128,3 +112,59 @@ class TaskRunner(QObject):
             on_error(message)
         else:
             self.unhandled_error.emit(message)
+
+
+class TaskRunner(Lane):
+    """Runs functions one after another on the database worker thread."""
+
+    THREAD_NAME = "onerecord-db"
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._thread_id: int | None = None
+        self._executor: ThreadPoolExecutor | None = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix=self.THREAD_NAME, initializer=self._started
+        )
+
+    def _started(self) -> None:
+        self._thread_id = threading.get_ident()
+
+    @property
+    def running(self) -> bool:
+        return self._executor is not None
+
+    def on_worker(self) -> bool:
+        """Whether the caller is this runner's worker thread (a step inside a task)."""
+        return self._thread_id == threading.get_ident()
+
+    def run(
+        self,
+        fn: Callable[[], T],
+        on_done: Callable[[T], None] | None = None,
+        on_error: Callable[[str], None] | None = None,
+    ) -> Future[T]:
+        """Queue `fn` on the worker; `on_done(result)` or `on_error(message)` follow on the GUI
+        thread."""
+        if self._executor is None:
+            raise RuntimeError("the task runner has been shut down")
+        future = self._executor.submit(fn)
+        future.add_done_callback(lambda f: self._finished(f, on_done, on_error))
+        return future
+
+    def shutdown(self, *, cancel_pending: bool = False) -> None:
+        """Wait for the worker to finish, then deliver nothing more.
+
+        Queued tasks still run unless `cancel_pending` (closing the Workspace is
+        usually among them, and must happen); their callbacks are dropped, since
+        the windows they would update are going away.
+        """
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=cancel_pending)
+
+    def submit(self, fn: Callable[[], T]) -> Future[T]:
+        """Queue `fn` with no callbacks: the caller waits for the future itself (a store
+        step from the network lane). RuntimeError once shut down."""
+        if self._executor is None:
+            raise RuntimeError("the task runner has been shut down")
+        return self._executor.submit(fn)

@@ -1,5 +1,6 @@
 """Search beyond my team, on the desktop: the caseload's "Search beyond my team
-(online)" asks the server (on the task runner) for people beyond the team, shows
+(online)" asks the server (on the network lane, the store only in short steps on
+the database lane) for people beyond the team, shows
 the answers (name, year of birth, locality), and opening one asks the usual
 break-glass question; the grant goes through the server, a sync brings the
 record, and it opens with its banner. See sync/client/beyond_team.py."""
@@ -14,6 +15,7 @@ from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QWidget
 
 from app.services.need_to_know import break_glass
+from app.store_step import StoreStep
 from app.workspace import Workspace
 from sync.client.beyond_team import break_glass_beyond_team, find_beyond_team
 from ui.kit.operations import Operations
@@ -28,18 +30,17 @@ class _Answer:
     length: timedelta
 
 
-def _search(ws: Workspace, query: str) -> _Answer:
-    # Runs on the worker: the network and the store, never on the GUI thread.
-    found = find_beyond_team(ws, query)
+def _search(ws: Workspace, on_store: StoreStep, query: str) -> _Answer:
+    # Runs on the network lane; the store only in steps on the database lane.
+    found = find_beyond_team(ws, query, on_store=on_store)
+    may_ask, length = on_store(lambda: (break_glass.may_ask(ws), break_glass.grant_length(ws)))
     return _Answer(
-        [(p.person_id, p.name, p.year_of_birth, p.locality) for p in found],
-        break_glass.may_ask(ws),
-        break_glass.grant_length(ws),
+        [(p.person_id, p.name, p.year_of_birth, p.locality) for p in found], may_ask, length
     )
 
 
-def _grant(ws: Workspace, person_id: str, reason: str) -> object:
-    return break_glass_beyond_team(ws, reason, person_id=person_id)
+def _grant(ws: Workspace, on_store: StoreStep, person_id: str, reason: str) -> object:
+    return break_glass_beyond_team(ws, reason, person_id=person_id, on_store=on_store)
 
 
 class BeyondTeamController(QObject):
@@ -72,8 +73,8 @@ class BeyondTeamController(QObject):
                 self._answer = answer
                 dialog.show_people(answer.people)
 
-        self._ops.read(
-            lambda ws: _search(ws, query),
+        self._ops.network(
+            lambda ws, on_store: _search(ws, on_store, query),
             on_done=answered,
             on_error=lambda message: dialog.show_error(message) if self.dialog is dialog else None,
         )
@@ -85,7 +86,7 @@ class BeyondTeamController(QObject):
             return
         refused = Refused(person_id, "", who, answer.may_ask, answer.length)
         dialog.accept()
-        self._flow.ask(refused, self._open_record, grant=_grant)
+        self._flow.ask(refused, self._open_record, grant_online=_grant)
 
     def _forget(self, dialog: BeyondTeamDialog) -> None:
         if self.dialog is dialog:

@@ -1,5 +1,6 @@
 """Opening a record outside the user's caseload: the refusal, the break-glass
-question, the grant on the task runner, then the record opens with its banner.
+question, the grant on the database lane (through the server, for someone beyond
+the team, on the network lane), then the record opens with its banner.
 
 The record controller hands over here when opening is refused with
 AccessDeniedError; no widget touches a session.
@@ -16,6 +17,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from app.services.need_to_know import break_glass
+from app.store_step import StoreStep
 from app.workspace import Workspace
 from ui.i18n import tr
 from ui.kit.operations import Operations
@@ -68,10 +70,13 @@ class BreakGlassFlow(QObject):
         refused: Refused,
         on_granted: Callable[[str], None],
         grant: Callable[[Workspace, str, str], object] | None = None,
+        *,
+        grant_online: Callable[[Workspace, StoreStep, str, str], object] | None = None,
     ) -> None:
         """Show the question; on a good reason write the grant (`grant(ws, person_id,
-        reason)` on the worker: by default on this laptop; for someone beyond the team,
-        through the server), then `on_granted(person_id)`."""
+        reason)` on the database lane, by default on this laptop; for someone beyond
+        the team, `grant_online(ws, on_store, person_id, reason)` through the server,
+        on the network lane), then `on_granted(person_id)`."""
         write = grant or break_glass.break_glass
         self.close()
         if not refused.may_break_glass:
@@ -85,13 +90,21 @@ class BreakGlassFlow(QObject):
             dialog.accept()
             on_granted(person_id)
 
-        dialog.confirmed.connect(
-            lambda reason: self._ops.read(
-                lambda ws: write(ws, person_id, reason),
-                on_done=granted,
-                on_error=dialog.show_error,
-            )
-        )
+        def confirmed(reason: str) -> None:
+            if grant_online is not None:
+                self._ops.network(
+                    lambda ws, on_store: grant_online(ws, on_store, person_id, reason),
+                    on_done=granted,
+                    on_error=dialog.show_error,
+                )
+            else:
+                self._ops.read(
+                    lambda ws: write(ws, person_id, reason),
+                    on_done=granted,
+                    on_error=dialog.show_error,
+                )
+
+        dialog.confirmed.connect(confirmed)
         dialog.rejected.connect(lambda: self._forget(dialog))
         self.dialog = dialog
         dialog.open()

@@ -1,13 +1,15 @@
 """Sync from the desktop: on demand (Sync now, F5), quietly on a timer and once
 after unlocking, never two at once, never on the GUI thread.
 
-The sync runs on the task runner (it reads and writes the profile: the one
-database lane is the price of safety). Its progress callback runs on the worker
-and only emits a signal; Qt queues it to the GUI thread, where the status bar's
-progress bar is updated. An unreachable server is "offline", not a dialog; a
-revoked laptop is reported with `revoked`, and the app wipes it. Changes the server
-refused and pulled changes kept aside are counted in the status bar, and listed
-with their reasons in the Sync problems dialog (read on the runner, closed on lock).
+The sync runs on the network lane (`ops.network`): its requests there, every
+profile access a short store step on the database lane, so a note saved during a
+slow sync waits for one step at most, never for the server. Its progress callback
+runs on the network thread and only emits a signal; Qt queues it to the GUI
+thread, where the status bar's progress bar is updated. An unreachable server is
+"offline", not a dialog; a revoked laptop is reported with `revoked`, and the app
+wipes it. Changes the server refused and pulled changes kept aside are counted in
+the status bar, and listed with their reasons in the Sync problems dialog (read on
+the database lane, closed on lock).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import logging
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from app.services.changes import PulledChanges
+from app.store_step import StoreStep
 from app.workspace import Workspace
 from sync.client.problems import list_problems
 from sync.client.status import SyncOutcome, SyncState, run_sync, sync_state
@@ -31,7 +34,7 @@ DEFAULT_SYNC_INTERVAL_MS = 5 * 60_000
 
 
 class SyncController(QObject):
-    # Emitted on the worker thread; queued to the GUI thread (this object lives there).
+    # Emitted on the network thread; queued to the GUI thread (this object lives there).
     _progress = Signal(int, str, int, int)
     # After a sync that reached the server: whose records it changed.
     synced = Signal(PulledChanges)
@@ -176,12 +179,12 @@ class SyncController(QObject):
             self._window.show_note(tr("Syncing…"))
 
         def progress(stage: str, done: int, total: int) -> None:
-            self._progress.emit(generation, stage, done, total)  # worker thread: signal only
+            self._progress.emit(generation, stage, done, total)  # network thread: signal only
 
-        def job(workspace: Workspace) -> SyncOutcome:
-            return run_sync(workspace, progress)
+        def job(workspace: Workspace, on_store: StoreStep) -> SyncOutcome:
+            return run_sync(workspace, progress, on_store=on_store)
 
-        started = self._ops.read(
+        started = self._ops.network(
             job,
             on_done=lambda outcome: self._finished(generation, outcome, quiet=quiet),
             on_error=lambda message: self._failed(generation, message, quiet=quiet),

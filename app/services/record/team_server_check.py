@@ -7,13 +7,15 @@ The app layer does not talk to the server (sync sits above it): the caller passe
 a `ServerCheck`, which the command line and the desktop get from
 sync/client/same_person.py. Offline, or with no server, the answer says so and
 registration goes on with this laptop's own check: offline-first, never blocked.
-The network is asked before the write, never inside it (no write waits on it).
+The network is asked before the write, never inside it (no write waits on it), and
+the laptop's own look is a store step (app/store_step.py): the desktop runs the
+whole check on its network lane and only that look on its database lane.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 from app.errors import OneRecordError
 from app.services.record.person_match import SAME_NHS_NUMBER, PossibleMatch
@@ -24,6 +26,7 @@ from app.services.record.registration import (
     checked_person,
     find_matches,
 )
+from app.store_step import StoreStep, direct
 from app.values.nhs_number import NhsNumber
 from app.values.same_person import Sought
 from app.workspace import Workspace
@@ -54,7 +57,14 @@ class ServerAnswer:
 
 
 NO_SERVER = ServerAnswer(checked=False)
-ServerCheck = Callable[[Workspace, Sought], ServerAnswer]
+
+
+class ServerCheck(Protocol):
+    """Asks the team server; any profile access in it is a store step (`on_store`)."""
+
+    def __call__(
+        self, workspace: Workspace, sought: Sought, /, *, on_store: StoreStep = ...
+    ) -> ServerAnswer: ...
 
 
 class AlreadyOnServerError(AlreadyRegisteredError):
@@ -126,11 +136,19 @@ class Everywhere:
 
 
 def look_everywhere(
-    workspace: Workspace, new: NewPerson, server_check: ServerCheck | None
+    workspace: Workspace,
+    new: NewPerson,
+    server_check: ServerCheck | None,
+    *,
+    on_store: StoreStep = direct,
 ) -> Everywhere:
     """This laptop's matches and the server's (for the desktop form to offer)."""
-    here = tuple(find_matches(workspace, new))
-    answer = server_check(workspace, sought(new)) if server_check is not None else NO_SERVER
+    here = on_store(lambda: tuple(find_matches(workspace, new)))
+    answer = (
+        server_check(workspace, sought(new), on_store=on_store)
+        if server_check is not None
+        else NO_SERVER
+    )
     # Someone already on this laptop is offered by the laptop's own check, in its
     # own words ("open their record"), not as someone still to sync.
     ids = {m.person_id for m in here}
