@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -56,6 +56,36 @@ def standalone_text() -> str:
 
 def standalone_tip() -> str:
     return tr("This laptop is not enrolled with a team server: its records stay on it alone.")
+
+
+class _PageHost(QWidget):
+    """Holds the pages in the scroll area at no more than their least size.
+
+    A scroll area lays a widget out at its preferred height when its layout wraps
+    words (height-for-width), and a record's tables prefer to be tall: the page would
+    scroll on a screen where it fits. Without a layout of its own, this host asks only
+    for the pages' minimum, so the page scrolls only when it truly does not fit."""
+
+    def __init__(self, pages: QWidget) -> None:
+        super().__init__()
+        self._pages = pages
+        pages.setParent(self)
+        pages.installEventFilter(self)
+
+    def minimumSizeHint(self) -> QSize:
+        return self._pages.minimumSizeHint().expandedTo(self._pages.minimumSize())
+
+    def sizeHint(self) -> QSize:
+        return self.minimumSizeHint()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._pages.setGeometry(self.rect())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._pages and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()  # a page's least size changed: the scroll area re-asks
+        return False
 
 
 class MainWindow(QMainWindow):
@@ -131,7 +161,7 @@ class MainWindow(QMainWindow):
         self.page_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.page_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a Tab stop of its own
         self.page_scroll.setAccessibleName(tr("Page"))
-        self.page_scroll.setWidget(self.pages)
+        self.page_scroll.setWidget(_PageHost(self.pages))
         self.setCentralWidget(self.page_scroll)
         self._build_top_bar()
         self._build_status_bar()

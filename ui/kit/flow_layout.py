@@ -73,9 +73,11 @@ class FlowLayout(QLayout):
         return [i for i in self._items if not i.isEmpty()]
 
     def _arrange(self, rect: QRect, *, place: bool) -> int:
+        """Lay the items out in lines (each centred on its line's height); the height used."""
         margins = self.contentsMargins()
         area = rect.marginsRemoved(margins)
-        x, y, line_height = area.x(), area.y(), 0
+        lines: list[list[tuple[QLayoutItem, QSize]]] = [[]]
+        x = area.x()
         for item in self._visible():
             hint = item.sizeHint()
             widget = item.widget()
@@ -84,10 +86,20 @@ class FlowLayout(QLayout):
             ):
                 hint = item.minimumSize()
             width = min(hint.width(), area.width()) if area.width() > 0 else hint.width()
-            if x > area.x() and x + width > area.x() + area.width():
-                x, y, line_height = area.x(), y + line_height + self._spacing, 0
-            if place:
-                item.setGeometry(QRect(QPoint(x, y), QSize(width, hint.height())))
+            if lines[-1] and x + width > area.x() + area.width():
+                lines.append([])
+                x = area.x()
+            lines[-1].append((item, QSize(width, hint.height())))
             x += width + self._spacing
-            line_height = max(line_height, hint.height())
-        return y + line_height - rect.y() + margins.bottom()
+        y = area.y()
+        for line in lines:
+            height = max((size.height() for _, size in line), default=0)
+            x = area.x()
+            for item, size in line:
+                if place:
+                    top = y + (height - size.height()) // 2
+                    item.setGeometry(QRect(QPoint(x, top), size))
+                x += size.width() + self._spacing
+            y += height + self._spacing
+        used = y - self._spacing if any(lines) else y
+        return used - rect.y() + margins.bottom()

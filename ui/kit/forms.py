@@ -65,6 +65,7 @@ class Field:
     none_text: str = ""  # a number's "not recorded" (shown at minimum - 1)
     lines: int = 4  # a text field's height in lines
     beside: bool = False  # on the same line as the field before it
+    rows: int = 5  # a checklist's height in rows (more scroll)
     # A choice's own hint for each value (value, hint): shown under it as it changes.
     hints: tuple[tuple[str, str], ...] = ()
 
@@ -236,7 +237,7 @@ class FormDialog(QDialog):
         if field.hint:
             widget.setAccessibleDescription(tr(field.hint))
         form.addSpacing(6)
-        if field.kind != "check":
+        if field.kind not in ("check", "when"):  # their tick box says it already
             label.setBuddy(widget)
             form.addWidget(label)
         if field.hint:
@@ -338,7 +339,7 @@ class FormDialog(QDialog):
                     item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                     item.setCheckState(Qt.CheckState.Unchecked)
                     listing.addItem(item)
-                rows = max(1, min(len(field.choices), 5))
+                rows = max(1, min(len(field.choices), field.rows))
                 listing.setMaximumHeight(rows * (listing.fontMetrics().lineSpacing() + 16) + 8)
                 listing.itemChanged.connect(self._changed)
                 return listing

@@ -52,9 +52,12 @@ class ElidingLabel(QLabel):
         return QSize(self.minimumWidth(), super().minimumSizeHint().height())
 
     def sizeHint(self) -> QSize:
-        return QSize(
-            self.fontMetrics().horizontalAdvance(self._full) + 8, super().sizeHint().height()
-        )
+        # QLabel's own hint is for the text shown; the padding and margins it adds (the
+        # status bar's style) are kept, the width of the whole text asked for.
+        metrics = self.fontMetrics()
+        shown = super().sizeHint()
+        extra = shown.width() - metrics.horizontalAdvance(QLabel.text(self))
+        return QSize(metrics.horizontalAdvance(self._full) + extra, shown.height())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -62,7 +65,7 @@ class ElidingLabel(QLabel):
 
     def _elide(self) -> None:
         shown = self.fontMetrics().elidedText(
-            self._full, Qt.TextElideMode.ElideRight, max(0, self.width() - 4)
+            self._full, Qt.TextElideMode.ElideRight, max(0, self.contentsRect().width())
         )
         QLabel.setText(self, shown)
 

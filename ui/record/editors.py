@@ -97,7 +97,12 @@ def visit_note(
             lines=3,
         ),
         Field(
-            "goals", "Goals this visit worked towards", "checklist", choices=goals, optional=True
+            "goals",
+            "Goals this visit worked towards",
+            "checklist",
+            choices=goals,
+            optional=True,
+            rows=3,  # the next visit below stays in view on a laptop; more goals scroll
         ),
         Field(
             "outcome",
@@ -119,7 +124,7 @@ def visit_note(
         ),
         # Carried forward on a routine revisit (app/services/care/revisit.py).
         Field("next_visit_at", "Plan the next visit", "when", optional=True),
-        Field("next_visit_purpose", "Purpose of the next visit", optional=True, beside=True),
+        Field("next_visit_purpose", "Purpose", optional=True, beside=True),
     )
 
     def save(ws: Workspace, v: dict[str, Any], draft: str | None) -> Change:
