@@ -29,7 +29,7 @@ from PySide6.QtGui import QPainter  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from app.errors import WrongPassphraseError  # noqa: E402
-from app.services.caseload.caseload import caseload  # noqa: E402
+from app.services.caseload import caseload  # noqa: E402
 from app.services.need_to_know.break_glass import break_glass  # noqa: E402
 from app.services.record.record import open_record  # noqa: E402
 from app.services.record.record_view import person_record  # noqa: E402

@@ -38,7 +38,7 @@ from sync.server.store import ServerStore  # noqa: E402
 from ui.app_controller import AppController  # noqa: E402
 from ui.app_main import create_application  # noqa: E402
 from ui.caseload.home_view import CASELOAD_TAB  # noqa: E402
-from ui.first_run.first_run_pages import ENROL  # noqa: E402
+from ui.first_run.first_run_pages import DEMO, ENROL  # noqa: E402
 from ui.kit.tasks import TaskRunner  # noqa: E402
 from ui.record import editors  # noqa: E402
 from ui.record.record_page import Section  # noqa: E402
@@ -65,6 +65,11 @@ def _first_run(scratch: Path, out: Path) -> None:
     window.passphrase.setText("kettle moorland lantern")
     window.passphrase.setFocus()
     _save(window, out, "first-run-enrol", "")
+    # The demo: whom it signs in as, each role of the one made-up team.
+    window.show_way(DEMO)
+    window.demo_page.role.setCurrentIndex(window.demo_page.role.findData("coordinator"))
+    window.demo_page.role.setFocus()
+    _save(window, out, "first-run-demo", "")
     controller.shutdown()
 
 

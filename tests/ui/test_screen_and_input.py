@@ -272,3 +272,27 @@ def test_guarded_kinds_cover_every_field_that_could_change() -> None:
     assert is_guarded(QComboBox())
     assert is_guarded(QSlider())
     assert not is_guarded(QScrollBar())
+
+
+def test_the_coordinators_dialogs_fit_the_smallest_screen(
+    qtbot: QtBot, coordinator_team: tuple[AppController, Path]
+) -> None:
+    controller, _profile = coordinator_team
+    unlock(qtbot, controller)
+    report = controller.access_report.open(controller.main_window)
+    assert report is not None
+    qtbot.waitExposed(report)
+    _inside_the_screen(report)
+    assert _fits_the_smallest_screen(report), report.minimumSizeHint()
+    report.close()
+    panel = controller.team.panel
+    controller.main_window.home.setCurrentWidget(panel)
+    qtbot.waitUntil(lambda: panel.table.model().rowCount() > 0, timeout=10_000)
+    panel.table.selectRow(0)
+    controller.team.start_allocation()
+    qtbot.waitUntil(lambda: controller.team.dialog is not None, timeout=10_000)
+    allocate = controller.team.dialog
+    assert allocate is not None
+    qtbot.waitExposed(allocate)
+    _inside_the_screen(allocate)
+    assert _fits_the_smallest_screen(allocate), allocate.minimumSizeHint()

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -63,6 +62,36 @@ TITLES = {
 ACTIONS = {ENROL: "Enrol this laptop", DEMO: "Create the demo", LOCAL: "Create profile"}
 
 
+class _ShownPage(QWidget):
+    """The pages, one shown at a time and as tall as that one. (A QStackedWidget is as
+    tall as its tallest page, and a short page, the demo's role choice, spreads over
+    that height in gaps between a label and its field.)"""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._pages: list[QWidget] = []
+        self._current = -1
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+    def addWidget(self, page: QWidget) -> None:
+        self._pages.append(page)
+        page.setVisible(False)
+        layout = self.layout()
+        assert layout is not None
+        layout.addWidget(page)
+        if self._current < 0:
+            self.setCurrentIndex(0)
+
+    def setCurrentIndex(self, index: int) -> None:
+        self._current = index
+        for n, page in enumerate(self._pages):
+            page.setVisible(n == index)
+
+    def currentIndex(self) -> int:
+        return self._current
+
+
 class FirstRunWindow(QWidget):
     create_requested = Signal(dict)  # LOCAL: name, role, organisation, passphrase, confirmation
     enrol_requested = Signal(dict)  # server_url, code, ca_file, passphrase, confirmation
@@ -88,7 +117,7 @@ class FirstRunWindow(QWidget):
         self.enrol_page = EnrolPage()
         self.demo_page = DemoPage()
         self.local_page = LocalPage()
-        self.stack = QStackedWidget()
+        self.stack = _ShownPage()
         for page in (self.choice, self.enrol_page, self.demo_page, self.local_page):
             self.stack.addWidget(page)
         self.name, self.role = self.local_page.name, self.local_page.role

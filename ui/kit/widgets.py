@@ -11,6 +11,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -166,6 +167,18 @@ def clear_layout_widgets(parent: QWidget) -> None:
         item = layout.takeAt(0)
         if item is not None and (widget := item.widget()) is not None:
             widget.deleteLater()
+
+
+def labelled(label: QLabel, widget: QWidget) -> QWidget:
+    """A label and its field kept together on one line, for a row that wraps."""
+    pair = QWidget()
+    row = QHBoxLayout(pair)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(8)
+    row.addWidget(label)
+    row.addWidget(widget)
+    label.setBuddy(widget)
+    return pair
 
 
 def button_row(*widgets: QWidget) -> FlowLayout:

@@ -6,14 +6,14 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from app.services.record.timeline import TimelineEntry, TimelineFilters
 from app.values.vocab import ContactOutcome, ContactType
 from ui.i18n import tr
 from ui.kit import formatting
 from ui.kit.flow_layout import FlowLayout
-from ui.kit.widgets import button, esc, heading, reader, size_columns, table
+from ui.kit.widgets import button, esc, heading, labelled, reader, size_columns, table
 from ui.record.timeline_model import ENTRY_ROLE, TimelineColumn, TimelineModel, author_text
 
 logger = logging.getLogger(__name__)
@@ -68,13 +68,7 @@ class TimelineSection(QWidget):
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
             combo.setMinimumContentsLength(14)
-            pair = QWidget()
-            pair_row = QHBoxLayout(pair)
-            pair_row.setContentsMargins(0, 0, 0, 0)
-            pair_row.setSpacing(8)
-            pair_row.addWidget(label)
-            pair_row.addWidget(combo)
-            filters.addWidget(pair)
+            filters.addWidget(labelled(label, combo))
         filters.addWidget(self.count)
         filters.addWidget(self.correct)
 

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QVBoxLayout,
@@ -23,9 +22,10 @@ from PySide6.QtWidgets import (
 
 from app.services.need_to_know.access_report import ALL_KINDS, AccessRow
 from ui.i18n import tr
+from ui.kit.flow_layout import FlowLayout
 from ui.kit.formatting import british_date_time
 from ui.kit.rows_model import ColumnSpec, RowsModel
-from ui.kit.widgets import button, heading, size_columns, table
+from ui.kit.widgets import button, heading, labelled, size_columns, table
 
 logger = logging.getLogger(__name__)
 
@@ -119,8 +119,8 @@ class AccessReportDialog(QDialog):
         note.setWordWrap(True)
         layout.addWidget(note)
 
-        # One row of filters, so the table gets the height.
-        filters = QHBoxLayout()
+        # One row of filters, so the table gets the height (two on a narrow screen).
+        filters = FlowLayout(spacing=12)
         self.start = self._date("accessReportFrom", "From")
         self.end = self._date("accessReportTo", "To")
         self.kind = QComboBox()
@@ -144,10 +144,9 @@ class AccessReportDialog(QDialog):
             ("Staff", self.staff),
             ("NHS number", self.nhs),
         ):
-            label = QLabel(tr(text))
-            label.setBuddy(widget)
-            filters.addWidget(label)
-            filters.addWidget(widget, 1 if isinstance(widget, QLineEdit) else 0)
+            if isinstance(widget, QLineEdit):
+                widget.setMinimumWidth(180)
+            filters.addWidget(labelled(QLabel(tr(text)), widget))
         self.show_button = button("Show", name="accessReportShow", primary=True)
         self.show_button.setDefault(True)
         self.show_button.clicked.connect(self.filters_changed)
