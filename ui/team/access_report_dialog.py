@@ -145,7 +145,7 @@ class AccessReportDialog(QDialog):
             ("NHS number", self.nhs),
         ):
             if isinstance(widget, QLineEdit):
-                widget.setMinimumWidth(180)
+                widget.setFixedWidth(160)
             filters.addWidget(labelled(QLabel(tr(text)), widget))
         self.show_button = button("Show", name="accessReportShow", primary=True)
         self.show_button.setDefault(True)
