@@ -13,7 +13,8 @@ No thinking time is added: the seconds are the flow's floor for a practised user
 
 Flows (actions, seconds median and p95):
 
-* from the lock screen to typing a new visit note (passphrase, Enter, Ctrl+N, type);
+* from the lock screen to typing a new visit note (passphrase, Enter, Ctrl+N, the
+  first letter of the note);
 * a routine revisit (search, Enter, Enter, Ctrl+N, note, tick a goal, Ctrl+S), the
   next visit carried forward;
 * printing the plan (Ctrl+P, Enter, Enter in the system's Save dialog).
@@ -50,7 +51,7 @@ NOTE = "Wound smaller, no infection; walked to the gate."
 SCREEN = (1366, 768)
 
 
-def wait(condition: Callable[[], object], timeout_ms: int = 30_000) -> None:
+def wait(condition: Callable[[], object], timeout_ms: int = 30_000, what: str = "") -> None:
     loop = QEventLoop()
     poll = QTimer()
     poll.timeout.connect(lambda: loop.quit() if condition() else None)
@@ -60,7 +61,8 @@ def wait(condition: Callable[[], object], timeout_ms: int = 30_000) -> None:
         loop.exec()
     poll.stop()
     if not condition():
-        raise SystemExit("timed out waiting for the app")
+        line = getattr(getattr(condition, "__code__", None), "co_firstlineno", "?")
+        raise SystemExit(f"timed out waiting for the app: {what or line}")
 
 
 class Flow:
@@ -84,9 +86,12 @@ NONE = Qt.KeyboardModifier.NoModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
-def lock_to_typing(controller: AppController, flow: Flow) -> None:
+def lock_to_typing(controller: AppController, flow: Flow) -> dict[str, float]:
+    """The flow; and where its time went (typing, unlocking, the note opening)."""
     window = controller.unlock_window
+    start = time.perf_counter()
     flow.type(window.passphrase, PASSPHRASE)
+    typed = time.perf_counter()
     flow.key(window.passphrase, Qt.Key.Key_Return, NONE)
     main = controller.main_window
     today = main.home.today
@@ -98,16 +103,26 @@ def lock_to_typing(controller: AppController, flow: Flow) -> None:
             and (today.selected_person() is not None or controller.record.record is not None)
         )
     )
+    unlocked = time.perf_counter()
     flow.key(main.focusWidget() or main, Qt.Key.Key_N, CTRL)
     wait(lambda: controller.record.dialog is not None)
     dialog = controller.record.dialog
     assert dialog is not None
-    flow.type(dialog.field("narrative"), NOTE)
+    narrative = dialog.field("narrative")
+    wait(narrative.hasFocus)
+    flow.type(narrative, NOTE[0])  # typing has begun: the flow's end
+    end = time.perf_counter()
+    return {
+        "typing the passphrase": typed - start,
+        "Enter to the window in place": unlocked - typed,
+        "Ctrl+N to typing the note": end - unlocked,
+    }
 
 
 def revisit(controller: AppController, flow: Flow, family_name: str) -> None:
     window = controller.main_window
     window.show_home()
+    window.activateWindow()  # where the user is working (a closed dialog gave it back)
     window.home.setCurrentIndex(1)
     caseload = window.caseload
     caseload.search.clear()
@@ -116,7 +131,7 @@ def revisit(controller: AppController, flow: Flow, family_name: str) -> None:
     wait(lambda: caseload.selected_person() is not None)
     flow.key(caseload.table, Qt.Key.Key_Return, NONE)
     wait(lambda: controller.record.record is not None and window.showing_record)
-    flow.key(window, Qt.Key.Key_N, CTRL)
+    flow.key(window.focusWidget() or window, Qt.Key.Key_N, CTRL)
     wait(lambda: controller.record.dialog is not None)
     dialog = controller.record.dialog
     assert dialog is not None
@@ -131,8 +146,10 @@ def revisit(controller: AppController, flow: Flow, family_name: str) -> None:
 
 
 def printing(controller: AppController, flow: Flow) -> None:
-    page = controller.main_window.record
-    flow.key(page.sections, Qt.Key.Key_P, CTRL)
+    window = controller.main_window
+    window.activateWindow()
+    wait(lambda: controller.record.record is not None)
+    flow.key(window.focusWidget() or window.record.sections, Qt.Key.Key_P, CTRL)
     wait(lambda: bool(controller.main_window.findChildren(print_dialog.PrintDialog)))
     dialog = controller.main_window.findChildren(print_dialog.PrintDialog)[0]
     wait(lambda: dialog.save_button.isEnabled() and dialog.focusWidget() is not None)
@@ -161,7 +178,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--chars-per-second", type=float, default=5.0)
     args = parser.parse_args()
-    delay = round(1000 / args.chars_per_second)
+    # QTest waits its delay before the press and again before the release of each key.
+    delay = round(1000 / args.chars_per_second / 2)
     source = shared_profile(args.people, reuse=args.reuse)
     target = scratch_copy(source, f"field-flows-{args.people}")
     create_application([])
@@ -181,11 +199,13 @@ def main() -> int:
         controller.start()
         wait(controller.unlock_window.isVisible)
         results: dict[str, list[tuple[int, float]]] = {"lock": [], "revisit": [], "print": []}
+        parts: dict[str, list[float]] = {}
         flow_now = Flow(delay)
         for _ in range(args.runs):
             flow_now = Flow(delay)
             start = time.perf_counter()
-            lock_to_typing(controller, flow_now)
+            for part, seconds in lock_to_typing(controller, flow_now).items():
+                parts.setdefault(part, []).append(seconds)
             results["lock"].append((flow_now.actions, time.perf_counter() - start))
             record = controller.record.record
             assert record is not None
@@ -207,6 +227,8 @@ def main() -> int:
             wait(lambda: not controller.unlocked)
         print(f"typing at {args.chars_per_second:g} characters a second; no thinking time")
         print(report("lock screen to typing a visit note", results["lock"], 4))
+        for part, seconds in parts.items():
+            print(f"    {part:<36} median {statistics.median(seconds):6.2f} s")
         print(report("routine revisit (next visit carried forward)", results["revisit"], 8))
         print(report("print the plan (Save as PDF)", results["print"], 3))
         controller.shutdown()

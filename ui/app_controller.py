@@ -533,6 +533,8 @@ class AppController(QObject):
             self._pending_timer.start()
 
     def _refresh_pending(self) -> None:
+        if not self.sync.enrolled:
+            return  # nothing waits for a server the laptop has none of (not shown either)
         self.ops.read(sync_status.pending_changes, on_done=self.main_window.set_pending)
 
     @Slot()

@@ -35,8 +35,12 @@ class ProblemCounts:
 
 
 def counts(conn: Connection) -> ProblemCounts:
+    # A refused change is never marked pushed: the unpushed index finds it, rather than
+    # a scan of the whole journal at every status read.
     refused = conn.execute(
-        select(func.count()).select_from(ChangeRecord).where(ChangeRecord.push_error.is_not(None))
+        select(func.count())
+        .select_from(ChangeRecord)
+        .where(ChangeRecord.pushed_at.is_(None), ChangeRecord.push_error.is_not(None))
     ).scalar_one()
     kept = conn.execute(select(func.count()).select_from(KeptAside)).scalar_one()
     return ProblemCounts(refused=int(refused), kept_aside=int(kept))
@@ -52,7 +56,7 @@ def list_problems(workspace: Workspace, limit: int = LIMIT) -> list[SyncProblem]
                 ChangeRecord.recorded_at,
                 ChangeRecord.push_error,
             )
-            .where(ChangeRecord.push_error.is_not(None))
+            .where(ChangeRecord.pushed_at.is_(None), ChangeRecord.push_error.is_not(None))
             .order_by(ChangeRecord.seq.desc())
             .limit(limit)
         ).all()

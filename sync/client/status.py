@@ -61,11 +61,14 @@ def sync_state(workspace: Workspace) -> SyncState:
     with workspace.store.read() as session:
         enrolled = sync_settings.enrolment(session) is not None
         last = sync_settings.last_success(session)
-        held = problems.counts(session.connection())
+        # Refused and kept-aside changes come only from a server: none without one.
+        held = problems.counts(session.connection()) if enrolled else problems.ProblemCounts(0, 0)
     return SyncState(
         enrolled=enrolled,
         last_sync=last,
-        pending=pending_changes(workspace),
+        # Shown only when enrolled; a standalone profile's whole journal is "pending",
+        # and counting it would hold the database lane for nothing.
+        pending=pending_changes(workspace) if enrolled else 0,
         conflicts=open_conflicts(workspace),
         refused=held.refused,
         kept_aside=held.kept_aside,

@@ -77,7 +77,13 @@ _CORRECTION = aliased(ContactNote)
 
 def fetch_timeline(workspace: Workspace, query: TimelineQuery) -> tuple[int, list[TimelineEntry]]:
     """(notes matching, the requested page) in one short read."""
-    corrected = exists().where(_CORRECTION.amends_id == ContactNote.id)
+    # A correction is a note about the same person: looked for among that person's notes
+    # (the timeline index), not across every note on the laptop (no index on amends_id,
+    # and a full scan per row made a record on the 5,000-person caseload take seconds).
+    corrected = exists().where(
+        _CORRECTION.person_id == ContactNote.person_id,
+        _CORRECTION.amends_id == ContactNote.id,
+    )
     page = _where(
         select(
             ContactNote.id,
