@@ -181,8 +181,8 @@ class PlanBuilder:
         importance = rng.choices(range(1, 11), IMPORTANCE_WEIGHTS)[0]
         target = as_of + timedelta(days=rng.randrange(-60, 180))
         if status == GoalStatus.NOT_STARTED.value and target <= as_of:
-            # A goal not started yet aims ahead; a past target is shown overdue only on
-            # goals under way (ui/record/plan_section.py), so mirror it forward (no new draw).
+            # A goal not started yet usually aims ahead (a past target would read as
+            # overdue, app/values/overdue.py): mirror it forward (no new draw).
             target = as_of + (as_of - target) + timedelta(days=7)
         batch["goal"].append(
             {
