@@ -247,7 +247,116 @@ class LastingPowerOfAttorney(Coded):
     BOTH = "both"
 
 
+class ReablementOutcome(Coded):
+    """How a reablement episode ended (the person's situation when the team stepped back)."""
+
+    INDEPENDENT = "independent"  # no ongoing support needed
+    REDUCED_SUPPORT = "reduced_support"  # less support than at the start
+    ONGOING_SUPPORT = "ongoing_support"  # the same or more support continues
+    READMITTED = "readmitted"  # back in hospital
+    RESIDENTIAL_CARE = "residential_care"  # moved into a residential or nursing home
+    DIED = "died"
+    DECLINED = "declined"  # the person stopped or refused reablement
+
+
+class FollowUpResult(Coded):
+    """Where the person was at the 91-day check after leaving hospital into reablement
+    (ASCOF 2B(1) counts only "at home" as still at home)."""
+
+    AT_HOME = "at_home"  # their own home, or extra care housing
+    IN_HOSPITAL = "in_hospital"
+    RESIDENTIAL_CARE = "residential_care"
+    DIED = "died"
+    NOT_KNOWN = "not_known"  # could not be found out: not counted as at home
+
+
+class GoalResult(Coded):
+    """A goal's result when it is reviewed, in the person's terms."""
+
+    ACHIEVED = "achieved"
+    PARTLY = "partly"
+    NOT_ACHIEVED = "not_achieved"
+    NO_LONGER_WANTED = "no_longer_wanted"
+
+
+class HospitalEventKind(Coded):
+    """Hospital and urgent care: counted before and after joining the caseload."""
+
+    UNPLANNED_ADMISSION = "unplanned_admission"
+    AE_ATTENDANCE = "ae_attendance"
+    DISCHARGE = "discharge"
+
+
+class ExperienceStatement(Coded):
+    """National Voices' person-centred coordinated care "I" statements (A narrative
+    for person-centred coordinated care, 2013): asked with the person at plan review."""
+
+    PLAN_TOGETHER = "plan_together"
+    TELL_STORY_ONCE = "tell_story_once"
+    GOALS = "goals"
+    KNOW_THE_PLAN = "know_the_plan"
+    TEAM_TALKS = "team_talks"
+    KNOW_COORDINATOR = "know_coordinator"
+    NEXT_STEPS = "next_steps"
+    LIFE_I_WANT = "life_i_want"
+
+
+class ExperienceAnswer(Coded):
+    """How far the person says a statement is true for them."""
+
+    YES_DEFINITELY = "yes_definitely"
+    YES_SOMEWHAT = "yes_somewhat"
+    NO = "no"
+    NOT_SURE = "not_sure"
+
+
+class AnsweredBy(Coded):
+    """Whose answer an experience statement records."""
+
+    PERSON = "person"
+    CARER = "carer"
+    TOGETHER = "together"  # the person with their carer
+
+
 _LABELS = {
+    "reduced_support": "Reduced ongoing support",
+    "ongoing_support": "Ongoing support",
+    "readmitted": "Readmitted to hospital",
+    "residential_care": "Moved to residential care",
+    "at_home": "At home",
+    "in_hospital": "In hospital",
+    "not_known": "Not known",
+    "partly": "Partly achieved",
+    "no_longer_wanted": "No longer wanted",
+    "unplanned_admission": "Unplanned hospital admission",
+    "ae_attendance": "A&E attendance",
+    "discharge": "Discharge from hospital",
+    "plan_together": (
+        "I can plan my care with people who work together to understand me and my"
+        " carer(s), allow me control, and bring together services to achieve the"
+        " outcomes important to me."
+    ),
+    "tell_story_once": "I tell my story once.",
+    "goals": "I am supported to understand my choices and to set and achieve my goals.",
+    "know_the_plan": (
+        "I know what is in my care and support plan. I know what to do if things change"
+        " or go wrong."
+    ),
+    "team_talks": (
+        "The professionals involved with my care talk to each other. We all work as a team."
+    ),
+    "know_coordinator": "I always know who is coordinating my care.",
+    "next_steps": "I am always kept informed about what the next steps will be.",
+    "life_i_want": (
+        "Taken together, my care and support help me live the life I want to the best of"
+        " my ability."
+    ),
+    "yes_definitely": "Yes, definitely",
+    "yes_somewhat": "Yes, to some extent",
+    "not_sure": "Not sure",
+    "together": "The person with their carer",
+    "person": "The person",
+    "carer": "Their carer",
     "own_account": "The person's own account",
     "daily_living": "Daily living (Care Act outcomes)",
     "home_environment": "Home environment and equipment",

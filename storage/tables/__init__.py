@@ -22,6 +22,12 @@ from storage.tables.journal import (
     SyncConflict,
 )
 from storage.tables.legal import Assessment, ConsentToShare, MentalCapacityAssessment
+from storage.tables.outcomes import (
+    ExperienceAnswer,
+    GoalReview,
+    HospitalEvent,
+    ReablementEpisode,
+)
 from storage.tables.person import AboutMe, Person, PersonalContact, ProfessionalContact, Referral
 from storage.tables.risk import Alert, Risk
 
@@ -40,7 +46,10 @@ __all__ = [
     "ContactNote",
     "ContingencyPlan",
     "Draft",
+    "ExperienceAnswer",
     "Goal",
+    "GoalReview",
+    "HospitalEvent",
     "KeptAside",
     "Locality",
     "MentalCapacityAssessment",
@@ -52,6 +61,7 @@ __all__ = [
     "PlannedVisit",
     "ProfessionalContact",
     "ProfileSetting",
+    "ReablementEpisode",
     "Recorded",
     "Referral",
     "Risk",

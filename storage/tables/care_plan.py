@@ -68,7 +68,12 @@ class Goal(Recorded, Base):
     """What the person wants to achieve, in their words ("I want to ...")."""
 
     __tablename__ = "goal"
-    __table_args__ = (CheckConstraint("importance BETWEEN 1 AND 10", name="importance_range"),)
+    __table_args__ = (
+        CheckConstraint("importance BETWEEN 1 AND 10", name="importance_range"),
+        CheckConstraint(
+            "gas_baseline IS NULL OR gas_baseline IN (-2, -1)", name="gas_baseline_range"
+        ),
+    )
 
     person_id: Mapped[str] = mapped_column(ForeignKey("person.id"), index=True)
     need_id: Mapped[str | None] = mapped_column(ForeignKey("need.id"))
@@ -77,6 +82,14 @@ class Goal(Recorded, Base):
     status: Mapped[str] = mapped_column(String(30), default="in_progress")
     target_date: Mapped[date | None] = mapped_column()
     outcome: Mapped[str | None] = mapped_column(Text)
+    # Goal attainment scaling (Turner-Stokes 2009), set when the goal is made: where
+    # the person starts (-1, or -2 when they cannot get worse); 0 is the expected
+    # outcome, reviewed later from -2 to +2 (GoalReview.gas_score).
+    gas_baseline: Mapped[int | None] = mapped_column(Integer)
+    # The reablement episode that works on it (None: the plan's own goal).
+    reablement_episode_id: Mapped[str | None] = mapped_column(
+        ForeignKey("reablement_episode.id"), index=True
+    )
 
 
 class PlanAction(Recorded, Base):

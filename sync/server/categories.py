@@ -52,6 +52,11 @@ _CARE_PLAN_ENTITIES = frozenset(
         "contingency_plan",
         "risk",
         "mental_capacity_assessment",
+        # What the plan achieved: reablement worked on the plan's goals, and the
+        # person's experience of it.
+        "reablement_episode",
+        "goal_review",
+        "experience_answer",
     }
 )
 # Entries written by a practitioner for their own organisation: health or social
@@ -99,6 +104,8 @@ def category_of(
         return DIRECTORY
     if entity in _CARE_PLAN_ENTITIES:
         return CARE_PLAN
+    if entity == "hospital_event":
+        return HEALTH
     if entity == "alert":
         kind = row.get("kind")
         if kind == AlertKind.SAFEGUARDING.value:

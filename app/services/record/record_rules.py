@@ -142,6 +142,21 @@ RULES: dict[type[Any], dict[str, Callable[[Any], str | None]]] = {
         "urgency": _codes(vocab.ReferralUrgency),
         "received_on": _not_future,
     },
+    t.ReablementEpisode: {
+        "outcome": _codes(vocab.ReablementOutcome, optional=True),
+        "follow_up_result": _codes(vocab.FollowUpResult, optional=True),
+        "discharged_on": _not_future,
+        "ended_on": _not_future,
+        "follow_up_on": _not_future,
+    },
+    t.GoalReview: {"result": _codes(vocab.GoalResult), "reviewed_on": _not_future},
+    t.HospitalEvent: {"kind": _codes(vocab.HospitalEventKind), "occurred_on": _not_future},
+    t.ExperienceAnswer: {
+        "statement": _codes(vocab.ExperienceStatement),
+        "answer": _codes(vocab.ExperienceAnswer),
+        "answered_by": _codes(vocab.AnsweredBy),
+        "asked_on": _not_future,
+    },
 }
 
 

@@ -77,9 +77,17 @@ VALUE_FIELDS = frozenset({("person", "team_id"), ("person", "lead_professional_i
 
 # Records signed by the professional who made them: the signature is the writer's
 # own, and stays as it was signed.
-SIGNED_BY = {"assessment": "performed_by_id", "mental_capacity_assessment": "assessed_by_id"}
-NOT_YOUR_SIGNATURE = "An assessment can only be signed by the person recording it."
-SIGNATURE_FIXED = "Who signed an assessment cannot be changed."
+SIGNED_BY = {
+    "assessment": "performed_by_id",
+    "mental_capacity_assessment": "assessed_by_id",
+    "goal_review": "reviewed_by_id",
+    "experience_answer": "asked_by_id",
+}
+NOT_YOUR_SIGNATURE = (
+    "An assessment, a goal review or an experience answer can only be signed by the"
+    " person recording it."
+)
+SIGNATURE_FIXED = "Who signed an assessment or a review cannot be changed."
 NOT_THE_SIGNER = "Only who signed an assessment can change what it says."
 # What anyone with the person in scope may change on a signed record: the person's
 # say on printing it is theirs, recorded by whoever is with them.
