@@ -12,6 +12,8 @@ Create Date: 2026-12-05 07:00:00
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -21,7 +23,7 @@ branch_labels = None
 depends_on = None
 
 
-def _recorded() -> list[sa.Column]:
+def _recorded() -> list[sa.Column[Any]]:
     return [
         sa.Column("id", sa.String(length=36), nullable=False),
         sa.Column("recorded_at", sa.DateTime(), nullable=False),
@@ -33,7 +35,7 @@ def _recorded() -> list[sa.Column]:
     ]
 
 
-def _person_table(name: str, *columns: sa.Column | sa.CheckConstraint) -> None:
+def _person_table(name: str, *columns: sa.schema.SchemaItem) -> None:
     op.create_table(
         name,
         sa.Column("person_id", sa.String(length=36), nullable=False),
