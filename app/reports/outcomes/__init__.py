@@ -1,0 +1,1 @@
+"""The outcome report: what the team's work achieved, from the shared record."""
