@@ -23,6 +23,7 @@ DRAFTS = "drafts"
 ABOUT_ME = "about_me"  # the person's own words
 CONTACTS = "contacts"  # family, friends, carers and professionals
 ASSESSMENTS = "assessments"  # assessments and mental capacity
+OUTCOMES = "outcomes"  # reablement, goal reviews, hospital events, experience
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,19 @@ class Change:
 # change (here, or pulled by a sync) touches any of these (the caseload and today's
 # list are refreshed on their own).
 RECORD_AREAS = frozenset(
-    {HEADER, ALERTS, PLAN, RISKS, CONSENT, TIMELINE, VISITS, ABOUT_ME, CONTACTS, ASSESSMENTS}
+    {
+        HEADER,
+        ALERTS,
+        PLAN,
+        RISKS,
+        CONSENT,
+        TIMELINE,
+        VISITS,
+        ABOUT_ME,
+        CONTACTS,
+        ASSESSMENTS,
+        OUTCOMES,
+    }
 )
 
 

@@ -29,6 +29,9 @@ class ReablementEpisode(Recorded, Base):
     days after the person left hospital (or started, if they came from home)."""
 
     __tablename__ = "reablement_episode"
+    # One episode under way per person (ended_on empty): the services refuse a
+    # second, and so does the partner server (sync/server/one_open.py).
+    __one_open__ = "ended_on"
     __table_args__ = (
         CheckConstraint("planned_end_on >= started_on", name="planned_end_after_start"),
         CheckConstraint(

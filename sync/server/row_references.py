@@ -11,6 +11,8 @@ server before a batch is stored (ServerStore._insert):
 - a column the tables declare unique (a person's one care plan, one About me; an
   NHS number) must not take a value another record of that kind already holds: a
   laptop holding both could store neither;
+- one open record of a kind per person where the tables say so (a reablement
+  episode under way: `sync.server.one_open`);
 - a record is created once (a second create of one id would move it to another
   person, or rewrite it whole), and a record that others refer to is never removed
   (a laptop removing it would break their references; the app never removes one).
@@ -33,6 +35,8 @@ from storage.merge import fold
 from storage.tables import journalled_tables
 from sync.protocol import Change
 from sync.server import schema as s
+from sync.server.journal_rows import JOURNAL_COLUMNS, as_journal_row
+from sync.server.one_open import one_open_refusals
 from sync.server.push_insert import one_of
 
 logger = logging.getLogger(__name__)
@@ -165,31 +169,6 @@ def reference_refusals(
     return refused
 
 
-_JOURNAL = (
-    s.changes.c.entity_id,
-    s.changes.c.change_id,
-    s.changes.c.hlc,
-    s.changes.c.device_id,
-    s.changes.c.op,
-    s.changes.c.field,
-    s.changes.c.value,
-    s.changes.c.bases,
-)
-
-
-def _as_journal_row(change: Change) -> dict[str, Any]:
-    return {
-        "entity_id": change.entity_id,
-        "change_id": change.change_id,
-        "hlc": change.hlc,
-        "device_id": change.device_id,
-        "op": change.op,
-        "field": change.field,
-        "value": change.value,
-        "bases": json.dumps(change.bases) if change.bases else None,
-    }
-
-
 def whole_record_refusals(conn: Connection, kept: Sequence[Change]) -> dict[str, str]:
     """change id -> why, for sets of a field that a rule ties to others, when the
     record as it will stand (its journal folded with this batch) breaks that rule."""
@@ -205,7 +184,7 @@ def whole_record_refusals(conn: Connection, kept: Sequence[Change]) -> dict[str,
         ordered = sorted(ids)
         for start in range(0, len(ordered), _CHUNK):
             for row in conn.execute(
-                select(*_JOURNAL).where(
+                select(*JOURNAL_COLUMNS).where(
                     s.changes.c.entity == entity,
                     s.changes.c.entity_id.in_(ordered[start : start + _CHUNK]),
                 )
@@ -213,7 +192,7 @@ def whole_record_refusals(conn: Connection, kept: Sequence[Change]) -> dict[str,
                 journal[row.entity_id].append(dict(row._mapping))
         for change in kept:
             if change.entity == entity and change.entity_id in ids:
-                journal[change.entity_id].append(_as_journal_row(change))
+                journal[change.entity_id].append(as_journal_row(change))
         for entity_id in ordered:
             state = fold(journal[entity_id])
             if not state.created or state.deleted:
@@ -247,7 +226,7 @@ def _taken(conn: Connection, entity: str, column: str, values: set[str]) -> dict
     ordered = sorted(candidates)
     for start in range(0, len(ordered), _CHUNK):
         for row in conn.execute(
-            select(*_JOURNAL).where(
+            select(*JOURNAL_COLUMNS).where(
                 c.c.entity == entity, c.c.entity_id.in_(ordered[start : start + _CHUNK])
             )
         ):
@@ -437,6 +416,7 @@ def batch_refusals(
         more.update(reference_refusals(conn, _without(left, more), rows))
         more.update(unique_refusals(conn, _without(left, more), rows, team_id))
         more.update(whole_record_refusals(conn, [c for c, _ in _without(left, more)]))
+        more.update(one_open_refusals(conn, _without(left, more), rows))
         if not more:
             return refused
         refused.update(more)
