@@ -339,3 +339,75 @@ def test_experience_answers_are_all_or_nothing_and_on_the_scale(
             ("tell_story_once", "yes_definitely", "together"),
         ]
         assert {r.asked_by_id for r in rows} == {populated.actor.user_id}
+
+
+def test_the_record_shows_the_episode_its_goals_contacts_reviews_admissions_and_answers(
+    populated: Workspace, zoe: str
+) -> None:
+    from app.services.care.notes import add_note
+    from app.services.record.record import open_record
+    from app.services.record.referrals import NewReferral, add_referral
+
+    add_referral(
+        populated,
+        person_id=zoe,
+        referral=NewReferral(source="hospital_discharge", received_on=_days_ago(12)),
+    )
+    for days in (400, 200, 5):  # 400: more than a year before joining, not counted
+        hospital_events.record_hospital_event(
+            populated, person_id=zoe, kind="unplanned_admission", occurred_on=_days_ago(days)
+        )
+    wrong = hospital_events.record_hospital_event(
+        populated, person_id=zoe, kind="unplanned_admission", occurred_on=_days_ago(2)
+    )
+    hospital_events.mark_in_error(populated, event_id=str(wrong.entity_id))
+    goal = str(
+        care_plan.add_goal(
+            populated, person_id=zoe, statement="I want to make a cup of tea"
+        ).entity_id
+    )
+    episodes.start_episode(
+        populated,
+        person_id=zoe,
+        started_on=_days_ago(9),
+        discharged_on=_days_ago(10),
+        goal_ids=[goal],
+    )
+    for days in (8, 5, 40):  # two within the episode, one before it
+        add_note(
+            populated,
+            ZOE,
+            "Reablement session: kettle practice",
+            contact_type="reablement_session",
+            occurred_at=clock.at_local(_days_ago(days), 10),
+        )
+    goal_reviews.review_goal(populated, goal_id=goal, result="achieved", gas_score=1)
+    experience.record_experience(
+        populated, person_id=zoe, answers={"team_talks": "yes_somewhat", "tell_story_once": "no"}
+    )
+
+    outcomes = open_record(populated, zoe).outcomes
+    assert outcomes is not None
+    episode = outcomes.open_episode
+    assert episode is not None
+    assert (episode.day, episode.planned_days, episode.contacts) == (10, 42, 2)
+    assert episode.goals == ((goal, "I want to make a cup of tea"),)
+    assert episode.follow_up_due == _days_ago(10) + timedelta(days=91)
+    assert not episode.follow_up_needed  # not ended yet
+    assert [(r.result, r.gas_score, r.by) for r in outcomes.goal_reviews] == [
+        ("Achieved", 1, "Sam Taylor")
+    ]
+    assert (outcomes.joined_on, outcomes.admissions_before, outcomes.admissions_since) == (
+        _days_ago(12),
+        1,
+        1,
+    )
+    assert len(outcomes.hospital) == 3  # the one in error left out
+    assert outcomes.experience is not None
+    assert outcomes.experience.answers == (
+        ("I tell my story once.", "No"),
+        (
+            "The professionals involved with my care talk to each other. We all work as a team.",
+            "Yes, to some extent",
+        ),
+    )

@@ -19,6 +19,8 @@ from typing import Any, TypeVar
 
 from sqlalchemy import select
 
+from app.services import clock
+from app.services.outcomes.outcomes_view import OutcomesView, outcomes_view
 from app.services.record.record_snapshot import RecordSnapshot, load_snapshot, undated_first
 from app.values.nhs_number import format_nhs_number
 from app.workspace import Workspace
@@ -258,6 +260,8 @@ class PersonRecord:
     referrals: tuple[ReferralItem, ...] = ()
     # Set when the record is open only through a break-glass grant: when it ends.
     break_glass_until: datetime | None = None
+    # Reablement, goal reviews, hospital events, experience.
+    outcomes: OutcomesView | None = None
 
 
 ABOUT_ME_FIELDS = (
@@ -546,6 +550,7 @@ def screen_record(snap: RecordSnapshot) -> PersonRecord:
             for r in _newest_first(snap.referrals, lambda r: r.received_on)
         ),
         break_glass_until=snap.access.break_glass_until,
+        outcomes=outcomes_view(snap, clock.today()),
     )
 
 

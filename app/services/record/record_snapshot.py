@@ -23,11 +23,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
 
+from sqlalchemy import func, select, text
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from app.errors import NotFoundError
+from app.services.clock import day_bounds
 from app.services.need_to_know.access import Access, require_access
 from storage.actor import Actor
 from storage.tables import (
@@ -38,7 +39,10 @@ from storage.tables import (
     ConsentToShare,
     ContactNote,
     ContingencyPlan,
+    ExperienceAnswer,
     Goal,
+    GoalReview,
+    HospitalEvent,
     Locality,
     MentalCapacityAssessment,
     Need,
@@ -48,6 +52,7 @@ from storage.tables import (
     PlanAction,
     PlannedVisit,
     ProfessionalContact,
+    ReablementEpisode,
     Referral,
     Risk,
     StaffMember,
@@ -84,6 +89,14 @@ class RecordSnapshot:
     capacity: tuple[MentalCapacityAssessment, ...]
     referrals: tuple[Referral, ...]
     visits: tuple[PlannedVisit, ...]
+    # What the work achieved (app.services.outcomes.outcomes_view reads them).
+    episodes: tuple[ReablementEpisode, ...]
+    goal_reviews: tuple[GoalReview, ...]
+    hospital_events: tuple[HospitalEvent, ...]
+    experience: tuple[ExperienceAnswer, ...]
+    # Contact notes made within each reablement episode's dates (all of them, not only
+    # the notes read above): episode id -> count.
+    episode_contacts: dict[str, int]
     # The newest notes asked for, newest first; a sensitive narrative this viewer may
     # not read is "" (`note_asks` says whom to ask).
     notes: tuple[ContactNote, ...]
@@ -114,6 +127,9 @@ def load_snapshot(
     consents = _rows(session, ConsentToShare, person_id)
     assessments = _rows(session, Assessment, person_id)
     capacity = _rows(session, MentalCapacityAssessment, person_id)
+    episodes = _rows(session, ReablementEpisode, person_id)
+    reviews = _rows(session, GoalReview, person_id)
+    experience = _rows(session, ExperienceAnswer, person_id)
     plan = _one(session, CarePlan, person_id)
     staff = _by_id(
         session,
@@ -128,6 +144,8 @@ def load_snapshot(
             *(n.author_id for n in note_rows),
             *(a.performed_by_id for a in assessments),
             *(m.assessed_by_id for m in capacity),
+            *(r.reviewed_by_id for r in reviews),
+            *(e.asked_by_id for e in experience),
         ],
     )
     shown_notes, note_asks = _shown_notes(note_rows, access, staff)
@@ -167,6 +185,11 @@ def load_snapshot(
         capacity=capacity,
         referrals=_rows(session, Referral, person_id),
         visits=visits,
+        episodes=episodes,
+        goal_reviews=reviews,
+        hospital_events=_rows(session, HospitalEvent, person_id),
+        experience=experience,
+        episode_contacts=_episode_contacts(session, person_id, episodes),
         notes=shown_notes,
         staff=staff,
         organisations=organisations,
@@ -194,6 +217,27 @@ def _by_id(session: Session, table: type[Row], ids: Iterable[str | None]) -> dic
         return {}
     stmt = select(table).where(table.id.in_(wanted))  # type: ignore[attr-defined]
     return {row.id: row for row in session.execute(stmt).scalars()}  # type: ignore[attr-defined]
+
+
+def _episode_contacts(
+    session: Session, person_id: str, episodes: Iterable[ReablementEpisode]
+) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for episode in episodes:
+        start, _ = day_bounds(episode.started_on)
+        _, end = day_bounds(episode.ended_on or episode.planned_end_on)
+        found[episode.id] = int(
+            session.execute(
+                select(func.count())
+                .select_from(ContactNote)
+                .where(
+                    ContactNote.person_id == person_id,
+                    ContactNote.occurred_at >= start,
+                    ContactNote.occurred_at < end,
+                )
+            ).scalar_one()
+        )
+    return found
 
 
 def _notes(session: Session, person_id: str, limit: int | None) -> list[ContactNote]:
