@@ -1,7 +1,7 @@
-"""`onerecord plan need | strength | goal | action | contingency | end`: the care and
-support plan from a script, with the app's own checks (one plain line, nothing
-half-written). Ending keeps an entry in the record's history and takes it out of
-the plan as it stands. The ids are in `onerecord show`."""
+"""`onerecord plan need | strength | goal | action | contingency | review | scale |
+end`: the care and support plan from a script, with the app's own checks (one plain
+line, nothing half-written). Ending keeps an entry in the record's history and takes
+it out of the plan as it stands. The ids are in `onerecord show`."""
 
 from __future__ import annotations
 
@@ -13,14 +13,15 @@ from app.cli.commands_profile import open_workspace
 from app.services.care import care_plan
 from app.services.care.plan_endings import ENDABLE, end_entry
 from app.services.changes import Change
+from app.services.outcomes import goal_reviews
 from app.services.record import people
-from app.values.vocab import CareActOutcome
+from app.values.vocab import CareActOutcome, GoalResult
 from app.workspace import Workspace
 
 Common = Callable[[argparse.ArgumentParser], None]
 
 
-def _run(args: argparse.Namespace, write: Callable[[Workspace], Change], said: str) -> int:
+def run(args: argparse.Namespace, write: Callable[[Workspace], Change], said: str) -> int:
     workspace = open_workspace(args)
     try:
         change = write(workspace)
@@ -30,17 +31,17 @@ def _run(args: argparse.Namespace, write: Callable[[Workspace], Change], said: s
     return 0
 
 
-def _person_id(workspace: Workspace, reference: str) -> str:
+def person_id(workspace: Workspace, reference: str) -> str:
     with workspace.store.read() as session:
         return str(people.find(session, reference).id)
 
 
 def _need(args: argparse.Namespace) -> int:
-    return _run(
+    return run(
         args,
         lambda ws: care_plan.save_need(
             ws,
-            person_id=_person_id(ws, args.nhs),
+            person_id=person_id(ws, args.nhs),
             description=args.text,
             care_act_outcome=args.outcome,
         ),
@@ -49,21 +50,21 @@ def _need(args: argparse.Namespace) -> int:
 
 
 def _strength(args: argparse.Namespace) -> int:
-    return _run(
+    return run(
         args,
         lambda ws: care_plan.save_strength(
-            ws, person_id=_person_id(ws, args.nhs), description=args.text
+            ws, person_id=person_id(ws, args.nhs), description=args.text
         ),
         "Strength added to the plan",
     )
 
 
 def _goal(args: argparse.Namespace) -> int:
-    return _run(
+    return run(
         args,
         lambda ws: care_plan.add_goal(
             ws,
-            person_id=_person_id(ws, args.nhs),
+            person_id=person_id(ws, args.nhs),
             statement=args.text,
             importance=args.importance,
             target_date=args.target,
@@ -74,7 +75,7 @@ def _goal(args: argparse.Namespace) -> int:
 
 
 def _action(args: argparse.Namespace) -> int:
-    return _run(
+    return run(
         args,
         lambda ws: care_plan.add_action(
             ws,
@@ -90,17 +91,40 @@ def _action(args: argparse.Namespace) -> int:
 
 
 def _contingency(args: argparse.Namespace) -> int:
-    return _run(
+    return run(
         args,
         lambda ws: care_plan.save_contingency(
             ws,
-            person_id=_person_id(ws, args.nhs),
+            person_id=person_id(ws, args.nhs),
             name=args.name,
             trigger=args.trigger,
             what_should_happen=args.then,
             who_to_contact=args.call or "",
         ),
         "Contingency plan added",
+    )
+
+
+def _review(args: argparse.Namespace) -> int:
+    return run(
+        args,
+        lambda ws: goal_reviews.review_goal(
+            ws,
+            goal_id=args.goal,
+            result=args.result,
+            gas_score=args.score,
+            comment=args.comment,
+            reviewed_on=args.on,
+        ),
+        "Goal reviewed",
+    )
+
+
+def _scale(args: argparse.Namespace) -> int:
+    return run(
+        args,
+        lambda ws: goal_reviews.set_goal_scale(ws, goal_id=args.goal, baseline=args.baseline),
+        "Goal attainment scale set",
     )
 
 
@@ -158,6 +182,23 @@ def register(sub: Any, common: Common) -> None:
     p.add_argument("--when", help="how often or when, in words")
     p.add_argument("--due", help="due by")
     p.set_defaults(handler=_action)
+
+    p = plan_sub.add_parser("review", help="review a goal: its result in the person's terms")
+    common(p)
+    p.add_argument("--goal", required=True, help="the goal's id")
+    p.add_argument("--result", required=True, help=", ".join(r.value for r in GoalResult))
+    p.add_argument("--score", help="goal attainment score, -2 to 2 (optional)")
+    p.add_argument("--comment", help="what the person said")
+    p.add_argument("--on", help="the day of the review (default today)")
+    p.set_defaults(handler=_review)
+
+    p = plan_sub.add_parser(
+        "scale", help="set a goal's attainment scale: where the person starts (-1 or -2)"
+    )
+    common(p)
+    p.add_argument("--goal", required=True, help="the goal's id")
+    p.add_argument("--baseline", required=True, help="-1, or -2 when they cannot get worse")
+    p.set_defaults(handler=_scale)
 
     p = plan_sub.add_parser("end", help="end a strength, need or contingency plan")
     common(p)

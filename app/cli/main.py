@@ -21,6 +21,7 @@ from app.cli import (
     commands_conflicts,
     commands_contacts,
     commands_coordinator,
+    commands_outcomes,
     commands_person,
     commands_plan,
     commands_profile,
@@ -65,6 +66,7 @@ def build_parser(extensions: Sequence[Extension] = ()) -> argparse.ArgumentParse
     commands_person.register(sub, _common)
     commands_assessment.register(sub, _common)
     commands_plan.register(sub, _common)
+    commands_outcomes.register(sub, _common)
     commands_contacts.register(sub, _common)
     commands_reports.register(sub, _common)
     commands_conflicts.register(sub, _common)

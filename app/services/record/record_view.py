@@ -100,6 +100,19 @@ def shown_record(snap: RecordSnapshot) -> dict[str, Any]:
         for v in sorted(snap.visits, key=lambda v: (v.due_at, v.id))
         if v.status == "planned"
     ]
+    record["reablement_episodes"] = [
+        {**_plain(e), "contacts": snap.episode_contacts.get(e.id, 0)}
+        for e in sorted(snap.episodes, key=lambda e: (e.started_on, e.id))
+    ]
+    record["goal_reviews"] = [
+        _plain(r) for r in sorted(snap.goal_reviews, key=lambda r: (r.reviewed_on, r.id))
+    ]
+    record["hospital_events"] = [
+        _plain(h) for h in sorted(snap.hospital_events, key=lambda h: (h.occurred_on, h.id))
+    ]
+    record["experience_answers"] = [
+        _plain(a) for a in sorted(snap.experience, key=lambda a: (a.asked_on, a.statement, a.id))
+    ]
     record["contact_notes"] = [_note(n, snap) for n in snap.notes]
     if snap.access.break_glass_until is not None:
         record["break_glass_until"] = snap.access.break_glass_until.isoformat()
