@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.tables.base import Base, Recorded
@@ -29,10 +29,18 @@ class ReablementEpisode(Recorded, Base):
     days after the person left hospital (or started, if they came from home)."""
 
     __tablename__ = "reablement_episode"
-    # One episode under way per person (ended_on empty): the services refuse a
-    # second, and so does the partner server (sync/server/one_open.py).
+    # One episode under way per person (ended_on empty): the store refuses a second
+    # (the partial unique index below), the services say so first, and the partner
+    # server refuses one pushed by a laptop that started it offline
+    # (sync/server/one_open.py).
     __one_open__ = "ended_on"
     __table_args__ = (
+        Index(
+            "uq_reablement_episode_open",
+            "person_id",
+            unique=True,
+            sqlite_where=text("ended_on IS NULL"),
+        ),
         CheckConstraint("planned_end_on >= started_on", name="planned_end_after_start"),
         CheckConstraint(
             f"julianday(planned_end_on) - julianday(started_on) <= {REABLEMENT_DAYS}"

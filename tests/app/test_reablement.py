@@ -209,6 +209,14 @@ def test_the_store_itself_refuses_an_episode_ending_before_it_starts(
         )
 
 
+def test_the_store_itself_holds_one_episode_under_way(populated: Workspace, zoe: str) -> None:
+    episodes.start_episode(populated, person_id=zoe, started_on=_days_ago(3))
+    with pytest.raises(IntegrityError), populated.store.write(populated.actor) as session:
+        session.add(
+            ReablementEpisode(person_id=zoe, started_on=_days_ago(1), planned_end_on=_days_ago(-20))
+        )
+
+
 def test_a_goal_review_records_the_result_and_closes_the_goal(
     populated: Workspace, zoe: str
 ) -> None:

@@ -54,13 +54,17 @@ from storage.tables import (
     CarePlanVersion,
     ConsentToShare,
     ContingencyPlan,
+    ExperienceAnswer,
     Goal,
+    GoalReview,
+    HospitalEvent,
     MentalCapacityAssessment,
     Need,
     PersonalContact,
     PlanAction,
     PlannedVisit,
     ProfessionalContact,
+    ReablementEpisode,
     Referral,
     Risk,
     Strength,
@@ -71,6 +75,7 @@ from sync.client.beyond_team import break_glass_beyond_team
 from sync.client.enrol import enrol
 from sync.protocol import Change
 from sync.server import directory
+from sync.server.one_open import ONE_OPEN
 from sync.server.row_references import UNIQUE
 from sync.server.validation import DIRECTORY
 from tests.conftest import ALUN, FAST_KDF, PASSPHRASE, ZOE
@@ -188,6 +193,29 @@ def _record(ws: Workspace, nhs: str, person_id: str) -> None:
                     performed_by_id=ws.actor.user_id,
                 ),
                 Referral(person_id=person_id, source="gp", reason="Falls", received_on=today),
+                ReablementEpisode(
+                    person_id=person_id,
+                    started_on=today,
+                    planned_end_on=today + timedelta(days=42),
+                    discharged_on=today,
+                ),
+                GoalReview(
+                    person_id=person_id,
+                    goal_id=goal.id,
+                    reviewed_on=today,
+                    result="partly",
+                    gas_score=0,
+                    reviewed_by_id=ws.actor.user_id,  # signed by its author
+                ),
+                HospitalEvent(person_id=person_id, kind="unplanned_admission", occurred_on=today),
+                ExperienceAnswer(
+                    person_id=person_id,
+                    asked_on=today,
+                    statement="tell_story_once",
+                    answer="yes_definitely",
+                    answered_by="person",
+                    asked_by_id=ws.actor.user_id,  # signed by who asked
+                ),
             ]
         )
     add_alert(ws, person_id=person_id, kind="lone_worker", summary="Dog in the garden")
@@ -345,8 +373,14 @@ def _changes(
             for entity, entries in world.rows[person_id].items():
                 for entry in entries:
                     # A second record of a kind a person has one of (the record model's
-                    # unique person_id) is no change a laptop can write: its table refuses it.
-                    if entity != "person" and "person_id" not in UNIQUE.get(entity, ()):
+                    # unique person_id), or a second one open of a kind with one open at a
+                    # time (a reablement episode under way), is no change a laptop can
+                    # write: its table refuses it.
+                    if (
+                        entity != "person"
+                        and "person_id" not in UNIQUE.get(entity, ())
+                        and entity not in ONE_OPEN
+                    ):
                         new = _own(ws, entity, entry)
                         if entity == "alert":
                             new.update(kind=pick.kind, restricted_detail=pick.detail)

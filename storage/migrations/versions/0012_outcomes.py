@@ -92,6 +92,13 @@ def upgrade() -> None:
             name=op.f("ck_reablement_episode_follow_up_answered"),
         ),
     )
+    op.create_index(
+        "uq_reablement_episode_open",
+        "reablement_episode",
+        ["person_id"],
+        unique=True,
+        sqlite_where=sa.text("ended_on IS NULL"),
+    )
     _person_table(
         "goal_review",
         sa.Column("goal_id", sa.String(length=36), nullable=False),
@@ -150,6 +157,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_goal_reablement_episode_id"))
         batch_op.drop_column("reablement_episode_id")
         batch_op.drop_column("gas_baseline")
+    op.drop_index("uq_reablement_episode_open", table_name="reablement_episode")
     for name in ("experience_answer", "hospital_event", "goal_review", "reablement_episode"):
         with op.batch_alter_table(name, schema=None) as batch_op:
             if name == "goal_review":
