@@ -82,6 +82,9 @@ class RecordPage(QWidget):
             item = self.sections.item(section)
             item.setToolTip(tr("{title} (Ctrl+{n})").format(title=tr(title), n=section + 1))
         self.sections.setFixedWidth(210)
+        # A long title ("Reablement and outcomes") takes two lines, never a scroll bar.
+        self.sections.setWordWrap(True)
+        self.sections.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         self.plan = PlanSection()
         self.timeline = TimelineSection(timeline_model)
