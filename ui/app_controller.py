@@ -48,6 +48,7 @@ from ui.kit.tasks import TaskRunner
 from ui.main_window import MainWindow
 from ui.record.beyond_team_controller import BeyondTeamController
 from ui.record.record_controller import PendingDraft, RecordController, RecordPlace
+from ui.record.record_page import Section
 from ui.record.timeline_model import TimelineModel
 from ui.sync.conflicts_controller import ConflictsController
 from ui.sync.sync_controller import DEFAULT_SYNC_INTERVAL_MS, SyncController
@@ -145,6 +146,7 @@ class AppController(QObject):
         self.sync.revoked.connect(self._revoked)
         self.conflicts.resolved.connect(self.sync.refresh)
         window.home.today.open_requested.connect(self.open_record)
+        window.home.today.follow_ups.open_requested.connect(self.open_outcomes)
         window.caseload.open_requested.connect(self.open_record)
         window.caseload.beyond_requested.connect(self.beyond.search)
         window.caseload.register_requested.connect(self.open_register)
@@ -341,6 +343,15 @@ class AppController(QObject):
             return
         self.main_window.show_record_page()
         self.record.open(person_id)
+        self.main_window.record.sections.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @Slot(str)
+    def open_outcomes(self, person_id: str) -> None:
+        """From Today's 91-day checks: the record at Reablement and outcomes."""
+        if not self.unlocked:
+            return
+        self.main_window.show_record_page()
+        self.record.open(person_id, section=Section.OUTCOMES)
         self.main_window.record.sections.setFocus(Qt.FocusReason.OtherFocusReason)
 
     @Slot()

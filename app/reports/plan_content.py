@@ -31,6 +31,7 @@ from app.reports.plan_model import (
     PersonDetails,
     PlanContent,
     PlanStatusInfo,
+    ReablementItem,
     RiskItem,
     SharingItem,
     long_date,
@@ -300,12 +301,29 @@ def plan_content(snap: RecordSnapshot, *, now: datetime | None = None) -> PlanCo
         sharing=_sharing(consents, orgs),
         printed_at=printed_at,
         findings=_findings(snap, orgs),
+        reablement=_reablement(snap),
         counts={
             "goals": len(goal_items),
             "actions": sum(len(g.actions) for g in goal_items),
             "contingency_plans": len(contingency),
             "risks": len(risk_items),
         },
+    )
+
+
+def _reablement(snap: RecordSnapshot) -> ReablementItem | None:
+    """The episode under way, if any: its dates and its goals' own words (no scores)."""
+    episode = next((e for e in snap.episodes if e.ended_on is None), None)
+    if episode is None:
+        return None
+    goals = sorted(
+        (g for g in snap.goals if g.reablement_episode_id == episode.id),
+        key=lambda g: (-g.importance, g.recorded_at, g.id),
+    )
+    return ReablementItem(
+        started_on=episode.started_on,
+        planned_end_on=episode.planned_end_on,
+        goals=tuple(g.statement.strip() for g in goals),
     )
 
 

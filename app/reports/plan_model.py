@@ -147,6 +147,16 @@ class SharingItem:
 
 
 @dataclass(frozen=True)
+class ReablementItem:
+    """A reablement episode under way: until when, and the goals it works on. Never
+    a goal attainment score: the team's measure, not the family's reading."""
+
+    started_on: date
+    planned_end_on: date
+    goals: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class PlanContent:
     person: PersonDetails
     plan: PlanStatusInfo
@@ -163,6 +173,7 @@ class PlanContent:
     printed_at: datetime
     # What the initial assessment found, only the parts the person agreed to print.
     findings: tuple[FindingItem, ...] = ()
+    reablement: ReablementItem | None = None
     counts: dict[str, int] = field(default_factory=dict)
 
     @property

@@ -86,6 +86,21 @@ class PlanStory(PlanBlocks):
         self.story.append(self.p(self.plan_status_text()))
         if c.plan.funding_source:
             self.story.append(self.p(f"How my care is paid for: {markup(c.plan.funding_source)}."))
+        self.reablement()
+
+    def reablement(self) -> None:
+        """The episode under way, on page one: until when, and the goals it works on."""
+        r = self.c.reablement
+        if r is None:
+            return
+        items = [
+            f"Started on {long_date(r.started_on)}: a few weeks of help to do things for "
+            "myself again",
+            *(f"Working on: {goal}" for goal in r.goals),
+        ]
+        self.story.append(Spacer(1, self.st.sizes.body * 0.4))
+        title = f"Reablement until {long_date(r.planned_end_on)}"
+        self.story.append(KeepTogether(self.bulleted_box(title, items)))
 
     def plan_status_text(self) -> str:
         plan = self.c.plan

@@ -20,6 +20,7 @@ __all__ = [
     "follow_up_counted_from",
     "follow_up_due",
     "follow_up_needed",
+    "follow_up_waiting",
 ]
 
 
@@ -48,3 +49,10 @@ def follow_up_needed(ended_on: date | None, outcome: str | None, follow_up_on: d
     """An ended episode waits for its check, unless the person died in it (the answer
     is known) or the check is done."""
     return ended_on is not None and follow_up_on is None and outcome != ReablementOutcome.DIED.value
+
+
+def follow_up_waiting(needed: bool, due: date, today: date) -> bool:
+    """The check is still to do and day 91 has come: what the record highlights and
+    what Today and the Team view list (their SQL is `outcomes.follow_ups.due_clause`).
+    Due on day 91 itself: the check may be recorded from that day."""
+    return needed and due <= today

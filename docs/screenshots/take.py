@@ -27,6 +27,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,7 +36,11 @@ sys.path.insert(0, str(ROOT))
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QWidget  # noqa: E402
 
-from app.workspace import is_demo_profile  # noqa: E402
+from app.services import clock  # noqa: E402
+from app.services.changes import Change  # noqa: E402
+from app.services.outcomes import episodes, experience, hospital_events  # noqa: E402
+from app.services.record.record import open_record  # noqa: E402
+from app.workspace import Workspace, is_demo_profile  # noqa: E402
 from ui.app_controller import AppController  # noqa: E402
 from ui.app_main import create_application  # noqa: E402
 from ui.caseload.home_view import CASELOAD_TAB, TODAY_TAB  # noqa: E402
@@ -163,6 +168,19 @@ def _take(profile: Path, passphrase: str, out: Path, suffix: str) -> int:
     window.record.show_section(Section.CONTACTS)
     _save(window, out, "contacts", suffix)
 
+    # Reablement and outcomes: a demo may have no episode yet, so one is made here
+    # (through the services, on the copy) before the section is shown.
+    controller.ops.write(lambda ws: _reablement_scene(ws, person))
+    _wait(lambda: _has_episode(controller))
+    window.record.show_section(Section.OUTCOMES)
+    _settle()
+    _save(window, out, "record-outcomes", suffix)
+    if os.environ.get("SCREENSHOT_OUTCOMES_LOWER"):  # for checking the rest of it by eye
+        bar = window.record.outcomes.verticalScrollBar()
+        bar.setValue(bar.maximum())
+        _settle()
+        _save(window, out, "record-outcomes-lower", suffix)
+
     # New person…, typed as a referral might give the person already open: offered.
     record = controller.record.record
     assert record is not None
@@ -185,6 +203,62 @@ def _take(profile: Path, passphrase: str, out: Path, suffix: str) -> int:
 
     controller.shutdown()
     return 0
+
+
+def _has_episode(controller: AppController) -> bool:
+    record = controller.record.record
+    return bool(record and record.outcomes and record.outcomes.open_episode)
+
+
+def _reablement_scene(ws: Workspace, person_id: str) -> Change:
+    """An earlier episode with its 91-day check, one under way on day 10 working on the
+    plan's open goals, an admission before it, and the experience statements asked."""
+    today = clock.today()
+    record = open_record(ws, person_id, viewed=False)
+    if record.outcomes is not None and record.outcomes.open_episode is not None:
+        return Change("nothing", person_id=person_id)
+    earlier = today - timedelta(days=220)
+    before = episodes.start_episode(ws, person_id=person_id, started_on=earlier)
+    episodes.end_episode(
+        ws,
+        episode_id=str(before.entity_id),
+        outcome="reduced_support",
+        ended_on=earlier + timedelta(days=38),
+    )
+    episodes.record_follow_up(
+        ws,
+        episode_id=str(before.entity_id),
+        result="at_home",
+        follow_up_on=earlier + timedelta(days=93),
+    )
+    left = today - timedelta(days=9)
+    hospital_events.record_hospital_event(
+        ws,
+        person_id=person_id,
+        kind="unplanned_admission",
+        occurred_on=left - timedelta(days=6),
+        hospital="Friarage Hospital",
+        detail="Fall at home; a week on the ward.",
+    )
+    hospital_events.record_hospital_event(
+        ws, person_id=person_id, kind="discharge", occurred_on=left, hospital="Friarage Hospital"
+    )
+    open_goals = [g.id for g in record.plan.goals if g.status in ("in_progress", "not_started")]
+    experience.record_experience(
+        ws,
+        person_id=person_id,
+        answers={
+            "tell_story_once": "yes_somewhat",
+            "know_the_plan": "yes_definitely",
+            "know_coordinator": "yes_definitely",
+            "team_talks": "not_sure",
+        },
+        answered_by="together",
+        asked_on=today - timedelta(days=30),
+    )
+    return episodes.start_episode(
+        ws, person_id=person_id, started_on=left, discharged_on=left, goal_ids=open_goals[:2]
+    )
 
 
 if __name__ == "__main__":

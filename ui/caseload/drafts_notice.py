@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 from app.services.record.drafts import WaitingDraft
 from ui.i18n import tr
 from ui.kit import formatting
+from ui.record.outcomes_editors import KINDS as OUTCOMES_KINDS
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ KINDS = {
     "alert": "Alert",
     "new_consent": "Consent decision",
     "consent": "Consent review",
+    **OUTCOMES_KINDS,
 }
 
 

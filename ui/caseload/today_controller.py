@@ -1,5 +1,6 @@
 """Keeps today's list current: fetched at unlock, and again whenever a change
-touches planned visits (a visit recorded, a next visit planned)."""
+touches planned visits (a visit recorded, a next visit planned), reablement (a
+91-day check come or done) or the caseload (a lead professional changed)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from app.services import clock
 from app.services.caseload.today import TodayVisit, todays_visits
-from app.services.changes import VISITS, Change
+from app.services.changes import CASELOAD, OUTCOMES, VISITS, Change
+from app.services.outcomes.follow_ups import FollowUpDue, follow_ups_due
 from ui.caseload.today_view import TodayPanel
 from ui.kit.operations import Operations
 
@@ -29,20 +31,21 @@ class TodayController(QObject):
 
     def refresh(self) -> None:
         self._ops.read(
-            lambda ws: (clock.today(), clock.now(), todays_visits(ws)),
+            lambda ws: (clock.today(), clock.now(), todays_visits(ws), follow_ups_due(ws)),
             on_done=self._show,
             on_error=self._panel.show_error,
         )
 
-    def _show(self, result: tuple[Any, Any, list[TodayVisit]]) -> None:
-        today, now, visits = result
+    def _show(self, result: tuple[Any, Any, list[TodayVisit], list[FollowUpDue]]) -> None:
+        today, now, visits, follow_ups = result
         self._panel.show_visits(visits, today, now)
+        self._panel.follow_ups.show_due(follow_ups)
         self.count_changed.emit(sum(1 for v in visits if v.status == "planned"))
         self.loaded.emit()
 
     @Slot(object)
     def _changed(self, change: Change) -> None:
-        if change.touches(VISITS):
+        if change.touches(VISITS, OUTCOMES, CASELOAD):
             self.refresh()
 
     def close(self) -> None:

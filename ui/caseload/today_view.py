@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from app.services.caseload.today import TodayVisit
 from app.values import overdue
 from ui.caseload.drafts_notice import DraftsNotice
+from ui.caseload.follow_ups_notice import FollowUpsNotice
 from ui.i18n import tr
 from ui.kit import formatting
 from ui.kit.rows_model import ROW_ROLE, ColumnSpec, RowsModel
@@ -95,6 +96,8 @@ class TodayPanel(QWidget):
         layout.addLayout(top)
         self.drafts = DraftsNotice()  # drafts waiting since a crash or a lock
         layout.addWidget(self.drafts)
+        self.follow_ups = FollowUpsNotice()  # reablement's 91-day checks waiting
+        layout.addWidget(self.follow_ups)
         layout.addWidget(self.message)
         layout.addWidget(self.empty)
         layout.addWidget(self.table, 1)
@@ -150,6 +153,7 @@ class TodayPanel(QWidget):
 
     def clear(self) -> None:
         self.model.clear()
+        self.follow_ups.clear()
         self.summary.clear()
         self.heading.setText(tr("Today"))
         self.message.hide()

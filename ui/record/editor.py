@@ -15,7 +15,7 @@ from app.services.record.drafts import key_for
 from app.values.vocab import Coded
 from app.workspace import Workspace
 from ui.kit import formatting
-from ui.kit.forms import Field
+from ui.kit.forms import Field, FormDialog
 
 Save = Callable[[Workspace, dict[str, Any], str | None], Change]
 
@@ -32,6 +32,9 @@ class Editor:
     intro: str = ""
     submit_label: str = "Save"
     focus: str = ""  # the field that gets the cursor
+    # Called once the dialog is filled (a draft restored too): fields that follow
+    # each other as the user types (a planned end that follows the start date).
+    wire: Callable[[FormDialog], None] | None = None
 
     @property
     def draft_key(self) -> str:

@@ -20,6 +20,7 @@ from app.workspace import Workspace
 from ui.i18n import tr
 from ui.kit.forms import Field
 from ui.record.editor import Editor, choices, date_text
+from ui.record.outcomes_editors import BASELINE_CHOICES
 
 # -- the care plan ----------------------------------------------------------------------
 
@@ -48,6 +49,14 @@ GOAL_FIELDS = (
         hint="How it went. Needed when the goal is finished or stopped.",
         optional=True,
         lines=3,
+    ),
+    Field(
+        "gas_baseline",
+        "Goal attainment scale",
+        "choice",
+        choices=BASELINE_CHOICES,
+        optional=True,
+        hint="For the team's review of how far the goal was met; never printed.",
     ),
 )
 
@@ -87,6 +96,7 @@ def goal(record: PersonRecord, item: GoalItem | None) -> Editor:
             "status": item.status,
             "target_date": date_text(item.target_date),
             "outcome": item.outcome or "",
+            "gas_baseline": "" if item.gas_baseline is None else str(item.gas_baseline),
         },
         focus="status",
     )

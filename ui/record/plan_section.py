@@ -35,6 +35,7 @@ class PlanSection(QScrollArea):
     set_review = Signal()
     add_goal = Signal()
     edit_goal = Signal(object)  # GoalItem
+    review_goal = Signal(object)  # GoalItem: its result (and score, on a scale)
     add_action = Signal(object)  # the GoalItem it serves
     edit_action = Signal(object)  # ActionItem
     add_strength = Signal()
@@ -97,6 +98,12 @@ class PlanSection(QScrollArea):
         size_columns(self.goals, stretch=0, fixed={4: 280})
         self.add_goal_button = button("Add a goal…", name="addGoalButton")
         self.edit_goal_button = button("Edit goal…", name="editGoalButton")
+        self.review_goal_button = button(
+            "Review…",
+            name="reviewGoalButton",
+            tip="How the selected goal went, in the person's terms (and its attainment score)",
+        )
+        self.review_goal_button.setAccessibleName(tr("Review the selected goal"))
         self.add_action_button = button("Add an action…", name="addActionButton")
 
         self.actions_model: RowsModel[ActionItem] = RowsModel(
@@ -137,7 +144,12 @@ class PlanSection(QScrollArea):
         column.addWidget(heading("My goals", level=3))
         column.addWidget(self.goals)
         column.addLayout(
-            button_row(self.add_goal_button, self.edit_goal_button, self.add_action_button)
+            button_row(
+                self.add_goal_button,
+                self.edit_goal_button,
+                self.review_goal_button,
+                self.add_action_button,
+            )
         )
         column.addWidget(self.actions_heading)
         column.addWidget(self.actions_table)
@@ -158,6 +170,7 @@ class PlanSection(QScrollArea):
         self.add_goal_button.clicked.connect(self.add_goal)
         self.edit_goal_button.clicked.connect(self._edit_goal)
         self.goals.activated.connect(lambda _i: self._edit_goal())
+        self.review_goal_button.clicked.connect(self._review_goal)
         self.add_action_button.clicked.connect(self._add_action)
         self.edit_action_button.clicked.connect(self._edit_action)
         self.actions_table.activated.connect(lambda _i: self._edit_action())
@@ -193,6 +206,10 @@ class PlanSection(QScrollArea):
     def _edit_goal(self) -> None:
         if (goal := self.selected_goal()) is not None:
             self.edit_goal.emit(goal)
+
+    def _review_goal(self) -> None:
+        if (goal := self.selected_goal()) is not None:
+            self.review_goal.emit(goal)
 
     def _add_action(self) -> None:
         if (goal := self.selected_goal()) is not None:
@@ -286,6 +303,7 @@ class PlanSection(QScrollArea):
             self.actions_table.selectRow(0)
         self.add_action_button.setEnabled(goal is not None)
         self.edit_goal_button.setEnabled(goal is not None)
+        self.review_goal_button.setEnabled(goal is not None)
         self.edit_action_button.setEnabled(bool(actions))
 
     def clear(self) -> None:

@@ -40,9 +40,10 @@ from ui.i18n import tr
 from ui.kit import formatting
 from ui.kit.forms import FormDialog
 from ui.kit.operations import Operations
-from ui.record import editors
+from ui.record import editors, outcomes_editors
 from ui.record.break_glass_flow import BreakGlassFlow, Refused, refusal
 from ui.record.editors import Editor
+from ui.record.outcomes_controller import OutcomesController
 from ui.record.record_page import RecordPage, Section
 from ui.record.timeline_model import PAGE_SIZE, TimelineModel
 
@@ -166,6 +167,7 @@ class RecordController(QObject):
         self._draft_timer.setInterval(DRAFT_DEBOUNCE_MS)
         self._draft_timer.timeout.connect(self._save_draft)
         self.break_glass = BreakGlassFlow(ops, dialog_parent)
+        self.outcomes = OutcomesController(ops, page, self, dialog_parent)
 
         ops.changed.connect(self._changed)
         page.header.record_visit.clicked.connect(self.new_visit_note)
@@ -350,6 +352,7 @@ class RecordController(QObject):
     def close(self) -> tuple[RecordPlace | None, PendingDraft | None]:
         """Empty the page (lock or back to the list): where it was, and any unsaved typing."""
         self.break_glass.close()
+        self.outcomes.close()
         place = None
         if self._person_id is not None:
             memo = self.dialog.memo if self.dialog is not None else None
@@ -426,6 +429,17 @@ class RecordController(QObject):
         if self._loaded is not None:
             self._show_editor(build(self._loaded.record))
 
+    # What a section's own controller (outcomes_controller) asks of this one.
+    def edit(self, build: Any) -> None:
+        """Open `build(record)`'s dialog for the record on screen (drafts kept)."""
+        self._edit(build)
+
+    def said_saved(self, change: Change) -> None:
+        self.saved.emit(_saved_message(change))
+
+    def show_message(self, text: str) -> None:
+        self._page.show_message(text)
+
     def _show_editor(self, editor: Editor) -> None:
         """Look for a draft first (one quick read), then open the dialog with it."""
         self.close_dialog(keep_draft=True)
@@ -478,6 +492,8 @@ class RecordController(QObject):
         self._typing_in = typed_in if typed_in in dialog.widgets else None
         if focus in dialog.widgets:
             _focus_at_end(dialog.field(focus))
+        if editor.wire is not None:
+            editor.wire(dialog)
         self.dialog_opened.emit(dialog)
 
     @Slot()
@@ -615,6 +631,7 @@ _SAVED = {
     "strength_ended": "Strength ended: kept in the record, out of the plan.",
     "need_ended": "Need ended: kept in the record, out of the plan.",
     "contingency_ended": "Contingency plan ended: kept in the record, out of the plan.",
+    **outcomes_editors.SAVED,
 }
 
 

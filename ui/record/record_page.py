@@ -23,6 +23,7 @@ from ui.i18n import tr
 from ui.kit.widgets import button
 from ui.record.assessments_section import AssessmentsSection
 from ui.record.contacts_section import ContactsSection
+from ui.record.outcomes_section import OutcomesSection
 from ui.record.plan_section import PlanSection
 from ui.record.record_header import RecordHeader
 from ui.record.record_sections import (
@@ -44,6 +45,7 @@ class Section(IntEnum):
     CONSENT = 4
     ASSESSMENTS = 5
     TIMELINE = 6
+    OUTCOMES = 7  # last, so Ctrl+1..7 keep the places people learnt
 
 
 SECTION_TITLES = {
@@ -54,6 +56,7 @@ SECTION_TITLES = {
     Section.CONSENT: "Consent",
     Section.ASSESSMENTS: "Assessments",
     Section.TIMELINE: "Timeline",
+    Section.OUTCOMES: "Reablement and outcomes",
 }
 
 
@@ -79,6 +82,9 @@ class RecordPage(QWidget):
             item = self.sections.item(section)
             item.setToolTip(tr("{title} (Ctrl+{n})").format(title=tr(title), n=section + 1))
         self.sections.setFixedWidth(210)
+        # A long title ("Reablement and outcomes") takes two lines, never a scroll bar.
+        self.sections.setWordWrap(True)
+        self.sections.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         self.plan = PlanSection()
         self.timeline = TimelineSection(timeline_model)
@@ -87,6 +93,7 @@ class RecordPage(QWidget):
         self.contacts = ContactsSection()
         self.consent = ConsentSection()
         self.assessments = AssessmentsSection()
+        self.outcomes = OutcomesSection()
         self.stack = QStackedWidget()
         self.stack.setObjectName("sectionStack")
         for widget in (
@@ -97,6 +104,7 @@ class RecordPage(QWidget):
             self.consent,
             self.assessments,
             self.timeline,
+            self.outcomes,
         ):
             self.stack.addWidget(widget)
 
@@ -151,6 +159,7 @@ class RecordPage(QWidget):
         self.contacts.show_record(record)
         self.consent.show_record(record, today)
         self.assessments.show_record(record)
+        self.outcomes.show_record(record, today)
 
     def clear(self) -> None:
         self.status.clear()
@@ -162,3 +171,4 @@ class RecordPage(QWidget):
         self.contacts.clear()
         self.consent.clear()
         self.assessments.clear()
+        self.outcomes.clear()

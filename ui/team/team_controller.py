@@ -157,7 +157,14 @@ class TeamController(QObject):
 
     @Slot(object)
     def _changed(self, change: Change) -> None:
-        areas = (changes.CASELOAD, changes.VISITS, changes.PLAN, changes.RISKS, changes.CONSENT)
+        areas = (
+            changes.CASELOAD,
+            changes.VISITS,
+            changes.PLAN,
+            changes.RISKS,
+            changes.CONSENT,
+            changes.OUTCOMES,
+        )
         if self.home.isTabVisible(self.tab) and (change.touches(*areas) or not change.areas):
             self.refresh()
 
@@ -184,6 +191,7 @@ class TeamController(QObject):
                 "consent_review_overdue": counts.consent_reviews_overdue,
                 "risk_review_overdue": counts.risk_reviews_overdue,
                 "conflicts": counts.open_conflicts,
+                "follow_ups_due": counts.follow_ups_due,
             }
         )
         self.panel.practitioners.model.set_rows(counts.practitioners)

@@ -28,6 +28,8 @@ CLEARED: dict[str, Any] = {
     "consent_review_overdue": False,
     "risk_review_overdue": False,
     "with_conflicts": False,
+    "follow_up_due": False,
+    "include_closed": False,
 }
 
 

@@ -50,6 +50,12 @@ SHOW: dict[str, tuple[str, str, dict[str, object]]] = {
         {"risk_review_overdue": True},
     ),
     "conflicts": ("Conflicts", "With sync conflicts", {"with_conflicts": True}),
+    # Closed cases too: someone discharged after reablement is who the check asks about.
+    "follow_ups_due": (
+        "91-day checks",
+        "91-day check due after reablement",
+        {"follow_up_due": True, "include_closed": True},
+    ),
 }
 LEVELS: tuple[tuple[object, str], ...] = (
     (None, "Any level of need"),

@@ -109,6 +109,22 @@ def _change(action: str, person_id: str, entity_id: str, changed: tuple[str, ...
 # -- goals ------------------------------------------------------------------------------
 
 
+class _Unchanged:
+    """The goal's scale as it is (callers that do not ask about it)."""
+
+
+UNCHANGED = _Unchanged()
+
+
+def scale_baseline(value: int | str | None) -> int | None:
+    """Where the person starts on the goal's attainment scale (Turner-Stokes 2009):
+    -1, they could get worse; -2, they cannot. Blank: no scale. Reviews score
+    against it (`outcomes.goal_reviews`)."""
+    if value is None or not str(value).strip():
+        return None
+    return rules.score(value, "starting point on the goal attainment scale", -2, -1)
+
+
 @dataclass(frozen=True)
 class GoalFields:
     statement: str
@@ -156,6 +172,7 @@ def add_goal(
     target_date: date | str | None = None,
     need_id: str | None = None,
     draft_key: str | None = None,
+    gas_baseline: int | str | None = None,
 ) -> Change:
     fields = check_goal(
         statement=statement,
@@ -164,11 +181,12 @@ def add_goal(
         outcome=outcome,
         target_date=target_date,
     )
+    baseline = scale_baseline(gas_baseline)
     with operation(workspace, draft_key=draft_key) as session:
         _person(session, person_id)
         if need_id is not None and _get(session, Need, need_id, "need").person_id != person_id:
             raise InvalidInputError("That need belongs to someone else's plan.")
-        goal = Goal(person_id=person_id, need_id=need_id, **asdict(fields))
+        goal = Goal(person_id=person_id, need_id=need_id, gas_baseline=baseline, **asdict(fields))
         session.add(goal)
         session.flush()
         plan_edited(session, person_id)
@@ -186,6 +204,7 @@ def update_goal(
     outcome: str | None = None,
     target_date: date | str | None = None,
     draft_key: str | None = None,
+    gas_baseline: int | str | _Unchanged | None = UNCHANGED,
 ) -> Change:
     fields = check_goal(
         statement=statement,
@@ -194,9 +213,12 @@ def update_goal(
         outcome=outcome,
         target_date=target_date,
     )
+    values: dict[str, Any] = asdict(fields)
+    if not isinstance(gas_baseline, _Unchanged):
+        values["gas_baseline"] = scale_baseline(gas_baseline)
     with operation(workspace, draft_key=draft_key) as session:
         goal = _get(session, Goal, goal_id, "goal")
-        changed = _apply(goal, asdict(fields))
+        changed = _apply(goal, values)
         if changed:
             plan_edited(session, goal.person_id)
             audit(

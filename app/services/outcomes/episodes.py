@@ -89,6 +89,7 @@ def start_episode(
     longer_reason: str | None = None,
     discharged_on: date | str | None = None,
     goal_ids: Iterable[str] = (),
+    draft_key: str | None = None,
 ) -> Change:
     """A new episode (today, six weeks, unless told otherwise), with the plan's goals
     it works on."""
@@ -102,7 +103,7 @@ def start_episode(
             " starts on or after the day they came home."
         )
     end, longer = _planned(started, optional_date(planned_end_on, "planned end"), longer_reason)
-    with operation(workspace) as session:
+    with operation(workspace, draft_key=draft_key) as session:
         person = writable_person(session, person_id)
         if person.status != PersonStatus.OPEN.value:
             raise InvalidInputError("This case is closed: reopen it before starting reablement.")
@@ -140,9 +141,10 @@ def replan_episode(
     planned_end_on: date | str,
     longer_reason: str | None = None,
     goal_ids: Iterable[str] = (),
+    draft_key: str | None = None,
 ) -> Change:
     """A new planned end (past six weeks only with a reason), and more goals to work on."""
-    with operation(workspace) as session:
+    with operation(workspace, draft_key=draft_key) as session:
         episode = _episode(session, episode_id)
         if episode.ended_on is not None:
             raise InvalidInputError("This reablement episode has ended.")
@@ -176,11 +178,12 @@ def end_episode(
     episode_id: str,
     outcome: str,
     ended_on: date | str | None = None,
+    draft_key: str | None = None,
 ) -> Change:
     """Ended with its outcome; the 91-day check is then due (not when the person died)."""
     code = ReablementOutcome.parse(outcome).value
     ended = _not_after_today(optional_date(ended_on, "end date") or clock.today(), "end date")
-    with operation(workspace) as session:
+    with operation(workspace, draft_key=draft_key) as session:
         episode = _episode(session, episode_id)
         if episode.ended_on is not None:
             raise InvalidInputError(
@@ -214,6 +217,7 @@ def record_follow_up(
     episode_id: str,
     result: str,
     follow_up_on: date | str | None = None,
+    draft_key: str | None = None,
 ) -> Change:
     """Where the person is 91 days after leaving hospital (or starting, from home)."""
     code = FollowUpResult.parse(result).value
@@ -221,7 +225,7 @@ def record_follow_up(
         optional_date(follow_up_on, "date of the 91-day check") or clock.today(),
         "date of the 91-day check",
     )
-    with operation(workspace) as session:
+    with operation(workspace, draft_key=draft_key) as session:
         episode = _episode(session, episode_id)
         if episode.ended_on is None:
             raise InvalidInputError("End the reablement episode before its 91-day check.")

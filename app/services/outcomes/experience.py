@@ -33,6 +33,7 @@ def record_experience(
     answers: Mapping[str, str],
     answered_by: str = AnsweredBy.PERSON.value,
     asked_on: date | str | None = None,
+    draft_key: str | None = None,
 ) -> Change:
     """`answers`: statement code -> answer code; statements left out were not asked."""
     given = {
@@ -49,7 +50,7 @@ def record_experience(
     signer = workspace.actor.user_id
     if signer is None:
         raise InvalidInputError("Sign in as yourself to record answers: they are signed by you.")
-    with operation(workspace) as session:
+    with operation(workspace, draft_key=draft_key) as session:
         writable_person(session, person_id)
         rows = [
             AnswerRow(

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from app import rules
 from app.errors import InvalidInputError, NotFoundError
 from app.services import clock
-from app.services.care.care_plan import plan_edited
+from app.services.care.care_plan import plan_edited, scale_baseline
 from app.services.changes import CASELOAD, OUTCOMES, PLAN, Change
 from app.services.need_to_know.access import require_access_to_write
 from app.services.ops import operation, optional_date, text
@@ -35,7 +35,6 @@ STATUS_AFTER = {
     GoalResult.NOT_ACHIEVED.value: GoalStatus.NOT_ACHIEVED.value,
     GoalResult.NO_LONGER_WANTED.value: GoalStatus.DISCONTINUED.value,
 }
-BASELINES = (-2, -1)
 NO_SUCH_GOAL = "That goal is not in this person's plan."
 
 
@@ -55,6 +54,7 @@ def review_goal(
     gas_score: int | str | None = None,
     comment: str | None = None,
     reviewed_on: date | str | None = None,
+    draft_key: str | None = None,
 ) -> Change:
     code = GoalResult.parse(result).value
     score = None
@@ -67,7 +67,7 @@ def review_goal(
     signer = workspace.actor.user_id
     if signer is None:
         raise InvalidInputError("Sign in as yourself to review a goal: it is signed by you.")
-    with operation(workspace) as session:
+    with operation(workspace, draft_key=draft_key) as session:
         goal = _goal(session, goal_id)
         if on < goal.recorded_at.date():
             raise InvalidInputError("A goal cannot be reviewed before it was set.")
@@ -105,9 +105,7 @@ def review_goal(
 def set_goal_scale(workspace: Workspace, *, goal_id: str, baseline: int | str | None) -> Change:
     """The goal's attainment scale: where the person starts (-1, or -2 when they
     cannot get worse); none clears it."""
-    value = None
-    if baseline is not None and str(baseline).strip():
-        value = rules.score(baseline, "starting point on the goal attainment scale", -2, -1)
+    value = scale_baseline(baseline)
     with operation(workspace) as session:
         goal = _goal(session, goal_id)
         changed = goal.gas_baseline != value

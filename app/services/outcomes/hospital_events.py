@@ -31,12 +31,13 @@ def record_hospital_event(
     occurred_on: date | str | None,
     hospital: str | None = None,
     detail: str | None = None,
+    draft_key: str | None = None,
 ) -> Change:
     code = HospitalEventKind.parse(kind).value
     on = required_date(occurred_on, "date it happened")
     if on > clock.today():
         raise InvalidInputError("A hospital event is recorded once it has happened.")
-    with operation(workspace) as session:
+    with operation(workspace, draft_key=draft_key) as session:
         person = writable_person(session, person_id)
         if on < person.date_of_birth:
             raise InvalidInputError("That date is before the person was born.")

@@ -107,6 +107,8 @@ class GoalItem:
     target_date: date | None
     outcome: str | None
     actions: tuple[ActionItem, ...]
+    # Where the person starts on the goal's attainment scale (-1 or -2); None: no scale.
+    gas_baseline: int | None = None
 
 
 @dataclass(frozen=True)
@@ -374,6 +376,7 @@ def _plan(snap: RecordSnapshot) -> PlanView:
             g.target_date,
             g.outcome,
             tuple(actions.get(g.id, ())),
+            g.gas_baseline,
         )
         for g in sorted(snap.goals, key=lambda g: (-g.importance, g.recorded_at, g.id))
     )

@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
 from app.services import clock
+from app.services.outcomes.follow_ups import not_died, people_due
 from app.services.team.team_caseload import AT_RISK_SCORE
 from app.services.team.team_scope import TeamScope, team_scope
 from app.values.overdue import before
@@ -60,6 +61,8 @@ class TeamCounts:
     risk_reviews_overdue: int
     open_conflicts: int
     practitioners: list[PractitionerLoad]
+    # Reablement's 91-day checks waiting (closed cases too: see outcomes.follow_ups).
+    follow_ups_due: int = 0
 
 
 def _open() -> ColumnElement[bool]:
@@ -141,6 +144,11 @@ def count_in(session: Session, scope: TeamScope, *, now: datetime | None = None)
         .where(_open(), scope.people())
     ).one()
     n = [int(v or 0) for v in totals]
+    follow_ups = session.execute(
+        select(func.count(Person.id)).where(
+            scope.people(), not_died(), Person.id.in_(people_due(today))
+        )
+    ).scalar_one()
     return TeamCounts(
         people=n[0],
         unallocated=n[1],
@@ -151,6 +159,7 @@ def count_in(session: Session, scope: TeamScope, *, now: datetime | None = None)
         risk_reviews_overdue=n[6],
         open_conflicts=n[7],
         practitioners=practitioner_loads(session, now, today, scope),
+        follow_ups_due=int(follow_ups or 0),
     )
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import Select, func
 
 from app.services import clock
 from app.services.caseload.caseload import CaseloadQuery, _lead, caseload_filters
+from app.services.outcomes.follow_ups import not_died, people_due
 from app.values.overdue import before
 from storage.tables import (
     CarePlan,
@@ -39,6 +40,8 @@ class TeamQuery(CaseloadQuery):
     consent_review_overdue: bool = False
     risk_review_overdue: bool = False
     with_conflicts: bool = False
+    # Reablement's 91-day check waiting (set with include_closed: closed cases count).
+    follow_up_due: bool = False
     sort: str = "name"
 
 
@@ -119,4 +122,6 @@ def _where(stmt: Select[*tuple[Any, ...]], query: TeamQuery) -> Select[*tuple[An
         stmt = stmt.where(risk_review_overdue(today))
     if query.with_conflicts:
         stmt = stmt.where(CaseloadSummary.open_conflicts > 0)
+    if query.follow_up_due:
+        stmt = stmt.where(not_died(), Person.id.in_(people_due(today)))
     return stmt
