@@ -60,6 +60,11 @@ def _journal_rows(
     return found
 
 
+def _is_open(journal: list[dict[str, Any]], column: str) -> bool:
+    state = fold(journal)
+    return state.created and not state.deleted and state.values.get(column) is None
+
+
 def one_open_refusals(
     conn: Connection,
     kept: Sequence[tuple[Change, str | None]],
@@ -83,24 +88,18 @@ def one_open_refusals(
         held = _journal_rows(conn, entity, people)
         for person_id in people:
             by_record: dict[str, list[dict[str, Any]]] = defaultdict(list)
-            for row in held.get(person_id, []):
+            for row in held.get(person_id, []):  # in the order the server took them
                 by_record[row["entity_id"]].append(row)
-            already = set(by_record)
+            # What was open before this push: the one that stays, if any.
+            open_before = [i for i, journal in by_record.items() if _is_open(journal, column)]
             for change in mine:
                 if person_of.get(change.entity_id) == person_id:
                     by_record[change.entity_id].append(as_journal_row(change))
-            still_open = [
-                entity_id
-                for entity_id, journal in by_record.items()
-                if (state := fold(journal)).created
-                and not state.deleted
-                and state.values.get(column) is None
-            ]
+            still_open = [i for i, journal in by_record.items() if _is_open(journal, column)]
             if len(still_open) < 2:
                 continue
-            # The one the server held first stays; else the first in this push.
-            order = [*already, *(c.entity_id for c in mine if c.entity_id not in already)]
-            keep = min(still_open, key=order.index)
+            # The one the server held open first stays; else the first in this push.
+            keep = next((i for i in open_before if i in still_open), still_open[0])
             for change in claims:
                 if change.entity_id in still_open and change.entity_id != keep:
                     refused[change.change_id] = reason(entity)
