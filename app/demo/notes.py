@@ -89,6 +89,7 @@ class NoteBuilder:
         # even a small demo shows a restricted note.
         self.sensitive_made = False
         self.floor = as_of  # the first day the current person's notes may fall on
+        self.until = as_of  # and the last (the day before the demo's, or the case closed)
 
     def _authors(self, s: Subject) -> tuple[list[Staff], list[float]]:
         d = self.d
@@ -131,7 +132,7 @@ class NoteBuilder:
             return
         end = s.last_day(as_of - timedelta(days=1))  # nothing after the case closed
         start = min(s.known_since, end)
-        self.floor = start
+        self.floor, self.until = start, end
         span = (end - start).days
         notes = batch["contact_note"]
         first = len(notes)
@@ -206,7 +207,7 @@ class NoteBuilder:
         if kind == CT.OUT_OF_HOURS_VISIT.value:
             # the 7-day service: weekends in the day, weekday evenings
             weekend = day + timedelta(days=5 - day.weekday() + rng.randrange(2))
-            if day.weekday() < 5 and rng.random() < 0.5 and weekend < self.as_of:
+            if day.weekday() < 5 and rng.random() < 0.5 and weekend <= self.until:
                 day = weekend
             if day.weekday() >= 5:
                 return local_dt(day, rng.randrange(9, 21), rng.randrange(60))
@@ -214,7 +215,7 @@ class NoteBuilder:
         if day.weekday() >= 5:  # office hours: a weekday in the same week, or the next
             earlier = day - timedelta(days=day.weekday() - 4 + rng.randrange(5))
             monday = day + timedelta(days=7 - day.weekday())
-            day = earlier if earlier >= self.floor else monday if monday < self.as_of else day
+            day = earlier if earlier >= self.floor else monday if monday <= self.until else day
         if kind == MDT:
             return local_dt(day, rng.randrange(9, 15), rng.choice((0, 30)))
         return local_dt(day, rng.randrange(8, 18), rng.randrange(60))
