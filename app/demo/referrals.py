@@ -95,7 +95,7 @@ def referral_row(
     """A referral as the team received it; first contact is due the next day when
     urgent or home from hospital (as the service sets it), else in two weeks or open."""
     if urgent is None:
-        urgent = source in (R.HOSPITAL_DISCHARGE.value, R.NHS_111.value) or rng.random() < 0.15
+        urgent = is_urgent(rng, source)
     if source == R.HOSPITAL_DISCHARGE.value or urgent:
         due: date | None = received + timedelta(days=1)
     else:
@@ -110,6 +110,11 @@ def referral_row(
         "received_on": received,
         "first_contact_due": due,
     }
+
+
+def is_urgent(rng: random.Random, source: str) -> bool:
+    """Home from hospital and NHS 111 are urgent; a few others are."""
+    return source in (R.HOSPITAL_DISCHARGE.value, R.NHS_111.value) or rng.random() < 0.15
 
 
 def first_source(rng: random.Random, s: Subject) -> str:

@@ -113,13 +113,16 @@ class StoryTeller:
         self, rng: random.Random, s: Subject, h: HospitalHistory, born: date
     ) -> Row:
         source = referrals.first_source(rng, s)
-        lag = rng.randrange(0, 2) if source == R.HOSPITAL_DISCHARGE.value else rng.randrange(15)
+        urgent = referrals.is_urgent(rng, source)
+        # Seen the day after an urgent referral; a routine one within about three
+        # weeks (its first contact is due in two, so some are late, as in life).
+        lag = rng.randrange(0, 2) if urgent else rng.randrange(21)
         received = max(born, s.known_since - timedelta(days=lag))
         if source == R.HOSPITAL_DISCHARGE.value and s.group != "baby":
             home = min(s.known_since, received + timedelta(days=rng.choice((0, 1))))
             stay = hospital.length_of_stay(rng, s)
             h.stay(rng, home - timedelta(days=stay), home, hospital.admission_reason(rng, s))
-        return referrals.referral_row(rng, s, source=source, received=received)
+        return referrals.referral_row(rng, s, source=source, received=received, urgent=urgent)
 
     def _close(self, rng: random.Random, s: Subject, e: Episode | None, person: Row) -> None:
         """When and why the case closed, agreeing with the episode and its check."""

@@ -70,6 +70,7 @@ class Record:
     reviews: list[GoalReview] = field(default_factory=list)
     answers: list[ExperienceAnswer] = field(default_factory=list)
     sessions: list[date] = field(default_factory=list)
+    note_days: list[date] = field(default_factory=list)
     last_note: date | None = None
     visits: int = 0
     has_carer: bool = False
@@ -115,6 +116,7 @@ def _read(session: Session) -> tuple[dict[str, Record], set[str]]:
         day = clock.local(at).date()
         r = records[pid]
         r.last_note = max(r.last_note or day, day)
+        r.note_days.append(day)
         if kind == "reablement_session":
             r.sessions.append(day)
     for (pid,) in session.execute(select(PlannedVisit.person_id)):
@@ -290,6 +292,24 @@ def test_goal_reviews_and_experience_answers_look_like_a_teams(caseload: Caseloa
 
 
 # --- coherence with each person ---------------------------------------------------
+
+
+def test_first_contact_follows_each_referral(caseload: Caseload) -> None:
+    """Seen soon after the first referral: urgent ones (home from hospital, NHS 111)
+    within a few days, routine ones mostly within three weeks."""
+    waits: dict[str, list[int]] = {"urgent": [], "routine": []}
+    for r in caseload.records.values():
+        first = min(r.referrals, key=lambda x: x.received_on)
+        after = [d for d in r.note_days if d >= first.received_on]
+        if after:
+            waits[first.urgency].append((min(after) - first.received_on).days)
+    assert len(waits["urgent"]) + len(waits["routine"]) >= 0.95 * PEOPLE
+    urgent = sorted(waits["urgent"])
+    assert urgent[len(urgent) // 2] <= 2, urgent
+    assert sum(w <= 4 for w in urgent) >= 0.85 * len(urgent), urgent
+    routine = waits["routine"]
+    assert sum(w <= 21 for w in routine) >= 0.8 * len(routine)
+    assert any(w > 14 for w in routine)  # some late, as in life
 
 
 def test_episodes_agree_with_the_person_and_their_91_day_check(caseload: Caseload) -> None:
