@@ -4,9 +4,11 @@ with its discharge), and A&E attendances that sent the person home.
 Most people on a community caseload have none in a year; frail older people have
 more (emergency admissions rise steeply with age and frailty: NHS Digital's Hospital
 Episode Statistics put people over 75 at roughly 0.4 emergency admissions a year,
-and a community team's specialist-level caseload well above that). The months
-before someone joins the caseload are busier than the months after: that is the
-change the outcome report counts, so the demo shows a modest fall (not a miracle).
+and a community team's specialist-level caseload well above that). The year before
+someone joins the caseload is busier than the time after (AFTER_FACTOR), and it often
+holds the admission that brought them to the team (app.demo.story): admissions per
+1,000 days fall by about half after joining, much of it that one admission, as real
+before-and-after comparisons find (regression to the mean, not only the team's work).
 """
 
 from __future__ import annotations

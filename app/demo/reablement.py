@@ -135,10 +135,28 @@ def decide(rng: random.Random, s: Subject, as_of: date) -> tuple[Episode, bool] 
     return _episode(rng, start, discharged if from_hospital else None, as_of), at_joining
 
 
-def _episode(rng: random.Random, start: date, discharged: date | None, as_of: date) -> Episode:
+def in_progress(rng: random.Random, s: Subject, as_of: date, *, longer: bool) -> Episode | None:
+    """An episode going on today (day N of its six weeks), for an older person known to
+    the team a while: so even a small demo shows one (app.demo.story asks for a few)."""
+    if s.group != "older" or not s.open or (as_of - s.known_since).days < 120:
+        return None
+    start = as_of - timedelta(days=rng.randrange(1, 36))
+    discharged = start - timedelta(days=rng.choice((0, 0, 1)))
+    return _episode(rng, start, discharged, as_of, ongoing=True, longer=longer)
+
+
+def _episode(
+    rng: random.Random,
+    start: date,
+    discharged: date | None,
+    as_of: date,
+    *,
+    ongoing: bool = False,
+    longer: bool = False,
+) -> Episode:
     outcome = rng.choices([o for o, _ in OUTCOMES], [w for _, w in OUTCOMES])[0]
     planned, reason = REABLEMENT_DAYS, None
-    if rng.random() < LONGER_CHANCE:
+    if longer or rng.random() < LONGER_CHANCE:
         planned, reason = rng.choice((49, 56, 63)), rng.choice(LONGER_REASONS)
     elif rng.random() < SHORTER_CHANCE:
         planned = rng.choice((21, 28, 35))
@@ -149,7 +167,7 @@ def _episode(rng: random.Random, start: date, discharged: date | None, as_of: da
         low, mode = min(low, planned), min(mode, planned)
     ended: date | None = start + timedelta(days=round(rng.triangular(low, high, mode)))
     result: str | None = outcome
-    if ended is not None and ended >= as_of:
+    if ongoing or (ended is not None and ended >= as_of):
         ended, result = None, None  # still going on the demo's day
     e = Episode(
         id=new_id(rng),

@@ -28,6 +28,9 @@ from app.values.vocab import PersonStatus
 from app.values.vocab import ReablementOutcome as O
 from app.values.vocab import ReferralSource as R
 
+ONGOING_WANTED: Final = 3
+ONGOING_CHANCE: Final = 0.2  # spread among the caseload, not the first three people
+
 CLOSE_REASONS: Final = {
     "older": (
         (C.DISCHARGED.value, 45),
@@ -43,6 +46,11 @@ CLOSE_REASONS: Final = {
 class StoryTeller:
     def __init__(self, d: Directory, as_of: date) -> None:
         self.as_of = as_of
+        # By chance about one person in a hundred is in reablement today: a 200-person
+        # demo could show none, so the first few who could be are (one planned longer
+        # than six weeks, with its reason, if none is yet).
+        self.ongoing_wanted = ONGOING_WANTED
+        self.longer_made = False
         self.hospitals = {
             str(row["id"]): hospital.HOSPITALS.get(str(row["name"]), hospital.FALLBACK_HOSPITALS)
             for row in d.rows["locality"]
@@ -56,7 +64,13 @@ class StoryTeller:
         near, far = self.hospitals[s.town.locality_id]
         h = HospitalHistory(s, near if rng.random() < 0.8 else far)
         decided = reablement.decide(rng, s, as_of)
+        if decided is None and self.ongoing_wanted and rng.random() < ONGOING_CHANCE:
+            forced = reablement.in_progress(rng, s, as_of, longer=not self.longer_made)
+            decided = (forced, False) if forced is not None else None
         e, at_joining = decided if decided is not None else (None, False)
+        if e is not None and e.ended_on is None:
+            self.ongoing_wanted = max(0, self.ongoing_wanted - 1)
+        self.longer_made = self.longer_made or (e is not None and e.longer_reason is not None)
         s.episode = e
         born = person["date_of_birth"]
         assert isinstance(born, date)
