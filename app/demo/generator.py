@@ -26,8 +26,10 @@ from app.demo.notes import NoteBuilder
 from app.demo.people import PersonFactory
 from app.demo.plans import PlanBuilder
 from app.demo.record import record_rows
+from app.demo.reviews import ReviewBuilder
 from app.demo.risks import risk_and_alert_rows
 from app.demo.roles import seat_for
+from app.demo.story import StoryTeller
 from app.demo.visits import VisitPlanner
 from app.errors import InvalidInputError
 from app.services import clock
@@ -46,7 +48,10 @@ from storage.tables import (
     ConsentToShare,
     ContactNote,
     ContingencyPlan,
+    ExperienceAnswer,
     Goal,
+    GoalReview,
+    HospitalEvent,
     Locality,
     MentalCapacityAssessment,
     Need,
@@ -56,6 +61,8 @@ from storage.tables import (
     PlanAction,
     PlannedVisit,
     ProfessionalContact,
+    ReablementEpisode,
+    Referral,
     Risk,
     StaffMember,
     Strength,
@@ -69,6 +76,7 @@ DIRECTORY_TABLES: Final[tuple[type[Base], ...]] = (Organisation, Locality, Team,
 # Parents before children, so every foreign key points at a row already written.
 PERSON_TABLES: Final[tuple[type[Base], ...]] = (
     Person,
+    Referral,
     AboutMe,
     PersonalContact,
     ProfessionalContact,
@@ -77,7 +85,9 @@ PERSON_TABLES: Final[tuple[type[Base], ...]] = (
     Assessment,
     Strength,
     Need,
+    ReablementEpisode,
     Goal,
+    GoalReview,
     PlanAction,
     CarePlan,
     CarePlanVersion,
@@ -86,6 +96,8 @@ PERSON_TABLES: Final[tuple[type[Base], ...]] = (
     Alert,
     ContactNote,
     PlannedVisit,
+    HospitalEvent,
+    ExperienceAnswer,
 )
 
 
@@ -212,6 +224,8 @@ class _Makers:
         self.neighbours = neighbours
         self.made = 0
         self.people = PersonFactory(rng, d, as_of)
+        self.stories = StoryTeller(d, as_of)
+        self.reviews = ReviewBuilder(d, as_of)
         self.plans = PlanBuilder(rng, d, as_of)
         self.notes = NoteBuilder(rng, d, as_of, per_person)
         self.visits = VisitPlanner(rng, d, as_of, now)
@@ -221,11 +235,15 @@ class _Makers:
         for i in range(size):
             start = {name: len(rows) for name, rows in batch.items()}
             s = self.people.make(batch)
+            # The story (referrals, reablement, hospital, closing) before the plan and
+            # notes, so they agree with it; reviews after, from the plan's goals.
+            self.stories.tell(s, batch["person"][-1], batch)
             record_rows(self.rng, s, self.d, self.as_of, batch)
             self.plans.build(s, batch)
             risk_and_alert_rows(self.rng, s, self.d, self.as_of, batch)
             self.notes.build(s, batch)
             self.visits.build(s, batch, remaining=remaining - i)
+            self.reviews.build(s, batch)
             self.made += 1
             if self.made % EVERY == 0:
                 # About one in ten: the neighbouring team's, outside the user's relationship.

@@ -74,11 +74,19 @@ def hand_over(
     n: Neighbours, batch: dict[str, list[Row]], start: dict[str, int], index: int, signed_in: str
 ) -> None:
     """Make the person just built (rows from `start`) the neighbouring team's: their
-    team, lead professional, visits and key worker, none of them the signed-in user."""
+    team, lead professional, visits and key worker, and the reviews and experience
+    questions their lead signed, none of them the signed-in user."""
     sid, name, title = n.staff[index % len(n.staff)]
+    former = {signed_in}
     for person in batch["person"][start["person"] :]:
+        former.add(str(person["lead_professional_id"]))
         person["team_id"] = n.team_id
         person["lead_professional_id"] = sid
+    for review in batch["goal_review"][start["goal_review"] :]:
+        if review["reviewed_by_id"] in former:
+            review["reviewed_by_id"] = sid
+    for answer in batch["experience_answer"][start["experience_answer"] :]:
+        answer["asked_by_id"] = sid
     for visit in batch["planned_visit"][start["planned_visit"] :]:
         visit["assigned_to_id"] = sid
     for contact in batch["professional_contact"][start["professional_contact"] :]:

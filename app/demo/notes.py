@@ -11,7 +11,7 @@ from typing import Final
 from app.demo import narratives as text
 from app.demo.common import LONDON, Row, local_dt, new_id, start_of_day_utc
 from app.demo.directory import Directory, Staff
-from app.demo.subject import Subject
+from app.demo.subject import Episode, Subject
 from app.values.vocab import ContactType as CT
 
 TEXT_KEY: Final = {
@@ -83,11 +83,13 @@ class NoteBuilder:
             mix = TYPE_MIX[key]
             self.kinds[staff.id] = (key, [t for t, _ in mix], list(accumulate(w for _, w in mix)))
         self.reablers = [s for s in d.staff if s.job_title == "Reablement support worker"]
+        self.ot = d.by_title("Occupational therapist")
         self.cutoff = start_of_day_utc(as_of)
         # The demo's first social worker's note is a disclosure marked sensitive, so
         # even a small demo shows a restricted note.
         self.sensitive_made = False
         self.floor = as_of  # the first day the current person's notes may fall on
+        self.until = as_of  # and the last (the day before the demo's, or the case closed)
 
     def _authors(self, s: Subject) -> tuple[list[Staff], list[float]]:
         d = self.d
@@ -128,9 +130,9 @@ class NoteBuilder:
         count = int(self.per_person * jitter + rng.random())
         if count <= 0:
             return
-        end = as_of - timedelta(days=1 if s.open else rng.randrange(30, 300))
+        end = s.last_day(as_of - timedelta(days=1))  # nothing after the case closed
         start = min(s.known_since, end)
-        self.floor = start
+        self.floor, self.until = start, end
         span = (end - start).days
         notes = batch["contact_note"]
         first = len(notes)
@@ -143,28 +145,47 @@ class NoteBuilder:
             "goal": "",
             "week": "1",
         }
-        if s.group in ("older", "adult") and count >= 10 and rng.random() < 0.3:
-            count -= self._reablement(s, start, span, count, fill, notes)
+        e = s.episode
+        if e is not None:
+            count -= self._reablement(s, e, end, count, fill, notes)
+        # The first contact after the referral is on the day they joined (unless the
+        # reablement episode's first visit already is).
+        opening = e is None or e.started_on > start
         for _ in range(count):
-            author = rng.choices(authors, cum_weights=cum)[0]
-            key, types, tcum = self.kinds[author.id]
-            kind = rng.choices(types, cum_weights=tcum)[0]
-            day = end - timedelta(days=int(span * rng.random() ** 1.4))
+            if opening:
+                author = s.lead or self.d.nurse
+                key, kind, day = self.kinds[author.id][0], HV, start
+                opening = False
+            else:
+                author = rng.choices(authors, cum_weights=cum)[0]
+                key, types, tcum = self.kinds[author.id]
+                kind = rng.choices(types, cum_weights=tcum)[0]
+                day = end - timedelta(days=int(span * rng.random() ** 1.4))
             notes.append(self._note(s, author, key, kind, day, fill))
         if len(notes) - first > 12 and rng.random() < 0.05:
             self._correction(s, notes[rng.randrange(first, len(notes))], fill, notes)
 
     def _reablement(
-        self, s: Subject, start: date, span: int, count: int, fill: dict[str, str], notes: list[Row]
+        self, s: Subject, e: Episode, end: date, count: int, fill: dict[str, str], notes: list[Row]
     ) -> int:
+        """The episode's first visit (the nurse's discharge follow-up, or the OT's
+        assessment at home) and its sessions, all inside the episode."""
         rng = self.rng
-        begin = start + timedelta(days=rng.randrange(max(1, span - 42)))
-        nurse = s.lead if s.lead is not None and s.lead.role == "community_nurse" else self.d.nurse
-        notes.append(self._note(s, nurse, "nurse", CT.DISCHARGE_FOLLOW_UP.value, begin, fill))
-        sessions = min(count // 3, 10 + rng.randrange(8))
-        for offset in sorted(rng.sample(range(1, 43), sessions)):
+        begin = e.started_on
+        last = min(e.ended_on or end, end)
+        if e.discharged_on is not None:
+            lead = s.lead if s.lead is not None and s.lead.role == "community_nurse" else None
+            who, key, kind = lead or self.d.nurse, "nurse", CT.DISCHARGE_FOLLOW_UP.value
+        else:
+            who, key, kind = self.ot, "ot", HV
+        floor, self.floor = self.floor, begin  # a weekend start moves on, never back
+        notes.append(self._note(s, who, key, kind, begin, fill))
+        self.floor = floor
+        days = (last - begin).days
+        sessions = min(max(1, count // 3), 10 + rng.randrange(8), days)
+        for offset in sorted(rng.sample(range(1, days + 1), max(0, sessions))):
             fill["week"] = str((offset - 1) // 7 + 1)
-            day = min(begin + timedelta(days=offset), self.as_of - timedelta(days=1))
+            day = begin + timedelta(days=offset)
             notes.append(
                 self._note(
                     s,
@@ -175,7 +196,7 @@ class NoteBuilder:
                     fill,
                 )
             )
-        return sessions + 1
+        return max(0, sessions) + 1
 
     def _when(self, kind: str, day: date) -> datetime:
         rng = self.rng
@@ -186,7 +207,7 @@ class NoteBuilder:
         if kind == CT.OUT_OF_HOURS_VISIT.value:
             # the 7-day service: weekends in the day, weekday evenings
             weekend = day + timedelta(days=5 - day.weekday() + rng.randrange(2))
-            if day.weekday() < 5 and rng.random() < 0.5 and weekend < self.as_of:
+            if day.weekday() < 5 and rng.random() < 0.5 and weekend <= self.until:
                 day = weekend
             if day.weekday() >= 5:
                 return local_dt(day, rng.randrange(9, 21), rng.randrange(60))
@@ -194,7 +215,7 @@ class NoteBuilder:
         if day.weekday() >= 5:  # office hours: a weekday in the same week, or the next
             earlier = day - timedelta(days=day.weekday() - 4 + rng.randrange(5))
             monday = day + timedelta(days=7 - day.weekday())
-            day = earlier if earlier >= self.floor else monday if monday < self.as_of else day
+            day = earlier if earlier >= self.floor else monday if monday <= self.until else day
         if kind == MDT:
             return local_dt(day, rng.randrange(9, 15), rng.choice((0, 30)))
         return local_dt(day, rng.randrange(8, 18), rng.randrange(60))
@@ -233,7 +254,15 @@ class NoteBuilder:
             roll = rng.random()
             if roll < 0.4 and s.themes:
                 parts.append(rng.choice(text.THEME_DETAIL[rng.choice(s.themes).key]))
-            if s.goal_ids and rng.random() < 0.35:
+            e = s.episode
+            if kind == CT.REABLEMENT_SESSION.value and e is not None and e.goal_ids:
+                # A session works on the episode's goals.
+                if rng.random() < 0.7:
+                    g = s.goal_ids.index(rng.choice(e.goal_ids))
+                    fill["goal"] = s.goal_texts[g]
+                    parts.append(rng.choice(text.GOAL_LINES))
+                    linked.append(s.goal_ids[g])
+            elif s.goal_ids and rng.random() < 0.35:
                 g = rng.randrange(len(s.goal_ids))
                 fill["goal"] = s.goal_texts[g]
                 parts.append(rng.choice(text.GOAL_LINES))

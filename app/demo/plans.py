@@ -8,13 +8,14 @@ import random
 from datetime import date, timedelta
 from typing import Final
 
-from app.demo.common import Row, local_dt, new_id
+from app.demo.common import Row, local_dt, new_id, start_of_day_utc
 from app.demo.directory import Directory
-from app.demo.subject import Subject
-from app.demo.themes import Theme
+from app.demo.subject import Episode, Subject
+from app.demo.themes import THEMES, Theme
 from app.demo.themes_young import GENERAL_GOALS
 from app.demo.voice import strengths
 from app.values.vocab import ActionStatus, GoalStatus, Role
+from app.values.vocab import ReablementOutcome as O
 
 LEARNER_AGE: Final = 16  # a provisional driving licence is for 16 and over (driving at 17)
 GOAL_COUNTS: Final = (2, 3, 4, 4, 5, 6)
@@ -38,6 +39,45 @@ OUTCOMES: Final = {
     ),
     GoalStatus.NOT_ACHIEVED.value: ("Not achieved: my health got worse",),
     GoalStatus.DISCONTINUED.value: ("No longer what I want",),
+}
+# What reablement works on: getting back the everyday things, in the person's words
+# (theme key for the actions that go with each).
+REABLEMENT_GOALS: Final = (
+    ("I want to get washed and dressed on my own", "personal_care"),
+    ("I want to make my own breakfast and a hot drink again", "personal_care"),
+    ("I want to get to the toilet on my own, day and night", "personal_care"),
+    ("I want to get in and out of bed without help", "mobility"),
+    ("I want to walk round the house without holding on to the furniture", "mobility"),
+    ("I want to get out to the garden and back on my own", "mobility"),
+)
+REABLEMENT_THEMES: Final = frozenset({"mobility", "personal_care"})
+THEME_BY_KEY: Final = {t.key: t for t in THEMES}
+# A goal the episode worked on ends as the episode did (open episodes: in progress).
+LINKED_STATUS: Final[dict[str, tuple[tuple[str, int], ...]]] = {
+    O.INDEPENDENT.value: (
+        (GoalStatus.ACHIEVED.value, 85),
+        (GoalStatus.PARTIALLY_ACHIEVED.value, 15),
+    ),
+    O.REDUCED_SUPPORT.value: (
+        (GoalStatus.ACHIEVED.value, 50),
+        (GoalStatus.PARTIALLY_ACHIEVED.value, 50),
+    ),
+    O.ONGOING_SUPPORT.value: (
+        (GoalStatus.PARTIALLY_ACHIEVED.value, 50),
+        (GoalStatus.NOT_ACHIEVED.value, 25),
+        (GoalStatus.IN_PROGRESS.value, 25),
+    ),
+    O.READMITTED.value: (
+        (GoalStatus.NOT_ACHIEVED.value, 60),
+        (GoalStatus.PARTIALLY_ACHIEVED.value, 20),
+        (GoalStatus.DISCONTINUED.value, 20),
+    ),
+    O.RESIDENTIAL_CARE.value: (
+        (GoalStatus.DISCONTINUED.value, 70),
+        (GoalStatus.NOT_ACHIEVED.value, 30),
+    ),
+    O.DIED.value: ((GoalStatus.NOT_ACHIEVED.value, 1),),
+    O.DECLINED.value: ((GoalStatus.DISCONTINUED.value, 80), (GoalStatus.NOT_ACHIEVED.value, 20)),
 }
 TIMINGS: Final = (
     "Tuesdays and Fridays",
@@ -67,6 +107,13 @@ FUNDING: Final = (
     "Reablement (free for up to 6 weeks)",
     None,
 )
+
+
+def _linked_status(rng: random.Random, e: Episode) -> str:
+    if e.outcome is None:
+        return GoalStatus.IN_PROGRESS.value
+    table = LINKED_STATUS[e.outcome]
+    return rng.choices([v for v, _ in table], [w for _, w in table])[0]
 
 
 class PlanBuilder:
@@ -140,8 +187,10 @@ class PlanBuilder:
                 }
             )
         snapshot: list[dict[str, object]] = []
+        e = s.episode
         for theme, statement in self._pick_goals(s):
-            snapshot.append(self._goal(s, theme, statement, need_ids, fill, batch))
+            linked = e if e is not None and theme.key in REABLEMENT_THEMES else None
+            snapshot.append(self._goal(s, theme, statement, need_ids, fill, batch, linked))
         self._plan(s, snapshot, batch)
 
     def _pick_goals(self, s: Subject) -> list[tuple[Theme, str]]:
@@ -161,7 +210,16 @@ class PlanBuilder:
             if g not in seen:
                 seen.add(g)
                 picked.append((theme, g))
-        return picked[: rng.choice(GOAL_COUNTS)]
+        picked = picked[: rng.choice(GOAL_COUNTS)]
+        if s.episode is not None:
+            # Reablement's own goals first: one or two everyday things to get back.
+            own = [
+                (THEME_BY_KEY[key], g)
+                for g, key in rng.sample(REABLEMENT_GOALS, rng.choice((1, 2, 2)))
+                if g not in seen
+            ]
+            picked = own + picked[: max(1, len(picked) - len(own))]
+        return picked
 
     def _goal(
         self,
@@ -171,11 +229,15 @@ class PlanBuilder:
         need_ids: dict[str, str],
         fill: dict[str, str],
         batch: dict[str, list[Row]],
+        episode: Episode | None = None,
     ) -> dict[str, object]:
         rng, as_of = self.rng, self.as_of
         gid = new_id(rng)
         text = statement.format(**fill)
         status = rng.choices([v for v, _ in GOAL_STATUSES], [w for _, w in GOAL_STATUSES])[0]
+        if episode is not None:
+            status = _linked_status(rng, episode)
+            episode.goal_ids.append(gid)
         outcomes = OUTCOMES.get(status)
         need_id = need_ids.get(theme.key) if rng.random() < 0.85 else None
         importance = rng.choices(range(1, 11), IMPORTANCE_WEIGHTS)[0]
@@ -184,18 +246,21 @@ class PlanBuilder:
             # A goal not started yet usually aims ahead (a past target would read as
             # overdue, app/values/overdue.py): mirror it forward (no new draw).
             target = as_of + (as_of - target) + timedelta(days=7)
-        batch["goal"].append(
-            {
-                "id": gid,
-                "person_id": s.id,
-                "need_id": need_id,
-                "statement": text,
-                "importance": importance,
-                "status": status,
-                "target_date": target,
-                "outcome": rng.choice(outcomes) if outcomes else None,
-            }
-        )
+        if episode is not None:
+            target = episode.planned_end_on  # the episode's six weeks (or its longer plan)
+        row: Row = {
+            "id": gid,
+            "person_id": s.id,
+            "need_id": need_id,
+            "statement": text,
+            "importance": importance,
+            "status": status,
+            "target_date": target,
+            "outcome": rng.choice(outcomes) if outcomes else None,
+            "reablement_episode_id": episode.id if episode is not None else None,
+        }
+        batch["goal"].append(row)
+        s.goal_rows.append(row)
         s.goal_ids.append(gid)
         s.goal_texts.append(text)
         actions = []
@@ -250,10 +315,13 @@ class PlanBuilder:
             who, role = s.carer_first, "carer"
         else:
             who, role = s.full_name, "the person"
-        first = min(as_of, s.known_since + timedelta(days=rng.randrange(7, 30)))
-        span = max(0, (as_of - first).days)
+        last = s.last_day(as_of)  # no plan agreed after the case closed
+        first = min(last, s.known_since + timedelta(days=rng.randrange(7, 30)))
+        span = max(0, (last - first).days)
         days = sorted(rng.randrange(span + 1) for _ in range(version - 1))
         agreed = [first] + [first + timedelta(days=d) for d in days]
+        s.plan_reviews = agreed[1:version]
+        self._made(s, goals, agreed[:version] or [first])
         for k, on in enumerate(agreed[:version], start=1):
             shown = goals[: max(1, -(-len(goals) * k // version))]
             batch["care_plan_version"].append(
@@ -282,3 +350,19 @@ class PlanBuilder:
                 "funding_source": rng.choice(FUNDING),
             }
         )
+
+    def _made(self, s: Subject, goals: list[dict[str, object]], agreed: list[date]) -> None:
+        """When each goal was made (its row's recorded_at): the first agreed version
+        that shows it, or the start of the reablement episode that set it; reviews
+        come after it."""
+        count, versions = len(goals), len(agreed)
+        e = s.episode
+        for index, row in enumerate(s.goal_rows):
+            k = next(k for k in range(1, versions + 1) if -(-count * k // versions) > index)
+            made = agreed[k - 1]
+            if e is not None and row["reablement_episode_id"] == e.id:
+                made = min(made, e.started_on)
+            s.goal_made.append(made)
+            row["recorded_at"] = (
+                start_of_day_utc(made) if made >= self.as_of else local_dt(made, 9 + index % 8)
+            )

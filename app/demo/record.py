@@ -125,15 +125,17 @@ def record_rows(
     _professionals(rng, s, d, batch)
     _consent(rng, s, as_of, batch)
     dementia = any(t.key == "memory" for t in s.themes)
+    last = s.last_day(as_of)  # nothing assessed after the case closed
     if s.group in ("older", "adult") and rng.random() < (0.5 if dementia else 0.05):
         decision, outcome = rng.choice(MCA_DECISIONS)
+        s.lacks_capacity = s.lacks_capacity or outcome == "lacks_capacity"
         batch["mental_capacity_assessment"].append(
             {
                 "id": new_id(rng),
                 "person_id": s.id,
                 "decision": decision,
                 "outcome": outcome,
-                "assessed_on": _day_between(rng, s.known_since, as_of),
+                "assessed_on": _day_between(rng, s.known_since, last),
                 "assessed_by_id": _staff_for(rng, d, Role.SOCIAL_WORKER.value, s.lead).id,
                 "notes": "Assessed at home with " + (s.carer_first or "an advocate") + " present",
                 "document_location": "Paper copy in the home folder; scanned to the council record",
@@ -146,7 +148,7 @@ def record_rows(
                 "id": new_id(rng),
                 "person_id": s.id,
                 "assessment_type": kind,
-                "assessed_on": _day_between(rng, s.known_since, as_of),
+                "assessed_on": _day_between(rng, s.known_since, last),
                 "summary": summary,
                 "score": score,
                 "performed_by_id": _staff_for(rng, d, role, s.lead).id,

@@ -5,8 +5,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from app.demo.common import Row
 from app.demo.directory import GpPractice, Staff, Town
 from app.demo.themes import Theme
+
+
+@dataclass
+class Episode:
+    """A reablement episode, decided before the plan and the notes (app.demo.story)
+    so its goals and its sessions fall inside it."""
+
+    id: str
+    started_on: date
+    planned_end_on: date
+    longer_reason: str | None  # why it is planned past six weeks
+    discharged_on: date | None  # left hospital into it (None: from home)
+    ended_on: date | None  # None: still going on the demo's day
+    outcome: str | None  # vocab.ReablementOutcome
+    follow_up_on: date | None = None
+    follow_up_result: str | None = None  # vocab.FollowUpResult
+    goal_ids: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -42,10 +60,28 @@ class Subject:
     goal_ids: list[str] = field(default_factory=list)
     goal_texts: list[str] = field(default_factory=list)
     alert_kinds: set[str] = field(default_factory=set)
+    # Decided by app.demo.story before the plan and notes: the case's closing (the
+    # last day anything happens in the record) and the reablement episode, if any.
+    closed_on: date | None = None
+    died_on: date | None = None
+    episode: Episode | None = None
+    # An MCA assessment found the person lacks capacity for a decision (so a carer
+    # answers with them at reviews).
+    lacks_capacity: bool = False
+    # Filled by the plan builder: each goal's row (status, baseline) and the day it
+    # was made, and the days the plan was reviewed (versions after the first).
+    goal_rows: list[Row] = field(default_factory=list)
+    goal_made: list[date] = field(default_factory=list)
+    plan_reviews: list[date] = field(default_factory=list)
 
     @property
     def theme_keys(self) -> set[str]:
         return {t.key for t in self.themes}
+
+    def last_day(self, as_of: date) -> date:
+        """The last day the record can say anything happened: the demo's day, or the
+        day the case closed, or died."""
+        return min(d for d in (as_of, self.closed_on, self.died_on) if d is not None)
 
     @property
     def full_name(self) -> str:
