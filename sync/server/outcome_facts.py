@@ -328,18 +328,21 @@ def _goal_reviews(
         except TypeError:
             unreadable.add(GOAL.entity)
 
-    def review(r: Record) -> GoalReviewFact:
+    def review(r: Record) -> GoalReviewFact | None:
         goal_id = _code(r.values.get("goal_id"))
+        if goal_id not in baselines:
+            return None  # a goal this server does not hold: left out, as on the laptop
         return GoalReviewFact(
             person_id=r.person_id,
             goal_id=goal_id,
             reviewed_on=_day(r.values.get("reviewed_on")),
             result=_code(r.values.get("result")),
             gas_score=_maybe_int(r.values.get("gas_score")),
-            gas_baseline=baselines.get(goal_id),
+            gas_baseline=baselines[goal_id],
         )
 
-    return _each(journal.records[GOAL_REVIEW.entity], people, review, unreadable, "goal_review")
+    made = _each(journal.records[GOAL_REVIEW.entity], people, review, unreadable, "goal_review")
+    return [r for r in made if r is not None]
 
 
 def _plan_reviews(

@@ -116,13 +116,15 @@ def _fetch(conn: Connection, sql: str, people: People) -> list[tuple[Any, ...]]:
         cursor.close()
 
 
-def _note_time(raw: Any) -> Any:
-    """The slow path's note time: the note parsed whole (None: unreadable)."""
+def _note_time(raw: Any) -> tuple[bool, Any]:
+    """The slow path's note: (readable, its time, None for a correction)."""
     try:
         whole = from_json(str(raw))
     except ValueError:
-        return None
-    return whole.get("occurred_at") if isinstance(whole, dict) else None
+        return False, None
+    if not isinstance(whole, dict):
+        return False, None
+    return True, None if whole.get("amends_id") is not None else whole.get("occurred_at")
 
 
 def _rows(
@@ -149,10 +151,12 @@ def _rows(
     for row in rows:
         if row[0] != NOTE:
             found.append(row)
-        elif (time := _note_time(row[10])) is not None:
-            found.append((*row[:10], time))
-        else:
+            continue
+        readable, time = _note_time(row[10])
+        if not readable:
             unreadable.add(NOTE)
+        elif time is not None:  # None: a correction, not a contact
+            found.append((*row[:10], time))
     return found
 
 

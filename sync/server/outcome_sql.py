@@ -76,16 +76,40 @@ def _note_time(dialect: str) -> str:
     return f"CASE WHEN {once} AND {time} <> '' AND {clean} THEN {time} ELSE {parsed} END"
 
 
+# A correction (a note that amends another) is not a contact, as on the laptop: a
+# note whose `"amends_id": ` is followed by anything but null. The same reasoning as
+# NOTE_KEY; parsed when the key is not found exactly once.
+AMENDS_KEY = '"amends_id": '
+
+
+def _correction(dialect: str) -> str:
+    """True for a note that corrects another."""
+    if dialect == "postgresql":
+        once = (
+            f"split_part(c.value, '{AMENDS_KEY}', 3) = '' AND strpos(c.value, '{AMENDS_KEY}') > 0"
+        )
+        value = f"left(split_part(c.value, '{AMENDS_KEY}', 2), 4)"
+        parsed = "(c.value::json ->> 'amends_id') IS NOT NULL"
+    else:
+        at = f"instr(c.value, '{AMENDS_KEY}')"
+        rest = f"substr(c.value, {at} + {len(AMENDS_KEY)})"
+        once = f"{at} > 0 AND instr({rest}, '{AMENDS_KEY}') = 0"
+        value = f"substr({rest}, 1, 4)"
+        parsed = "(c.value ->> '$.amends_id') IS NOT NULL"
+    return f"(CASE WHEN {once} THEN {value} <> 'null' ELSE {parsed} END)"
+
+
 def pass_sql(dialect: str, *, kinds: Sequence[Kind], people: str, in_python: bool) -> str:
     """One statement over the journal, for the people in scope: each change of the
     wanted kinds (creates, removals, and sets of a wanted field) with its own columns
     and its value as stored; and each contact note's person and time (found in the
     database, or, `in_python`, the note's value to be parsed in Python when the
-    database could not read one)."""
+    database could not read one); corrections are not contacts."""
     entities = _quoted([NOTE, *(k.entity for k in kinds)])
     fields = _quoted(sorted({f.name for k in kinds for f in k.fields if f.inside is None}))
     wanted = f"c.op IN ('create', 'append', 'delete') OR (c.op = 'set' AND c.field IN ({fields}))"
     note = "c.value" if in_python else _note_time(dialect)
+    notes = "c.op = 'append'" if in_python else f"c.op = 'append' AND NOT {_correction(dialect)}"
     # SQLite: the unary pluses keep it from the indexes (by kind, by person), which
     # measured slower than one scan when the kinds wanted are most of the journal.
     plus = "+" if dialect == "sqlite" else ""
@@ -94,5 +118,5 @@ def pass_sql(dialect: str, *, kinds: Sequence[Kind], people: str, in_python: boo
         f"c.field, c.bases, CASE WHEN c.entity = '{NOTE}' THEN NULL ELSE c.value END, "
         f"CASE WHEN c.entity = '{NOTE}' THEN {note} END "
         f"FROM changes c WHERE {plus}c.entity IN ({entities}) AND ({wanted}) "
-        f"AND (c.entity <> '{NOTE}' OR c.op = 'append') AND {plus}c.person_id IN ({people})"
+        f"AND (c.entity <> '{NOTE}' OR ({notes})) AND {plus}c.person_id IN ({people})"
     )

@@ -2,7 +2,8 @@
 pushed to a server, with the facts it must give known by construction.
 
 Dates are days before today (whatever today is: the clock seam may move it), and
-three records change after they were made and pushed, so the server's fold matters:
+three records change after they were made and pushed, so the server's fold matters
+(and a correction of a note, which is not a contact):
 an episode ended later and followed up later still, a goal's attainment baseline set
 later, an A&E attendance marked entered in error.
 """
@@ -34,6 +35,7 @@ from app.services.record.referrals import NewReferral, add_referral
 from app.services.record.registration import NewPerson, register_person
 from app.workspace import Workspace
 from storage.tables import (
+    ContactNote,
     ExperienceAnswer,
     Goal,
     GoalReview,
@@ -87,7 +89,9 @@ def plant(ws: Workspace, team_id: str) -> Planted:
     add_referral(ws, person_id=alun, referral=NewReferral(source="self", received_on=_day(30)))
     # Contacts: one the day before Zoë's referral (not a first contact), then visits.
     add_note(ws, ZOE, "Saw her on the ward.", occurred_at=clock.at_local(_day(201), 15))
-    add_note(ws, ZOE, "First visit at home.", occurred_at=clock.at_local(_day(199), 10))
+    first_visit = add_note(
+        ws, ZOE, "First visit at home.", occurred_at=clock.at_local(_day(199), 10)
+    )
     add_note(ws, ZOE, "Walking to the shop.", occurred_at=clock.at_local(_day(150), 11))
     add_note(ws, ALUN, "Phoned to arrange.", occurred_at=clock.at_local(_day(29), 9, 30))
     goal = add_goal(ws, person_id=zoe, statement="I want to make my own breakfast").entity_id
@@ -112,6 +116,18 @@ def plant(ws: Workspace, team_id: str) -> Planted:
     with operation(ws) as session:
         session.add_all(
             [
+                # A correction is not a contact (even one whose time reads earlier).
+                ContactNote(
+                    person_id=zoe,
+                    contact_type="home_visit",
+                    occurred_at=clock.at_local(_day(199), 8),
+                    narrative="First visit at home, with her daughter.",
+                    author_id=me,
+                    author_role=ws.actor.role,
+                    organisation_id=ws.actor.organisation_id,
+                    amends_id=first_visit,
+                    amendment_reason="Left out who was there.",
+                ),
                 ReablementEpisode(
                     id=episode,
                     person_id=zoe,
