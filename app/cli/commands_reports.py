@@ -1,4 +1,5 @@
-"""Report commands: print-plan (the PDF for the home folder) and export (FHIR R4)."""
+"""Report commands: print-plan (the PDF for the home folder), export (FHIR R4) and
+report outcomes (the team's outcome report)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 from app.cli.break_glass_option import add_break_glass_argument, apply_break_glass
 from app.cli.commands_profile import open_workspace
+from app.errors import InvalidInputError
 from app.values.nhs_number import NhsNumber
 
 Common = Callable[[argparse.ArgumentParser], None]
@@ -64,6 +66,31 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _outcomes(args: argparse.Namespace) -> int:
+    from app.reports.outcomes.laptop_report import outcome_report, save_report
+    from app.reports.outcomes.published import to_text
+    from app.rules import parse_date
+    from app.services.output_file import check_output_path
+
+    start = parse_date(args.start, "from date")
+    end = parse_date(args.end, "to date")
+    if end < start:
+        raise InvalidInputError("The 'to' date is before the 'from' date.")
+    out = check_output_path(args.csv or args.pdf) if (args.csv or args.pdf) else None
+    workspace = open_workspace(args)
+    try:
+        report = outcome_report(workspace, start, end)
+        if out is not None:
+            save_report(workspace, report, out, "csv" if args.csv else "pdf")
+    finally:
+        workspace.close()
+    if out is None:
+        sys.stdout.write(to_text(report))
+    else:
+        print(f"Saved the outcome report to {out}.", file=sys.stderr)
+    return 0
+
+
 def register(sub: Any, common: Common) -> None:
     p = sub.add_parser(
         "print-plan", help="save a person's care and support plan as a PDF for the home folder"
@@ -88,3 +115,24 @@ def register(sub: Any, common: Common) -> None:
     )
     add_break_glass_argument(p)
     p.set_defaults(handler=_export)
+
+    report = sub.add_parser("report", help="reports on the team's work")
+    report_sub = report.add_subparsers(
+        dest="report_command", required=True, parser_class=sub._parser_class
+    )
+    p = report_sub.add_parser(
+        "outcomes",
+        help="the team's outcome report (coordinator and IG lead: it covers the whole"
+        " team's caseload; numbers under 5 are not shown)",
+        description="Referrals, first contact, reablement, still at home at 91 days,"
+        " goals, unplanned admissions, plan reviews and people's experience for the"
+        " coordinator's team. Only the coordinator and the IG lead may run it, because it"
+        " counts the whole team's caseload; counts from 1 to 4 are shown as <5.",
+    )
+    common(p)
+    p.add_argument("--from", dest="start", required=True, help="first day (YYYY-MM-DD)")
+    p.add_argument("--to", dest="end", required=True, help="last day, inclusive")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--csv", type=Path, help="save as CSV (default: text on standard output)")
+    where.add_argument("--pdf", type=Path, help="save as PDF")
+    p.set_defaults(handler=_outcomes)

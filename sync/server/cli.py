@@ -8,6 +8,7 @@ onerecord-server devices
 onerecord-server revoke --device ID
 onerecord-server audit verify
 onerecord-server audit report [--from D] [--to D] [--kind K] [--staff S] [--nhs N] [--format F]
+onerecord-server report outcomes --from D --to D [--team T | --locality L] [--csv F | --pdf F]
 onerecord-server partner|agreement|duty-to-share ...   (see sync/server/partners/cli.py)
 """
 
@@ -94,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     _db(p)
     p.add_argument("--device", required=True)
     _audit_parsers(sub)
+    _report_parsers(sub)
     partner_cli.add_commands(sub, _db, _Parser)
     return parser
 
@@ -110,6 +112,24 @@ def _audit_parsers(sub: Any) -> None:
     _db(p)
     report_arguments(p)
     p.add_argument("--nhs", help="only events about this person")
+
+
+def _report_parsers(sub: Any) -> None:
+    from sync.server import outcome_report
+
+    report = sub.add_parser("report", help="reports from what this server holds").add_subparsers(
+        dest="report_command", required=True, parser_class=_Parser
+    )
+    p = report.add_parser(
+        "outcomes",
+        help="the outcome report for the organisation, a team or a locality"
+        " (numbers under 5 are not shown)",
+        description="Referrals, first contact, reablement, still at home at 91 days, goals,"
+        " unplanned admissions, plan reviews and people's experience, from every laptop's"
+        " records this server holds; counts from 1 to 4 are shown as <5.",
+    )
+    _db(p)
+    outcome_report.add_arguments(p)
 
 
 def _audit(args: argparse.Namespace, store: ServerStore) -> int:
@@ -200,6 +220,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
         elif command == "audit":
             return _audit(args, store)
+        elif command == "report":
+            from sync.server import outcome_report
+
+            return outcome_report.run(args, store)
         elif command == "revoke":
             directory.revoke(store, args.device)
             print(f"Revoked {args.device}: it wipes its records at its next contact.")

@@ -16,6 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from storage.wallclock import LOCAL
+
 
 @dataclass(frozen=True)
 class PersonFact:
@@ -109,10 +111,17 @@ def joined_on(referrals_received: Iterable[date], first_recorded: date) -> date:
     return min(referrals_received, default=first_recorded)
 
 
+def contact_day(at: datetime) -> date:
+    """The day in England a contact happened: a stored time is UTC, and a visit at
+    00:30 in summer is on the next day's calendar, not the UTC day before."""
+    return at.astimezone(LOCAL).date() if at.tzinfo is not None else at.date()
+
+
 def first_contact(received_on: date, contact_times: Iterable[datetime]) -> datetime | None:
     """The first contact with the person on or after the day the referral arrived
-    (any contact note: a visit, a call, a video call, a reablement session)."""
-    return min((t for t in contact_times if t.date() >= received_on), default=None)
+    (any contact note: a visit, a call, a video call, a reablement session), the day
+    read on England's calendar (`contact_day`)."""
+    return min((t for t in contact_times if contact_day(t) >= received_on), default=None)
 
 
 def first_contacts(
