@@ -327,3 +327,15 @@ def test_the_pdf_of_random_facts_shows_only_published_figures(facts: OutcomeFact
             row = next(t for t in block if t.strip().startswith(line.label))
             figures = row.strip()[len(line.label) :].split()
             assert figures == [f.text for f in line.figures if f.text], line.label
+
+
+def test_a_percentage_whose_difference_is_small_is_not_shown() -> None:
+    from app.reports.outcomes.draft import DraftLine, DraftSection
+
+    # 10 of 12: neither count is small, but 12 - 10 = 2 would be given away.
+    line = DraftLine("Share", (Count("a"), Count("b"), Percent("a", "b")))
+    section = DraftSection("t", "Table", ("A", "B", "Share"), (line,))
+    report = report_of(Draft({"a": 10, "b": 12}, (), (section,)))
+    assert [f.text for f in report.sections[0].lines[0].figures] == ["10", "12", "*"]
+    report = report_of(Draft({"a": 10, "b": 15}, (), (section,)))
+    assert [f.text for f in report.sections[0].lines[0].figures] == ["10", "15", "67%"]
