@@ -9,10 +9,12 @@ cells), applied here once, to the whole report, before any format sees it:
   by subtraction, so a second is hidden: the smallest other non-zero cell, parts
   before the total (secondary suppression), shown as "*". The same happens when the
   hidden parts of a shown total add up to 1–4 (their sum would be a small number).
-* A reader knows "<5" means 1 to 4 and "*" means 5 or more, so every total is then
+* A reader knows "<5" means 1 to 4 ("*" may be any number), so every total is then
   checked with those bounds (interval propagation over the totals, exact for the
   report's tables, which share at most one cell between any two totals and never
-  form a loop): while a "<5" could still be pinned to one value, another cell is hidden.
+  form a loop): while a "<5" could still be pinned to one value, another cell is
+  hidden; when no non-zero cell is left to hide, a zero, and last a "<5" is shown as
+  "*" (four parts of "<5" under a total of "<5" would each be 1).
 * A percentage is shown only when its numerator and denominator are both shown and
   neither they nor their difference is 1–4.
 * A rate is shown only when its numerator, and any count its days would give away,
@@ -52,7 +54,7 @@ HIDDEN = "*"  # hidden so that a small number cannot be worked out from it
 NOTHING = "–"  # nothing to measure (no one in the group)
 FOOTNOTES = (
     "<5: a number from 1 to 4, not shown to protect people's privacy.",
-    "*: not shown, so that a number under 5 cannot be worked out from the others.",
+    "*: not shown (it may be any number), so that a number under 5 cannot be worked out.",
     "–: nothing to measure in the period.",
 )
 _NO_CEILING = 10**9  # a hidden count's upper bound when no total limits it
@@ -63,7 +65,8 @@ def is_small(n: int) -> bool:
 
 
 def protect(counts: Mapping[str, int], totals: Sequence[Total]) -> dict[str, str]:
-    """Every count not to be shown, with its mark (SMALL or HIDDEN)."""
+    """Every count not to be shown, with its mark (SMALL or HIDDEN). Ends: each step
+    hides a shown cell or turns a SMALL into a HIDDEN."""
     marks = {key: SMALL for key, n in counts.items() if is_small(n)}
     while (key := _next_to_hide(counts, totals, marks)) is not None:
         marks[key] = HIDDEN
@@ -78,12 +81,23 @@ def _smallest_shown(
     counts: Mapping[str, int], keys: Sequence[str], marks: Mapping[str, str]
 ) -> str | None:
     """The smallest non-zero shown cell among `keys` (parts before the total: the last
-    key), or None. Zero is never hidden: a hidden cell is then known to be 5 or more."""
+    key), or None. Zero is hidden only when nothing else is left to hide."""
     shown = [(counts[k], n) for n, k in enumerate(keys) if k not in marks and counts[k] > 0]
     if not shown:
         return None
     _, index = min(shown, key=lambda item: (item[0], item[1] == len(keys) - 1, item[1]))
     return keys[index]
+
+
+def _last_resort(keys: Sequence[str], marks: Mapping[str, str]) -> str | None:
+    """A shown zero, else a "<5" to show as "*" (the total first): when every non-zero
+    cell is hidden yet a "<5" can still be worked out (four parts of "<5" under a
+    total of "<5" are each 1)."""
+    zeros = [k for k in keys if k not in marks]
+    if zeros:
+        return zeros[0]
+    small = [k for k in reversed(keys) if marks.get(k) == SMALL]
+    return small[0] if small else None
 
 
 def _next_to_hide(
@@ -101,10 +115,18 @@ def _next_to_hide(
             found = _smallest_shown(counts, cells, marks)
             if found is not None:
                 return found
-    for key in _pinned(counts, totals, marks):
-        for total in totals:
-            if key in _cells(total):
-                found = _smallest_shown(counts, _cells(total), marks)
+    pinned = _pinned(counts, totals, marks)
+    for choose in (_smallest_shown, None):
+        for key in pinned:
+            for total in totals:
+                cells = _cells(total)
+                if key not in cells:
+                    continue
+                found = (
+                    _smallest_shown(counts, cells, marks)
+                    if choose is not None
+                    else _last_resort(cells, marks)
+                )
                 if found is not None:
                     return found
     return None
@@ -114,7 +136,7 @@ def bounds(
     counts: Mapping[str, int], totals: Sequence[Total], marks: Mapping[str, str]
 ) -> dict[str, tuple[int, int]]:
     """What a reader can work out about each count from the published figures alone:
-    shown counts exactly, "<5" from 1 to 4, "*" 5 or more, narrowed by every total."""
+    shown counts exactly, "<5" from 1 to 4, "*" any number, narrowed by every total."""
     lo: dict[str, int] = {}
     hi: dict[str, int] = {}
     for key, n in counts.items():
