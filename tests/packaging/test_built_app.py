@@ -112,7 +112,9 @@ def test_init_demo_print_check_and_the_desktop_start(built: Path, tmp_path: Path
 
     demo = tmp_path / "demo"
     ok(run("demo", "--profile", str(demo), "--people", "5", "--seed", "7"))
-    people = json.loads(ok(run("list", "--profile", str(demo), "--format", "json")))
+    # Every person the demo made, closed cases too (the demo closes some, with reasons).
+    listed = ok(run("list", "--profile", str(demo), "--format", "json", "--include-closed"))
+    people = json.loads(listed)
     assert len(people) == 5
     pdf = tmp_path / "x.pdf"
     nhs = people[0]["nhs_number"]

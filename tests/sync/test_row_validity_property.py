@@ -191,6 +191,21 @@ def valid_rows(draw: Any, world: World, table: str) -> dict[str, Any]:
     # The record's rules over two fields, as the laptop's services keep them.
     if table == "consent_to_share" and row["decision"] == "refused":
         row["reason_refused"] = "Synthetic reason"
+    if table == "reablement_episode":
+        # Within six weeks, ended (one under way per person is the server's rule over
+        # records, not this row's), no 91-day check yet.
+        start = date.fromisoformat(row["started_on"])
+        row.update(
+            planned_end_on=(start + timedelta(days=draw(st.integers(0, 42)))).isoformat(),
+            discharged_on=None,
+            ended_on=start.isoformat(),
+            outcome="independent",
+            follow_up_on=None,
+            follow_up_result=None,
+        )
+    for signed in ("reviewed_by_id", "asked_by_id"):  # signed by the writer
+        if signed in row:
+            row[signed] = actor.user_id
     if table == "break_glass":
         row["expires_at"] = (
             datetime.fromisoformat(row["started_at"]) + timedelta(hours=1)

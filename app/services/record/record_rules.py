@@ -118,6 +118,7 @@ RULES: dict[type[Any], dict[str, Callable[[Any], str | None]]] = {
         "statement": _present,
         "importance": _between(1, 10),
         "status": _codes(vocab.GoalStatus),
+        "gas_baseline": _between(-2, -1, optional=True),
     },
     t.PlanAction: {
         "what": _present,
@@ -149,7 +150,11 @@ RULES: dict[type[Any], dict[str, Callable[[Any], str | None]]] = {
         "ended_on": _not_future,
         "follow_up_on": _not_future,
     },
-    t.GoalReview: {"result": _codes(vocab.GoalResult), "reviewed_on": _not_future},
+    t.GoalReview: {
+        "result": _codes(vocab.GoalResult),
+        "reviewed_on": _not_future,
+        "gas_score": _between(-2, 2, optional=True),
+    },
     t.HospitalEvent: {"kind": _codes(vocab.HospitalEventKind), "occurred_on": _not_future},
     t.ExperienceAnswer: {
         "statement": _codes(vocab.ExperienceStatement),
