@@ -132,11 +132,18 @@ def _next_to_hide(
     return None
 
 
+# Passes of narrowing before giving up: each pass is a sound answer (bounds only
+# shrink), but totals that share parts can narrow a "*" from its ceiling one step a
+# pass, which would take a billion passes. Past this, `_pinned` assumes the worst.
+MOST_PASSES = 200
+
+
 def bounds(
     counts: Mapping[str, int], totals: Sequence[Total], marks: Mapping[str, str]
-) -> dict[str, tuple[int, int]]:
+) -> dict[str, tuple[int, int]] | None:
     """What a reader can work out about each count from the published figures alone:
-    shown counts exactly, "<5" from 1 to 4, "*" any number, narrowed by every total."""
+    shown counts exactly, "<5" from 1 to 4, "*" any number, narrowed by every total.
+    None when the narrowing has not settled within MOST_PASSES."""
     lo: dict[str, int] = {}
     hi: dict[str, int] = {}
     for key, n in counts.items():
@@ -149,7 +156,11 @@ def bounds(
             else (LEAST_SHOWN, _NO_CEILING)
         )
     changed = True
+    passes = 0
     while changed:
+        passes += 1
+        if passes > MOST_PASSES:
+            return None
         changed = False
         for total in totals:
             parts, whole = total.parts, total.total
@@ -170,8 +181,11 @@ def bounds(
 def _pinned(
     counts: Mapping[str, int], totals: Sequence[Total], marks: Mapping[str, str]
 ) -> list[str]:
-    """Small counts a reader could still work out exactly."""
+    """Small counts a reader could still work out exactly (every one, when that could
+    not be settled: more is then hidden, never less)."""
     found = bounds(counts, totals, marks)
+    if found is None:
+        return [k for k, mark in marks.items() if mark == SMALL]
     return [k for k, mark in marks.items() if mark == SMALL and found[k][0] == found[k][1]]
 
 
