@@ -6,18 +6,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from functools import partial
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from app.services.record.drafts import WaitingDraft
 from ui.i18n import tr
 from ui.kit import formatting
+from ui.kit.button_list_notice import ButtonListNotice
 from ui.record.outcomes_editors import KINDS as OUTCOMES_KINDS
 
 logger = logging.getLogger(__name__)
 
-SHOWN = 5  # a button each; past this, "and 3 more" (each also waits in its form)
 
 # The editors' kinds (ui/record/editors.py `editor_for`), as a person would say them.
 KINDS = {
@@ -66,59 +67,31 @@ def describe(draft: WaitingDraft) -> str:
     )
 
 
-class DraftsNotice(QFrame):
+class DraftsNotice(ButtonListNotice):
     open_requested = Signal(object)  # the WaitingDraft
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("draftBar")  # the forms' "restored draft" look
-        self.text = QLabel()
-        self.text.setObjectName("draftsWaiting")
-        self.text.setWordWrap(True)
-        self.buttons: list[QPushButton] = []
-        self._layout = QVBoxLayout(self)
-        self._layout.setContentsMargins(12, 8, 12, 8)
-        self._layout.setSpacing(4)
-        self._layout.addWidget(self.text)
-        self.more = QLabel()
-        self._layout.addWidget(self.more)
-        self.hide()
+        # The forms' "restored draft" look.
+        super().__init__("draftBar", "draftsWaiting", parent)
+        self.text = self.heading
 
     def show_drafts(self, waiting: Sequence[WaitingDraft]) -> None:
-        self.clear()
-        if not waiting:
-            return
-        if len(waiting) == 1:
-            self.text.setText(tr("You have an unsaved draft. Open it to finish or discard it:"))
-        else:
-            self.text.setText(
-                tr("You have {n} unsaved drafts. Open one to finish or discard it:").format(
-                    n=len(waiting)
-                )
+        heading = (
+            tr("You have an unsaved draft. Open it to finish or discard it:")
+            if len(waiting) == 1
+            else tr("You have {n} unsaved drafts. Open one to finish or discard it:").format(
+                n=len(waiting)
             )
-        for draft in waiting[:SHOWN]:
-            label = describe(draft)
-            button = QPushButton(label)
-            button.setObjectName("openDraft")
-            button.setAccessibleName(tr("Open: {draft}").format(draft=label))
-            button.setAutoDefault(False)
-            button.clicked.connect(lambda _checked=False, d=draft: self.open_requested.emit(d))
-            self._layout.insertWidget(self._layout.count() - 1, button)
-            self.buttons.append(button)
-        extra = len(waiting) - SHOWN
-        self.more.setText(tr("and {n} more").format(n=extra) if extra > 0 else "")
-        self.more.setVisible(extra > 0)
-        self.show()
-
-    def clear(self) -> None:
-        """Nothing identifiable left behind (on lock, or when no draft waits)."""
-        for button in self.buttons:
-            button.setText("")
-            button.setAccessibleName("")
-            button.hide()
-            button.setParent(None)
-            button.deleteLater()
-        self.buttons = []
-        self.text.clear()
-        self.more.clear()
-        self.hide()
+        )
+        self.fill(
+            heading,
+            [
+                (
+                    describe(draft),
+                    tr("Open: {draft}").format(draft=describe(draft)),
+                    partial(self.open_requested.emit, draft),
+                )
+                for draft in waiting
+            ],
+            button_name="openDraft",
+        )
