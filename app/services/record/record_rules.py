@@ -44,7 +44,11 @@ def _between(low: int, high: int, *, optional: bool = False) -> Callable[[Any], 
     def rule(value: Any) -> str | None:
         if value is None and optional:
             return None
-        return None if isinstance(value, int) and low <= value <= high else f"not {low}-{high}"
+        return (
+            None
+            if isinstance(value, int) and low <= value <= high
+            else f"not a whole number from {low} to {high}"
+        )
 
     return rule
 
