@@ -11,7 +11,7 @@ from typing import Any
 
 from app.cli.break_glass_option import add_break_glass_argument, apply_break_glass
 from app.cli.commands_profile import open_workspace
-from app.errors import InvalidInputError
+from app.reports.outcomes.periods import PERIOD_HELP
 from app.values.nhs_number import NhsNumber
 
 Common = Callable[[argparse.ArgumentParser], None]
@@ -68,14 +68,13 @@ def _export(args: argparse.Namespace) -> int:
 
 def _outcomes(args: argparse.Namespace) -> int:
     from app.reports.outcomes.laptop_report import outcome_report, save_report
+    from app.reports.outcomes.periods import chosen
     from app.reports.outcomes.published import to_text
-    from app.rules import parse_date
+    from app.services import clock
     from app.services.output_file import check_output_path
 
-    start = parse_date(args.start, "from date")
-    end = parse_date(args.end, "to date")
-    if end < start:
-        raise InvalidInputError("The 'to' date is before the 'from' date.")
+    period = chosen(args.start, args.end, args.period, clock.today())
+    start, end = period.start, period.end
     out = check_output_path(args.csv or args.pdf) if (args.csv or args.pdf) else None
     workspace = open_workspace(args)
     try:
@@ -130,8 +129,9 @@ def register(sub: Any, common: Common) -> None:
         " counts the whole team's caseload; counts from 1 to 4 are shown as <5.",
     )
     common(p)
-    p.add_argument("--from", dest="start", required=True, help="first day (YYYY-MM-DD)")
-    p.add_argument("--to", dest="end", required=True, help="last day, inclusive")
+    p.add_argument("--from", dest="start", help="first day (YYYY-MM-DD)")
+    p.add_argument("--to", dest="end", help="last day, inclusive")
+    p.add_argument("--period", help=PERIOD_HELP)
     where = p.add_mutually_exclusive_group()
     where.add_argument("--csv", type=Path, help="save as CSV (default: text on standard output)")
     where.add_argument("--pdf", type=Path, help="save as PDF")

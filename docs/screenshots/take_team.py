@@ -6,8 +6,9 @@
         .venv/bin/python docs/screenshots/take_team.py --profile /tmp/shots
 
 On a copy of the demo profile, the demo's integrated care coordinator is signed
-in (the demo signs in a district nurse), then the Team tab and its Charts tab are
-grabbed from Qt itself. Refuses a profile that is not a demo.
+in (the demo signs in a district nurse), then the Team tab, its Charts tab and its
+Outcomes tab (the last 12 months, then scrolled to reablement) are grabbed from Qt
+itself. Refuses a profile that is not a demo.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from PySide6.QtWidgets import QWidget  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 from take import LAPTOP, _save, _wait  # noqa: E402
 
@@ -81,6 +83,13 @@ def main() -> int:
         team.panel.tabs.setCurrentWidget(team.panel.charts)
         _wait(lambda: team.panel.charts.save.isEnabled(), timeout_ms=60_000)
         _save(window, args.out, "team-charts", "")
+        team.panel.tabs.setCurrentWidget(team.panel.outcomes)
+        _wait(lambda: team.panel.outcomes.pdf_button.isEnabled(), timeout_ms=120_000)
+        _save(window, args.out, "team-outcomes", "")
+        outcomes = team.panel.outcomes
+        block = outcomes.content.findChild(QWidget, "outcomes_reablement")
+        outcomes.report_area.verticalScrollBar().setValue(block.y())
+        _save(window, args.out, "team-outcomes-reablement", "")
         controller.shutdown()
     return 0
 

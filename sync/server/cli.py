@@ -8,7 +8,8 @@ onerecord-server devices
 onerecord-server revoke --device ID
 onerecord-server audit verify
 onerecord-server audit report [--from D] [--to D] [--kind K] [--staff S] [--nhs N] [--format F]
-onerecord-server report outcomes --from D --to D [--team T | --locality L] [--csv F | --pdf F]
+onerecord-server report outcomes (--from D --to D | --period P) [--team T | --locality L]
+                                 [--csv F | --pdf F]
 onerecord-server partner|agreement|duty-to-share ...   (see sync/server/partners/cli.py)
 """
 

@@ -19,10 +19,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from app.errors import InvalidInputError
 from app.reports.outcomes.draft import OutcomeReport
 from app.reports.outcomes.measures import compute
-from app.rules import parse_date
+from app.reports.outcomes.periods import PERIOD_HELP, chosen
+from app.services import clock
 from sync.server import schema as s
 from sync.server.outcome_facts import Scope, UnknownScopeError, server_facts
 from sync.server.store import ServerStore
@@ -90,8 +90,9 @@ def outcome_report(
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--from", dest="start", required=True, help="first day (YYYY-MM-DD)")
-    p.add_argument("--to", dest="end", required=True, help="last day, inclusive")
+    p.add_argument("--from", dest="start", help="first day (YYYY-MM-DD)")
+    p.add_argument("--to", dest="end", help="last day, inclusive")
+    p.add_argument("--period", help=PERIOD_HELP)
     whose = p.add_mutually_exclusive_group()
     whose.add_argument("--team", help="one team (its id or name; default: the organisation)")
     whose.add_argument("--locality", help="one locality (its id)")
@@ -105,10 +106,8 @@ def run(args: argparse.Namespace, store: ServerStore) -> int:
     from app.services.output_file import check_output_path, write_output
 
     # Everything that can be refused is refused before the journal is read.
-    start = parse_date(args.start, "from date")
-    end = parse_date(args.end, "to date")
-    if end < start:
-        raise InvalidInputError("The 'to' date is before the 'from' date.")
+    period = chosen(args.start, args.end, args.period, clock.today())
+    start, end = period.start, period.end
     out = check_output_path(args.csv or args.pdf) if (args.csv or args.pdf) else None
     try:
         made = outcome_report(store, start, end, team=args.team, locality=args.locality)

@@ -7,6 +7,9 @@ from pathlib import Path
 import pytest
 
 from app.cli.main import main
+from app.reports.outcomes.periods import periods
+from app.reports.plan_model import long_date
+from app.services import clock
 from app.values.vocab import Role
 from app.workspace import Workspace
 from tests.app.team_data import build_team
@@ -35,6 +38,13 @@ def test_outcomes_as_text_csv_and_pdf(
     assert (tmp_path / "o.pdf").read_bytes().startswith(b"%PDF")
     assert main([*p, "--to", "2026-03-01"]) == 1  # InvalidInputError, as every bad value
     assert "before the 'from' date" in capsys.readouterr().err
+    # A usual period by name, as of the clock's today.
+    named = ["report", "outcomes", "--profile", str(profile), "--period"]
+    assert main([*named, "last-financial-year"]) == 0
+    last_year = periods(clock.today())[3]
+    assert f"{long_date(last_year.start)} to {long_date(last_year.end)}" in capsys.readouterr().out
+    assert main([*named, "last-quarter", "--from", "2026-04-01"]) == 1
+    assert "not both" in capsys.readouterr().err
 
 
 def test_outcomes_refused_to_a_practitioner(

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from app.reports.outcomes.measures import compute
+from app.reports.outcomes.periods import periods
 from app.reports.outcomes.published import to_csv, to_text
+from app.reports.plan_model import long_date
 from app.services import clock
 from sync.server import cli, directory
 from tests.sync.conftest import TEAM, Laptop, RunningServer, reopen
@@ -73,6 +75,17 @@ def test_a_bad_scope_or_period_is_one_plain_line(
     assert capsys.readouterr().err.strip() == (
         "onerecord-server: This server keeps no team with that id or name."
     )
+    assert cli.main([*base, "--period", "last-week"]) == 1
+    assert (
+        capsys.readouterr()
+        .err.strip()
+        .startswith(
+            "onerecord-server: There is no period called last-week: choose one of last-12-months"
+        )
+    )
+    assert cli.main([*base, "--period", "last-quarter"]) == 0
+    quarter = periods(clock.today())[1]
+    assert f"{long_date(quarter.start)} to {long_date(quarter.end)}" in capsys.readouterr().out
     with pytest.raises(SystemExit) as usage:
         cli.main(
             [*base, "--from", "2026-01-01", "--to", "2026-02-01", "--team", "a", "--locality", "b"]

@@ -36,6 +36,7 @@ from ui.kit import formatting
 from ui.kit.operations import Operations
 from ui.team.allocate_dialog import AllocateDialog
 from ui.team.import_controller import ImportController
+from ui.team.outcomes_controller import OutcomesController
 from ui.team.team_model import SORT_KEYS, TeamModel
 from ui.team.team_place import TeamPlace, keep_place, put_back, query_fields, scroll_to_row
 from ui.team.team_view import TeamPanel
@@ -76,6 +77,10 @@ class TeamController(QObject):
         self.imports = ImportController(ops, self.panel, parent=self)
         self.imports.problem.connect(self.panel.show_error)
         self.ask_save_path: AskPath = ask_save_path
+        self.outcomes = OutcomesController(
+            ops, self.panel.outcomes, lambda *asked: self.ask_save_path(*asked), parent=self
+        )
+        self.outcomes.status.connect(self.status)
         self.ask_folder: AskPath = ask_folder
         self.dialog: AllocateDialog | None = None
         self._charts_loaded = False
@@ -93,7 +98,8 @@ class TeamController(QObject):
         p.export_requested.connect(self.export_csv)
         p.summary_requested.connect(self.weekly_summary)
         p.charts.save_requested.connect(self.export_charts)
-        p.tabs.currentChanged.connect(lambda _i: self._load_charts())
+        p.tabs.currentChanged.connect(lambda _i: self._tab_changed())
+        home.currentChanged.connect(lambda _i: self._home_tab_changed())
         self.model.total_changed.connect(self._show_count)
         self.model.failed.connect(p.show_error)
         ops.changed.connect(self._changed)
@@ -110,8 +116,10 @@ class TeamController(QObject):
         place, self._place = self._place, None
         if place is None:
             self.refresh()
-            return
-        self._restore(place)
+        else:
+            self._restore(place)
+        if self._outcomes_in_view():  # back on the Outcomes tab after a lock: count it
+            self.outcomes.opened()
 
     def _restore(self, place: TeamPlace) -> None:
         """The filters, sort and tab as they were, over rows read afresh from the store."""
@@ -142,6 +150,7 @@ class TeamController(QObject):
         self.panel.set_leads([])
         self.panel.practitioners.model.clear()
         self.panel.charts.clear()
+        self.outcomes.close()
         self.panel.set_counts({})
         self._charts_loaded = False
         if self.dialog is not None:
@@ -167,6 +176,7 @@ class TeamController(QObject):
         )
         if self.home.isTabVisible(self.tab) and (change.touches(*areas) or not change.areas):
             self.refresh()
+            self.outcomes.changed(visible=self._outcomes_in_view())
 
     def _filters_changed(self) -> None:
         self._wanted_lead = None
@@ -201,6 +211,21 @@ class TeamController(QObject):
 
     def _show_count(self, total: int) -> None:
         self.panel.count.setText(formatting.people_count(total, searching=False))
+
+    def _outcomes_in_view(self) -> bool:
+        return (
+            self.home.currentIndex() == self.tab
+            and self.panel.tabs.currentWidget() is self.panel.outcomes
+        )
+
+    def _home_tab_changed(self) -> None:
+        if self._outcomes_in_view():
+            self.outcomes.opened()  # counted again if records changed while away
+
+    def _tab_changed(self) -> None:
+        self._load_charts()
+        if self.panel.tabs.currentWidget() is self.panel.outcomes:
+            self.outcomes.opened()
 
     def _load_charts(self) -> None:
         if self._charts_loaded or self.panel.tabs.currentWidget() is not self.panel.charts:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from ui.i18n import tr
 from ui.kit.flow_layout import FlowLayout
 from ui.kit.widgets import button, table
+from ui.team.outcomes_page import OutcomesPage
 from ui.team.team_columns import TeamColumns
 from ui.team.team_model import ROW_ROLE, Column, TeamModel
 from ui.team.team_pages import ChartsPage, PractitionersPage
@@ -169,11 +170,13 @@ class TeamPanel(QWidget):
         people_layout.addLayout(actions)
         self.practitioners = PractitionersPage()
         self.charts = ChartsPage()
+        self.outcomes = OutcomesPage()
         self.tabs = QTabWidget()
         self.tabs.setObjectName("teamTabs")
         self.tabs.addTab(people, tr("&People"))
         self.tabs.addTab(self.practitioners, tr("Pr&actitioners"))
         self.tabs.addTab(self.charts, tr("C&harts"))
+        self.tabs.addTab(self.outcomes, tr("&Outcomes"))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
