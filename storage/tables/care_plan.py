@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.tables.base import Base, Recorded
@@ -28,11 +28,26 @@ class CarePlan(Recorded, Base):
     funding_source: Mapped[str | None] = mapped_column(String(120))
 
 
+# The review date as agreed, read from the frozen copy (the plan's own review date
+# may have moved since). The outcome report reads it for every version; the index
+# below holds it, so the report reads the index and never the snapshots.
+REVIEW_DUE_AS_AGREED = "json_extract(snapshot, '$.review_due')"
+
+
 class CarePlanVersion(Recorded, Base):
     """A frozen copy of the plan as agreed: what was printed for the home folder."""
 
     __tablename__ = "care_plan_version"
     __journal__ = "append"
+    __table_args__ = (
+        Index(
+            "ix_care_plan_version_review_due",
+            "person_id",
+            "version",
+            "agreed_on",
+            text(REVIEW_DUE_AS_AGREED),
+        ),
+    )
 
     plan_id: Mapped[str] = mapped_column(ForeignKey("care_plan.id"), index=True)
     person_id: Mapped[str] = mapped_column(ForeignKey("person.id"), index=True)

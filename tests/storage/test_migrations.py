@@ -87,7 +87,15 @@ def test_the_migrated_schema_is_the_tables_schema(tmp_path: Path) -> None:
             assert set(columns) == set(table.columns.keys()), name
             for column in table.columns:
                 assert columns[column.name]["nullable"] == column.nullable, (name, column.name)
-            indexes = {i["name"] for i in found.get_indexes(name)}
+            # From the schema itself: the inspector skips an index on an expression.
+            with store.engine.connect() as connection:
+                indexes = set(
+                    connection.exec_driver_sql(
+                        "SELECT name FROM sqlite_master WHERE type = 'index'"
+                        " AND tbl_name = ? AND sql IS NOT NULL",
+                        (name,),
+                    ).scalars()
+                )
             assert indexes == {i.name for i in table.indexes}, name
     finally:
         store.close()

@@ -1,0 +1,58 @@
+"""The collector pause: off inside, back on after (even after an error), nested and
+across threads back on only when the last pause ends, and never turned on by a pause
+that found it off."""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from app.gc_pause import gc_paused
+
+
+@pytest.fixture(autouse=True)
+def _collector_on() -> Iterator[None]:
+    gc.enable()
+    yield
+    gc.enable()
+
+
+def test_off_inside_and_on_after_even_after_an_error() -> None:
+    with gc_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(ValueError, match="boom"), gc_paused():
+        raise ValueError("boom")
+    assert gc.isenabled()
+
+
+def test_nested_and_threaded_pauses_end_with_the_last() -> None:
+    inside = threading.Event()
+    release = threading.Event()
+
+    def other() -> None:
+        with gc_paused():
+            inside.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=other)
+    with gc_paused():
+        thread.start()
+        assert inside.wait(10)
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert not gc.isenabled()  # the other thread's pause still holds it
+    release.set()
+    thread.join(10)
+    assert gc.isenabled()
+
+
+def test_a_collector_found_off_stays_off() -> None:
+    gc.disable()
+    with gc_paused():
+        pass
+    assert not gc.isenabled()
