@@ -1,13 +1,16 @@
 """One person's record as a FHIR R4 transaction Bundle, for partner systems.
 
 `bundle.build_bundle` projects a record snapshot, one module per resource group
-(patient, team, referral, plan, safety, consent, encounters); `export` reads, validates
-and writes it. The Patient is a conditional create on the NHS number, and
+(patient, team, referral, assessments, plan, reablement, goal reviews, safety,
+consent, encounters, hospital events, experience); `export` reads, validates and
+writes it. The Patient is a conditional create on the NHS number, and
 organisations with an ODS code on that code, so a receiving server does not
 duplicate them.
 
 Left out on purpose: `alert.restricted_detail` (key safe codes, safeguarding
-detail) and the narrative of notes marked sensitive. Everything else in the
+detail), the narrative of notes marked sensitive, and all but the identity of a
+hospital event entered in error (sent as `entered-in-error`, so a receiver retracts
+an earlier copy; its date, hospital and detail may be another person's). Everything else in the
 person's record goes, including a reason for refusing consent (it is part of the
 consent decision a partner must respect).
 """

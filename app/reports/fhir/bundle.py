@@ -19,8 +19,12 @@ from app.reports.fhir.assessments import add_assessments
 from app.reports.fhir.consent import add_consents
 from app.reports.fhir.elements import Entries, Export, instant, ref, text, urn
 from app.reports.fhir.encounters import add_notes, add_visits
+from app.reports.fhir.experience import add_experience
+from app.reports.fhir.goal_reviews import add_goal_reviews
+from app.reports.fhir.hospital import add_hospital_events
 from app.reports.fhir.patient import add_patient
 from app.reports.fhir.plan import add_care_plan, add_contingency_plans, add_goals, add_needs
+from app.reports.fhir.reablement import add_episodes
 from app.reports.fhir.referral import add_referrals
 from app.reports.fhir.safety import add_alerts, add_risks
 from app.reports.fhir.team import (
@@ -34,7 +38,8 @@ from app.services import clock
 from app.services.record.record_snapshot import RecordSnapshot
 from storage.actor import Actor
 
-# The order a receiving server reads them in: who, then what was agreed, then what happened.
+# The order a receiving server reads them in: who, then what was agreed, then what happened
+# (and what came of it).
 RESOURCE_GROUPS: tuple[Callable[[Entries, Export], None], ...] = (
     add_patient,
     add_organisations,
@@ -47,11 +52,15 @@ RESOURCE_GROUPS: tuple[Callable[[Entries, Export], None], ...] = (
     add_goals,
     add_care_plan,
     add_contingency_plans,
+    add_episodes,
+    add_goal_reviews,
     add_risks,
     add_alerts,
     add_consents,
     add_notes,
     add_visits,
+    add_hospital_events,
+    add_experience,
 )
 
 

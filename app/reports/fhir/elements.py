@@ -9,6 +9,7 @@ from typing import Any
 
 from app.reports.fhir.terms import URI_SYSTEM
 from app.services.record.record_snapshot import RecordSnapshot
+from app.values.vocab import Coded
 from storage.actor import Actor
 from storage.tables import StaffMember
 
@@ -26,6 +27,22 @@ def ref(entity_id: str, display: str | None = None) -> dict[str, Any]:
 
 def text(value: str) -> dict[str, str]:
     return {"text": value}
+
+
+def concept(system: str, code: str, display: str) -> dict[str, Any]:
+    return {"coding": [{"system": system, "code": code, "display": display}], "text": display}
+
+
+def coding(system: str, kind: type[Coded], code: str) -> dict[str, str]:
+    """A code the record stores, in our own code system, with the label staff see."""
+    label = kind(code).label if code in kind.__members__.values() else code.replace("_", " ")
+    return {"system": system, "code": code, "display": label}
+
+
+def coded(system: str, kind: type[Coded], code: str) -> dict[str, Any]:
+    """The same as a CodeableConcept, the label as its text."""
+    one = coding(system, kind, code)
+    return {"coding": [one], "text": one["display"]}
 
 
 def day(value: date | None) -> str | None:

@@ -1,5 +1,5 @@
-"""Needs (as Conditions), goals, the care plan with its activities, and each
-contingency plan as a CarePlan that is part of it."""
+"""Needs (as Conditions), goals (with their attainment scale and reviews), the care
+plan with its activities, and each contingency plan as a CarePlan that is part of it."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from app.reports.fhir.elements import Entries, Export, day, identifier, instant, ref, text
+from app.reports.fhir.goal_reviews import reviews_of, scale
 from app.reports.fhir.team import care_team_id
 from app.reports.fhir.terms import (
     ACTION_STATUS,
@@ -78,10 +79,11 @@ def add_goals(entries: Entries, export: Export) -> None:
                 "priority": {"coding": [{"system": GOAL_PRIORITY, "code": _priority(goal)}]},
                 "description": text(goal.statement),
                 "subject": export.patient_ref,
-                "target": [{"dueDate": day(goal.target_date)}] if goal.target_date else [],
+                **scale(goal),
                 "addresses": [ref(goal.need_id)] if goal.need_id in need_ids else [],
                 "note": [{"text": f"Importance to the person: {goal.importance} out of 10"}],
                 "outcomeCode": [text(goal.outcome)] if goal.outcome else [],
+                "outcomeReference": reviews_of(export, goal.id),
             },
         )
 
