@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import random
 from datetime import date, timedelta
+from itertools import pairwise
 from typing import Final
 
 from app.demo.common import Row, local_dt, new_id, start_of_day_utc
@@ -19,6 +20,9 @@ from app.values.vocab import ReablementOutcome as O
 
 LEARNER_AGE: Final = 16  # a provisional driving licence is for 16 and over (driving at 17)
 GOAL_COUNTS: Final = (2, 3, 4, 4, 5, 6)
+# Of plans agreed again, how many were re-agreed by their review date (a locality
+# team reviewing most plans on time, some late when visits were missed).
+REVIEWED_ON_TIME: Final = 0.8
 IMPORTANCE_WEIGHTS: Final = (1, 1, 2, 3, 5, 7, 9, 10, 9, 8)
 GOAL_STATUSES: Final = (
     (GoalStatus.IN_PROGRESS.value, 55),
@@ -322,8 +326,18 @@ class PlanBuilder:
         agreed = [first] + [first + timedelta(days=d) for d in days]
         s.plan_reviews = agreed[1:version]
         self._made(s, goals, agreed[:version] or [first])
-        for k, on in enumerate(agreed[:version], start=1):
+        review_due = as_of + timedelta(days=rng.randrange(-30, 121))
+        dues = self._dues(agreed[:version], review_due)
+        for k, (on, due) in enumerate(zip(agreed[:version], dues, strict=True), start=1):
             shown = goals[: max(1, -(-len(goals) * k // version))]
+            frozen = {
+                "version": k,
+                "agreed_on": on.isoformat(),
+                "agreed_with_name": who,
+                "agreed_with_role": role,
+                "review_due": due.isoformat(),
+                "goals": shown,
+            }
             batch["care_plan_version"].append(
                 {
                     "id": new_id(rng),
@@ -333,7 +347,8 @@ class PlanBuilder:
                     "agreed_on": on,
                     "agreed_with_name": who,
                     "agreed_with_role": role,
-                    "snapshot": json.dumps({"version": k, "goals": shown}, ensure_ascii=False),
+                    # As agree_plan freezes it: the same keys, sorted.
+                    "snapshot": json.dumps(frozen, ensure_ascii=False, sort_keys=True),
                 }
             )
         batch["care_plan"].append(
@@ -345,11 +360,28 @@ class PlanBuilder:
                 "agreed_on": agreed[version - 1] if version else None,
                 "agreed_with_name": who if version else None,
                 "agreed_with_role": role if version else None,
-                "review_due": as_of + timedelta(days=rng.randrange(-30, 121)),
+                "review_due": review_due,
                 "review_owner_id": s.lead.id if s.lead else None,
                 "funding_source": rng.choice(FUNDING),
             }
         )
+
+    def _dues(self, agreed: list[date], current: date) -> list[date]:
+        """The review date each version was agreed with. A version re-agreed later was
+        reviewed then: mostly on or before its review date (REVIEWED_ON_TIME), else
+        up to six weeks late. The last version's is the plan's review date now, or,
+        where that is not after the day it was agreed, twelve weeks on."""
+        rng = self.rng
+        dues: list[date] = []
+        for on, following in pairwise(agreed):
+            if rng.random() < REVIEWED_ON_TIME:
+                due = following + timedelta(days=rng.randrange(0, 29))
+            else:
+                due = following - timedelta(days=rng.randrange(1, 43))
+            dues.append(max(due, on + timedelta(days=1)))
+        if agreed:
+            dues.append(current if current > agreed[-1] else agreed[-1] + timedelta(weeks=12))
+        return dues
 
     def _made(self, s: Subject, goals: list[dict[str, object]], agreed: list[date]) -> None:
         """When each goal was made (its row's recorded_at): the first agreed version

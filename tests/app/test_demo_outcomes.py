@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,8 @@ from app.workspace import Workspace
 from storage import profile
 from storage.store import Store
 from storage.tables import (
+    CarePlan,
+    CarePlanVersion,
     ContactNote,
     ExperienceAnswer,
     Goal,
@@ -289,6 +292,37 @@ def test_goal_reviews_and_experience_answers_look_like_a_teams(caseload: Caseloa
     positive = sum(a.answer in ("yes_definitely", "yes_somewhat") for a in answers)
     assert positive / len(answers) >= 0.65
     assert {a.answered_by for a in answers} == {"person", "carer", "together"}
+
+
+def test_plans_are_agreed_again_mostly_by_their_review_date(caseload: Caseload) -> None:
+    """Each version is frozen as agree_plan freezes it, with the review date it was
+    agreed with; of those agreed again, most were by that date and some late."""
+    with caseload.workspace.store.read() as session:
+        versions = session.execute(
+            select(
+                CarePlanVersion.person_id,
+                CarePlanVersion.version,
+                CarePlanVersion.agreed_on,
+                CarePlanVersion.snapshot,
+            ).order_by(CarePlanVersion.person_id, CarePlanVersion.version)
+        ).all()
+        current = dict(session.execute(select(CarePlan.person_id, CarePlan.review_due)).all())
+    by_person: dict[str, list[tuple[date, date]]] = {}
+    for pid, version, on, frozen_text in versions:
+        frozen = json.loads(frozen_text)
+        assert frozen["version"] == version and frozen["agreed_on"] == on.isoformat()
+        due = date.fromisoformat(frozen["review_due"])
+        assert due > on, (pid, version)
+        by_person.setdefault(pid, []).append((on, due))
+    on_time = late = 0
+    for pid, agreed in by_person.items():
+        for (_on, due), (following, _) in pairwise(agreed):
+            on_time += following <= due
+            late += following > due
+        last_on, last_due = agreed[-1]
+        assert last_due == current[pid] or current[pid] <= last_on, pid
+    assert on_time + late >= 0.3 * PEOPLE
+    assert 0.6 <= on_time / (on_time + late) <= 0.95
 
 
 # --- coherence with each person ---------------------------------------------------
