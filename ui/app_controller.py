@@ -47,7 +47,8 @@ from ui.kit.operations import Operations
 from ui.kit.tasks import TaskRunner
 from ui.main_window import MainWindow
 from ui.record.beyond_team_controller import BeyondTeamController
-from ui.record.record_controller import PendingDraft, RecordController, RecordPlace
+from ui.record.editor_dialog import PendingDraft
+from ui.record.record_controller import RecordController, RecordPlace
 from ui.record.record_page import Section
 from ui.record.timeline_model import TimelineModel
 from ui.sync.conflicts_controller import ConflictsController

@@ -3,10 +3,9 @@ current as changes land, and run its editing dialogs with their drafts.
 
 Opening reads the record, the first page of the timeline and its filters in one
 task, so the page paints once, complete. Every save is an app operation; its
-Change comes back on `Operations.changed` and the page refreshes itself. While
-a dialog is open, what is typed is kept as a draft in the encrypted store
-(debounced), and on lock or close straight away; reopening the dialog, or
-unlocking, puts it back.
+Change comes back on `Operations.changed` and the page refreshes itself. The
+editing dialog and its draft are `editor_dialog.EditorDialog`'s; this says which
+editor to open and reports what was saved.
 """
 
 from __future__ import annotations
@@ -16,9 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtWidgets import QWidget
 
 from app.errors import AccessDeniedError
 from app.services import clock
@@ -26,7 +24,7 @@ from app.services.care import joint_assessment
 from app.services.care.revisit import NextVisit, carried_forward
 from app.services.care.visits import todays_planned_visit
 from app.services.changes import RECORD_AREAS, TIMELINE, Change
-from app.services.record import case, drafts, restricted_view
+from app.services.record import case, restricted_view
 from app.services.record.record import PersonRecord, open_record, partner_organisations
 from app.services.record.timeline import (
     TimelineEntry,
@@ -37,42 +35,17 @@ from app.services.record.timeline import (
 )
 from app.workspace import Workspace
 from ui.i18n import tr
-from ui.kit import formatting
 from ui.kit.forms import FormDialog
 from ui.kit.operations import Operations
 from ui.record import editors, outcomes_editors
 from ui.record.break_glass_flow import BreakGlassFlow, Refused, refusal
+from ui.record.editor_dialog import EditorDialog, PendingDraft
 from ui.record.editors import Editor
 from ui.record.outcomes_controller import OutcomesController
 from ui.record.record_page import RecordPage, Section
 from ui.record.timeline_model import PAGE_SIZE, TimelineModel
 
 logger = logging.getLogger(__name__)
-
-DRAFT_DEBOUNCE_MS = 1_000
-# Kept in a draft beside the fields: the field being typed in, to put the cursor back
-# there (no field is called this; `FormDialog.set_values` passes over unknown names).
-FOCUS_KEY = "_focus"
-
-
-def _field_with_focus(dialog: FormDialog) -> str | None:
-    focus = QApplication.focusWidget()
-    if focus is None:
-        return None
-    for name, widget in dialog.widgets.items():
-        if focus is widget or widget.isAncestorOf(focus):
-            return name
-    return None
-
-
-def _focus_at_end(widget: QWidget) -> None:
-    """The cursor after what is already there, so new typing follows the old text."""
-    widget.setFocus(Qt.FocusReason.OtherFocusReason)
-    if isinstance(widget, QPlainTextEdit):
-        widget.moveCursor(QTextCursor.MoveOperation.End)
-        widget.ensureCursorVisible()
-    elif isinstance(widget, QLineEdit):
-        widget.end(False)
 
 
 @dataclass(frozen=True)
@@ -82,20 +55,6 @@ class RecordPlace:
     person_id: str
     section: Section
     dialog: tuple[str, str | None] | None = None  # (editor kind, entity id)
-
-
-@dataclass(frozen=True)
-class PendingDraft:
-    key: str
-    person_id: str
-    values: dict[str, Any]
-    # Set (on the worker) when a save of this very dialog went through: a lock that
-    # came between Ctrl+S and its answer must not bring the saved text back as a draft.
-    saved: dict[str, bool] | None = None
-
-    @property
-    def superseded(self) -> bool:
-        return bool(self.saved and self.saved.get("saved"))
 
 
 @dataclass(frozen=True)
@@ -156,16 +115,9 @@ class RecordController(QObject):
         self._loaded: _Loaded | None = None
         self._reopen: tuple[str, str | None] | None = None
         self._generation = 0
-        self.dialog: FormDialog | None = None
-        self._editor: Editor | None = None
-        self._dirty = False
-        self._keep = False  # typed into (or restored) since it opened: worth a draft
-        self._typing_in: str | None = None  # the field last typed in
-        self._saving: dict[str, bool] | None = None  # the save in flight, if any
-        self._draft_timer = QTimer(self)
-        self._draft_timer.setSingleShot(True)
-        self._draft_timer.setInterval(DRAFT_DEBOUNCE_MS)
-        self._draft_timer.timeout.connect(self._save_draft)
+        self.editing = EditorDialog(ops, dialog_parent, self)
+        self.editing.opened.connect(self.dialog_opened)
+        self.editing.saved.connect(self.said_saved)
         self.break_glass = BreakGlassFlow(ops, dialog_parent)
         self.outcomes = OutcomesController(ops, page, self, dialog_parent)
 
@@ -239,6 +191,11 @@ class RecordController(QObject):
     @property
     def person_id(self) -> str | None:
         return self._person_id
+
+    @property
+    def dialog(self) -> FormDialog | None:
+        """The editing dialog open on the record, if any."""
+        return self.editing.dialog
 
     @property
     def record(self) -> PersonRecord | None:
@@ -355,11 +312,8 @@ class RecordController(QObject):
         self.outcomes.close()
         place = None
         if self._person_id is not None:
-            memo = self.dialog.memo if self.dialog is not None else None
-            if self._saving is not None:
-                memo = None  # being saved: if that fails, the draft waits for the next open
-            place = RecordPlace(self._person_id, self._page.section, memo)
-        pending = self._pending_draft()
+            place = RecordPlace(self._person_id, self._page.section, self.editing.memo())
+        pending = self.editing.pending_draft()
         self.close_dialog(keep_draft=False)
         self._generation += 1
         self._person_id = None
@@ -441,170 +395,10 @@ class RecordController(QObject):
         self._page.show_message(text)
 
     def _show_editor(self, editor: Editor) -> None:
-        """Look for a draft first (one quick read), then open the dialog with it."""
-        self.close_dialog(keep_draft=True)
-        generation = self._generation
-        key = editor.draft_key
-        self._ops.read(
-            lambda ws: drafts.load_draft(ws, key=key),
-            on_done=lambda draft: self._open_dialog(editor, draft, generation),
-        )
-
-    def _open_dialog(
-        self, editor: Editor, draft: drafts.SavedDraft | None, generation: int
-    ) -> None:
-        if generation != self._generation or self.dialog is not None:
-            return
-        dialog = FormDialog(
-            editor.title,
-            editor.fields,
-            intro=editor.intro,
-            submit_label=editor.submit_label,
-            parent=self._dialog_parent,
-        )
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.setObjectName(f"dialog_{editor.kind}")
-        dialog.memo = (editor.kind, editor.entity_id)
-        dialog.draft_key = editor.draft_key
-        dialog.person_id = editor.person_id
-        dialog.set_values(editor.initial)
-        self._keep = False
-        if draft is not None:
-            dialog.set_values(draft.values)
-            dialog.show_restored(
-                tr("Restored what you typed on {when} but had not saved.").format(
-                    when=formatting.british_date_time(draft.updated_at)
-                )
-            )
-            self._keep = True
-        self.dialog, self._editor, self._dirty = dialog, editor, False
-        self._saving = None
-        dialog.submitted.connect(self._submit)
-        dialog.edited.connect(self._edited)
-        dialog.discard_draft_requested.connect(self._discard_draft)
-        dialog.finished.connect(lambda _result, d=dialog: self._dialog_finished(d))
-        dialog.open()
-        for pane in dialog.widgets.values():
-            if isinstance(pane, QPlainTextEdit):  # Tab into it: after the text, not before
-                pane.moveCursor(QTextCursor.MoveOperation.End)
-        typed_in = draft.values.get(FOCUS_KEY) if draft is not None else None
-        focus = typed_in if typed_in in dialog.widgets else editor.focus
-        self._typing_in = typed_in if typed_in in dialog.widgets else None
-        if focus in dialog.widgets:
-            _focus_at_end(dialog.field(focus))
-        if editor.wire is not None:
-            editor.wire(dialog)
-        self.dialog_opened.emit(dialog)
-
-    @Slot()
-    def _edited(self) -> None:
-        if self.dialog is not None:
-            self._typing_in = _field_with_focus(self.dialog) or self._typing_in
-        self._dirty = True
-        self._keep = True
-        self._draft_timer.start()
-
-    def _pending_draft(self) -> PendingDraft | None:
-        dialog = self.dialog
-        if dialog is None or not self._keep or not dialog.draft_key:
-            return None
-        values = dialog.values()
-        if self._typing_in is not None:
-            values[FOCUS_KEY] = self._typing_in
-        return PendingDraft(dialog.draft_key, dialog.person_id or "", values, self._saving)
-
-    @Slot()
-    def _save_draft(self) -> None:
-        self._draft_timer.stop()
-        pending = self._pending_draft()
-        if pending is None or not self._dirty:
-            return
-        self._dirty = False
-        self._ops.write(
-            lambda ws: drafts.save_draft(
-                ws, key=pending.key, values=pending.values, person_id=pending.person_id
-            )
-        )
-
-    @Slot()
-    def _discard_draft(self) -> None:
-        dialog, editor = self.dialog, self._editor
-        if dialog is None or editor is None:
-            return
-        self._draft_timer.stop()
-        self._dirty = False
-        self._keep = False
-        key = editor.draft_key
-        self._ops.write(lambda ws: drafts.discard_draft(ws, key=key))
-        dialog.reset(editor.initial)
-        dialog.show_restored("")
-
-    @Slot(dict)
-    def _submit(self, values: dict[str, Any]) -> None:
-        dialog, editor = self.dialog, self._editor
-        if dialog is None or editor is None:
-            return
-        # Anything queued before this save runs first, and the save discards the draft;
-        # nothing may be queued after it.
-        self._draft_timer.stop()
-        self._dirty = False
-        dialog.set_busy(True)
-        key = editor.draft_key
-        saving = self._saving = {"saved": False}
-
-        def save(ws: Workspace) -> Change:
-            change = editor.save(ws, dict(values), key)
-            saving["saved"] = True  # on the worker, before anything queued after it runs
-            return change
-
-        self._ops.write(
-            save,
-            on_done=lambda change: self._saved(dialog, change),
-            on_error=lambda message: self._refused(dialog, message),
-        )
-
-    def _saved(self, dialog: FormDialog, change: Change) -> None:
-        if dialog is self.dialog:
-            self._keep = False
-            self.close_dialog(keep_draft=False)
-        self.saved.emit(_saved_message(change))
-
-    def _refused(self, dialog: FormDialog, message: str) -> None:
-        if dialog is self.dialog:
-            dialog.set_busy(False)
-            dialog.show_error(message)
-            self._dirty = True  # still unsaved: keep it as a draft
-            self._draft_timer.start()
-
-    def _dialog_finished(self, dialog: FormDialog) -> None:
-        if dialog is not self.dialog:
-            return
-        # Closed by the user (Esc, Close): keep what was typed as a draft.
-        if self._dirty:
-            self._save_draft()
-        self.dialog, self._editor = None, None
+        self.editing.show(editor)
 
     def close_dialog(self, *, keep_draft: bool) -> None:
-        dialog = self.dialog
-        if dialog is None:
-            return
-        if keep_draft and self._dirty:
-            self._save_draft()
-        self._draft_timer.stop()
-        self._dirty = False
-        self.dialog, self._editor = None, None
-        dialog.blockSignals(True)
-        dialog.close()
-        # Empty it and cut it loose now: deleteLater waits for the event loop, and
-        # until then its labels and fields would still hang off the main window.
-        for line in dialog.findChildren(QLineEdit):
-            line.clear()
-        for pane in dialog.findChildren(QPlainTextEdit):
-            pane.clear()
-        for label in dialog.findChildren(QLabel):
-            label.clear()
-        dialog.setParent(None)
-        dialog.deleteLater()
+        self.editing.close(keep_draft=keep_draft)
 
 
 _SAVED = {
