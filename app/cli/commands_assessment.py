@@ -10,18 +10,12 @@ from typing import Any
 
 from app.cli.commands_profile import open_workspace
 from app.cli.output import write_json
+from app.cli.person_reference import person_id
 from app.services.care import assessments, joint_assessment
-from app.services.record import people
 from app.services.record.record import open_record
 from app.values.vocab import AssessmentPart, CapacityOutcome, CareActOutcome
-from app.workspace import Workspace
 
 Common = Callable[[argparse.ArgumentParser], None]
-
-
-def _person_id(workspace: Workspace, reference: str) -> str:
-    with workspace.store.read() as session:
-        return str(people.find(session, reference).id)
 
 
 def _outcomes(text: str | None) -> list[str]:
@@ -33,7 +27,7 @@ def _part(args: argparse.Namespace) -> int:
     try:
         change = joint_assessment.record_part(
             workspace,
-            person_id=_person_id(workspace, args.nhs),
+            person_id=person_id(workspace, args.nhs),
             part=args.part,
             findings=args.findings,
             needs_help_with=_outcomes(args.needs_help_with),
@@ -92,7 +86,7 @@ def _add(args: argparse.Namespace) -> int:
     try:
         assessments.record_assessment(
             workspace,
-            person_id=_person_id(workspace, args.nhs),
+            person_id=person_id(workspace, args.nhs),
             assessment_type=args.kind,
             summary=args.findings,
             assessed_on=args.on,
@@ -109,7 +103,7 @@ def _capacity(args: argparse.Namespace) -> int:
     try:
         assessments.record_capacity(
             workspace,
-            person_id=_person_id(workspace, args.nhs),
+            person_id=person_id(workspace, args.nhs),
             decision=args.decision,
             outcome=args.outcome,
             notes=args.notes or "",
@@ -125,7 +119,7 @@ def _capacity(args: argparse.Namespace) -> int:
 def _show(args: argparse.Namespace) -> int:
     workspace = open_workspace(args)
     try:
-        record = open_record(workspace, _person_id(workspace, args.nhs))
+        record = open_record(workspace, person_id(workspace, args.nhs))
     finally:
         workspace.close()
     parts = joint_assessment.initial_parts(record.assessments)

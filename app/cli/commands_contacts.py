@@ -9,14 +9,13 @@ from collections.abc import Callable
 from typing import Any
 
 from app.cli.commands_profile import open_workspace
+from app.cli.person_reference import person_id
 from app.errors import InvalidInputError
 from app.services.care.consent import record_consent
-from app.services.record import people
 from app.services.record.about_me import PROMPTS, SUPPORTED_BY, save_about_me
 from app.services.record.contacts import save_personal_contact, save_professional_contact
 from app.services.record.record import open_record
 from app.values.vocab import ConsentCategory, ConsentDecision, ConsentMethod
-from app.workspace import Workspace
 
 Common = Callable[[argparse.ArgumentParser], None]
 PERSONAL = (
@@ -38,11 +37,6 @@ def _pairs(items: list[str] | None) -> dict[str, str]:
     return values
 
 
-def _person_id(workspace: Workspace, reference: str) -> str:
-    with workspace.store.read() as session:
-        return str(people.find(session, reference).id)
-
-
 def _contact(args: argparse.Namespace) -> int:
     values = _pairs(args.set)
     allowed = PROFESSIONAL if args.professional else PERSONAL
@@ -54,7 +48,7 @@ def _contact(args: argparse.Namespace) -> int:
     save = save_professional_contact if args.professional else save_personal_contact
     workspace = open_workspace(args)
     try:
-        change = save(workspace, person_id=_person_id(workspace, args.nhs), values=values)
+        change = save(workspace, person_id=person_id(workspace, args.nhs), values=values)
     finally:
         workspace.close()
     print(f"Contact saved (id {change.entity_id}).")
@@ -74,10 +68,10 @@ def _about_me(args: argparse.Namespace) -> int:
         )
     workspace = open_workspace(args)
     try:
-        person_id = _person_id(workspace, args.nhs)
-        record = open_record(workspace, person_id)
+        whose = person_id(workspace, args.nhs)
+        record = open_record(workspace, whose)
         current: dict[str, Any] = dict(record.about_me)
-        save_about_me(workspace, person_id=person_id, values=current | given)
+        save_about_me(workspace, person_id=whose, values=current | given)
     finally:
         workspace.close()
     print("About me saved.")
@@ -89,7 +83,7 @@ def _consent(args: argparse.Namespace) -> int:
     try:
         record_consent(
             workspace,
-            person_id=_person_id(workspace, args.nhs),
+            person_id=person_id(workspace, args.nhs),
             partner_organisation_id=None if args.partner == "all" else args.partner,
             category=args.category,
             decision=args.decision,

@@ -10,7 +10,8 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from app.cli.commands_plan import Common, person_id, run
+from app.cli.commands_plan import Common, run
+from app.cli.person_reference import person_id
 from app.errors import InvalidInputError
 from app.services.outcomes import episodes, experience, hospital_events
 from app.values.vocab import (

@@ -12,10 +12,10 @@ from typing import Any
 
 from app.cli.commands_profile import open_workspace
 from app.cli.output import write_json
+from app.cli.person_reference import person_id
 from app.errors import InvalidInputError
 from app.services import clock
 from app.services.caseload.allocation import staff_id_for
-from app.services.record import people
 from app.services.record.case import close_case, reopen_case
 from app.services.record.referrals import NewReferral, add_referral
 from app.services.record.registration import (
@@ -126,17 +126,12 @@ def _nhs_number(args: argparse.Namespace) -> int:
     return 0
 
 
-def _person_id(workspace: Any, reference: str) -> str:
-    with workspace.store.read() as session:
-        return str(people.find(session, reference).id)
-
-
 def _close(args: argparse.Namespace) -> int:
     workspace = open_workspace(args)
     try:
         close_case(
             workspace,
-            person_id=_person_id(workspace, args.nhs),
+            person_id=person_id(workspace, args.nhs),
             reason=args.reason,
             closed_on=args.on,
             others_told=args.others_told,
@@ -152,7 +147,7 @@ def _referral(args: argparse.Namespace) -> int:
     try:
         add_referral(
             workspace,
-            person_id=_person_id(workspace, args.nhs),
+            person_id=person_id(workspace, args.nhs),
             referral=NewReferral(
                 source=args.referred_by,
                 reason=args.reason or "",
@@ -171,7 +166,7 @@ def _referral(args: argparse.Namespace) -> int:
 def _reopen(args: argparse.Namespace) -> int:
     workspace = open_workspace(args)
     try:
-        reopen_case(workspace, person_id=_person_id(workspace, args.nhs))
+        reopen_case(workspace, person_id=person_id(workspace, args.nhs))
     finally:
         workspace.close()
     print("Case reopened.")

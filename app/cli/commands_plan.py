@@ -10,11 +10,11 @@ from collections.abc import Callable
 from typing import Any
 
 from app.cli.commands_profile import open_workspace
+from app.cli.person_reference import person_id
 from app.services.care import care_plan
 from app.services.care.plan_endings import ENDABLE, end_entry
 from app.services.changes import Change
 from app.services.outcomes import goal_reviews
-from app.services.record import people
 from app.values.vocab import CareActOutcome, GoalResult
 from app.workspace import Workspace
 
@@ -29,11 +29,6 @@ def run(args: argparse.Namespace, write: Callable[[Workspace], Change], said: st
         workspace.close()
     print(f"{said} (id {change.entity_id}).")
     return 0
-
-
-def person_id(workspace: Workspace, reference: str) -> str:
-    with workspace.store.read() as session:
-        return str(people.find(session, reference).id)
 
 
 def _need(args: argparse.Namespace) -> int:
