@@ -53,6 +53,7 @@ def _replan(args: argparse.Namespace) -> int:
             planned_end_on=args.until,
             longer_reason=args.reason,
             goal_ids=args.goal or (),
+            dropped_goal_ids=args.drop_goal or (),
         ),
         "Reablement replanned",
     )
@@ -153,6 +154,11 @@ def register(sub: Any, common: Common) -> None:
     p.add_argument("--until", required=True, help="the new planned end")
     p.add_argument("--reason", help="why it is planned longer than six weeks")
     p.add_argument("--goal", action="append", help="another goal it works on; repeat")
+    p.add_argument(
+        "--drop-goal",
+        action="append",
+        help="a goal it no longer works on (it stays in the plan); repeat",
+    )
 
     p = step("end", "end the episode with its outcome", _end)
     p.add_argument("--id", required=True, help="the episode's id")

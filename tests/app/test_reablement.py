@@ -77,6 +77,46 @@ def test_an_episode_runs_six_weeks_by_default_and_a_second_is_refused(
     _refused(populated, "already has a reablement episode", episodes.start_episode, person_id=zoe)
 
 
+def test_replanning_adds_and_drops_the_goals_it_works_on(
+    populated: Workspace, zoe: str, alun: str
+) -> None:
+    def goal(person: str, words: str) -> str:
+        return str(care_plan.add_goal(populated, person_id=person, statement=words).entity_id)
+
+    washing = goal(zoe, "I want to get washed and dressed on my own")
+    shop = goal(zoe, "I want to walk to the shop again")
+    kitchen = goal(zoe, "I want to make my own lunch")
+    someone_elses = goal(alun, "I want to garden again")
+    started = episodes.start_episode(populated, person_id=zoe, goal_ids=[washing, shop])
+    episode = str(started.entity_id)
+    later = clock.today() + timedelta(days=30)
+    episodes.replan_episode(
+        populated,
+        episode_id=episode,
+        planned_end_on=later,
+        goal_ids=[kitchen],
+        dropped_goal_ids=[shop],
+    )
+
+    def linked() -> dict[str, str | None]:
+        with populated.store.read() as session:
+            return {
+                g.id: g.reablement_episode_id
+                for g in session.scalars(select(Goal).where(Goal.person_id == zoe))
+            }
+
+    assert linked() == {washing: episode, shop: None, kitchen: episode}  # shop stays in the plan
+    # A goal it does not work on, or another person's, is refused and nothing changes.
+    for wrong in (shop, someone_elses):
+        before = _journal(populated)
+        with pytest.raises(NotFoundError, match="not one this reablement episode works on"):
+            episodes.replan_episode(
+                populated, episode_id=episode, planned_end_on=later, dropped_goal_ids=[wrong]
+            )
+        assert _journal(populated) == before
+    assert linked() == {washing: episode, shop: None, kitchen: episode}
+
+
 def test_longer_than_six_weeks_needs_a_reason(populated: Workspace, zoe: str) -> None:
     start = _days_ago(3)
     _refused(

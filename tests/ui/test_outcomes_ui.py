@@ -27,7 +27,7 @@ from app.services.outcomes import episodes
 from app.values import reablement
 from app.workspace import Workspace
 from app.workspace import unlock as open_profile
-from storage.tables import HospitalEvent, ReablementEpisode
+from storage.tables import Goal, HospitalEvent, ReablementEpisode
 from tests.ui.helpers import DEV, DEV_GOAL, PASSPHRASE, person_id_of, unlock
 from tests.ui.test_record import _dialog, _open_dev, _save
 from tests.ui.test_screen_and_input import _fits_the_smallest_screen, _inside_the_screen
@@ -371,3 +371,60 @@ def _team_people(ws: Workspace) -> list[str]:
                 select(Person.id).where(Person.status == "open").order_by(Person.family_name)
             ).scalars()
         )
+
+
+def test_replanning_keeps_its_draft_through_a_lock_and_drops_a_goal(
+    qtbot: QtBot, controller: AppController, profile: Path
+) -> None:
+    def setup(ws: Workspace, dev: str) -> None:
+        with ws.store.read() as s:
+            goal_id = s.execute(select(Goal.id).where(Goal.statement == DEV_GOAL)).scalar_one()
+        episodes.start_episode(ws, person_id=dev, started_on=_days_ago(5), goal_ids=[goal_id])
+
+    _prepare(profile, setup)
+    unlock(qtbot, controller)
+    section = _outcomes(qtbot, controller)
+    assert DEV_GOAL in section.episode.text()
+    _press(qtbot, section.replan_button)
+    dialog = _dialog(qtbot, controller)
+    assert dialog.objectName() == "dialog_replan_reablement"
+    goals = dialog.field("goals")
+    assert isinstance(goals, QListWidget)
+    assert goals.item(0).text() == DEV_GOAL
+    assert goals.item(0).checkState() == Qt.CheckState.Checked  # what it works on now
+    longer = british_date(_days_ago(5) + timedelta(days=56))
+    _retype(qtbot, dialog.field("planned_end_on"), longer)
+    reason = dialog.field("longer_reason")
+    reason.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClicks(reason, "Stairs need longer")
+
+    # Locked with the dialog open: after unlocking it is back, as typed.
+    controller.lock("test")
+    unlock(qtbot, controller)
+    dialog = _dialog(qtbot, controller)
+    assert dialog.objectName() == "dialog_replan_reablement"
+    assert dialog.values()["longer_reason"] == "Stairs need longer"
+    assert dialog.values()["planned_end_on"] == longer
+
+    # Untick the goal with the keyboard: it stays in the plan, no longer the episode's.
+    goals = dialog.field("goals")
+    assert isinstance(goals, QListWidget)
+    goals.setFocus(Qt.FocusReason.TabFocusReason)
+    goals.setCurrentRow(0)
+    qtbot.keyClick(goals, Qt.Key.Key_Space)
+    assert dialog.values()["goals"] == []
+    _save(qtbot, controller, dialog)
+    section = controller.main_window.record.outcomes
+    assert DEV_GOAL not in section.episode.text()
+    assert f"planned to end {longer}" in section.episode.text()
+
+    def linked(ws: Workspace) -> str | None:
+        with ws.store.read() as s:
+            return s.execute(
+                select(Goal.reablement_episode_id).where(Goal.statement == DEV_GOAL)
+            ).scalar_one()
+
+    found: list[str | None] = []
+    controller.ops.read(linked, on_done=found.append)
+    qtbot.waitUntil(lambda: bool(found), timeout=10_000)
+    assert found == [None]

@@ -184,16 +184,20 @@ def _end_follows_start(dialog: FormDialog) -> None:
 
 def replan_reablement(record: PersonRecord, episode: EpisodeItem) -> Editor:
     header = record.header
-    linked = {goal_id for goal_id, _ in episode.goals}
-    more = tuple((i, s) for i, s in _open_goals(record) if i not in linked)
+    linked = [goal_id for goal_id, _ in episode.goals]
+    # The goals it works on ticked, then the plan's other open goals: untick one it
+    # no longer works on (the goal stays in the plan), tick one to add it.
+    choices = (*episode.goals, *((i, s) for i, s in _open_goals(record) if i not in linked))
 
     def save(ws: Workspace, v: dict[str, Any], draft: str | None) -> Change:
+        ticked = _ids(v, "goals")
         return episodes.replan_episode(
             ws,
             episode_id=episode.id,
             planned_end_on=_text(v, "planned_end_on"),
             longer_reason=_text(v, "longer_reason"),
-            goal_ids=_ids(v, "goals"),
+            goal_ids=[i for i in ticked if i not in linked],
+            dropped_goal_ids=[i for i in linked if i not in ticked],
             draft_key=draft,
         )
 
@@ -212,13 +216,13 @@ def replan_reablement(record: PersonRecord, episode: EpisodeItem) -> Editor:
             hint="Needed only when it is planned to end after day 42.",
         ),
     ]
-    if more:
+    if choices:
         fields.append(
             Field(
                 "goals",
-                "More goals it works on",
+                "Goals it works on",
                 "checklist",
-                choices=more,
+                choices=tuple(choices),
                 optional=True,
                 rows=4,
             )
@@ -234,6 +238,7 @@ def replan_reablement(record: PersonRecord, episode: EpisodeItem) -> Editor:
         initial={
             "planned_end_on": date_text(episode.planned_end_on),
             "longer_reason": episode.longer_reason or "",
+            "goals": linked,
         },
         intro=tr("Started on {start}; day {day} of {days}.").format(
             start=started, day=episode.day or 0, days=episode.planned_days

@@ -80,6 +80,14 @@ def _link_goals(session: Session, episode: ReablementEpisode, goal_ids: Iterable
         goal.reablement_episode_id = episode.id
 
 
+def _unlink_goals(session: Session, episode: ReablementEpisode, goal_ids: Iterable[str]) -> None:
+    for goal_id in goal_ids:
+        goal = session.get(Goal, goal_id)
+        if goal is None or goal.reablement_episode_id != episode.id:
+            raise NotFoundError("That goal is not one this reablement episode works on.")
+        goal.reablement_episode_id = None  # the goal stays in the plan
+
+
 def start_episode(
     workspace: Workspace,
     *,
@@ -141,9 +149,12 @@ def replan_episode(
     planned_end_on: date | str,
     longer_reason: str | None = None,
     goal_ids: Iterable[str] = (),
+    dropped_goal_ids: Iterable[str] = (),
     draft_key: str | None = None,
 ) -> Change:
-    """A new planned end (past six weeks only with a reason), and more goals to work on."""
+    """A new planned end (past six weeks only with a reason); more goals to work on
+    (`goal_ids`), and goals it no longer works on (`dropped_goal_ids`: they stay in
+    the plan)."""
     with operation(workspace, draft_key=draft_key) as session:
         episode = _episode(session, episode_id)
         if episode.ended_on is not None:
@@ -155,6 +166,7 @@ def replan_episode(
         )
         episode.planned_end_on = end
         episode.longer_reason = longer
+        _unlink_goals(session, episode, dropped_goal_ids)
         _link_goals(session, episode, goal_ids)
         audit(
             session,
