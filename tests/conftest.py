@@ -7,6 +7,7 @@ parameters are stored per profile, exactly as a production profile stores its ow
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -70,6 +71,22 @@ def _isolated_home(
     monkeypatch.delenv("ONERECORD_PASSPHRASE", raising=False)
     monkeypatch.delenv("ONERECORD_NEW_PASSPHRASE", raising=False)
     monkeypatch.delenv("ONERECORD_PROFILE", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _collector_on_the_gui_thread() -> None:
+    """Once a test has made the QApplication, Python's collector runs on the GUI thread
+    only, as in the app (ui/kit/gui_gc.py): collected on the database worker, a cycle
+    holding a Qt object crashed the test process. Tests without Qt are untouched."""
+    if "PySide6.QtWidgets" not in sys.modules:
+        return
+    from PySide6.QtWidgets import QApplication
+
+    from ui.kit.gui_gc import collect_on_gui_thread
+
+    app = QApplication.instance()
+    if app is not None:
+        collect_on_gui_thread(app)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from app import logging_setup
 from app.paths import default_profile
 from ui.app_controller import AppController
 from ui.i18n import tr
+from ui.kit.gui_gc import collect_on_gui_thread
 from ui.kit.tasks import TaskRunner
 from ui.style import apply_style
 
@@ -46,6 +47,7 @@ def create_application(qt_args: list[str]) -> QApplication:
     app.setOrganizationName("OneRecord")
     app.setApplicationDisplayName("OneRecord")
     apply_style(app)
+    collect_on_gui_thread(app)  # never on the database worker: ui/kit/gui_gc.py
     return app
 
 

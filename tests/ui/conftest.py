@@ -25,14 +25,17 @@ from app.values.vocab import Role
 from tests.sync.conftest import laptop, server  # noqa: F401
 from tests.ui.helpers import make_controller, make_long_profile, make_profile, make_team_profile
 from ui.app_controller import AppController
+from ui.kit.gui_gc import collect_on_gui_thread
 from ui.kit.tasks import TaskRunner
 from ui.style import apply_style
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _styled(qapp: QApplication) -> None:
-    """The real stylesheet, so tests see the sizes users see (one QApplication per session)."""
+    """The real stylesheet, so tests see the sizes users see (one QApplication per
+    session), and the collector on the GUI thread as in the app (ui/kit/gui_gc.py)."""
     apply_style(qapp)
+    collect_on_gui_thread(qapp)
 
 
 @pytest.fixture(scope="session")
