@@ -235,7 +235,7 @@ def test_wrong_types_bad_codes_impossible_dates_and_invalid_nhs_numbers_are_refu
         ("person", "given_name", 12345, "must be text"),
         ("person", "family_name", "   ", "(empty)"),
         ("goal", "importance", "high", "must be a whole number"),
-        ("goal", "importance", 11, "(not 1-10)"),
+        ("goal", "importance", 11, "(not a whole number from 1 to 10)"),
         ("goal", "importance", 2**70, "is too large a number"),
         ("goal", "status", "won", "(not a GoalStatus code)"),
         ("goal", "target_date", {"year": 2026}, "must be a date written YYYY-MM-DD"),
