@@ -6,8 +6,9 @@ receiving team of someone a partner shares) is one of this server's teams, which
 all its own organisation's (sync/server/directory.py); a team scope is that team's
 people, a locality scope the organisation's people whose record names that locality.
 
-What: each kind the facts need is read set-based from the journal and folded
-(`sync/server/outcome_journal.py`), then turned into facts by the same definitions
+What: each kind the facts need, as the journal folds it, read from the tables kept
+beside it (`sync/server/outcome_records.py`; or by folding the journal itself,
+`sync/server/outcome_journal.py`, which gives the same), then turned into facts by the same definitions
 the laptop uses (`joined_on`, `first_contacts`, `plan_reviews`). All of it in one
 read transaction, so the kinds agree with each other.
 
@@ -43,41 +44,23 @@ from app.reports.outcomes.facts import (
 from app.services import clock
 from sync.server import schema as s
 from sync.server.outcome_journal import Journal, People, Record, Unreadable, read
-from sync.server.outcome_sql import Field, Kind
+from sync.server.outcome_records import read_kept
+from sync.server.outcome_kinds import (
+    EPISODE,
+    EXPERIENCE,
+    GOAL,
+    GOAL_REVIEW,
+    HOSPITAL,
+    KINDS,
+    PERSON,
+    PLAN,
+    PLAN_VERSION,
+    REFERRAL,
+)
+from sync.server.outcome_sql import Kind
 from sync.server.store import ServerStore
 
 logger = logging.getLogger(__name__)
-
-
-def _kind(entity: str, *names: str) -> Kind:
-    return Kind(entity, tuple(Field(n) for n in names))
-
-
-PERSON = _kind(
-    "person", "date_of_birth", "locality_id", "closed_on", "closed_reason", "recorded_at"
-)
-REFERRAL = _kind("referral", "received_on", "urgency", "source")
-EPISODE = _kind(
-    "reablement_episode",
-    "started_on",
-    "planned_end_on",
-    "discharged_on",
-    "ended_on",
-    "outcome",
-    "follow_up_on",
-    "follow_up_result",
-)
-GOAL = _kind("goal", "gas_baseline")
-GOAL_REVIEW = _kind("goal_review", "goal_id", "reviewed_on", "result", "gas_score")
-HOSPITAL = _kind("hospital_event", "kind", "occurred_on", "entered_in_error")
-PLAN = _kind("care_plan", "review_due")
-# The review date as agreed lives in the version's frozen snapshot (JSON text).
-PLAN_VERSION = Kind(
-    "care_plan_version",
-    (Field("version"), Field("agreed_on"), Field("review_due", inside="snapshot")),
-)
-EXPERIENCE = _kind("experience_answer", "asked_on", "statement", "answer")
-KINDS = (PERSON, REFERRAL, EPISODE, GOAL, GOAL_REVIEW, HOSPITAL, PLAN, PLAN_VERSION, EXPERIENCE)
 
 
 class UnknownScopeError(Exception):
@@ -382,11 +365,16 @@ def _plan_reviews(
     return found
 
 
-def facts_from(conn: Connection, scope: Scope, as_of: date) -> ServerFacts:
-    """The facts for a scope, read inside the caller's transaction."""
+def facts_from(
+    conn: Connection, scope: Scope, as_of: date, *, from_journal: bool = False
+) -> ServerFacts:
+    """The facts for a scope, read inside the caller's transaction: from the tables kept
+    beside the journal (`outcome_records`), or, `from_journal`, by folding the journal
+    itself (what those tables are held to)."""
     unreadable = Unreadable()
     condition, team_of = _people_of(conn, scope)
-    journal = read(conn, KINDS, condition, unreadable)
+    reader = read if from_journal else read_kept
+    journal = reader(conn, KINDS, condition, unreadable)
     people = _people(journal, scope, team_of, unreadable)
     persons, referrals = _referrals(journal, people, unreadable)
     records = journal.records
@@ -408,12 +396,14 @@ def facts_from(conn: Connection, scope: Scope, as_of: date) -> ServerFacts:
     return ServerFacts(facts, dict(unreadable.counts))
 
 
-def server_facts(store: ServerStore, scope: Scope, *, as_of: date | None = None) -> ServerFacts:
+def server_facts(
+    store: ServerStore, scope: Scope, *, as_of: date | None = None, from_journal: bool = False
+) -> ServerFacts:
     """The facts for a scope as the server holds them now (one snapshot of the journal:
-    REPEATABLE READ on PostgreSQL)."""
+    REPEATABLE READ on PostgreSQL); `from_journal`: see `facts_from`."""
     on = as_of or clock.today()
     engine = store.engine
     if engine.dialect.name == "postgresql":
         engine = engine.execution_options(isolation_level="REPEATABLE READ")
     with engine.connect() as conn, conn.begin():
-        return facts_from(conn, scope, on)
+        return facts_from(conn, scope, on, from_journal=from_journal)
