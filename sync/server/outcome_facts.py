@@ -19,9 +19,12 @@ a person left out takes their records with them. Nothing here logs a value.
 
 from __future__ import annotations
 
+import gc
 import logging
+import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
@@ -58,6 +61,13 @@ from sync.server.outcome_kinds import (
     REFERRAL,
 )
 from sync.server.outcome_sql import Kind
+from sync.server.outcome_typed import at_of
+from sync.server.outcome_typed import code as _code
+from sync.server.outcome_typed import day as _day
+from sync.server.outcome_typed import maybe_code as _maybe_code
+from sync.server.outcome_typed import maybe_day as _maybe_day
+from sync.server.outcome_typed import maybe_int as _maybe_int
+from sync.server.outcome_typed import moment as _moment
 from sync.server.store import ServerStore
 
 logger = logging.getLogger(__name__)
@@ -80,47 +90,6 @@ class ServerFacts:
     facts: OutcomeFacts
     # kind -> records left out because a value could not be read
     unreadable: dict[str, int]
-
-
-# --- reading values as the facts need them (ValueError/TypeError: unreadable) -----
-
-
-def _day(value: Any) -> date:
-    if not isinstance(value, str):
-        raise TypeError("not a date")
-    return date.fromisoformat(value)
-
-
-def _maybe_day(value: Any) -> date | None:
-    return None if value is None else _day(value)
-
-
-def _code(value: Any) -> str:
-    if not isinstance(value, str):
-        raise TypeError("not a code")
-    return value
-
-
-def _maybe_code(value: Any) -> str | None:
-    return None if value is None else _code(value)
-
-
-def _maybe_int(value: Any) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError("not a whole number")
-    return int(value)
-
-
-def _moment(value: Any) -> datetime:
-    """A stored time as the laptop's tables hold it: aware, in UTC."""
-    if not isinstance(value, str):
-        raise TypeError("not a time")
-    moment = datetime.fromisoformat(value)
-    if moment.tzinfo is None:
-        raise ValueError("a time without its zone")
-    return moment.astimezone(UTC)
 
 
 T = TypeVar("T")
@@ -259,16 +228,30 @@ def _referrals(
         )
         if not mine:
             continue  # first contacts are only asked after a referral
-        times: list[datetime] = []
-        for stored in journal.note_times.get(person_id, ()):
-            try:
-                times.append(_moment(stored))
-            except (ValueError, TypeError):
-                unreadable.add("contact_note")
+        times = _candidates(mine, journal, person_id, unreadable)
         firsts = first_contacts([on for on, _u, _s in mine], times)
         for (on, urgency, source), first in zip(mine, firsts, strict=True):
             referrals.append(ReferralFact(person_id, on, urgency, source, first))
     return persons, referrals
+
+
+def _candidates(
+    mine: list[tuple[date, str, str]], journal: Journal, person_id: str, unreadable: Unreadable
+) -> list[datetime]:
+    """Of a person's contacts, the earliest on or after each referral's day: the only
+    ones `facts.first_contacts` can choose, found among plain numbers (`contact_of`),
+    so it reads a few times, not every note (a person has hundreds)."""
+    contacts = journal.note_times.get(person_id, ())
+    chosen: set[int] = set()
+    for on, _u, _s in mine:
+        after = on.toordinal()
+        earliest = min((at for at, day in filter(None, contacts) if day >= after), default=None)
+        if earliest is not None:
+            chosen.add(earliest)
+    unread = sum(1 for c in contacts if c is None)
+    if unread:
+        unreadable.add("contact_note", unread)
+    return [at_of(at) for at in sorted(chosen)]
 
 
 def _episode(r: Record) -> EpisodeFact:
@@ -333,15 +316,16 @@ def _plan_reviews(
 ) -> list[PlanReviewFact]:
     """Each review that fell due, from the agreed versions in version order and the
     plan's review date now (`facts.plan_reviews`)."""
-    current: dict[str, date | None] = dict(
-        _each(
-            journal.records[PLAN.entity],
-            people,
-            lambda r: (r.person_id, _maybe_day(r.values.get("review_due"))),
-            unreadable,
-            PLAN.entity,
-        )
+    # A person with two plans (made on two laptops apart): the one with the greatest id,
+    # whichever order the records were read in.
+    plans = _each(
+        journal.records[PLAN.entity],
+        people,
+        lambda r: (r.person_id, r.entity_id, _maybe_day(r.values.get("review_due"))),
+        unreadable,
+        PLAN.entity,
     )
+    current = {person_id: due for person_id, _id, due in sorted(plans, key=lambda p: p[:2])}
     agreed: dict[str, list[tuple[int, date, date | None]]] = defaultdict(list)
     for person_id, version in _each(
         journal.records[PLAN_VERSION.entity],
@@ -360,7 +344,14 @@ def _plan_reviews(
         agreed[person_id].append(version)
     found: list[PlanReviewFact] = []
     for person_id, versions in agreed.items():
-        ordered = [(on, due) for _n, on, due in sorted(versions)]
+        # In version order; (a tie with one review date missing sorts it first rather
+        # than comparing nothing with a date.)
+        ordered = [
+            (on, due)
+            for _n, on, due in sorted(
+                versions, key=lambda v: (v[0], v[1], v[2] is not None, v[2] or date.min)
+            )
+        ]
         found += plan_reviews(person_id, ordered, current.get(person_id))
     return found
 
@@ -396,6 +387,32 @@ def facts_from(
     return ServerFacts(facts, dict(unreadable.counts))
 
 
+_quiet_lock = threading.Lock()
+_quiet_readers = 0
+_was_collecting = True
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """The cyclic garbage collector paused while the facts are made: they are hundreds
+    of thousands of small objects with no cycles, and its passes over the growing heap
+    cost more than making them (measured: half the time for 50,000 people). Counted,
+    so two reports at once on the server's threads never leave it paused."""
+    global _quiet_readers, _was_collecting
+    with _quiet_lock:
+        _quiet_readers += 1
+        if _quiet_readers == 1:
+            _was_collecting = gc.isenabled()
+            gc.disable()
+    try:
+        yield
+    finally:
+        with _quiet_lock:
+            _quiet_readers -= 1
+            if _quiet_readers == 0 and _was_collecting:
+                gc.enable()
+
+
 def server_facts(
     store: ServerStore, scope: Scope, *, as_of: date | None = None, from_journal: bool = False
 ) -> ServerFacts:
@@ -405,5 +422,5 @@ def server_facts(
     engine = store.engine
     if engine.dialect.name == "postgresql":
         engine = engine.execution_options(isolation_level="REPEATABLE READ")
-    with engine.connect() as conn, conn.begin():
+    with _no_cycle_collection(), engine.connect() as conn, conn.begin():
         return facts_from(conn, scope, on, from_journal=from_journal)

@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from sync.server.outcome_sql import NOTE, Kind, pass_sql
+from sync.server.outcome_typed import contact_of
 from sync.server.outcome_values import (
     READ_ERRORS,
     Journal,
@@ -87,14 +88,14 @@ def read(
 ) -> Journal:
     """Every record of the kinds for those people, and their note times, in one pass."""
     by_entity = {k.entity: k for k in kinds}
-    notes: dict[str, list[Any]] = defaultdict(list)
+    notes: dict[str, list[tuple[int, int] | None]] = defaultdict(list)
     grouped: dict[str, dict[str, list[tuple[Any, ...]]]] = {k.entity: {} for k in kinds}
     for row in _rows(conn, kinds, people, unreadable):
         entity, entity_id, person_id, op, fld = row[0], row[1], row[2], row[6], row[7]
         if person_id is None:
             continue
         if entity == NOTE:
-            notes[person_id].append(row[10])
+            notes[person_id].append(contact_of(row[10]))
         elif wanted(by_entity[entity], op, fld):  # not another kind's field
             grouped[entity].setdefault(entity_id, []).append(row)
     records: dict[str, list[Record]] = {}

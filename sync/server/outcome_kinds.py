@@ -42,4 +42,6 @@ BY_ENTITY = {k.entity: k for k in KINDS}
 
 # What the kept table (`outcome_records`) was built for: a change to the kinds or their
 # fields changes it, and a server opening a table built for others rebuilds it.
-DEFINITION = hashlib.sha256(repr(KINDS).encode()).hexdigest()[:16]
+# TABLES: the kept tables' own shape; raise it when their columns change.
+TABLES = 2
+DEFINITION = hashlib.sha256(repr((TABLES, KINDS)).encode()).hexdigest()[:16]

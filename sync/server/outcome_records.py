@@ -39,6 +39,7 @@ from sync.server import schema as s
 from sync.server.outcome_journal import People, fetch
 from sync.server.outcome_kinds import BY_ENTITY, DEFINITION, KINDS
 from sync.server.outcome_sql import NOTE, Kind, quoted
+from sync.server.outcome_typed import contact_of
 from sync.server.outcome_values import (
     READ_ERRORS,
     Journal,
@@ -54,7 +55,7 @@ logger = logging.getLogger(__name__)
 
 MARKER = "outcome_records"
 RECORD_COLUMNS = ("entity", "entity_id", "person_id", "value")
-CONTACT_COLUMNS = ("change_id", "person_id", "occurred_at", "readable")
+CONTACT_COLUMNS = ("change_id", "person_id", "at_us", "day", "readable")
 # A change as the journal holds it, in the order `outcome_values.values_of` reads.
 _CHANGE = "entity, entity_id, person_id, change_id, hlc, device_id, op, field, bases, value"
 _CHUNK = 2_000
@@ -83,7 +84,8 @@ def contact_row(change_id: str, person_id: str | None, value: Any) -> Any:
     note = note_time(value)
     if note.readable and not note.contact:
         return None
-    return (change_id, person_id, note.time, note.readable)
+    at, day = contact_of(note.time) or (None, None)
+    return (change_id, person_id, at, day, note.readable)
 
 
 def keep(conn: Connection, kept: Sequence[tuple[Change, str | None]]) -> None:
@@ -129,9 +131,8 @@ def _refold(conn: Connection, kind: Kind, ids: list[str]) -> None:
 def _stream(conn: Connection, sql: str, **params: Any) -> Iterable[tuple[Any, ...]]:
     """A statement's rows a batch at a time (a server-side cursor on PostgreSQL): the
     rebuild reads every change of the kinds, too many to hold at once."""
-    result = conn.execution_options(stream_results=True, yield_per=10_000).execute(
-        text(sql), params
-    )
+    statement = text(sql).execution_options(stream_results=True, yield_per=10_000)
+    result = conn.execute(statement, params)
     for row in result:
         yield tuple(row)
 
@@ -200,32 +201,29 @@ def read_kept(
     conn: Connection, kinds: Sequence[Kind], people: People, unreadable: Unreadable
 ) -> Journal:
     """What `outcome_journal.read` gives for these kinds and people, from the kept
-    tables: the same records, in entity id order (by code point, as Python orders
-    them: PostgreSQL's "C" collation), and the same note times."""
+    tables: the same records and the same contacts."""
     entities = [k.entity for k in kinds]
     listed = quoted(entities)
-    order = ' COLLATE "C"' if conn.dialect.name == "postgresql" else ""
     records: dict[str, list[Record]] = {e: [] for e in entities}
     for entity, entity_id, person_id, value in fetch(
         conn,
         "SELECT entity, entity_id, person_id, value FROM outcome_records "  # noqa: S608
-        f"WHERE entity IN ({listed}) AND person_id IN ({people.subquery}) "
-        f"ORDER BY entity, entity_id{order}",
+        f"WHERE entity IN ({listed}) AND person_id IN ({people.subquery})",
         people,
     ):
         if value is None:
             unreadable.add(entity)
         else:
             records[entity].append(Record(entity_id, person_id, from_json(value)))
-    notes: dict[str, list[Any]] = defaultdict(list)
-    for person_id, occurred_at, readable in fetch(
+    notes: dict[str, list[tuple[int, int] | None]] = defaultdict(list)
+    for person_id, at, day, readable in fetch(
         conn,
-        "SELECT person_id, occurred_at, readable FROM outcome_contacts "  # noqa: S608
+        "SELECT person_id, at_us, day, readable FROM outcome_contacts "  # noqa: S608
         f"WHERE person_id IN ({people.subquery})",
         people,
     ):
         if readable:
-            notes[person_id].append(occurred_at)
+            notes[person_id].append(None if at is None else (at, day))
         else:
             unreadable.add(NOTE)
     return Journal(records, dict(notes))

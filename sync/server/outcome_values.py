@@ -58,12 +58,12 @@ class Record:
 
 @dataclass
 class Journal:
-    """What the report read: each kind's records (in entity id order, so a reader
-    that keeps the last of several sees the same one whichever way they were read),
-    and each person's note times as stored (ISO text; None: not text)."""
+    """What the report read: each kind's records (in no particular order), and each
+    person's contacts as `outcome_typed.contact_of` gives them (None: a time that
+    cannot be read)."""
 
     records: dict[str, list[Record]]
-    note_times: dict[str, list[Any]]
+    note_times: dict[str, list[tuple[int, int] | None]]
 
 
 @dataclass(frozen=True)

@@ -268,12 +268,15 @@ outcome_records = Table(
 )
 
 # Each contact note that is a contact (not a correction): whose, and when it happened
-# as stored (NULL: not text). `readable` false: the note is not a JSON record.
+# (outcome_typed.contact_of: microseconds since 1970 in UTC and the day in England as
+# an ordinal; both NULL when its time cannot be read). `readable` false: the note is
+# not a JSON record.
 outcome_contacts = Table(
     "outcome_contacts",
     metadata,
     Column("change_id", String(36), primary_key=True),
     Column("person_id", String(36), nullable=False),
-    Column("occurred_at", Text),
+    Column("at_us", BigInteger),
+    Column("day", Integer),
     Column("readable", Boolean, nullable=False),
 )
