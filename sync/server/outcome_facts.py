@@ -8,9 +8,9 @@ people, a locality scope the organisation's people whose record names that local
 
 What: each kind the facts need, as the journal folds it, read from the tables kept
 beside it (`sync/server/outcome_records.py`; or by folding the journal itself,
-`sync/server/outcome_journal.py`, which gives the same), then turned into facts by the same definitions
-the laptop uses (`joined_on`, `first_contacts`, `plan_reviews`). All of it in one
-read transaction, so the kinds agree with each other.
+`sync/server/outcome_journal.py`, which gives the same), then turned into facts by
+the same definitions the laptop uses (`joined_on`, `first_contacts`,
+`plan_reviews`). All of it in one read transaction, so the kinds agree.
 
 A record whose values cannot be read as the facts need them (a date that is not one,
 a code that is not text) is left out and counted by kind in `ServerFacts.unreadable`;
@@ -19,14 +19,11 @@ a person left out takes their records with them. Nothing here logs a value.
 
 from __future__ import annotations
 
-import gc
 import logging
-import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, select
@@ -46,8 +43,8 @@ from app.reports.outcomes.facts import (
 )
 from app.services import clock
 from sync.server import schema as s
+from sync.server.collector import collector_paused
 from sync.server.outcome_journal import Journal, People, Record, Unreadable, read
-from sync.server.outcome_records import read_kept
 from sync.server.outcome_kinds import (
     EPISODE,
     EXPERIENCE,
@@ -60,6 +57,7 @@ from sync.server.outcome_kinds import (
     PLAN_VERSION,
     REFERRAL,
 )
+from sync.server.outcome_records import read_kept
 from sync.server.outcome_sql import Kind
 from sync.server.outcome_typed import at_of
 from sync.server.outcome_typed import code as _code
@@ -387,32 +385,6 @@ def facts_from(
     return ServerFacts(facts, dict(unreadable.counts))
 
 
-_quiet_lock = threading.Lock()
-_quiet_readers = 0
-_was_collecting = True
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """The cyclic garbage collector paused while the facts are made: they are hundreds
-    of thousands of small objects with no cycles, and its passes over the growing heap
-    cost more than making them (measured: half the time for 50,000 people). Counted,
-    so two reports at once on the server's threads never leave it paused."""
-    global _quiet_readers, _was_collecting
-    with _quiet_lock:
-        _quiet_readers += 1
-        if _quiet_readers == 1:
-            _was_collecting = gc.isenabled()
-            gc.disable()
-    try:
-        yield
-    finally:
-        with _quiet_lock:
-            _quiet_readers -= 1
-            if _quiet_readers == 0 and _was_collecting:
-                gc.enable()
-
-
 def server_facts(
     store: ServerStore, scope: Scope, *, as_of: date | None = None, from_journal: bool = False
 ) -> ServerFacts:
@@ -422,5 +394,5 @@ def server_facts(
     engine = store.engine
     if engine.dialect.name == "postgresql":
         engine = engine.execution_options(isolation_level="REPEATABLE READ")
-    with _no_cycle_collection(), engine.connect() as conn, conn.begin():
+    with collector_paused(), engine.connect() as conn, conn.begin():
         return facts_from(conn, scope, on, from_journal=from_journal)

@@ -95,7 +95,9 @@ def keep(conn: Connection, kept: Sequence[tuple[Change, str | None]]) -> None:
     touched: dict[str, set[str]] = defaultdict(set)
     for change, person_id in kept:
         if change.entity == NOTE:
-            if change.op == "append" and (row := contact_row(change.change_id, person_id, change.value)):
+            if change.op == "append" and (
+                row := contact_row(change.change_id, person_id, change.value)
+            ):
                 contacts.append(row)
         elif (kind := BY_ENTITY.get(change.entity)) and wanted(kind, change.op, change.field):
             touched[change.entity].add(change.entity_id)
@@ -139,10 +141,12 @@ def _stream(conn: Connection, sql: str, **params: Any) -> Iterable[tuple[Any, ..
 
 def rebuild(conn: Connection) -> tuple[int, int]:
     """Both tables made again from the whole journal, inside the caller's transaction;
-    (records, contacts) kept. The removal comes first, so on SQLite the transaction
-    holds the write lock before it reads (no push lands between)."""
-    conn.execute(s.outcome_records.delete())
-    conn.execute(s.outcome_contacts.delete())
+    (records, contacts) kept. Dropped and made afresh, in the shape this version
+    writes (an older server's may differ); that comes first, so on SQLite the
+    transaction holds the write lock before it reads (no push lands between)."""
+    for table in (s.outcome_records, s.outcome_contacts):
+        table.drop(conn, checkfirst=True)
+        table.create(conn)
     records = contacts = 0
     for kind in KINDS:
         batch: list[tuple[Any, ...]] = []
@@ -161,8 +165,7 @@ def rebuild(conn: Connection) -> tuple[int, int]:
     batch = []
     for change_id, person_id, value in _stream(
         conn,
-        "SELECT change_id, person_id, value FROM changes "
-        "WHERE entity = :entity AND op = 'append'",
+        "SELECT change_id, person_id, value FROM changes WHERE entity = :entity AND op = 'append'",
         entity=NOTE,
     ):
         if (row := contact_row(change_id, person_id, value)) is not None:

@@ -51,6 +51,7 @@ def moment(value: Any) -> datetime:
         raise ValueError("a time without its zone")
     return found.astimezone(UTC)
 
+
 def contact_of(value: Any) -> tuple[int, int] | None:
     """A note's time as stored, as (microseconds since 1970 in UTC, the day on
     England's calendar as an ordinal: `facts.contact_day`), so a person's first

@@ -133,8 +133,8 @@ def journals(draw: st.DrawFn) -> list[tuple[Change, str | None]]:
     for entity, entity_id, person in records:
         ids: list[str] = []
         kind = next((k for k in KINDS if k.entity == entity), None)
-        fields = sorted(kind.names) + ["other_field"] if kind else ["other_field"]
-        ops = ["create"] + draw(st.lists(st.sampled_from(["set", "set", "delete"]), max_size=4))
+        fields = [*sorted(kind.names), "other_field"] if kind else ["other_field"]
+        ops = ["create", *draw(st.lists(st.sampled_from(["set", "set", "delete"]), max_size=4))]
         if draw(st.integers(0, 9)) == 0:
             ops = ops[1:]  # never created
         for op in ops:
