@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import groupby
 from typing import Any
 
@@ -45,6 +45,7 @@ from sync.server.outcome_values import (
     Journal,
     Record,
     Unreadable,
+    note_of,
     note_time,
     values_of,
     wanted,
@@ -76,27 +77,36 @@ def record_row(kind: Kind, entity_id: str, changes: Sequence[tuple[Any, ...]]) -
     return (kind.entity, entity_id, mine[0][2], json.dumps(values))
 
 
-def contact_row(change_id: str, person_id: str | None, value: Any) -> Any:
+def contact_row(change_id: str, person_id: str | None, value: Any, parsed: Any = None) -> Any:
     """A contact note's row of `outcome_contacts`, or None: a correction (no contact),
-    or no one's."""
+    or no one's. `parsed`: the value as the push parsed it already (pydantic-core's
+    JSON parser, as here, so the same dict), to spare a second parse on the push."""
     if person_id is None:
         return None
-    note = note_time(value)
+    note = note_of(parsed) if isinstance(parsed, dict) else note_time(value)
     if note.readable and not note.contact:
         return None
     at, day = contact_of(note.time) or (None, None)
     return (change_id, person_id, at, day, note.readable)
 
 
-def keep(conn: Connection, kept: Sequence[tuple[Change, str | None]]) -> None:
+def keep(
+    conn: Connection,
+    kept: Sequence[tuple[Change, str | None]],
+    parsed: Mapping[str, dict[str, Any] | None] | None = None,
+) -> None:
     """Bring the tables up to date with changes just written to the journal, each with
-    its person, inside the writer's transaction."""
+    its person, inside the writer's transaction. `parsed`: change id -> its whole row
+    as the push parsed it (`validation.read_whole_row`), when it has."""
+    rows = parsed or {}
     contacts = []
     touched: dict[str, set[str]] = defaultdict(set)
     for change, person_id in kept:
         if change.entity == NOTE:
             if change.op == "append" and (
-                row := contact_row(change.change_id, person_id, change.value)
+                row := contact_row(
+                    change.change_id, person_id, change.value, rows.get(change.change_id)
+                )
             ):
                 contacts.append(row)
         elif (kind := BY_ENTITY.get(change.entity)) and wanted(kind, change.op, change.field):

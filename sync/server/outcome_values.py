@@ -84,6 +84,11 @@ def note_time(raw: Any) -> NoteTime:
         whole = from_json(str(raw))
     except ValueError:
         return NoteTime(readable=False, contact=False, time=None)
+    return note_of(whole)
+
+
+def note_of(whole: Any) -> NoteTime:
+    """`note_time` of a note's value already parsed (as a push has parsed it)."""
     if not isinstance(whole, dict):
         return NoteTime(readable=False, contact=False, time=None)
     if whole.get("amends_id") is not None:

@@ -333,7 +333,7 @@ class ServerStore:
         if kept:
             insert_changes(conn, kept, wallclock.utcnow())
             # The outcome report's tables, in the same transaction as the journal.
-            outcome_records.keep(conn, kept)
+            outcome_records.keep(conn, kept, rows)
             self._update_teams(conn, [c for c, _ in kept if c.entity == "person"], device, rows)
         return len(kept), len(batch) - len(fresh), refused
 
