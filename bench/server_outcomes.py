@@ -17,13 +17,13 @@ them built when the store opens, once, before anything is timed.
 `--keep NAME` keeps the database (SQLite: /tmp/NAME.db; PostgreSQL: schema NAME) and
 reuses it on the next run. Synthetic data only.
 
-Measured (2 shared cores under other work, one sitting, median / p95 of 5):
-reading the journal itself (before the kept tables) facts + compute took
-PostgreSQL BEFORE_PG, SQLite BEFORE_SQ; from the kept tables PostgreSQL AFTER_PG,
-SQLite AFTER_SQ. What remains on PostgreSQL: about 0.7 s in the database (two
-statements over 460,000 records and 400,000 contacts), 1 s turning rows into records
-(JSON parsing of each record's kept values), 2 s making the facts by the shared
-definitions, and 0.5-0.7 s of compute.
+Measured (2 shared cores under other work, load about 4, one sitting, median / p95 of
+5, facts + compute): folding the journal itself (before the kept tables) PostgreSQL
+18.6 / 20.7 s, SQLite 24.4 / 26.2 s; from the kept tables PostgreSQL 4.85 / 5.02 s,
+SQLite 5.83 / 6.07 s. Where the 4.2 s of facts on PostgreSQL go: about 0.7 s in the
+database (two statements: 460,000 records and 400,000 contacts), 1 s turning rows
+into records (each record's kept values parsed), the rest making and ordering the
+facts by the shared definitions; compute is about 0.6 s more.
 """
 
 from __future__ import annotations
