@@ -64,7 +64,9 @@ _CHUNK = 2_000
 
 def record_row(kind: Kind, entity_id: str, changes: Sequence[tuple[Any, ...]]) -> Any:
     """A record's row of `outcome_records` from all of its changes in the journal (in
-    the order they were stored), or None: removed, never created, or no one's."""
+    the order they were stored), or None: removed, never created, or no one's. Its
+    person is its first change's: a push gives every change of a record the record's
+    person (`ServerStore._owners`), as the journal's pass assumes too."""
     mine = [c for c in changes if c[2] is not None and wanted(kind, c[6], c[7])]
     if not mine:
         return None
