@@ -362,9 +362,12 @@ def build(
     with store.engine.begin() as conn:
         for start in range(0, len(placed), 5_000):
             conn.execute(sa.insert(s.person_team), placed[start : start + 5_000])
+    # Written past the pushes that keep the outcome report's tables: made from it now.
+    store.rebuild_outcome_records()
+    with store.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
-            conn.exec_driver_sql("ANALYZE changes")
-            conn.exec_driver_sql("ANALYZE person_team")
+            for table in ("changes", "person_team", "outcome_records", "outcome_contacts"):
+                conn.exec_driver_sql(f"ANALYZE {table}")
         else:
             conn.exec_driver_sql("ANALYZE")
     return counts

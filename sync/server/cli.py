@@ -131,6 +131,12 @@ def _report_parsers(sub: Any) -> None:
     )
     _db(p)
     outcome_report.add_arguments(p)
+    p = report.add_parser(
+        "rebuild",
+        help="make the outcome report's tables again from the journal"
+        " (after restoring the journal alone, or loading changes past the server)",
+    )
+    _db(p)
 
 
 def _audit(args: argparse.Namespace, store: ServerStore) -> int:
@@ -221,6 +227,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
         elif command == "audit":
             return _audit(args, store)
+        elif command == "report" and args.report_command == "rebuild":
+            records, contacts = store.rebuild_outcome_records()
+            print(
+                f"Rebuilt the outcome report's tables: {records:,} records, {contacts:,} contacts."
+            )
         elif command == "report":
             from sync.server import outcome_report
 

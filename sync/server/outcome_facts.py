@@ -6,10 +6,11 @@ receiving team of someone a partner shares) is one of this server's teams, which
 all its own organisation's (sync/server/directory.py); a team scope is that team's
 people, a locality scope the organisation's people whose record names that locality.
 
-What: each kind the facts need is read set-based from the journal and folded
-(`sync/server/outcome_journal.py`), then turned into facts by the same definitions
-the laptop uses (`joined_on`, `first_contacts`, `plan_reviews`). All of it in one
-read transaction, so the kinds agree with each other.
+What: each kind the facts need, as the journal folds it, read from the tables kept
+beside it (`sync/server/outcome_records.py`; or by folding the journal itself,
+`sync/server/outcome_journal.py`, which gives the same), then turned into facts by
+the same definitions the laptop uses (`joined_on`, `first_contacts`,
+`plan_reviews`). All of it in one read transaction, so the kinds agree.
 
 A record whose values cannot be read as the facts need them (a date that is not one,
 a code that is not text) is left out and counted by kind in `ServerFacts.unreadable`;
@@ -22,7 +23,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, select
@@ -42,42 +43,32 @@ from app.reports.outcomes.facts import (
 )
 from app.services import clock
 from sync.server import schema as s
+from sync.server.collector import collector_paused
 from sync.server.outcome_journal import Journal, People, Record, Unreadable, read
-from sync.server.outcome_sql import Field, Kind
+from sync.server.outcome_kinds import (
+    EPISODE,
+    EXPERIENCE,
+    GOAL,
+    GOAL_REVIEW,
+    HOSPITAL,
+    KINDS,
+    PERSON,
+    PLAN,
+    PLAN_VERSION,
+    REFERRAL,
+)
+from sync.server.outcome_records import read_kept
+from sync.server.outcome_sql import Kind
+from sync.server.outcome_typed import at_of
+from sync.server.outcome_typed import code as _code
+from sync.server.outcome_typed import day as _day
+from sync.server.outcome_typed import maybe_code as _maybe_code
+from sync.server.outcome_typed import maybe_day as _maybe_day
+from sync.server.outcome_typed import maybe_int as _maybe_int
+from sync.server.outcome_typed import moment as _moment
 from sync.server.store import ServerStore
 
 logger = logging.getLogger(__name__)
-
-
-def _kind(entity: str, *names: str) -> Kind:
-    return Kind(entity, tuple(Field(n) for n in names))
-
-
-PERSON = _kind(
-    "person", "date_of_birth", "locality_id", "closed_on", "closed_reason", "recorded_at"
-)
-REFERRAL = _kind("referral", "received_on", "urgency", "source")
-EPISODE = _kind(
-    "reablement_episode",
-    "started_on",
-    "planned_end_on",
-    "discharged_on",
-    "ended_on",
-    "outcome",
-    "follow_up_on",
-    "follow_up_result",
-)
-GOAL = _kind("goal", "gas_baseline")
-GOAL_REVIEW = _kind("goal_review", "goal_id", "reviewed_on", "result", "gas_score")
-HOSPITAL = _kind("hospital_event", "kind", "occurred_on", "entered_in_error")
-PLAN = _kind("care_plan", "review_due")
-# The review date as agreed lives in the version's frozen snapshot (JSON text).
-PLAN_VERSION = Kind(
-    "care_plan_version",
-    (Field("version"), Field("agreed_on"), Field("review_due", inside="snapshot")),
-)
-EXPERIENCE = _kind("experience_answer", "asked_on", "statement", "answer")
-KINDS = (PERSON, REFERRAL, EPISODE, GOAL, GOAL_REVIEW, HOSPITAL, PLAN, PLAN_VERSION, EXPERIENCE)
 
 
 class UnknownScopeError(Exception):
@@ -97,47 +88,6 @@ class ServerFacts:
     facts: OutcomeFacts
     # kind -> records left out because a value could not be read
     unreadable: dict[str, int]
-
-
-# --- reading values as the facts need them (ValueError/TypeError: unreadable) -----
-
-
-def _day(value: Any) -> date:
-    if not isinstance(value, str):
-        raise TypeError("not a date")
-    return date.fromisoformat(value)
-
-
-def _maybe_day(value: Any) -> date | None:
-    return None if value is None else _day(value)
-
-
-def _code(value: Any) -> str:
-    if not isinstance(value, str):
-        raise TypeError("not a code")
-    return value
-
-
-def _maybe_code(value: Any) -> str | None:
-    return None if value is None else _code(value)
-
-
-def _maybe_int(value: Any) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError("not a whole number")
-    return int(value)
-
-
-def _moment(value: Any) -> datetime:
-    """A stored time as the laptop's tables hold it: aware, in UTC."""
-    if not isinstance(value, str):
-        raise TypeError("not a time")
-    moment = datetime.fromisoformat(value)
-    if moment.tzinfo is None:
-        raise ValueError("a time without its zone")
-    return moment.astimezone(UTC)
 
 
 T = TypeVar("T")
@@ -276,16 +226,30 @@ def _referrals(
         )
         if not mine:
             continue  # first contacts are only asked after a referral
-        times: list[datetime] = []
-        for stored in journal.note_times.get(person_id, ()):
-            try:
-                times.append(_moment(stored))
-            except (ValueError, TypeError):
-                unreadable.add("contact_note")
+        times = _candidates(mine, journal, person_id, unreadable)
         firsts = first_contacts([on for on, _u, _s in mine], times)
         for (on, urgency, source), first in zip(mine, firsts, strict=True):
             referrals.append(ReferralFact(person_id, on, urgency, source, first))
     return persons, referrals
+
+
+def _candidates(
+    mine: list[tuple[date, str, str]], journal: Journal, person_id: str, unreadable: Unreadable
+) -> list[datetime]:
+    """Of a person's contacts, the earliest on or after each referral's day: the only
+    ones `facts.first_contacts` can choose, found among plain numbers (`contact_of`),
+    so it reads a few times, not every note (a person has hundreds)."""
+    contacts = journal.note_times.get(person_id, ())
+    chosen: set[int] = set()
+    for on, _u, _s in mine:
+        after = on.toordinal()
+        earliest = min((at for at, day in filter(None, contacts) if day >= after), default=None)
+        if earliest is not None:
+            chosen.add(earliest)
+    unread = sum(1 for c in contacts if c is None)
+    if unread:
+        unreadable.add("contact_note", unread)
+    return [at_of(at) for at in sorted(chosen)]
 
 
 def _episode(r: Record) -> EpisodeFact:
@@ -350,15 +314,16 @@ def _plan_reviews(
 ) -> list[PlanReviewFact]:
     """Each review that fell due, from the agreed versions in version order and the
     plan's review date now (`facts.plan_reviews`)."""
-    current: dict[str, date | None] = dict(
-        _each(
-            journal.records[PLAN.entity],
-            people,
-            lambda r: (r.person_id, _maybe_day(r.values.get("review_due"))),
-            unreadable,
-            PLAN.entity,
-        )
+    # A person with two plans (made on two laptops apart): the one with the greatest id,
+    # whichever order the records were read in.
+    plans = _each(
+        journal.records[PLAN.entity],
+        people,
+        lambda r: (r.person_id, r.entity_id, _maybe_day(r.values.get("review_due"))),
+        unreadable,
+        PLAN.entity,
     )
+    current = {person_id: due for person_id, _id, due in sorted(plans, key=lambda p: p[:2])}
     agreed: dict[str, list[tuple[int, date, date | None]]] = defaultdict(list)
     for person_id, version in _each(
         journal.records[PLAN_VERSION.entity],
@@ -377,16 +342,28 @@ def _plan_reviews(
         agreed[person_id].append(version)
     found: list[PlanReviewFact] = []
     for person_id, versions in agreed.items():
-        ordered = [(on, due) for _n, on, due in sorted(versions)]
+        # In version order; (a tie with one review date missing sorts it first rather
+        # than comparing nothing with a date.)
+        ordered = [
+            (on, due)
+            for _n, on, due in sorted(
+                versions, key=lambda v: (v[0], v[1], v[2] is not None, v[2] or date.min)
+            )
+        ]
         found += plan_reviews(person_id, ordered, current.get(person_id))
     return found
 
 
-def facts_from(conn: Connection, scope: Scope, as_of: date) -> ServerFacts:
-    """The facts for a scope, read inside the caller's transaction."""
+def facts_from(
+    conn: Connection, scope: Scope, as_of: date, *, from_journal: bool = False
+) -> ServerFacts:
+    """The facts for a scope, read inside the caller's transaction: from the tables kept
+    beside the journal (`outcome_records`), or, `from_journal`, by folding the journal
+    itself (what those tables are held to)."""
     unreadable = Unreadable()
     condition, team_of = _people_of(conn, scope)
-    journal = read(conn, KINDS, condition, unreadable)
+    reader = read if from_journal else read_kept
+    journal = reader(conn, KINDS, condition, unreadable)
     people = _people(journal, scope, team_of, unreadable)
     persons, referrals = _referrals(journal, people, unreadable)
     records = journal.records
@@ -408,12 +385,14 @@ def facts_from(conn: Connection, scope: Scope, as_of: date) -> ServerFacts:
     return ServerFacts(facts, dict(unreadable.counts))
 
 
-def server_facts(store: ServerStore, scope: Scope, *, as_of: date | None = None) -> ServerFacts:
+def server_facts(
+    store: ServerStore, scope: Scope, *, as_of: date | None = None, from_journal: bool = False
+) -> ServerFacts:
     """The facts for a scope as the server holds them now (one snapshot of the journal:
-    REPEATABLE READ on PostgreSQL)."""
+    REPEATABLE READ on PostgreSQL); `from_journal`: see `facts_from`."""
     on = as_of or clock.today()
     engine = store.engine
     if engine.dialect.name == "postgresql":
         engine = engine.execution_options(isolation_level="REPEATABLE READ")
-    with engine.connect() as conn, conn.begin():
-        return facts_from(conn, scope, on)
+    with collector_paused(), engine.connect() as conn, conn.begin():
+        return facts_from(conn, scope, on, from_journal=from_journal)

@@ -1,75 +1,45 @@
-"""The records the outcome report reads, as the server's journal says they stand now:
-only the kinds it needs, folded as every replica folds them (`storage.merge.fold`).
+"""The records the outcome report reads, as the server's journal says they stand now,
+read by folding the journal itself: only the kinds it needs, folded as every replica
+folds them (`storage.merge.fold`).
 
-The server keeps no record tables, only the change journal, so a kind's records are
-its changes folded per entity. How they are read was measured on a 50,000-person
-journal (bench/server_outcomes.py), and each choice is the cheaper one found:
-
-- One pass, one statement, for all the kinds (`outcome_sql.pass_sql`): each kind's
-  rows lie on most of the table's pages, so a read per kind through the index by
-  kind visits the pages once per kind; one scan visits them once.
-- Of a `set`, only those of a wanted field; of a contact note, only its person and
-  when the contact happened, found in the database (`outcome_sql.NOTE_KEY`), so a
-  note's text is never sent nor parsed.
-- A create's value is sent as stored and parsed here (pydantic-core's parser, as
-  `sync/server/validation.py` reads pushed rows): PostgreSQL's JSON functions cost
-  several times the CPU for the same rows, and SQLite's as much again as the scan.
-- Rows come straight from the driver's cursor: a million SQLAlchemy Row objects
-  cost more than the database's whole work.
-
-A record made once and never changed (most records; every append-only one) is its
-create's values as they stand and skips the fold (`values_of`; a test holds the two
-paths equal).
+The report reads the tables kept beside the journal instead (`outcome_records`),
+which are cheaper by far; this pass is the plain definition they are held to (a
+property test holds the two equal), so it is written to be obviously right, not
+fast: one statement for every kind, in the order the changes were stored (a tie
+between two versions of a field is then broken alike), every contact note parsed
+here. How a record's values come from its changes and a note's time from the note
+is `outcome_values`, shared with the kept tables.
 
 The server checked every row when it took it, but a value in an old row that cannot
-be read must not stop the report: a note the database cannot read makes the pass run
-again with notes parsed here, and a record that cannot be read is left out and
-counted by kind (`Unreadable`), never logged with its value.
+be read must not stop the report: a record or note that cannot be read is left out
+and counted by kind (`Unreadable`), never logged with its value.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from pydantic_core import from_json
 from sqlalchemy import Connection, text
-from sqlalchemy.exc import DBAPIError
 
-from storage.merge import fold
-from sync.server.outcome_sql import CREATES, NOTE, Kind, pass_sql
+from sync.server.outcome_sql import NOTE, Kind, pass_sql
+from sync.server.outcome_typed import contact_of
+from sync.server.outcome_values import (
+    READ_ERRORS,
+    Journal,
+    Record,
+    Unreadable,
+    note_time,
+    values_of,
+    wanted,
+)
+
+__all__ = ["Journal", "People", "Record", "Unreadable", "fetch", "read", "values_of"]
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass
-class Unreadable:
-    """Records left out because a value could not be read, by kind; no values kept."""
-
-    counts: Counter[str] = field(default_factory=Counter)
-
-    def add(self, entity: str, count: int = 1) -> None:
-        self.counts[entity] += count
-
-    def log(self) -> None:
-        for entity, count in sorted(self.counts.items()):
-            logger.warning(
-                "outcome report: %d %s record(s) could not be read and were left out",
-                count,
-                entity,
-            )
-
-
-@dataclass(frozen=True)
-class Record:
-    entity_id: str
-    person_id: str
-    values: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -81,28 +51,7 @@ class People:
     params: Mapping[str, Any]
 
 
-@dataclass
-class Journal:
-    """What one pass read: each kind's records, and each person's note times as
-    stored (ISO text)."""
-
-    records: dict[str, list[Record]]
-    note_times: dict[str, list[Any]]
-
-
-@contextmanager
-def _attempt(conn: Connection) -> Iterator[None]:
-    """A statement that may fail on a value the database cannot read: on PostgreSQL
-    inside a savepoint, so the transaction (one snapshot for the whole report)
-    outlives it. SQLite's failed SELECT leaves nothing to undo."""
-    if conn.dialect.name == "postgresql":
-        with conn.begin_nested():
-            yield
-    else:
-        yield
-
-
-def _fetch(conn: Connection, sql: str, people: People) -> list[tuple[Any, ...]]:
+def fetch(conn: Connection, sql: str, people: People) -> list[tuple[Any, ...]]:
     """All rows of a statement, as the driver's tuples, inside the caller's transaction."""
     compiled = text(sql).bindparams(**people.params).compile(dialect=conn.dialect)
     params: Any = compiled.params
@@ -116,88 +65,22 @@ def _fetch(conn: Connection, sql: str, people: People) -> list[tuple[Any, ...]]:
         cursor.close()
 
 
-def _note_time(raw: Any) -> tuple[bool, Any]:
-    """The slow path's note: (readable, its time, None for a correction)."""
-    try:
-        whole = from_json(str(raw))
-    except ValueError:
-        return False, None
-    if not isinstance(whole, dict):
-        return False, None
-    return True, None if whole.get("amends_id") is not None else whole.get("occurred_at")
-
-
 def _rows(
     conn: Connection, kinds: Sequence[Kind], people: People, unreadable: Unreadable
 ) -> list[tuple[Any, ...]]:
     """(entity, entity_id, person_id, change_id, hlc, device_id, op, field, bases,
-    value, a note's time) for every change wanted."""
-    dialect = conn.dialect.name
-    # The driver's own error: rows are read through its cursor, not SQLAlchemy's.
-    refused: Any = (DBAPIError, conn.dialect.loaded_dbapi.Error)
-    try:
-        with _attempt(conn):
-            return _fetch(
-                conn,
-                pass_sql(dialect, kinds=kinds, people=people.subquery, in_python=False),
-                people,
-            )
-    except refused:
-        logger.warning("outcome report: a note the database cannot read; reading notes in Python")
-    rows = _fetch(
-        conn, pass_sql(dialect, kinds=kinds, people=people.subquery, in_python=True), people
-    )
+    value, a note's time) for every change wanted; a correction is no contact."""
     found: list[tuple[Any, ...]] = []
-    for row in rows:
+    for row in fetch(conn, pass_sql(kinds=kinds, people=people.subquery), people):
         if row[0] != NOTE:
-            found.append(row)
+            found.append((*row, None))
             continue
-        readable, time = _note_time(row[10])
-        if not readable:
+        note = note_time(row[9])
+        if not note.readable:
             unreadable.add(NOTE)
-        elif time is not None:  # None: a correction, not a contact
-            found.append((*row[:10], time))
+        elif note.contact:
+            found.append((*row, note.time))
     return found
-
-
-def wanted_of(kind: Kind, value: Any) -> dict[str, Any]:
-    """A create's wanted fields, from its value as stored (JSON text). ValueError or
-    TypeError: it cannot be read."""
-    whole = from_json(value)
-    if not isinstance(whole, dict):
-        raise TypeError("not a record")
-    cut = {name: whole.get(name) for name in kind.names}
-    for f in kind.fields:
-        if f.inside is not None:
-            holder = whole.get(f.inside)
-            inner = from_json(holder) if isinstance(holder, str) else None
-            cut[f.name] = inner.get(f.name) if isinstance(inner, dict) else None
-    return cut
-
-
-def values_of(kind: Kind, changes: Sequence[tuple[Any, ...]]) -> dict[str, Any] | None:
-    """One record's wanted values from its changes (rows as `_rows` gives them): a lone
-    create as it stands, anything else folded. None: removed, or never created."""
-    if len(changes) == 1 and changes[0][6] in CREATES:
-        return wanted_of(kind, changes[0][9])
-    rows = [
-        {
-            "change_id": change_id,
-            "hlc": hlc,
-            "device_id": device_id,
-            "op": op,
-            "field": fld,
-            "bases": bases,
-            # The create cut down to the wanted fields: folding decides each field
-            # on its own, so their values are those of folding the whole row.
-            "value": json.dumps(wanted_of(kind, value)) if op in CREATES else value,
-        }
-        for _e, _i, _p, change_id, hlc, device_id, op, fld, bases, value, _n in changes
-    ]
-    state = fold(rows)
-    if state.deleted or not state.created:
-        return None
-    return {f.name: state.values.get(f.name) for f in kind.fields}
 
 
 def read(
@@ -205,23 +88,23 @@ def read(
 ) -> Journal:
     """Every record of the kinds for those people, and their note times, in one pass."""
     by_entity = {k.entity: k for k in kinds}
-    notes: dict[str, list[Any]] = defaultdict(list)
+    notes: dict[str, list[tuple[int, int] | None]] = defaultdict(list)
     grouped: dict[str, dict[str, list[tuple[Any, ...]]]] = {k.entity: {} for k in kinds}
     for row in _rows(conn, kinds, people, unreadable):
         entity, entity_id, person_id, op, fld = row[0], row[1], row[2], row[6], row[7]
         if person_id is None:
             continue
         if entity == NOTE:
-            notes[person_id].append(row[10])
-        elif op != "set" or fld in by_entity[entity].names:  # not another kind's field
+            notes[person_id].append(contact_of(row[10]))
+        elif wanted(by_entity[entity], op, fld):  # not another kind's field
             grouped[entity].setdefault(entity_id, []).append(row)
     records: dict[str, list[Record]] = {}
     for entity, per_id in grouped.items():
         kind, found = by_entity[entity], []
-        for entity_id, changes in per_id.items():
+        for entity_id, changes in sorted(per_id.items()):
             try:
                 values = values_of(kind, changes)
-            except (ValueError, TypeError):  # a value that is not JSON, or not a record
+            except READ_ERRORS:  # not JSON, not a record, or bases in a circle
                 unreadable.add(entity)
                 continue
             if values is not None:

@@ -251,3 +251,32 @@ break_glass_scope = Table(
     Column("started_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
 )
+
+# --- kept beside the journal for the outcome report (sync/server/outcome_records.py) --
+
+# Each record of the kinds the report reads (outcome_kinds.KINDS) as the journal folds
+# it now: only the fields the report needs (JSON text), or NULL when its changes cannot
+# be read (the report counts it). A record removed, or never created, has no row.
+# Written in the transaction of every change that touches the record.
+outcome_records = Table(
+    "outcome_records",
+    metadata,
+    Column("entity", String(60), primary_key=True),
+    Column("entity_id", String(36), primary_key=True),
+    Column("person_id", String(36), nullable=False),
+    Column("value", Text),
+)
+
+# Each contact note that is a contact (not a correction): whose, and when it happened
+# (outcome_typed.contact_of: microseconds since 1970 in UTC and the day in England as
+# an ordinal; both NULL when its time cannot be read). `readable` false: the note is
+# not a JSON record.
+outcome_contacts = Table(
+    "outcome_contacts",
+    metadata,
+    Column("change_id", String(36), primary_key=True),
+    Column("person_id", String(36), nullable=False),
+    Column("at_us", BigInteger),
+    Column("day", Integer),
+    Column("readable", Boolean, nullable=False),
+)

@@ -32,7 +32,7 @@ from app.services.need_to_know.access_policy import receives_records
 from storage import hlc, wallclock
 from storage.hlc import HybridClock
 from sync.protocol import Change, PushResponse, Refusal
-from sync.server import authority, checkpoint, refusals, servertime
+from sync.server import authority, checkpoint, outcome_records, refusals, servertime
 from sync.server import schema as s
 from sync.server.pull_wire import PULL_COLUMNS, Page
 from sync.server.push_insert import held_ids, insert_changes
@@ -116,6 +116,32 @@ class ServerStore:
         with _transaction(self.engine) as conn:
             self.server_id = self._meta(conn, "server_id") or self._init_meta(conn)
         self._organisation_id: str | None = None
+        self._outcome_records()
+
+    def _outcome_records(self) -> None:
+        """Build the outcome report's kept tables from the journal when they are missing
+        or were built for other kinds (sync/server/outcome_records.py): once, on the
+        first opening after an upgrade; every write keeps them up to date after."""
+        with self.engine.connect() as conn:
+            if outcome_records.built(conn):
+                return
+        with _transaction(self.engine) as conn:
+            if conn.dialect.name == "postgresql":
+                # As a push does: no push lands while the tables are made, and a second
+                # server opening at once waits, then finds them made.
+                conn.execute(text("SELECT pg_advisory_xact_lock(7171)"))
+                if outcome_records.built(conn):
+                    return
+            logger.info("building the outcome report's tables from the journal (once)")
+            records, contacts = outcome_records.rebuild(conn)
+            logger.info("built them: %d records, %d contacts", records, contacts)
+
+    def rebuild_outcome_records(self) -> tuple[int, int]:
+        """The outcome report's kept tables made again from the journal, now."""
+        with _transaction(self.engine) as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(7171)"))
+            return outcome_records.rebuild(conn)
 
     def _created_once_index(self) -> bool:
         """Make schema.CREATED_ONCE if missing; False when this server's journal already
@@ -306,6 +332,8 @@ class ServerStore:
             kept = [(c, person_id) for c, person_id in kept if c.change_id not in later]
         if kept:
             insert_changes(conn, kept, wallclock.utcnow())
+            # The outcome report's tables, in the same transaction as the journal.
+            outcome_records.keep(conn, kept, rows)
             self._update_teams(conn, [c for c, _ in kept if c.entity == "person"], device, rows)
         return len(kept), len(batch) - len(fresh), refused
 

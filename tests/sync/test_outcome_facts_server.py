@@ -69,6 +69,7 @@ def _copy(source: ServerStore, target: ServerStore) -> None:
         for table, rows in tables.items():
             if rows:
                 conn.execute(sa.insert(table), rows)
+    target.rebuild_outcome_records()  # the journal restored on its own
 
 
 @pytest.mark.database("postgresql")
@@ -159,8 +160,12 @@ def test_a_value_that_cannot_be_read_is_left_out_and_counted(
         server.store, "reablement_episode", "create", planted.zoe, json.dumps({"reason": secret})
     )
     with caplog.at_level(logging.INFO):
+        # The journal as it was before the kept tables: they are built from it.
+        server.store.rebuild_outcome_records()
         found = server_facts(server.store, Scope())
+        slow = server_facts(server.store, Scope(), from_journal=True)
     assert found.unreadable == {"contact_note": 1, "referral": 2, "reablement_episode": 1}
+    assert found == slow
     assert same(found.facts) == same(planted.expected)
     assert secret not in caplog.text and planted.zoe not in caplog.text
     assert "could not be read" in caplog.text

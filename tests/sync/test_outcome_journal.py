@@ -1,6 +1,7 @@
-"""The outcome report's journal reader (sync/server/outcome_journal.py) against the slow
-paths it stands for: a note's time found as text is the parsed one, a correction is no
-contact, and a record's values read without folding are those folding gives."""
+"""The outcome report's journal reader (sync/server/outcome_journal.py) and its kept
+tables (sync/server/outcome_records.py): a note's time is the parsed one whatever the
+writer's spacing or escapes, a correction is no contact, and a record's values read
+without folding are those folding gives."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from sync.server import directory
 from sync.server import schema as s
 from sync.server.outcome_facts import EPISODE, KINDS, PERSON, PLAN_VERSION, Scope, _people_of
 from sync.server.outcome_journal import Unreadable, read, values_of
+from sync.server.outcome_records import read_kept
+from sync.server.outcome_typed import contact_of
 from sync.server.store import ServerStore
 from tests.databases import require_postgres_url
 from tests.sync.conftest import _fresh_postgres_schema
@@ -70,7 +73,7 @@ def _insert(store: ServerStore, person_id: str, values: list[str]) -> None:
         )
 
 
-def test_a_notes_time_found_as_text_is_the_parsed_one(store: ServerStore) -> None:
+def test_a_notes_time_is_the_parsed_one(store: ServerStore) -> None:
     team = directory.add_team(store, "Craven")
     person = str(uuid.uuid4())
     with store.engine.begin() as conn:
@@ -81,18 +84,18 @@ def test_a_notes_time_found_as_text_is_the_parsed_one(store: ServerStore) -> Non
     decoy = '"occurred_at": "1999-01-01T00:00:00+00:00"'
     values = [
         json.dumps(_note(person, "2026-03-01T09:00:00+00:00")),
-        # Another writer's spacing: the key is not found as text, so the JSON is parsed.
+        # Another writer's spacing.
         json.dumps(_note(person, "2026-03-02T09:00:00+00:00"), separators=(",", ":")),
-        # The key's text inside a narrative that comes first: escaped, so not the key.
+        # The key's text inside a narrative that comes first.
         json.dumps(
             {
                 "narrative": f"She said {decoy}",
                 **_note(person, "2026-03-03T09:00:00+00:00", narrative=f"x {decoy}"),
             }
         ),
-        # An escape inside the time: parsed.
+        # An escape inside the time.
         json.dumps(_note(person, "2026-03-04T09:00:00+00:00")).replace("+00:00", "\\u002b00:00"),
-        # Corrections are not contacts, found as text or parsed.
+        # Corrections are not contacts, whatever the spacing.
         json.dumps(_note(person, "2026-03-05T09:00:00+00:00", amends_id=str(uuid.uuid4()))),
         json.dumps(
             _note(person, "2026-03-06T09:00:00+00:00", amends_id=str(uuid.uuid4())),
@@ -113,10 +116,13 @@ def test_a_notes_time_found_as_text_is_the_parsed_one(store: ServerStore) -> Non
         for parsed in map(json.loads, values)
         if parsed.get("amends_id") is None
     ]
+    store.rebuild_outcome_records()  # written past a push: made from the journal
     with store.engine.connect() as conn:
         people, _teams = _people_of(conn, Scope())
         journal = read(conn, KINDS, people, Unreadable())
-    assert sorted(journal.note_times[person]) == sorted(wanted)
+        kept = read_kept(conn, KINDS, people, Unreadable())
+    assert sorted(journal.note_times[person]) == sorted(contact_of(w) for w in wanted)
+    assert sorted(kept.note_times[person]) == sorted(journal.note_times[person])
     assert len(wanted) == 5
 
 
