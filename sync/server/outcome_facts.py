@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, select
 
+from app.gc_pause import gc_paused
 from app.reports.outcomes.facts import (
     EpisodeFact,
     ExperienceFact,
@@ -43,7 +44,6 @@ from app.reports.outcomes.facts import (
 )
 from app.services import clock
 from sync.server import schema as s
-from sync.server.collector import collector_paused
 from sync.server.outcome_journal import Journal, People, Record, Unreadable, read
 from sync.server.outcome_kinds import (
     EPISODE,
@@ -394,5 +394,5 @@ def server_facts(
     engine = store.engine
     if engine.dialect.name == "postgresql":
         engine = engine.execution_options(isolation_level="REPEATABLE READ")
-    with collector_paused(), engine.connect() as conn, conn.begin():
+    with gc_paused(), engine.connect() as conn, conn.begin():
         return facts_from(conn, scope, on, from_journal=from_journal)
