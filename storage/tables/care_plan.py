@@ -30,8 +30,12 @@ class CarePlan(Recorded, Base):
 
 # The review date as agreed, read from the frozen copy (the plan's own review date
 # may have moved since). The outcome report reads it for every version; the index
-# below holds it, so the report reads the index and never the snapshots.
-REVIEW_DUE_AS_AGREED = "json_extract(snapshot, '$.review_due')"
+# below holds it, so the report reads the index and never the snapshots. Guarded by
+# json_valid: an index expression that raised would refuse the row itself, and a
+# version pulled from the server with a snapshot that is not JSON must still apply.
+REVIEW_DUE_AS_AGREED = (
+    "CASE WHEN json_valid(snapshot) THEN json_extract(snapshot, '$.review_due') END"
+)
 
 
 class CarePlanVersion(Recorded, Base):

@@ -194,3 +194,33 @@ def test_the_report_is_the_coordinators_and_saves_audited(
             select(AuditEvent).where(AuditEvent.action == "outcome_report_saved")
         ).scalar_one()
     assert json.loads(event.detail) == {"format": "csv", "from": "2026-04-01", "to": "2026-06-30"}
+
+
+def test_a_frozen_plan_that_is_not_json_still_saves_and_counts_no_review_date(
+    workspace: Workspace, planted: dict[str, str]
+) -> None:
+    """A version pulled from the server may hold anything in its snapshot: it is still
+    written (the index on its review date never raises) and the report reads it as a
+    version agreed with no review date."""
+    bryn = planted["bryn"]
+    with workspace.store.write(workspace.actor) as s:
+        plan = CarePlan(person_id=bryn, version=3, status="agreed", review_due=date(2026, 12, 1))
+        s.add(plan)
+        s.flush()
+        for version, snapshot in ((1, "not json {"), (2, '{"review_due": 20260801}'), (3, "[]")):
+            s.add(
+                CarePlanVersion(
+                    plan_id=plan.id,
+                    person_id=bryn,
+                    version=version,
+                    agreed_on=date(2026, 6, version),
+                    agreed_with_name="Bryn",
+                    agreed_with_role="person",
+                    snapshot=snapshot,
+                )
+            )
+    with workspace.store.read() as s:
+        facts = laptop_facts(s, None, AS_OF)
+    assert [f for f in facts.plan_reviews if f.person_id == bryn] == [
+        PlanReviewFact(bryn, date(2026, 12, 1), None)  # only the plan's review date now
+    ]

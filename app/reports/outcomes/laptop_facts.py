@@ -218,7 +218,7 @@ def _plan_reviews(session: Session, ids: Any) -> tuple[PlanReviewFact, ...]:
     )
     agreed: dict[str, list[tuple[date, date | None]]] = defaultdict(list)
     for pid, on, due in _rows(session, versions):
-        agreed[pid].append((on, date.fromisoformat(due) if due else None))
+        agreed[pid].append((on, _day_or_none(due)))
     current = dict(
         _rows(
             session,
@@ -230,6 +230,15 @@ def _plan_reviews(session: Session, ids: Any) -> tuple[PlanReviewFact, ...]:
         for pid, versions_agreed in agreed.items()
         for review in plan_reviews(pid, versions_agreed, current.get(pid))
     )
+
+
+def _day_or_none(value: object) -> date | None:
+    """A review date from a frozen plan: anything that is not one (a snapshot pulled
+    from another laptop may hold anything) counts as no review date, never an error."""
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) and value else None
+    except ValueError:
+        return None
 
 
 def _experience(session: Session, ids: Any) -> tuple[ExperienceFact, ...]:

@@ -22,7 +22,9 @@ depends_on = None
 
 # As storage/tables/care_plan.py's REVIEW_DUE_AS_AGREED when this was written (a
 # migration keeps its own copy: the table module may change later).
-_REVIEW_DUE = "json_extract(snapshot, '$.review_due')"
+# Guarded: an expression that raised (json_extract on text that is not JSON) would
+# refuse the row, and every version pulled from the server must apply.
+_REVIEW_DUE = "CASE WHEN json_valid(snapshot) THEN json_extract(snapshot, '$.review_due') END"
 
 
 def upgrade() -> None:
