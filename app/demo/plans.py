@@ -327,7 +327,7 @@ class PlanBuilder:
         s.plan_reviews = agreed[1:version]
         self._made(s, goals, agreed[:version] or [first])
         review_due = as_of + timedelta(days=rng.randrange(-30, 121))
-        dues = self._dues(agreed[:version], review_due)
+        dues = self._dues(random.Random(plan_id), agreed[:version], review_due)
         for k, (on, due) in enumerate(zip(agreed[:version], dues, strict=True), start=1):
             shown = goals[: max(1, -(-len(goals) * k // version))]
             frozen = {
@@ -366,12 +366,12 @@ class PlanBuilder:
             }
         )
 
-    def _dues(self, agreed: list[date], current: date) -> list[date]:
+    def _dues(self, rng: random.Random, agreed: list[date], current: date) -> list[date]:
         """The review date each version was agreed with. A version re-agreed later was
         reviewed then: mostly on or before its review date (REVIEWED_ON_TIME), else
         up to six weeks late. The last version's is the plan's review date now, or,
-        where that is not after the day it was agreed, twelve weeks on."""
-        rng = self.rng
+        where that is not after the day it was agreed, twelve weeks on. `rng` is the
+        plan's own (seeded by its id), so the demo's other draws are as they were."""
         dues: list[date] = []
         for on, following in pairwise(agreed):
             if rng.random() < REVIEWED_ON_TIME:

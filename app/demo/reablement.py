@@ -103,7 +103,7 @@ SHORTER_CHANCE: Final = 0.1
 # Of the people who joined in the last 13 months or so, how many came straight into
 # reablement; of everyone else, how many had an episode later (a fall or an admission
 # while on the caseload), and how many had one long ago when they joined.
-AT_JOINING: Final = 0.42
+AT_JOINING: Final = 0.38
 LATER: Final = 0.1
 LONG_AGO: Final = 0.05
 RECENT_DAYS: Final = 400
