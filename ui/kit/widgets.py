@@ -11,6 +11,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -187,3 +188,13 @@ def button_row(*widgets: QWidget) -> FlowLayout:
     for widget in widgets:
         row.addWidget(widget)
     return row
+
+
+def date_edit(name: str, spoken: str) -> QDateEdit:
+    """A day chosen on a calendar or typed as dd/mm/yyyy (the report filters)."""
+    edit = QDateEdit()
+    edit.setObjectName(name)
+    edit.setAccessibleName(tr(spoken))
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("dd/MM/yyyy")
+    return edit

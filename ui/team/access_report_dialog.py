@@ -25,7 +25,7 @@ from ui.i18n import tr
 from ui.kit.flow_layout import FlowLayout
 from ui.kit.formatting import british_date_time
 from ui.kit.rows_model import ColumnSpec, RowsModel
-from ui.kit.widgets import button, heading, labelled, size_columns, table
+from ui.kit.widgets import button, date_edit, heading, labelled, size_columns, table
 
 logger = logging.getLogger(__name__)
 
@@ -168,11 +168,7 @@ class AccessReportDialog(QDialog):
         layout.addWidget(self.error)
 
     def _date(self, name: str, spoken: str) -> QDateEdit:
-        edit = QDateEdit()
-        edit.setObjectName(name)
-        edit.setAccessibleName(tr(spoken))
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("dd/MM/yyyy")
+        edit = date_edit(name, spoken)
         edit.setDate(QDate.currentDate())
         return edit
 

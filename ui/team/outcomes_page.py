@@ -32,7 +32,7 @@ from app.reports.outcomes.published import period as period_text
 from app.reports.outcomes.small_numbers import HIDDEN, NOTHING, SMALL
 from ui.i18n import tr
 from ui.kit.flow_layout import FlowLayout
-from ui.kit.widgets import button, heading, labelled
+from ui.kit.widgets import button, date_edit, heading, labelled
 
 logger = logging.getLogger(__name__)
 
@@ -102,11 +102,7 @@ class OutcomesPage(QWidget):
         self.set_saving_enabled(False)
 
     def _date(self, name: str, spoken: str) -> QDateEdit:
-        edit = QDateEdit()
-        edit.setObjectName(name)
-        edit.setAccessibleName(tr(spoken))
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("dd/MM/yyyy")
+        edit = date_edit(name, spoken)
         return edit
 
     # -- the period ---------------------------------------------------------------------
