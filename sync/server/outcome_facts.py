@@ -24,6 +24,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import groupby
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, select
@@ -112,15 +114,23 @@ def _each(
     return made
 
 
-def _key(fact: Any) -> str:
-    # Its fields' repr, person first: cheap (dataclasses.astuple deep-copies every
-    # field of 300,000 facts) and a total order on facts of one kind.
+def _whole(fact: Any) -> str:
+    # Its fields' repr: a total order on facts of one kind, whatever their types
+    # (None beside a date), but costly on 300,000 facts; only ties are ordered by it.
     return repr(vars(fact))
 
 
-def _ordered(items: Iterable[T]) -> tuple[T, ...]:
-    """A fixed order (person, then the rest), so two servers' facts compare equal."""
-    return tuple(sorted(items, key=_key))
+def _ordered(items: Iterable[T], *fields: str) -> tuple[T, ...]:
+    """A fixed order, so two servers' facts compare equal: by `fields` (ones never
+    None, person first), then facts tied on them by all of their fields."""
+    by = attrgetter(*fields)
+    ordered: list[T] = []
+    for _same, group in groupby(sorted(items, key=by), key=by):
+        tied = list(group)
+        if len(tied) > 1:
+            tied.sort(key=_whole)
+        ordered += tied
+    return tuple(ordered)
 
 
 # --- whose records ------------------------------------------------------------
@@ -373,13 +383,17 @@ def facts_from(
 
     facts = OutcomeFacts(
         as_of=as_of,
-        people=_ordered(persons),
-        referrals=_ordered(referrals),
-        episodes=_ordered(each(EPISODE, _episode)),
-        goal_reviews=_ordered(_goal_reviews(journal, people, unreadable)),
-        hospital=_ordered(h for h in each(HOSPITAL, _hospital) if h is not None),
-        plan_reviews=_ordered(_plan_reviews(journal, people, unreadable)),
-        experience=_ordered(each(EXPERIENCE, _experience)),
+        people=_ordered(persons, "person_id"),
+        referrals=_ordered(referrals, "person_id", "received_on"),
+        episodes=_ordered(each(EPISODE, _episode), "person_id", "started_on"),
+        goal_reviews=_ordered(
+            _goal_reviews(journal, people, unreadable), "person_id", "goal_id", "reviewed_on"
+        ),
+        hospital=_ordered(
+            (h for h in each(HOSPITAL, _hospital) if h is not None), "person_id", "occurred_on"
+        ),
+        plan_reviews=_ordered(_plan_reviews(journal, people, unreadable), "person_id", "due_on"),
+        experience=_ordered(each(EXPERIENCE, _experience), "person_id", "asked_on", "statement"),
     )
     unreadable.log()
     return ServerFacts(facts, dict(unreadable.counts))
