@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from app.errors import InvalidInputError
 from app.rules import parse_date
+from app.values.calendar import a_year_before
 
 
 @dataclass(frozen=True)
@@ -27,13 +28,6 @@ def _financial_year_start(day: date) -> date:
     return date(day.year if day.month >= 4 else day.year - 1, 4, 1)
 
 
-def _a_year_before(day: date) -> date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February: a year before is the 28th
-        return date(day.year - 1, 2, 28)
-
-
 def _quarter_start(day: date) -> date:
     return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
 
@@ -41,7 +35,7 @@ def _quarter_start(day: date) -> date:
 def periods(today: date) -> tuple[Period, ...]:
     """Each usual period as of `today`, none ending after it (the report counts what
     has happened, and a period running past today would count days not yet lived)."""
-    last_12_start = _a_year_before(today) + timedelta(days=1)
+    last_12_start = a_year_before(today) + timedelta(days=1)
     this_quarter = _quarter_start(today)
     last_quarter_end = this_quarter - timedelta(days=1)
     this_year = _financial_year_start(today)

@@ -1,0 +1,128 @@
+"""A person's priority score from what their record holds, and the words that explain
+it: pure, so the list, its tests and the bench all score alike.
+
+The score is the sum over the factors (`weights.FACTORS`) of the team's weight times
+how many times the factor counts for the person (present: once; admissions, A&E
+visits and high risks: each, up to the factor's `most`). Nothing else moves it: two
+people with the same signals and weights have the same score, and the explanation
+lists every factor that added to it, largest first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from app.services.priority.weights import FACTORS
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What one person's shared record says, for each factor (as of a day)."""
+
+    unplanned_admissions: int = 0
+    first_admission_on: date | None = None  # the earliest counted, for the words
+    ae_attendances: int = 0
+    last_discharge_on: date | None = None  # the latest, when recent
+    falls: bool = False
+    lives_alone: bool = False
+    carer_strain: bool = False
+    specialist_need: bool = False
+    high_risks: int = 0
+    safeguarding: bool = False
+    capacity_concern: bool = False
+    overdue_review: bool = False
+    no_contact: bool = False
+    last_contact_on: date | None = None  # None: never, on this record
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One factor's part in a score, with where it came from."""
+
+    key: str
+    label: str
+    source: str
+    times: int
+    points: int
+    words: str
+
+
+@dataclass(frozen=True)
+class Scored:
+    score: int
+    contributions: tuple[Contribution, ...]  # largest first
+
+    @property
+    def explanation(self) -> str:
+        """The rank in words: each factor that counted, largest first."""
+        if not self.contributions:
+            return "Nothing in the record adds to the score."
+        return "; ".join(c.words for c in self.contributions)
+
+
+def _day(on: date) -> str:
+    return f"{on.day} {on:%b %Y}"
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _words(key: str, signals: Signals, times: int) -> str:
+    """The factor as the team would say it of this person."""
+    s = signals
+    if key == "unplanned_admissions":
+        since = f" since {_day(s.first_admission_on)}" if s.first_admission_on else ""
+        counted = _plural(s.unplanned_admissions, "unplanned admission", "unplanned admissions")
+        return counted + since
+    if key == "ae_attendances":
+        return _plural(s.ae_attendances, "A&E attendance", "A&E attendances") + " in 12 months"
+    if key == "recent_discharge":
+        return f"left hospital on {_day(s.last_discharge_on)}" if s.last_discharge_on else ""
+    if key == "high_risks":
+        return _plural(s.high_risks, "high risk open", "high risks open")
+    if key == "no_contact":
+        if s.last_contact_on is None:
+            return "no contact recorded"
+        return f"no contact since {_day(s.last_contact_on)}"
+    return {
+        "falls": "falls risk",
+        "lives_alone": "lives alone",
+        "carer_strain": "carer at risk of breaking down",
+        "specialist_need": "specialist level of need",
+        "safeguarding": "safeguarding alert",
+        "capacity_concern": "lacked capacity at the last assessment",
+        "overdue_review": "review overdue",
+    }[key]
+
+
+def _times(key: str, signals: Signals) -> int:
+    if key == "recent_discharge":
+        return int(signals.last_discharge_on is not None)
+    value = getattr(signals, key)
+    return int(value) if isinstance(value, bool) else max(0, value)
+
+
+def score(signals: Signals, weights: Mapping[str, int]) -> Scored:
+    """The score and its contributions; a factor weighted 0 is not counted at all."""
+    parts: list[Contribution] = []
+    for factor in FACTORS:
+        times = min(_times(factor.key, signals), factor.most)
+        weight = weights.get(factor.key, 0)
+        if times == 0 or weight == 0:
+            continue
+        parts.append(
+            Contribution(
+                factor.key,
+                factor.label,
+                factor.source,
+                times,
+                weight * times,
+                _words(factor.key, signals, times),
+            )
+        )
+    order = {f.key: n for n, f in enumerate(FACTORS)}
+    parts.sort(key=lambda c: (-c.points, order[c.key]))
+    return Scored(sum(c.points for c in parts), tuple(parts))

@@ -1,0 +1,227 @@
+"""The priority list on a planted team whose every score is known by construction
+(worked out by hand below from the default weights in app/services/priority/weights.py,
+not by running the scoring code).
+
+Fixed "now": Monday 16 November 2026, 10:00 in England. Last 12 months: from
+17 November 2025. Recent discharge: on or after 19 October 2026. Quiet: no contact
+since before 5 October 2026 (six weeks).
+
+| person | planted                                                         | score (defaults) |
+|--------|-----------------------------------------------------------------|------------------|
+| Ada    | admissions 14 Jun and 1 Sep 2026 (and one in Oct 2025, too old), | 6+2+2+3 = 13     |
+|        | falls risk 4x5 (falls, and a high risk), carer breakdown risk   |                  |
+| Bryn   | discharged 1 Nov 2026, 4 A&E visits (counted 3), safeguarding   | 3+3+3+2 = 11     |
+|        | alert, last contact 1 Sep 2026; an admission entered in error;  |                  |
+|        | lacked capacity in January, has it at June's assessment         |                  |
+| Cerys  | specialist, lacks capacity at the last assessment, plan review  | 2+2+1 = 5        |
+|        | was due 1 Nov 2026                                              |                  |
+| Dev    | a recent contact, nothing else                                  | 0                |
+| Efa    | closed (never listed), admissions                               | -                |
+| Gwen   | another team's, with a safeguarding alert (never listed)         | -                |
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import pytest
+
+from app.errors import AccessDeniedError, InvalidInputError
+from app.services import clock
+from app.services.priority.priority_list import priority_list
+from app.services.priority.weights import DEFAULT_WEIGHTS
+from app.services.record.people import NewPerson, find, register
+from app.values.vocab import Role
+from app.workspace import Workspace
+from storage.tables import (
+    Alert,
+    CarePlan,
+    ContactNote,
+    HospitalEvent,
+    MentalCapacityAssessment,
+    Risk,
+)
+from tests.app.team_data import sign_in_as
+
+NOW = clock.at_local(date(2026, 11, 16), 10)
+LONG_AGO = clock.at_local(date(2025, 1, 1), 9)  # when every record was first made
+PEOPLE = {
+    "Ada": "9990000018",
+    "Bryn": "9990000026",
+    "Cerys": "9990000034",
+    "Dev": "9990000042",
+    "Efa": "9990000050",
+    "Gwen": "9990000069",
+}
+
+
+@dataclass
+class Planted:
+    ids: dict[str, str]
+
+
+def _at(day: date) -> datetime:
+    return clock.at_local(day, 10)
+
+
+def plant(ws: Workspace, *, lead_is_me: bool = False) -> Planted:
+    for given, nhs in PEOPLE.items():
+        level = "specialist" if given == "Cerys" else "targeted"
+        register(ws, NewPerson(nhs, given, "Planted", "1940-01-02", "DL8 3AB", level_of_need=level))
+    with ws.store.write(ws.actor) as s:
+        ids = {given: find(s, nhs).id for given, nhs in PEOPLE.items()}
+        for given in PEOPLE:
+            person = find(s, PEOPLE[given])
+            person.recorded_at = LONG_AGO
+            if lead_is_me and given in ("Ada", "Bryn"):
+                person.lead_professional_id = ws.actor.user_id
+        find(s, PEOPLE["Efa"]).status = "closed"
+        find(s, PEOPLE["Gwen"]).team_id = "another-team"
+
+        def event(who: str, kind: str, on: date, *, error: bool = False) -> None:
+            s.add(
+                HospitalEvent(
+                    person_id=ids[who], kind=kind, occurred_on=on, entered_in_error=error
+                )
+            )
+
+        event("Ada", "unplanned_admission", date(2026, 6, 14))
+        event("Ada", "unplanned_admission", date(2026, 9, 1))
+        event("Ada", "unplanned_admission", date(2025, 10, 1))  # over 12 months ago
+        event("Bryn", "discharge", date(2026, 11, 1))
+        event("Bryn", "discharge", date(2026, 9, 1))  # not recent
+        for day in (3, 10, 17, 24):
+            event("Bryn", "ae_attendance", date(2026, 8, day))
+        event("Bryn", "unplanned_admission", date(2026, 10, 1), error=True)
+        event("Efa", "unplanned_admission", date(2026, 10, 1))
+
+        def risk(who: str, kind: str, likelihood: int, impact: int) -> None:
+            s.add(
+                Risk(
+                    person_id=ids[who],
+                    kind=kind,
+                    description="Planted",
+                    likelihood=likelihood,
+                    impact=impact,
+                    review_on=date(2027, 1, 1),
+                )
+            )
+
+        risk("Ada", "falls", 4, 5)
+        risk("Ada", "carer_breakdown", 2, 2)
+        risk("Dev", "fire", 1, 2)
+        s.add(
+            Risk(
+                person_id=ids["Dev"],
+                kind="falls",
+                description="Closed: no longer counts",
+                likelihood=5,
+                impact=5,
+                status="closed",
+            )
+        )
+        for who in ("Bryn", "Gwen"):
+            s.add(Alert(person_id=ids[who], kind="safeguarding", summary="Planted"))
+        s.add(Alert(person_id=ids["Dev"], kind="safeguarding", summary="Ended", active=False))
+        for who, on, outcome in (
+            ("Bryn", date(2026, 1, 5), "lacks_capacity"),
+            ("Bryn", date(2026, 6, 1), "has_capacity"),
+            ("Cerys", date(2026, 2, 1), "has_capacity"),
+            ("Cerys", date(2026, 7, 1), "lacks_capacity"),
+        ):
+            s.add(
+                MentalCapacityAssessment(
+                    person_id=ids[who], decision="Where to live", outcome=outcome, assessed_on=on
+                )
+            )
+        s.add(CarePlan(person_id=ids["Cerys"], review_due=date(2026, 11, 1)))
+        s.add(CarePlan(person_id=ids["Dev"], review_due=date(2026, 11, 16)))  # due today
+        for who, day in (
+            ("Ada", date(2026, 11, 10)),
+            ("Bryn", date(2026, 9, 1)),
+            ("Cerys", date(2026, 11, 2)),
+            ("Dev", date(2026, 10, 6)),  # within six weeks, just
+        ):
+            s.add(
+                ContactNote(
+                    person_id=ids[who],
+                    contact_type="home_visit",
+                    occurred_at=_at(day),
+                    narrative="Visited.",
+                )
+            )
+    return Planted(ids)
+
+
+def _scores(ws: Workspace, **kw: object) -> list[tuple[str, int]]:
+    found = priority_list(ws, now=NOW, **kw)  # type: ignore[arg-type]
+    return [(r.person.given_name, r.scored.score) for r in found.rows]
+
+
+def test_the_coordinators_team_scored_as_worked_out_by_hand(workspace: Workspace) -> None:
+    sign_in_as(workspace, Role.COORDINATOR.value)
+    plant(workspace)
+    found = priority_list(workspace, now=NOW)
+    assert found.whose == "team" and found.as_of == date(2026, 11, 16)
+    assert found.weights == DEFAULT_WEIGHTS
+    assert [(r.person.given_name, r.scored.score) for r in found.rows] == [
+        ("Ada", 13),
+        ("Bryn", 11),
+        ("Cerys", 5),
+        ("Dev", 0),
+    ]
+    by = {r.person.given_name: r.scored for r in found.rows}
+    assert by["Ada"].explanation == (
+        "2 unplanned admissions since 14 Jun 2026; carer at risk of breaking down;"
+        " falls risk; 1 high risk open"
+    )
+    assert by["Bryn"].explanation == (
+        # Tied at 3 points: in the factors' own order. All four visits are named,
+        # though only three count.
+        "4 A&E attendances in 12 months; left hospital on 1 Nov 2026; safeguarding alert;"
+        " no contact since 1 Sep 2026"
+    )
+    assert by["Cerys"].explanation == (
+        "specialist level of need; lacked capacity at the last assessment; review overdue"
+    )
+    assert by["Dev"].explanation == "Nothing in the record adds to the score."
+    ada = {c.key: c for c in by["Ada"].contributions}
+    assert ada["unplanned_admissions"].times == 2 and ada["unplanned_admissions"].points == 6
+    assert ada["unplanned_admissions"].source == "Outcomes: hospital and urgent care events"
+    bryn = {c.key: c for c in by["Bryn"].contributions}
+    assert bryn["ae_attendances"].times == 3  # four visits, counted up to three
+
+
+def test_weights_re_rank_the_list(workspace: Workspace) -> None:
+    sign_in_as(workspace, Role.COORDINATOR.value)
+    plant(workspace)
+    weights = {"no_contact": 10, "falls": 0, "carer_strain": 0, "specialist_need": 10}
+    # Ada 6+2 = 8; Bryn 3+3+3+10 = 19; Cerys 10+2+1 = 13.
+    assert _scores(workspace, weights=weights) == [
+        ("Bryn", 19),
+        ("Cerys", 13),
+        ("Ada", 8),
+        ("Dev", 0),
+    ]
+    found = priority_list(workspace, now=NOW, weights=weights)
+    ada = next(r for r in found.rows if r.person.given_name == "Ada")
+    assert "falls risk" not in ada.scored.explanation  # weighted 0: not counted at all
+    with pytest.raises(InvalidInputError, match="whole number from 0 to 10"):
+        priority_list(workspace, now=NOW, weights={"falls": 11})
+    with pytest.raises(InvalidInputError, match="not a priority factor"):
+        priority_list(workspace, now=NOW, weights={"shoe_size": 1})
+
+
+def test_a_practitioner_sees_only_the_people_they_lead(workspace: Workspace) -> None:
+    sign_in_as(workspace, Role.SOCIAL_WORKER.value)
+    plant(workspace, lead_is_me=True)
+    found = priority_list(workspace, now=NOW)
+    assert found.whose == "mine"
+    assert _scores(workspace) == [("Ada", 13), ("Bryn", 11)]
+
+
+def test_administrators_have_no_list(workspace: Workspace) -> None:
+    sign_in_as(workspace, Role.ADMINISTRATOR.value)
+    with pytest.raises(AccessDeniedError, match="Administrators have no priority list"):
+        priority_list(workspace, now=NOW)
