@@ -225,3 +225,19 @@ def test_administrators_have_no_list(workspace: Workspace) -> None:
     sign_in_as(workspace, Role.ADMINISTRATOR.value)
     with pytest.raises(AccessDeniedError, match="Administrators have no priority list"):
         priority_list(workspace, now=NOW)
+
+
+def test_a_long_list_read_whole_gives_the_same(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A team's list past a few hundred people reads each table whole and keeps its
+    people's rows (signals._NAMED): the same scores and words as naming them."""
+    from app.services.priority import signals
+
+    sign_in_as(workspace, Role.COORDINATOR.value)
+    plant(workspace)
+    named = priority_list(workspace, now=NOW)
+    monkeypatch.setattr(signals, "_NAMED", 0)
+    whole = priority_list(workspace, now=NOW)
+    assert whole == named
+    assert [r.person.given_name for r in whole.rows] == ["Ada", "Bryn", "Cerys", "Dev"]

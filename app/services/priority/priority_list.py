@@ -25,6 +25,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from app.errors import AccessDeniedError
+from app.gc_pause import gc_paused
 from app.services import clock
 from app.services.need_to_know.access import legitimate_clause, viewer_of
 from app.services.need_to_know.access_policy import CLINICAL_ROLES, Viewer
@@ -87,10 +88,11 @@ def list_in(
     used = checked(weights) if weights is not None else team_weights_of(session, viewer)
     people, whose = _people(viewer)
     at = now or clock.now()
-    rows = [
-        PriorityRow(who, score(signals, used))
-        for who, signals in read_signals(session, people, now=at)
-    ]
+    with gc_paused():  # thousands of small rows, no cycles (app/gc_pause.py)
+        rows = [
+            PriorityRow(who, score(signals, used))
+            for who, signals in read_signals(session, people, now=at)
+        ]
     rows.sort(key=lambda r: (-r.scored.score, r.person.family_name, r.person.given_name))
     return PriorityList(tuple(rows), used, whose, clock.local(at).date())
 

@@ -98,31 +98,40 @@ def _words(key: str, signals: Signals, times: int) -> str:
     }[key]
 
 
-def _times(key: str, signals: Signals) -> int:
-    if key == "recent_discharge":
-        return int(signals.last_discharge_on is not None)
-    value = getattr(signals, key)
-    return int(value) if isinstance(value, bool) else max(0, value)
+_ORDER = {f.key: n for n, f in enumerate(FACTORS)}
+
+
+def _points(contribution: Contribution) -> tuple[int, int]:
+    return (-contribution.points, _ORDER[contribution.key])
 
 
 def score(signals: Signals, weights: Mapping[str, int]) -> Scored:
     """The score and its contributions; a factor weighted 0 is not counted at all."""
+    s = signals
+    counted = {
+        "unplanned_admissions": s.unplanned_admissions,
+        "ae_attendances": s.ae_attendances,
+        "recent_discharge": s.last_discharge_on is not None,
+        "falls": s.falls,
+        "lives_alone": s.lives_alone,
+        "carer_strain": s.carer_strain,
+        "specialist_need": s.specialist_need,
+        "high_risks": s.high_risks,
+        "safeguarding": s.safeguarding,
+        "capacity_concern": s.capacity_concern,
+        "overdue_review": s.overdue_review,
+        "no_contact": s.no_contact,
+    }
     parts: list[Contribution] = []
+    total = 0
     for factor in FACTORS:
-        times = min(_times(factor.key, signals), factor.most)
+        times = min(int(counted[factor.key]), factor.most)
         weight = weights.get(factor.key, 0)
-        if times == 0 or weight == 0:
+        if times <= 0 or weight == 0:
             continue
-        parts.append(
-            Contribution(
-                factor.key,
-                factor.label,
-                factor.source,
-                times,
-                weight * times,
-                _words(factor.key, signals, times),
-            )
-        )
-    order = {f.key: n for n, f in enumerate(FACTORS)}
-    parts.sort(key=lambda c: (-c.points, order[c.key]))
-    return Scored(sum(c.points for c in parts), tuple(parts))
+        points = weight * times
+        total += points
+        words = _words(factor.key, s, times)
+        parts.append(Contribution(factor.key, factor.label, factor.source, times, points, words))
+    parts.sort(key=_points)
+    return Scored(total, tuple(parts))
