@@ -37,6 +37,7 @@ from ui.kit.operations import Operations
 from ui.team.allocate_dialog import AllocateDialog
 from ui.team.import_controller import ImportController
 from ui.team.outcomes_controller import OutcomesController
+from ui.team.priority_controller import PriorityController
 from ui.team.team_model import SORT_KEYS, TeamModel
 from ui.team.team_place import TeamPlace, keep_place, put_back, query_fields, scroll_to_row
 from ui.team.team_view import TeamPanel
@@ -81,6 +82,8 @@ class TeamController(QObject):
             ops, self.panel.outcomes, lambda *asked: self.ask_save_path(*asked), parent=self
         )
         self.outcomes.status.connect(self.status)
+        self.priorities = PriorityController(ops, self.panel.priorities, parent=self)
+        self.priorities.open_requested.connect(self.open_requested)
         self.ask_folder: AskPath = ask_folder
         self.dialog: AllocateDialog | None = None
         self._charts_loaded = False
@@ -120,6 +123,8 @@ class TeamController(QObject):
             self._restore(place)
         if self._outcomes_in_view():  # back on the Outcomes tab after a lock: count it
             self.outcomes.opened()
+        if self._in_view(self.panel.priorities):
+            self.priorities.opened()
 
     def _restore(self, place: TeamPlace) -> None:
         """The filters, sort and tab as they were, over rows read afresh from the store."""
@@ -151,6 +156,7 @@ class TeamController(QObject):
         self.panel.practitioners.model.clear()
         self.panel.charts.clear()
         self.outcomes.close()
+        self.priorities.close()
         self.panel.set_counts({})
         self._charts_loaded = False
         if self.dialog is not None:
@@ -177,6 +183,7 @@ class TeamController(QObject):
         if self.home.isTabVisible(self.tab) and (change.touches(*areas) or not change.areas):
             self.refresh()
             self.outcomes.changed(visible=self._outcomes_in_view())
+            self.priorities.changed(visible=self._in_view(self.panel.priorities))
 
     def _filters_changed(self) -> None:
         self._wanted_lead = None
@@ -212,20 +219,24 @@ class TeamController(QObject):
     def _show_count(self, total: int) -> None:
         self.panel.count.setText(formatting.people_count(total, searching=False))
 
+    def _in_view(self, page: QWidget) -> bool:
+        return self.home.currentIndex() == self.tab and self.panel.tabs.currentWidget() is page
+
     def _outcomes_in_view(self) -> bool:
-        return (
-            self.home.currentIndex() == self.tab
-            and self.panel.tabs.currentWidget() is self.panel.outcomes
-        )
+        return self._in_view(self.panel.outcomes)
 
     def _home_tab_changed(self) -> None:
         if self._outcomes_in_view():
             self.outcomes.opened()  # counted again if records changed while away
+        if self._in_view(self.panel.priorities):
+            self.priorities.opened()
 
     def _tab_changed(self) -> None:
         self._load_charts()
         if self.panel.tabs.currentWidget() is self.panel.outcomes:
             self.outcomes.opened()
+        if self.panel.tabs.currentWidget() is self.panel.priorities:
+            self.priorities.opened()
 
     def _load_charts(self) -> None:
         if self._charts_loaded or self.panel.tabs.currentWidget() is not self.panel.charts:

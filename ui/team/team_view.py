@@ -28,6 +28,7 @@ from ui.i18n import tr
 from ui.kit.flow_layout import FlowLayout
 from ui.kit.widgets import button, table
 from ui.team.outcomes_page import OutcomesPage
+from ui.team.priority_page import PriorityPage
 from ui.team.team_columns import TeamColumns
 from ui.team.team_model import ROW_ROLE, Column, TeamModel
 from ui.team.team_pages import ChartsPage, PractitionersPage
@@ -177,6 +178,8 @@ class TeamPanel(QWidget):
         self.tabs.addTab(self.practitioners, tr("Pr&actitioners"))
         self.tabs.addTab(self.charts, tr("C&harts"))
         self.tabs.addTab(self.outcomes, tr("&Outcomes"))
+        self.priorities = PriorityPage()
+        self.tabs.addTab(self.priorities, tr("Pr&iorities"))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)

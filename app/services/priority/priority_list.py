@@ -17,7 +17,7 @@ those given (the weights dialog's preview). Reading only; nothing is written.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -57,6 +57,8 @@ class PriorityList:
     # "team": the coordinator's team; "mine": the people the viewer leads.
     whose: str
     as_of: date
+    # What OneRecord suggests, to show which weights the team changed.
+    defaults: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
 
 
 def _people(viewer: Viewer) -> tuple[Select[Any], str]:
