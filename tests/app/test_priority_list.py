@@ -81,9 +81,7 @@ def plant(ws: Workspace, *, lead_is_me: bool = False) -> Planted:
 
         def event(who: str, kind: str, on: date, *, error: bool = False) -> None:
             s.add(
-                HospitalEvent(
-                    person_id=ids[who], kind=kind, occurred_on=on, entered_in_error=error
-                )
+                HospitalEvent(person_id=ids[who], kind=kind, occurred_on=on, entered_in_error=error)
             )
 
         event("Ada", "unplanned_admission", date(2026, 6, 14))
