@@ -7,8 +7,8 @@
 
 On a copy of the demo profile, the demo's integrated care coordinator is signed
 in (the demo signs in a district nurse), then the Team tab, its Charts tab and its
-Outcomes tab (the last 12 months, then scrolled to reablement) are grabbed from Qt
-itself. Refuses a profile that is not a demo.
+Outcomes tab (the last 12 months, then scrolled to reablement) and its Priorities
+tab (the top person chosen) are grabbed from Qt itself. Refuses a profile that is not a demo.
 """
 
 from __future__ import annotations
@@ -90,6 +90,11 @@ def main() -> int:
         block = outcomes.content.findChild(QWidget, "outcomes_reablement")
         outcomes.report_area.verticalScrollBar().setValue(block.y())
         _save(window, args.out, "team-outcomes-reablement", "")
+        priorities = team.panel.priorities
+        team.panel.tabs.setCurrentWidget(priorities)
+        _wait(lambda: priorities.model.rowCount() > 0, timeout_ms=60_000)
+        priorities.people.setCurrentIndex(priorities.model.index(0, 0))
+        _save(window, args.out, "team-priorities", "")
         controller.shutdown()
     return 0
 

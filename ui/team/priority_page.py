@@ -69,7 +69,9 @@ class PriorityPage(QWidget):
         self.factors_model: RowsModel[Contribution] = RowsModel(FACTOR_COLUMNS, self)
         self.factors = table("priorityFactors", "What makes up the score")
         self.factors.setModel(self.factors_model)
-        size_columns(self.factors, stretch=0)
+        # Each factor in full: its words wrap, and the rows grow to hold them.
+        self.factors.setWordWrap(True)
+        size_columns(self.factors, stretch=0, fixed={2: 170})
         self.person_heading = heading(tr("Choose a person to see their score's parts"), level=3)
         self.person_heading.setObjectName("priorityPerson")
         self.person_heading.setWordWrap(True)
@@ -94,8 +96,9 @@ class PriorityPage(QWidget):
         split.setChildrenCollapsible(False)
         split.addWidget(self.people)
         split.addWidget(detail)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 5)
+        split.setStretchFactor(1, 3)
+        split.setSizes([800, 480])  # the reasons need the width more than the parts
         top = QHBoxLayout()
         top.addWidget(self.status, 1)
         top.addWidget(self.refresh_button)
@@ -142,6 +145,7 @@ class PriorityPage(QWidget):
             return
         rank, entry = row
         self.factors_model.set_rows(list(entry.scored.contributions))
+        self.factors.resizeRowsToContents()
         self.person_heading.setText(
             tr("{name}: score {score}, number {rank} on the list").format(
                 name=f"{entry.person.given_name} {entry.person.family_name}",
