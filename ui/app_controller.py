@@ -35,6 +35,7 @@ from ui.caseload.caseload_controller import CaseloadController, CaseloadState
 from ui.caseload.caseload_model import CaseloadModel
 from ui.caseload.drafts_controller import DraftsController
 from ui.caseload.home_view import CASELOAD_TAB, TODAY_TAB
+from ui.caseload.my_priorities import MyPriorities
 from ui.caseload.register_flow import RegisterFlow
 from ui.caseload.today_controller import TodayController
 from ui.first_run.first_run_controller import Creator, FirstRunController
@@ -117,6 +118,7 @@ class AppController(QObject):
         self.register = RegisterFlow(self.ops, parent=self, server_check=check_same_person)
         # The coordinator's Team tab (shown only to coordinators and the IG lead).
         self.team = TeamController(self.ops, self.main_window.home, parent=self)
+        self.my_priorities = MyPriorities(self.ops, self.main_window.home, parent=self)
         # Drafts waiting since a crash, a lock or a form closed unsaved: said on Today.
         self.drafts = DraftsController(self.ops, self.main_window.home.today.drafts, parent=self)
         self._sync_on_unlock = sync_on_unlock
@@ -159,6 +161,7 @@ class AppController(QObject):
             lambda _report: window.caseload.set_beyond_available(self.sync.enrolled)
         )
         self.team.open_requested.connect(self.open_record)
+        self.my_priorities.open_requested.connect(self.open_record)
         self.team.status.connect(lambda text: window.statusBar().showMessage(text, 8000))
         self.drafts.announce.connect(lambda text: window.statusBar().showMessage(text, 15_000))
         self.drafts.open_requested.connect(self.open_draft)
@@ -220,6 +223,7 @@ class AppController(QObject):
         self.register.close()
         self.main_window.caseload.set_beyond_available(False)
         self.team.close()
+        self.my_priorities.close()
         self.drafts.close()
         self._pending_timer.stop()
         # Widgets first: from here on nothing identifiable is on screen or in a model.
@@ -292,6 +296,7 @@ class AppController(QObject):
         )
         window.access_report_action.setVisible(may_see_report(workspace.actor.role))
         self.team.open(workspace)
+        self.my_priorities.open(workspace)
         place, self._place = self._place, Place()
         self.caseload.open(
             partial(caseload.fetch, workspace), place.caseload, user_id=workspace.actor.user_id

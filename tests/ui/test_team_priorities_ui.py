@@ -156,3 +156,41 @@ def test_it_fits_a_1366_by_768_window(qtbot: QtBot, coordinator: AppController) 
     for widget in (page.caution, page.refresh_button, page.people, page.open_button):
         corner = widget.mapTo(window, widget.rect().bottomRight())
         assert window.rect().contains(corner), widget.objectName()
+
+
+@pytest.fixture(scope="module")
+def _nurse_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("priority-ui-nurse") / "demo"
+    workspace, _ = create_demo_profile(
+        path, PASSPHRASE, people=60, seed=23, kdf=FAST_KDF, role=Role.COMMUNITY_NURSE
+    )
+    workspace.close()
+    return path
+
+
+def test_a_practitioner_has_their_own_list_at_home(
+    qtbot: QtBot, runner: TaskRunner, _nurse_template: Path, tmp_path: Path
+) -> None:
+    profile = Path(shutil.copytree(_nurse_template, tmp_path / "Demo"))
+    controller = make_controller(qtbot, runner, profile)
+    try:
+        unlock(qtbot, controller)
+        home = controller.main_window.home
+        mine = controller.my_priorities
+        assert home.isTabVisible(mine.tab) and not home.isTabVisible(controller.team.tab)
+        home.setCurrentIndex(mine.tab)
+        expected = _expected(controller)
+        assert expected.whose == "mine" and expected.rows  # the nurse leads people
+        qtbot.waitUntil(lambda: mine.page.model.rowCount() == len(expected.rows), timeout=60_000)
+        assert [row[1].person.person_id for row in mine.page.model.rows] == [
+            r.person.person_id for r in expected.rows
+        ]
+        assert "lead professional for" in mine.page.status.text()
+        controller.lock("test")
+        assert mine.page.model.rowCount() == 0 and not home.isTabVisible(mine.tab)
+    finally:
+        controller.shutdown()
+
+
+def test_a_coordinator_has_no_home_list(qtbot: QtBot, coordinator: AppController) -> None:
+    assert not coordinator.main_window.home.isTabVisible(coordinator.my_priorities.tab)
