@@ -36,6 +36,11 @@ def _wall_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
+def wall_ms() -> int:
+    """This replica's wall clock as stamps read it (milliseconds since 1970, UTC)."""
+    return _wall_ms()
+
+
 def ceiling(wall_ms: int | None = None) -> int:
     """The greatest stamp this replica believes now: a day ahead of its wall clock."""
     return pack((_wall_ms() if wall_ms is None else wall_ms) + FUTURE_LIMIT_MS, _COUNTER_MAX)
