@@ -26,6 +26,7 @@ from app.services.care.visits import todays_planned_visit
 from app.services.changes import RECORD_AREAS, TIMELINE, Change
 from app.services.record import case, restricted_view
 from app.services.record.record import PersonRecord, open_record, partner_organisations
+from app.services.record.since_last_seen import SinceLastSeen, mark_seen, since_last_seen
 from app.services.record.timeline import (
     TimelineEntry,
     TimelineFilters,
@@ -66,6 +67,7 @@ class _Loaded:
     total: int
     first_page: list[TimelineEntry]
     filters: TimelineFilters
+    since: SinceLastSeen  # colleagues' changes since the user last saw the record
 
 
 def _load(ws: Workspace, person_id: str, *, viewed: bool, timeline: bool) -> _Loaded:
@@ -83,6 +85,7 @@ def _load(ws: Workspace, person_id: str, *, viewed: bool, timeline: bool) -> _Lo
         total=total,
         first_page=page,
         filters=filters,
+        since=since_last_seen(ws, person_id),
     )
 
 
@@ -118,6 +121,7 @@ class RecordController(QObject):
         self.editing = EditorDialog(ops, dialog_parent, self)
         self.editing.opened.connect(self.dialog_opened)
         self.editing.saved.connect(self.said_saved)
+        page.since_seen.read_requested.connect(self._mark_seen)
         self.break_glass = BreakGlassFlow(ops, dialog_parent)
         self.outcomes = OutcomesController(ops, page, self, dialog_parent)
 
@@ -241,6 +245,7 @@ class RecordController(QObject):
         self._loaded = loaded
         today = clock.today()
         self._page.show_record(loaded.record, today)
+        self._page.since_seen.show_changes(loaded.since)
         if timeline:
             self._page.timeline.set_filters(loaded.filters)
             person = loaded.record.header.person_id
@@ -287,6 +292,18 @@ class RecordController(QObject):
                 ws, person_id=person_id, alert_id=alert_id
             ),
             on_done=lambda detail: header.reveal_restricted(alert_id, detail),
+        )
+
+    def _mark_seen(self, up_to: int) -> None:
+        """Marked read (an audit event; through `read`: it changes no record)."""
+        person_id = self._person_id
+        if person_id is None:
+            return
+        panel = self._page.since_seen
+        self._ops.read(
+            lambda ws: mark_seen(ws, person_id, up_to),
+            on_done=lambda _none: panel.clear() if person_id == self._person_id else None,
+            on_error=self._page.show_message,
         )
 
     @Slot(object)

@@ -31,6 +31,7 @@ from ui.record.record_sections import (
     ConsentSection,
     RisksSection,
 )
+from ui.record.since_seen_panel import SinceSeenPanel
 from ui.record.timeline_model import TimelineModel
 from ui.record.timeline_view import TimelineSection
 
@@ -73,6 +74,7 @@ class RecordPage(QWidget):
         self.status.setObjectName("recordStatus")
         self.status.setWordWrap(True)
         self.header = RecordHeader()
+        self.since_seen = SinceSeenPanel()
 
         self.sections = QListWidget()
         self.sections.setObjectName("sectionList")
@@ -120,6 +122,7 @@ class RecordPage(QWidget):
         layout.setSpacing(10)
         layout.addLayout(top)
         layout.addWidget(self.header)
+        layout.addWidget(self.since_seen)
         layout.addLayout(body, 1)
 
         self.sections.currentRowChanged.connect(self.stack.setCurrentIndex)
@@ -164,6 +167,7 @@ class RecordPage(QWidget):
     def clear(self) -> None:
         self.status.clear()
         self.header.clear()
+        self.since_seen.clear()
         self.plan.clear()
         self.timeline.clear()
         self.about_me.clear()
