@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.workspace import Workspace, unlock as unlock_profile
+from app.workspace import Workspace
+from app.workspace import unlock as unlock_profile
 from storage.tables import Organisation, Risk, StaffMember
 from tests.ui.helpers import DEV, PASSPHRASE, make_controller, make_profile, person_id_of, unlock
 from ui.kit.tasks import TaskRunner
@@ -53,8 +54,8 @@ def test_colleagues_changes_show_until_marked_read(
         qtbot.waitUntil(lambda: panel.isVisible(), timeout=10_000)
         lines = [panel.lines.item(i).text() for i in range(panel.lines.count())]
         assert any(
-            "New risk: fire" in line and "Ceri Jones, Community nurse, Dales Community Health"
-            in line
+            "New risk: fire" in line
+            and "Ceri Jones, Community nurse, Dales Community Health" in line
             for line in lines
         ), lines
         assert "since your last contact" in panel.title.text()  # Sam visited Dev before

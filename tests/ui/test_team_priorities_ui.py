@@ -159,7 +159,7 @@ def test_it_fits_a_1366_by_768_window(qtbot: QtBot, coordinator: AppController) 
 
 
 @pytest.fixture(scope="module")
-def _nurse_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def nurse_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("priority-ui-nurse") / "demo"
     workspace, _ = create_demo_profile(
         path, PASSPHRASE, people=60, seed=23, kdf=FAST_KDF, role=Role.COMMUNITY_NURSE
@@ -169,9 +169,9 @@ def _nurse_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_a_practitioner_has_their_own_list_at_home(
-    qtbot: QtBot, runner: TaskRunner, _nurse_template: Path, tmp_path: Path
+    qtbot: QtBot, runner: TaskRunner, nurse_template: Path, tmp_path: Path
 ) -> None:
-    profile = Path(shutil.copytree(_nurse_template, tmp_path / "Demo"))
+    profile = Path(shutil.copytree(nurse_template, tmp_path / "Demo"))
     controller = make_controller(qtbot, runner, profile)
     try:
         unlock(qtbot, controller)
