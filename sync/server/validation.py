@@ -22,6 +22,9 @@ from sync.server.limits import TOO_DEEP, nesting
 # Records every team may see (the directory), as opposed to a person's record: the
 # write policy's own list, so the two cannot drift apart.
 DIRECTORY = write_policy.DIRECTORY
+# A team's own settings: no person's record, sent to every laptop of this server's
+# organisation (each uses its own team's), never to a partner.
+TEAM_SETTINGS = write_policy.TEAM_SETTINGS
 # Never sent back down to laptops: who looked at whom is for the server's audit.
 SERVER_ONLY = frozenset({"audit_event"})
 
