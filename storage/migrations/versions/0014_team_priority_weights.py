@@ -38,13 +38,14 @@ def upgrade() -> None:
     with op.batch_alter_table("priority_weights", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_priority_weights_team_id"), ["team_id"], unique=False)
     # Nullable: a person row written before this column existed travels without it.
-    with op.batch_alter_table("person", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("lives_alone", sa.Boolean(), nullable=True))
+    # A plain ALTER TABLE ADD COLUMN, never a rebuild of the person table (its triggers).
+    op.add_column("person", sa.Column("lives_alone", sa.Boolean(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("person", schema=None) as batch_op:
-        batch_op.drop_column("lives_alone")
+    # SQLite's own DROP COLUMN (3.35 and later), not a batch rebuild: the person table
+    # is named by triggers (the caseload and conflict summaries) that a rebuild breaks.
+    op.drop_column("person", "lives_alone")
     with op.batch_alter_table("priority_weights", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_priority_weights_team_id"))
     op.drop_table("priority_weights")
