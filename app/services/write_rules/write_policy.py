@@ -310,10 +310,12 @@ def _provenance(writer: Writer, change: Proposed, lookups: Lookups) -> str | Non
 
 def _team_setting(writer: Writer, change: Proposed) -> str | None:
     """A team's setting: its coordinator's, for their own team, added never edited."""
-    if writer.role not in ALLOCATORS:
-        return ONLY_COORDINATOR_WEIGHTS
+    # The kind of change first, as the server's validation refuses it before asking
+    # here: both sides give the same reason whoever sends it.
     if change.op != "append":
         return WEIGHTS_KEPT
+    if writer.role not in ALLOCATORS:
+        return ONLY_COORDINATOR_WEIGHTS
     row = change.value if isinstance(change.value, dict) else {}
     if writer.team_id is None or row.get("team_id") != writer.team_id:
         return OWN_TEAM_WEIGHTS
