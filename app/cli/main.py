@@ -24,6 +24,7 @@ from app.cli import (
     commands_outcomes,
     commands_person,
     commands_plan,
+    commands_priorities,
     commands_profile,
     commands_record,
     commands_reports,
@@ -73,6 +74,7 @@ def build_parser(extensions: Sequence[Extension] = ()) -> argparse.ArgumentParse
     commands_audit.register(sub, _common)
     commands_backup.register(sub, _common)
     commands_coordinator.register(sub, _common)
+    commands_priorities.register(sub, _common)
     # Layers above app (sync) add their commands here; app never imports them.
     for register in extensions:
         register(sub, _common)

@@ -24,6 +24,7 @@ ABOUT_ME = "about_me"  # the person's own words
 CONTACTS = "contacts"  # family, friends, carers and professionals
 ASSESSMENTS = "assessments"  # assessments and mental capacity
 OUTCOMES = "outcomes"  # reablement, goal reviews, hospital events, experience
+PRIORITIES = "priorities"  # the team's priority list and the weights it gives its factors
 
 
 @dataclass(frozen=True)

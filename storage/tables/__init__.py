@@ -30,6 +30,7 @@ from storage.tables.outcomes import (
 )
 from storage.tables.person import AboutMe, Person, PersonalContact, ProfessionalContact, Referral
 from storage.tables.risk import Alert, Risk
+from storage.tables.team_settings import PriorityWeights
 
 __all__ = [
     "AboutMe",
@@ -59,6 +60,7 @@ __all__ = [
     "PersonalContact",
     "PlanAction",
     "PlannedVisit",
+    "PriorityWeights",
     "ProfessionalContact",
     "ProfileSetting",
     "ReablementEpisode",

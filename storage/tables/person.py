@@ -51,6 +51,10 @@ class Person(Recorded, Base):
     # Why and when the case was closed (cleared when it is reopened).
     closed_reason: Mapped[str | None] = mapped_column(String(30))
     closed_on: Mapped[date | None] = mapped_column()
+    # Whether the person lives alone (a factor of the team's priority list): None, not
+    # recorded. Nullable, as every column added to a journalled table is: a row
+    # written before the column existed travels without it.
+    lives_alone: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class AboutMe(Recorded, Base):

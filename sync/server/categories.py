@@ -14,7 +14,8 @@ Besides the consent categories (app.values.vocab.ConsentCategory) there are:
   so the partner's laptops can say who wrote what.
 
 Records with no category (NEVER_SHARED: audit events, break-glass grants,
-planned visits, teams, localities) never leave the organisation. A test fails
+planned visits, teams, localities, a team's priority weights) never leave the
+organisation. A test fails
 when a journalled table is in neither list, so every new one gets a decision.
 """
 
@@ -84,8 +85,11 @@ _HEALTH_ALERTS = frozenset(
 )
 SHARED_DIRECTORY = frozenset({"organisation", "staff_member"})
 # Decided: never shared with a partner. Each organisation's own access log and
-# break-glass grants, its visit scheduling, its teams and localities.
-NEVER_SHARED = frozenset({"audit_event", "break_glass", "planned_visit", "team", "locality"})
+# break-glass grants, its visit scheduling, its teams and localities, and its teams'
+# settings (how a team weighs its priority list is its own business).
+NEVER_SHARED = frozenset(
+    {"audit_event", "break_glass", "planned_visit", "team", "locality", "priority_weights"}
+)
 
 
 def category_of(

@@ -37,7 +37,14 @@ from sync.server import schema as s
 from sync.server.pull_wire import PULL_COLUMNS, Page
 from sync.server.push_insert import held_ids, insert_changes
 from sync.server.row_references import batch_refusals
-from sync.server.validation import DIRECTORY, SERVER_ONLY, read_whole_row, refusal, whole_row
+from sync.server.validation import (
+    DIRECTORY,
+    SERVER_ONLY,
+    TEAM_SETTINGS,
+    read_whole_row,
+    refusal,
+    whole_row,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -303,6 +310,7 @@ class ServerStore:
                 person_id is None
                 and change.entity not in DIRECTORY
                 and change.entity not in SERVER_ONLY
+                and change.entity not in TEAM_SETTINGS
             ):
                 refused.append(
                     Refusal(change_id=change.change_id, reason="This server has no such record.")
@@ -442,9 +450,14 @@ class ServerStore:
                 self._mark_sent(conn, device_id, batch, next_generation)
                 next_after, more = after, True
             else:
+                # No one's record: the directory, and the teams' settings (weights are
+                # not patient data; a laptop uses its own team's and ignores the rest).
                 visible = or_(
                     s.changes.c.person_id.in_(in_scope),
-                    and_(s.changes.c.person_id.is_(None), s.changes.c.entity.in_(DIRECTORY)),
+                    and_(
+                        s.changes.c.person_id.is_(None),
+                        s.changes.c.entity.in_(DIRECTORY | TEAM_SETTINGS),
+                    ),
                 )
                 rows = list(
                     conn.execute(

@@ -22,6 +22,9 @@ from sync.server.limits import TOO_DEEP, nesting
 # Records every team may see (the directory), as opposed to a person's record: the
 # write policy's own list, so the two cannot drift apart.
 DIRECTORY = write_policy.DIRECTORY
+# A team's own settings: no person's record, sent to every laptop of this server's
+# organisation (each uses its own team's), never to a partner.
+TEAM_SETTINGS = write_policy.TEAM_SETTINGS
 # Never sent back down to laptops: who looked at whom is for the server's audit.
 SERVER_ONLY = frozenset({"audit_event"})
 
@@ -88,7 +91,8 @@ def refusal(
         return "A value withheld from this laptop cannot be sent back as a value."
     if change.op in ("create", "append"):
         if (change.op == "append") != (change.entity in _APPEND_ONLY):
-            return f"'{change.entity}' records cannot be {change.op}ed."
+            done = "created" if change.op == "create" else "appended"
+            return f"'{change.entity}' records cannot be {done}."
         if row is _UNPARSED:
             row = _json_object(change.value)
         if row is None:
@@ -101,6 +105,9 @@ def refusal(
         if whose and not row.get("person_id"):
             return "The record does not say whose record it belongs to."
         return row_problem(change.entity, row, typed=typed)
+    elif change.entity in TEAM_SETTINGS:
+        # A team's weights are kept as set: a change is new weights (write_policy).
+        return write_policy.WEIGHTS_KEPT
     elif change.op == "set":
         if change.entity in _APPEND_ONLY:
             return "Notes and audit events cannot be changed once written."

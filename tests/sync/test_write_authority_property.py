@@ -77,7 +77,7 @@ from sync.protocol import Change
 from sync.server import directory
 from sync.server.one_open import ONE_OPEN
 from sync.server.row_references import UNIQUE
-from sync.server.validation import DIRECTORY
+from sync.server.validation import DIRECTORY, TEAM_SETTINGS
 from tests.conftest import ALUN, FAST_KDF, PASSPHRASE, ZOE
 from tests.databases import require_postgres_url
 from tests.sync.conftest import (
@@ -91,7 +91,8 @@ from tests.sync.helpers import sync
 OTHER_TEAM = "Hambleton Locality"
 TABLES = journalled_tables()
 APPEND_ONLY = frozenset(name for name, cls in TABLES.items() if cls.__journal__ == "append")
-RECORD_TABLES = sorted(set(TABLES) - DIRECTORY - {"audit_event"})
+# A team's settings are no one's record: drawn for the writer's team, another, or none.
+RECORD_TABLES = sorted(set(TABLES) - DIRECTORY - TEAM_SETTINGS - {"audit_event"})
 # One member of the first team for every role.
 STAFF = {
     "community_nurse": "Nina Nurse",
@@ -429,6 +430,22 @@ def _changes(
             lead_professional_id=pick.new_lead,
         )
         add("person", newcomer["id"], "create", newcomer)
+        # The team's priority weights: new ones for the drawn team (every role's laptop
+        # may try), and an edit and a removal of a set of weights (never allowed).
+        weights_id = str(uuid.uuid4())
+        weights = {
+            "id": weights_id,
+            "team_id": pick.team or world.team,
+            "weights": json.dumps({"falls": 4}),
+            "reason": None,
+            "recorded_at": clock.now().isoformat(),
+            "recorded_by": ws.actor.user_id,
+            "recorded_org": ws.actor.organisation_id,
+            "recorded_device": ws.actor.device_id,
+        }
+        add("priority_weights", weights_id, "append", weights)
+        add("priority_weights", weights_id, "set", json.dumps({"falls": 5}), "weights")
+        add("priority_weights", weights_id, "delete", None)
         session.rollback()
     return records
 
@@ -496,7 +513,7 @@ def test_the_server_decides_every_change_as_the_laptop_does(
         else:
             os.environ[CLOCK_DATE] = before
     # Every table of a record, every field the wire carries, every role (parametrised).
-    assert {r["entity"] for r in records} == {*RECORD_TABLES, "audit_event"}
+    assert {r["entity"] for r in records} == {*RECORD_TABLES, *TEAM_SETTINGS, "audit_event"}
     differences = [
         (r["entity"], r["op"], r["field"], mine, theirs)
         for r, mine, theirs in zip(records, laptop, server, strict=True)

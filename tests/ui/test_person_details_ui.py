@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -332,3 +332,25 @@ def test_a_capacity_assessment_is_recorded_from_the_assessments_section(
     shown = section.text.toPlainText()
     assert "Where to live after discharge" in shown and "Assessed by" in shown
     controller.shutdown()
+
+
+def test_lives_alone_is_not_recorded_until_someone_asks_then_shown_in_the_header(
+    qtbot: QtBot, controller: AppController, profile: Path
+) -> None:
+    unlock(qtbot, controller)
+    dialog = _open_details(qtbot, controller)
+    choice = dialog.field("lives_alone")
+    assert isinstance(choice, QComboBox) and choice.currentText() == "Not recorded"
+    details = controller.main_window.record.header.details
+    assert "Lives alone" not in details.text()
+    choice.setFocus()
+    qtbot.keyClick(choice, Qt.Key.Key_Down)
+    assert choice.currentText() == "Yes"
+    with qtbot.waitSignal(controller.record.loaded, timeout=10_000):
+        qtbot.keyClick(choice, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert controller.record.dialog is None
+    assert "<b>Lives alone</b> yes" in details.text()
+    controller.shutdown()
+    person, events = _dev(profile)
+    assert person.lives_alone is True
+    assert any('"lives_alone"' in e for e in events)

@@ -27,6 +27,8 @@ from ui.kit.forms import Field
 from ui.record.editor import Editor, choices, date_text
 
 YES_NO = (("no", "No"), ("yes", "Yes"))
+# A fact that may not have been asked yet: unknown is not "no".
+NOT_RECORDED_YES_NO = (("", "Not recorded"), ("yes", "Yes"), ("no", "No"))
 
 FIELDS = (
     Field("title", "Title", optional=True, hint="For example Mrs, Mr, Mx, Dr"),
@@ -49,6 +51,7 @@ FIELDS = (
         hint="Hearing, sight, speech, memory: what helps them take part",
         lines=3,
     ),
+    Field("lives_alone", "Lives alone", "choice", choices=NOT_RECORDED_YES_NO),
 )
 
 
@@ -80,10 +83,15 @@ def person_details(record: PersonRecord) -> Editor:
             "language": header.language,
             "interpreter_needed": "yes" if header.interpreter_needed else "no",
             "communication_needs": header.communication_needs or "",
+            "lives_alone": _not_recorded_yes_no(header.lives_alone),
         },
         intro=tr("Correct or add to who this person is and how to reach them."),
         focus="phone",
     )
+
+
+def _not_recorded_yes_no(value: bool | None) -> str:
+    return "" if value is None else ("yes" if value else "no")
 
 
 def about_me(record: PersonRecord) -> Editor:

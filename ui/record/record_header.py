@@ -143,6 +143,7 @@ class RecordHeader(QFrame):
                 (tr("Locality"), header.locality or ""),
                 (tr("GP"), header.gp or ""),
                 (tr("Language"), ", ".join(p for p in (language, interpreter) if p)),
+                (tr("Lives alone"), _lives_alone(header.lives_alone)),
             ]
         )
         visits_html = _visits(visits, now or clock.now())
@@ -261,6 +262,11 @@ class _AlertCallout(QFrame):
 
 
 _SEP = "&nbsp;&nbsp;·&nbsp;&nbsp;"
+
+
+def _lives_alone(value: bool | None) -> str:
+    """Shown once it is recorded either way; nothing when no one has asked yet."""
+    return "" if value is None else (tr("yes") if value else tr("no"))
 
 
 def _facts(parts: list[tuple[str, str]]) -> str:

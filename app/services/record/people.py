@@ -104,6 +104,14 @@ def _verification(_: Session, text: str) -> str:
     return code
 
 
+def yes_no_or_not_recorded(text: str) -> bool | None:
+    """Yes, no, or blank ("not recorded"): a fact no one has asked yet stays unknown,
+    never a "no" by default."""
+    if text.strip().lower() in ("", "not recorded", "not_recorded", "unknown", "none"):
+        return None
+    return rules.yes_no(text)
+
+
 def _plain(parse: Callable[[str], Any]) -> Callable[[Session, str], Any]:
     return lambda _session, text: parse(text)
 
@@ -128,6 +136,7 @@ EDITABLE: dict[str, tuple[str, Callable[[Session, str], Any]]] = {
     "interpreter_needed": ("interpreter_needed", _plain(rules.yes_no)),
     "language": ("language", _plain(lambda t: rules.required_name(t, "language"))),
     "large_print": ("large_print", _plain(rules.yes_no)),
+    "lives_alone": ("lives_alone", _plain(yes_no_or_not_recorded)),
     "communication_needs": ("communication_needs", _plain(lambda t: rules.optional_text(t, 2000))),
     "locality": ("locality_id", _locality),
     "level_of_need": ("level_of_need", _plain(lambda t: LevelOfNeed.parse(t).value)),
@@ -184,6 +193,7 @@ DETAILS = (
     "language",
     "interpreter_needed",
     "communication_needs",
+    "lives_alone",
 )
 
 

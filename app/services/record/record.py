@@ -61,6 +61,8 @@ class Header:
     # Set when the case is closed: why, and since when.
     closed_reason: str | None = None
     closed_on: date | None = None
+    # Whether they live alone (None: not recorded).
+    lives_alone: bool | None = None
 
     @property
     def nhs_number_formatted(self) -> str:
@@ -322,6 +324,7 @@ def _header(snap: RecordSnapshot) -> Header:
         postcode=person.postcode,
         closed_reason=person.closed_reason,
         closed_on=person.closed_on,
+        lives_alone=person.lives_alone,
     )
 
 

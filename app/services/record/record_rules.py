@@ -7,6 +7,7 @@ and reports ids and field names only, never values.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import InvalidInputError
 from app.services import clock
+from app.services.priority import weights as priority_weights
 from app.values import vocab
 from app.values.nhs_number import VERIFICATION_STATUS, NhsNumber
 from storage import tables as t
@@ -80,6 +82,45 @@ def _present(value: Any) -> str | None:
 
 def _not_future(value: Any) -> str | None:
     return "in the future" if value is not None and value > clock.today() else None
+
+
+# A team's weights as the journal carries them: a short JSON object. Bounded before it
+# is parsed, so no row can make the parser work hard (or recurse deep).
+WEIGHTS_TEXT_MOST = 2000
+REASON_MOST = 500
+
+
+def _priority_weights(value: Any) -> str | None:
+    """The same check the laptop's service makes (weights.checked), on the stored text.
+    The reason names no factor or value: it is shown to whoever pushed the row."""
+    wrong = (
+        "not priority weights: each must name a priority factor, with a whole number"
+        f" from 0 to {priority_weights.MAX_WEIGHT}"
+    )
+    if not isinstance(value, str) or len(value) > WEIGHTS_TEXT_MOST:
+        return wrong
+    try:
+        parsed = json.loads(value)
+    except (ValueError, RecursionError):
+        return wrong
+    if not isinstance(parsed, dict):
+        return wrong
+    try:
+        priority_weights.checked(parsed)
+    except InvalidInputError:
+        return wrong
+    return None
+
+
+def _at_most(limit: int) -> Callable[[Any], str | None]:
+    def rule(value: Any) -> str | None:
+        if value is None:
+            return None
+        return (
+            None if isinstance(value, str) and len(value) <= limit else f"over {limit} characters"
+        )
+
+    return rule
 
 
 def _verification(value: Any) -> str | None:
@@ -166,6 +207,7 @@ RULES: dict[type[Any], dict[str, Callable[[Any], str | None]]] = {
         "answered_by": _codes(vocab.AnsweredBy),
         "asked_on": _not_future,
     },
+    t.PriorityWeights: {"weights": _priority_weights, "reason": _at_most(REASON_MOST)},
 }
 
 

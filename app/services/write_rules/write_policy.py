@@ -40,6 +40,9 @@ docs/security.md, "A malicious or compromised enrolled laptop"):
   a mental capacity assessment are signed by the writer, the signature stays, and
   only the signer changes what it says (anyone may record the person's say on
   printing it). A lead named at registration is checked as allocation's is.
+* A team's settings (its priority weights) are no person's record: only the team's
+  coordinator changes them, for their own team only, and only by adding a new
+  setting (the history is kept: never edited or removed).
 """
 
 from __future__ import annotations
@@ -62,6 +65,9 @@ from app.values.vocab import Role
 # refuses them from a laptop with this same list).
 DIRECTORY = frozenset({"organisation", "locality", "team", "staff_member"})
 AUDIT = "audit_event"
+# A team's own settings, shared by its laptops: no person's record (no person_id), and
+# never shared with a partner organisation (sync/server/categories.py).
+TEAM_SETTINGS = frozenset({"priority_weights"})
 BREAK_GLASS = "break_glass"
 # Roles that do not hold a caseload of their own (allocation's list of who may lead).
 NOT_LEADS = frozenset({Role.IG_LEAD.value, Role.ADMINISTRATOR.value})
@@ -115,6 +121,11 @@ RESTRICTED_REFUSED = {
 NO_REMOVAL = "Records are not removed: end or close them instead."
 PROVENANCE_FIXED = "Who recorded an entry cannot be changed."
 ALREADY_RECORDED = "This person's record already exists."
+ONLY_COORDINATOR_WEIGHTS = "Only the team's coordinator can change the team's priority weights."
+OWN_TEAM_WEIGHTS = "A coordinator can only change their own team's priority weights."
+WEIGHTS_KEPT = (
+    "A team's priority weights are kept as they were set: a change is recorded as new weights."
+)
 
 
 @dataclass(frozen=True)
@@ -193,13 +204,21 @@ NO_LOOKUPS = Lookups()
 # it wrote before (an enrolled laptop offline longer locks until it syncs:
 # app.workspace.DEFAULT_MAX_DAYS_OFFLINE).
 MOVED_GRACE = timedelta(days=14)
-__all__ = ["CLINICAL_ROLES", "Lookups", "PersonFacts", "Proposed", "Writer", "decide"]
+__all__ = [
+    "CLINICAL_ROLES",
+    "TEAM_SETTINGS",
+    "Lookups",
+    "PersonFacts",
+    "Proposed",
+    "Writer",
+    "decide",
+]
 
 
 def needs_person(entity: str) -> bool:
     """Whether deciding a change to this kind of record needs the facts of the person
     it belongs to."""
-    return entity not in DIRECTORY and entity != AUDIT
+    return entity not in DIRECTORY and entity != AUDIT and entity not in TEAM_SETTINGS
 
 
 def decide(
@@ -218,6 +237,8 @@ def decide(
         return DIRECTORY_REFUSED if writer.enrolled else None
     if entity == AUDIT:
         return None
+    if entity in TEAM_SETTINGS:
+        return _team_setting(writer, change)
     if writer.role not in CLINICAL_ROLES:
         return NOT_CLINICAL
     if change.op == "delete":
@@ -284,6 +305,20 @@ def _provenance(writer: Writer, change: Proposed, lookups: Lookups) -> str | Non
     signer = SIGNED_BY.get(change.entity)
     if signer is not None and row.get(signer) != writer.user_id:
         return NOT_YOUR_SIGNATURE
+    return None
+
+
+def _team_setting(writer: Writer, change: Proposed) -> str | None:
+    """A team's setting: its coordinator's, for their own team, added never edited."""
+    # The kind of change first, as the server's validation refuses it before asking
+    # here: both sides give the same reason whoever sends it.
+    if change.op != "append":
+        return WEIGHTS_KEPT
+    if writer.role not in ALLOCATORS:
+        return ONLY_COORDINATOR_WEIGHTS
+    row = change.value if isinstance(change.value, dict) else {}
+    if writer.team_id is None or row.get("team_id") != writer.team_id:
+        return OWN_TEAM_WEIGHTS
     return None
 
 

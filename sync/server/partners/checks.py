@@ -2,9 +2,9 @@
 
 A partner may send its people's records and its own directory entries. It may
 not write in our name (our server, laptops, staff or organisation), send another
-organisation's directory entries or any audit event, or bring a second record
-with an NHS number one of ours already has (the two must be matched by a person
-first). Refused changes are kept with the reason, never silently dropped.
+organisation's directory entries, any audit event or a team's settings, or bring a
+second record with an NHS number one of ours already has (the two must be matched by
+a person first). Refused changes are kept with the reason, never silently dropped.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from app.services.write_rules.row_validity import row_problem
 from sync.protocol import Change
 from sync.server import schema as s
 from sync.server.categories import SHARED_DIRECTORY
-from sync.server.validation import refusal
+from sync.server.validation import TEAM_SETTINGS, refusal
 
 
 def partner_refusal(
@@ -43,6 +43,9 @@ def partner_refusal(
         return row_problem(change.entity, row)
     if change.entity == "audit_event":
         return "Audit events stay with the organisation that wrote them."
+    if change.entity in TEAM_SETTINGS:
+        # Never sent to a partner (categories.NEVER_SHARED), so never taken from one.
+        return "A team's settings stay with the organisation that wrote them."
     return refusal(change, change.device_id)
 
 
