@@ -5,7 +5,8 @@ default) and who changed them last; a coordinator changes them with
 `--set FACTOR=N` (repeat) and `--reason`. Anyone else is refused in one plain line
 (exit 5), as the write policy refuses it on the laptop and on the server.
 
-Each subcommand is one `step` in `register`: `priorities list` is added there.
+`priorities list` prints the viewer's list (a coordinator's team, a practitioner's
+own people), highest score first, with the reasons in words.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from app.cli.output import british_date
 from app.errors import InvalidInputError
 from app.services import clock
 from app.services.priority import team_weights
+from app.services.priority.priority_list import CAUTION, priority_list
 from app.services.priority.weights import BY_KEY, FACTORS, MAX_WEIGHT
+from app.values.nhs_number import format_nhs_number
 
 Common = Callable[[argparse.ArgumentParser], None]
 
@@ -87,6 +90,34 @@ def _weights(args: argparse.Namespace) -> int:
     return 0
 
 
+def _list(args: argparse.Namespace) -> int:
+    """The viewer's list: rank, score, name, NHS number, lead, and the reasons."""
+    workspace = open_workspace(args)
+    try:
+        found = priority_list(workspace)
+    finally:
+        workspace.close()
+    print(CAUTION)
+    whose = (
+        "Your team's open caseload"
+        if found.whose == "team"
+        else "The people you are lead professional for"
+    )
+    print(f"{whose}: {len(found.rows)} people, as of {british_date(found.as_of)}.")
+    shown = found.rows if args.all else found.rows[: args.top]
+    for rank, row in enumerate(shown, start=1):
+        person = row.person
+        nhs = format_nhs_number(person.nhs_number) or "NHS number not yet known"
+        lead = person.lead_name or "unallocated"
+        print(
+            f"{rank:>4}. {row.scored.score:>3}  {person.family_name}, {person.given_name}"
+            f" ({nhs}; lead: {lead}): {row.scored.explanation}"
+        )
+    if len(shown) < len(found.rows):
+        print(f"… and {len(found.rows) - len(shown)} more (--all to list everyone).")
+    return 0
+
+
 def register(sub: Any, common: Common) -> None:
     group = sub.add_parser("priorities", help="the team's priority list and its weights")
     steps = group.add_subparsers(
@@ -99,6 +130,9 @@ def register(sub: Any, common: Common) -> None:
         p.set_defaults(handler=handler)
         return p
 
+    p = step("list", "the people you may see, highest priority score first, with why", _list)
+    p.add_argument("--top", type=int, default=20, help="how many to list (default 20)")
+    p.add_argument("--all", action="store_true", help="list everyone")
     p = step("weights", "show the team's weights; a coordinator changes them with --set", _weights)
     p.add_argument(
         "--set",

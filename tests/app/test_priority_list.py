@@ -8,8 +8,9 @@ since before 5 October 2026 (six weeks).
 
 | person | planted                                                         | score (defaults) |
 |--------|-----------------------------------------------------------------|------------------|
-| Ada    | admissions 14 Jun and 1 Sep 2026 (and one in Oct 2025, too old), | 6+2+2+3 = 13     |
-|        | falls risk 4x5 (falls, and a high risk), carer breakdown risk   |                  |
+| Ada    | admissions 14 Jun and 1 Sep 2026 (and one in Oct 2025, too old), | 6+2+2+3+2 = 15   |
+|        | falls risk 4x5 (falls, and a high risk), carer breakdown risk,  |                  |
+|        | lives alone (Bryn: recorded as not; Cerys: not recorded)        |                  |
 | Bryn   | discharged 1 Nov 2026, 4 A&E visits (counted 3), safeguarding   | 3+3+3+2 = 11     |
 |        | alert, last contact 1 Sep 2026; an admission entered in error;  |                  |
 |        | lacked capacity in January, has it at June's assessment         |                  |
@@ -41,6 +42,7 @@ from storage.tables import (
     HospitalEvent,
     MentalCapacityAssessment,
     Risk,
+    StaffMember,
 )
 from tests.app.team_data import sign_in_as
 
@@ -77,6 +79,8 @@ def plant(ws: Workspace, *, lead_is_me: bool = False) -> Planted:
             if lead_is_me and given in ("Ada", "Bryn"):
                 person.lead_professional_id = ws.actor.user_id
         find(s, PEOPLE["Efa"]).status = "closed"
+        find(s, PEOPLE["Ada"]).lives_alone = True
+        find(s, PEOPLE["Bryn"]).lives_alone = False
         find(s, PEOPLE["Gwen"]).team_id = "another-team"
 
         def event(who: str, kind: str, on: date, *, error: bool = False) -> None:
@@ -164,7 +168,7 @@ def test_the_coordinators_team_scored_as_worked_out_by_hand(workspace: Workspace
     assert found.whose == "team" and found.as_of == date(2026, 11, 16)
     assert found.weights == DEFAULT_WEIGHTS
     assert [(r.person.given_name, r.scored.score) for r in found.rows] == [
-        ("Ada", 13),
+        ("Ada", 15),
         ("Bryn", 11),
         ("Cerys", 5),
         ("Dev", 0),
@@ -172,7 +176,7 @@ def test_the_coordinators_team_scored_as_worked_out_by_hand(workspace: Workspace
     by = {r.person.given_name: r.scored for r in found.rows}
     assert by["Ada"].explanation == (
         "2 unplanned admissions since 14 Jun 2026; carer at risk of breaking down;"
-        " falls risk; 1 high risk open"
+        " falls risk; lives alone; 1 high risk open"
     )
     assert by["Bryn"].explanation == (
         # Tied at 3 points: in the factors' own order. All four visits are named,
@@ -195,11 +199,11 @@ def test_weights_re_rank_the_list(workspace: Workspace) -> None:
     sign_in_as(workspace, Role.COORDINATOR.value)
     plant(workspace)
     weights = {"no_contact": 10, "falls": 0, "carer_strain": 0, "specialist_need": 10}
-    # Ada 6+2 = 8; Bryn 3+3+3+10 = 19; Cerys 10+2+1 = 13.
+    # Ada 6+2+2 = 10; Bryn 3+3+3+10 = 19; Cerys 10+2+1 = 13.
     assert _scores(workspace, weights=weights) == [
         ("Bryn", 19),
         ("Cerys", 13),
-        ("Ada", 8),
+        ("Ada", 10),
         ("Dev", 0),
     ]
     found = priority_list(workspace, now=NOW, weights=weights)
@@ -216,7 +220,7 @@ def test_a_practitioner_sees_only_the_people_they_lead(workspace: Workspace) -> 
     plant(workspace, lead_is_me=True)
     found = priority_list(workspace, now=NOW)
     assert found.whose == "mine"
-    assert _scores(workspace) == [("Ada", 13), ("Bryn", 11)]
+    assert _scores(workspace) == [("Ada", 15), ("Bryn", 11)]
 
 
 def test_administrators_have_no_list(workspace: Workspace) -> None:
@@ -239,3 +243,23 @@ def test_a_long_list_read_whole_gives_the_same(
     whole = priority_list(workspace, now=NOW)
     assert whole == named
     assert [r.person.given_name for r in whole.rows] == ["Ada", "Bryn", "Cerys", "Dev"]
+
+
+def test_the_teams_own_weights_rank_the_list(workspace: Workspace) -> None:
+    """Weights the coordinator set (a synced team setting) rank everyone's list."""
+    from app.services.priority.team_weights import set_weights
+
+    sign_in_as(workspace, Role.COORDINATOR.value)
+    with workspace.store.write(workspace.actor) as s:
+        me = s.get(StaffMember, workspace.actor.user_id)
+        assert me is not None
+        me.team_id = "dales-team"  # team weights are a team's
+    plant(workspace)
+    set_weights(workspace, weights={"no_contact": 10, "safeguarding": 10}, reason="Winter")
+    found = priority_list(workspace, now=NOW)
+    assert found.weights["no_contact"] == 10 and found.weights["falls"] == 2
+    # Bryn 3+3+10+10 = 26; Ada 15 as before.
+    assert [(r.person.given_name, r.scored.score) for r in found.rows][:2] == [
+        ("Bryn", 26),
+        ("Ada", 15),
+    ]

@@ -121,3 +121,42 @@ def test_lives_alone_is_recorded_by_person_edit(
     assert lives_alone() is False
     assert main([*base, "--set", "lives_alone="]) == 0
     assert lives_alone() is None
+
+
+def test_the_list_from_a_script(
+    populated: Workspace,
+    profile_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from app.services import clock
+    from storage.tables import HospitalEvent
+
+    with populated.store.write(populated.actor) as s:
+        zoe = find(s, ZOE)
+        s.add(
+            HospitalEvent(person_id=zoe.id, kind="unplanned_admission", occurred_on=clock.today())
+        )
+    profile = _profile(populated, profile_path, monkeypatch, Role.COORDINATOR.value)
+    assert main(["priorities", "list", "--profile", str(profile)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("A prompt for the team's discussion, not a clinical decision")
+    assert out[1].startswith("Your team's open caseload: 2 people")
+    # Zoë first, with her admission in words; Alun after, with nothing that scores.
+    assert out[2].startswith("   1.   3  O'Neill, Zoë (")
+    assert "1 unplanned admission since" in out[2]
+    assert out[3].startswith("   2.") and "Pritchard, Alun" in out[3]
+
+
+def test_an_administrator_has_no_list(
+    populated: Workspace,
+    profile_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    profile = _profile(populated, profile_path, monkeypatch, Role.ADMINISTRATOR.value)
+    assert main(["priorities", "list", "--profile", str(profile)]) == 5
+    assert capsys.readouterr().err == (
+        "onerecord: Administrators have no priority list: it is for the people a"
+        " practitioner works with.\n"
+    )

@@ -31,6 +31,7 @@ from app.services.need_to_know.access import legitimate_clause, viewer_of
 from app.services.need_to_know.access_policy import CLINICAL_ROLES, Viewer
 from app.services.priority.scoring import Scored, score
 from app.services.priority.signals import Listed, read_signals
+from app.services.priority.team_weights import current_weights
 from app.services.priority.weights import DEFAULT_WEIGHTS, checked
 from app.services.team.team_scope import READERS, TeamScope
 from app.workspace import Workspace
@@ -71,11 +72,6 @@ def _people(viewer: Viewer) -> tuple[Select[Any], str]:
     )
 
 
-def team_weights_of(session: Session, viewer: Viewer) -> dict[str, int]:
-    """The viewer's team's weights (the defaults until the team changes them)."""
-    return dict(DEFAULT_WEIGHTS)
-
-
 def list_in(
     session: Session,
     actor: Actor,
@@ -87,7 +83,7 @@ def list_in(
     viewer = viewer_of(session, actor)
     if viewer.role not in CLINICAL_ROLES or viewer.user_id is None:
         raise AccessDeniedError(NO_LIST)
-    used = checked(weights) if weights is not None else team_weights_of(session, viewer)
+    used = checked(weights) if weights is not None else current_weights(session, viewer.team_id)
     people, whose = _people(viewer)
     at = now or clock.now()
     with gc_paused():  # thousands of small rows, no cycles (app/gc_pause.py)

@@ -194,6 +194,7 @@ def read_signals(
             Person.level_of_need,
             Person.recorded_at,
             Person.lead_professional_id,
+            Person.lives_alone,
         ).where(Person.status == "open", *_of(Person.id, scope))
     ).all():
         if row.id not in scope:
@@ -218,7 +219,7 @@ def read_signals(
                     ae_attendances=g.ae,
                     last_discharge_on=g.discharge,
                     falls=g.falls,
-                    lives_alone=False,
+                    lives_alone=row.lives_alone is True,
                     carer_strain=g.carer,
                     specialist_need=row.level_of_need == _SPECIALIST,
                     high_risks=g.high,
