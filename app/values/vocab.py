@@ -318,7 +318,54 @@ class AnsweredBy(Coded):
     TOGETHER = "together"  # the person with their carer
 
 
+class TelecareKind(Coded):
+    PENDANT_ALARM = "pendant_alarm"
+    FALLS_DETECTOR = "falls_detector"
+    KEY_SAFE = "key_safe"
+    DOOR_SENSOR = "door_sensor"
+    MEDICATION_DISPENSER = "medication_dispenser"
+    SMOKE_DETECTOR = "smoke_detector"
+    BED_OR_CHAIR_SENSOR = "bed_or_chair_sensor"
+    OTHER = "other"
+
+
+class TelecareResponder(Coded):
+    """Who goes when the equipment raises an alarm."""
+
+    FAMILY = "family"
+    NEIGHBOUR = "neighbour"
+    MOBILE_RESPONSE = "mobile_response"  # the council's or a provider's response service
+    EMERGENCY_SERVICES = "emergency_services"
+    OTHER = "other"
+
+
+class BudgetKind(Coded):
+    PERSONAL_BUDGET = "personal_budget"  # social care (Care Act 2014)
+    PERSONAL_HEALTH_BUDGET = "personal_health_budget"  # NHS
+    INTEGRATED = "integrated"  # both together
+
+
+class BudgetPeriod(Coded):
+    WEEK = "week"
+    MONTH = "month"
+    YEAR = "year"
+
+
+class BudgetManagement(Coded):
+    DIRECT_PAYMENT = "direct_payment"
+    MANAGED_ACCOUNT = "managed_account"  # the council or NHS arranges the support
+    INDIVIDUAL_SERVICE_FUND = "individual_service_fund"  # held by a provider
+    THIRD_PARTY = "third_party"  # a trust or another organisation holds it
+
+
 _LABELS = {
+    "personal_health_budget": "Personal health budget",
+    "integrated": "Integrated personal budget",
+    "managed_account": "Managed account",
+    "individual_service_fund": "Individual service fund (ISF)",
+    "third_party": "Held by a third party",
+    "mobile_response": "Mobile response service",
+    "bed_or_chair_sensor": "Bed or chair sensor",
     "reduced_support": "Reduced ongoing support",
     "ongoing_support": "Ongoing support",
     "readmitted": "Readmitted to hospital",

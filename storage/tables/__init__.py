@@ -30,6 +30,7 @@ from storage.tables.outcomes import (
 )
 from storage.tables.person import AboutMe, Person, PersonalContact, ProfessionalContact, Referral
 from storage.tables.risk import Alert, Risk
+from storage.tables.support import CarerStrainCheck, PersonalBudget, TelecareItem
 from storage.tables.team_settings import PriorityWeights
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "BreakGlassGrant",
     "CarePlan",
     "CarePlanVersion",
+    "CarerStrainCheck",
     "CaseloadSummary",
     "ChangeRecord",
     "ConsentToShare",
@@ -57,6 +59,7 @@ __all__ = [
     "Need",
     "Organisation",
     "Person",
+    "PersonalBudget",
     "PersonalContact",
     "PlanAction",
     "PlannedVisit",
@@ -71,6 +74,7 @@ __all__ = [
     "Strength",
     "SyncConflict",
     "Team",
+    "TelecareItem",
 ]
 
 

@@ -92,6 +92,9 @@ class PersonalContact(Recorded, Base):
     lasting_power_of_attorney: Mapped[str | None] = mapped_column(String(30))
     is_emergency_contact: Mapped[bool] = mapped_column(Boolean, default=False)
     comments: Mapped[str | None] = mapped_column(Text)
+    # The carer's contingency plan: "if I cannot care, this happens" (printed in the
+    # home plan beside the person's own contingency plan). None: not made yet.
+    contingency_plan: Mapped[str | None] = mapped_column(Text)
 
 
 class ProfessionalContact(Recorded, Base):

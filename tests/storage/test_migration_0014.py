@@ -36,7 +36,7 @@ def test_a_0013_profile_upgrades_with_lives_alone_not_recorded(tmp_path: Path) -
     ws = unlock(path, PASSPHRASE)
     try:
         engine = ws.store.engine
-        assert current_revision(engine) == head_revision() == "0014"
+        assert current_revision(engine) == head_revision() >= "0014"
         with ws.store.read() as session:
             lives_alone = session.execute(select(Person.lives_alone)).scalars().all()
             assert len(lives_alone) == manifest["counts"]["person"]
@@ -57,7 +57,7 @@ def test_a_0013_profile_upgrades_with_lives_alone_not_recorded(tmp_path: Path) -
 
 def test_0014_downgrades_to_0013_and_back_with_the_people_intact(tmp_path: Path) -> None:
     path = _copy(tmp_path)
-    ws = unlock(path, PASSPHRASE)  # to 0014
+    ws = unlock(path, PASSPHRASE)  # to head
     try:
         engine = ws.store.engine
         with engine.begin() as conn:
@@ -76,7 +76,7 @@ def test_0014_downgrades_to_0013_and_back_with_the_people_intact(tmp_path: Path)
         assert "priority_weights" not in inspector.get_table_names()
         assert "lives_alone" not in {c["name"] for c in inspector.get_columns("person")}
         upgrade(engine)
-        assert current_revision(engine) == "0014"
+        assert current_revision(engine) == head_revision()
         with engine.connect() as conn:
             after = conn.execute(text("SELECT id, family_name FROM person ORDER BY id")).all()
             assert after == before
