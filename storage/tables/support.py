@@ -16,27 +16,21 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.tables.base import Base, Recorded
 
-# The Modified Caregiver Strain Index: 13 answers of 0-2 (app.values.carer_strain).
-CARER_STRAIN_MOST = 26
-
 
 class CarerStrainCheck(Recorded, Base):
     """The carer-strain check done with a carer (`carer_id`: their entry among the
     person's personal contacts), signed by whoever asked. `answers` is the JSON list
-    of the 13 answers in the scale's order; `total` their sum (the row rules hold
-    the two together)."""
+    of the 13 answers in the scale's order (each 0-2: the row rules hold it to the
+    scale, `app.values.carer_strain`); the total is always their sum, worked out when
+    read, so no stored total can disagree with them."""
 
     __tablename__ = "carer_strain_check"
-    __table_args__ = (
-        CheckConstraint(f"total BETWEEN 0 AND {CARER_STRAIN_MOST}", name="total_on_the_scale"),
-        Index("ix_carer_strain_check_carer", "carer_id", "checked_on"),
-    )
+    __table_args__ = (Index("ix_carer_strain_check_carer", "carer_id", "checked_on"),)
 
     person_id: Mapped[str] = mapped_column(ForeignKey("person.id"), index=True)
     carer_id: Mapped[str] = mapped_column(ForeignKey("personal_contact.id"))
     checked_on: Mapped[date]
     answers: Mapped[str] = mapped_column(Text)
-    total: Mapped[int] = mapped_column(Integer)
     comment: Mapped[str | None] = mapped_column(Text)
     asked_by_id: Mapped[str] = mapped_column(String(36))
 

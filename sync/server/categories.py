@@ -58,6 +58,9 @@ _CARE_PLAN_ENTITIES = frozenset(
         "reablement_episode",
         "goal_review",
         "experience_answer",
+        # The carer's part of the plan, and the budget that pays for it.
+        "carer_strain_check",
+        "personal_budget",
     }
 )
 # Entries written by a practitioner for their own organisation: health or social
@@ -110,6 +113,8 @@ def category_of(
         return CARE_PLAN
     if entity == "hospital_event":
         return HEALTH
+    if entity == "telecare_item":
+        return SOCIAL_CARE  # arranged by the council or its telecare provider
     if entity == "alert":
         kind = row.get("kind")
         if kind == AlertKind.SAFEGUARDING.value:

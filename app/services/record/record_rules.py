@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from app.errors import InvalidInputError
 from app.services import clock
 from app.services.priority import weights as priority_weights
-from app.values import vocab
+from app.values import carer_strain, vocab
 from app.values.nhs_number import VERIFICATION_STATUS, NhsNumber
 from storage import tables as t
 
@@ -108,6 +108,23 @@ def _priority_weights(value: Any) -> str | None:
     try:
         priority_weights.checked(parsed)
     except InvalidInputError:
+        return wrong
+    return None
+
+
+def _strain_answers(value: Any) -> str | None:
+    """The carer-strain check's answers as stored: a short JSON list, one answer 0-2 for
+    each of the scale's statements (`carer_strain.checked_answers`, the service's own
+    check). Bounded before it is parsed."""
+    wrong = f"not the carer-strain answers: {len(carer_strain.STATEMENTS)} answers, each 0, 1 or 2"
+    if not isinstance(value, str) or len(value) > 200:
+        return wrong
+    try:
+        parsed = json.loads(value)
+        if not isinstance(parsed, list):
+            return wrong
+        carer_strain.checked_answers(parsed)
+    except (ValueError, RecursionError, InvalidInputError):
         return wrong
     return None
 
@@ -208,6 +225,24 @@ RULES: dict[type[Any], dict[str, Callable[[Any], str | None]]] = {
         "asked_on": _not_future,
     },
     t.PriorityWeights: {"weights": _priority_weights, "reason": _at_most(REASON_MOST)},
+    t.CarerStrainCheck: {
+        "answers": _strain_answers,
+        "checked_on": _not_future,
+        "comment": _at_most(2000),
+    },
+    t.TelecareItem: {
+        "kind": _codes(vocab.TelecareKind),
+        "responder": _codes(vocab.TelecareResponder),
+        "installed_on": _not_future,
+        "last_tested_on": _not_future,
+        "removed_on": _not_future,
+    },
+    t.PersonalBudget: {
+        "kind": _codes(vocab.BudgetKind),
+        "period": _codes(vocab.BudgetPeriod),
+        "managed_as": _codes(vocab.BudgetManagement),
+        "pays_for": _at_most(2000),
+    },
 }
 
 

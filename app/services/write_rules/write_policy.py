@@ -88,10 +88,11 @@ SIGNED_BY = {
     "mental_capacity_assessment": "assessed_by_id",
     "goal_review": "reviewed_by_id",
     "experience_answer": "asked_by_id",
+    "carer_strain_check": "asked_by_id",
 }
 NOT_YOUR_SIGNATURE = (
-    "An assessment, a goal review or an experience answer can only be signed by the"
-    " person recording it."
+    "An assessment, a goal review, an experience answer or a carer-strain check can only"
+    " be signed by the person recording it."
 )
 SIGNATURE_FIXED = "Who signed an assessment or a review cannot be changed."
 NOT_THE_SIGNER = "Only who signed an assessment can change what it says."

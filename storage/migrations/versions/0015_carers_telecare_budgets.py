@@ -57,12 +57,8 @@ def upgrade() -> None:
         sa.Column("carer_id", sa.String(length=36), nullable=False),
         sa.Column("checked_on", sa.Date(), nullable=False),
         sa.Column("answers", sa.Text(), nullable=False),
-        sa.Column("total", sa.Integer(), nullable=False),
         sa.Column("comment", sa.Text(), nullable=True),
         sa.Column("asked_by_id", sa.String(length=36), nullable=False),
-        sa.CheckConstraint(
-            "total BETWEEN 0 AND 26", name=op.f("ck_carer_strain_check_total_on_the_scale")
-        ),
         sa.ForeignKeyConstraint(
             ["carer_id"],
             ["personal_contact.id"],
