@@ -25,6 +25,7 @@ CONTACTS = "contacts"  # family, friends, carers and professionals
 ASSESSMENTS = "assessments"  # assessments and mental capacity
 OUTCOMES = "outcomes"  # reablement, goal reviews, hospital events, experience
 PRIORITIES = "priorities"  # the team's priority list and the weights it gives its factors
+SUPPORT = "support"  # telecare equipment and the personal budget
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ RECORD_AREAS = frozenset(
         CONTACTS,
         ASSESSMENTS,
         OUTCOMES,
+        SUPPORT,
     }
 )
 

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from app.services import clock
 from app.services.outcomes.outcomes_view import OutcomesView, outcomes_view
 from app.services.record.record_snapshot import RecordSnapshot, load_snapshot, undated_first
+from app.services.support.support_view import SupportView, support_view
 from app.values.nhs_number import format_nhs_number
 from app.workspace import Workspace
 from storage.audit_log import append as audit
@@ -266,6 +267,8 @@ class PersonRecord:
     break_glass_until: datetime | None = None
     # Reablement, goal reviews, hospital events, experience.
     outcomes: OutcomesView | None = None
+    # Telecare equipment and personal budgets.
+    support: SupportView | None = None
 
 
 ABOUT_ME_FIELDS = (
@@ -557,6 +560,7 @@ def screen_record(snap: RecordSnapshot) -> PersonRecord:
         ),
         break_glass_until=snap.access.break_glass_until,
         outcomes=outcomes_view(snap, clock.today()),
+        support=support_view(snap, clock.today()),
     )
 
 

@@ -48,6 +48,7 @@ from storage.tables import (
     Need,
     Organisation,
     Person,
+    PersonalBudget,
     PersonalContact,
     PlanAction,
     PlannedVisit,
@@ -58,6 +59,7 @@ from storage.tables import (
     StaffMember,
     Strength,
     Team,
+    TelecareItem,
 )
 
 Row = TypeVar("Row")
@@ -94,6 +96,9 @@ class RecordSnapshot:
     goal_reviews: tuple[GoalReview, ...]
     hospital_events: tuple[HospitalEvent, ...]
     experience: tuple[ExperienceAnswer, ...]
+    # Support at home (app.services.support.support_view reads them).
+    telecare: tuple[TelecareItem, ...]
+    budgets: tuple[PersonalBudget, ...]
     # Contact notes made within each reablement episode's dates (all of them, not only
     # the notes read above): episode id -> count.
     episode_contacts: dict[str, int]
@@ -189,6 +194,8 @@ def load_snapshot(
         goal_reviews=reviews,
         hospital_events=_rows(session, HospitalEvent, person_id),
         experience=experience,
+        telecare=_rows(session, TelecareItem, person_id),
+        budgets=_rows(session, PersonalBudget, person_id),
         episode_contacts=_episode_contacts(session, person_id, episodes),
         notes=shown_notes,
         staff=staff,

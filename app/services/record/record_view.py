@@ -113,6 +113,13 @@ def shown_record(snap: RecordSnapshot) -> dict[str, Any]:
     record["experience_answers"] = [
         _plain(a) for a in sorted(snap.experience, key=lambda a: (a.asked_on, a.statement, a.id))
     ]
+    record["telecare"] = [
+        _plain(t)
+        for t in sorted(snap.telecare, key=lambda t: (undated_first(t.installed_on), t.id))
+    ]
+    record["personal_budgets"] = [
+        _plain(b) for b in sorted(snap.budgets, key=lambda b: (b.started_on, b.id))
+    ]
     record["contact_notes"] = [_note(n, snap) for n in snap.notes]
     if snap.access.break_glass_until is not None:
         record["break_glass_until"] = snap.access.break_glass_until.isoformat()

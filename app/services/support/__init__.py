@@ -1,0 +1,1 @@
+"""Support at home: telecare equipment (and its tests), and the personal budget."""
