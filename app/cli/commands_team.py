@@ -28,6 +28,7 @@ _FLAGS = {
     "closed": {"include_closed": True},
     "overdue_visits": {"next_visit": "overdue"},
     "overdue_plan_reviews": {"plan_review": "overdue"},
+    "telecare_due": {"telecare_due": True},
 }
 _VALUED = ("search", "locality", "level_of_need", "lead", "min_risk", "next_visit", "plan_review")
 
@@ -81,6 +82,10 @@ def _json_row(r: TeamRow) -> dict[str, Any]:
 
 
 def _team(args: argparse.Namespace) -> int:
+    if args.listing == "telecare-due":
+        from app.cli.commands_telecare import telecare_due
+
+        return telecare_due(args)
     from app.services.caseload.allocation import staff_id_for
     from app.services.caseload.caseload_export import export_team_csv, team_listing
 
@@ -131,6 +136,12 @@ def _team(args: argparse.Namespace) -> int:
 def register(sub: Any, common: Common) -> None:
     p = sub.add_parser("team", help="the team caseload, with overdue work and conflicts")
     common(p)
+    p.add_argument(
+        "listing",
+        nargs="?",
+        choices=["telecare-due"],
+        help="telecare-due: the telecare tests due among the team's open cases",
+    )
     p.add_argument("--filter", action="append", metavar="NAME[=VALUE]")
     p.add_argument("--sort", choices=sorted(SORTS), default="name")
     p.add_argument("--descending", action="store_true")

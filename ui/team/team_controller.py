@@ -209,6 +209,7 @@ class TeamController(QObject):
                 "risk_review_overdue": counts.risk_reviews_overdue,
                 "conflicts": counts.open_conflicts,
                 "follow_ups_due": counts.follow_ups_due,
+                "telecare_due": counts.telecare_due,
             }
         )
         self.panel.practitioners.model.set_rows(counts.practitioners)

@@ -29,6 +29,7 @@ CLEARED: dict[str, Any] = {
     "risk_review_overdue": False,
     "with_conflicts": False,
     "follow_up_due": False,
+    "telecare_due": False,
     "include_closed": False,
 }
 

@@ -58,6 +58,7 @@ SHOW: dict[str, tuple[str, str, dict[str, object]]] = {
         "91-day check due after reablement",
         {"follow_up_due": True, "include_closed": True},
     ),
+    "telecare_due": ("Telecare tests", "Telecare tests due", {"telecare_due": True}),
 }
 LEVELS: tuple[tuple[object, str], ...] = (
     (None, "Any level of need"),

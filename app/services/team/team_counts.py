@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.services import clock
 from app.services.outcomes.follow_ups import not_died, people_due
+from app.services.support import telecare_due
 from app.services.team.team_caseload import AT_RISK_SCORE
 from app.services.team.team_scope import TeamScope, team_scope
 from app.values.overdue import before
@@ -63,6 +64,8 @@ class TeamCounts:
     practitioners: list[PractitionerLoad]
     # Reablement's 91-day checks waiting (closed cases too: see outcomes.follow_ups).
     follow_ups_due: int = 0
+    # Open cases with a telecare test due (app.services.support.telecare_due).
+    telecare_due: int = 0
 
 
 def _open() -> ColumnElement[bool]:
@@ -149,6 +152,11 @@ def count_in(session: Session, scope: TeamScope, *, now: datetime | None = None)
             scope.people(), not_died(), Person.id.in_(people_due(today))
         )
     ).scalar_one()
+    telecare = session.execute(
+        select(func.count(Person.id)).where(
+            _open(), scope.people(), Person.id.in_(telecare_due.people_due(today))
+        )
+    ).scalar_one()
     return TeamCounts(
         people=n[0],
         unallocated=n[1],
@@ -160,6 +168,7 @@ def count_in(session: Session, scope: TeamScope, *, now: datetime | None = None)
         open_conflicts=n[7],
         practitioners=practitioner_loads(session, now, today, scope),
         follow_ups_due=int(follow_ups or 0),
+        telecare_due=int(telecare or 0),
     )
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import Select, func
 from app.services import clock
 from app.services.caseload.caseload import CaseloadQuery, _lead, caseload_filters
 from app.services.outcomes.follow_ups import not_died, people_due
+from app.services.support import telecare_due
 from app.values.overdue import before
 from storage.tables import (
     CarePlan,
@@ -42,6 +43,8 @@ class TeamQuery(CaseloadQuery):
     with_conflicts: bool = False
     # Reablement's 91-day check waiting (set with include_closed: closed cases count).
     follow_up_due: bool = False
+    # A telecare test due (app.services.support.telecare_due).
+    telecare_due: bool = False
     sort: str = "name"
 
 
@@ -124,4 +127,6 @@ def _where(stmt: Select[*tuple[Any, ...]], query: TeamQuery) -> Select[*tuple[An
         stmt = stmt.where(CaseloadSummary.open_conflicts > 0)
     if query.follow_up_due:
         stmt = stmt.where(not_died(), Person.id.in_(people_due(today)))
+    if query.telecare_due:
+        stmt = stmt.where(Person.id.in_(telecare_due.people_due(today)))
     return stmt
