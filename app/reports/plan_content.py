@@ -36,6 +36,7 @@ from app.reports.plan_model import (
     SharingItem,
     long_date,
 )
+from app.reports.plan_support import support_content
 from app.services import clock
 from app.services.record.record_snapshot import RecordSnapshot
 from app.values.nhs_number import format_nhs_number
@@ -302,6 +303,7 @@ def plan_content(snap: RecordSnapshot, *, now: datetime | None = None) -> PlanCo
         printed_at=printed_at,
         findings=_findings(snap, orgs),
         reablement=_reablement(snap),
+        support=support_content(snap, clock.local(printed_at).date()),
         counts={
             "goals": len(goal_items),
             "actions": sum(len(g.actions) for g in goal_items),

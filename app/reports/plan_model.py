@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.reports.plan_support import PlanSupport
 
 
 @dataclass(frozen=True)
@@ -175,6 +179,8 @@ class PlanContent:
     findings: tuple[FindingItem, ...] = ()
     reablement: ReablementItem | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    # Telecare and the personal budget (app/reports/plan_support.py); None: neither.
+    support: PlanSupport | None = None
 
     @property
     def version_label(self) -> str:

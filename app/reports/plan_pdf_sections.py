@@ -14,6 +14,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph,
 
 from app.reports.plan_model import GoalItem, long_date
 from app.reports.plan_pdf_blocks import PlanBlocks
+from app.reports.plan_support import draw_support
 from app.reports.print_style import (
     BLUE,
     GREY_LINE,
@@ -52,6 +53,7 @@ class PlanStory(PlanBlocks):
         self.goals()
         self.actions()
         self.risks()
+        draw_support(self)
         self.carers()
         self.professionals()
         self.sharing()
