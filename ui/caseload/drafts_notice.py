@@ -16,6 +16,7 @@ from ui.i18n import tr
 from ui.kit import formatting
 from ui.kit.button_list_notice import ButtonListNotice
 from ui.record.outcomes_editors import KINDS as OUTCOMES_KINDS
+from ui.record.support_editors import KINDS as SUPPORT_KINDS
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ KINDS = {
     "new_consent": "Consent decision",
     "consent": "Consent review",
     **OUTCOMES_KINDS,
+    **SUPPORT_KINDS,
 }
 
 

@@ -21,7 +21,7 @@ from app.workspace import Workspace
 from ui.i18n import tr
 from ui.kit import formatting
 from ui.kit.forms import Field, parse_when
-from ui.record import outcomes_editors
+from ui.record import outcomes_editors, support_editors
 from ui.record.assessment_editors import assessment_part, assessment_part_change, referral
 from ui.record.editor import Editor, choices
 from ui.record.person_editors import (
@@ -258,6 +258,8 @@ def editor_for(
             return consent_decision(record, found_consent, partners) if found_consent else None
         case _ if kind in outcomes_editors.KINDS:
             return outcomes_editors.editor_for(kind, entity_id, record)
+        case _ if kind in support_editors.KINDS:
+            return support_editors.editor_for(kind, entity_id, record)
     return None
 
 

@@ -38,12 +38,13 @@ from app.workspace import Workspace
 from ui.i18n import tr
 from ui.kit.forms import FormDialog
 from ui.kit.operations import Operations
-from ui.record import editors, outcomes_editors
+from ui.record import editors, outcomes_editors, support_editors
 from ui.record.break_glass_flow import BreakGlassFlow, Refused, refusal
 from ui.record.editor_dialog import EditorDialog, PendingDraft
 from ui.record.editors import Editor
 from ui.record.outcomes_controller import OutcomesController
 from ui.record.record_page import RecordPage, Section
+from ui.record.support_controller import SupportController
 from ui.record.timeline_model import PAGE_SIZE, TimelineModel
 
 logger = logging.getLogger(__name__)
@@ -124,6 +125,7 @@ class RecordController(QObject):
         page.since_seen.read_requested.connect(self._mark_seen)
         self.break_glass = BreakGlassFlow(ops, dialog_parent)
         self.outcomes = OutcomesController(ops, page, self, dialog_parent)
+        self.support = SupportController(page, self)
 
         ops.changed.connect(self._changed)
         page.header.record_visit.clicked.connect(self.new_visit_note)
@@ -443,6 +445,7 @@ _SAVED = {
     "need_ended": "Need ended: kept in the record, out of the plan.",
     "contingency_ended": "Contingency plan ended: kept in the record, out of the plan.",
     **outcomes_editors.SAVED,
+    **support_editors.SAVED,
 }
 
 

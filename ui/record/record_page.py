@@ -32,6 +32,7 @@ from ui.record.record_sections import (
     RisksSection,
 )
 from ui.record.since_seen_panel import SinceSeenPanel
+from ui.record.support_section import SupportSection
 from ui.record.timeline_model import TimelineModel
 from ui.record.timeline_view import TimelineSection
 
@@ -46,7 +47,8 @@ class Section(IntEnum):
     CONSENT = 4
     ASSESSMENTS = 5
     TIMELINE = 6
-    OUTCOMES = 7  # last, so Ctrl+1..7 keep the places people learnt
+    OUTCOMES = 7  # after the first seven, so Ctrl+1..7 keep the places people learnt
+    SUPPORT = 8  # last, so Ctrl+1..8 keep theirs
 
 
 SECTION_TITLES = {
@@ -58,6 +60,7 @@ SECTION_TITLES = {
     Section.ASSESSMENTS: "Assessments",
     Section.TIMELINE: "Timeline",
     Section.OUTCOMES: "Reablement and outcomes",
+    Section.SUPPORT: "Support at home",
 }
 
 
@@ -96,6 +99,7 @@ class RecordPage(QWidget):
         self.consent = ConsentSection()
         self.assessments = AssessmentsSection()
         self.outcomes = OutcomesSection()
+        self.support = SupportSection()
         self.stack = QStackedWidget()
         self.stack.setObjectName("sectionStack")
         for widget in (
@@ -107,6 +111,7 @@ class RecordPage(QWidget):
             self.assessments,
             self.timeline,
             self.outcomes,
+            self.support,
         ):
             self.stack.addWidget(widget)
 
@@ -163,6 +168,7 @@ class RecordPage(QWidget):
         self.consent.show_record(record, today)
         self.assessments.show_record(record)
         self.outcomes.show_record(record, today)
+        self.support.show_record(record, today)
 
     def clear(self) -> None:
         self.status.clear()
@@ -176,3 +182,4 @@ class RecordPage(QWidget):
         self.consent.clear()
         self.assessments.clear()
         self.outcomes.clear()
+        self.support.clear()
