@@ -30,6 +30,7 @@ from app.demo.reviews import ReviewBuilder
 from app.demo.risks import risk_and_alert_rows
 from app.demo.roles import seat_for
 from app.demo.story import StoryTeller
+from app.demo.support import SupportBuilder
 from app.demo.visits import VisitPlanner
 from app.errors import InvalidInputError
 from app.services import clock
@@ -57,6 +58,7 @@ from storage.tables import (
     Need,
     Organisation,
     Person,
+    PersonalBudget,
     PersonalContact,
     PlanAction,
     PlannedVisit,
@@ -67,6 +69,7 @@ from storage.tables import (
     StaffMember,
     Strength,
     Team,
+    TelecareItem,
 )
 
 logger = logging.getLogger(__name__)
@@ -98,6 +101,8 @@ PERSON_TABLES: Final[tuple[type[Base], ...]] = (
     PlannedVisit,
     HospitalEvent,
     ExperienceAnswer,
+    TelecareItem,
+    PersonalBudget,
 )
 
 
@@ -229,6 +234,7 @@ class _Makers:
         self.plans = PlanBuilder(rng, d, as_of)
         self.notes = NoteBuilder(rng, d, as_of, per_person)
         self.visits = VisitPlanner(rng, d, as_of, now)
+        self.support = SupportBuilder(d, as_of)
 
     def chunk(self, size: int, remaining: int) -> dict[str, list[Row]]:
         batch: dict[str, list[Row]] = {t.__tablename__: [] for t in PERSON_TABLES}
@@ -244,6 +250,7 @@ class _Makers:
             self.notes.build(s, batch)
             self.visits.build(s, batch, remaining=remaining - i)
             self.reviews.build(s, batch)
+            self.support.build(s, batch)  # after the notes: telecare responses need an alarm
             self.made += 1
             if self.made % EVERY == 0:
                 # About one in ten: the neighbouring team's, outside the user's relationship.
