@@ -33,6 +33,7 @@ from app.reports.fhir.team import (
     add_organisations,
     add_practitioners,
 )
+from app.reports.fhir.telecare import add_telecare
 from app.reports.fhir.terms import PROVENANCE_AGENT, URI_SYSTEM
 from app.services import clock
 from app.services.record.record_snapshot import RecordSnapshot
@@ -61,6 +62,7 @@ RESOURCE_GROUPS: tuple[Callable[[Entries, Export], None], ...] = (
     add_visits,
     add_hospital_events,
     add_experience,
+    add_telecare,
 )
 
 
