@@ -275,3 +275,22 @@ def test_bad_amounts_write_nothing(populated: Workspace, zoe: str, amount: str, 
         period="month",
         managed_as="managed_account",
     )
+
+
+def test_onerecord_show_lists_the_telecare_and_budgets(populated: Workspace, zoe: str) -> None:
+    from app.services.record.record_view import person_record
+
+    _pendant(populated, zoe)
+    budgets.add_budget(
+        populated,
+        person_id=zoe,
+        kind="integrated",
+        amount="1,200",
+        period="month",
+        managed_as="third_party",
+    )
+    shown = person_record(populated, ZOE)
+    assert [t["kind"] for t in shown["telecare"]] == ["pendant_alarm"]
+    assert [(b["amount_pence"], b["period"]) for b in shown["personal_budgets"]] == [
+        (120000, "month")
+    ]

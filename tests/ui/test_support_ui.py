@@ -9,6 +9,7 @@ Dates are counted back from the clock's today, so these hold on any date."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 from PySide6.QtCore import Qt
@@ -16,15 +17,18 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.services import clock
+from app.services.support.support_view import BudgetRow, SupportView, TelecareRow
 from storage.tables import PersonalBudget
 from tests.ui.helpers import unlock
 from tests.ui.test_outcomes_ui import _count, _pick, _press, _retype
 from tests.ui.test_record import _dialog, _open_dev, _save
 from tests.ui.test_screen_and_input import _fits_the_smallest_screen, _inside_the_screen
 from ui.app_controller import AppController
+from ui.caseload.drafts_notice import KINDS as DRAFT_KINDS
 from ui.kit.formatting import british_date
 from ui.kit.forms import FormDialog
 from ui.kit.rows_model import WARNING
+from ui.record import editors, support_editors
 from ui.record.record_page import Section
 from ui.record.support_section import SupportSection
 
@@ -121,3 +125,26 @@ def test_the_support_dialogs_fit_a_laptop_screen(qtbot: QtBot, controller: AppCo
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)
         qtbot.waitUntil(lambda: controller.record.dialog is None)
         QApplication.processEvents()
+
+
+def test_every_support_dialog_comes_back_from_its_draft() -> None:
+    """Each kind of support dialog is named in the drafts notice, and the record's
+    `editor_for` reopens it from its kind and entity (a draft after a lock)."""
+    item = TelecareRow(
+        *("t1", "Pendant alarm", "pendant_alarm", None, None, None, 182),
+        *("Family", "family", None, None, None, None, False),
+    )
+    budget = BudgetRow(
+        *("b1", "Personal budget", "personal_budget", 100, "Week", "week"),
+        *("Direct payment", "direct_payment", "", clock.today(), None),
+    )
+    record = SimpleNamespace(
+        header=SimpleNamespace(person_id="p1", full_name="Synthetic Person"),
+        plan=SimpleNamespace(goals=()),
+        support=SupportView((item,), (budget,)),
+    )
+    for kind in support_editors.KINDS:
+        assert kind in DRAFT_KINDS
+        entity = None if kind.startswith("new_") else ("t1" if "telecare" in kind else "b1")
+        made = editors.editor_for(kind, entity, record)  # type: ignore[arg-type]
+        assert made is not None and made.kind == kind, kind
