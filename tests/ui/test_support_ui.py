@@ -77,7 +77,9 @@ def test_equipment_added_shows_an_overdue_test_until_it_is_tested(
     assert _cell(section, NEXT_TEST) == f"Overdue since {british_date(due)}"
     brush = _cell(section, NEXT_TEST, Qt.ItemDataRole.ForegroundRole)
     assert brush is not None and brush.color() == WARNING  # type: ignore[attr-defined]
-    assert _cell(section, PHONE_LINE) == "Still on an analogue line: needs moving"
+    assert _cell(section, PHONE_LINE) == "Analogue: needs moving"
+    spoken = _cell(section, PHONE_LINE, Qt.ItemDataRole.AccessibleTextRole)
+    assert spoken == "Still on an analogue line: needs moving"
     assert section.status.isVisible()
     assert f"test overdue since {british_date(due)}" in section.status.text()
     assert "needs moving" in section.status.accessibleName()

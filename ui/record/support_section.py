@@ -41,9 +41,11 @@ def next_test(item: TelecareRow) -> str:
 
 
 def line_text(item: TelecareRow) -> str:
+    """The table's cell: short, so the table fits a laptop screen (the words above the
+    table and the tooltip say it in full)."""
     if item.analogue_line is None:
         return tr("Not known")
-    return tr(NEEDS_MOVING) if item.analogue_line else tr("Digital")
+    return tr("Analogue: needs moving") if item.analogue_line else tr("Digital")
 
 
 def _who(item: TelecareRow) -> str:
@@ -86,7 +88,13 @@ class SupportSection(Page):
                 ColumnSpec(
                     "Next test", next_test, warn=lambda t: t.overdue, bold=lambda t: t.overdue
                 ),
-                ColumnSpec("Phone line", line_text, warn=lambda t: t.needs_line_move),
+                ColumnSpec(
+                    "Phone line",
+                    line_text,
+                    warn=lambda t: t.needs_line_move,
+                    tooltip=lambda t: tr(NEEDS_MOVING) if t.needs_line_move else None,
+                    spoken=lambda t: tr(NEEDS_MOVING) if t.needs_line_move else line_text(t),
+                ),
             ],
             parent=self,
         )
@@ -202,7 +210,8 @@ class SupportSection(Page):
         self.telecare_model.set_rows(view.telecare)
         self.telecare.setVisible(bool(view.telecare))
         fit_rows(self.telecare, least=1, most=8)
-        size_columns(self.telecare, stretch=0)
+        # Who responds takes the spare width (its tooltip has it all); the rest fit.
+        size_columns(self.telecare, stretch=1)
         if view.telecare:
             self.telecare.selectRow(0)
         self.telecare_hint.setText("" if view.telecare else tr("No telecare equipment recorded."))
