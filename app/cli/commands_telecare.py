@@ -10,6 +10,7 @@ from typing import Any
 
 from app.cli.commands_profile import open_workspace
 from app.cli.output import british_date, write_csv, write_json, write_table
+from app.errors import UsageError
 from app.services.support.telecare_due import TelecareDue
 from app.services.support.telecare_due import telecare_due as listing
 
@@ -35,6 +36,10 @@ _HEADERS = ["Name", "NHS number", "Equipment", "Test due", "Who responds", "Phon
 
 
 def telecare_due(args: argparse.Namespace) -> int:
+    if args.filter or args.out is not None:
+        raise UsageError(
+            "telecare-due takes no --filter or --out: use --format csv and save what it prints."
+        )
     workspace = open_workspace(args)
     try:
         rows = listing(workspace)

@@ -116,3 +116,6 @@ def test_the_command_lists_them(
     assert [r["nhs_number"] for r in rows] == [ADA, BRYN]
     assert main(["team", *p, "--filter", "telecare_due", "--format", "json"]) == 0
     assert {r["given_name"] for r in json.loads(capsys.readouterr()[0])} == {"Ada", "Bryn"}
+    assert main(["team", "telecare-due", *p, "--filter", "at_risk"]) == 2
+    err = capsys.readouterr()[1]
+    assert "takes no --filter or --out" in err and err.count("\n") == 1
