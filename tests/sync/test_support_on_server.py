@@ -7,6 +7,7 @@ colleague's laptop still syncs. Real server on loopback, SQLite and PostgreSQL."
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -142,17 +143,21 @@ def test_bad_rows_from_an_enrolled_laptop_are_refused_and_the_rest_applies(team:
         pays_for="",
         started_on=_ago(5),
     )
+    huge = dict(negative, id=str(uuid.uuid4()), amount_pence=100_000_000_01)
     sent = [
         crafted(ws, "telecare_item", "create", str(row["id"]), row)
         for row in (unknown, future, before, good)
     ]
     sent.append(crafted(ws, "personal_budget", "create", str(negative["id"]), negative))
+    sent.append(crafted(ws, "personal_budget", "create", str(huge["id"]), huge))
     refused = team.push(*sent)
-    assert set(refused) == {str(c["change_id"]) for c in (sent[0], sent[1], sent[2], sent[4])}
+    bad = (sent[0], sent[1], sent[2], sent[4], sent[5])
+    assert set(refused) == {str(c["change_id"]) for c in bad}
+    assert "not a whole number from 0 to" in refused[str(sent[5]["change_id"])]
     assert "not a TelecareKind code" in refused[str(sent[0]["change_id"])]
     assert "future" in refused[str(sent[1]["change_id"])]
     assert "tested after installed" in refused[str(sent[2]["change_id"])]
-    assert "amount not negative" in refused[str(sent[4]["change_id"])]
+    assert "not a whole number from 0 to" in refused[str(sent[4]["change_id"])]
     assert all(r.count("\n") == 0 for r in refused.values())
     assert team.stored(sent) == [sent[3]["change_id"]]
 

@@ -19,6 +19,7 @@ from app.errors import InvalidInputError
 from app.services import clock
 from app.services.priority import weights as priority_weights
 from app.values import carer_strain, vocab
+from app.values.money import MOST_PENCE
 from app.values.nhs_number import VERIFICATION_STATUS, NhsNumber
 from storage import tables as t
 
@@ -239,6 +240,7 @@ RULES: dict[type[Any], dict[str, Callable[[Any], str | None]]] = {
     },
     t.PersonalBudget: {
         "kind": _codes(vocab.BudgetKind),
+        "amount_pence": _between(0, MOST_PENCE),  # £1,000,000 at most, as typed
         "period": _codes(vocab.BudgetPeriod),
         "managed_as": _codes(vocab.BudgetManagement),
         "pays_for": _at_most(2000),
