@@ -36,6 +36,7 @@ from storage.tables import (
     Alert,
     Assessment,
     CarePlan,
+    CarerStrainCheck,
     ConsentToShare,
     ContactNote,
     ContingencyPlan,
@@ -106,6 +107,8 @@ class RecordSnapshot:
     localities: dict[str, Locality]
     alert_asks: dict[str, str] = field(default_factory=dict)
     note_asks: dict[str, str] = field(default_factory=dict)
+    # Carer-strain checks (app.services.carers.strain_trends makes each carer's trend).
+    strain_checks: tuple[CarerStrainCheck, ...] = ()
 
 
 def load_snapshot(
@@ -197,6 +200,7 @@ def load_snapshot(
         localities=_by_id(session, Locality, [person.locality_id]),
         alert_asks=alert_asks,
         note_asks=note_asks,
+        strain_checks=_rows(session, CarerStrainCheck, person_id),
     )
 
 
