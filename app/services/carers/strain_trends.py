@@ -147,3 +147,26 @@ def prompting_people(
         if carer_strain.Trend(totals).prompt is not None:
             found.add(person_id)
     return found
+
+
+class _Carer(Protocol):
+    id: str
+    name: str
+    is_main_carer: bool
+
+
+class _WithCarers(_Snapshot, Protocol):
+    @property
+    def personal_contacts(self) -> tuple[_Carer, ...]: ...
+
+
+def carer_prompts(snap: _WithCarers) -> tuple[str, ...]:
+    """ "Name: prompt" for each of the person's carers whose prompt fires (main carer
+    first), for the record's header."""
+    found = snapshot_trends(snap)
+    carers = sorted(snap.personal_contacts, key=lambda c: (not c.is_main_carer, c.name, c.id))
+    return tuple(
+        f"{c.name}: {prompt}"
+        for c in carers
+        if c.id in found and (prompt := found[c.id].prompt) is not None
+    )

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 
 from app.services import clock
-from app.services.carers.strain_trends import snapshot_trends, strain_of
+from app.services.carers.strain_trends import carer_prompts, snapshot_trends, strain_of
 from app.services.outcomes.outcomes_view import OutcomesView, outcomes_view
 from app.services.record.record_snapshot import RecordSnapshot, load_snapshot, undated_first
 from app.values.nhs_number import format_nhs_number
@@ -64,6 +64,8 @@ class Header:
     closed_on: date | None = None
     # Whether they live alone (None: not recorded).
     lives_alone: bool | None = None
+    # The team's carer-strain prompts firing: "Mary O'Neill: Carer strain has risen...".
+    carer_prompts: tuple[str, ...] = ()
 
     @property
     def nhs_number_formatted(self) -> str:
@@ -333,6 +335,7 @@ def _header(snap: RecordSnapshot) -> Header:
         closed_reason=person.closed_reason,
         closed_on=person.closed_on,
         lives_alone=person.lives_alone,
+        carer_prompts=carer_prompts(snap),
     )
 
 
