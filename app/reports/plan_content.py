@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
+from app.reports.plan_carers import carer_contingencies
 from app.reports.plan_model import (
     AboutMeSection,
     ActionItem,
@@ -302,6 +303,7 @@ def plan_content(snap: RecordSnapshot, *, now: datetime | None = None) -> PlanCo
         printed_at=printed_at,
         findings=_findings(snap, orgs),
         reablement=_reablement(snap),
+        carer_contingency=carer_contingencies(personal),
         counts={
             "goals": len(goal_items),
             "actions": sum(len(g.actions) for g in goal_items),

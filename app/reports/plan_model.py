@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.reports.plan_carers import CarerContingency
 
 
 @dataclass(frozen=True)
@@ -175,6 +179,8 @@ class PlanContent:
     findings: tuple[FindingItem, ...] = ()
     reablement: ReablementItem | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    # Each carer's "if I cannot care" plan (app.reports.plan_carers), never their scores.
+    carer_contingency: tuple[CarerContingency, ...] = ()
 
     @property
     def version_label(self) -> str:
