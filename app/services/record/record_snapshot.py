@@ -133,6 +133,7 @@ def load_snapshot(
     episodes = _rows(session, ReablementEpisode, person_id)
     reviews = _rows(session, GoalReview, person_id)
     experience = _rows(session, ExperienceAnswer, person_id)
+    strain_checks = _rows(session, CarerStrainCheck, person_id)
     plan = _one(session, CarePlan, person_id)
     staff = _by_id(
         session,
@@ -149,6 +150,7 @@ def load_snapshot(
             *(m.assessed_by_id for m in capacity),
             *(r.reviewed_by_id for r in reviews),
             *(e.asked_by_id for e in experience),
+            *(c.asked_by_id for c in strain_checks),
         ],
     )
     shown_notes, note_asks = _shown_notes(note_rows, access, staff)
@@ -200,7 +202,7 @@ def load_snapshot(
         localities=_by_id(session, Locality, [person.locality_id]),
         alert_asks=alert_asks,
         note_asks=note_asks,
-        strain_checks=_rows(session, CarerStrainCheck, person_id),
+        strain_checks=strain_checks,
     )
 
 
