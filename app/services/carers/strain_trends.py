@@ -125,25 +125,24 @@ def strain_of(trend: CarerTrend | None) -> tuple[tuple[int, ...], str, str | Non
     return tuple(c.total for c in trend.checks), trend_text(trend), trend.prompt
 
 
-def prompting_people(
-    rows: Iterable[tuple[str, str, date, str, datetime | None, str]],
-) -> set[str]:
+def prompting_people(rows: Iterable[tuple[str, str, str, str, str | None, str]]) -> set[str]:
     """The people any of whose carers' latest check fires the team's prompt, from
-    (person_id, carer_id, checked_on, answers, recorded_at, id) rows in any order: the
-    priority list's one read of every check. Only the last two checks of each carer
-    are summed."""
-    last_two: dict[tuple[str, str], list[tuple[tuple[date, str, str], str]]] = defaultdict(list)
+    (person_id, carer_id, checked_on, answers, recorded_at, id) rows in any order, the
+    dates as the store's ISO text (they sort as the dates do): the priority list's one
+    read of every check. Only the last two checks of each carer are summed (the stored
+    answers are held to the scale by the row rules on both sides)."""
+    last_two: dict[tuple[str, str], list[tuple[tuple[str, str, str], str]]] = {}
     for person_id, carer_id, on, stored, recorded_at, check_id in rows:
-        key = (on, recorded_at.isoformat() if recorded_at else "", check_id)
-        kept = last_two[(person_id, carer_id)]
+        key = (on, recorded_at or "", check_id)
+        kept = last_two.setdefault((person_id, carer_id), [])
         kept.append((key, stored))
         if len(kept) > 2:
-            kept.sort(key=lambda k: k[0])
+            kept.sort()
             del kept[0]
     found: set[str] = set()
     for (person_id, _carer), kept in last_two.items():
-        kept.sort(key=lambda k: k[0])
-        totals = tuple(carer_strain.total(answers_of(stored)) for _key, stored in kept)
+        kept.sort()
+        totals = tuple(sum(json.loads(stored)) for _key, stored in kept)
         if carer_strain.Trend(totals).prompt is not None:
             found.add(person_id)
     return found
