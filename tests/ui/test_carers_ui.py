@@ -98,6 +98,10 @@ def test_a_check_from_the_keyboard_shows_the_rise_and_the_prompt(
     assert panel.prompt.isVisible()
     assert "risen by 8" in panel.prompt.text() and "the team's rule" in panel.prompt.text()
     assert header.carer_prompt.isVisible() and "Mary Kumar" in header.carer_prompt.text()
+    # Closed or locked, nothing of the carer stays on screen.
+    controller.main_window.record.clear()
+    assert not header.carer_prompt.text() and not panel.strain.text()
+    assert not panel.prompt.text() and not panel.plan.text()
 
 
 def test_the_carers_contingency_plan_is_written_there(

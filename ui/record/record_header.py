@@ -209,6 +209,7 @@ class RecordHeader(QFrame):
         for label in (self.name, self.known_as, self.identity, self.details):
             label.clear()
         self.show_break_glass(None)
+        show_carer_prompts(self.carer_prompt, ())
         clear_layout_widgets(self.alerts)
 
 
