@@ -119,3 +119,23 @@ def test_the_carers_contingency_plan_is_written_there(
     _save(qtbot, controller, dialog)
     assert "If Mary Kumar cannot care: Their son Raj stays" in panel.plan.text()
     QApplication.processEvents()
+
+
+def test_today_lists_the_leads_carers_at_the_tipping_point(
+    qtbot: QtBot, controller: AppController, profile: Path
+) -> None:
+    def setup(ws: Workspace, dev: str) -> None:
+        _with_a_carer(ws, dev)
+        mary = strain.carers_strain(ws, person_id=dev)[0].carer_id
+        strain.record_strain_check(ws, person_id=dev, carer_id=mary, answers=[1] * 13)
+
+    _prepare(profile, setup)
+    unlock(qtbot, controller)
+    notice = controller.main_window.home.today.carer_strain
+    qtbot.waitUntil(lambda: len(notice.buttons) == 1, timeout=10_000)
+    assert "Carers at the tipping point (1)" in notice.title.text()
+    assert "not the scale's" in notice.title.text()
+    assert "Mary Kumar: Carer strain has risen by 5" in notice.buttons[0].text()
+    with qtbot.waitSignal(controller.record.loaded, timeout=10_000):
+        _press(qtbot, notice.buttons[0])
+    assert controller.main_window.record.section == Section.CONTACTS
