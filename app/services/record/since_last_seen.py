@@ -40,6 +40,7 @@ from storage.tables import (
     AuditEvent,
     CarePlan,
     CarePlanVersion,
+    CarerStrainCheck,
     ChangeRecord,
     ConsentToShare,
     ContactNote,
@@ -52,6 +53,7 @@ from storage.tables import (
     Need,
     Organisation,
     Person,
+    PersonalBudget,
     PersonalContact,
     PlanAction,
     PlannedVisit,
@@ -61,6 +63,7 @@ from storage.tables import (
     Risk,
     StaffMember,
     Strength,
+    TelecareItem,
 )
 
 logger = logging.getLogger(__name__)
@@ -174,7 +177,25 @@ KINDS: dict[str, tuple[Any, Say]] = {
         ),
     ),
     "experience_answer": (ExperienceAnswer, lambda op, _r: "Experience answers recorded"),
+    # Never the score: a colleague opens the carer's panel for that.
+    "carer_strain_check": (CarerStrainCheck, lambda op, _r: "Carer-strain check recorded"),
+    "telecare_item": (
+        TelecareItem,
+        lambda op, r: (
+            ("Telecare added: " if op in _CREATES else "Telecare changed: ")
+            + _label(vocab.TelecareKind, r.kind).lower()
+        ),
+    ),
+    "personal_budget": (
+        PersonalBudget,
+        lambda op, _r: "Personal budget recorded" if op in _CREATES else "Personal budget changed",
+    ),
 }
+
+
+# In a person's record but not said here, on purpose: the user's own access log and
+# grants (not a colleague's work on the record).
+LEFT_OUT = frozenset({"audit_event", "break_glass"})
 
 
 def _ids_of(session: Session, table: Any, person_id: str) -> list[str]:
