@@ -150,6 +150,9 @@ class AppController(QObject):
         self.conflicts.resolved.connect(self.sync.refresh)
         window.home.today.open_requested.connect(self.open_record)
         window.home.today.follow_ups.open_requested.connect(self.open_outcomes)
+        window.home.today.carer_strain.open_requested.connect(
+            lambda person_id: self.open_record_at(person_id, Section.CONTACTS)
+        )
         window.caseload.open_requested.connect(self.open_record)
         window.caseload.beyond_requested.connect(self.beyond.search)
         window.caseload.register_requested.connect(self.open_register)
@@ -354,10 +357,14 @@ class AppController(QObject):
     @Slot(str)
     def open_outcomes(self, person_id: str) -> None:
         """From Today's 91-day checks: the record at Reablement and outcomes."""
+        self.open_record_at(person_id, Section.OUTCOMES)
+
+    def open_record_at(self, person_id: str, section: Section) -> None:
+        """From a notice on Today: the record at the section it is about."""
         if not self.unlocked:
             return
         self.main_window.show_record_page()
-        self.record.open(person_id, section=Section.OUTCOMES)
+        self.record.open(person_id, section=section)
         self.main_window.record.sections.setFocus(Qt.FocusReason.OtherFocusReason)
 
     @Slot()

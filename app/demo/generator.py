@@ -19,6 +19,7 @@ from typing import Final
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.demo.carers import carer_rows
 from app.demo.common import Row, new_id
 from app.demo.directory import Directory, build_directory
 from app.demo.neighbours import EVERY, Neighbours, add_neighbour_team, hand_over
@@ -46,6 +47,7 @@ from storage.tables import (
     Base,
     CarePlan,
     CarePlanVersion,
+    CarerStrainCheck,
     ConsentToShare,
     ContactNote,
     ContingencyPlan,
@@ -101,6 +103,7 @@ PERSON_TABLES: Final[tuple[type[Base], ...]] = (
     PlannedVisit,
     HospitalEvent,
     ExperienceAnswer,
+    CarerStrainCheck,
     TelecareItem,
     PersonalBudget,
 )
@@ -255,6 +258,13 @@ class _Makers:
             if self.made % EVERY == 0:
                 # About one in ten: the neighbouring team's, outside the user's relationship.
                 hand_over(self.neighbours, batch, start, self.made // EVERY, self.d.nurse.id)
+            # After the hand-over: the checks are signed by whoever leads the person now.
+            carer_rows(
+                batch["person"][-1],
+                batch["personal_contact"][start["personal_contact"] :],
+                self.as_of,
+                batch,
+            )
         return batch
 
 

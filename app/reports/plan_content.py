@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
+from app.reports.plan_carers import carer_contingencies
 from app.reports.plan_model import (
     AboutMeSection,
     ActionItem,
@@ -303,6 +304,7 @@ def plan_content(snap: RecordSnapshot, *, now: datetime | None = None) -> PlanCo
         printed_at=printed_at,
         findings=_findings(snap, orgs),
         reablement=_reablement(snap),
+        carer_contingency=carer_contingencies(personal),
         support=support_content(snap, clock.local(printed_at).date()),
         counts={
             "goals": len(goal_items),

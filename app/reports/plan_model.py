@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from app.reports.plan_carers import CarerContingency
     from app.reports.plan_support import PlanSupport
 
 
@@ -179,6 +180,8 @@ class PlanContent:
     findings: tuple[FindingItem, ...] = ()
     reablement: ReablementItem | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    # Each carer's "if I cannot care" plan (app.reports.plan_carers), never their scores.
+    carer_contingency: tuple[CarerContingency, ...] = ()
     # Telecare and the personal budget (app/reports/plan_support.py); None: neither.
     support: PlanSupport | None = None
 

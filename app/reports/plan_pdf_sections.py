@@ -12,6 +12,7 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table
 
+from app.reports.plan_carers import add_carer_contingencies
 from app.reports.plan_model import GoalItem, long_date
 from app.reports.plan_pdf_blocks import PlanBlocks
 from app.reports.plan_support import draw_support
@@ -190,12 +191,11 @@ class PlanStory(PlanBlocks):
 
     def contingency(self) -> None:
         self.heading("If things go wrong: my contingency plan")
-        if not self.c.contingency:
+        if not self.c.contingency and not self.c.carer_contingency:
             self.none_recorded(
                 "No contingency plan has been written yet. If you are worried, ring my lead "
                 "professional, or the out-of-hours numbers above."
             )
-            return
         for item in self.c.contingency:
             rows = [
                 ("If this happens", markup(item.trigger)),
@@ -215,6 +215,7 @@ class PlanStory(PlanBlocks):
                 self.record([r for r in rows if r[1]], title=markup(item.name), bar=BLUE)
             )
             self.story.append(Spacer(1, self.st.sizes.body * 0.7))
+        add_carer_contingencies(self, self.c.carer_contingency)
 
     def about_me(self) -> None:
         about = self.c.about_me

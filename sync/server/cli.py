@@ -11,6 +11,7 @@ onerecord-server audit report [--from D] [--to D] [--kind K] [--staff S] [--nhs 
 onerecord-server report outcomes (--from D --to D | --period P) [--team T | --locality L]
                                  [--csv F | --pdf F]
 onerecord-server partner|agreement|duty-to-share ...   (see sync/server/partners/cli.py)
+onerecord-server admin-log [--verify]   (what the administrators did: sync/server/admin_log.py)
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from datetime import timedelta
 from typing import Any, NoReturn
 
 from app.errors import OneRecordError
-from sync.server import directory
+from sync.server import admin_log, directory
 from sync.server.partners import cli as partner_cli
 from sync.server.store import ServerStore
 
@@ -95,6 +96,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("revoke", help="revoke a laptop: it wipes its records at its next contact")
     _db(p)
     p.add_argument("--device", required=True)
+    p = sub.add_parser(
+        "admin-log",
+        help="what this server's administrators did (enrolments, laptops, partners,"
+        " agreements, reports), newest first",
+    )
+    _db(p)
+    p.add_argument("--limit", type=int, default=200)
+    p.add_argument("--verify", action="store_true", help="check the trail's hash chain")
     _audit_parsers(sub)
     _report_parsers(sub)
     partner_cli.add_commands(sub, _db, _Parser)
@@ -199,6 +208,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"onerecord-server: cannot open the database ({type(exc).__name__}).", file=sys.stderr
         )
         return 1
+    action = admin_log.action_of(vars(args))
+    outcome = "refused"
+    try:
+        code = _run(args, store)
+        outcome = "done" if code == 0 else "refused"
+        return code
+    finally:
+        if action is not None:
+            try:
+                admin_log.record(store, action, outcome, admin_log.kept(action, vars(args)))
+            except Exception:  # the command's own answer stands; say the trail failed
+                logger.exception("the administrator's trail could not be written")
+        store.close()
+
+
+def _run(args: argparse.Namespace, store: ServerStore) -> int:
     try:
         command = args.command or "serve"
         if command == "serve":
@@ -239,6 +264,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif command == "revoke":
             directory.revoke(store, args.device)
             print(f"Revoked {args.device}: it wipes its records at its next contact.")
+        elif command == "admin-log":
+            return _admin_log(args, store)
         return 0
     except directory.AdminError as err:
         print(f"onerecord-server: {err}", file=sys.stderr)
@@ -246,8 +273,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OneRecordError as err:  # a bad date, kind or NHS number in a report filter
         print(f"onerecord-server: {err}", file=sys.stderr)
         return err.exit_code
-    finally:
-        store.close()
+
+
+def _admin_log(args: argparse.Namespace, store: ServerStore) -> int:
+    if args.verify:
+        count, broken = admin_log.verify(store)
+        if broken:
+            print(
+                f"onerecord-server: the administrator's trail has been tampered with:"
+                f" {len(broken)} of {count:,} entries do not hold (first: {broken[0]}).",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"Administrator's trail intact: {count:,} entries, the hash chain verified.")
+        return 0
+    for e in admin_log.entries(store, limit=args.limit):
+        detail = ", ".join(f"{k}={v}" for k, v in sorted(e.detail.items()))
+        print(
+            f"{e.seq:>6}  {e.at:%d %b %Y %H:%M:%S}  {e.account:<16} {e.action:<22}"
+            f" {e.outcome:<8} {detail}"
+        )
+    return 0
 
 
 if __name__ == "__main__":

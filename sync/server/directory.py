@@ -22,6 +22,7 @@ from storage.tables import Organisation, StaffMember, Team
 from storage.tables.base import Base
 from sync.protocol import EnrolResponse, StaffIdentity
 from sync.public_keys import BadPublicKeyError, check_public_key
+from sync.server import admin_log
 from sync.server import schema as s
 from sync.server.store import ServerStore, _transaction
 
@@ -215,6 +216,14 @@ def enrol(store: ServerStore, code: str, public_key: str, name: str) -> EnrolRes
                     "enrolled_at": now,
                 }
             ],
+        )
+        # In the same transaction: no laptop is enrolled without its line in the trail.
+        admin_log.append_in(
+            conn,
+            "laptop enrolled",
+            "done",
+            {"device": device_id, "user": staff.display_name, "name": name[:120]},
+            account="the laptop, with its one-time code",
         )
     return EnrolResponse(
         server_id=store.server_id,

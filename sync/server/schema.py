@@ -126,6 +126,27 @@ enrolment_codes = Table(
     Column("used_at", DateTime(timezone=True)),
 )
 
+# What the server's administrators did (sync/server/admin_log.py): each command that
+# changes who may do what (teams, staff, enrolment codes, laptops, partners,
+# agreements, duties to share) or reads across the organisation (reports), with the
+# operating-system account that ran it and whether it was done or refused. Append
+# only, hash-chained (`hash` covers the row and the previous row's hash), so an
+# edited, removed or reordered row is found by `onerecord-server admin-log --verify`.
+admin_log = Table(
+    "admin_log",
+    metadata,
+    Column("seq", Seq, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("account", String(120), nullable=False),
+    Column("action", String(60), nullable=False),
+    Column("outcome", String(20), nullable=False),
+    # JSON: names of teams, staff and partners, ids and counts; never a person's NHS
+    # number or name, an enrolment code or a key.
+    Column("detail", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
 # Nonces seen inside the signature window: a replayed request is refused.
 nonces = Table(
     "nonces",

@@ -38,9 +38,11 @@ from app.workspace import Workspace
 from storage.tables import (
     Alert,
     CarePlan,
+    CarerStrainCheck,
     ContactNote,
     HospitalEvent,
     MentalCapacityAssessment,
+    PersonalContact,
     Risk,
     StaffMember,
 )
@@ -263,3 +265,51 @@ def test_the_teams_own_weights_rank_the_list(workspace: Workspace) -> None:
         ("Bryn", 26),
         ("Ada", 15),
     ]
+
+
+def _checks(ws: Workspace, who: str, ids: dict[str, str], *plans: tuple[date, int]) -> None:
+    """One carer of `who`, checked on each day with answers adding up to each total."""
+    import json
+
+    with ws.store.write(ws.actor) as s:
+        carer = PersonalContact(person_id=ids[who], name="Planted carer", relationship="Son")
+        s.add(carer)
+        s.flush()
+        for on, total in plans:
+            answers = [2] * (total // 2) + [1] * (total % 2)
+            answers += [0] * (13 - len(answers))
+            s.add(
+                CarerStrainCheck(
+                    person_id=ids[who],
+                    carer_id=carer.id,
+                    checked_on=on,
+                    answers=json.dumps(answers),
+                    asked_by_id=ws.actor.user_id,
+                )
+            )
+
+
+def test_a_carers_strain_rising_or_high_counts_as_carer_strain(workspace: Workspace) -> None:
+    """Planted beside the team above: Dev's carer 8 in June, 12 in October (risen by 4:
+    the team's prompt) and Cerys's 5 then 7 (no prompt); Ada's carer 14 in November
+    (high) beside her carer-breakdown risk counts once. Dev 0 + 3 = 3; Cerys 5 as
+    before; Ada 15 as before. A check on a day still to come is not counted."""
+    sign_in_as(workspace, Role.COORDINATOR.value)
+    planted = plant(workspace)
+    _checks(workspace, "Dev", planted.ids, (date(2026, 6, 1), 8), (date(2026, 10, 1), 12))
+    _checks(workspace, "Cerys", planted.ids, (date(2026, 6, 1), 5), (date(2026, 10, 1), 7))
+    _checks(workspace, "Ada", planted.ids, (date(2026, 11, 1), 14))
+    _checks(workspace, "Bryn", planted.ids, (date(2026, 12, 1), 20))  # after NOW
+    found = priority_list(workspace, now=NOW)
+    assert [(r.person.given_name, r.scored.score) for r in found.rows] == [
+        ("Ada", 15),
+        ("Bryn", 11),
+        ("Cerys", 5),
+        ("Dev", 3),
+    ]
+    by = {r.person.given_name: r.scored for r in found.rows}
+    assert by["Dev"].explanation == "carer strain high or rising"
+    [dev] = by["Dev"].contributions
+    assert dev.label == "Carer strain high or rising, or carer breakdown risk open"
+    assert dev.source == "Carer-strain checks; risks (carer breakdown)"
+    assert "carer strain high or rising; carer at risk of breaking down" in by["Ada"].explanation

@@ -129,3 +129,18 @@ def test_several_edits_of_one_entry_are_one_line(workspace: Workspace) -> None:
         ("Risk changed: falls", 2),
         ("New risk: falls", 1),
     ]
+
+
+def test_every_kind_of_entry_in_a_persons_record_is_said_or_left_out_on_purpose() -> None:
+    """A new table in the person's record gets a decision here, as the sharing
+    categories do: said when a colleague changes it, or named as left out."""
+    from app.services.record.since_last_seen import KINDS, LEFT_OUT
+    from storage.tables import journalled_tables
+
+    persons = {
+        name
+        for name, table in journalled_tables().items()
+        if name == "person" or "person_id" in table.__table__.columns
+    }
+    assert persons - set(KINDS) - LEFT_OUT == set()
+    assert not set(KINDS) & LEFT_OUT

@@ -16,6 +16,7 @@ from app.workspace import Workspace
 from storage.tables import (
     Alert,
     Assessment,
+    CarerStrainCheck,
     ConsentToShare,
     ContactNote,
     ContingencyPlan,
@@ -70,8 +71,10 @@ def _expected(workspace: Workspace, nhs: str) -> dict[str, int]:
                         ).where(ExperienceAnswer.person_id == pid)
                     ).all()
                 )
-            ),
-            "Questionnaire": min(1, count(ExperienceAnswer)),
+            )
+            # And one for each carer-strain check.
+            + count(CarerStrainCheck),
+            "Questionnaire": min(1, count(ExperienceAnswer)) + min(1, count(CarerStrainCheck)),
         }
 
 

@@ -10,8 +10,9 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal, Slot
 
 from app.services import clock
+from app.services.carers.strain_due import CarerPromptDue, carers_prompting
 from app.services.caseload.today import TodayVisit, todays_visits
-from app.services.changes import CASELOAD, OUTCOMES, VISITS, Change
+from app.services.changes import CASELOAD, CONTACTS, OUTCOMES, VISITS, Change
 from app.services.outcomes.follow_ups import FollowUpDue, follow_ups_due
 from ui.caseload.today_view import TodayPanel
 from ui.kit.operations import Operations
@@ -31,21 +32,31 @@ class TodayController(QObject):
 
     def refresh(self) -> None:
         self._ops.read(
-            lambda ws: (clock.today(), clock.now(), todays_visits(ws), follow_ups_due(ws)),
+            lambda ws: (
+                clock.today(),
+                clock.now(),
+                todays_visits(ws),
+                follow_ups_due(ws),
+                carers_prompting(ws),
+            ),
             on_done=self._show,
             on_error=self._panel.show_error,
         )
 
-    def _show(self, result: tuple[Any, Any, list[TodayVisit], list[FollowUpDue]]) -> None:
-        today, now, visits, follow_ups = result
+    def _show(
+        self,
+        result: tuple[Any, Any, list[TodayVisit], list[FollowUpDue], list[CarerPromptDue]],
+    ) -> None:
+        today, now, visits, follow_ups, carers = result
         self._panel.show_visits(visits, today, now)
         self._panel.follow_ups.show_due(follow_ups)
+        self._panel.carer_strain.show_due(carers)
         self.count_changed.emit(sum(1 for v in visits if v.status == "planned"))
         self.loaded.emit()
 
     @Slot(object)
     def _changed(self, change: Change) -> None:
-        if change.touches(VISITS, OUTCOMES, CASELOAD):
+        if change.touches(VISITS, OUTCOMES, CASELOAD, CONTACTS):
             self.refresh()
 
     def close(self) -> None:

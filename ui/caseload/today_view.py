@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.services.caseload.today import TodayVisit
 from app.values import overdue
+from ui.caseload.carer_strain_notice import CarerStrainNotice
 from ui.caseload.drafts_notice import DraftsNotice
 from ui.caseload.follow_ups_notice import FollowUpsNotice
 from ui.i18n import tr
@@ -98,6 +99,8 @@ class TodayPanel(QWidget):
         layout.addWidget(self.drafts)
         self.follow_ups = FollowUpsNotice()  # reablement's 91-day checks waiting
         layout.addWidget(self.follow_ups)
+        self.carer_strain = CarerStrainNotice()  # carers whose strain is high or rising
+        layout.addWidget(self.carer_strain)
         layout.addWidget(self.message)
         layout.addWidget(self.empty)
         layout.addWidget(self.table, 1)
@@ -154,6 +157,7 @@ class TodayPanel(QWidget):
     def clear(self) -> None:
         self.model.clear()
         self.follow_ups.clear()
+        self.carer_strain.clear()
         self.summary.clear()
         self.heading.setText(tr("Today"))
         self.message.hide()

@@ -1,7 +1,9 @@
 """The record's Contacts and carers section: family, friends and carers as a table
 to add to and correct (main carer, key holder, lasting power of attorney,
-emergency contact, carer's assessment), and the professionals involved (the key
-worker first; one who has stopped stays, greyed, with their dates)."""
+emergency contact, carer's assessment, the latest carer-strain total), the chosen
+carer's strain trend, the team's prompt and their contingency plan below it
+(ui/record/carer_panel.py), and the professionals involved (the key worker first;
+one who has stopped stays, greyed, with their dates)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from ui.i18n import tr
 from ui.kit import formatting
 from ui.kit.rows_model import ColumnSpec, RowsModel
 from ui.kit.widgets import button, button_row, fit_rows, heading, size_columns, table
+from ui.record.carer_panel import CarerPanel, strain_spoken, strain_text
 from ui.record.record_sections import Page, selected
 
 
@@ -35,6 +38,8 @@ class ContactsSection(Page):
     edit_contact = Signal(object)  # CarerItem
     add_professional = Signal()
     edit_professional = Signal(object)  # ProfessionalItem
+    strain_check = Signal(object)  # CarerItem
+    carer_contingency = Signal(object)  # CarerItem
 
     def __init__(self) -> None:
         super().__init__("contactsSection", "Contacts and carers")
@@ -44,6 +49,13 @@ class ContactsSection(Page):
                 ColumnSpec("Relationship", lambda c: c.relationship),
                 ColumnSpec("Phone", lambda c: c.phone or ""),
                 ColumnSpec("Carer's assessment", _assessment),
+                ColumnSpec(
+                    "Carer strain",
+                    strain_text,
+                    spoken=strain_spoken,
+                    tooltip=lambda c: c.strain_trend or None,
+                    warn=lambda c: c.strain_prompt is not None,
+                ),
                 ColumnSpec("Roles", roles_text, tooltip=lambda c: c.comments or None),
             ],
             parent=self,
@@ -55,6 +67,12 @@ class ContactsSection(Page):
         self.add_button.clicked.connect(self.add_contact)
         self.edit_button.clicked.connect(self._edit_selected)
         self.carers.activated.connect(lambda _i: self._edit_selected())
+        self.carer_panel = CarerPanel()
+        self.carer_panel.strain_check.connect(self.strain_check)
+        self.carer_panel.contingency.connect(self.carer_contingency)
+        self.carers.selectionModel().currentRowChanged.connect(
+            lambda *_: self.carer_panel.show_carer(selected(self.carers))  # type: ignore[arg-type]
+        )
         self.pros_model: RowsModel[ProfessionalItem] = RowsModel(
             [
                 ColumnSpec("Name", lambda p: p.name, bold=lambda p: p.is_key_worker),
@@ -82,6 +100,7 @@ class ContactsSection(Page):
         self.column.addWidget(heading("Family, friends and carers"))
         self.column.addWidget(self.carers)
         self.column.addLayout(button_row(self.add_button, self.edit_button))
+        self.column.addWidget(self.carer_panel)
         self.column.addSpacing(12)
         self.column.addWidget(heading("Professionals involved"))
         self.column.addWidget(self.professionals)
@@ -103,6 +122,7 @@ class ContactsSection(Page):
         if self.model.rowCount():
             self.carers.selectRow(0)
         self.edit_button.setEnabled(bool(record.carers))
+        self.carer_panel.show_carer(selected(self.carers))  # type: ignore[arg-type]
         self.pros_model.set_rows(record.professionals)
         fit_rows(self.professionals)
         size_columns(self.professionals, stretch=self.pros_model.columnCount() - 1)
@@ -111,6 +131,7 @@ class ContactsSection(Page):
         self.edit_pro_button.setEnabled(bool(record.professionals))
 
     def clear(self) -> None:
+        self.carer_panel.show_carer(None)
         self.model.clear()
         self.pros_model.clear()
 

@@ -21,7 +21,7 @@ from app.workspace import Workspace
 from ui.i18n import tr
 from ui.kit import formatting
 from ui.kit.forms import Field, parse_when
-from ui.record import outcomes_editors, support_editors
+from ui.record import carer_editors, outcomes_editors, support_editors
 from ui.record.assessment_editors import assessment_part, assessment_part_change, referral
 from ui.record.editor import Editor, choices
 from ui.record.person_editors import (
@@ -214,6 +214,13 @@ def editor_for(
         case "personal_contact":
             carer = next((c for c in record.carers if c.id == entity_id), None)
             return personal_contact(record, carer) if carer else None
+        case "carer_strain_check" | "carer_contingency":
+            carer = next((c for c in record.carers if c.id == entity_id), None)
+            if carer is None:
+                return None
+            if kind == "carer_contingency":
+                return carer_editors.carer_contingency(record, carer)
+            return carer_editors.strain_check(record, carer)
         case "new_goal":
             return goal(record, None)
         case "goal" if entity_id in goals:

@@ -38,7 +38,7 @@ from app.workspace import Workspace
 from ui.i18n import tr
 from ui.kit.forms import FormDialog
 from ui.kit.operations import Operations
-from ui.record import editors, outcomes_editors, support_editors
+from ui.record import carer_editors, editors, outcomes_editors, support_editors
 from ui.record.break_glass_flow import BreakGlassFlow, Refused, refusal
 from ui.record.editor_dialog import EditorDialog, PendingDraft
 from ui.record.editors import Editor
@@ -159,6 +159,12 @@ class RecordController(QObject):
         )
         page.contacts.edit_contact.connect(
             lambda item: self._edit(lambda r: editors.personal_contact(r, item))
+        )
+        page.contacts.strain_check.connect(
+            lambda item: self._edit(lambda r: carer_editors.strain_check(r, item))
+        )
+        page.contacts.carer_contingency.connect(
+            lambda item: self._edit(lambda r: carer_editors.carer_contingency(r, item))
         )
         page.header.edit_details.clicked.connect(
             lambda: self._edit(lambda r: editors.person_details(r))

@@ -23,6 +23,7 @@ from ui.i18n import tr
 from ui.kit import formatting
 from ui.kit.rows_model import WARNING
 from ui.kit.widgets import button, clear_layout_widgets, esc
+from ui.record.carer_panel import carer_prompt_label, show_carer_prompts
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +83,7 @@ class RecordHeader(QFrame):
             "QLabel#breakGlassBanner { background: #ffdd00; color: #0b0c0c; font-weight: bold;"
             " border-left: 8px solid #d4351c; padding: 8px 12px; }"
         )
+        self.carer_prompt = carer_prompt_label()
         self.alerts = QWidget()
         self.alerts.setObjectName("alertsStrip")
         self.alerts.setAccessibleName(tr("Alerts"))
@@ -107,6 +109,7 @@ class RecordHeader(QFrame):
         layout.addLayout(name_row)
         layout.addWidget(self.identity)
         layout.addWidget(self.alerts)
+        layout.addWidget(self.carer_prompt)
         layout.addWidget(self.details)
 
     def show_record(
@@ -149,6 +152,7 @@ class RecordHeader(QFrame):
         visits_html = _visits(visits, now or clock.now())
         self.details.setText(_SEP.join(p for p in (details, visits_html) if p))
         self._show_alerts(alerts, header.lead_professional)
+        show_carer_prompts(self.carer_prompt, header.carer_prompts)
         closed = header.status != "open"
         self.close_case.setVisible(not closed)
         self.reopen_case.setVisible(closed and header.status != "deceased")
@@ -205,6 +209,7 @@ class RecordHeader(QFrame):
         for label in (self.name, self.known_as, self.identity, self.details):
             label.clear()
         self.show_break_glass(None)
+        show_carer_prompts(self.carer_prompt, ())
         clear_layout_widgets(self.alerts)
 
 

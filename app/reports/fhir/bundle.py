@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from app.reports.fhir.assessments import add_assessments
+from app.reports.fhir.carer_strain import add_carer_strain
 from app.reports.fhir.consent import add_consents
 from app.reports.fhir.elements import Entries, Export, instant, ref, text, urn
 from app.reports.fhir.encounters import add_notes, add_visits
@@ -62,6 +63,7 @@ RESOURCE_GROUPS: tuple[Callable[[Entries, Export], None], ...] = (
     add_visits,
     add_hospital_events,
     add_experience,
+    add_carer_strain,
     add_telecare,
 )
 

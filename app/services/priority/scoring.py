@@ -27,7 +27,8 @@ class Signals:
     last_discharge_on: date | None = None  # the latest, when recent
     falls: bool = False
     lives_alone: bool = False
-    carer_strain: bool = False
+    carer_strain: bool = False  # a carer-breakdown risk open
+    carer_strain_prompt: bool = False  # a carer's latest strain check fires the prompt
     specialist_need: bool = False
     high_risks: int = 0
     safeguarding: bool = False
@@ -83,6 +84,15 @@ def _words(key: str, signals: Signals, times: int) -> str:
         return f"left hospital on {_day(s.last_discharge_on)}" if s.last_discharge_on else ""
     if key == "high_risks":
         return _plural(s.high_risks, "high risk open", "high risks open")
+    if key == "carer_strain":
+        return "; ".join(
+            words
+            for on, words in (
+                (s.carer_strain_prompt, "carer strain high or rising"),
+                (s.carer_strain, "carer at risk of breaking down"),
+            )
+            if on
+        )
     if key == "no_contact":
         if s.last_contact_on is None:
             return "no contact recorded"
@@ -90,7 +100,6 @@ def _words(key: str, signals: Signals, times: int) -> str:
     return {
         "falls": "falls risk",
         "lives_alone": "lives alone",
-        "carer_strain": "carer at risk of breaking down",
         "specialist_need": "specialist level of need",
         "safeguarding": "safeguarding alert",
         "capacity_concern": "lacked capacity at the last assessment",
@@ -114,7 +123,7 @@ def score(signals: Signals, weights: Mapping[str, int]) -> Scored:
         "recent_discharge": s.last_discharge_on is not None,
         "falls": s.falls,
         "lives_alone": s.lives_alone,
-        "carer_strain": s.carer_strain,
+        "carer_strain": s.carer_strain or s.carer_strain_prompt,
         "specialist_need": s.specialist_need,
         "high_risks": s.high_risks,
         "safeguarding": s.safeguarding,

@@ -7,8 +7,11 @@ Where each factor comes from (shown beside the score, `weights.Factor.source`):
   not entered in error, admissions and A&E in the last 12 months (from the day a
   year before today, as the outcome report's "last 12 months"), a discharge in the
   last RECENT_DISCHARGE_DAYS days;
-- falls, carer strain: an active risk of that kind; high risks: active risks scored
-  AT_RISK_SCORE or more (likelihood x impact, the caseload's red band);
+- falls: an active risk of that kind; high risks: active risks scored AT_RISK_SCORE
+  or more (likelihood x impact, the caseload's red band);
+- carer strain: an active carer-breakdown risk, or any of the person's carers whose
+  latest carer-strain check fires the team's prompt (high, or risen since the check
+  before: `app.values.carer_strain.Trend.prompt`), read in one query;
 - safeguarding: an alert of that kind in force;
 - capacity: the person's most recent mental capacity assessment found they lacked
   capacity for the decision assessed;
@@ -27,10 +30,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, select
+from sqlalchemy import ColumnElement, Connection, Select, String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app.services import clock
+from app.services.carers.strain_trends import prompting_people
 from app.services.priority.scoring import Signals
 from app.services.priority.weights import NO_CONTACT_WEEKS, RECENT_DISCHARGE_DAYS
 from app.services.team.team_caseload import AT_RISK_SCORE
@@ -47,6 +51,7 @@ from app.values.vocab import (
 from storage.tables import (
     Alert,
     CarePlan,
+    CarerStrainCheck,
     CaseloadSummary,
     HospitalEvent,
     MentalCapacityAssessment,
@@ -76,6 +81,7 @@ class _Gathered:
     discharge: date | None = None
     falls: bool = False
     carer: bool = False
+    strain_prompt: bool = False
     high: int = 0
     safeguarding: bool = False
     capacity_concern: bool = False
@@ -137,6 +143,23 @@ def _gather(conn: Connection, people: set[str], on: date) -> dict[str, _Gathered
         g.falls |= kind == _FALLS
         g.carer |= kind == _CARER
         g.high += likelihood * impact >= AT_RISK_SCORE
+    c = CarerStrainCheck
+    # The dates as the store's own text: they sort as dates, and parsing thousands of
+    # them costs more than the rest of this read.
+    for person_id in prompting_people(
+        conn.execute(
+            select(
+                c.person_id,
+                c.carer_id,
+                type_coerce(c.checked_on, String),
+                c.answers,
+                type_coerce(c.recorded_at, String),
+                c.id,
+            ).where(c.checked_on <= on, *_of(c.person_id, people))
+        ).all()
+    ):
+        if person_id in people:
+            gathered[person_id].strain_prompt = True
     for (person_id,) in conn.execute(
         select(Alert.person_id).where(
             Alert.active.is_(True),
@@ -221,6 +244,7 @@ def read_signals(
                     falls=g.falls,
                     lives_alone=row.lives_alone is True,
                     carer_strain=g.carer,
+                    carer_strain_prompt=g.strain_prompt,
                     specialist_need=row.level_of_need == _SPECIALIST,
                     high_risks=g.high,
                     safeguarding=g.safeguarding,

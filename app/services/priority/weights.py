@@ -64,7 +64,12 @@ FACTORS: tuple[Factor, ...] = (
     ),
     Factor("falls", "Falls risk open", "Risks (falls)", 2),
     Factor("lives_alone", "Lives alone", "Person's details", 2),
-    Factor("carer_strain", "Carer at risk of breaking down", "Risks (carer breakdown)", 3),
+    Factor(
+        "carer_strain",
+        "Carer strain high or rising, or carer breakdown risk open",
+        "Carer-strain checks; risks (carer breakdown)",
+        3,
+    ),
     Factor("specialist_need", "Specialist level of need", "Person's details", 2),
     Factor(
         "high_risks",

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 
 from app.services import clock
+from app.services.carers.strain_trends import carer_prompts, snapshot_trends, strain_of
 from app.services.outcomes.outcomes_view import OutcomesView, outcomes_view
 from app.services.record.record_snapshot import RecordSnapshot, load_snapshot, undated_first
 from app.services.support.support_view import SupportView, support_view
@@ -64,6 +65,8 @@ class Header:
     closed_on: date | None = None
     # Whether they live alone (None: not recorded).
     lives_alone: bool | None = None
+    # The team's carer-strain prompts firing: "Mary O'Neill: Carer strain has risen...".
+    carer_prompts: tuple[str, ...] = ()
 
     @property
     def nhs_number_formatted(self) -> str:
@@ -177,6 +180,13 @@ class CarerItem:
     is_emergency_contact: bool
     comments: str | None
     carers_assessment_date: date | None = None
+    # What happens if this carer cannot care (printed in the home plan).
+    contingency_plan: str | None = None
+    # Their carer-strain checks' totals, oldest first, the trend in words and the
+    # team's prompt (app.services.carers).
+    strain_totals: tuple[int, ...] = ()
+    strain_trend: str = ""
+    strain_prompt: str | None = None
 
 
 @dataclass(frozen=True)
@@ -328,6 +338,7 @@ def _header(snap: RecordSnapshot) -> Header:
         closed_reason=person.closed_reason,
         closed_on=person.closed_on,
         lives_alone=person.lives_alone,
+        carer_prompts=carer_prompts(snap),
     )
 
 
@@ -445,6 +456,7 @@ def screen_record(snap: RecordSnapshot) -> PersonRecord:
         snap.risks, key=lambda r: (r.status != "active", -(r.likelihood * r.impact), r.id)
     )
     carers = sorted(snap.personal_contacts, key=lambda c: (not c.is_main_carer, c.name, c.id))
+    strain = snapshot_trends(snap)
     pros = sorted(snap.professional_contacts, key=lambda p: (not p.is_key_worker, p.name, p.id))
     visits = sorted(
         (v for v in snap.visits if v.status == "planned"), key=lambda v: (v.due_at, v.id)
@@ -482,6 +494,8 @@ def screen_record(snap: RecordSnapshot) -> PersonRecord:
                 c.is_emergency_contact,
                 c.comments,
                 c.carers_assessment_date,
+                c.contingency_plan,
+                *strain_of(strain.get(c.id)),
             )
             for c in carers
         ),

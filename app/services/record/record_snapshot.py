@@ -36,6 +36,7 @@ from storage.tables import (
     Alert,
     Assessment,
     CarePlan,
+    CarerStrainCheck,
     ConsentToShare,
     ContactNote,
     ContingencyPlan,
@@ -111,6 +112,8 @@ class RecordSnapshot:
     localities: dict[str, Locality]
     alert_asks: dict[str, str] = field(default_factory=dict)
     note_asks: dict[str, str] = field(default_factory=dict)
+    # Carer-strain checks (app.services.carers.strain_trends makes each carer's trend).
+    strain_checks: tuple[CarerStrainCheck, ...] = ()
 
 
 def load_snapshot(
@@ -135,6 +138,7 @@ def load_snapshot(
     episodes = _rows(session, ReablementEpisode, person_id)
     reviews = _rows(session, GoalReview, person_id)
     experience = _rows(session, ExperienceAnswer, person_id)
+    strain_checks = _rows(session, CarerStrainCheck, person_id)
     plan = _one(session, CarePlan, person_id)
     staff = _by_id(
         session,
@@ -151,6 +155,7 @@ def load_snapshot(
             *(m.assessed_by_id for m in capacity),
             *(r.reviewed_by_id for r in reviews),
             *(e.asked_by_id for e in experience),
+            *(c.asked_by_id for c in strain_checks),
         ],
     )
     shown_notes, note_asks = _shown_notes(note_rows, access, staff)
@@ -204,6 +209,7 @@ def load_snapshot(
         localities=_by_id(session, Locality, [person.locality_id]),
         alert_asks=alert_asks,
         note_asks=note_asks,
+        strain_checks=strain_checks,
     )
 
 
