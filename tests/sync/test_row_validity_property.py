@@ -28,9 +28,12 @@ from sqlalchemy import select
 from app.services import clock
 from app.services.care import care_plan
 from app.services.care.notes import add_note
+from app.services.priority.weights import BY_KEY, MAX_WEIGHT
 from app.services.record import people
+from app.services.record.contacts import save_personal_contact
 from app.services.record.record_rules import RULES
 from app.services.write_rules.row_validity import read_row, row_problem
+from app.values.carer_strain import STATEMENTS
 from app.values.nhs_number import check_digit
 from app.workspace import Workspace
 from storage.codec import journalled_columns
@@ -79,6 +82,9 @@ def _person(ws: Workspace, nhs: str) -> Person:
         ws, person_id=person_id, review_due=clock.today() + timedelta(days=30)
     )
     note = add_note(ws, nhs, "Seen at home.")
+    carer = save_personal_contact(
+        ws, person_id=person_id, values={"name": "Synthetic Carer", "is_main_carer": True}
+    )
     with ws.store.read() as session:
         plan = session.execute(
             select(CarePlan.id).where(CarePlan.person_id == person_id)
@@ -95,6 +101,7 @@ def _person(ws: Workspace, nhs: str) -> Person:
             "goal": str(goal.entity_id),
             "care_plan": plan,
             "contact_note": note_id,
+            "personal_contact": str(carer.entity_id),
         },
     )
 
@@ -113,6 +120,18 @@ def world(server: RunningServer, laptop: Laptop) -> Iterator[World]:
             ws.close()
 
 
+# Text columns holding a small JSON document with a rule of its own: generated from
+# that rule's definition (a filter over random text would find none).
+STRUCTURED: dict[tuple[str, str], st.SearchStrategy[Any]] = {
+    ("carer_strain_check", "answers"): st.lists(
+        st.integers(0, 2), min_size=len(STATEMENTS), max_size=len(STATEMENTS)
+    ).map(json.dumps),
+    ("priority_weights", "weights"): st.dictionaries(
+        st.sampled_from(sorted(BY_KEY)), st.integers(0, MAX_WEIGHT)
+    ).map(json.dumps),
+}
+
+
 def _nhs(n: int) -> str | None:
     first = f"999{n:06d}"
     check = check_digit(first)
@@ -127,6 +146,9 @@ def _value(table: str, name: str, column: Any, owner: Person) -> st.SearchStrate
     kind = getattr(column.type, "impl", column.type)
     python_type = kind.python_type
     rule = RULED.get(table, {}).get(name)
+    if (table, name) in STRUCTURED:
+        found_structured = STRUCTURED[(table, name)]
+        return found_structured if not column.nullable else st.none() | found_structured
     if name == "nhs_number":
         found: st.SearchStrategy[Any] = st.integers(100_000, 999_999).map(_nhs)
     elif python_type is str:
@@ -203,6 +225,11 @@ def valid_rows(draw: Any, world: World, table: str) -> dict[str, Any]:
             follow_up_on=None,
             follow_up_result=None,
         )
+    if table == "personal_budget":  # still running (an end on or after the start)
+        row["ended_on"] = None
+    if table == "telecare_item" and row["installed_on"] is not None:
+        # Tested and removed on or after it was installed, if at all.
+        row.update(last_tested_on=row["installed_on"], removed_on=None)
     for signed in ("reviewed_by_id", "asked_by_id"):  # signed by the writer
         if signed in row:
             row[signed] = actor.user_id
