@@ -52,6 +52,7 @@ from storage.tables import (
     Assessment,
     CarePlan,
     CarePlanVersion,
+    CarerStrainCheck,
     ConsentToShare,
     ContingencyPlan,
     ExperienceAnswer,
@@ -60,6 +61,7 @@ from storage.tables import (
     HospitalEvent,
     MentalCapacityAssessment,
     Need,
+    PersonalBudget,
     PersonalContact,
     PlanAction,
     PlannedVisit,
@@ -68,6 +70,7 @@ from storage.tables import (
     Referral,
     Risk,
     Strength,
+    TelecareItem,
     journalled_tables,
 )
 from storage.wallclock import CLOCK_DATE
@@ -217,7 +220,36 @@ def _record(ws: Workspace, nhs: str, person_id: str) -> None:
                     answered_by="person",
                     asked_by_id=ws.actor.user_id,  # signed by who asked
                 ),
+                TelecareItem(
+                    person_id=person_id,
+                    kind="pendant_alarm",
+                    installed_on=today,
+                    responder="family",
+                ),
+                PersonalBudget(
+                    person_id=person_id,
+                    kind="personal_budget",
+                    amount_pence=24550,
+                    period="week",
+                    managed_as="direct_payment",
+                    pays_for="A carer three mornings a week",
+                    started_on=today,
+                ),
             ]
+        )
+        carer = PersonalContact(
+            person_id=person_id, name="Ray", relationship="husband", is_main_carer=True
+        )
+        session.add(carer)
+        session.flush()
+        session.add(
+            CarerStrainCheck(
+                person_id=person_id,
+                carer_id=carer.id,
+                checked_on=today,
+                answers=json.dumps([1] * 13),
+                asked_by_id=ws.actor.user_id,  # signed by who asked
+            )
         )
     add_alert(ws, person_id=person_id, kind="lone_worker", summary="Dog in the garden")
     add_alert(
