@@ -11,15 +11,16 @@ lists every factor that added to it, largest first.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from app.services.priority.weights import FACTORS
 
 
-@dataclass(frozen=True)
-class Signals:
-    """What one person's shared record says, for each factor (as of a day)."""
+class Signals(NamedTuple):
+    """What one person's shared record says, for each factor (as of a day). A named
+    tuple, as the rows below: 5,000 are made for each list, and a frozen dataclass
+    costs several times as much to make (`bench/priority.py`)."""
 
     unplanned_admissions: int = 0
     first_admission_on: date | None = None  # the earliest counted, for the words
@@ -38,8 +39,7 @@ class Signals:
     last_contact_on: date | None = None  # None: never, on this record
 
 
-@dataclass(frozen=True)
-class Contribution:
+class Contribution(NamedTuple):
     """One factor's part in a score, with where it came from."""
 
     key: str
@@ -50,8 +50,7 @@ class Contribution:
     words: str
 
 
-@dataclass(frozen=True)
-class Scored:
+class Scored(NamedTuple):
     score: int
     contributions: tuple[Contribution, ...]  # largest first
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Connection, Select, String, select, type_coerce
 from sqlalchemy.orm import Session
@@ -61,8 +61,7 @@ from storage.tables import (
 )
 
 
-@dataclass(frozen=True)
-class Listed:
+class Listed(NamedTuple):
     """Who a row of the list is (shown beside the score)."""
 
     person_id: str
@@ -251,7 +250,8 @@ def read_signals(
                     capacity_concern=g.capacity_concern,
                     overdue_review=past(risk_due, on) or past(plan_due.get(row.id), on),
                     no_contact=quiet,
-                    last_contact_on=None if last is None else clock.local(last).date(),
+                    # Only a quiet person's last contact is said in words.
+                    last_contact_on=clock.local(last).date() if quiet and last else None,
                 ),
             )
         )
