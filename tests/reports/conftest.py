@@ -23,11 +23,13 @@ from tests.conftest import FAST_KDF, PASSPHRASE
 
 GIVEN = "Zoë Siobhán"
 FAMILY = "Wiśniewska-Łukasz"
-KEY_SAFE = "Key safe code 5831. Spare key with Mrs Quigley-Faraday."
+# The code has letters outside hex so a random UUID in an export can never contain it
+# (a bare "5831" did, once in a few thousand runs, and failed CI).
+KEY_SAFE = "Key safe code QZ5831. Spare key with Mrs Quigley-Faraday."
 SAFEGUARDING = "Section 42 enquiry: concern about Mr Thistlewood's visits."
 SAFEGUARDING_SUMMARY = "Safeguarding: speak to the lead professional before visiting"
 MARKUP_GOAL = "I want tea & biscuits <b>every</b> Sunday with my sister"
-NEVER_PRINTED = ("5831", "Quigley-Faraday", "Thistlewood", "Key safe code")
+NEVER_PRINTED = ("QZ5831", "Quigley-Faraday", "Thistlewood", "Key safe code")
 
 
 @dataclass(frozen=True)
