@@ -16,7 +16,7 @@ import pytest
 from app.services.record.people import NewPerson, register
 from app.workspace import Workspace, create
 from storage.keyvault import KdfParams
-from tests import databases
+from tests import clock_trace, databases
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 if os.environ["QT_QPA_PLATFORM"] == "offscreen":
@@ -42,6 +42,8 @@ def pytest_configure(config: pytest.Config) -> None:
     # Counts tests per server database and, in CI, fails the run when a PostgreSQL
     # test skipped (tests/databases.py).
     databases.install(config)
+    # Notes which tests read "today" so the passes as of other days run only those.
+    clock_trace.install(config)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
