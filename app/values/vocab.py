@@ -128,6 +128,16 @@ class ActionStatus(Coded):
     CANCELLED = "cancelled"
 
 
+class MdtReason(Coded):
+    """Why a person is on a team meeting's list."""
+
+    FLAGGED = "flagged"  # a colleague asked for them to be discussed (their why kept)
+    PRIORITY = "priority"  # near the top of the team's priority list
+    NEW_REFERRAL = "new_referral"
+    REVIEW_OVERDUE = "review_overdue"  # the care plan's review is past
+    REABLEMENT_ENDED = "reablement_ended"
+
+
 class ConsentCategory(Coded):
     ALL = "all"
     HEALTH = "health"
@@ -435,6 +445,11 @@ _LABELS = {
     "respect": "ReSPECT form",
     "ig_lead": "Information governance lead",
     "mdt_meeting": "Multidisciplinary meeting",
+    "flagged": "Flagged for discussion",
+    "priority": "Near the top of the priority list",
+    "new_referral": "New referral",
+    "review_overdue": "Plan review overdue",
+    "reablement_ended": "Reablement ended",
     "gp_practice": "GP practice",
     "lone_worker": "Lone-worker risk",
     "access_to_home": "Access to the home",

@@ -22,6 +22,7 @@ from storage.tables.journal import (
     SyncConflict,
 )
 from storage.tables.legal import Assessment, ConsentToShare, MentalCapacityAssessment
+from storage.tables.mdt import MdtItem, MdtMeeting
 from storage.tables.outcomes import (
     ExperienceAnswer,
     GoalReview,
@@ -55,6 +56,8 @@ __all__ = [
     "HospitalEvent",
     "KeptAside",
     "Locality",
+    "MdtItem",
+    "MdtMeeting",
     "MentalCapacityAssessment",
     "Need",
     "Organisation",

@@ -112,17 +112,22 @@ class Goal(Recorded, Base):
 
 
 class PlanAction(Recorded, Base):
-    """Who does what, and when, towards a goal."""
+    """Who does what, and when: towards a goal, or agreed at a team meeting about the
+    person (`mdt_item_id`; such an action may serve no goal)."""
 
     __tablename__ = "plan_action"
     __table_args__ = (
         CheckConstraint(
             "confidence IS NULL OR confidence BETWEEN 1 AND 10", name="confidence_range"
         ),
+        CheckConstraint(
+            "goal_id IS NOT NULL OR mdt_item_id IS NOT NULL", name="towards_a_goal_or_agreed"
+        ),
     )
 
     person_id: Mapped[str] = mapped_column(ForeignKey("person.id"), index=True)
-    goal_id: Mapped[str] = mapped_column(ForeignKey("goal.id"), index=True)
+    goal_id: Mapped[str | None] = mapped_column(ForeignKey("goal.id"), index=True)
+    mdt_item_id: Mapped[str | None] = mapped_column(String(36))
     what: Mapped[str] = mapped_column(Text)
     who_name: Mapped[str] = mapped_column(String(200), default="")
     who_role: Mapped[str | None] = mapped_column(String(120))

@@ -61,6 +61,8 @@ _CARE_PLAN_ENTITIES = frozenset(
         # The carer's part of the plan, and the budget that pays for it.
         "carer_strain_check",
         "personal_budget",
+        # What the team meeting said and decided about the person's care.
+        "mdt_item",
     }
 )
 # Entries written by a practitioner for their own organisation: health or social
@@ -89,9 +91,18 @@ _HEALTH_ALERTS = frozenset(
 SHARED_DIRECTORY = frozenset({"organisation", "staff_member"})
 # Decided: never shared with a partner. Each organisation's own access log and
 # break-glass grants, its visit scheduling, its teams and localities, and its teams'
-# settings (how a team weighs its priority list is its own business).
+# settings and meetings (how a team weighs its priority list and when it meets are
+# its own business; what a meeting decided about a person travels with their plan).
 NEVER_SHARED = frozenset(
-    {"audit_event", "break_glass", "planned_visit", "team", "locality", "priority_weights"}
+    {
+        "audit_event",
+        "break_glass",
+        "planned_visit",
+        "team",
+        "locality",
+        "priority_weights",
+        "mdt_meeting",
+    }
 )
 
 

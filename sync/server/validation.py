@@ -106,8 +106,9 @@ def refusal(
             return "The record does not say whose record it belongs to."
         return row_problem(change.entity, row, typed=typed)
     elif change.entity in TEAM_SETTINGS:
-        # A team's weights are kept as set: a change is new weights (write_policy).
-        return write_policy.WEIGHTS_KEPT
+        # A team's weights and meetings are kept as set: a change is a new one
+        # (write_policy).
+        return write_policy.TEAM_REFUSALS[change.entity][0]
     elif change.op == "set":
         if change.entity in _APPEND_ONLY:
             return "Notes and audit events cannot be changed once written."

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from app.errors import InvalidInputError
 from app.services import clock
 from app.services.priority import weights as priority_weights
-from app.values import carer_strain, vocab
+from app.values import attendees, carer_strain, vocab
 from app.values.money import MOST_PENCE
 from app.values.nhs_number import VERIFICATION_STATUS, NhsNumber
 from storage import tables as t
@@ -237,6 +237,14 @@ RULES: dict[type[Any], dict[str, Callable[[Any], str | None]]] = {
         "installed_on": _not_future,
         "last_tested_on": _not_future,
         "removed_on": _not_future,
+    },
+    t.MdtMeeting: {"place": _at_most(200)},
+    t.MdtItem: {
+        "reason": _codes(vocab.MdtReason),
+        "why": _at_most(1000),
+        "decision": _at_most(4000),
+        "decided_on": _not_future,
+        "attendees": attendees.rule,
     },
     t.PersonalBudget: {
         "kind": _codes(vocab.BudgetKind),

@@ -40,9 +40,10 @@ docs/security.md, "A malicious or compromised enrolled laptop"):
   a mental capacity assessment are signed by the writer, the signature stays, and
   only the signer changes what it says (anyone may record the person's say on
   printing it). A lead named at registration is checked as allocation's is.
-* A team's settings (its priority weights) are no person's record: only the team's
-  coordinator changes them, for their own team only, and only by adding a new
-  setting (the history is kept: never edited or removed).
+* A team's settings (its priority weights) and its meetings are no person's record:
+  only the team's coordinator changes them, for their own team only, and only by
+  adding a new one (the history is kept: never edited or removed; a meeting moved is
+  a new meeting). What a meeting says about a person is that person's record.
 """
 
 from __future__ import annotations
@@ -65,9 +66,9 @@ from app.values.vocab import Role
 # refuses them from a laptop with this same list).
 DIRECTORY = frozenset({"organisation", "locality", "team", "staff_member"})
 AUDIT = "audit_event"
-# A team's own settings, shared by its laptops: no person's record (no person_id), and
-# never shared with a partner organisation (sync/server/categories.py).
-TEAM_SETTINGS = frozenset({"priority_weights"})
+# A team's own settings and meetings, shared by its laptops: no person's record (no
+# person_id), and never shared with a partner organisation (sync/server/categories.py).
+TEAM_SETTINGS = frozenset({"priority_weights", "mdt_meeting"})
 BREAK_GLASS = "break_glass"
 # Roles that do not hold a caseload of their own (allocation's list of who may lead).
 NOT_LEADS = frozenset({Role.IG_LEAD.value, Role.ADMINISTRATOR.value})
@@ -127,6 +128,14 @@ OWN_TEAM_WEIGHTS = "A coordinator can only change their own team's priority weig
 WEIGHTS_KEPT = (
     "A team's priority weights are kept as they were set: a change is recorded as new weights."
 )
+ONLY_COORDINATOR_MEETINGS = "Only the team's coordinator can set up the team's meetings."
+OWN_TEAM_MEETINGS = "A coordinator can only set up their own team's meetings."
+MEETING_KEPT = "A team meeting is kept as it was set up: a meeting moved is a new meeting."
+# Per team record: (kept as written, coordinator's only, own team only).
+TEAM_REFUSALS = {
+    "priority_weights": (WEIGHTS_KEPT, ONLY_COORDINATOR_WEIGHTS, OWN_TEAM_WEIGHTS),
+    "mdt_meeting": (MEETING_KEPT, ONLY_COORDINATOR_MEETINGS, OWN_TEAM_MEETINGS),
+}
 
 
 @dataclass(frozen=True)
@@ -310,16 +319,18 @@ def _provenance(writer: Writer, change: Proposed, lookups: Lookups) -> str | Non
 
 
 def _team_setting(writer: Writer, change: Proposed) -> str | None:
-    """A team's setting: its coordinator's, for their own team, added never edited."""
+    """A team's setting or meeting: its coordinator's, for their own team, added
+    never edited."""
+    kept, coordinators_only, own_team_only = TEAM_REFUSALS[change.entity]
     # The kind of change first, as the server's validation refuses it before asking
     # here: both sides give the same reason whoever sends it.
     if change.op != "append":
-        return WEIGHTS_KEPT
+        return kept
     if writer.role not in ALLOCATORS:
-        return ONLY_COORDINATOR_WEIGHTS
+        return coordinators_only
     row = change.value if isinstance(change.value, dict) else {}
     if writer.team_id is None or row.get("team_id") != writer.team_id:
-        return OWN_TEAM_WEIGHTS
+        return own_team_only
     return None
 
 
