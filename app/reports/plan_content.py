@@ -247,6 +247,9 @@ def plan_content(snap: RecordSnapshot, *, now: datetime | None = None) -> PlanCo
     )
 
     goal_items = _goals(goals, actions, needs, orgs)
+    agreed_at_meetings = tuple(
+        _action(a, orgs) for a in _in_order([a for a in actions if a.goal_id is None and _shown(a)])
+    )
     about_section = AboutMeSection(
         prompts=tuple(
             (heading, text)
@@ -294,6 +297,7 @@ def plan_content(snap: RecordSnapshot, *, now: datetime | None = None) -> PlanCo
         about_me=about_section,
         important=important,
         goals=goal_items,
+        agreed_at_meetings=agreed_at_meetings,
         contingency=contingency,
         risks=risk_items,
         lead=lead,
@@ -308,7 +312,7 @@ def plan_content(snap: RecordSnapshot, *, now: datetime | None = None) -> PlanCo
         support=support_content(snap, clock.local(printed_at).date()),
         counts={
             "goals": len(goal_items),
-            "actions": sum(len(g.actions) for g in goal_items),
+            "actions": sum(len(g.actions) for g in goal_items) + len(agreed_at_meetings),
             "contingency_plans": len(contingency),
             "risks": len(risk_items),
         },
@@ -388,9 +392,9 @@ def _goals(
     needs: dict[str, Need],
     orgs: dict[str, Organisation],
 ) -> tuple[GoalItem, ...]:
-    by_goal: dict[str, list[PlanAction]] = {}
+    by_goal: dict[str | None, list[PlanAction]] = {}
     for action in actions:
-        if action.status != ActionStatus.CANCELLED.value:
+        if _shown(action):
             by_goal.setdefault(action.goal_id, []).append(action)
     ordered = sorted(
         goals, key=lambda g: (_GOAL_ORDER.get(g.status, 3), -g.importance, g.statement)
@@ -398,10 +402,7 @@ def _goals(
     items = []
     for g in ordered:
         need = needs.get(g.need_id or "")
-        goal_actions = sorted(
-            by_goal.get(g.id, []),
-            key=lambda a: (a.status == ActionStatus.DONE.value, a.due_on or date.max, a.what),
-        )
+        goal_actions = _in_order(by_goal.get(g.id, []))
         items.append(
             GoalItem(
                 goal_id=g.id,
@@ -416,6 +417,17 @@ def _goals(
             )
         )
     return tuple(items)
+
+
+def _shown(action: PlanAction) -> bool:
+    return action.status != ActionStatus.CANCELLED.value
+
+
+def _in_order(actions: list[PlanAction]) -> list[PlanAction]:
+    """Still to do first, soonest due first."""
+    return sorted(
+        actions, key=lambda a: (a.status == ActionStatus.DONE.value, a.due_on or date.max, a.what)
+    )
 
 
 def _action(a: PlanAction, orgs: dict[str, Organisation]) -> ActionItem:

@@ -180,6 +180,8 @@ class PlanContent:
     findings: tuple[FindingItem, ...] = ()
     reablement: ReablementItem | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    # Actions agreed at a team meeting that serve no goal.
+    agreed_at_meetings: tuple[ActionItem, ...] = ()
     # Each carer's "if I cannot care" plan (app.reports.plan_carers), never their scores.
     carer_contingency: tuple[CarerContingency, ...] = ()
     # Telecare and the personal budget (app/reports/plan_support.py); None: neither.

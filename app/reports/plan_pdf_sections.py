@@ -13,7 +13,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from app.reports.plan_carers import add_carer_contingencies
-from app.reports.plan_model import GoalItem, long_date
+from app.reports.plan_model import ActionItem, GoalItem, long_date
 from app.reports.plan_pdf_blocks import PlanBlocks
 from app.reports.plan_support import draw_support
 from app.reports.print_style import (
@@ -293,29 +293,33 @@ class PlanStory(PlanBlocks):
     def actions(self) -> None:
         self.heading("Who does what and when")
         goals = [g for g in self.c.goals if g.actions]
-        if not goals:
+        if not goals and not self.c.agreed_at_meetings:
             self.none_recorded("No actions have been agreed yet.")
             return
         for n, goal in enumerate(self.c.goals, start=1):
-            if not goal.actions:
-                continue
-            rows = []
-            for a in goal.actions:
-                who = contact_line(a.who)
-                if a.who.phone:
-                    who += f"<br/><b>{markup(a.who.phone)}</b>"
-                due = markup(f"by {long_date(a.due_on)}") if a.due_on else None
-                if a.due_on and overdue.action_overdue(a.status_code, a.due_on, self.today):
-                    due = self.late(a.due_on, first=not a.when)
-                when = join(markup(a.when) if a.when else None, due, sep="; ")
-                what = bold(a.what)
-                if a.strategies:
-                    what += f"<br/>Tip: {markup(a.strategies)}"
-                rows.append([what, who, when, markup(a.status)])
-            self.subheading(f"For goal {n}: {markup(goal.statement)}")
-            self.story.extend(
-                self.grid(["What", "Who", "When", "Progress"], rows, [0.35, 0.31, 0.20, 0.14])
-            )
+            if goal.actions:
+                self.action_grid(f"For goal {n}: {markup(goal.statement)}", goal.actions)
+        if self.c.agreed_at_meetings:
+            self.action_grid("Agreed at our team meeting", self.c.agreed_at_meetings)
+
+    def action_grid(self, title: str, actions: tuple[ActionItem, ...]) -> None:
+        rows = []
+        for a in actions:
+            who = contact_line(a.who)
+            if a.who.phone:
+                who += f"<br/><b>{markup(a.who.phone)}</b>"
+            due = markup(f"by {long_date(a.due_on)}") if a.due_on else None
+            if a.due_on and overdue.action_overdue(a.status_code, a.due_on, self.today):
+                due = self.late(a.due_on, first=not a.when)
+            when = join(markup(a.when) if a.when else None, due, sep="; ")
+            what = bold(a.what)
+            if a.strategies:
+                what += f"<br/>Tip: {markup(a.strategies)}"
+            rows.append([what, who, when, markup(a.status)])
+        self.subheading(title)
+        self.story.extend(
+            self.grid(["What", "Who", "When", "Progress"], rows, [0.35, 0.31, 0.20, 0.14])
+        )
 
     def risks(self) -> None:
         self.heading("My risks and how we manage them together")

@@ -26,6 +26,7 @@ ASSESSMENTS = "assessments"  # assessments and mental capacity
 OUTCOMES = "outcomes"  # reablement, goal reviews, hospital events, experience
 PRIORITIES = "priorities"  # the team's priority list and the weights it gives its factors
 SUPPORT = "support"  # telecare equipment and the personal budget
+MEETINGS = "meetings"  # the team's meetings, their lists and what they decided
 
 
 @dataclass(frozen=True)

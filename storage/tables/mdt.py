@@ -51,5 +51,7 @@ class MdtItem(Recorded, Base):
     # Who was in the room when it was decided: a JSON list of "name, role,
     # organisation" lines (app.values.attendees).
     attendees: Mapped[str | None] = mapped_column(Text)
+    # Taken off the list before it was discussed (kept: records are never removed).
+    taken_off_on: Mapped[date | None] = mapped_column()
     # The note the discussion became in the person's record.
     note_id: Mapped[str | None] = mapped_column(String(36))

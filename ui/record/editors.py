@@ -182,6 +182,7 @@ def editor_for(
     plan = record.plan
     goals = {g.id: g for g in plan.goals}
     actions = {a.id: a for g in plan.goals for a in g.actions}
+    actions.update((a.id, a) for a in plan.agreed_at_meetings)
     match kind:
         case "visit_note":
             return visit_note(record, planned, next_visit)

@@ -106,25 +106,29 @@ class PlanSection(QScrollArea):
         self.review_goal_button.setAccessibleName(tr("Review the selected goal"))
         self.add_action_button = button("Add an action…", name="addActionButton")
 
-        self.actions_model: RowsModel[ActionItem] = RowsModel(
-            [
-                ColumnSpec("What", lambda a: a.what, tooltip=lambda a: a.what),
-                ColumnSpec("Who", lambda a: ", ".join(p for p in (a.who_name, a.who_role) if p)),
-                ColumnSpec("When", self._when, warn=self._action_overdue),
-                ColumnSpec(
-                    "Status",
-                    lambda a: formatting.label(ActionStatus, a.status),
-                    quiet=lambda a: a.status in ("done", "cancelled"),
-                ),
-                ColumnSpec("Confidence", lambda a: f"{a.confidence} / 10" if a.confidence else ""),
-            ],
-            parent=self,
+        action_columns: tuple[ColumnSpec[ActionItem], ...] = (
+            ColumnSpec("What", lambda a: a.what, tooltip=lambda a: a.what),
+            ColumnSpec("Who", lambda a: ", ".join(p for p in (a.who_name, a.who_role) if p)),
+            ColumnSpec("When", self._when, warn=self._action_overdue),
+            ColumnSpec(
+                "Status",
+                lambda a: formatting.label(ActionStatus, a.status),
+                quiet=lambda a: a.status in ("done", "cancelled"),
+            ),
+            ColumnSpec("Confidence", lambda a: f"{a.confidence} / 10" if a.confidence else ""),
         )
+        self.actions_model: RowsModel[ActionItem] = RowsModel(action_columns, parent=self)
         self.actions_table = table("actionsTable", "Actions for the selected goal")
         self.actions_table.setModel(self.actions_model)
         size_columns(self.actions_table, stretch=0)
         self.actions_heading = heading("Actions", level=3)
         self.edit_action_button = button("Edit action…", name="editActionButton")
+        # Agreed at a team meeting, serving no goal: the same columns, shown when any.
+        self.meeting_actions_model: RowsModel[ActionItem] = RowsModel(action_columns, parent=self)
+        self.meeting_actions_table = table("meetingActionsTable", "Agreed at the team meeting")
+        self.meeting_actions_table.setModel(self.meeting_actions_model)
+        size_columns(self.meeting_actions_table, stretch=0)
+        self.meeting_actions_heading = heading("Agreed at the team meeting", level=3)
 
         self.contingency = QLabel()
         self.contingency.setObjectName("planText")
@@ -154,6 +158,8 @@ class PlanSection(QScrollArea):
         column.addWidget(self.actions_heading)
         column.addWidget(self.actions_table)
         column.addLayout(button_row(self.edit_action_button))
+        column.addWidget(self.meeting_actions_heading)
+        column.addWidget(self.meeting_actions_table)
         column.addSpacing(8)
         column.addWidget(heading("Strengths and needs", level=3))
         column.addWidget(self.strengths)
@@ -174,6 +180,7 @@ class PlanSection(QScrollArea):
         self.add_action_button.clicked.connect(self._add_action)
         self.edit_action_button.clicked.connect(self._edit_action)
         self.actions_table.activated.connect(lambda _i: self._edit_action())
+        self.meeting_actions_table.activated.connect(lambda _i: self._edit_meeting_action())
         self.add_strength_button.clicked.connect(self.add_strength)
         self.add_need_button.clicked.connect(self.add_need)
         self.add_contingency_button.clicked.connect(self.add_contingency)
@@ -219,6 +226,10 @@ class PlanSection(QScrollArea):
         if isinstance(action := selected(self.actions_table), ActionItem):
             self.edit_action.emit(action)
 
+    def _edit_meeting_action(self) -> None:
+        if isinstance(action := selected(self.meeting_actions_table), ActionItem):
+            self.edit_action.emit(action)
+
     # -- showing ------------------------------------------------------------------------
 
     def show_record(self, record: PersonRecord, today: date) -> None:
@@ -233,6 +244,11 @@ class PlanSection(QScrollArea):
         if plan.goals:
             self.goals.selectRow(row)
         self._show_actions()
+        agreed = plan.agreed_at_meetings
+        self.meeting_actions_model.set_rows(agreed)
+        fit_rows(self.meeting_actions_table, least=1, most=6)
+        self.meeting_actions_heading.setVisible(bool(agreed))
+        self.meeting_actions_table.setVisible(bool(agreed))
         self.strengths.setText(_strengths_html(plan))
         self.contingency.setText(_contingency_html(plan))
 
@@ -311,6 +327,7 @@ class PlanSection(QScrollArea):
         self.status.clear()
         self.goals_model.clear()
         self.actions_model.clear()
+        self.meeting_actions_model.clear()
         self.actions_heading.setText(tr("Actions"))
         self.strengths.clear()
         self.contingency.clear()

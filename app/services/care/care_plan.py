@@ -473,7 +473,7 @@ def snapshot(session: Session, plan: CarePlan) -> dict[str, Any]:
         found: list[Any] = list(session.execute(stmt).scalars())
         return [r for r in found if getattr(r, "ended_on", None) is None]
 
-    actions: dict[str, list[dict[str, Any]]] = {}
+    actions: dict[str | None, list[dict[str, Any]]] = {}
     for a in rows(PlanAction, PlanAction.due_on):
         actions.setdefault(a.goal_id, []).append(
             {
@@ -505,6 +505,8 @@ def snapshot(session: Session, plan: CarePlan) -> dict[str, Any]:
             }
             for g in rows(Goal, Goal.importance.desc())
         ],
+        # Only when there are any: versions agreed before meetings read as they were.
+        **({"agreed_at_meetings": actions[None]} if None in actions else {}),
         "contingency_plans": [
             {
                 "name": c.name,

@@ -94,7 +94,7 @@ class AlertItem:
 @dataclass(frozen=True)
 class ActionItem:
     id: str
-    goal_id: str
+    goal_id: str | None  # None: agreed at a team meeting, serving no goal
     what: str
     who_name: str
     who_role: str | None
@@ -148,6 +148,8 @@ class PlanView:
     needs: tuple[TextItem, ...]
     goals: tuple[GoalItem, ...]
     contingency: tuple[ContingencyItem, ...]
+    # Actions agreed at a team meeting that serve no goal (by due date).
+    agreed_at_meetings: tuple[ActionItem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -366,7 +368,7 @@ def _alerts(snap: RecordSnapshot) -> tuple[AlertItem, ...]:
 
 def _plan(snap: RecordSnapshot) -> PlanView:
     plan = snap.plan
-    actions: dict[str, list[ActionItem]] = {}
+    actions: dict[str | None, list[ActionItem]] = {}
     undated_last = sorted(
         snap.actions, key=lambda a: (a.due_on is None, undated_first(a.due_on), a.id)
     )
@@ -416,6 +418,7 @@ def _plan(snap: RecordSnapshot) -> PlanView:
             TextItem(n.id, n.description, n.care_act_outcome) for n in recorded(snap.needs)
         ),
         goals=goals,
+        agreed_at_meetings=tuple(actions.get(None, ())),
         contingency=tuple(
             ContingencyItem(
                 c.id,

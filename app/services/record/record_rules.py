@@ -244,6 +244,7 @@ RULES: dict[type[Any], dict[str, Callable[[Any], str | None]]] = {
         "why": _at_most(1000),
         "decision": _at_most(4000),
         "decided_on": _not_future,
+        "taken_off_on": _not_future,
         "attendees": attendees.rule,
     },
     t.PersonalBudget: {

@@ -79,7 +79,7 @@ def shown_record(snap: RecordSnapshot) -> dict[str, Any]:
     record["assessments"] = [
         _plain(a) for a in sorted(newest, key=lambda a: undated_first(a.assessed_on), reverse=True)
     ]
-    actions_by_goal: dict[str, list[dict[str, Any]]] = {}
+    actions_by_goal: dict[str | None, list[dict[str, Any]]] = {}
     for action in sorted(snap.actions, key=lambda a: (undated_first(a.due_on), a.id)):
         actions_by_goal.setdefault(action.goal_id, []).append(_plain(action))
     record["care_plan"] = {
@@ -90,6 +90,7 @@ def shown_record(snap: RecordSnapshot) -> dict[str, Any]:
             {**_plain(g), "actions": actions_by_goal.get(g.id, [])}
             for g in sorted(snap.goals, key=lambda g: (-g.importance, g.id))
         ],
+        "agreed_at_meetings": actions_by_goal.get(None, []),
         "contingency_plans": [_plain(c) for c in snap.contingencies],
     }
     record["risks"] = [

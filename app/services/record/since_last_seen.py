@@ -49,6 +49,7 @@ from storage.tables import (
     Goal,
     GoalReview,
     HospitalEvent,
+    MdtItem,
     MentalCapacityAssessment,
     Need,
     Organisation,
@@ -190,7 +191,16 @@ KINDS: dict[str, tuple[Any, Say]] = {
         PersonalBudget,
         lambda op, _r: "Personal budget recorded" if op in _CREATES else "Personal budget changed",
     ),
+    "mdt_item": (MdtItem, lambda op, r: _meeting_item(r)),
 }
+
+
+def _meeting_item(row: Any) -> str:
+    if row.decision is not None:
+        return f"Discussed at the team meeting on {_day(row.decided_on)}"
+    if row.meeting_id is None:
+        return "Flagged for the team meeting"
+    return "On the team meeting's list"
 
 
 # In a person's record but not said here, on purpose: the user's own access log and
@@ -234,6 +244,26 @@ def changes_since(session: Session, person_id: str, me: str | None) -> SinceLast
     since, words = _baseline(session, person_id, me)
     # On the clock stamps' own wall clock (the journal's order of writing).
     oldest = hlc.pack(hlc.wall_ms() - LOOK_BACK_DAYS * 86_400_000, 0)
+    items, up_to = changes_in(
+        session, person_id, after_seq=since, written_from=None if since else oldest, not_by=me
+    )
+    return SinceLastSeen(items, up_to, words)
+
+
+def changes_in(
+    session: Session,
+    person_id: str,
+    *,
+    after_seq: int = 0,
+    written_from: int | None = None,
+    not_by: str | None = None,
+) -> tuple[tuple[Seen, ...], int]:
+    """What was done to the person's record after the journal's `after_seq` and
+    written at or after the clock stamp `written_from`, by anyone but `not_by`: newest
+    first, with the journal sequence counted to. (The meeting brief asks for every
+    agency's since the last meeting; "since you last saw them", for colleagues'.)"""
+    since = after_seq
+    me = not_by
     j = ChangeRecord
     found: dict[tuple[str, str, str | None], dict[str, Any]] = {}
     for entity, (table, say) in KINDS.items():
@@ -248,8 +278,8 @@ def changes_since(session: Session, person_id: str, me: str | None) -> SinceLast
                 j.entity == entity,
                 j.entity_id.in_(ids),
                 j.seq > since,
-                j.author_id.is_distinct_from(me),
-                *(() if since else (j.hlc >= oldest,)),
+                *(() if me is None else (j.author_id.is_distinct_from(me),)),
+                *(() if written_from is None else (j.hlc >= written_from,)),
             )
         ).all()
         if not changes:
@@ -298,7 +328,7 @@ def changes_since(session: Session, person_id: str, me: str | None) -> SinceLast
             )
         )
     items.sort(key=lambda s: (s.when, s.what), reverse=True)
-    return SinceLastSeen(tuple(items), int(up_to), words)
+    return tuple(items), int(up_to)
 
 
 def since_last_seen(workspace: Workspace, person_id: str) -> SinceLastSeen:

@@ -52,6 +52,7 @@ def upgrade() -> None:
         sa.Column("decision", sa.Text(), nullable=True),
         sa.Column("decided_on", sa.Date(), nullable=True),
         sa.Column("attendees", sa.Text(), nullable=True),
+        sa.Column("taken_off_on", sa.Date(), nullable=True),
         sa.Column("note_id", sa.String(length=36), nullable=True),
         *_recorded(),
         sa.CheckConstraint(
