@@ -33,6 +33,7 @@ from app.services.record import people
 from app.services.record.contacts import save_personal_contact
 from app.services.record.record_rules import RULES
 from app.services.write_rules.row_validity import read_row, row_problem
+from app.values import attendees
 from app.values.carer_strain import STATEMENTS
 from app.values.nhs_number import check_digit
 from app.workspace import Workspace
@@ -129,6 +130,11 @@ STRUCTURED: dict[tuple[str, str], st.SearchStrategy[Any]] = {
     ("priority_weights", "weights"): st.dictionaries(
         st.sampled_from(sorted(BY_KEY)), st.integers(0, MAX_WEIGHT)
     ).map(json.dumps),
+    ("mdt_item", "attendees"): st.lists(
+        st.text(st.characters(categories=("L", "N")), min_size=1, max_size=40),
+        max_size=attendees.MOST,
+        unique=True,
+    ).map(attendees.stored),
 }
 
 
@@ -225,6 +231,8 @@ def valid_rows(draw: Any, world: World, table: str) -> dict[str, Any]:
             follow_up_on=None,
             follow_up_result=None,
         )
+    if table == "mdt_item" and (row["decision"] is None) != (row["decided_on"] is None):
+        row["decided_on"] = None if row["decision"] is None else clock.today().isoformat()
     if table == "personal_budget":  # still running (an end on or after the start)
         row["ended_on"] = None
     if table == "telecare_item" and row["installed_on"] is not None:

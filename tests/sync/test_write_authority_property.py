@@ -59,6 +59,7 @@ from storage.tables import (
     Goal,
     GoalReview,
     HospitalEvent,
+    MdtItem,
     MentalCapacityAssessment,
     Need,
     PersonalBudget,
@@ -235,6 +236,7 @@ def _record(ws: Workspace, nhs: str, person_id: str) -> None:
                     pays_for="A carer three mornings a week",
                     started_on=today,
                 ),
+                MdtItem(person_id=person_id, reason="flagged", why="Falls at night"),
             ]
         )
         carer = PersonalContact(
@@ -478,6 +480,22 @@ def _changes(
         add("priority_weights", weights_id, "append", weights)
         add("priority_weights", weights_id, "set", json.dumps({"falls": 5}), "weights")
         add("priority_weights", weights_id, "delete", None)
+        # A team meeting set up for the drawn team (only its coordinator may), and an
+        # edit and a removal of one (never allowed: a meeting moved is a new one).
+        meeting_id = str(uuid.uuid4())
+        meeting = {
+            "id": meeting_id,
+            "team_id": pick.team or world.team,
+            "meets_at": (clock.now() + timedelta(days=2)).isoformat(),
+            "place": None,
+            "recorded_at": clock.now().isoformat(),
+            "recorded_by": ws.actor.user_id,
+            "recorded_org": ws.actor.organisation_id,
+            "recorded_device": ws.actor.device_id,
+        }
+        add("mdt_meeting", meeting_id, "append", meeting)
+        add("mdt_meeting", meeting_id, "set", json.dumps("Room 2"), "place")
+        add("mdt_meeting", meeting_id, "delete", None)
         session.rollback()
     return records
 
