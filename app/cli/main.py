@@ -21,6 +21,7 @@ from app.cli import (
     commands_conflicts,
     commands_contacts,
     commands_coordinator,
+    commands_mdt,
     commands_outcomes,
     commands_person,
     commands_plan,
@@ -75,6 +76,7 @@ def build_parser(extensions: Sequence[Extension] = ()) -> argparse.ArgumentParse
     commands_backup.register(sub, _common)
     commands_coordinator.register(sub, _common)
     commands_priorities.register(sub, _common)
+    commands_mdt.register(sub, _common)
     # Layers above app (sync) add their commands here; app never imports them.
     for register in extensions:
         register(sub, _common)

@@ -104,7 +104,7 @@ def _listed(item: MdtItem, person: Person, staff: dict[str, str]) -> Listed:
         person.nhs_number,
         MdtReason(item.reason),
         item.why,
-        staff.get(item.recorded_by or ""),
+        staff.get(item.recorded_by or "") if item.reason == MdtReason.FLAGGED.value else None,
         item.decision,
         item.decided_on,
     )

@@ -11,7 +11,7 @@ of their briefs (and counted, so the pack says so).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -31,7 +31,7 @@ from storage import hlc
 from storage.tables import CarePlan, Person, PlanAction, Risk, StaffMember
 
 # A page holds this many lines of changes; the rest are counted ("and 12 more").
-CHANGES_SHOWN = 14
+CHANGES_SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,10 @@ def brief_in(
     if person is None:
         raise NotFoundError("That person is not on this laptop.")
     stamp = hlc.pack(int(since.timestamp() * 1000), 0)
-    changes, _ = changes_in(session, listed.person_id, written_from=stamp)
+    found, _ = changes_in(
+        session, listed.person_id, written_from=stamp, leave_out=frozenset({"mdt_item"})
+    )
+    changes = _by_what_and_who(found)
     open_actions = session.execute(
         select(PlanAction)
         .where(
@@ -129,6 +132,17 @@ def brief_in(
         review_due=review,
         review_overdue=plan_review_overdue(review, today),
     )
+
+
+def _by_what_and_who(found: tuple[Seen, ...]) -> tuple[Seen, ...]:
+    """One line per kind of change and who made it (nine experience answers are one
+    line, "9 changes"), newest first: a page, not a log."""
+    merged: dict[tuple[str, str, str], Seen] = {}
+    for seen in found:  # newest first: the first of each is the newest
+        key = (seen.what, seen.who, seen.organisation)
+        held = merged.get(key)
+        merged[key] = seen if held is None else replace(held, edits=held.edits + seen.edits)
+    return tuple(merged.values())
 
 
 def meeting_pack(workspace: Workspace, meeting_id: str) -> Pack:

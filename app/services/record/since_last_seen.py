@@ -257,6 +257,7 @@ def changes_in(
     after_seq: int = 0,
     written_from: int | None = None,
     not_by: str | None = None,
+    leave_out: frozenset[str] = frozenset(),
 ) -> tuple[tuple[Seen, ...], int]:
     """What was done to the person's record after the journal's `after_seq` and
     written at or after the clock stamp `written_from`, by anyone but `not_by`: newest
@@ -267,6 +268,8 @@ def changes_in(
     j = ChangeRecord
     found: dict[tuple[str, str, str | None], dict[str, Any]] = {}
     for entity, (table, say) in KINDS.items():
+        if entity in leave_out:
+            continue
         # The person's entries first (each table's person index), then their changes
         # (the journal's entity index): joined in one statement, SQLite may walk every
         # change of the kind instead (seconds on a 5,000-person caseload).
