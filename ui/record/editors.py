@@ -21,7 +21,7 @@ from app.workspace import Workspace
 from ui.i18n import tr
 from ui.kit import formatting
 from ui.kit.forms import Field, parse_when
-from ui.record import carer_editors, outcomes_editors, support_editors
+from ui.record import carer_editors, meeting_editor, outcomes_editors, support_editors
 from ui.record.assessment_editors import assessment_part, assessment_part_change, referral
 from ui.record.editor import Editor, choices
 from ui.record.person_editors import (
@@ -205,6 +205,8 @@ def editor_for(
             return assessment_part_change(record, part) if part else None
         case "close_case":
             return close_case(record)
+        case meeting_editor.KIND:
+            return meeting_editor.flag(record)
         case "new_personal_contact":
             return personal_contact(record, None)
         case "new_professional_contact":

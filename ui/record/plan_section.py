@@ -44,6 +44,7 @@ class PlanSection(QScrollArea):
     # An entry to reword or end: ("strength" | "need" | "contingency", its item).
     edit_entry = Signal(str, object)
     print_plan = Signal()
+    flag_for_meeting = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -65,6 +66,11 @@ class PlanSection(QScrollArea):
         self.review_button = button("Set review date…", name="reviewDateButton")
         self.print_button = button(
             "Print plan…", name="printPlanButton", tip="Print the plan for the home folder (Ctrl+P)"
+        )
+        self.flag_button = button(
+            "Flag for the team meeting…",
+            name="flagForMeetingButton",
+            tip="Ask for this person to be discussed at the team's next meeting, saying why",
         )
 
         self.strengths = QLabel()
@@ -143,7 +149,9 @@ class PlanSection(QScrollArea):
         column.setSpacing(10)
         column.addWidget(heading("Care and support plan"))
         column.addWidget(self.status)
-        column.addLayout(button_row(self.agree_button, self.review_button, self.print_button))
+        column.addLayout(
+            button_row(self.agree_button, self.review_button, self.print_button, self.flag_button)
+        )
         column.addSpacing(8)
         column.addWidget(heading("My goals", level=3))
         column.addWidget(self.goals)
@@ -188,6 +196,7 @@ class PlanSection(QScrollArea):
         self.strengths.linkActivated.connect(self._entry_link)
         self.contingency.linkActivated.connect(self._entry_link)
         self.print_button.clicked.connect(self.print_plan)
+        self.flag_button.clicked.connect(self.flag_for_meeting)
         self.goals.selectionModel().currentRowChanged.connect(lambda *_: self._show_actions())
 
     # -- user requests ------------------------------------------------------------------

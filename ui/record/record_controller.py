@@ -38,7 +38,7 @@ from app.workspace import Workspace
 from ui.i18n import tr
 from ui.kit.forms import FormDialog
 from ui.kit.operations import Operations
-from ui.record import carer_editors, editors, outcomes_editors, support_editors
+from ui.record import carer_editors, editors, meeting_editor, outcomes_editors, support_editors
 from ui.record.break_glass_flow import BreakGlassFlow, Refused, refusal
 from ui.record.editor_dialog import EditorDialog, PendingDraft
 from ui.record.editors import Editor
@@ -177,6 +177,7 @@ class RecordController(QObject):
         plan.agree_plan.connect(lambda: self._edit(lambda r: editors.agree(r)))
         plan.edit_entry.connect(self._edit_entry)
         plan.set_review.connect(lambda: self._edit(lambda r: editors.review_date(r)))
+        plan.flag_for_meeting.connect(lambda: self._edit(meeting_editor.flag))
         plan.add_goal.connect(lambda: self._edit(lambda r: editors.goal(r, None)))
         plan.edit_goal.connect(lambda g: self._edit(lambda r: editors.goal(r, g)))
         plan.add_action.connect(lambda g: self._edit(lambda r: editors.action(r, g, None)))
@@ -452,6 +453,7 @@ _SAVED = {
     "contingency_ended": "Contingency plan ended: kept in the record, out of the plan.",
     **outcomes_editors.SAVED,
     **support_editors.SAVED,
+    "mdt_flagged": "Flagged for the team's next meeting.",
 }
 
 

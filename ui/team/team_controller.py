@@ -37,6 +37,7 @@ from ui.kit.operations import Operations
 from ui.team.allocate_dialog import AllocateDialog
 from ui.team.import_controller import ImportController
 from ui.team.outcomes_controller import OutcomesController
+from ui.team.meeting_controller import MeetingController
 from ui.team.priority_controller import PriorityController
 from ui.team.team_model import SORT_KEYS, TeamModel
 from ui.team.team_place import TeamPlace, keep_place, put_back, query_fields, scroll_to_row
@@ -84,6 +85,11 @@ class TeamController(QObject):
         self.outcomes.status.connect(self.status)
         self.priorities = PriorityController(ops, self.panel.priorities, parent=self)
         self.priorities.open_requested.connect(self.open_requested)
+        self.meeting = MeetingController(
+            ops, self.panel.meeting, lambda *asked: self.ask_save_path(*asked), parent=self
+        )
+        self.meeting.open_requested.connect(self.open_requested)
+        self.meeting.status.connect(self.status)
         self.ask_folder: AskPath = ask_folder
         self.dialog: AllocateDialog | None = None
         self._charts_loaded = False
@@ -125,6 +131,8 @@ class TeamController(QObject):
             self.outcomes.opened()
         if self._in_view(self.panel.priorities):
             self.priorities.opened()
+        if self._in_view(self.panel.meeting):
+            self.meeting.opened()
 
     def _restore(self, place: TeamPlace) -> None:
         """The filters, sort and tab as they were, over rows read afresh from the store."""
@@ -157,6 +165,7 @@ class TeamController(QObject):
         self.panel.charts.clear()
         self.outcomes.close()
         self.priorities.close()
+        self.meeting.close()
         self.panel.set_counts({})
         self._charts_loaded = False
         if self.dialog is not None:
@@ -179,11 +188,13 @@ class TeamController(QObject):
             changes.RISKS,
             changes.CONSENT,
             changes.OUTCOMES,
+            changes.MEETINGS,
         )
         if self.home.isTabVisible(self.tab) and (change.touches(*areas) or not change.areas):
             self.refresh()
             self.outcomes.changed(visible=self._outcomes_in_view())
             self.priorities.changed(visible=self._in_view(self.panel.priorities))
+            self.meeting.changed(visible=self._in_view(self.panel.meeting))
 
     def _filters_changed(self) -> None:
         self._wanted_lead = None
@@ -231,6 +242,8 @@ class TeamController(QObject):
             self.outcomes.opened()  # counted again if records changed while away
         if self._in_view(self.panel.priorities):
             self.priorities.opened()
+        if self._in_view(self.panel.meeting):
+            self.meeting.opened()
 
     def _tab_changed(self) -> None:
         self._load_charts()
@@ -238,6 +251,8 @@ class TeamController(QObject):
             self.outcomes.opened()
         if self.panel.tabs.currentWidget() is self.panel.priorities:
             self.priorities.opened()
+        if self.panel.tabs.currentWidget() is self.panel.meeting:
+            self.meeting.opened()
 
     def _load_charts(self) -> None:
         if self._charts_loaded or self.panel.tabs.currentWidget() is not self.panel.charts:

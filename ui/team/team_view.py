@@ -28,6 +28,7 @@ from ui.i18n import tr
 from ui.kit.flow_layout import FlowLayout
 from ui.kit.widgets import button, table
 from ui.team.outcomes_page import OutcomesPage
+from ui.team.meeting_page import MeetingPage
 from ui.team.priority_page import PriorityPage
 from ui.team.team_columns import TeamColumns
 from ui.team.team_model import ROW_ROLE, Column, TeamModel
@@ -181,6 +182,8 @@ class TeamPanel(QWidget):
         self.tabs.addTab(self.outcomes, tr("&Outcomes"))
         self.priorities = PriorityPage()
         self.tabs.addTab(self.priorities, tr("Pr&iorities"))
+        self.meeting = MeetingPage()
+        self.tabs.addTab(self.meeting, tr("Meetin&g"))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)

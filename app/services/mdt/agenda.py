@@ -134,17 +134,21 @@ def meeting_list(workspace: Workspace, meeting_id: str) -> list[Listed]:
         return list_in_session(session, workspace.actor, meeting)
 
 
-def flag_for_discussion(workspace: Workspace, *, person_id: str, why: str) -> Change:
+def flag_for_discussion(
+    workspace: Workspace, *, person_id: str, why: str, draft_key: str | None = None
+) -> Change:
     """Ask for the person to be discussed at the team's next meeting, saying why."""
     said = text(why, "why", limit=WHY_MOST, required=True)
-    with operation(workspace) as session:
+    with operation(workspace, draft_key=draft_key) as session:
         writable_person(session, person_id)
         item = MdtItem(person_id=person_id, reason=MdtReason.FLAGGED.value, why=said)
         session.add(item)
         session.flush()
         audit(session, "mdt_flagged", person_id=person_id, detail={"item_id": item.id})
         item_id = item.id
-    return Change("mdt_flagged", person_id=person_id, entity_id=item_id, areas=AREAS)
+    return Change(
+        "mdt_flagged", person_id=person_id, entity_id=item_id, areas=AREAS, fields=("why",)
+    )
 
 
 def waiting_flags(session: Session, team_people: Iterable[str]) -> list[MdtItem]:
