@@ -84,10 +84,7 @@ def _print_rows(rows: list[agenda.Listed]) -> None:
             if row.decision
             else ""
         )
-        print(
-            f"{n:>3}. {row.display_name} ({row.nhs_number_formatted}): "
-            f"{row.reason_label}: {row.why}{by}{decided}"
-        )
+        print(f"{n:>3}. {row.display_name} ({row.nhs_number_formatted}): {row.said}{by}{decided}")
 
 
 def _list(args: argparse.Namespace) -> int:

@@ -107,8 +107,7 @@ def _cover(pack: Pack, width: float) -> list[object]:
     rows = [["", "Who", "NHS number", "Why on the list"]]
     for n, brief in enumerate(pack.briefs, start=1):
         listed = brief.listed
-        why = f"{listed.reason_label}: {listed.why}" if listed.why else listed.reason_label
-        rows.append([str(n), listed.display_name, listed.nhs_number_formatted, why])
+        rows.append([str(n), listed.display_name, listed.nhs_number_formatted, listed.said])
     if len(rows) == 1:
         story.append(_p("No one is on this meeting's list yet.", _BODY))
     else:
@@ -134,7 +133,7 @@ def _brief(n: int, brief: Brief, width: float) -> list[object]:
         f"lead professional: {brief.lead_name or 'not allocated'}",
         f"level of need: {brief.level_of_need.lower()}",
     ]
-    why = f"{listed.reason_label}: {listed.why}" if listed.why else listed.reason_label
+    why = listed.said
     if listed.flagged_by:
         why += f" (flagged by {listed.flagged_by})"
     story: list[object] = [
@@ -179,7 +178,8 @@ def _brief(n: int, brief: Brief, width: float) -> list[object]:
         Paragraph("Plan and risks", _H2),
         _p(f"Plan review: {review}. High risks open: {risks}.", _BODY),
         Paragraph("Decided (who will do what, by when)", _H2),
-        _decided_box(width),
+        # Already decided (a pack printed after the meeting): what was said, not a box.
+        _p(listed.decision, _BODY) if listed.decision else _decided_box(width),
     ]
     return story
 

@@ -9,6 +9,7 @@ tab's own), so the note-taker types it once.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -195,9 +196,7 @@ class MeetingController(QObject):
         self._loaded = False
         self._present = ""
         if self.dialog is not None:
-            try:
+            with contextlib.suppress(RuntimeError):  # already closed and deleted
                 self.dialog.close()
-            except RuntimeError:  # already closed and deleted
-                pass
             self.dialog = None
         self.page.clear()

@@ -17,26 +17,32 @@ from ui.kit import formatting
 from ui.kit.rows_model import ColumnSpec, RowsModel
 from ui.kit.widgets import button, heading, size_columns, table
 
+
+def _who(r: Listed) -> str:
+    # The NHS number beside the name: the decision goes to the right person.
+    return f"{r.display_name} · {r.nhs_number_formatted}"
+
+
 LISTED_COLUMNS: tuple[ColumnSpec[Listed], ...] = (
-    ColumnSpec("Name", lambda r: r.display_name),
-    ColumnSpec("NHS number", lambda r: r.nhs_number_formatted),
-    ColumnSpec("Why", lambda r: f"{r.reason_label}: {r.why}", tooltip=lambda r: r.why),
+    ColumnSpec("Who", _who),
     ColumnSpec(
         "Decided",
-        lambda r: r.decision or tr("Not yet"),
+        lambda r: tr("Yes") if r.decision else tr("Not yet"),
         tooltip=lambda r: r.decision,
         quiet=lambda r: r.decision is None,
     ),
+    ColumnSpec("Why", lambda r: r.said, tooltip=lambda r: r.said),
 )
+
+
+def _offered_why(r: Listed) -> str:
+    by = f" ({tr('flagged by')} {r.flagged_by})" if r.flagged_by else ""
+    return f"{r.said}{by}"
+
+
 OFFERED_COLUMNS: tuple[ColumnSpec[Listed], ...] = (
-    ColumnSpec("Name", lambda r: r.display_name),
-    ColumnSpec("NHS number", lambda r: r.nhs_number_formatted),
-    ColumnSpec("Reason", lambda r: r.reason_label),
-    ColumnSpec(
-        "Why",
-        lambda r: r.why + (f" ({tr('flagged by')} {r.flagged_by})" if r.flagged_by else ""),
-        tooltip=lambda r: r.why,
-    ),
+    ColumnSpec("Who", _who),
+    ColumnSpec("Why", _offered_why, tooltip=_offered_why),
 )
 NO_MEETING = "No team meeting is set up yet."
 
@@ -72,7 +78,7 @@ class MeetingPage(QWidget):
         self.offered_model: RowsModel[Listed] = RowsModel(OFFERED_COLUMNS, self)
         self.offered = table("meetingOffered", "Suggested from the record")
         self.offered.setModel(self.offered_model)
-        size_columns(self.offered, stretch=3)
+        size_columns(self.offered, stretch=1)
         self.add_button = button("Add to the list", name="meetingAdd")
 
         self.set_up_button.clicked.connect(self.set_up_requested)
@@ -111,10 +117,13 @@ class MeetingPage(QWidget):
         lower_layout.addLayout(add_row)
         split = QSplitter()
         split.setObjectName("meetingSplit")
-        split.setOrientation(Qt.Orientation.Vertical)
+        # Side by side: a laptop screen's height goes to the Team view's counts, and each
+        # list needs rows more than width.
+        split.setOrientation(Qt.Orientation.Horizontal)
         split.setChildrenCollapsible(False)
         split.addWidget(upper)
         split.addWidget(lower)
+        split.setSizes([700, 600])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(split, 1)

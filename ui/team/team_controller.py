@@ -36,8 +36,8 @@ from ui.kit import formatting
 from ui.kit.operations import Operations
 from ui.team.allocate_dialog import AllocateDialog
 from ui.team.import_controller import ImportController
-from ui.team.outcomes_controller import OutcomesController
 from ui.team.meeting_controller import MeetingController
+from ui.team.outcomes_controller import OutcomesController
 from ui.team.priority_controller import PriorityController
 from ui.team.team_model import SORT_KEYS, TeamModel
 from ui.team.team_place import TeamPlace, keep_place, put_back, query_fields, scroll_to_row

@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 from ui.i18n import tr
 from ui.kit.flow_layout import FlowLayout
 from ui.kit.widgets import button, table
-from ui.team.outcomes_page import OutcomesPage
 from ui.team.meeting_page import MeetingPage
+from ui.team.outcomes_page import OutcomesPage
 from ui.team.priority_page import PriorityPage
 from ui.team.team_columns import TeamColumns
 from ui.team.team_model import ROW_ROLE, Column, TeamModel

@@ -82,6 +82,14 @@ class Listed:
     def reason_label(self) -> str:
         return self.reason.label
 
+    @property
+    def said(self) -> str:
+        """Why, in words that stand alone ("Referred on 2 Dec 2026 (urgent)" says its
+        reason; a colleague's own words are marked as a flag)."""
+        if self.reason is MdtReason.FLAGGED:
+            return f"Flagged: {self.why}"
+        return self.why or self.reason.label
+
 
 def _day(value: date) -> str:
     return f"{value:%-d %b %Y}"
