@@ -55,7 +55,7 @@ def test_a_meeting_from_a_script(
     assert code == 0 and out.startswith("Team meeting set up: Team meeting")
     assert _run(capsys, profile, "flag", "--nhs", ZOE, "--why", "Falls at night")[0] == 0
     code, out, _ = _run(capsys, profile, "offered")
-    assert "Flagged for discussion: Falls at night (flagged by Sam Taylor)" in out
+    assert "Flagged: Falls at night (flagged by Sam Taylor)" in out
     assert _run(capsys, profile, "add", "--nhs", ZOE)[0] == 0
     assert _run(capsys, profile, "add", "--nhs", ALUN, "--why", "New carer")[0] == 0
     code, _, err = _run(capsys, profile, "add", "--nhs", ALUN, "--why", "Again")
