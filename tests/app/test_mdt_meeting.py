@@ -46,8 +46,8 @@ from storage.tables import (
     Referral,
     Risk,
     StaffMember,
-    Team,
 )
+from tests.team_helpers import join_team
 
 SECRET = "she told me about the money her grandson takes"
 
@@ -57,18 +57,6 @@ def _nhs(n: int) -> str:
     digit = check_digit(first)
     assert digit < 10, "pick another n: this one has no valid check digit"
     return first + str(digit)
-
-
-def _team(ws: Workspace, role: str = Role.COORDINATOR.value) -> str:
-    assert ws.actor.user_id is not None
-    with ws.store.write(ws.actor) as s:
-        team = Team(name="Craven Locality")
-        s.add(team)
-        s.flush()
-        me = s.get(StaffMember, ws.actor.user_id)
-        assert me is not None
-        me.role, me.team_id = role, team.id
-        return team.id
 
 
 def _people(ws: Workspace) -> dict[str, str]:
@@ -107,7 +95,7 @@ def _people(ws: Workspace) -> dict[str, str]:
 
 @pytest.fixture
 def team(workspace: Workspace) -> tuple[Workspace, dict[str, str]]:
-    _team(workspace)
+    join_team(workspace)
     return workspace, _people(workspace)
 
 

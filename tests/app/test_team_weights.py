@@ -20,20 +20,8 @@ from app.services.priority.weights import DEFAULT_WEIGHTS, MAX_WEIGHT
 from app.services.write_rules.write_policy import ONLY_COORDINATOR_WEIGHTS
 from app.values.vocab import Role
 from app.workspace import Workspace
-from storage.tables import AuditEvent, ChangeRecord, PriorityWeights, StaffMember, Team
-
-
-def _join_team(ws: Workspace, role: str = Role.COORDINATOR.value) -> str:
-    """Put the signed-in user on a team with this role; the team's id."""
-    assert ws.actor.user_id is not None
-    with ws.store.write(ws.actor) as s:
-        team = Team(name="Craven Locality")
-        s.add(team)
-        s.flush()
-        me = s.get(StaffMember, ws.actor.user_id)
-        assert me is not None
-        me.role, me.team_id = role, team.id
-        return team.id
+from storage.tables import AuditEvent, ChangeRecord, PriorityWeights, StaffMember
+from tests.team_helpers import join_team
 
 
 def _rows(ws: Workspace) -> list[PriorityWeights]:
@@ -51,7 +39,7 @@ def _events(ws: Workspace) -> list[AuditEvent]:
 
 
 def test_a_team_that_never_changed_them_has_the_defaults(workspace: Workspace) -> None:
-    team = _join_team(workspace)
+    team = join_team(workspace)
     with workspace.store.read() as s:
         assert current_weights(s, team) == DEFAULT_WEIGHTS
         assert weights_history(s, team) == ()
@@ -60,7 +48,7 @@ def test_a_team_that_never_changed_them_has_the_defaults(workspace: Workspace) -
 
 
 def test_the_coordinator_changes_them_journalled_and_audited(workspace: Workspace) -> None:
-    team = _join_team(workspace)
+    team = join_team(workspace)
     change = set_weights(
         workspace, weights={"falls": 5, "no_contact": 0}, reason="Winter: falls first"
     )
@@ -89,7 +77,7 @@ def test_the_coordinator_changes_them_journalled_and_audited(workspace: Workspac
 
 
 def test_factors_not_named_keep_the_teams_current_weights(workspace: Workspace) -> None:
-    team = _join_team(workspace)
+    team = join_team(workspace)
     set_weights(workspace, weights={"falls": 5}, reason=None)
     set_weights(workspace, weights={"lives_alone": 4}, reason="second thoughts")
     with workspace.store.read() as s:
@@ -100,7 +88,7 @@ def test_factors_not_named_keep_the_teams_current_weights(workspace: Workspace) 
 
 
 def test_setting_what_they_already_are_writes_nothing(workspace: Workspace) -> None:
-    _join_team(workspace)
+    join_team(workspace)
     change = set_weights(workspace, weights={"falls": DEFAULT_WEIGHTS["falls"]}, reason="same")
     assert change.fields == ()
     assert _rows(workspace) == [] and _events(workspace) == []
@@ -112,7 +100,7 @@ def test_setting_what_they_already_are_writes_nothing(workspace: Workspace) -> N
 def test_anyone_but_the_coordinator_is_refused_with_nothing_written(
     workspace: Workspace, role: str
 ) -> None:
-    _join_team(workspace, role)
+    join_team(workspace, role)
     with pytest.raises(AccessDeniedError) as refused:
         set_weights(workspace, weights={"falls": 5}, reason=None)
     assert str(refused.value) == ONLY_COORDINATOR_WEIGHTS
@@ -143,7 +131,7 @@ def test_a_coordinator_with_no_team_is_refused(workspace: Workspace) -> None:
 def test_unknown_factors_and_weights_off_the_scale_are_refused_with_nothing_written(
     workspace: Workspace, weights: dict[str, object], said: str
 ) -> None:
-    _join_team(workspace)
+    join_team(workspace)
     with pytest.raises(InvalidInputError) as refused:
         set_weights(workspace, weights=weights, reason=None)  # type: ignore[arg-type]
     assert said in str(refused.value)
@@ -151,7 +139,7 @@ def test_unknown_factors_and_weights_off_the_scale_are_refused_with_nothing_writ
 
 
 def test_a_reason_too_long_is_refused(workspace: Workspace) -> None:
-    _join_team(workspace)
+    join_team(workspace)
     with pytest.raises(InvalidInputError, match="too long"):
         set_weights(workspace, weights={"falls": 5}, reason="x" * 501)
     assert _rows(workspace) == []
@@ -175,7 +163,7 @@ def _stored(ws: Workspace, team: str, weights: str, minutes_ago: int, row_id: st
 
 
 def test_the_newest_row_wins_then_the_greater_id(workspace: Workspace) -> None:
-    team = _join_team(workspace)
+    team = join_team(workspace)
     _stored(workspace, team, json.dumps({"falls": 1}), 30, "00000000-0000-4000-8000-000000000001")
     _stored(workspace, team, json.dumps({"falls": 7}), 10, "00000000-0000-4000-8000-000000000002")
     _stored(workspace, team, json.dumps({"falls": 4}), 20, "00000000-0000-4000-8000-000000000003")
@@ -197,7 +185,7 @@ def test_the_newest_row_wins_then_the_greater_id(workspace: Workspace) -> None:
 
 
 def test_another_teams_weights_are_not_this_teams(workspace: Workspace) -> None:
-    team = _join_team(workspace)
+    team = join_team(workspace)
     _stored(
         workspace,
         "another-team",
@@ -223,7 +211,7 @@ def test_another_teams_weights_are_not_this_teams(workspace: Workspace) -> None:
 def test_a_row_this_version_cannot_use_is_skipped_for_the_next_newest(
     workspace: Workspace, bad: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    team = _join_team(workspace)
+    team = join_team(workspace)
     _stored(workspace, team, json.dumps({"falls": 6}), 20, "00000000-0000-4000-8000-000000000010")
     _stored(workspace, team, bad, 5, "00000000-0000-4000-8000-000000000011")
     with workspace.store.read() as s:
@@ -235,7 +223,7 @@ def test_a_row_this_version_cannot_use_is_skipped_for_the_next_newest(
 
 
 def test_only_unusable_rows_leave_the_defaults(workspace: Workspace) -> None:
-    team = _join_team(workspace)
+    team = join_team(workspace)
     _stored(workspace, team, "{}{", 5, "00000000-0000-4000-8000-000000000020")
     with workspace.store.read() as s:
         assert current_weights(s, team) == DEFAULT_WEIGHTS

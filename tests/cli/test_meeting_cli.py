@@ -17,21 +17,9 @@ from app.cli.main import main
 from app.services import clock
 from app.values.vocab import Role
 from app.workspace import Workspace, unlock
-from storage.tables import AuditEvent, PlanAction, StaffMember, Team
+from storage.tables import AuditEvent, PlanAction
 from tests.conftest import ALUN, PASSPHRASE, ZOE
-
-
-def _profile(ws: Workspace, path: Path, mp: pytest.MonkeyPatch, role: str) -> Path:
-    with ws.store.write(ws.actor) as s:
-        team = Team(name="Craven Locality")
-        s.add(team)
-        s.flush()
-        me = s.get(StaffMember, ws.actor.user_id)
-        assert me is not None
-        me.role, me.team_id = role, team.id
-    ws.close()
-    mp.setenv("ONERECORD_PASSPHRASE", PASSPHRASE)
-    return path
+from tests.team_helpers import team_profile
 
 
 def _run(capsys: pytest.CaptureFixture[str], profile: Path, *argv: str) -> tuple[int, str, str]:
@@ -47,7 +35,7 @@ def test_a_meeting_from_a_script(
     capsys: pytest.CaptureFixture[str],
     tmp_path: Path,
 ) -> None:
-    profile = _profile(populated, profile_path, monkeypatch, Role.COORDINATOR.value)
+    profile = team_profile(populated, profile_path, monkeypatch, Role.COORDINATOR.value)
     code, _, err = _run(capsys, profile, "list")
     assert code != 0 and err.startswith("onerecord: Your team has no meeting coming up")
     when = (clock.today() + timedelta(days=3)).isoformat() + "T10:00"
@@ -128,7 +116,7 @@ def test_a_nurse_cannot_set_up_a_meeting(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    profile = _profile(populated, profile_path, monkeypatch, Role.COMMUNITY_NURSE.value)
+    profile = team_profile(populated, profile_path, monkeypatch, Role.COMMUNITY_NURSE.value)
     when = (clock.today() + timedelta(days=3)).isoformat() + "T10:00"
     code, _, err = _run(capsys, profile, "new", "--when", when)
     assert code == 5

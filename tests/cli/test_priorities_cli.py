@@ -14,21 +14,9 @@ from app.cli.main import main
 from app.services.record.people import find
 from app.values.vocab import Role
 from app.workspace import Workspace, unlock
-from storage.tables import Person, StaffMember, Team
+from storage.tables import Person
 from tests.conftest import PASSPHRASE, ZOE
-
-
-def _profile(ws: Workspace, path: Path, mp: pytest.MonkeyPatch, role: str) -> Path:
-    with ws.store.write(ws.actor) as s:
-        team = Team(name="Craven Locality")
-        s.add(team)
-        s.flush()
-        me = s.get(StaffMember, ws.actor.user_id)
-        assert me is not None
-        me.role, me.team_id = role, team.id
-    ws.close()
-    mp.setenv("ONERECORD_PASSPHRASE", PASSPHRASE)
-    return path
+from tests.team_helpers import team_profile
 
 
 def _run(profile: Path, *argv: str) -> int:
@@ -41,7 +29,7 @@ def test_a_coordinator_sees_and_changes_the_weights(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    profile = _profile(populated, profile_path, monkeypatch, Role.COORDINATOR.value)
+    profile = team_profile(populated, profile_path, monkeypatch, Role.COORDINATOR.value)
     assert _run(profile) == 0
     out = capsys.readouterr().out
     assert "falls" in out and "Falls risk open" in out
@@ -73,7 +61,7 @@ def test_what_the_definition_refuses_is_one_plain_line_and_nothing_written(
     said: str,
     code: int,
 ) -> None:
-    profile = _profile(populated, profile_path, monkeypatch, Role.COORDINATOR.value)
+    profile = team_profile(populated, profile_path, monkeypatch, Role.COORDINATOR.value)
     assert _run(profile, *argv) == code
     err = capsys.readouterr().err
     assert said in err and err.count("\n") == 1 and "Traceback" not in err
@@ -87,7 +75,7 @@ def test_a_nurse_is_refused_in_one_plain_line(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    profile = _profile(populated, profile_path, monkeypatch, Role.COMMUNITY_NURSE.value)
+    profile = team_profile(populated, profile_path, monkeypatch, Role.COMMUNITY_NURSE.value)
     assert _run(profile, "--set", "falls=5") == 5
     err = capsys.readouterr().err
     assert err == (
@@ -137,7 +125,7 @@ def test_the_list_from_a_script(
         s.add(
             HospitalEvent(person_id=zoe.id, kind="unplanned_admission", occurred_on=clock.today())
         )
-    profile = _profile(populated, profile_path, monkeypatch, Role.COORDINATOR.value)
+    profile = team_profile(populated, profile_path, monkeypatch, Role.COORDINATOR.value)
     assert main(["priorities", "list", "--profile", str(profile)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("A prompt for the team's discussion, not a clinical decision")
@@ -154,7 +142,7 @@ def test_an_administrator_has_no_list(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    profile = _profile(populated, profile_path, monkeypatch, Role.ADMINISTRATOR.value)
+    profile = team_profile(populated, profile_path, monkeypatch, Role.ADMINISTRATOR.value)
     assert main(["priorities", "list", "--profile", str(profile)]) == 5
     assert capsys.readouterr().err == (
         "onerecord: Administrators have no priority list: it is for the people a"
