@@ -39,6 +39,7 @@ from app.reports.print_style import (
     PALE_BLUE,
     PALE_GREY,
     RenderedPdf,
+    pdf_document,
     register_fonts,
 )
 from app.services import clock
@@ -210,22 +211,14 @@ def build_pack_pdf(pack: Pack) -> RenderedPdf:
     """The cover and one page per brief, as PDF bytes."""
     register_fonts()
     buffer = io.BytesIO()
-    doc = BaseDocTemplate(
+    doc = pdf_document(
         buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN + 4 * mm,
         title=TITLE,
-        author="",
-        subject="",
-        keywords=[],
-        creator="OneRecord",
-        producer="OneRecord",
-        lang="en-GB",
-        displayDocTitle=True,
-        initialFontName=FONT,
+        pagesize=A4,
+        left=MARGIN,
+        right=MARGIN,
+        top=MARGIN,
+        bottom=MARGIN + 4 * mm,
     )
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
     doc.addPageTemplates([PageTemplate(id="pack", frames=[frame], onPage=_furniture(pack))])

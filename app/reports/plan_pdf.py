@@ -18,13 +18,12 @@ import io
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+from reportlab.platypus import Frame, PageTemplate
 
 from app.reports.plan_model import PlanContent
 from app.reports.plan_pdf_furniture import REPLACES, PageFurniture, numbered_canvas
 from app.reports.plan_pdf_sections import PlanStory
 from app.reports.print_style import (
-    FONT,
     LARGE_SIZES,
     MARGIN_BOTTOM,
     MARGIN_TOP,
@@ -33,6 +32,7 @@ from app.reports.print_style import (
     PAGE_W,
     RenderedPdf,
     Sizes,
+    pdf_document,
     register_fonts,
 )
 
@@ -45,22 +45,14 @@ def build_plan_pdf(content: PlanContent, *, large_print: bool = False) -> Render
     sizes = LARGE_SIZES if large_print else NORMAL_SIZES
     furniture = PageFurniture(content, sizes, PAGE_W - 2 * MARGIN_X)
     buffer = io.BytesIO()
-    doc = BaseDocTemplate(
+    doc = pdf_document(
         buffer,
-        pagesize=A4,
-        leftMargin=MARGIN_X,
-        rightMargin=MARGIN_X,
-        topMargin=MARGIN_TOP + furniture.header_h + 4 * mm,
-        bottomMargin=MARGIN_BOTTOM + furniture.footer_h + 3 * mm,
         title=TITLE,
-        author="",
-        subject="",
-        keywords=[],
-        creator="OneRecord",
-        producer="OneRecord",
-        lang="en-GB",
-        displayDocTitle=True,
-        initialFontName=FONT,
+        pagesize=A4,
+        left=MARGIN_X,
+        right=MARGIN_X,
+        top=MARGIN_TOP + furniture.header_h + 4 * mm,
+        bottom=MARGIN_BOTTOM + furniture.footer_h + 3 * mm,
     )
     frame = Frame(
         doc.leftMargin,

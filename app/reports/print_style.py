@@ -18,7 +18,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Flowable, TableStyle
+from reportlab.platypus import BaseDocTemplate, Flowable, TableStyle
 
 from app.reports.plan_model import Contact
 from resources import fonts
@@ -184,3 +184,34 @@ class Rule(Flowable):  # type: ignore[misc]  # reportlab is untyped
 class RenderedPdf:
     data: bytes
     pages: int
+
+
+def pdf_document(
+    buffer: Any,
+    *,
+    title: str,
+    pagesize: tuple[float, float],
+    left: float,
+    right: float,
+    top: float,
+    bottom: float,
+) -> BaseDocTemplate:
+    """A document whose information names it and nothing else: no author, subject or
+    keywords (a PDF's metadata leaves with the file, and a name there would too)."""
+    return BaseDocTemplate(
+        buffer,
+        pagesize=pagesize,
+        leftMargin=left,
+        rightMargin=right,
+        topMargin=top,
+        bottomMargin=bottom,
+        title=title,
+        author="",
+        subject="",
+        keywords=[],
+        creator="OneRecord",
+        producer="OneRecord",
+        lang="en-GB",
+        displayDocTitle=True,
+        initialFontName=FONT,
+    )

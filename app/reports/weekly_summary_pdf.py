@@ -39,6 +39,7 @@ from app.reports.print_style import (
     PALE_BLUE,
     PALE_GREY,
     RenderedPdf,
+    pdf_document,
     register_fonts,
 )
 from app.reports.weekly_summary_content import AttentionList, WeeklySummary
@@ -179,22 +180,14 @@ def _furniture(summary: WeeklySummary) -> object:
 def build_summary_pdf(summary: WeeklySummary) -> RenderedPdf:
     register_fonts()
     buffer = io.BytesIO()
-    doc = BaseDocTemplate(
+    doc = pdf_document(
         buffer,
-        pagesize=(PAGE_W, PAGE_H),
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN + 4 * mm,
         title=TITLE,
-        author="",
-        subject="",
-        keywords=[],
-        creator="OneRecord",
-        producer="OneRecord",
-        lang="en-GB",
-        displayDocTitle=True,
-        initialFontName=FONT,
+        pagesize=(PAGE_W, PAGE_H),
+        left=MARGIN,
+        right=MARGIN,
+        top=MARGIN,
+        bottom=MARGIN + 4 * mm,
     )
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
     doc.addPageTemplates([PageTemplate(id="summary", frames=[frame], onPage=_furniture(summary))])

@@ -56,6 +56,9 @@ def test_a_meeting_from_a_script(
     assert code == 0 and out.startswith("Saved 2 briefs (3 pages)")
     with pdfplumber.open(io.BytesIO(pdf.read_bytes())) as doc:
         assert len(doc.pages) == 3
+        # The file's information names the document and no one in it.
+        assert doc.metadata.get("Title") == "Team meeting briefs"
+        assert not doc.metadata.get("Author") and not doc.metadata.get("Subject")
         assert "Falls at night" in (doc.pages[0].extract_text() or "")
     assert pdf.stat().st_mode & 0o777 == 0o600
 
