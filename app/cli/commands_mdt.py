@@ -76,7 +76,7 @@ def _new(args: argparse.Namespace) -> int:
     return _with(args, work)
 
 
-def _print_rows(rows: list[agenda.Listed]) -> None:
+def _print_rows(rows: list[agenda.Listed], *, detail: bool = False) -> None:
     for n, row in enumerate(rows, start=1):
         by = f" (flagged by {row.flagged_by})" if row.flagged_by else ""
         decided = (
@@ -105,7 +105,7 @@ def _offered(args: argparse.Namespace) -> int:
         rows = agenda.offered(ws, meeting_id)
         print(_heading(ws, meeting_id))
         print(f"The record suggests {len(rows)}:" if rows else "The record suggests no one.")
-        _print_rows(rows)
+        _print_rows(rows, detail=True)
         return 0
 
     return _with(args, work)
@@ -125,7 +125,7 @@ def _add(args: argparse.Namespace) -> int:
         meeting_id = _meeting_id(ws, args)
         who = person_id(ws, args.nhs)
         if any(r.person_id == who for r in agenda.meeting_list(ws, meeting_id)):
-            raise InvalidInputError("They are already on this meeting's list.")
+            raise InvalidInputError(agenda.ALREADY_LISTED)
         suggested = next((o for o in agenda.offered(ws, meeting_id) if o.person_id == who), None)
         if args.why:
             reason, why, flag = MdtReason.FLAGGED, args.why, None

@@ -127,7 +127,7 @@ class PlanAction(Recorded, Base):
 
     person_id: Mapped[str] = mapped_column(ForeignKey("person.id"), index=True)
     goal_id: Mapped[str | None] = mapped_column(ForeignKey("goal.id"), index=True)
-    mdt_item_id: Mapped[str | None] = mapped_column(String(36))
+    mdt_item_id: Mapped[str | None] = mapped_column(ForeignKey("mdt_item.id"))
     what: Mapped[str] = mapped_column(Text)
     who_name: Mapped[str] = mapped_column(String(200), default="")
     who_role: Mapped[str | None] = mapped_column(String(120))

@@ -137,7 +137,10 @@ def test_the_list_is_offered_from_the_record_with_why_and_built_by_the_coordinat
     assert offer[ids["flagged"]].why.startswith("Falls at night; daughter worried")
     assert offer[ids["flagged"]].flagged_by == "Sam Taylor"
     assert offer[ids["referred"]].reason is MdtReason.NEW_REFERRAL
-    assert "(urgent)" in offer[ids["referred"]].why
+    # What is kept on the list (and shared with the care plan) says no more than the
+    # reason; the fuller words are the coordinator's screen's only.
+    assert offer[ids["referred"]].why == "New referral"
+    assert "(urgent)" in offer[ids["referred"]].detail
     assert offer[ids["reabled"]].reason is MdtReason.REABLEMENT_ENDED
     assert "independent" in offer[ids["reabled"]].why
     assert offer[ids["overdue"]].reason is MdtReason.REVIEW_OVERDUE
@@ -187,6 +190,7 @@ def test_the_brief_says_what_every_agency_changed_since_never_the_words(
     meeting_id = _meeting(ws)
     person = ids["flagged"]
     add_to_list(ws, meeting_id, person_id=person, reason="flagged", why="Falls at night")
+    [listed] = meeting_list(ws, meeting_id)
     with ws.store.write(ws.actor) as s:
         trust = Organisation(name="Dales Community Health", kind="community_trust")
         s.add(trust)
@@ -214,7 +218,7 @@ def test_the_brief_says_what_every_agency_changed_since_never_the_words(
             PlanAction(
                 person_id=person,
                 goal_id=None,
-                mdt_item_id="earlier",
+                mdt_item_id=listed.item_id,
                 what="Check the rail",
                 who_name="Ceri Jones",
                 due_on=clock.today() - timedelta(days=1),

@@ -26,6 +26,11 @@ INSERT = (
     " 'planned', '2026-12-05 10:00:00')"
 )
 
+ITEM = (
+    "INSERT INTO mdt_item (id, person_id, reason, why, recorded_at) VALUES"
+    " ('item-1', :p, 'flagged', 'Falls at night', '2026-12-05 10:00:00')"
+)
+
 
 def _copy(tmp_path: Path) -> Path:
     path = tmp_path / "old"
@@ -50,7 +55,11 @@ def test_a_0015_profile_upgrades_with_every_action_under_its_goal(tmp_path: Path
         with pytest.raises(IntegrityError, match="towards_a_goal_or_agreed"), engine.begin() as c:
             c.execute(text(INSERT), {"id": "a-loose", "p": person, "item": None})
         with engine.begin() as conn:
+            conn.execute(text(ITEM), {"p": person})
             conn.execute(text(INSERT), {"id": "a-agreed", "p": person, "item": "item-1"})
+        # The item it names must be one the store holds.
+        with pytest.raises(IntegrityError, match="FOREIGN KEY"), engine.begin() as c:
+            c.execute(text(INSERT), {"id": "a-stray", "p": person, "item": "no-such-item"})
     finally:
         ws.close()
 
@@ -62,6 +71,7 @@ def test_0016_downgrades_to_0015_and_back_with_the_goals_actions_intact(tmp_path
         with engine.begin() as conn:
             before = conn.execute(text(ACTIONS)).all()
             person = conn.execute(text("SELECT id FROM person LIMIT 1")).scalar()
+            conn.execute(text(ITEM), {"p": person})
             conn.execute(text(INSERT), {"id": "a-agreed", "p": person, "item": "item-1"})
         config = _config()
         with engine.connect() as conn:

@@ -23,7 +23,11 @@ from app.services.mdt.meetings import set_up_meeting, team_meetings
 from app.services.priority import team_weights
 from app.services.record import people
 from app.services.record.record import open_record
-from app.services.write_rules.write_policy import MEETING_KEPT, ONLY_COORDINATOR_MEETINGS
+from app.services.write_rules.write_policy import (
+    MEETING_KEPT,
+    ONLY_COORDINATOR_LISTS,
+    ONLY_COORDINATOR_MEETINGS,
+)
 from app.workspace import Workspace
 from storage.tables import ContactNote, MdtMeeting
 from sync.server import directory
@@ -173,3 +177,45 @@ def test_only_the_coordinator_sets_up_a_meeting_and_none_is_moved_or_removed(
     with team.nurse.store.read() as session:
         [held] = session.execute(select(MdtMeeting)).scalars()
     assert held.id == meeting_id and held.meets_at == when
+
+
+def test_only_the_coordinator_lists_and_an_agreed_action_names_a_real_item(team: Team) -> None:
+    when = clock.at_local(clock.today() + timedelta(days=3), 14)
+    meeting_id = set_up_meeting(team.coordinator, meets_at=when).entity_id
+    assert not sync(team.coordinator).refused
+    assert not sync(team.nurse).refused
+    listed = own_row(
+        team.nurse,
+        "mdt_item",
+        person_id=team.zoe,
+        meeting_id=meeting_id,
+        reason="priority",
+        why="Listed by a nurse",
+        decision=None,
+        decided_on=None,
+        attendees=None,
+        taken_off_on=None,
+        note_id=None,
+    )
+    stray = own_row(
+        team.nurse,
+        "plan_action",
+        person_id=team.zoe,
+        goal_id=None,
+        mdt_item_id="no-such-item",
+        what="Visit daily",
+        who_name="Sam Taylor",
+        status="planned",
+    )
+    phone = crafted(team.nurse, "person", "set", team.zoe, "01756 700001", "phone")
+    sent = [
+        crafted(team.nurse, "mdt_item", "create", str(listed["id"]), listed),
+        crafted(team.nurse, "plan_action", "create", str(stray["id"]), stray),
+        phone,
+    ]
+    refused = refusals(signed_push(team.server.url, team.nurse, sent))
+    assert refused[sent[0]["change_id"]] == ONLY_COORDINATOR_LISTS
+    assert sent[1]["change_id"] in refused  # names no item this server holds
+    assert phone["change_id"] not in refused
+    team.coordinator, _ = still_syncs(team.coordinator)
+    assert meeting_list(team.coordinator, str(meeting_id)) == []

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidg
 from app.services import clock
 from app.services.mdt.agenda import Listed
 from app.services.mdt.board import Board
+from app.values.vocab import MdtReason
 from ui.i18n import tr
 from ui.kit import formatting
 from ui.kit.rows_model import ColumnSpec, RowsModel
@@ -36,8 +37,11 @@ LISTED_COLUMNS: tuple[ColumnSpec[Listed], ...] = (
 
 
 def _offered_why(r: Listed) -> str:
+    # The fuller words (the priority list's factors, the referral's date), for this
+    # screen only: what is kept on the list is `why`.
     by = f" ({tr('flagged by')} {r.flagged_by})" if r.flagged_by else ""
-    return f"{r.said}{by}"
+    words = f"Flagged: {r.detail}" if r.reason is MdtReason.FLAGGED else r.detail
+    return f"{words}{by}"
 
 
 OFFERED_COLUMNS: tuple[ColumnSpec[Listed], ...] = (

@@ -22,10 +22,11 @@ from app.errors import AccessDeniedError, InvalidInputError, NotFoundError
 from app.services import clock
 from app.services.changes import MEETINGS, PLAN, TIMELINE, Change
 from app.services.mdt.meetings import Meeting, meeting_in, previous_in
-from app.services.need_to_know.access import writable_person
+from app.services.need_to_know.access import legitimate_clause, viewer_of, writable_person
 from app.services.ops import operation, text
 from app.services.priority.priority_list import list_in
 from app.services.team.team_scope import team_scope
+from app.services.write_rules.write_policy import ALLOCATORS, ONLY_COORDINATOR_LISTS
 from app.values import vocab
 from app.values.nhs_number import format_nhs_number
 from app.values.vocab import MdtReason
@@ -50,7 +51,7 @@ ORDER = (
 )
 AREAS = frozenset({MEETINGS, PLAN, TIMELINE})
 NOT_LISTED = "That person is not on this meeting's list."
-ALREADY_LISTED = "{name} is already on this meeting's list."
+ALREADY_LISTED = "They are already on this meeting's list."
 ALREADY_DECIDED = "The meeting has already decided about this person: it stays on the list."
 SAY_WHY = "Say why you want them discussed."
 
@@ -69,6 +70,10 @@ class Listed:
     flagged_by: str | None = None
     decision: str | None = None
     decided_on: date | None = None
+    # More than `why` says, for the coordinator's screen only, never stored: the item
+    # travels with the care plan to partners, the priority factors (admissions,
+    # safeguarding) and the referral's detail stay behind their own categories.
+    detail: str = ""
 
     @property
     def display_name(self) -> str:
@@ -95,14 +100,6 @@ def _day(value: date) -> str:
     return f"{value:%-d %b %Y}"
 
 
-def _people(session: Session, ids: Iterable[str]) -> dict[str, Person]:
-    wanted = set(ids)
-    if not wanted:
-        return {}
-    rows = session.execute(select(Person).where(Person.id.in_(wanted))).scalars()
-    return {p.id: p for p in rows}
-
-
 def _listed(item: MdtItem, person: Person, staff: dict[str, str]) -> Listed:
     return Listed(
         item.id,
@@ -122,14 +119,32 @@ def _staff(session: Session) -> dict[str, str]:
     return dict(session.execute(select(StaffMember.id, StaffMember.display_name)).all())
 
 
-def list_in_session(session: Session, actor: Actor, meeting: Meeting) -> list[Listed]:
-    """The meeting's list as this laptop holds it (the team's people the viewer may see)."""
-    items = list(
+def _on_list(session: Session, meeting: Meeting) -> list[MdtItem]:
+    return list(
         session.execute(
             select(MdtItem).where(MdtItem.meeting_id == meeting.id, MdtItem.taken_off_on.is_(None))
         ).scalars()
     )
-    people = _people(session, (i.person_id for i in items))
+
+
+def hidden_in(session: Session, actor: Actor, meeting: Meeting) -> int:
+    """How many on the list this viewer may not see (moved to another team since)."""
+    return len(_on_list(session, meeting)) - len(list_in_session(session, actor, meeting))
+
+
+def list_in_session(session: Session, actor: Actor, meeting: Meeting) -> list[Listed]:
+    """The meeting's list as this laptop holds it: only the people within the viewer's
+    legitimate relationship (need-to-know; someone moved to another team since they
+    were listed drops off this viewer's list)."""
+    items = _on_list(session, meeting)
+    viewer = viewer_of(session, actor)
+    wanted = {i.person_id for i in items}
+    people = {
+        p.id: p
+        for p in session.execute(
+            select(Person).where(Person.id.in_(wanted), legitimate_clause(viewer))
+        ).scalars()
+    }
     staff = _staff(session)
     rows = [_listed(i, people[i.person_id], staff) for i in items if i.person_id in people]
     rows.sort(key=lambda r: (ORDER.index(r.reason), r.family_name, r.given_name, r.person_id))
@@ -195,19 +210,26 @@ def offered(workspace: Workspace, meeting_id: str) -> list[Listed]:
         people = _team_people(session, workspace.actor)
         on_list = {r.person_id for r in list_in_session(session, workspace.actor, meeting)}
         since = _since(session, meeting)
-        reasons: dict[str, list[tuple[MdtReason, str, str | None]]] = {}
+        reasons: dict[str, list[tuple[MdtReason, str, str, str | None]]] = {}
 
-        def offer(person_id: str, reason: MdtReason, why: str, item: str | None = None) -> None:
+        def offer(
+            person_id: str,
+            reason: MdtReason,
+            why: str,
+            detail: str | None = None,
+            item: str | None = None,
+        ) -> None:
             if person_id in people and person_id not in on_list:
-                reasons.setdefault(person_id, []).append((reason, why, item))
+                reasons.setdefault(person_id, []).append((reason, why, detail or why, item))
 
         for flag in waiting_flags(session, people):
-            offer(flag.person_id, MdtReason.FLAGGED, flag.why, flag.id)
+            offer(flag.person_id, MdtReason.FLAGGED, flag.why, item=flag.id)
         for r in session.execute(select(Referral).where(Referral.received_on >= since)).scalars():
             urgency = vocab.ReferralUrgency(r.urgency).label.lower() if r.urgency else ""
             offer(
                 r.person_id,
                 MdtReason.NEW_REFERRAL,
+                "New referral",
                 f"Referred on {_day(r.received_on)} ({urgency})",
             )
         ended = select(ReablementEpisode).where(ReablementEpisode.ended_on >= since)
@@ -221,17 +243,18 @@ def offered(workspace: Workspace, meeting_id: str) -> list[Listed]:
             if due is not None:
                 offer(person_id, MdtReason.REVIEW_OVERDUE, f"Plan review was due {_day(due)}")
         top = [r for r in list_in(session, workspace.actor).rows if r.scored.score > 0]
-        for row in top[:PRIORITY_OFFERED]:
+        for rank, row in enumerate(top[:PRIORITY_OFFERED], start=1):
             offer(
                 row.person.person_id,
                 MdtReason.PRIORITY,
+                f"Number {rank} on the team's priority list",
                 f"Priority score {row.scored.score}: {row.scored.explanation}",
             )
         staff = _staff(session)
         found: list[Listed] = []
         for person_id, why in reasons.items():
             why.sort(key=lambda r: ORDER.index(r[0]))
-            reason, _, item = why[0]
+            reason, _, _, item = why[0]
             p = people[person_id]
             flagger = None
             if item is not None:
@@ -245,12 +268,19 @@ def offered(workspace: Workspace, meeting_id: str) -> list[Listed]:
                     p.family_name,
                     p.nhs_number,
                     reason,
-                    "; ".join(dict.fromkeys(w for _, w, _ in why)),
+                    "; ".join(dict.fromkeys(w for _, w, _, _ in why)),
                     flagger,
+                    detail="; ".join(dict.fromkeys(d for _, _, d, _ in why)),
                 )
             )
     found.sort(key=lambda r: (ORDER.index(r.reason), r.family_name, r.given_name, r.person_id))
     return found
+
+
+def _coordinator(session: Session, actor: Actor) -> None:
+    """The list is the coordinator's to build (as the write policy holds on both sides)."""
+    if viewer_of(session, actor).role not in ALLOCATORS:
+        raise AccessDeniedError(ONLY_COORDINATOR_LISTS)
 
 
 def add_to_list(
@@ -267,18 +297,16 @@ def add_to_list(
     code = MdtReason.parse(reason) if isinstance(reason, str) else reason
     said = text(why, "why", limit=WHY_MOST, required=True)
     with operation(workspace) as session:
-        team_scope(session, workspace.actor, write=True)
+        _coordinator(session, workspace.actor)
         meeting = meeting_in(session, workspace.actor, meeting_id)
-        person = writable_person(session, person_id)
+        writable_person(session, person_id)
         people = _team_people(session, workspace.actor)
         if person_id not in people:
             raise AccessDeniedError("Only the team's own open cases go on its meeting's list.")
         if any(
             r.person_id == person_id for r in list_in_session(session, workspace.actor, meeting)
         ):
-            raise InvalidInputError(
-                ALREADY_LISTED, name=f"{person.given_name} {person.family_name}"
-            )
+            raise InvalidInputError(ALREADY_LISTED)
         if flag_id is not None:
             flag = session.get(MdtItem, flag_id)
             if flag is None or flag.person_id != person_id or flag.meeting_id is not None:
@@ -303,7 +331,7 @@ def take_off_list(workspace: Workspace, item_id: str) -> Change:
     """The coordinator takes someone off the list before it is discussed: a flag goes
     back to wait for the next meeting; anything else is marked taken off."""
     with operation(workspace) as session:
-        team_scope(session, workspace.actor, write=True)
+        _coordinator(session, workspace.actor)
         item = session.get(MdtItem, item_id)
         if item is None or item.meeting_id is None or item.taken_off_on is not None:
             raise NotFoundError(NOT_LISTED)

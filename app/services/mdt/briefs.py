@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import AccessDeniedError, NotFoundError
 from app.services import clock
-from app.services.mdt.agenda import FIRST_LOOK_BACK, Listed, list_in_session
+from app.services.mdt.agenda import FIRST_LOOK_BACK, Listed, hidden_in, list_in_session
 from app.services.mdt.meetings import Meeting, meeting_in, previous_in
 from app.services.need_to_know.access import require_access
 from app.services.record.since_last_seen import Seen, changes_in
@@ -73,16 +73,36 @@ def _since(session: Session, meeting: Meeting) -> tuple[datetime, str]:
     return start, f"in the {FIRST_LOOK_BACK.days} days before this meeting"
 
 
+def _stamp(at: datetime) -> int:
+    """A calendar time on the change journal's own clock. The journal stamps real time
+    (storage/hlc.py) while "now" for meetings is the calendar's (moved in tests, and a
+    laptop's calendar may be set wrong): the distance back from now is what counts."""
+    back_ms = int((clock.now() - at).total_seconds() * 1000)
+    return hlc.pack(max(0, hlc.wall_ms() - back_ms), 0)
+
+
 def brief_in(
-    session: Session, listed: Listed, *, since: datetime, since_words: str, today: date
+    session: Session,
+    listed: Listed,
+    *,
+    since: datetime,
+    until: datetime,
+    since_words: str,
+    today: date,
 ) -> Brief:
-    """One person's brief (access is the caller's to check)."""
+    """One person's brief: what changed from `since` to `until` (the meeting itself,
+    so a pack printed afterwards does not list the meeting's own note and actions).
+    Access is the caller's to check."""
     person = session.get(Person, listed.person_id)
     if person is None:
         raise NotFoundError("That person is not on this laptop.")
-    stamp = hlc.pack(int(since.timestamp() * 1000), 0)
     found, _ = changes_in(
-        session, listed.person_id, written_from=stamp, leave_out=frozenset({"mdt_item"})
+        session,
+        listed.person_id,
+        written_from=_stamp(since),
+        written_before=_stamp(until),
+        everyone=True,
+        leave_out=frozenset({"mdt_item"}),
     )
     changes = _by_what_and_who(found)
     open_actions = session.execute(
@@ -152,12 +172,21 @@ def meeting_pack(workspace: Workspace, meeting_id: str) -> Pack:
         meeting = meeting_in(session, workspace.actor, meeting_id)
         since, words = _since(session, meeting)
         briefs: list[Brief] = []
-        not_shown = 0
+        not_shown = hidden_in(session, workspace.actor, meeting)
         for listed in list_in_session(session, workspace.actor, meeting):
             try:
                 require_access(session, workspace.actor, listed.person_id)
             except (AccessDeniedError, NotFoundError):
                 not_shown += 1
                 continue
-            briefs.append(brief_in(session, listed, since=since, since_words=words, today=today))
+            briefs.append(
+                brief_in(
+                    session,
+                    listed,
+                    since=since,
+                    until=meeting.meets_at,
+                    since_words=words,
+                    today=today,
+                )
+            )
     return Pack(meeting, tuple(briefs), not_shown)

@@ -257,11 +257,14 @@ def changes_in(
     after_seq: int = 0,
     written_from: int | None = None,
     not_by: str | None = None,
+    everyone: bool = False,
+    written_before: int | None = None,
     leave_out: frozenset[str] = frozenset(),
 ) -> tuple[tuple[Seen, ...], int]:
     """What was done to the person's record after the journal's `after_seq` and
-    written at or after the clock stamp `written_from`, by anyone but `not_by`: newest
-    first, with the journal sequence counted to. (The meeting brief asks for every
+    written at or after the clock stamp `written_from` (and before `written_before`),
+    by anyone but `not_by` (or by `everyone`): newest first, with the journal sequence
+    counted to. (The meeting brief asks for every
     agency's since the last meeting; "since you last saw them", for colleagues'.)"""
     since = after_seq
     me = not_by
@@ -281,8 +284,9 @@ def changes_in(
                 j.entity == entity,
                 j.entity_id.in_(ids),
                 j.seq > since,
-                *(() if me is None else (j.author_id.is_distinct_from(me),)),
+                *(() if everyone else (j.author_id.is_distinct_from(me),)),
                 *(() if written_from is None else (j.hlc >= written_from,)),
+                *(() if written_before is None else (j.hlc < written_before,)),
             )
         ).all()
         if not changes:

@@ -131,6 +131,12 @@ WEIGHTS_KEPT = (
 ONLY_COORDINATOR_MEETINGS = "Only the team's coordinator can set up the team's meetings."
 OWN_TEAM_MEETINGS = "A coordinator can only set up their own team's meetings."
 MEETING_KEPT = "A team meeting is kept as it was set up: a meeting moved is a new meeting."
+ONLY_COORDINATOR_LISTS = (
+    "Only the team's coordinator puts people on a meeting's list or takes them off."
+)
+# A meeting item's fields that list someone or take them off (the rest: a flag's why,
+# the decision and who was in the room, anyone's with the person in scope).
+LISTING_FIELDS = frozenset({"meeting_id", "taken_off_on"})
 # Per team record: (kept as written, coordinator's only, own team only).
 TEAM_REFUSALS = {
     "priority_weights": (WEIGHTS_KEPT, ONLY_COORDINATOR_WEIGHTS, OWN_TEAM_WEIGHTS),
@@ -274,7 +280,18 @@ def decide(
         return _person_field(writer, change, person, lookups)
     if entity == "alert":
         return _alert(writer, change, person, lookups)
+    if entity == "mdt_item":
+        return _meeting_item(writer, change)
     return None
+
+
+def _meeting_item(writer: Writer, change: Proposed) -> str | None:
+    if change.op == "create":
+        row = change.value if isinstance(change.value, dict) else {}
+        listing = any(row.get(name) is not None for name in LISTING_FIELDS)
+    else:
+        listing = change.field in LISTING_FIELDS
+    return ONLY_COORDINATOR_LISTS if listing and writer.role not in ALLOCATORS else None
 
 
 def _provenance(writer: Writer, change: Proposed, lookups: Lookups) -> str | None:

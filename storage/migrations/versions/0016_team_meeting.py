@@ -74,12 +74,18 @@ def upgrade() -> None:
         batch_op.create_check_constraint(
             "towards_a_goal_or_agreed", "goal_id IS NOT NULL OR mdt_item_id IS NOT NULL"
         )
+        batch_op.create_foreign_key(
+            batch_op.f("fk_plan_action_mdt_item_id_mdt_item"), "mdt_item", ["mdt_item_id"], ["id"]
+        )
 
 
 def downgrade() -> None:
     # Actions agreed at a meeting with no goal cannot live in the older table: they go.
     op.execute("DELETE FROM plan_action WHERE goal_id IS NULL")
     with op.batch_alter_table("plan_action", schema=None) as batch_op:
+        batch_op.drop_constraint(
+            batch_op.f("fk_plan_action_mdt_item_id_mdt_item"), type_="foreignkey"
+        )
         batch_op.drop_constraint(
             batch_op.f("ck_plan_action_towards_a_goal_or_agreed"), type_="check"
         )
