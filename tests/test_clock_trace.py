@@ -6,7 +6,10 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+
+from tests import clock_trace
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -59,11 +62,17 @@ READ = {
 }
 
 
+def _without_trace(environ: Mapping[str, str]) -> dict[str, str]:
+    own = (clock_trace.TRACE, clock_trace.RERUN, "ONERECORD_CLOCK_DATE")
+    return {k: v for k, v in environ.items() if k not in own}
+
+
 def _pytest(folder: Path, **env: str) -> str:
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", "-rA"],
         cwd=folder,
-        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+        # Not the outer run's own trace (CI's first pass sets it): this suite's only.
+        env={**_without_trace(os.environ), "PYTHONPATH": str(ROOT), **env},
         capture_output=True,
         text=True,
         timeout=120,

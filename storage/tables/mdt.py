@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.tables.base import Base, Recorded
@@ -29,6 +29,10 @@ class MdtMeeting(Recorded, Base):
     team_id: Mapped[str] = mapped_column(String(36), index=True)
     meets_at: Mapped[datetime]
     place: Mapped[str | None] = mapped_column(String(200))
+    # Moved: this meeting replaces that one (its list moved here). Cancelled: this row
+    # only says that one will not happen (`cancelled`), and is no meeting itself.
+    replaces_id: Mapped[str | None] = mapped_column(String(36))
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class MdtItem(Recorded, Base):

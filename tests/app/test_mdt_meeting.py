@@ -29,7 +29,13 @@ from app.services.mdt.agenda import (
 )
 from app.services.mdt.briefs import meeting_pack
 from app.services.mdt.decisions import AgreedAction, record_decision
-from app.services.mdt.meetings import next_meeting, set_up_meeting, team_meetings
+from app.services.mdt.meetings import (
+    cancel_meeting,
+    move_meeting,
+    next_meeting,
+    set_up_meeting,
+    team_meetings,
+)
 from app.services.record.people import NewPerson, register
 from app.services.record.record import open_record
 from app.services.write_rules.write_policy import ONLY_COORDINATOR_MEETINGS
@@ -300,3 +306,37 @@ def test_a_decision_becomes_owned_dated_actions_in_the_plan_and_a_note_naming_wh
     with pdfplumber.open(io.BytesIO(build_plan_pdf(content).data)) as pdf:
         text = " ".join(page.extract_text() or "" for page in pdf.pages)
     assert "Agreed at our team meeting" in text and "Refer to the falls clinic" in text
+
+
+def test_a_meeting_moved_takes_its_list_and_one_cancelled_gives_flags_back(
+    team: tuple[Workspace, dict[str, str]],
+) -> None:
+    ws, ids = team
+    mistyped = _meeting(ws, days=2)
+    flag_for_discussion(ws, person_id=ids["flagged"], why="Falls at night")
+    flag = next(o for o in offered(ws, mistyped) if o.person_id == ids["flagged"])
+    add_to_list(
+        ws,
+        mistyped,
+        person_id=flag.person_id,
+        reason=flag.reason,
+        why=flag.why,
+        flag_id=flag.item_id,
+    )
+    add_to_list(ws, mistyped, person_id=ids["referred"], reason="new_referral", why="New referral")
+    when = clock.at_local(clock.today() + timedelta(days=9), 14)
+    moved = move_meeting(ws, mistyped, meets_at=when, place="Settle").entity_id
+    assert moved is not None
+    found = next_meeting(ws)
+    assert found is not None and (found.id, found.meets_at) == (moved, when)
+    assert [m.id for m in team_meetings(ws)] == [moved]
+    assert {r.person_id for r in meeting_list(ws, moved)} == {ids["flagged"], ids["referred"]}
+    with pytest.raises(InvalidInputError, match="moved or cancelled"):
+        move_meeting(ws, mistyped, meets_at=when)
+
+    cancel_meeting(ws, moved)
+    assert next_meeting(ws) is None and team_meetings(ws) == []
+    later = _meeting(ws, days=14)
+    again = {o.person_id: o for o in offered(ws, later)}
+    assert again[ids["flagged"]].reason is MdtReason.FLAGGED  # the flag waits again
+    assert meeting_list(ws, later) == []

@@ -154,6 +154,8 @@ def test_only_the_coordinator_sets_up_a_meeting_and_none_is_moved_or_removed(
         team_id=team.team_id,
         meets_at=(clock.now() + timedelta(days=2)).isoformat(),
         place=None,
+        replaces_id=None,
+        cancelled=False,
     )
     phone = crafted(team.nurse, "person", "set", team.zoe, "01756 700000", "phone")
     sent = [crafted(team.nurse, "mdt_meeting", "append", str(row["id"]), row), phone]

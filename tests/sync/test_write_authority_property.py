@@ -488,6 +488,8 @@ def _changes(
             "team_id": pick.team or world.team,
             "meets_at": (clock.now() + timedelta(days=2)).isoformat(),
             "place": None,
+            "replaces_id": None,
+            "cancelled": False,
             "recorded_at": clock.now().isoformat(),
             "recorded_by": ws.actor.user_id,
             "recorded_org": ws.actor.organisation_id,

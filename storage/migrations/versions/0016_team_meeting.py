@@ -39,6 +39,8 @@ def upgrade() -> None:
         sa.Column("team_id", sa.String(length=36), nullable=False),
         sa.Column("meets_at", sa.DateTime(), nullable=False),
         sa.Column("place", sa.String(length=200), nullable=True),
+        sa.Column("replaces_id", sa.String(length=36), nullable=True),
+        sa.Column("cancelled", sa.Boolean(), nullable=False),
         *_recorded(),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_mdt_meeting")),
     )
