@@ -1,6 +1,7 @@
 """`onerecord meeting ...`: the team's multi-disciplinary meeting from a script.
 
     meeting new --when 2026-12-10T10:00 [--place P]     the coordinator sets one up
+    meeting move --when ... [--place P] | cancel         the coordinator moves or cancels it
     meeting list [--meeting ID]                          the next meeting's list
     meeting flag --nhs N --why TEXT                      ask for someone to be discussed
     meeting offered [--meeting ID]                       who the record suggests, and why
@@ -71,6 +72,26 @@ def _new(args: argparse.Namespace) -> int:
     def work(ws: Workspace) -> int:
         change = meetings.set_up_meeting(ws, meets_at=when, place=args.place)
         print(f"Team meeting set up: {_heading(ws, str(change.entity_id))}")
+        return 0
+
+    return _with(args, work)
+
+
+def _move(args: argparse.Namespace) -> int:
+    when = parse_visit_time(args.when)
+
+    def work(ws: Workspace) -> int:
+        change = meetings.move_meeting(ws, _meeting_id(ws, args), meets_at=when, place=args.place)
+        print(f"Team meeting moved: {_heading(ws, str(change.entity_id))}")
+        return 0
+
+    return _with(args, work)
+
+
+def _cancel(args: argparse.Namespace) -> int:
+    def work(ws: Workspace) -> int:
+        meetings.cancel_meeting(ws, _meeting_id(ws, args))
+        print("Team meeting cancelled: flags on its list wait for the next one.")
         return 0
 
     return _with(args, work)
@@ -221,6 +242,10 @@ def register(sub: Any, common: Common) -> None:
     p = step("new", "set up the team's next meeting (coordinator)", _new)
     p.add_argument("--when", required=True, help="date and time, e.g. 2026-12-10T10:00")
     p.add_argument("--place", help="where it meets")
+    p = step("move", "move the meeting, its list with it (coordinator)", _move)
+    p.add_argument("--when", required=True, help="the new date and time, e.g. 2026-12-10T10:00")
+    p.add_argument("--place", help="where it meets")
+    step("cancel", "cancel the meeting (coordinator)", _cancel)
     step("list", "the meeting's list, with why and any decision", _list)
     p = step("flag", "ask for someone to be discussed at the next meeting", _flag)
     p.add_argument("--nhs", required=True, help="their NHS number")

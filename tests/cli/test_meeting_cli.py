@@ -50,6 +50,11 @@ def test_a_meeting_from_a_script(
     assert code != 0 and err == "onerecord: They are already on this meeting's list.\n"
     code, out, _ = _run(capsys, profile, "list")
     assert "2 on the list." in out and "O'Neill, Zoë" in out
+    later = (clock.today() + timedelta(days=4)).isoformat() + "T14:00"
+    code, out, _ = _run(capsys, profile, "move", "--when", later, "--place", "Settle")
+    assert code == 0 and out.startswith("Team meeting moved: Team meeting") and "Settle" in out
+    code, out, _ = _run(capsys, profile, "list")
+    assert "2 on the list." in out and "14:00, Settle" in out
 
     pdf = tmp_path / "pack.pdf"
     code, out, _ = _run(capsys, profile, "pack", "--out", str(pdf))

@@ -197,3 +197,32 @@ def test_a_flag_from_the_record_reaches_the_suggestions_with_why(
     mine = next(o for o in found if o.person_id == person)
     assert mine.why == "Son worried about money going missing"
     assert mine.flagged_by is not None
+
+
+def test_the_meeting_moved_and_cancelled_from_the_tab(
+    qtbot: QtBot, coordinator: AppController
+) -> None:
+    page = _open(qtbot, coordinator)
+    _set_up(qtbot, coordinator, page)
+    assert page.move_button.isVisible() and not page.set_up_button.isVisible()
+    page.move_button.click()
+    dialog = _dialog(coordinator)
+    later = clock.at_local(clock.today() + timedelta(days=6), 14)
+    dialog.widgets["meets_at"].setDateTime(to_qdatetime(later))  # type: ignore[attr-defined]
+    dialog.submitted.emit(dialog.values())
+    qtbot.waitUntil(
+        lambda: (
+            page.board is not None
+            and page.board.meeting is not None
+            and page.board.meeting.meets_at == later
+        ),
+        timeout=60_000,
+    )
+    page.cancel_button.click()
+    dialog = _dialog(coordinator)
+    dialog.submitted.emit(dialog.values())  # the box not ticked: nothing happens
+    assert page.board is not None and page.board.meeting is not None
+    dialog.set_values({"sure": True})
+    dialog.submitted.emit(dialog.values())
+    qtbot.waitUntil(lambda: page.board is not None and page.board.meeting is None, timeout=60_000)
+    assert page.set_up_button.isVisible()

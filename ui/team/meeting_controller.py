@@ -22,13 +22,14 @@ from app.reports.mdt_pack import save_pack
 from app.services.mdt.agenda import Listed, add_to_list, take_off_list
 from app.services.mdt.board import Board, meeting_board
 from app.services.mdt.decisions import record_decision
-from app.services.mdt.meetings import set_up_meeting
+from app.services.mdt.meetings import cancel_meeting, move_meeting, set_up_meeting
 from ui.i18n import tr
-from ui.kit.forms import FormDialog
+from ui.kit.forms import FormDialog, to_qdatetime
 from ui.kit.operations import Operations
 from ui.team.meeting_dialogs import (
     agreed_actions,
     attendee_lines,
+    cancel_dialog,
     decision_dialog,
     set_up_dialog,
 )
@@ -61,6 +62,8 @@ class MeetingController(QObject):
         self._asked = 0
         page.open_requested.connect(self.open_requested)
         page.set_up_requested.connect(self.set_up)
+        page.move_requested.connect(self.move)
+        page.cancel_requested.connect(self.cancel)
         page.add_requested.connect(self.add)
         page.take_off_requested.connect(self.take_off)
         page.decide_requested.connect(self.decide)
@@ -118,6 +121,45 @@ class MeetingController(QObject):
             self.ops.write(
                 lambda ws: set_up_meeting(ws, meets_at=when, place=place),
                 on_done=self._done(dialog, "Team meeting set up."),
+                on_error=dialog.show_error,
+            )
+
+        self._open(dialog, submit)
+
+    def move(self) -> None:
+        board = self.page.board
+        if board is None or board.meeting is None:
+            return
+        meeting = board.meeting
+        dialog = set_up_dialog(self.page, title="Move the team meeting", submit="Move")
+        dialog.widgets["meets_at"].setDateTime(to_qdatetime(meeting.meets_at))  # type: ignore[attr-defined]
+        dialog.set_values({"place": meeting.place or ""})
+
+        def submit(values: dict[str, object]) -> None:
+            when = datetime.fromisoformat(str(values["meets_at"]))
+            place = str(values.get("place") or "") or None
+            self.ops.write(
+                lambda ws: move_meeting(ws, meeting.id, meets_at=when, place=place),
+                on_done=self._done(dialog, "Team meeting moved, its list with it."),
+                on_error=dialog.show_error,
+            )
+
+        self._open(dialog, submit)
+
+    def cancel(self) -> None:
+        board = self.page.board
+        if board is None or board.meeting is None:
+            return
+        meeting_id = board.meeting.id
+        dialog = cancel_dialog(self.page)
+
+        def submit(values: dict[str, object]) -> None:
+            if not values.get("sure"):
+                dialog.show_error(tr("Tick the box to cancel the meeting."))
+                return
+            self.ops.write(
+                lambda ws: cancel_meeting(ws, meeting_id),
+                on_done=self._done(dialog, "Team meeting cancelled."),
                 on_error=dialog.show_error,
             )
 

@@ -16,18 +16,38 @@ from ui.kit.forms import Field, FormDialog
 ACTIONS = 3
 
 
-def set_up_dialog(parent: QWidget) -> FormDialog:
+def set_up_dialog(
+    parent: QWidget, *, title: str = "Set up the team meeting", submit: str = "Set up"
+) -> FormDialog:
     dialog = FormDialog(
-        "Set up the team meeting",
+        title,
         [
             Field("meets_at", "When", "datetime", hint="The list goes out 24 hours before."),
             Field("place", "Where", optional=True, hint="A room, or how to join the call."),
         ],
         intro=tr("Everyone on the team sees the meeting and its list as their laptop syncs."),
-        submit_label="Set up",
+        submit_label=submit,
         parent=parent,
     )
     dialog.setObjectName("meetingSetUpDialog")
+    return dialog
+
+
+def cancel_dialog(parent: QWidget) -> FormDialog:
+    dialog = FormDialog(
+        "Cancel the team meeting",
+        [
+            Field(
+                "sure",
+                "Cancel it: flags on its list wait for the next meeting, the rest come off",
+                "check",
+            )
+        ],
+        intro=tr("What was already decided stays in each person's record."),
+        submit_label="Cancel the meeting",
+        parent=parent,
+    )
+    dialog.setObjectName("meetingCancelDialog")
     return dialog
 
 

@@ -53,6 +53,8 @@ NO_MEETING = "No team meeting is set up yet."
 
 class MeetingPage(QWidget):
     set_up_requested = Signal()
+    move_requested = Signal()
+    cancel_requested = Signal()
     add_requested = Signal(object)  # the Listed offered
     take_off_requested = Signal(object)  # the Listed on the list
     decide_requested = Signal(object)  # the Listed on the list
@@ -67,6 +69,12 @@ class MeetingPage(QWidget):
         self.status.setObjectName("meetingStatus")
         self.status.setWordWrap(True)
         self.set_up_button = button("Set up a meeting…", name="meetingSetUp")
+        self.move_button = button("Move…", name="meetingMove", tip="A new time or place")
+        self.cancel_button = button(
+            "Cancel meeting…",
+            name="meetingCancel",
+            tip="Flags on its list wait for the next meeting; the rest come off",
+        )
         self.pack_button = button(
             "Save the briefs as PDF…",
             name="meetingPack",
@@ -86,6 +94,8 @@ class MeetingPage(QWidget):
         self.add_button = button("Add to the list", name="meetingAdd")
 
         self.set_up_button.clicked.connect(self.set_up_requested)
+        self.move_button.clicked.connect(self.move_requested)
+        self.cancel_button.clicked.connect(self.cancel_requested)
         self.pack_button.clicked.connect(self.pack_requested)
         self.add_button.clicked.connect(lambda: self._emit(self.offered, self.add_requested))
         self.offered.activated.connect(lambda _i: self._emit(self.offered, self.add_requested))
@@ -99,6 +109,8 @@ class MeetingPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.status, 1)
         top.addWidget(self.set_up_button)
+        top.addWidget(self.move_button)
+        top.addWidget(self.cancel_button)
         top.addWidget(self.pack_button)
         upper = QWidget()
         upper_layout = QVBoxLayout(upper)
@@ -187,7 +199,9 @@ class MeetingPage(QWidget):
         board = self.board
         has_meeting = board is not None and board.meeting is not None
         builder = board is not None and board.may_build
-        self.set_up_button.setVisible(builder)
+        self.set_up_button.setVisible(builder and not has_meeting)
+        self.move_button.setVisible(builder and has_meeting)
+        self.cancel_button.setVisible(builder and has_meeting)
         self.add_button.setVisible(builder)
         self.take_off_button.setVisible(builder)
         self.add_button.setEnabled(has_meeting and self.offered_model.rowCount() > 0)
