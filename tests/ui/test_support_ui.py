@@ -142,7 +142,7 @@ def test_every_support_dialog_comes_back_from_its_draft() -> None:
     )
     record = SimpleNamespace(
         header=SimpleNamespace(person_id="p1", full_name="Synthetic Person"),
-        plan=SimpleNamespace(goals=()),
+        plan=SimpleNamespace(goals=(), agreed_at_meetings=()),
         support=SupportView((item,), (budget,)),
     )
     for kind in support_editors.KINDS:
