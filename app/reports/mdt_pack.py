@@ -36,8 +36,7 @@ from app.reports.print_style import (
     FONT_BOLD,
     GREY_LINE,
     INK,
-    PALE_BLUE,
-    PALE_GREY,
+    REPORT_GRID,
     RenderedPdf,
     pdf_document,
     register_fonts,
@@ -80,16 +79,7 @@ def _p(text: str, style: ParagraphStyle = _SMALL) -> Paragraph:
 def _table(rows: list[list[str]], widths: list[float]) -> Table:
     cells = [[_p(c, _HEAD if n == 0 else _SMALL) for c in row] for n, row in enumerate(rows)]
     table = Table(cells, colWidths=widths, repeatRows=1, hAlign="LEFT")
-    table.setStyle(
-        TableStyle(
-            [
-                ("BACKGROUND", (0, 0), (-1, 0), PALE_BLUE),
-                ("LINEBELOW", (0, 0), (-1, -1), 0.4, GREY_LINE),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, PALE_GREY]),
-            ]
-        )
-    )
+    table.setStyle(TableStyle(list(REPORT_GRID)))
     return table
 
 

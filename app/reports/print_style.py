@@ -145,6 +145,16 @@ def table_style(commands: Sequence[tuple[Any, ...]]) -> TableStyle:
     return TableStyle([("FONT", (0, 0), (-1, -1), FONT), *commands])
 
 
+# The reports' plain grid (the weekly summary, the outcome report, the meeting pack):
+# a pale header row, a rule under each row, alternate rows shaded, cells top-aligned.
+REPORT_GRID: tuple[tuple[Any, ...], ...] = (
+    ("BACKGROUND", (0, 0), (-1, 0), PALE_BLUE),
+    ("LINEBELOW", (0, 0), (-1, -1), 0.4, GREY_LINE),
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, PALE_GREY]),
+)
+
+
 def markup(value: object) -> str:
     """User text made safe for reportlab's paragraph markup, line breaks kept, phone
     numbers never split across lines."""

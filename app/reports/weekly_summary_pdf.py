@@ -34,10 +34,8 @@ from app.reports.print_style import (
     DARK_BLUE,
     FONT,
     FONT_BOLD,
-    GREY_LINE,
     INK,
-    PALE_BLUE,
-    PALE_GREY,
+    REPORT_GRID,
     RenderedPdf,
     pdf_document,
     register_fonts,
@@ -71,16 +69,7 @@ def _p(text: str, style: ParagraphStyle = _CELL) -> Paragraph:
 def _table(rows: Sequence[Sequence[object]], widths: Sequence[float] | None = None) -> Table:
     cells = [[_p(str(c), _HEAD if n == 0 else _CELL) for c in row] for n, row in enumerate(rows)]
     table = Table(cells, colWidths=widths, repeatRows=1, hAlign="LEFT")
-    table.setStyle(
-        TableStyle(
-            [
-                ("BACKGROUND", (0, 0), (-1, 0), PALE_BLUE),
-                ("LINEBELOW", (0, 0), (-1, -1), 0.4, GREY_LINE),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, PALE_GREY]),
-            ]
-        )
-    )
+    table.setStyle(TableStyle(list(REPORT_GRID)))
     return table
 
 

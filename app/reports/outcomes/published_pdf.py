@@ -34,10 +34,8 @@ from app.reports.print_style import (
     DARK_BLUE,
     FONT,
     FONT_BOLD,
-    GREY_LINE,
     INK,
-    PALE_BLUE,
-    PALE_GREY,
+    REPORT_GRID,
     RenderedPdf,
     pdf_document,
     register_fonts,
@@ -74,16 +72,7 @@ def _table(section: Section, width: float) -> Table:
         [_p(li.label, _CELL), *(_p(f.text, _NUMBER) for f in li.figures)] for li in section.lines
     ]
     table = Table(rows, colWidths=[width - n * figure_w, *([figure_w] * n)], repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("BACKGROUND", (0, 0), (-1, 0), PALE_BLUE),
-                ("LINEBELOW", (0, 0), (-1, -1), 0.4, GREY_LINE),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, PALE_GREY]),
-            ]
-        )
-    )
+    table.setStyle(TableStyle(list(REPORT_GRID)))
     return table
 
 
