@@ -137,6 +137,11 @@ def add_notes(ws: Workspace, person_id: str, count: int) -> None:
                     "narrative": f"Benchmark visit note {n}: walked to the kitchen with the frame, "
                     "medicines taken, no concerns raised by her daughter.",
                     "linked_goal_ids": "[]",
+                    # Written as the laptop's own user, as the app does (the write policy
+                    # refuses a note in anyone else's name).
+                    "author_id": ws.actor.user_id,
+                    "author_role": ws.actor.role,
+                    "organisation_id": ws.actor.organisation_id,
                 }
                 for n in range(count)
             ],

@@ -27,7 +27,7 @@ from typing import Any
 import sqlcipher3.dbapi2 as sqlcipher
 
 from storage import wallclock
-from storage.engine import _key_pragma, connect_raw
+from storage.engine import _key_pragma, connect_raw, memory_security_pragma
 from storage.errors import (
     DiskFullError,
     OneRecordError,
@@ -143,7 +143,7 @@ def _read_only(path: Path, key: bytes) -> Iterator[Any]:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlcipher.DatabaseError:
             raise WrongPassphraseError() from None
-        conn.execute("PRAGMA cipher_memory_security = ON")
+        conn.execute(memory_security_pragma())
         conn.execute("PRAGMA temp_store = MEMORY")
         yield conn
     finally:

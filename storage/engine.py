@@ -12,6 +12,7 @@ import sqlcipher3.dbapi2 as sqlcipher
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 
+from storage.deployment import deployment
 from storage.errors import (
     DiskFullError,
     ProfileDamagedError,
@@ -24,21 +25,27 @@ logger = logging.getLogger(__name__)
 
 _HEX_KEY = re.compile(r"[0-9a-f]{64}")
 
-# Applied to every new connection, after the key. cipher_memory_security wipes
-# SQLCipher's buffers on free; temp_store keeps sorts and temp tables in RAM so
+# Applied to every new connection, after the key, with cipher_memory_security as the
+# deployment says (storage/deployment.py). temp_store keeps sorts and temp tables in RAM so
 # nothing decrypted reaches a temp file. synchronous = FULL: in WAL mode each commit
 # waits until the WAL is on the disk, so a note the app has said is saved survives a
 # power cut (NORMAL syncs only at checkpoints and may lose the last commits). It costs
 # one fsync a save: about 0.4 ms on a quiet machine, more when the disk is busy
 # (docs/reliability.md). Held by tests/reliability/test_power_loss.py.
 _CONNECTION_PRAGMAS = (
-    "PRAGMA cipher_memory_security = ON",
     "PRAGMA temp_store = MEMORY",
     "PRAGMA foreign_keys = ON",
     "PRAGMA busy_timeout = 5000",
     "PRAGMA journal_mode = WAL",
     "PRAGMA synchronous = FULL",
 )
+
+
+def memory_security_pragma() -> str:
+    # SQLCipher's setting is the whole process's: every connection states it, so a
+    # deployment file changed between two profile openings takes effect at the next.
+    on = deployment().memory_security
+    return f"PRAGMA cipher_memory_security = {'ON' if on else 'OFF'}"
 
 
 def _key_pragma(key: bytes | bytearray) -> str:
@@ -59,6 +66,7 @@ def connect_raw(path: Path, key: bytes | bytearray) -> sqlcipher.Connection:
         conn.execute(_key_pragma(key))
         # PRAGMA key never fails by itself: the first read proves the key.
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        conn.execute(memory_security_pragma())
         for pragma in _CONNECTION_PRAGMAS:
             conn.execute(pragma)
     except sqlcipher.DatabaseError as exc:

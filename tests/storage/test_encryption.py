@@ -64,7 +64,8 @@ def test_connection_settings(workspace: Workspace) -> None:
         def pragma(name: str) -> str:
             return str(conn.exec_driver_sql(f"PRAGMA {name}").scalar())
 
-        assert pragma("cipher_memory_security") == "1"
+        # SQLCipher's own default; a deployment may turn it on (test_deployment.py).
+        assert pragma("cipher_memory_security") == "0"
         assert pragma("temp_store") == "2"  # memory
         assert pragma("journal_mode") == "wal"
         assert pragma("foreign_keys") == "1"
