@@ -52,30 +52,50 @@ class Store:
             yield session
 
     @contextmanager
-    def write(self, actor: Actor) -> Iterator[Session]:
-        """One transaction: the data, its change records and audit events commit together."""
-        with self._sessions(bind=self.engine) as session:
-            stamp, disbelieved = journal.last_stamp(session)
-            if disbelieved and not self._told_future:
-                self._told_future = True
-                logger.warning(
-                    "the change journal holds clock stamps more than a day ahead of this "
-                    "laptop's clock: new changes are stamped from the clock instead "
-                    "(check the date and time)"
-                )
-            clock = HybridClock(stamp)
-            journal.begin(
-                session, journal.WriteContext(actor=actor, clock=clock, checker=self.checker)
-            )
-            try:
+    def write(self, actor: Actor, *, flushed: bool = True) -> Iterator[Session]:
+        """One transaction: the data, its change records and audit events commit together.
+
+        `flushed=False` is for bookkeeping worth less than a disk flush (a count of
+        syncs that moved nothing): it commits without waiting for the disk, so a power
+        cut may lose it, never corrupt it (WAL keeps the file whole). Never for a
+        change to anyone's record."""
+        if flushed:
+            with self._sessions(bind=self.engine) as session, self._transaction(actor, session):
                 yield session
-                session.commit()
-            except OperationalError as exc:
-                session.rollback()
-                raise _plain_storage_error(exc) from exc
-            except BaseException:
-                session.rollback()
-                raise
+            return
+        with self.engine.connect() as conn:
+            # Before BEGIN: SQLite will not change the safety level inside a transaction.
+            raw = conn.connection.driver_connection
+            assert raw is not None
+            raw.execute("PRAGMA synchronous = NORMAL")
+            try:
+                with self._sessions(bind=conn) as session, self._transaction(actor, session):
+                    yield session
+            finally:
+                raw.execute("PRAGMA synchronous = FULL")
+
+    @contextmanager
+    def _transaction(self, actor: Actor, session: Session) -> Iterator[None]:
+        """The write's journal context and its commit, or its rollback with a plain error."""
+        stamp, disbelieved = journal.last_stamp(session)
+        if disbelieved and not self._told_future:
+            self._told_future = True
+            logger.warning(
+                "the change journal holds clock stamps more than a day ahead of this "
+                "laptop's clock: new changes are stamped from the clock instead "
+                "(check the date and time)"
+            )
+        clock = HybridClock(stamp)
+        journal.begin(session, journal.WriteContext(actor=actor, clock=clock, checker=self.checker))
+        try:
+            yield
+            session.commit()
+        except OperationalError as exc:
+            session.rollback()
+            raise _plain_storage_error(exc) from exc
+        except BaseException:
+            session.rollback()
+            raise
 
     def close(self) -> None:
         """Lock: drop every pooled connection and the key they hold."""

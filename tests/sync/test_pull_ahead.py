@@ -1,0 +1,98 @@
+"""A pull of many pages asks for the next page while the store applies this one, so
+the server's and the network's time overlaps the store's; the store still takes
+one page at a time, in order, and a cut in the page asked ahead loses nothing and
+repeats nothing."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from functools import partial
+from typing import TypeVar
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from app.errors import OneRecordError
+from app.services.care.notes import add_note
+from app.services.record import people
+from app.workspace import Workspace
+from storage.tables import ContactNote
+from sync.retry import RetryPolicy
+from tests.sync.conftest import Laptop, RunningServer, reopen
+from tests.sync.helpers import shared_state, sync
+
+T = TypeVar("T")
+NHS = "9990000026"
+PAGE = 10
+
+
+class Watched(httpx.HTTPTransport):
+    """Real requests; tells when each pull request is sent, and may lose one answer."""
+
+    def __init__(self, lose: int | None = None) -> None:
+        super().__init__()
+        self.pulls = 0
+        self.lose = lose
+        self.second_asked = threading.Event()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/sync/pull":
+            self.pulls += 1
+            if self.pulls == 2:
+                self.second_asked.set()
+            if self.pulls == self.lose:
+                super().handle_request(request).read()
+                raise httpx.ReadError("connection lost", request=request)
+        return super().handle_request(request)
+
+
+def _writer_with_notes(laptop: Laptop, count: int) -> Workspace:
+    nurse = reopen(laptop("Sam Taylor"))
+    people.register(nurse, people.NewPerson(NHS, "Iris", "Hebden", "1939-02-11", "BD23 1JD"))
+    for n in range(count):
+        add_note(nurse, NHS, f"Visit {n}: walked to the kitchen with the frame.")
+    sync(nurse)
+    return nurse
+
+
+def _notes(ws: Workspace) -> int:
+    with ws.store.read() as session:
+        return int(session.execute(select(func.count()).select_from(ContactNote)).scalar_one())
+
+
+def test_the_next_page_is_asked_for_while_this_one_is_applied(
+    server: RunningServer, laptop: Laptop
+) -> None:
+    nurse = _writer_with_notes(laptop, 3 * PAGE)
+    reader = reopen(laptop("Ceri Jones"))
+    transport = Watched()
+    overlapped: list[bool] = []
+
+    def on_store(step: Callable[[], T]) -> T:
+        # While the first page is applied, the second is asked for without waiting.
+        if isinstance(step, partial) and step.func.__name__ == "_apply" and not overlapped:
+            overlapped.append(transport.second_asked.wait(timeout=10))
+        return step()
+
+    report = sync(reader, pull_page=PAGE, transport=transport, on_store=on_store)
+    assert overlapped == [True]
+    assert report.pulled >= 3 * PAGE and _notes(reader) == 3 * PAGE
+    sync(nurse)
+    assert shared_state(reader) == shared_state(nurse)
+
+
+def test_a_cut_in_the_page_asked_ahead_loses_nothing(server: RunningServer, laptop: Laptop) -> None:
+    nurse = _writer_with_notes(laptop, 3 * PAGE)
+    reader = reopen(laptop("Ceri Jones"))
+    # The answer to the second pull request (asked while the first page is applied) is lost.
+    with pytest.raises(OneRecordError):
+        sync(reader, pull_page=PAGE, transport=Watched(lose=2), retry=RetryPolicy(attempts=1))
+    held = _notes(reader)
+    assert held < 3 * PAGE  # the first page (and only what was applied) is kept
+    report = sync(reader, pull_page=PAGE)
+    assert _notes(reader) == 3 * PAGE
+    assert report.pulled + held >= 3 * PAGE
+    sync(nurse)
+    assert shared_state(reader) == shared_state(nurse)
