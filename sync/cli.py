@@ -13,24 +13,28 @@ import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app import workspace as workspaces
 from app.cli import passphrase
 from app.cli.commands_person import TEAM_SERVER_CHECK
 from app.cli.output import Progress
 from app.errors import OneRecordError, UsageError
+from app.store_step import StoreStep, direct
 from sync import cli_beyond
-from sync.client import problems
-from sync.client.enrol import enrol, wipe
-from sync.client.same_person import check_same_person
-from sync.client.session import SyncSession
-from sync.transport import RevokedError
+
+if TYPE_CHECKING:
+    from app.services.record.team_server_check import ServerAnswer
+    from app.values.same_person import Sought
+    from app.workspace import Workspace
+    from sync.client import problems
 
 Common = Callable[[argparse.ArgumentParser], None]
 
 
 def _enrol(args: argparse.Namespace) -> int:
+    from app import workspace as workspaces
+    from sync.client.enrol import enrol
+
     ca_pem = None
     if args.ca:
         try:
@@ -53,6 +57,12 @@ def _enrol(args: argparse.Namespace) -> int:
 
 
 def _sync(args: argparse.Namespace) -> int:
+    from app import workspace as workspaces
+    from sync.client import problems
+    from sync.client.enrol import wipe
+    from sync.client.session import SyncSession
+    from sync.transport import RevokedError
+
     workspace = workspaces.unlock(
         args.profile, passphrase.read(args.passphrase_file), for_sync=True
     )
@@ -111,6 +121,16 @@ def _progress() -> Callable[[str, int, int], None]:
     return show
 
 
+def _check_same_person(
+    workspace: Workspace, sought: Sought, /, *, on_store: StoreStep = direct
+) -> ServerAnswer:
+    """sync.client.same_person.check_same_person, imported only when `person add`
+    asks: building the parser loads no HTTP client (see app/cli/main.py)."""
+    from sync.client.same_person import check_same_person
+
+    return check_same_person(workspace, sought, on_store=on_store)
+
+
 def register(sub: Any, common: Common) -> None:
     p = sub.add_parser("enrol", help="enrol this laptop with your organisation's server")
     common(p)
@@ -138,4 +158,4 @@ def register(sub: Any, common: Common) -> None:
     # A default on the `person` parser reaches its `add` (argparse copies it down).
     person = sub.choices.get("person")
     if person is not None:
-        person.set_defaults(**{TEAM_SERVER_CHECK: check_same_person})
+        person.set_defaults(**{TEAM_SERVER_CHECK: _check_same_person})

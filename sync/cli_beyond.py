@@ -7,21 +7,26 @@ onerecord break-glass (--nhs N | --person ID) --reason R
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app import workspace as workspaces
 from app.cli import passphrase
 from app.errors import UsageError
-from sync.client.beyond_team import break_glass_beyond_team, find_beyond_team
+
+if TYPE_CHECKING:
+    from app.workspace import Workspace
 
 Common = Any
 
 
-def _open(args: argparse.Namespace) -> workspaces.Workspace:
+def _open(args: argparse.Namespace) -> Workspace:
+    from app import workspace as workspaces
+
     return workspaces.unlock(args.profile, passphrase.read(args.passphrase_file), for_sync=True)
 
 
 def _find(args: argparse.Namespace) -> int:
+    from sync.client.beyond_team import find_beyond_team
+
     workspace = _open(args)
     try:
         found = find_beyond_team(workspace, args.query)
@@ -42,6 +47,8 @@ def _find(args: argparse.Namespace) -> int:
 
 
 def _break_glass(args: argparse.Namespace) -> int:
+    from sync.client.beyond_team import break_glass_beyond_team
+
     if not (args.nhs or args.person):
         raise UsageError("Say whose record: --nhs NUMBER or --person ID (from find-beyond-team).")
     workspace = _open(args)

@@ -136,7 +136,7 @@ def _demo_session(root: Path) -> list[NewPerson]:
         raise RuntimeError(f"bug while showing {demo[1].given_name} {demo[1].family_name}")
 
     with pytest.MonkeyPatch.context() as patch:  # its own undo: the scratch env stays
-        patch.setattr("app.cli.commands_record.person_record", bug)
+        patch.setattr("app.services.record.record_view.person_record", bug)
         assert cli(["show", *base, "--nhs", demo[1].nhs_number]) == 1
     return demo
 

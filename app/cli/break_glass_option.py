@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-from app.services import clock
-from app.services.need_to_know.break_glass import break_glass_by_nhs
-from app.workspace import Workspace
+if TYPE_CHECKING:
+    from app.workspace import Workspace
 
 
 def add_break_glass_argument(parser: argparse.ArgumentParser) -> None:
@@ -26,6 +26,9 @@ def add_break_glass_argument(parser: argparse.ArgumentParser) -> None:
 def apply_break_glass(workspace: Workspace, args: argparse.Namespace, nhs_number: str) -> None:
     """Grant break-glass first when asked for; a user with a legitimate relationship
     needs none, so none is written (and nothing is audited as break-glass)."""
+    from app.services import clock
+    from app.services.need_to_know.break_glass import break_glass_by_nhs
+
     reason = getattr(args, "break_glass", None)
     if reason is None:
         return

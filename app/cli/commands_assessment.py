@@ -11,8 +11,6 @@ from typing import Any
 from app.cli.commands_profile import open_workspace
 from app.cli.output import write_json
 from app.cli.person_reference import person_id
-from app.services.care import assessments, joint_assessment
-from app.services.record.record import open_record
 from app.values.vocab import AssessmentPart, CapacityOutcome, CareActOutcome
 
 Common = Callable[[argparse.ArgumentParser], None]
@@ -23,6 +21,8 @@ def _outcomes(text: str | None) -> list[str]:
 
 
 def _part(args: argparse.Namespace) -> int:
+    from app.services.care import joint_assessment
+
     workspace = open_workspace(args)
     try:
         change = joint_assessment.record_part(
@@ -41,6 +41,8 @@ def _part(args: argparse.Namespace) -> int:
 
 
 def _revise(args: argparse.Namespace) -> int:
+    from app.services.care import joint_assessment
+
     workspace = open_workspace(args)
     try:
         joint_assessment.revise_part(
@@ -58,6 +60,8 @@ def _revise(args: argparse.Namespace) -> int:
 
 
 def _agree(args: argparse.Namespace) -> int:
+    from app.services.care import joint_assessment
+
     workspace = open_workspace(args)
     try:
         joint_assessment.agree_shown_in_plan(
@@ -72,6 +76,8 @@ def _agree(args: argparse.Namespace) -> int:
 
 
 def _needs(args: argparse.Namespace) -> int:
+    from app.services.care import joint_assessment
+
     workspace = open_workspace(args)
     try:
         joint_assessment.needs_from_part(workspace, assessment_id=args.id)
@@ -82,6 +88,8 @@ def _needs(args: argparse.Namespace) -> int:
 
 
 def _add(args: argparse.Namespace) -> int:
+    from app.services.care import assessments
+
     workspace = open_workspace(args)
     try:
         assessments.record_assessment(
@@ -99,6 +107,8 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _capacity(args: argparse.Namespace) -> int:
+    from app.services.care import assessments
+
     workspace = open_workspace(args)
     try:
         assessments.record_capacity(
@@ -117,6 +127,9 @@ def _capacity(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
+    from app.services.care import joint_assessment
+    from app.services.record.record import open_record
+
     workspace = open_workspace(args)
     try:
         record = open_record(workspace, person_id(workspace, args.nhs))

@@ -12,19 +12,23 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from app.cli.choices import ACCESS_KINDS
 from app.cli.commands_profile import open_workspace
 from app.cli.output import write_csv, write_json, write_table
 from app.rules import parse_date
-from app.services.need_to_know.access_report import ALL_KINDS, AccessRow, ReportQuery, fetch
-from storage.audit_anchor import verify_store
+
+if TYPE_CHECKING:
+    from app.services.need_to_know.access_report import AccessRow, ReportQuery
 
 Common = Callable[[argparse.ArgumentParser], None]
 HEADERS = ["When", "Kind", "Staff", "Role", "Organisation", "Person", "Reason", "Detail"]
 
 
 def _verify(args: argparse.Namespace) -> int:
+    from storage.audit_anchor import verify_store
+
     workspace = open_workspace(args)
     try:
         checked, problems = verify_store(workspace.store)
@@ -90,6 +94,8 @@ def print_rows(rows: Sequence[AccessRow], fmt: str, total: int) -> None:
 
 
 def query_of(args: argparse.Namespace) -> ReportQuery:
+    from app.services.need_to_know.access_report import ReportQuery
+
     return ReportQuery(
         start=parse_date(args.start, "from date") if args.start else None,
         end=parse_date(args.end, "to date") if args.end else None,
@@ -101,6 +107,8 @@ def query_of(args: argparse.Namespace) -> ReportQuery:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from app.services.need_to_know.access_report import fetch
+
     query = query_of(args)
     workspace = open_workspace(args)
     try:
@@ -115,7 +123,9 @@ def report_arguments(p: argparse.ArgumentParser) -> None:
     """The filters, shared with `onerecord-server audit report`."""
     p.add_argument("--from", dest="start", help="first day (e.g. 01/11/2026 or 2026-11-01)")
     p.add_argument("--to", dest="end", help="last day, inclusive")
-    p.add_argument("--kind", action="append", choices=ALL_KINDS, help="only this kind (repeatable)")
+    p.add_argument(
+        "--kind", action="append", choices=ACCESS_KINDS, help="only this kind (repeatable)"
+    )
     p.add_argument("--staff", help="part of a member of staff's name, or their id")
     p.add_argument("--limit", type=int, default=500, help="at most this many rows (newest first)")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")

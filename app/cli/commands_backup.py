@@ -8,12 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from app.cli import passphrase
-from app.services.profile.backup import backup_profile, restore_profile
 
 Common = Callable[[argparse.ArgumentParser], None]
 
 
 def _backup(args: argparse.Namespace) -> int:
+    from app.services.profile.backup import backup_profile
+
     summary = backup_profile(args.profile, passphrase.read(args.passphrase_file), args.out)
     print(
         f"Backup written and checked: {summary.path} ({summary.people:,} people, "
@@ -23,6 +24,8 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
+    from app.services.profile.backup import restore_profile
+
     result = restore_profile(args.profile, passphrase.read(args.passphrase_file), args.source)
     print(
         f"Restored {result.backup.people:,} people ({result.backup.changes:,} changes) "

@@ -5,17 +5,21 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.cli.commands_profile import open_workspace
 from app.cli.output import british_date
 from app.errors import InvalidInputError
-from app.services.record.conflicts import ConflictValue, list_conflicts, resolve
+
+if TYPE_CHECKING:
+    from app.services.record.conflicts import ConflictValue
 
 Common = Callable[[argparse.ArgumentParser], None]
 
 
 def _list(args: argparse.Namespace) -> int:
+    from app.services.record.conflicts import list_conflicts
+
     workspace = open_workspace(args)
     try:
         found = list_conflicts(workspace)
@@ -43,6 +47,8 @@ def _shown(value: ConflictValue) -> str:
 
 
 def _resolve(args: argparse.Namespace) -> int:
+    from app.services.record.conflicts import list_conflicts, resolve
+
     workspace = open_workspace(args)
     try:
         if args.keep is not None:

@@ -8,13 +8,10 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
+from app.cli.choices import ABOUT_ME_FIELDS
 from app.cli.commands_profile import open_workspace
 from app.cli.person_reference import person_id
 from app.errors import InvalidInputError
-from app.services.care.consent import record_consent
-from app.services.record.about_me import PROMPTS, SUPPORTED_BY, save_about_me
-from app.services.record.contacts import save_personal_contact, save_professional_contact
-from app.services.record.record import open_record
 from app.values.vocab import ConsentCategory, ConsentDecision, ConsentMethod
 
 Common = Callable[[argparse.ArgumentParser], None]
@@ -38,6 +35,8 @@ def _pairs(items: list[str] | None) -> dict[str, str]:
 
 
 def _contact(args: argparse.Namespace) -> int:
+    from app.services.record.contacts import save_personal_contact, save_professional_contact
+
     values = _pairs(args.set)
     allowed = PROFESSIONAL if args.professional else PERSONAL
     unknown = sorted(set(values) - {f.strip() for f in allowed.split(",")})
@@ -57,8 +56,11 @@ def _contact(args: argparse.Namespace) -> int:
 
 def _about_me(args: argparse.Namespace) -> int:
     """Only the prompts given change: the rest stay as the person said them."""
+    from app.services.record.about_me import save_about_me
+    from app.services.record.record import open_record
+
     given = _pairs(args.set)
-    known = {name for name, _ in PROMPTS} | {SUPPORTED_BY[0]}
+    known = set(ABOUT_ME_FIELDS)
     unknown = sorted(set(given) - known)
     if unknown:
         raise InvalidInputError(
@@ -79,6 +81,8 @@ def _about_me(args: argparse.Namespace) -> int:
 
 
 def _consent(args: argparse.Namespace) -> int:
+    from app.services.care.consent import record_consent
+
     workspace = open_workspace(args)
     try:
         record_consent(
@@ -121,7 +125,7 @@ def register(sub: Any, common: Common) -> None:
         "--set",
         action="append",
         metavar="PROMPT=TEXT",
-        help=", ".join([name for name, _ in PROMPTS] + [SUPPORTED_BY[0]]),
+        help=", ".join(ABOUT_ME_FIELDS),
     )
     p.set_defaults(handler=_about_me)
 

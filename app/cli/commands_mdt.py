@@ -20,24 +20,27 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.cli.commands_person import parse_visit_time
 from app.cli.commands_profile import open_workspace
 from app.cli.output import british_date
 from app.cli.person_reference import person_id
 from app.errors import InvalidInputError, NotFoundError
-from app.reports.mdt_pack import save_pack
 from app.services import clock
-from app.services.mdt import agenda, decisions, meetings
 from app.values.vocab import MdtReason
-from app.workspace import Workspace
+
+if TYPE_CHECKING:
+    from app.services.mdt import agenda, decisions
+    from app.workspace import Workspace
 
 Common = Callable[[argparse.ArgumentParser], None]
 NO_NEXT = "Your team has no meeting coming up: the coordinator sets one up with 'meeting new'."
 
 
 def _meeting_id(workspace: Workspace, args: argparse.Namespace) -> str:
+    from app.services.mdt import meetings
+
     if args.meeting:
         return str(args.meeting)
     found = meetings.next_meeting(workspace)
@@ -47,6 +50,8 @@ def _meeting_id(workspace: Workspace, args: argparse.Namespace) -> str:
 
 
 def _heading(workspace: Workspace, meeting_id: str) -> str:
+    from app.services.mdt import meetings
+
     found = next(m for m in meetings.team_meetings(workspace) if m.id == meeting_id)
     at = clock.local(found.meets_at)
     place = f", {found.place}" if found.place else ""
@@ -67,6 +72,8 @@ def _with(args: argparse.Namespace, work: Callable[[Workspace], int]) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
+    from app.services.mdt import meetings
+
     when = parse_visit_time(args.when)
 
     def work(ws: Workspace) -> int:
@@ -78,6 +85,8 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _move(args: argparse.Namespace) -> int:
+    from app.services.mdt import meetings
+
     when = parse_visit_time(args.when)
 
     def work(ws: Workspace) -> int:
@@ -89,6 +98,8 @@ def _move(args: argparse.Namespace) -> int:
 
 
 def _cancel(args: argparse.Namespace) -> int:
+    from app.services.mdt import meetings
+
     def work(ws: Workspace) -> int:
         meetings.cancel_meeting(ws, _meeting_id(ws, args))
         print("Team meeting cancelled: flags on its list wait for the next one.")
@@ -109,6 +120,8 @@ def _print_rows(rows: list[agenda.Listed], *, detail: bool = False) -> None:
 
 
 def _list(args: argparse.Namespace) -> int:
+    from app.services.mdt import agenda
+
     def work(ws: Workspace) -> int:
         meeting_id = _meeting_id(ws, args)
         rows = agenda.meeting_list(ws, meeting_id)
@@ -121,6 +134,8 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _offered(args: argparse.Namespace) -> int:
+    from app.services.mdt import agenda
+
     def work(ws: Workspace) -> int:
         meeting_id = _meeting_id(ws, args)
         rows = agenda.offered(ws, meeting_id)
@@ -133,6 +148,8 @@ def _offered(args: argparse.Namespace) -> int:
 
 
 def _flag(args: argparse.Namespace) -> int:
+    from app.services.mdt import agenda
+
     def work(ws: Workspace) -> int:
         agenda.flag_for_discussion(ws, person_id=person_id(ws, args.nhs), why=args.why)
         print("Flagged for the team's next meeting.")
@@ -142,6 +159,8 @@ def _flag(args: argparse.Namespace) -> int:
 
 
 def _add(args: argparse.Namespace) -> int:
+    from app.services.mdt import agenda
+
     def work(ws: Workspace) -> int:
         meeting_id = _meeting_id(ws, args)
         who = person_id(ws, args.nhs)
@@ -166,6 +185,8 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _listed_item(ws: Workspace, meeting_id: str, nhs: str) -> agenda.Listed:
+    from app.services.mdt import agenda
+
     who = person_id(ws, nhs)
     found = next((r for r in agenda.meeting_list(ws, meeting_id) if r.person_id == who), None)
     if found is None or found.item_id is None:
@@ -174,6 +195,8 @@ def _listed_item(ws: Workspace, meeting_id: str, nhs: str) -> agenda.Listed:
 
 
 def _take_off(args: argparse.Namespace) -> int:
+    from app.services.mdt import agenda
+
     def work(ws: Workspace) -> int:
         meeting_id = _meeting_id(ws, args)
         item = _listed_item(ws, meeting_id, args.nhs)
@@ -186,6 +209,8 @@ def _take_off(args: argparse.Namespace) -> int:
 
 
 def _pack(args: argparse.Namespace) -> int:
+    from app.reports.mdt_pack import save_pack
+
     def work(ws: Workspace) -> int:
         meeting_id = _meeting_id(ws, args)
         pack, pdf = save_pack(ws, meeting_id, args.out)
@@ -199,6 +224,8 @@ def _pack(args: argparse.Namespace) -> int:
 
 def parse_action(text: str) -> decisions.AgreedAction:
     """'WHAT|WHO|ROLE|YYYY-MM-DD' (ROLE may be empty)."""
+    from app.services.mdt import decisions
+
     parts = [p.strip() for p in text.split("|")]
     if len(parts) != 4:
         raise InvalidInputError(
@@ -210,6 +237,8 @@ def parse_action(text: str) -> decisions.AgreedAction:
 
 
 def _decide(args: argparse.Namespace) -> int:
+    from app.services.mdt import decisions
+
     actions = [parse_action(a) for a in args.action or []]
 
     def work(ws: Workspace) -> int:

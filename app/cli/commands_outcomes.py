@@ -13,7 +13,6 @@ from typing import Any
 from app.cli.commands_plan import Common, run
 from app.cli.person_reference import person_id
 from app.errors import InvalidInputError
-from app.services.outcomes import episodes, experience, hospital_events
 from app.values.vocab import (
     AnsweredBy,
     ExperienceAnswer,
@@ -29,6 +28,8 @@ def _codes(kind: Any) -> str:
 
 
 def _start(args: argparse.Namespace) -> int:
+    from app.services.outcomes import episodes
+
     return run(
         args,
         lambda ws: episodes.start_episode(
@@ -45,6 +46,8 @@ def _start(args: argparse.Namespace) -> int:
 
 
 def _replan(args: argparse.Namespace) -> int:
+    from app.services.outcomes import episodes
+
     return run(
         args,
         lambda ws: episodes.replan_episode(
@@ -60,6 +63,8 @@ def _replan(args: argparse.Namespace) -> int:
 
 
 def _end(args: argparse.Namespace) -> int:
+    from app.services.outcomes import episodes
+
     return run(
         args,
         lambda ws: episodes.end_episode(
@@ -70,6 +75,8 @@ def _end(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from app.services.outcomes import episodes
+
     return run(
         args,
         lambda ws: episodes.record_follow_up(
@@ -80,6 +87,8 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _hospital(args: argparse.Namespace) -> int:
+    from app.services.outcomes import hospital_events
+
     return run(
         args,
         lambda ws: hospital_events.record_hospital_event(
@@ -95,6 +104,8 @@ def _hospital(args: argparse.Namespace) -> int:
 
 
 def _in_error(args: argparse.Namespace) -> int:
+    from app.services.outcomes import hospital_events
+
     return run(
         args,
         lambda ws: hospital_events.mark_in_error(ws, event_id=args.id),
@@ -115,6 +126,8 @@ def _answers(pairs: list[str]) -> dict[str, str]:
 
 
 def _experience(args: argparse.Namespace) -> int:
+    from app.services.outcomes import experience
+
     answers = _answers(args.answer)
     return run(
         args,

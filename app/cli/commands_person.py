@@ -15,15 +15,6 @@ from app.cli.output import write_json
 from app.cli.person_reference import person_id
 from app.errors import InvalidInputError
 from app.services import clock
-from app.services.caseload.allocation import staff_id_for
-from app.services.record.case import close_case, reopen_case
-from app.services.record.referrals import NewReferral, add_referral
-from app.services.record.registration import (
-    NewPerson,
-    record_nhs_number,
-    register_person,
-)
-from app.services.record.team_server_check import check_team_server
 from app.values.nhs_number import format_nhs_number
 from app.values.vocab import ClosedReason, LevelOfNeed, ReferralSource, ReferralUrgency
 
@@ -35,6 +26,11 @@ TEAM_SERVER_CHECK = "team_server_check"
 
 
 def _add(args: argparse.Namespace) -> int:
+    from app.services.caseload.allocation import staff_id_for
+    from app.services.record.referrals import NewReferral
+    from app.services.record.registration import NewPerson, register_person
+    from app.services.record.team_server_check import check_team_server
+
     new = NewPerson(
         nhs_number=args.nhs or "",
         given_name=args.given,
@@ -117,6 +113,8 @@ def parse_visit_time(text: str) -> datetime:
 
 
 def _nhs_number(args: argparse.Namespace) -> int:
+    from app.services.record.registration import record_nhs_number
+
     workspace = open_workspace(args)
     try:
         record_nhs_number(workspace, args.person, args.number)
@@ -127,6 +125,8 @@ def _nhs_number(args: argparse.Namespace) -> int:
 
 
 def _close(args: argparse.Namespace) -> int:
+    from app.services.record.case import close_case
+
     workspace = open_workspace(args)
     try:
         close_case(
@@ -143,6 +143,8 @@ def _close(args: argparse.Namespace) -> int:
 
 
 def _referral(args: argparse.Namespace) -> int:
+    from app.services.record.referrals import NewReferral, add_referral
+
     workspace = open_workspace(args)
     try:
         add_referral(
@@ -164,6 +166,8 @@ def _referral(args: argparse.Namespace) -> int:
 
 
 def _reopen(args: argparse.Namespace) -> int:
+    from app.services.record.case import reopen_case
+
     workspace = open_workspace(args)
     try:
         reopen_case(workspace, person_id=person_id(workspace, args.nhs))

@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from app.cli.choices import ENDABLE_KINDS
 from app.cli.commands_profile import open_workspace
 from app.cli.person_reference import person_id
-from app.services.care import care_plan
-from app.services.care.plan_endings import ENDABLE, end_entry
-from app.services.changes import Change
-from app.services.outcomes import goal_reviews
 from app.values.vocab import CareActOutcome, GoalResult
-from app.workspace import Workspace
+
+if TYPE_CHECKING:
+    from app.services.changes import Change
+    from app.workspace import Workspace
 
 Common = Callable[[argparse.ArgumentParser], None]
 
@@ -32,6 +32,8 @@ def run(args: argparse.Namespace, write: Callable[[Workspace], Change], said: st
 
 
 def _need(args: argparse.Namespace) -> int:
+    from app.services.care import care_plan
+
     return run(
         args,
         lambda ws: care_plan.save_need(
@@ -45,6 +47,8 @@ def _need(args: argparse.Namespace) -> int:
 
 
 def _strength(args: argparse.Namespace) -> int:
+    from app.services.care import care_plan
+
     return run(
         args,
         lambda ws: care_plan.save_strength(
@@ -55,6 +59,8 @@ def _strength(args: argparse.Namespace) -> int:
 
 
 def _goal(args: argparse.Namespace) -> int:
+    from app.services.care import care_plan
+
     return run(
         args,
         lambda ws: care_plan.add_goal(
@@ -70,6 +76,8 @@ def _goal(args: argparse.Namespace) -> int:
 
 
 def _action(args: argparse.Namespace) -> int:
+    from app.services.care import care_plan
+
     return run(
         args,
         lambda ws: care_plan.add_action(
@@ -86,6 +94,8 @@ def _action(args: argparse.Namespace) -> int:
 
 
 def _contingency(args: argparse.Namespace) -> int:
+    from app.services.care import care_plan
+
     return run(
         args,
         lambda ws: care_plan.save_contingency(
@@ -101,6 +111,8 @@ def _contingency(args: argparse.Namespace) -> int:
 
 
 def _review(args: argparse.Namespace) -> int:
+    from app.services.outcomes import goal_reviews
+
     return run(
         args,
         lambda ws: goal_reviews.review_goal(
@@ -116,6 +128,8 @@ def _review(args: argparse.Namespace) -> int:
 
 
 def _scale(args: argparse.Namespace) -> int:
+    from app.services.outcomes import goal_reviews
+
     return run(
         args,
         lambda ws: goal_reviews.set_goal_scale(ws, goal_id=args.goal, baseline=args.baseline),
@@ -124,6 +138,8 @@ def _scale(args: argparse.Namespace) -> int:
 
 
 def _end(args: argparse.Namespace) -> int:
+    from app.services.care.plan_endings import end_entry
+
     workspace = open_workspace(args)
     try:
         end_entry(workspace, kind=args.kind, entry_id=args.id, ended_on=args.on)
@@ -197,7 +213,7 @@ def register(sub: Any, common: Common) -> None:
 
     p = plan_sub.add_parser("end", help="end a strength, need or contingency plan")
     common(p)
-    p.add_argument("--kind", required=True, choices=sorted(ENDABLE))
+    p.add_argument("--kind", required=True, choices=sorted(ENDABLE_KINDS))
     p.add_argument("--id", required=True, help="its id (onerecord show lists them)")
     p.add_argument("--on", help="the date it ended (default today)")
     p.set_defaults(handler=_end)

@@ -13,16 +13,17 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.cli.commands_profile import open_workspace
 from app.cli.output import british_date
 from app.errors import InvalidInputError
 from app.services import clock
-from app.services.priority import team_weights
-from app.services.priority.priority_list import CAUTION, priority_list
 from app.services.priority.weights import BY_KEY, FACTORS, MAX_WEIGHT
 from app.values.nhs_number import format_nhs_number
+
+if TYPE_CHECKING:
+    from app.services.priority import team_weights
 
 Common = Callable[[argparse.ArgumentParser], None]
 
@@ -61,6 +62,8 @@ def _last_line(view: team_weights.TeamWeights) -> str:
 
 
 def _weights(args: argparse.Namespace) -> int:
+    from app.services.priority import team_weights
+
     wanted = parse_settings(args.set or [])
     if args.reason and not wanted:
         raise InvalidInputError("A --reason goes with the weights it explains: add --set.")
@@ -92,6 +95,8 @@ def _weights(args: argparse.Namespace) -> int:
 
 def _list(args: argparse.Namespace) -> int:
     """The viewer's list: rank, score, name, NHS number, lead, and the reasons."""
+    from app.services.priority.priority_list import CAUTION, priority_list
+
     workspace = open_workspace(args)
     try:
         found = priority_list(workspace)

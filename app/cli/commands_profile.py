@@ -5,25 +5,29 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app import workspace as workspaces
 from app.cli import passphrase
 from app.cli.output import Progress
 from app.demo.roles import DEMO_ROLES, DEMO_SEATS
 from app.errors import InvalidInputError
-from app.services.profile.integrity import check
 from app.values.vocab import Role
-from app.workspace import Workspace
+
+if TYPE_CHECKING:
+    from app.workspace import Workspace
 
 Common = Callable[[argparse.ArgumentParser], None]
 
 
 def open_workspace(args: argparse.Namespace) -> Workspace:
+    from app import workspace as workspaces
+
     return workspaces.unlock(args.profile, passphrase.read(args.passphrase_file))
 
 
 def _init(args: argparse.Namespace) -> int:
+    from app import workspace as workspaces
+
     secret = passphrase.read_new(args.passphrase_file)
     workspace = workspaces.create(
         args.profile,
@@ -63,6 +67,8 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _passwd(args: argparse.Namespace) -> int:
+    from app import workspace as workspaces
+
     old = passphrase.read(args.passphrase_file, prompt="Current passphrase: ")
     new = passphrase.read_new(args.new_passphrase_file, env=passphrase.NEW_ENV)
     workspaces.change_passphrase(args.profile, old, new)
@@ -71,6 +77,8 @@ def _passwd(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from app.services.profile.integrity import check
+
     workspace = open_workspace(args)
     try:
         report = check(workspace)

@@ -8,24 +8,22 @@ from datetime import datetime
 from typing import Any
 
 from app.cli.break_glass_option import add_break_glass_argument, apply_break_glass
+from app.cli.choices import CASELOAD_SORTS, EDITABLE_FIELDS
 from app.cli.commands_profile import open_workspace
 from app.cli.output import british_date, write_csv, write_json, write_table
 from app.errors import InvalidInputError
-from app.services.care.amend import amend_note
-from app.services.care.notes import add_note
-from app.services.caseload import caseload
-from app.services.need_to_know.access import viewer_of
-from app.services.record import people
-from app.services.record.record_view import person_record
 from app.values.nhs_number import format_nhs_number
 from app.values.vocab import ContactType
-from storage.audit_log import append as audit
 
 Common = Callable[[argparse.ArgumentParser], None]
 _HEADERS = ["NHS number", "Name", "Date of birth", "Locality", "Lead professional"]
 
 
 def _list(args: argparse.Namespace) -> int:
+    from app.services.caseload import caseload
+    from app.services.need_to_know.access import viewer_of
+    from storage.audit_log import append as audit
+
     workspace = open_workspace(args)
     try:
         query = caseload.CaseloadQuery(
@@ -92,6 +90,8 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
+    from app.services.record.record_view import person_record
+
     workspace = open_workspace(args)
     try:
         apply_break_glass(workspace, args, args.nhs)
@@ -103,6 +103,8 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _note_add(args: argparse.Namespace) -> int:
+    from app.services.care.notes import add_note
+
     occurred = None
     if args.at:
         try:
@@ -131,6 +133,9 @@ def _note_add(args: argparse.Namespace) -> int:
 
 
 def _note_amend(args: argparse.Namespace) -> int:
+    from app.services.care.amend import amend_note
+    from app.services.record import people
+
     workspace = open_workspace(args)
     try:
         with workspace.store.read() as session:
@@ -149,6 +154,8 @@ def _note_amend(args: argparse.Namespace) -> int:
 
 
 def _edit(args: argparse.Namespace) -> int:
+    from app.services.record import people
+
     changes = people.parse_assignments(args.set or [])
     if not changes:
         raise InvalidInputError("Say what to change with --set FIELD=VALUE.")
@@ -170,7 +177,7 @@ def register(sub: Any, common: Common) -> None:
     common(p)
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
     p.add_argument("--search", help="name, NHS number or postcode")
-    p.add_argument("--sort", choices=sorted(caseload.SORTS), default="name")
+    p.add_argument("--sort", choices=sorted(CASELOAD_SORTS), default="name")
     p.add_argument("--limit", type=int, default=None)
     p.add_argument("--include-closed", action="store_true")
     p.set_defaults(handler=_list)
@@ -219,6 +226,6 @@ def register(sub: Any, common: Common) -> None:
         "--set",
         action="append",
         metavar="FIELD=VALUE",
-        help=f"repeatable; fields: {', '.join(sorted(people.EDITABLE))}",
+        help=f"repeatable; fields: {', '.join(sorted(EDITABLE_FIELDS))}",
     )
     p.set_defaults(handler=_edit)

@@ -8,12 +8,15 @@ import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from app.cli.choices import TEAM_SORTS
 from app.cli.commands_profile import open_workspace
 from app.cli.output import british_date, write_json, write_table
 from app.errors import UsageError
-from app.services.team.team_caseload import SORTS, TeamQuery, TeamRow
+
+if TYPE_CHECKING:
+    from app.services.team.team_caseload import TeamQuery, TeamRow
 
 Common = Callable[[argparse.ArgumentParser], None]
 
@@ -35,6 +38,8 @@ _VALUED = ("search", "locality", "level_of_need", "lead", "min_risk", "next_visi
 
 def team_query(filters: list[str], sort: str, descending: bool) -> tuple[TeamQuery, str | None]:
     """The query, and a lead professional's name to look up once the profile is open."""
+    from app.services.team.team_caseload import TeamQuery
+
     query = TeamQuery(sort=sort, descending=descending)
     lead: str | None = None
     for item in filters:
@@ -143,7 +148,7 @@ def register(sub: Any, common: Common) -> None:
         help="telecare-due: the telecare tests due among the team's open cases",
     )
     p.add_argument("--filter", action="append", metavar="NAME[=VALUE]")
-    p.add_argument("--sort", choices=sorted(SORTS), default="name")
+    p.add_argument("--sort", choices=sorted(TEAM_SORTS), default="name")
     p.add_argument("--descending", action="store_true")
     p.add_argument("--limit", type=int, default=None)
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.cli.commands_profile import open_workspace
 from app.cli.output import british_date, write_csv, write_json, write_table
 from app.errors import UsageError
-from app.services.support.telecare_due import TelecareDue
-from app.services.support.telecare_due import telecare_due as listing
+
+if TYPE_CHECKING:
+    from app.services.support.telecare_due import TelecareDue
 
 
 def _line(value: bool | None) -> str:
@@ -36,6 +37,8 @@ _HEADERS = ["Name", "NHS number", "Equipment", "Test due", "Who responds", "Phon
 
 
 def telecare_due(args: argparse.Namespace) -> int:
+    from app.services.support.telecare_due import telecare_due as listing
+
     if args.filter or args.out is not None:
         raise UsageError(
             "telecare-due takes no --filter or --out: use --format csv and save what it prints."

@@ -3,6 +3,13 @@
 User errors print one plain line on stderr and exit non-zero: 2 usage, 3 wrong
 passphrase, 4 missing or damaged profile, 5 access denied (someone outside the
 user's caseload: `--break-glass REASON`), 1 anything else. No tracebacks.
+
+Start time (issue 21: `--help` within 150 ms, a command within 300 ms beyond the
+passphrase's key derivation): each commands_* module's `register` and the top of the
+module import only light things (argparse, app.errors, app.values, app.cli's own
+helpers and app.cli.choices); a handler imports the services it calls (SQLAlchemy,
+the profile, reports, the sync client) in its own body. tests/cli/test_cli_start.py
+fails if building the parser or any `--help` loads them.
 """
 
 from __future__ import annotations

@@ -4,10 +4,14 @@ profile holds no such person."""
 
 from __future__ import annotations
 
-from app.services.record import people
-from app.workspace import Workspace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.workspace import Workspace
 
 
 def person_id(workspace: Workspace, reference: str) -> str:
+    from app.services.record import people
+
     with workspace.store.read() as session:
         return str(people.find(session, reference).id)

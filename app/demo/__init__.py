@@ -1,6 +1,6 @@
 """The synthetic demo caseload: made-up people, plans and years of notes for a rural
-locality team. Everything is fictional; NHS numbers come from the 999 test range."""
+locality team. Everything is fictional; NHS numbers come from the 999 test range.
 
-from app.demo.generator import DemoSummary, build_demo_caseload
-
-__all__ = ["DemoSummary", "build_demo_caseload"]
+The builder is app.demo.generator. This package imports nothing itself, so the
+command line can offer the demo's roles (app.demo.roles) without loading the
+database layer."""

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.demo import DemoSummary, build_demo_caseload
 from app.demo.common import start_of_day_utc
+from app.demo.generator import DemoSummary, build_demo_caseload
 from app.errors import InvalidInputError
 from app.services import clock
 from app.values.nhs_number import NhsNumber

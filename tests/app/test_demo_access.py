@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app.demo import build_demo_caseload
+from app.demo.generator import build_demo_caseload
 from app.errors import AccessDeniedError
 from app.services.caseload.caseload import CaseloadQuery, fetch
 from app.services.record.record import open_record

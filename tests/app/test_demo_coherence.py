@@ -18,7 +18,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from app.demo import build_demo_caseload, names
+from app.demo import names
+from app.demo.generator import build_demo_caseload
 from storage import profile
 from storage.store import Store
 from storage.tables import AboutMe, ContactNote, Goal, Person, PersonalContact, PlannedVisit, Risk

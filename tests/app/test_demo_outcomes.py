@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import CheckConstraint, select, text
 from sqlalchemy.orm import Session
 
-from app.demo import build_demo_caseload
+from app.demo.generator import build_demo_caseload
 from app.services import clock
 from app.services.profile.demo_profile import create_demo_profile
 from app.services.profile.integrity import check
