@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from app.workspace import unlock
 from storage import profile
-from storage.migrate import current_revision, head_revision
+from storage.migrate import _config, current_revision, head_revision
 from tests.conftest import FAST_KDF, PASSPHRASE, ZOE
 
 
@@ -99,3 +99,9 @@ def test_the_migrated_schema_is_the_tables_schema(tmp_path: Path) -> None:
             assert indexes == {i.name for i in table.indexes}, name
     finally:
         store.close()
+
+
+def test_the_head_read_from_the_files_is_alembics() -> None:
+    from alembic.script import ScriptDirectory
+
+    assert head_revision() == ScriptDirectory.from_config(_config()).get_current_head()
