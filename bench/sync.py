@@ -1,15 +1,23 @@
 """Sync budgets over loopback, against a real server on SQLite and (when given) PostgreSQL.
 
-    .venv/bin/python bench/sync.py [--postgres URL] [--skip-team] [--laptops 20]
+    .venv/bin/python bench/sync.py [--postgres URL] [--skip-team] [--reuse] [--laptops 20]
 
 Prints median and p95 for: pushing then pulling 10,000 changes; a sync with
 nothing to do; the first sync of a new laptop for a 5,000-person team; and
 server throughput with 20 laptops syncing at once. Synthetic data only.
+
+Building the team's caseload and pushing it to a server takes minutes; on SQLite
+the server's database is kept in bench/out/sync-team-N once made, and `--reuse`
+starts the team's server from a copy of it (made again when the schema, the demo
+generator or the server's tables have changed since).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -17,6 +25,7 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import closing
 from datetime import UTC, datetime
 from multiprocessing import get_context
 from pathlib import Path
@@ -29,10 +38,12 @@ from sqlalchemy import text, update
 from app.demo.generator import build_demo_caseload
 from app.services.record import people
 from app.workspace import Workspace, create, open_workspace, unlock
+from bench._profiles import OUT
 from bench._stats import summary
 from storage import profile
 from storage.bulk import insert_rows
 from storage.keyvault import KdfParams
+from storage.migrate import head_revision
 from storage.tables import ContactNote
 from sync.client.enrol import enrol
 from sync.client.session import SyncReport, SyncSession
@@ -43,6 +54,7 @@ from sync.server.store import ServerStore
 PASSPHRASE = "benchmark passphrase, synthetic data only"
 KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)  # the KDF is not what is measured
 TEAM = "Benchmark Locality"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 class OutOfProcessServer:
@@ -74,11 +86,14 @@ class OutOfProcessServer:
 
 
 class Bench:
-    def __init__(self, db_url: str, folder: Path) -> None:
+    def __init__(self, db_url: str, folder: Path, *, made: bool = False) -> None:
+        """`made`: the database already holds the organisation and the team."""
         self.folder = folder
         store = ServerStore(db_url)
         directory.organisation(store, "Benchmark Trust")
-        self.team_id = directory.add_team(store, TEAM)
+        self.team_id = (
+            directory.team_id_by_name(store, TEAM) if made else directory.add_team(store, TEAM)
+        )
         store.close()
         self.server = OutOfProcessServer(db_url)
         self.count = 0
@@ -169,8 +184,14 @@ def push_and_pull(
         report = sync(reader, pull_page=5000)
         pull_ms.append((time.perf_counter() - start) * 1000)
         assert report.pulled >= changes, report
-    print(summary(f"push {changes:,} changes (sync incl. push)", push_ms, 500))
-    print(summary(f"pull {changes:,} changes (sync incl. pull + apply)", pull_ms, 500))
+    # Issue 21's budgets are for 10,000 changes; a routine sync is reported as measured.
+    big = changes >= 10_000
+    print(summary(f"push {changes:,} changes (sync incl. push)", push_ms, 300 if big else None))
+    print(
+        summary(
+            f"pull {changes:,} changes (sync incl. pull + apply)", pull_ms, 350 if big else None
+        )
+    )
     if not noop:
         writer.close()
         reader.close()
@@ -181,12 +202,40 @@ def push_and_pull(
         report = sync(reader)
         quiet.append((time.perf_counter() - start) * 1000)
     assert report.round_trips == 1, report
-    print(summary("sync with nothing to do (1 round trip)", quiet, 10))
+    print(summary("sync with nothing to do (1 round trip)", quiet, 3))
     writer.close()
     reader.close()
 
 
 def first_sync_of_a_team(bench: Bench, people_count: int) -> None:
+    """A new laptop's first sync, on a server holding the team's caseload."""
+    newcomer = bench.laptop(empty=True, first_sync=False)
+    seen: list[tuple[float, int]] = []
+    start = time.perf_counter()
+    report = sync(
+        newcomer,
+        pull_page=5000,
+        progress=lambda stage, done, total: seen.append((time.perf_counter(), done)),
+    )
+    elapsed = time.perf_counter() - start
+    # Whether a page costs more as the laptop fills: the first and last fifth's rates.
+    fifth = max(1, len(seen) // 5)
+    for name, part in (("first", seen[: fifth + 1]), ("last", seen[-fifth - 1 :])):
+        if len(part) > 1 and part[-1][0] > part[0][0]:
+            rate = (part[-1][1] - part[0][1]) / (part[-1][0] - part[0][0])
+            print(f"  {name} fifth of the pages: {rate:,.0f} changes/s")
+    with newcomer.store.engine.connect() as conn:
+        held = conn.execute(text("SELECT count(*) FROM person")).scalar()
+    print(
+        f"first sync of a new laptop: {report.pulled:,} changes, {held:,} people, "
+        f"{report.round_trips} round trips, {elapsed:.1f} s, "
+        f"{report.pulled / elapsed:,.0f} changes/s ({len(seen)} progress updates)"
+    )
+    newcomer.close()
+
+
+def team_caseload(bench: Bench, people_count: int) -> None:
+    """Build the team's caseload on a laptop and push it to the bench's server."""
     start = time.perf_counter()
 
     def build(ws: Workspace) -> None:
@@ -197,26 +246,52 @@ def first_sync_of_a_team(bench: Bench, people_count: int) -> None:
     print(
         f"built and pushed a {people_count:,}-person caseload: {time.perf_counter() - start:.0f} s"
     )
-    start = time.perf_counter()
     report = sync(source, push_batch=2000)
-    pushed_in = time.perf_counter() - start
-    print(f"first push of the team's caseload: {report.pushed:,} changes in {pushed_in:.1f} s")
     # The demo made its own team; put its people on the server's team for the new laptop.
     with bench.server.store.engine.begin() as conn:
         conn.execute(update(schema.person_team).values(team_id=bench.team_id))
-    newcomer = bench.laptop(empty=True, first_sync=False)
-    seen: list[int] = []
-    start = time.perf_counter()
-    report = sync(newcomer, pull_page=5000, progress=lambda stage, done, total: seen.append(done))
-    elapsed = time.perf_counter() - start
-    with newcomer.store.engine.connect() as conn:
-        held = conn.execute(text("SELECT count(*) FROM person")).scalar()
-    print(
-        f"first sync of a new laptop: {report.pulled:,} changes, {held:,} people, "
-        f"{report.round_trips} round trips, {elapsed:.1f} s ({len(seen)} progress updates)"
-    )
     source.close()
-    newcomer.close()
+    assert report.refused == [], report.refused[:3]
+
+
+def _made_with() -> str:
+    """What a kept team database depends on: the schema, the generator, the server's tables."""
+    digest = hashlib.sha256(head_revision().encode())
+    for source in ("app/demo/generator.py", "sync/server/schema.py", "bench/sync.py"):
+        digest.update((ROOT / source).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def team_on_sqlite(folder: Path, args: argparse.Namespace) -> None:
+    """The first-sync benchmark on a SQLite server of its own, from the kept copy if
+    asked and still right, otherwise built (and kept for next time)."""
+    kept = OUT / f"sync-team-{args.team_people}"
+    made_with = _made_with()
+    database = folder / "team.db"
+    fresh = not (
+        args.reuse
+        and (kept / "server.db").is_file()
+        and (kept / "made-with").read_text().strip() == made_with
+    )
+    if not fresh:
+        shutil.copyfile(kept / "server.db", database)
+        print(f"team server copied from {kept.relative_to(ROOT)}")
+    bench = Bench(f"sqlite:///{database}", folder / "team", made=not fresh)
+    try:
+        if fresh:
+            team_caseload(bench, args.team_people)
+            kept.mkdir(parents=True, exist_ok=True)
+            # SQLite's online backup: a whole, consistent copy while the server runs.
+            with (
+                closing(sqlite3.connect(database)) as live,
+                closing(sqlite3.connect(kept / "server.db.partial")) as copy,
+            ):
+                live.backup(copy)
+            (kept / "server.db.partial").replace(kept / "server.db")
+            (kept / "made-with").write_text(made_with + "\n")
+        first_sync_of_a_team(bench, args.team_people)
+    finally:
+        bench.close()
 
 
 def _sync_in_own_process(path: str, start_at: float) -> float:
@@ -275,10 +350,14 @@ def run_all(label: str, db_url: str, args: argparse.Namespace) -> None:
             # A day's visits for a team: what a routine sync moves.
             push_and_pull(bench, rounds=10, changes=200, noop=False, nhs=_nhs(90_000))
             many_laptops(bench, args.laptops, 200)
-            if not args.skip_team:
+            if not args.skip_team and label != "SQLite":
+                team_caseload(bench, args.team_people)
                 first_sync_of_a_team(bench, args.team_people)
         finally:
             bench.close()
+        if not args.skip_team and label == "SQLite":
+            (Path(tmp) / "team").mkdir()
+            team_on_sqlite(Path(tmp), args)
 
 
 def main() -> int:
@@ -287,6 +366,9 @@ def main() -> int:
     parser.add_argument("--skip-team", action="store_true", help="skip the 5,000-person first sync")
     parser.add_argument("--team-people", type=int, default=5000)
     parser.add_argument("--laptops", type=int, default=20)
+    parser.add_argument(
+        "--reuse", action="store_true", help="start the team's server from bench/out if still right"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         run_all("SQLite", f"sqlite:///{Path(tmp) / 'server.db'}", args)

@@ -49,15 +49,21 @@ def pending_count(conn: Connection) -> int:
 
 
 def next_batch(
-    conn: Connection, limit: int, *, entity: str | None = None, max_bytes: int = MAX_PUSH_BYTES
+    conn: Connection,
+    limit: int,
+    *,
+    entity: str | None = None,
+    max_bytes: int = MAX_PUSH_BYTES,
+    after: OutgoingBatch | None = None,
 ) -> OutgoingBatch | None:
     """The oldest `limit` pending changes (of one entity, if given), ended early once
-    the body reaches `max_bytes` (always at least one change); None when there are none."""
+    the body reaches `max_bytes` (always at least one change); None when there are none.
+    `after`: those after a batch taken but not yet answered (so not yet marked)."""
     only = "AND entity = ?" if entity else ""
     rows = conn.exec_driver_sql(
         f"SELECT seq, change_id, entity, {_WIRE} FROM change_journal"  # noqa: S608
-        f" WHERE {_PENDING} {only} ORDER BY seq LIMIT ?",
-        (entity, limit) if entity else (limit,),
+        f" WHERE {_PENDING} {only} AND seq > ? ORDER BY seq LIMIT ?",
+        (*((entity,) if entity else ()), after.seqs[-1] if after else 0, limit),
     ).all()
     if not rows:
         return None

@@ -172,30 +172,49 @@ class SyncSession:
     # --- push -------------------------------------------------------------
 
     def push(self, report: SyncReport) -> None:
+        """Batches go one at a time, in order, but the store's work overlaps the
+        network's: the next batch is read while this one is at the server, and this
+        one's answer is marked while the next is on its way. A batch is marked only
+        once answered, so a cut anywhere leaves it to be sent again (the server takes
+        a change once, by its id)."""
         batch, total = self.on_store(self._first_batch)
+        if batch is None:
+            return
         done = 0
-        while batch is not None:
-            answer = (
-                PushResponse.model_validate(
-                    call(
-                        self.http,
-                        "POST",
-                        "/sync/push",
-                        content=batch.body,
-                        headers={"content-type": "application/json"},
-                    )
-                )
-                if batch.sent
-                else PushResponse(accepted=0, duplicates=0, refused=[])
+        network = ThreadPoolExecutor(1, thread_name_prefix="onerecord-net-push")
+        try:
+            sending = network.submit(self._send, batch)
+            while batch is not None:
+                following = self.on_store(partial(self._batch_after, batch))
+                answer = sending.result()
+                if following is not None:
+                    sending = network.submit(self._send, following)
+                report.round_trips += 1 if batch.sent else 0
+                refused = {r.change_id: r.reason for r in answer.refused}
+                report.pushed += answer.accepted
+                report.duplicates += answer.duplicates
+                report.refused.extend(refused.values())
+                done += len(batch.seqs)
+                self.on_store(partial(self._answered, batch, refused))
+                self.progress("push", min(done, total), total)
+                batch = following
+        finally:
+            # A failed batch: the one on its way is not waited for.
+            network.shutdown(wait=False, cancel_futures=True)
+
+    def _send(self, batch: OutgoingBatch) -> PushResponse:
+        if not batch.sent:
+            # Only local placeholders (directory records made before enrolling).
+            return PushResponse(accepted=0, duplicates=0, refused=[])
+        return PushResponse.model_validate(
+            call(
+                self.http,
+                "POST",
+                "/sync/push",
+                content=batch.body,
+                headers={"content-type": "application/json"},
             )
-            report.round_trips += 1 if batch.sent else 0
-            refused = {r.change_id: r.reason for r in answer.refused}
-            report.pushed += answer.accepted
-            report.duplicates += answer.duplicates
-            report.refused.extend(refused.values())
-            done += len(batch.seqs)
-            batch = self.on_store(partial(self._answered, batch, refused))
-            self.progress("push", min(done, total), total)
+        )
 
     def _first_batch(self) -> tuple[OutgoingBatch | None, int]:
         with self.workspace.store.read() as session:
@@ -204,13 +223,14 @@ class SyncSession:
             total = outbox.pending_count(session.connection()) if batch else 0
         return batch, total
 
-    def _answered(self, batch: OutgoingBatch, refused: dict[str, str]) -> OutgoingBatch | None:
-        """Mark what the server answered, and take the next batch (one store step)."""
-        store = self.workspace.store
-        with store.write(self.workspace.actor) as session:
+    def _batch_after(self, batch: OutgoingBatch) -> OutgoingBatch | None:
+        with self.workspace.store.read() as session:
+            return outbox.next_batch(session.connection(), self.push_batch, after=batch)
+
+    def _answered(self, batch: OutgoingBatch, refused: dict[str, str]) -> None:
+        """Mark what the server answered (one store step)."""
+        with self.workspace.store.write(self.workspace.actor) as session:
             outbox.mark_answered(session.connection(), batch, refused, wallclock.utcnow())
-        with store.read() as session:
-            return outbox.next_batch(session.connection(), self.push_batch)
 
     # --- pull -------------------------------------------------------------
 
@@ -232,7 +252,7 @@ class SyncSession:
                 report.round_trips += 1
                 upcoming = None
                 if page.more:
-                    ahead = ahead or ThreadPoolExecutor(1, thread_name_prefix="onerecord-pull")
+                    ahead = ahead or ThreadPoolExecutor(1, thread_name_prefix="onerecord-net-pull")
                     upcoming = ahead.submit(self._fetch, page.cursor)
                 if page.changes or unreadable or page.cursor != cursor:
                     applied = self.on_store(partial(self._apply, page, unreadable, report))

@@ -1,7 +1,7 @@
-"""A pull of many pages asks for the next page while the store applies this one, so
-the server's and the network's time overlaps the store's; the store still takes
-one page at a time, in order, and a cut in the page asked ahead loses nothing and
-repeats nothing."""
+"""The store's work overlaps the network's: a pull of many pages asks for the next
+page while the store applies this one, and a push reads its next batch while this
+one is at the server. The store still takes one page or batch at a time, in order,
+and a cut in the request running ahead loses nothing and repeats nothing."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from app.services.care.notes import add_note
 from app.services.record import people
 from app.workspace import Workspace
 from storage.tables import ContactNote
+from sync.client.session import pending_count
 from sync.retry import RetryPolicy
 from tests.sync.conftest import Laptop, RunningServer, reopen
 from tests.sync.helpers import shared_state, sync
@@ -29,15 +30,26 @@ PAGE = 10
 
 
 class Watched(httpx.HTTPTransport):
-    """Real requests; tells when each pull request is sent, and may lose one answer."""
+    """Real requests; tells when each pull request is sent, and may lose one answer.
+    Holds the first push's answer until the store starts reading the next batch."""
 
     def __init__(self, lose: int | None = None) -> None:
         super().__init__()
         self.pulls = 0
+        self.pushes = 0
         self.lose = lose
         self.second_asked = threading.Event()
+        self.next_batch_read = threading.Event()
+        self.read_while_first_push_out: bool | None = None
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/sync/push":
+            self.pushes += 1
+            if self.pushes == 1:
+                self.read_while_first_push_out = self.next_batch_read.wait(timeout=10)
+            if self.pushes == self.lose:
+                super().handle_request(request).read()
+                raise httpx.ReadError("connection lost", request=request)
         if request.url.path == "/sync/pull":
             self.pulls += 1
             if self.pulls == 2:
@@ -95,4 +107,46 @@ def test_a_cut_in_the_page_asked_ahead_loses_nothing(server: RunningServer, lapt
     assert _notes(reader) == 3 * PAGE
     assert report.pulled + held >= 3 * PAGE
     sync(nurse)
+    assert shared_state(reader) == shared_state(nurse)
+
+
+def test_the_next_batch_is_read_while_this_one_is_at_the_server(
+    server: RunningServer, laptop: Laptop
+) -> None:
+    nurse = reopen(laptop("Sam Taylor"))
+    people.register(nurse, people.NewPerson(NHS, "Iris", "Hebden", "1939-02-11", "BD23 1JD"))
+    for n in range(3 * PAGE):
+        add_note(nurse, NHS, f"Visit {n}: walked to the kitchen with the frame.")
+    transport = Watched()
+
+    def on_store(step: Callable[[], T]) -> T:
+        if isinstance(step, partial) and step.func.__name__ == "_batch_after":
+            transport.next_batch_read.set()
+        return step()
+
+    report = sync(nurse, push_batch=PAGE, transport=transport, on_store=on_store)
+    assert transport.read_while_first_push_out is True
+    assert report.refused == [] and transport.pushes >= 3
+    reader = reopen(laptop("Ceri Jones"))
+    sync(reader)
+    assert _notes(reader) == 3 * PAGE
+    assert shared_state(reader) == shared_state(nurse)
+
+
+def test_a_cut_in_a_push_leaves_the_rest_to_send_again(
+    server: RunningServer, laptop: Laptop
+) -> None:
+    nurse = reopen(laptop("Sam Taylor"))
+    people.register(nurse, people.NewPerson(NHS, "Iris", "Hebden", "1939-02-11", "BD23 1JD"))
+    for n in range(3 * PAGE):
+        add_note(nurse, NHS, f"Visit {n}: walked to the kitchen with the frame.")
+    # The server takes the second batch, but its answer is lost.
+    with pytest.raises(OneRecordError):
+        sync(nurse, push_batch=PAGE, transport=Watched(lose=2), retry=RetryPolicy(attempts=1))
+    report = sync(nurse, push_batch=PAGE)
+    assert report.refused == [] and report.duplicates >= 1
+    reader = reopen(laptop("Ceri Jones"))
+    sync(reader)
+    assert pending_count(nurse) == 0
+    assert _notes(reader) == 3 * PAGE
     assert shared_state(reader) == shared_state(nurse)
