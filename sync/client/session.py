@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.errors import OneRecordError
+from app.gc_pause import gc_paused
 from app.services.changes import PulledChanges
 from app.store_step import StoreStep, direct
 from app.workspace import Workspace
@@ -279,7 +280,8 @@ class SyncSession:
             self.http, "GET", "/sync/pull", params={"cursor": cursor, "limit": self.pull_page}
         )
         # A change that is not well formed is kept aside, not the whole page refused.
-        return read_page(response.content)
+        with gc_paused():
+            return read_page(response.content)
 
     def _cursor(self) -> str:
         with self.workspace.store.read() as session:
@@ -290,7 +292,9 @@ class SyncSession:
     ) -> Applied:
         """One pulled page into the store (one store step, one transaction)."""
         now = wallclock.utcnow()
-        with self.workspace.store.write(self.workspace.actor) as session:
+        # A page is thousands of short-lived rows and dicts without cycles: the
+        # collector's walks over everything alive would only slow it (app/gc_pause.py).
+        with gc_paused(), self.workspace.store.write(self.workspace.actor) as session:
             applied = apply_changes(session.connection(), page.changes, now)
             # What could not be applied is kept aside, and the page goes on.
             kept = unreadable + applied.kept_aside
