@@ -216,9 +216,9 @@ def first_sync_of_a_team(bench: Bench, people_count: int) -> None:
     newcomer = bench.laptop(empty=True, first_sync=False)
     seen: list[tuple[float, int]] = []
     start = time.perf_counter()
+    # The page size the app chooses (the largest the server sends, once far behind).
     report = sync(
         newcomer,
-        pull_page=5000,
         progress=lambda stage, done, total: (
             seen.append((time.perf_counter(), done)) if stage == "pull" else None
         ),

@@ -34,6 +34,7 @@ _HEX_KEY = re.compile(r"[0-9a-f]{64}")
 # (docs/reliability.md). Held by tests/reliability/test_power_loss.py.
 _CONNECTION_PRAGMAS = (
     "PRAGMA temp_store = MEMORY",
+    "PRAGMA cache_size = -65536",
     "PRAGMA foreign_keys = ON",
     "PRAGMA busy_timeout = 5000",
     "PRAGMA journal_mode = WAL",

@@ -16,7 +16,7 @@ tombstone that wins over any edit.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -99,3 +99,18 @@ def fold(rows: Iterable[dict[str, Any]]) -> EntityState:
     tops = {name: heads(versions) for name, versions in per_field.items()}
     values = {name: top[0].value for name, top in tops.items()}
     return EntityState(deleted=deleted, created=created, values=values, heads=tops)
+
+
+def created_whole(
+    rows: Sequence[Mapping[str, Any]], parsed: Mapping[str, Any] | None = None
+) -> dict[str, Any] | None:
+    """The values of an entity whose whole journal is the one change that created it,
+    or None when there is more to fold. What `fold` would give (one version of every
+    field, so no conflict), without building a version per field: most records of a
+    first download are just that, and folding them was a quarter of its time.
+    `parsed`: values already read, by change id."""
+    if len(rows) != 1 or rows[0]["op"] != "create":
+        return None
+    row = rows[0]
+    value = parsed.get(row["change_id"]) if parsed is not None else None
+    return dict(value) if value is not None else dict(json.loads(row["value"]))

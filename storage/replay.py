@@ -21,7 +21,7 @@ from sqlalchemy import inspect as sa_inspect
 from storage.change_row import ChangeLike, journal_rows
 from storage.codec import decode_row, journalled_columns
 from storage.conflicts import FOLDED, refresh_conflicts
-from storage.merge import EntityState, fold
+from storage.merge import EntityState, created_whole, fold
 from storage.rawwrite import insert_many, stored_utc
 from storage.summary_bulk import insert_many_summarised
 from storage.tables import ChangeRecord, SyncConflict, journalled_tables
@@ -107,7 +107,7 @@ def replay(
             news = [fresh_by_key[(entity, i)] for i in ids]
             done.add(_insert_new(conn, cls, news, parsed))
             continue
-        done.add(_rebuild(conn, cls, entity, ids, now))
+        done.add(_rebuild(conn, cls, entity, ids, now, parsed))
     return done
 
 
@@ -152,7 +152,12 @@ def _insert_new(
 
 
 def _rebuild(
-    conn: Connection, cls: type[Base], entity: str, ids: list[str], now: datetime
+    conn: Connection,
+    cls: type[Base],
+    entity: str,
+    ids: list[str],
+    now: datetime,
+    parsed: dict[str, Any] | None = None,
 ) -> Replayed:
     table: Any = cls.__table__
     owner = _owner_column(cls)
@@ -167,7 +172,7 @@ def _rebuild(
             select(ChangeRecord.entity_id, *FOLDED).where(
                 ChangeRecord.entity == entity, ChangeRecord.entity_id.in_(chunk)
             )
-        ):
+        ).all():
             rows[row.entity_id].append(dict(row._mapping))
         if owner is None:
             existing.update(conn.execute(select(table.c.id).where(table.c.id.in_(chunk))).scalars())
@@ -186,16 +191,25 @@ def _rebuild(
         )
     inserts: list[dict[str, Any]] = []
     for entity_id in ids:
-        state: EntityState = fold(rows[entity_id])
+        whole = None if entity_id in conflicted else created_whole(rows[entity_id], parsed)
+        state: EntityState = (
+            EntityState(deleted=False, created=True, values=whole, heads={})
+            if whole is not None
+            else fold(rows[entity_id])
+        )
         if state.deleted or not state.created:
             if entity_id in existing:
                 conn.execute(delete(table).where(table.c.id == entity_id))
                 done.removed += 1
         else:
-            values = decode_row(cls, {k: state.values.get(k) for k in columns})
+            values = {k: state.values.get(k) for k in columns}
             if entity_id in existing:
+                values = decode_row(cls, values)
                 conn.execute(update(table).where(table.c.id == entity_id).values(**values))
             else:
+                # The journal's ISO text goes in as it is: insert_many stores it in the
+                # form SQLAlchemy would (storage/rawwrite.py), so no parsing to and fro.
+                values = shown_row(values)
                 inserts.append({key: values.get(key) for key in all_columns})
             done.written += 1
             if owner is not None:

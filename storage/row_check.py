@@ -104,7 +104,9 @@ def _value_problem(column: _Column, value: Any) -> str | None:
     elif kind == "bool":
         ok = isinstance(value, bool) or (isinstance(value, int) and value in (0, 1))
     elif kind == "date":
-        ok = isinstance(value, str) and _parses(date.fromisoformat, value)
+        # Only the journal's own form (YYYY-MM-DD): it is stored as it comes, and
+        # another ISO form ("20261205") would be stored but never read back.
+        ok = isinstance(value, str) and _canonical_date(value)
     else:
         ok = isinstance(value, str) and _aware(value)
     return None if ok else f"{column.name} is not {_NAMES[kind]}"
@@ -119,12 +121,11 @@ _NAMES = {
 }
 
 
-def _parses(parse: Any, text: str) -> bool:
+def _canonical_date(text: str) -> bool:
     try:
-        parse(text)
+        return date.fromisoformat(text).isoformat() == text
     except ValueError:
         return False
-    return True
 
 
 def _aware(text: str) -> bool:

@@ -55,10 +55,11 @@ class Store:
     def write(self, actor: Actor, *, flushed: bool = True) -> Iterator[Session]:
         """One transaction: the data, its change records and audit events commit together.
 
-        `flushed=False` is for bookkeeping worth less than a disk flush (a count of
-        syncs that moved nothing): it commits without waiting for the disk, so a power
-        cut may lose it, never corrupt it (WAL keeps the file whole). Never for a
-        change to anyone's record."""
+        `flushed=False` commits without waiting for the disk: a power cut may take the
+        transaction back, never corrupt the file (WAL keeps it whole). Only for what
+        can be had again: a count of syncs that moved nothing, a pulled page with the
+        cursor that says it is here (the server sends it again). Never for anything
+        written on this laptop, which exists nowhere else until it is pushed."""
         if flushed:
             with self._sessions(bind=self.engine) as session, self._transaction(actor, session):
                 yield session

@@ -19,7 +19,8 @@ from app.services.care.notes import add_note
 from app.services.record import people
 from app.workspace import Workspace
 from storage.tables import ContactNote
-from sync.client.session import pending_count
+from sync.client.session import ROUTINE_PAGE, SyncSession, pending_count
+from sync.protocol import MAX_PULL_PAGE
 from sync.retry import RetryPolicy
 from tests.sync.conftest import Laptop, RunningServer, reopen
 from tests.sync.helpers import shared_state, sync
@@ -150,3 +151,20 @@ def test_a_cut_in_a_push_leaves_the_rest_to_send_again(
     assert pending_count(nurse) == 0
     assert _notes(reader) == 3 * PAGE
     assert shared_state(reader) == shared_state(nurse)
+
+
+def test_a_laptop_far_behind_takes_the_largest_pages(laptop: Laptop) -> None:
+    session = SyncSession(reopen(laptop("Sam Taylor")))
+    try:
+        # The first page of a sync, and a routine catch-up, are routine-sized.
+        assert session._page_size(None) == ROUTINE_PAGE
+        assert session._page_size(2 * MAX_PULL_PAGE) == ROUTINE_PAGE
+        # Far behind (a first download, a long absence): the largest the server sends.
+        assert session._page_size(2 * MAX_PULL_PAGE + 1) == MAX_PULL_PAGE
+    finally:
+        session.close()
+    chosen = SyncSession(reopen(laptop("Ceri Jones")), pull_page=7)
+    try:
+        assert chosen._page_size(10**6) == 7
+    finally:
+        chosen.close()
