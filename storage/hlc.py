@@ -47,9 +47,11 @@ def ceiling(wall_ms: int | None = None) -> int:
 
 
 class HybridClock:
-    def __init__(self, last: int = 0, wall_ms: Callable[[], int] = _wall_ms) -> None:
+    def __init__(self, last: int = 0, wall_ms: Callable[[], int] | None = None) -> None:
         self._last = last
-        self._wall_ms = wall_ms
+        # None: this module's clock, read when ticking (not when the class was made), so
+        # a test that sets a laptop's clock wrong reaches every clock the stores build.
+        self._wall_ms = wall_ms or (lambda: _wall_ms())
 
     @property
     def last(self) -> int:
