@@ -77,14 +77,3 @@ EDITABLE_FIELDS: Final[tuple[str, ...]] = (
 )
 # The keys of app.services.care.plan_endings.ENDABLE, in its order.
 ENDABLE_KINDS: Final[tuple[str, ...]] = ("strength", "need", "contingency")
-# The names in app.services.record.about_me.PROMPTS, then SUPPORTED_BY's, in its order.
-ABOUT_ME_FIELDS: Final[tuple[str, ...]] = (
-    "most_important",
-    "important_people",
-    "how_i_communicate",
-    "my_wellness",
-    "please_do_and_dont",
-    "how_and_when_to_support_me",
-    "also_worth_knowing",
-    "supported_to_write_by",
-)

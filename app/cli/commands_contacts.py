@@ -8,10 +8,10 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from app.cli.choices import ABOUT_ME_FIELDS
 from app.cli.commands_profile import open_workspace
 from app.cli.person_reference import person_id
 from app.errors import InvalidInputError
+from app.values.about_me_fields import ABOUT_ME_FIELDS
 from app.values.vocab import ConsentCategory, ConsentDecision, ConsentMethod
 
 Common = Callable[[argparse.ArgumentParser], None]

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from app.cli import choices
+from app.values.about_me_fields import ABOUT_ME_FIELDS
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = (
@@ -90,4 +91,4 @@ def test_choices_are_their_owners() -> None:
     assert tuple(TEAM_SORTS) == choices.TEAM_SORTS
     assert tuple(EDITABLE) == choices.EDITABLE_FIELDS
     assert tuple(ENDABLE) == choices.ENDABLE_KINDS
-    assert (*(name for name, _ in PROMPTS), SUPPORTED_BY[0]) == choices.ABOUT_ME_FIELDS
+    assert (*(name for name, _ in PROMPTS), SUPPORTED_BY[0]) == ABOUT_ME_FIELDS

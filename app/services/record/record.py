@@ -24,6 +24,7 @@ from app.services.carers.strain_trends import carer_prompts, snapshot_trends, st
 from app.services.outcomes.outcomes_view import OutcomesView, outcomes_view
 from app.services.record.record_snapshot import RecordSnapshot, load_snapshot, undated_first
 from app.services.support.support_view import SupportView, support_view
+from app.values.about_me_fields import ABOUT_ME_FIELDS
 from app.values.nhs_number import format_nhs_number
 from app.workspace import Workspace
 from storage.audit_log import append as audit
@@ -281,18 +282,6 @@ class PersonRecord:
     outcomes: OutcomesView | None = None
     # Telecare equipment and personal budgets.
     support: SupportView | None = None
-
-
-ABOUT_ME_FIELDS = (
-    "most_important",
-    "important_people",
-    "how_i_communicate",
-    "my_wellness",
-    "please_do_and_dont",
-    "how_and_when_to_support_me",
-    "also_worth_knowing",
-    "supported_to_write_by",
-)
 
 
 def _newest_first(rows: Iterable[Row], when: Callable[[Row], date | None]) -> list[Row]:
