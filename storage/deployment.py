@@ -2,8 +2,10 @@
 
 They live in a small TOML file the laptop's administrator owns (the user cannot
 write it on a managed laptop): `/etc/onerecord/deployment.toml` on Linux,
-`%ProgramData%\\OneRecord\\deployment.toml` on Windows, or the file named by
-`ONERECORD_DEPLOYMENT_FILE`. No file: the defaults below.
+`%ProgramData%\\OneRecord\\deployment.toml` on Windows. Where that file exists it
+is the one read: `ONERECORD_DEPLOYMENT_FILE` (for packaging and tests) names another
+only on a machine without it, so a user cannot point the app away from it. No file:
+the defaults below.
 
     # /etc/onerecord/deployment.toml
     memory_security = true
@@ -15,7 +17,8 @@ doubles the time of a large pull) and is there for organisations that want it
 (docs/security.md says what it protects and what protects a locked laptop).
 
 A file that cannot be read or understood fails safe: memory security on, and one
-warning in the log (the file holds no personal data, but its words are not logged).
+warning in the log naming the setting at fault, never its value. A setting this
+version does not know (a misspelt `memory_security`, say) counts as not understood.
 """
 
 from __future__ import annotations
@@ -40,13 +43,17 @@ class Deployment:
 SAFE = Deployment(memory_security=True)
 
 
-def deployment_file() -> Path:
-    named = os.environ.get(FILE_VARIABLE)
-    if named:
-        return Path(named)
+def system_file() -> Path:
     if sys.platform == "win32":
         return Path(os.environ.get("PROGRAMDATA", r"C:\ProgramData")) / "OneRecord/deployment.toml"
     return Path("/etc/onerecord/deployment.toml")
+
+
+def deployment_file() -> Path:
+    """The administrator's file where there is one, else the one the variable names."""
+    system = system_file()
+    named = os.environ.get(FILE_VARIABLE)
+    return Path(named) if named and not system.exists() else system
 
 
 def deployment() -> Deployment:
@@ -69,6 +76,10 @@ def deployment() -> Deployment:
         logger.warning("memory_security in the deployment settings is not true or false: on")
         return SAFE
     if values:
-        # Named, not valued: a setting this version does not know is a deployment mistake.
-        logger.warning("unknown deployment settings ignored: %s", ", ".join(sorted(values)))
+        # Named, not valued. A setting this version does not know is a mistake in the
+        # file (a misspelling would otherwise leave memory security off unnoticed).
+        logger.warning(
+            "unknown deployment settings (%s): memory security is on", ", ".join(sorted(values))
+        )
+        return SAFE
     return Deployment(memory_security=memory_security)

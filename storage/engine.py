@@ -47,8 +47,9 @@ _CONNECTION_PRAGMAS = (
 
 
 def memory_security_pragma() -> str:
-    # SQLCipher's setting is the whole process's: every connection states it, so a
-    # deployment file changed between two profile openings takes effect at the next.
+    # SQLCipher's setting is the whole process's: every connection states it, so a file
+    # that turns it on takes effect at the next opening. Once on, SQLCipher keeps it on
+    # for the life of the process: turning it off needs the app started again.
     on = deployment().memory_security
     return f"PRAGMA cipher_memory_security = {'ON' if on else 'OFF'}"
 

@@ -40,17 +40,22 @@ def _config() -> Config:
     return config
 
 
-_REVISION = re.compile(r'^(revision|down_revision)\b[^=]*=\s*(None|"([^"]+)")', re.MULTILINE)
+_ASSIGNED = re.compile(r"^(revision|down_revision)\b[^=\n]*=\s*(.+)$", re.MULTILINE)
+_NAMES = re.compile(r"""["']([^"']+)["']""")
 
 
 def head_revision() -> str:
-    """The one revision no other migration builds on."""
+    """The one revision no other migration builds on (as Alembic finds it: a
+    `down_revision` may name one revision, several, or none)."""
     revisions: set[str] = set()
     built_on: set[str] = set()
     for script in (MIGRATIONS / "versions").glob("*.py"):
-        for kind, _value, name in _REVISION.findall(script.read_text(encoding="utf-8")):
-            if name:
-                (revisions if kind == "revision" else built_on).add(name)
+        found = dict(_ASSIGNED.findall(script.read_text(encoding="utf-8")))
+        names = _NAMES.findall(found.get("revision", ""))
+        if len(names) != 1:
+            raise RuntimeError(f"cannot read the revision of migration {script.name}")
+        revisions.add(names[0])
+        built_on.update(_NAMES.findall(found.get("down_revision", "")))
     heads = revisions - built_on
     if len(heads) != 1:
         raise RuntimeError(f"the migrations have {len(heads)} heads, not one")

@@ -11,6 +11,7 @@ server's to enforce. Reasons name the field, never the value.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -128,8 +129,17 @@ def _canonical_date(text: str) -> bool:
         return False
 
 
+# The journal's own form of a time: UTC, as datetime.isoformat() writes it. A pulled
+# time is stored as it comes (storage/rawwrite.py reshapes this form without parsing),
+# so any other ISO 8601 form, however aware, is not believed.
+_UTC_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{6})?\+00:00")
+
+
 def _aware(text: str) -> bool:
+    if not _UTC_FORM.fullmatch(text):
+        return False
     try:
-        return datetime.fromisoformat(text).tzinfo is not None
+        datetime.fromisoformat(text)
     except ValueError:
         return False
+    return True

@@ -73,7 +73,16 @@ class Store:
                 with self._sessions(bind=conn) as session, self._transaction(actor, session):
                     yield session
             finally:
-                raw.execute("PRAGMA synchronous = FULL")
+                try:
+                    if raw.in_transaction:
+                        # A rollback that failed: the safety level cannot change
+                        # inside a transaction, and the error to report is the first.
+                        raw.execute("ROLLBACK")
+                    raw.execute("PRAGMA synchronous = FULL")
+                except Exception:
+                    # Never back in the pool at NORMAL: the next save must wait for the
+                    # disk. The connection is closed instead (the pool makes another).
+                    conn.invalidate()
 
     @contextmanager
     def _transaction(self, actor: Actor, session: Session) -> Iterator[None]:

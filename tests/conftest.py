@@ -70,8 +70,8 @@ def _isolated_home(
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
-    # Nor the machine's own deployment settings (/etc/onerecord): the defaults, unless
-    # a test writes a file here.
+    # Nor a deployment file of the developer's choosing: the defaults, unless a test
+    # writes one here (a machine with an administrator's /etc/onerecord file uses that).
     monkeypatch.setenv("ONERECORD_DEPLOYMENT_FILE", str(home / "deployment.toml"))
     monkeypatch.delenv("ONERECORD_PASSPHRASE", raising=False)
     monkeypatch.delenv("ONERECORD_NEW_PASSPHRASE", raising=False)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -32,6 +32,7 @@ from storage.tables import SyncConflict
 from sync.client import kept_aside, outbox, purge
 from sync.client import settings as sync_settings
 from sync.client.apply import Applied, KeptChange, apply_changes
+from sync.client.background import in_background
 from sync.client.outbox import OutgoingBatch
 from sync.client.pull_page import read_page
 from sync.protocol import MAX_PULL_PAGE, PullResponse, PushResponse
@@ -185,14 +186,13 @@ class SyncSession:
         if batch is None:
             return
         done = 0
-        network = ThreadPoolExecutor(1, thread_name_prefix="onerecord-net-push")
+        sending = in_background("onerecord-net-push", partial(self._send, batch))
         try:
-            sending = network.submit(self._send, batch)
             while batch is not None:
                 following = self.on_store(partial(self._batch_after, batch))
                 answer = sending.result()
                 if following is not None:
-                    sending = network.submit(self._send, following)
+                    sending = in_background("onerecord-net-push", partial(self._send, following))
                 report.round_trips += 1 if batch.sent else 0
                 refused = {r.change_id: r.reason for r in answer.refused}
                 report.pushed += answer.accepted
@@ -204,7 +204,7 @@ class SyncSession:
                 batch = following
         finally:
             # A failed batch: the one on its way is not waited for.
-            network.shutdown(wait=False, cancel_futures=True)
+            sending.cancel()
 
     def _send(self, batch: OutgoingBatch) -> PushResponse:
         if not batch.sent:
@@ -243,21 +243,25 @@ class SyncSession:
         evict: list[str] = []
         done = 0
         # The next page is asked for while this one is applied, so the server's and the
-        # network's time overlaps the store's (a large pull is a third quicker). Only
+        # network's time overlaps the store's (a large pull is a fifth quicker). Only
         # the request runs ahead: the store still takes one page at a time, in order,
         # and a page's cursor is saved only with the page. Asking with a cursor before
-        # its page is stored is safe: a sync cut there starts again from the cursor
-        # the store holds, and the server sends again what it never saw confirmed.
-        # A sync with one page (most of them) starts no thread.
-        ahead: ThreadPoolExecutor | None = None
+        # its page is stored is safe for the changes (a sync cut there starts again
+        # from the cursor the store holds, and the server sends them again) but not
+        # for evictions: the server forgets whom it told this laptop to remove once a
+        # request carries that page's cursor. So a page that names anyone to remove is
+        # stored before the next is asked for. A sync of one page starts no thread.
+        upcoming: Future[tuple[PullResponse, list[KeptChange]]] | None = None
         try:
             page, unreadable = self._fetch(cursor, self._page_size(None))
             while True:
                 report.round_trips += 1
                 upcoming = None
-                if page.more:
-                    ahead = ahead or ThreadPoolExecutor(1, thread_name_prefix="onerecord-net-pull")
-                    upcoming = ahead.submit(self._fetch, page.cursor, self._page_size(page.total))
+                if page.more and not page.evict:
+                    upcoming = in_background(
+                        "onerecord-net-pull",
+                        partial(self._fetch, page.cursor, self._page_size(page.total)),
+                    )
                 if page.changes or unreadable or page.cursor != cursor:
                     applied = self.on_store(partial(self._apply, page, unreadable, report))
                     report.pulled += applied.new_changes
@@ -268,14 +272,18 @@ class SyncSession:
                 evict = sorted(set(evict) | set(page.evict))
                 done += len(page.changes)
                 self.progress("pull", done, done + (page.total or 0))
-                if upcoming is None:
+                if not page.more:
                     self.on_store(lambda: self._try_kept_aside_again(report))
                     return evict
-                page, unreadable = upcoming.result()
+                page, unreadable = (
+                    upcoming.result()
+                    if upcoming is not None
+                    else self._fetch(page.cursor, self._page_size(page.total))
+                )
         finally:
-            if ahead is not None:
+            if upcoming is not None:
                 # A failed page: the request running ahead is not waited for.
-                ahead.shutdown(wait=False, cancel_futures=True)
+                upcoming.cancel()
 
     def _page_size(self, behind: int | None) -> int:
         """A routine sync's pages hold the store briefly (a save made meanwhile waits
@@ -307,9 +315,10 @@ class SyncSession:
         # collector's walks over everything alive would only slow it (app/gc_pause.py).
         # Not waiting for the disk: everything in a pulled page is the server's too, and
         # the page commits with its cursor, so a power cut can only take both back and
-        # the next sync pulls the page again (and keeps aside, and says so, again what
-        # cannot be applied). The sync's end (`_record`) is flushed.
+        # the next sync pulls the page again. A page that kept something aside is
+        # flushed after (below); the sync's end (`_record`) is flushed.
         store = self.workspace.store
+        told = len(report.kept_aside)
         with gc_paused(), store.write(self.workspace.actor, flushed=False) as session:
             applied = apply_changes(session.connection(), page.changes, now)
             # What could not be applied is kept aside, and the page goes on.
@@ -317,6 +326,11 @@ class SyncSession:
             self._keep_aside(session, kept, now, report)
             # The page and the cursor that says we have it commit together.
             sync_settings.save_cursor(session, page.cursor)
+        if len(report.kept_aside) > told:
+            # The page wrote this laptop's own audit events (what it kept aside), which
+            # exist nowhere else and are pushed soon: on the disk before they can be.
+            with store.write(self.workspace.actor) as session:
+                sync_settings.save_cursor(session, page.cursor)
         return applied
 
     def _keep_aside(

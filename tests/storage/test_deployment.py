@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
+import storage.deployment as deployment_module
 from app.workspace import create
-from storage.deployment import FILE_VARIABLE, Deployment, deployment
+from storage.deployment import FILE_VARIABLE, Deployment, deployment, deployment_file
 from storage.engine import memory_security_pragma
 from tests.conftest import FAST_KDF, PASSPHRASE
 
@@ -95,10 +96,33 @@ def test_unreadable_fails_safe_in_a_real_connection(settings: Path, profile: Pat
     assert _memory_security(profile, settings) == "1"
 
 
-def test_an_unknown_setting_is_named_not_valued(
-    settings: Path, caplog: pytest.LogCaptureFixture
+@pytest.mark.parametrize(
+    "text",
+    [
+        'memory_security = false\nlock_after = "9 minutes"\n',
+        "memory_securty = false\n",
+        "[onerecord]\nmemory_security = false\n",
+    ],
+)
+def test_an_unknown_setting_is_named_not_valued_and_fails_safe(
+    settings: Path, text: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    settings.write_text('memory_security = true\nlock_after = "9 minutes"\n')
+    settings.write_text(text)
     with caplog.at_level(logging.WARNING, logger="storage.deployment"):
         assert deployment() == Deployment(memory_security=True)
-    assert "lock_after" in caplog.text and "9 minutes" not in caplog.text
+    assert "unknown deployment settings" in caplog.text and "9 minutes" not in caplog.text
+
+
+def test_the_administrators_file_wins_over_the_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    system = tmp_path / "etc" / "deployment.toml"
+    system.parent.mkdir()
+    monkeypatch.setattr(deployment_module, "system_file", lambda: system)
+    elsewhere = tmp_path / "mine.toml"
+    elsewhere.write_text("memory_security = false\n")
+    monkeypatch.setenv(FILE_VARIABLE, str(elsewhere))
+    assert deployment_file() == elsewhere  # no administrator's file here
+    system.write_text("memory_security = true\n")
+    assert deployment_file() == system
+    assert deployment() == Deployment(memory_security=True)

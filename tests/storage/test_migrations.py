@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from app.workspace import unlock
@@ -105,3 +106,22 @@ def test_the_head_read_from_the_files_is_alembics() -> None:
     from alembic.script import ScriptDirectory
 
     assert head_revision() == ScriptDirectory.from_config(_config()).get_current_head()
+
+
+def test_the_head_is_read_however_a_migration_spells_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import storage.migrate as migrate
+
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    # As Alembic's template writes them (repr: single quotes), reformatted, and a merge.
+    (versions / "a.py").write_text("revision = 'a1'\ndown_revision = None\n")
+    (versions / "b.py").write_text('revision: str = "b2"\ndown_revision: str | None = "a1"\n')
+    (versions / "c.py").write_text("revision = 'c3'\ndown_revision = 'a1'\n")
+    (versions / "d.py").write_text("revision = 'd4'\ndown_revision = ('b2', 'c3')\n")
+    monkeypatch.setattr(migrate, "MIGRATIONS", tmp_path)
+    assert head_revision() == "d4"
+    (versions / "e.py").write_text("# a file with no revision\n")
+    with pytest.raises(RuntimeError):
+        head_revision()

@@ -232,3 +232,33 @@ def test_what_was_kept_aside_about_a_person_leaves_with_them(
     nurse.close()
     colleague.close()
     coordinator.close()
+
+
+def test_a_page_that_kept_something_aside_is_on_the_disk_before_anything_is_pushed(
+    server: RunningServer, laptop: Laptop, monkeypatch: Any
+) -> None:
+    """A pulled page commits without waiting for the disk, but the audit event saying
+    what it kept aside is this laptop's own and is pushed (straight after the pull
+    when someone left the caseload): the page's own store step ends with a flushed
+    commit, before any other step can push."""
+    from storage.store import Store
+
+    nurse, _zoe_id = zoe_on_the_team(laptop)
+    note = server_row(server, "contact_note")
+    by_hand(server, [note_like(note), note_like(note, narrative=GONE)])
+    steps: list[list[str]] = []
+    write = Store.write
+
+    def watched_write(self: Store, actor: Any, *, flushed: bool = True) -> Any:
+        steps[-1].append("flushed" if flushed else "unflushed")
+        return write(self, actor, flushed=flushed)
+
+    def on_store(step: Any) -> Any:
+        steps.append([])
+        return step()
+
+    monkeypatch.setattr(Store, "write", watched_write)
+    report = sync(nurse, on_store=on_store)
+    assert report.kept_aside == ["a required value is missing (narrative)"]
+    (page,) = [writes for writes in steps if "unflushed" in writes]
+    assert page == ["unflushed", "flushed"]

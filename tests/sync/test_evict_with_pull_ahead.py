@@ -1,0 +1,96 @@
+"""Asking for the next pull page early never loses an eviction: the server forgets
+whom it told a laptop to remove once a request carries that page's cursor, so a
+page naming anyone to remove is stored before the next is asked for. A sync cut
+while that page is applied (the profile locked) leaves the eviction to the next."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from functools import partial
+from typing import TypeVar
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from app.services.care.notes import add_note
+from app.services.caseload.caseload import fetch
+from app.services.record import people
+from app.store_step import StepCancelled
+from app.workspace import Workspace
+from storage.tables import Team
+from sync.server import directory
+from tests.conftest import ALUN, ZOE
+from tests.sync.conftest import Laptop, RunningServer, reopen
+from tests.sync.helpers import sync
+
+T = TypeVar("T")
+PAGE = 5
+
+
+class Counted(httpx.HTTPTransport):
+    """Real requests; says when a second pull request has been answered."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pulls = 0
+        self.second_answered = threading.Event()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = super().handle_request(request)
+        if request.url.path == "/sync/pull":
+            self.pulls += 1
+            if self.pulls == 2:
+                response.read()
+                self.second_answered.set()
+        return response
+
+
+def _names(ws: Workspace) -> set[str]:
+    return {row.given_name for row in fetch(ws)[1]}
+
+
+@pytest.mark.parametrize("pages", [1, "several"])
+def test_an_eviction_survives_a_sync_cut_while_its_page_is_applied(
+    server: RunningServer, laptop: Laptop, pages: int | str
+) -> None:
+    directory.add_team(server.store, "Hambleton Locality")
+    nurse = reopen(laptop("Sam Taylor"))
+    social_worker = reopen(laptop("Ceri Jones"))
+    people.register(nurse, people.NewPerson(ZOE, "Zoë", "O'Neill", "1938-04-12", "DL8 3AB"))
+    people.register(nurse, people.NewPerson(ALUN, "Alun", "Pritchard", "1951-10-30", "BD23 1JD"))
+    sync(nurse)
+    sync(social_worker)
+    assert _names(social_worker) == {"Zoë", "Alun"}
+    # Zoë moves to another team: she leaves the social worker's caseload.
+    directory.add_user(server.store, "Pat Moss", "coordinator", "Craven Locality")
+    coordinator = reopen(laptop("Pat Moss"))
+    sync(coordinator)
+    with coordinator.store.write(coordinator.actor) as session:
+        team = session.execute(select(Team).where(Team.name == "Hambleton Locality")).scalar_one()
+        people.find(session, ZOE).team_id = team.id
+    assert sync(coordinator).refused == []
+    for n in range(4 * PAGE):
+        add_note(nurse, ALUN, f"Visit {n}.")
+    sync(nurse)
+
+    transport = Counted()
+
+    def locked_while_applying(step: Callable[[], T]) -> T:
+        if isinstance(step, partial) and step.func.__name__ == "_apply":
+            # Time for a request running ahead to reach the server, if one was sent.
+            transport.second_answered.wait(timeout=2)
+            raise StepCancelled()
+        return step()
+
+    with pytest.raises(StepCancelled):
+        sync(
+            social_worker,
+            pull_page=PAGE if pages == "several" else 1000,
+            transport=transport,
+            on_store=locked_while_applying,
+        )
+    report = sync(social_worker)
+    assert report.evicted == 1
+    assert _names(social_worker) == {"Alun"}
