@@ -8,6 +8,7 @@ formats SQLAlchemy itself would have stored.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
@@ -19,6 +20,11 @@ from storage.tables.base import UtcDateTime
 Convert = Callable[[Any], Any]
 
 
+_JOURNAL_UTC = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{6})?\+00:00"
+)
+
+
 def _datetime(value: Any) -> Any:
     if value is None:
         return None
@@ -27,11 +33,10 @@ def _datetime(value: Any) -> Any:
         if len(value) == 26 and value[10] == " " and value[19] == ".":
             return value
         # The journal writes UTC as "YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00": reshape it
-        # without parsing (most of a large pull); anything else takes the slow road.
-        if len(value) == 25 and value.endswith("+00:00"):
-            return f"{value[:10]} {value[11:19]}.000000"
-        if len(value) == 32 and value.endswith("+00:00") and value[19] == ".":
-            return f"{value[:10]} {value[11:26]}"
+        # without parsing (most of a large pull); anything else (another offset, a
+        # week date, the basic form) takes the slow road.
+        if _JOURNAL_UTC.fullmatch(value):
+            return f"{value[:10]} {value[11:19]}.{value[20:26] if value[19] == '.' else '000000'}"
         value = datetime.fromisoformat(value)
     if value.tzinfo is None:
         raise ValueError("naive datetime: record times in UTC")

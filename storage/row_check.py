@@ -11,7 +11,6 @@ server's to enforce. Reasons name the field, never the value.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -129,17 +128,10 @@ def _canonical_date(text: str) -> bool:
         return False
 
 
-# The journal's own form of a time: UTC, as datetime.isoformat() writes it. A pulled
-# time is stored as it comes (storage/rawwrite.py reshapes this form without parsing),
-# so any other ISO 8601 form, however aware, is not believed.
-_UTC_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{6})?\+00:00")
-
-
 def _aware(text: str) -> bool:
-    if not _UTC_FORM.fullmatch(text):
-        return False
+    # Any ISO 8601 time with its offset (a laptop may record one in another offset);
+    # storage/rawwrite.py stores each as UTC, reshaping only the journal's own form.
     try:
-        datetime.fromisoformat(text)
+        return datetime.fromisoformat(text).tzinfo is not None
     except ValueError:
         return False
-    return True
