@@ -7,7 +7,9 @@ allocation burst starts a collection that walks every object alive, and on the
 frees them either way; the collector runs again as soon as the read ends.
 
 Process-wide (the collector is), so nesting and threads are counted: the collector
-is back on only when the last pause ends, and only if it was on before the first.
+is back on only when the last pause ends, and only if it was on before the first,
+and never once the desktop has taken the collector over (`hand_over`): a pause begun
+on a sync's thread before the window opened must not turn it back on after.
 """
 
 from __future__ import annotations
@@ -20,6 +22,15 @@ from contextlib import contextmanager
 _lock = threading.Lock()
 _depth = 0
 _was_enabled = False
+_handed_over = False
+
+
+def hand_over() -> None:
+    """From now on the collector is run by someone else (ui/kit/gui_gc.py collects on
+    the GUI thread only): a pause ending never turns it back on."""
+    global _handed_over
+    with _lock:
+        _handed_over = True
 
 
 @contextmanager
@@ -35,5 +46,5 @@ def gc_paused() -> Iterator[None]:
     finally:
         with _lock:
             _depth -= 1
-            if _depth == 0 and _was_enabled:
+            if _depth == 0 and _was_enabled and not _handed_over:
                 gc.enable()

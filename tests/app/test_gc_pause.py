@@ -10,14 +10,19 @@ from collections.abc import Iterator
 
 import pytest
 
+from app import gc_pause
 from app.gc_pause import gc_paused
 
 
 @pytest.fixture(autouse=True)
-def _collector_on() -> Iterator[None]:
+def _collector_on(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    # As in a process whose collector the desktop has not taken over.
+    monkeypatch.setattr(gc_pause, "_handed_over", False)
+    was = gc.isenabled()
     gc.enable()
     yield
-    gc.enable()
+    if not was:
+        gc.disable()
 
 
 def test_off_inside_and_on_after_even_after_an_error() -> None:
@@ -55,4 +60,12 @@ def test_a_collector_found_off_stays_off() -> None:
     gc.disable()
     with gc_paused():
         pass
+    assert not gc.isenabled()
+
+
+def test_once_handed_over_a_pause_never_turns_it_back_on() -> None:
+    with gc_paused():
+        # The desktop takes the collector over while a sync's pause is on.
+        gc_pause.hand_over()
+        gc.disable()
     assert not gc.isenabled()

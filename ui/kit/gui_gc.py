@@ -18,6 +18,8 @@ import logging
 
 from PySide6.QtCore import QObject, QTimer
 
+from app.gc_pause import hand_over
+
 logger = logging.getLogger(__name__)
 
 INTERVAL_MS = 500
@@ -27,6 +29,7 @@ class GuiThreadCollector(QObject):
     def __init__(self, parent: QObject) -> None:
         super().__init__(parent)
         self.threshold = gc.get_threshold()
+        hand_over()
         gc.disable()
         self.timer = QTimer(self)
         self.timer.setInterval(INTERVAL_MS)
@@ -55,4 +58,5 @@ def collect_on_gui_thread(app: QObject) -> GuiThreadCollector:
     global _installed
     if _installed is None:
         _installed = GuiThreadCollector(app)
+    gc.disable()  # and off, whatever turned it on meanwhile
     return _installed
