@@ -8,9 +8,6 @@ turns it on, so what a real connection reports is asked of a process of its own.
 from __future__ import annotations
 
 import logging
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,30 +17,12 @@ from app.workspace import create
 from storage.deployment import FILE_VARIABLE, Deployment, deployment, deployment_file
 from storage.engine import memory_security_pragma
 from tests.conftest import FAST_KDF, PASSPHRASE
-
-_ASK = """
-import sys
-from pathlib import Path
-from app.workspace import unlock
-ws = unlock(Path(sys.argv[1]), sys.argv[2])
-with ws.store.engine.connect() as conn:
-    print(conn.exec_driver_sql("PRAGMA cipher_memory_security").scalar())
-ws.close()
-"""
+from tests.storage.own_process import opened_in_own_process
 
 
 def _memory_security(profile: Path, settings: Path) -> str:
     """What a fresh process opening the profile under these settings reports."""
-    done = subprocess.run(
-        [sys.executable, "-c", _ASK, str(profile), PASSPHRASE],
-        env={**os.environ, FILE_VARIABLE: str(settings)},
-        cwd=Path(__file__).resolve().parents[2],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return done.stdout.strip()
+    return opened_in_own_process(profile, settings)[0]
 
 
 @pytest.fixture

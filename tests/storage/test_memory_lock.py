@@ -3,32 +3,17 @@ while the memory it may lock is capped."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from app.workspace import create
-from storage.deployment import FILE_VARIABLE
 from storage.memory_lock import LOCKED_MEMORY_BUDGET, cap_locked_memory
 from tests.conftest import FAST_KDF, PASSPHRASE
+from tests.storage.own_process import opened_in_own_process
 
 resource = pytest.importorskip("resource")
-
-
-_ASK = """
-import resource, sys
-from pathlib import Path
-from app.workspace import unlock
-ws = unlock(Path(sys.argv[1]), sys.argv[2])
-with ws.store.engine.connect() as conn:
-    print(conn.exec_driver_sql("PRAGMA cipher_memory_security").scalar())
-ws.close()
-soft = resource.getrlimit(resource.RLIMIT_MEMLOCK)[0]
-print(-1 if soft == resource.RLIM_INFINITY else soft)
-"""
 
 
 def test_opening_the_store_caps_locked_memory_and_keeps_wiping(tmp_path: Path) -> None:
@@ -36,18 +21,9 @@ def test_opening_the_store_caps_locked_memory_and_keeps_wiping(tmp_path: Path) -
     settings = tmp_path / "deployment.toml"
     settings.write_text("memory_security = true\n")
     create(tmp_path / "profile", PASSPHRASE, user_name="Sam Taylor", kdf=FAST_KDF).close()
-    done = subprocess.run(
-        [sys.executable, "-c", _ASK, str(tmp_path / "profile"), PASSPHRASE],
-        env={**os.environ, FILE_VARIABLE: str(settings)},
-        cwd=Path(__file__).resolve().parents[2],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    wiping, soft = done.stdout.split()
+    wiping, soft = opened_in_own_process(tmp_path / "profile", settings)
     assert wiping == "1"
-    assert 0 <= int(soft) <= LOCKED_MEMORY_BUDGET
+    assert 0 <= soft <= LOCKED_MEMORY_BUDGET
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="no RLIMIT_MEMLOCK")

@@ -17,7 +17,7 @@ from app.services.record.record_view import person_record
 from app.workspace import Workspace, unlock
 from storage import settings
 from storage.audit_anchor import verify_store
-from storage.tables import AuditEvent, Team
+from storage.tables import AuditEvent
 from sync.client import outbox, purge
 from sync.client import settings as sync_settings
 from sync.client.enrol import wipe
@@ -28,7 +28,7 @@ from sync.server.cli import main as server_main
 from sync.transport import RevokedError, ServerRefusedError, call, client
 from tests.conftest import ALUN, PASSPHRASE, ZOE
 from tests.sync.conftest import Laptop, RunningServer, reopen
-from tests.sync.helpers import sync
+from tests.sync.helpers import moved_by_the_coordinator, sync
 
 
 def _events_about(ws: Workspace, person_id: str) -> list[str]:
@@ -76,13 +76,7 @@ def test_audit_events_about_an_evicted_person_reach_the_server_before_they_go(
     assert {"record_viewed", "note_added"} <= set(_events_about(social_worker, zoe))
 
     # The team's coordinator moves Zoë to another team (theirs alone to do).
-    directory.add_user(server.store, "Pat Moss", "coordinator", "Craven Locality")
-    coordinator = reopen(laptop("Pat Moss"))
-    sync(coordinator)
-    with coordinator.store.write(coordinator.actor) as session:
-        team = session.execute(select(Team).where(Team.name == "Hambleton Locality")).scalar_one()
-        people.find(session, ZOE).team_id = team.id
-    assert sync(coordinator).refused == []
+    moved_by_the_coordinator(server, laptop, ZOE, "Hambleton Locality")
 
     # Eviction never takes audit events the server has not acknowledged.
     with social_worker.store.write(social_worker.actor) as session:

@@ -12,18 +12,16 @@ from typing import TypeVar
 
 import httpx
 import pytest
-from sqlalchemy import select
 
 from app.services.care.notes import add_note
 from app.services.caseload.caseload import fetch
 from app.services.record import people
 from app.store_step import StepCancelled
 from app.workspace import Workspace
-from storage.tables import Team
 from sync.server import directory
 from tests.conftest import ALUN, ZOE
 from tests.sync.conftest import Laptop, RunningServer, reopen
-from tests.sync.helpers import sync
+from tests.sync.helpers import moved_by_the_coordinator, sync
 
 T = TypeVar("T")
 PAGE = 5
@@ -64,13 +62,7 @@ def test_an_eviction_survives_a_sync_cut_while_its_page_is_applied(
     sync(social_worker)
     assert _names(social_worker) == {"Zoë", "Alun"}
     # Zoë moves to another team: she leaves the social worker's caseload.
-    directory.add_user(server.store, "Pat Moss", "coordinator", "Craven Locality")
-    coordinator = reopen(laptop("Pat Moss"))
-    sync(coordinator)
-    with coordinator.store.write(coordinator.actor) as session:
-        team = session.execute(select(Team).where(Team.name == "Hambleton Locality")).scalar_one()
-        people.find(session, ZOE).team_id = team.id
-    assert sync(coordinator).refused == []
+    moved_by_the_coordinator(server, laptop, ZOE, "Hambleton Locality")
     for n in range(4 * PAGE):
         add_note(nurse, ALUN, f"Visit {n}.")
     sync(nurse)

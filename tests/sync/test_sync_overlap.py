@@ -61,12 +61,13 @@ class Watched(httpx.HTTPTransport):
         return super().handle_request(request)
 
 
-def _writer_with_notes(laptop: Laptop, count: int) -> Workspace:
+def _writer_with_notes(laptop: Laptop, count: int, *, synced: bool = True) -> Workspace:
     nurse = reopen(laptop("Sam Taylor"))
     people.register(nurse, people.NewPerson(NHS, "Iris", "Hebden", "1939-02-11", "BD23 1JD"))
     for n in range(count):
         add_note(nurse, NHS, f"Visit {n}: walked to the kitchen with the frame.")
-    sync(nurse)
+    if synced:
+        sync(nurse)
     return nurse
 
 
@@ -114,10 +115,7 @@ def test_a_cut_in_the_page_asked_ahead_loses_nothing(server: RunningServer, lapt
 def test_the_next_batch_is_read_while_this_one_is_at_the_server(
     server: RunningServer, laptop: Laptop
 ) -> None:
-    nurse = reopen(laptop("Sam Taylor"))
-    people.register(nurse, people.NewPerson(NHS, "Iris", "Hebden", "1939-02-11", "BD23 1JD"))
-    for n in range(3 * PAGE):
-        add_note(nurse, NHS, f"Visit {n}: walked to the kitchen with the frame.")
+    nurse = _writer_with_notes(laptop, 3 * PAGE, synced=False)
     transport = Watched()
 
     def on_store(step: Callable[[], T]) -> T:
@@ -137,10 +135,7 @@ def test_the_next_batch_is_read_while_this_one_is_at_the_server(
 def test_a_cut_in_a_push_leaves_the_rest_to_send_again(
     server: RunningServer, laptop: Laptop
 ) -> None:
-    nurse = reopen(laptop("Sam Taylor"))
-    people.register(nurse, people.NewPerson(NHS, "Iris", "Hebden", "1939-02-11", "BD23 1JD"))
-    for n in range(3 * PAGE):
-        add_note(nurse, NHS, f"Visit {n}: walked to the kitchen with the frame.")
+    nurse = _writer_with_notes(laptop, 3 * PAGE, synced=False)
     # The server takes the second batch, but its answer is lost.
     with pytest.raises(OneRecordError):
         sync(nurse, push_batch=PAGE, transport=Watched(lose=2), retry=RetryPolicy(attempts=1))
