@@ -81,6 +81,14 @@ class SyncReport:
         return PulledChanges(people=frozenset(self.people), shared=self.shared)
 
 
+@dataclass(frozen=True)
+class _Start:
+    batch: OutgoingBatch | None
+    total: int
+    cursor: str
+    kept_waiting: int
+
+
 class SyncSession:
     def __init__(
         self,
@@ -119,8 +127,9 @@ class SyncSession:
         started = time.perf_counter()
         report = SyncReport()
         try:
-            self.push(report)
-            evict = self.pull(report)
+            start = self.on_store(self._start)
+            self.push(report, (start.batch, start.total))
+            evict = self.pull(report, start)
             if evict:
                 self.push(report)
                 self.remove(evict, report)
@@ -174,15 +183,30 @@ class SyncSession:
                     },
                 )
 
+    def _start(self) -> _Start:
+        """What a sync needs to know first, in one store step (a quiet sync is mostly
+        its steps): the first batch to push, the pull's cursor, whether anything
+        pulled before waits to be applied again."""
+        with self.workspace.store.read() as session:
+            batch, total = self._batch_to_push(session)
+            return _Start(
+                batch=batch,
+                total=total,
+                cursor=sync_settings.cursor(session),
+                kept_waiting=kept_aside.count(session.connection()),
+            )
+
     # --- push -------------------------------------------------------------
 
-    def push(self, report: SyncReport) -> None:
+    def push(
+        self, report: SyncReport, first: tuple[OutgoingBatch | None, int] | None = None
+    ) -> None:
         """Batches go one at a time, in order, but the store's work overlaps the
         network's: the next batch is read while this one is at the server, and this
         one's answer is marked while the next is on its way. A batch is marked only
         once answered, so a cut anywhere leaves it to be sent again (the server takes
-        a change once, by its id)."""
-        batch, total = self.on_store(self._first_batch)
+        a change once, by its id). `first`: the first batch and the count, read already."""
+        batch, total = first if first is not None else self.on_store(self._first_batch)
         if batch is None:
             return
         done = 0
@@ -222,9 +246,12 @@ class SyncSession:
 
     def _first_batch(self) -> tuple[OutgoingBatch | None, int]:
         with self.workspace.store.read() as session:
-            batch = outbox.next_batch(session.connection(), self.push_batch)
-            # Counted only when there is something to send (for progress).
-            total = outbox.pending_count(session.connection()) if batch else 0
+            return self._batch_to_push(session)
+
+    def _batch_to_push(self, session: Session) -> tuple[OutgoingBatch | None, int]:
+        batch = outbox.next_batch(session.connection(), self.push_batch)
+        # Counted only when there is something to send (for progress).
+        total = outbox.pending_count(session.connection()) if batch else 0
         return batch, total
 
     def _batch_after(self, batch: OutgoingBatch) -> OutgoingBatch | None:
@@ -238,8 +265,8 @@ class SyncSession:
 
     # --- pull -------------------------------------------------------------
 
-    def pull(self, report: SyncReport) -> list[str]:
-        cursor = self.on_store(self._cursor)
+    def pull(self, report: SyncReport, start: _Start) -> list[str]:
+        cursor = start.cursor
         evict: list[str] = []
         done = 0
         # The next page is asked for while this one is applied, so the server's and the
@@ -273,7 +300,9 @@ class SyncSession:
                 done += len(page.changes)
                 self.progress("pull", done, done + (page.total or 0))
                 if not page.more:
-                    self.on_store(lambda: self._try_kept_aside_again(report))
+                    # Changes kept aside, before or now, may apply now their parents are in.
+                    if start.kept_waiting or report.kept_aside:
+                        self.on_store(lambda: self._try_kept_aside_again(report))
                     return evict
                 page, unreadable = (
                     upcoming.result()
@@ -301,10 +330,6 @@ class SyncSession:
         # A change that is not well formed is kept aside, not the whole page refused.
         with gc_paused():
             return read_page(response.content)
-
-    def _cursor(self) -> str:
-        with self.workspace.store.read() as session:
-            return sync_settings.cursor(session)
 
     def _apply(
         self, page: PullResponse, unreadable: list[KeptChange], report: SyncReport
