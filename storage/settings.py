@@ -22,6 +22,8 @@ SYNC_SERVER = "sync_server"
 SYNC_PRIVATE_KEY = "sync_private_key"
 SYNC_CURSOR = "sync_cursor"
 SYNC_LAST_SUCCESS = "sync_last_success"
+# People the server said have left this laptop's caseload, not yet removed from it.
+SYNC_LEAVING = "sync_people_leaving"
 MAX_DAYS_OFFLINE = "max_days_offline"
 
 

@@ -87,6 +87,8 @@ class _Start:
     total: int
     cursor: str
     kept_waiting: int
+    # Who left the caseload at an earlier sync and is still to be removed.
+    leaving: list[str]
 
 
 class SyncSession:
@@ -194,6 +196,7 @@ class SyncSession:
                 total=total,
                 cursor=sync_settings.cursor(session),
                 kept_waiting=kept_aside.count(session.connection()),
+                leaving=sync_settings.leaving(session),
             )
 
     # --- push -------------------------------------------------------------
@@ -267,7 +270,7 @@ class SyncSession:
 
     def pull(self, report: SyncReport, start: _Start) -> list[str]:
         cursor = start.cursor
-        evict: list[str] = []
+        evict = start.leaving
         done = 0
         # The next page is asked for while this one is applied, so the server's and the
         # network's time overlaps the store's (a large pull is a fifth quicker). Only
@@ -290,13 +293,13 @@ class SyncSession:
                         partial(self._fetch, page.cursor, self._page_size(page.total)),
                     )
                 if page.changes or unreadable or page.cursor != cursor:
-                    applied = self.on_store(partial(self._apply, page, unreadable, report))
+                    applied, evict = self.on_store(partial(self._apply, page, unreadable, report))
                     report.pulled += applied.new_changes
                     report.people |= applied.replayed.people
                     report.shared = report.shared or applied.replayed.shared
-                # else: nothing new and the same cursor; a write would change nothing.
+                # else: nothing new and the same cursor (so no one to remove); a write
+                # would change nothing.
                 cursor = page.cursor
-                evict = sorted(set(evict) | set(page.evict))
                 done += len(page.changes)
                 self.progress("pull", done, done + (page.total or 0))
                 if not page.more:
@@ -333,8 +336,9 @@ class SyncSession:
 
     def _apply(
         self, page: PullResponse, unreadable: list[KeptChange], report: SyncReport
-    ) -> Applied:
-        """One pulled page into the store (one store step, one transaction)."""
+    ) -> tuple[Applied, list[str]]:
+        """One pulled page into the store (one store step, one transaction), and who is
+        to be removed from the laptop after it."""
         now = wallclock.utcnow()
         # A page is thousands of short-lived rows and dicts without cycles: the
         # collector's walks over everything alive would only slow it (app/gc_pause.py).
@@ -349,14 +353,23 @@ class SyncSession:
             # What could not be applied is kept aside, and the page goes on.
             kept = unreadable + applied.kept_aside
             self._keep_aside(session, kept, now, report)
-            # The page and the cursor that says we have it commit together.
+            # The page, the cursor that says we have it and whom it says to remove commit
+            # together. Someone whose record the page brings (a backfill always holds the
+            # person themselves, even when the laptop has it all already) is back.
+            before = sync_settings.leaving(session)
+            back = applied.replayed.people | {
+                c.entity_id for c in page.changes if c.entity == "person"
+            }
+            leaving = sorted((set(before) - back) | set(page.evict))
+            if leaving != before:
+                sync_settings.save_leaving(session, leaving)
             sync_settings.save_cursor(session, page.cursor)
         if len(report.kept_aside) > told:
             # The page wrote this laptop's own audit events (what it kept aside), which
             # exist nowhere else and are pushed soon: on the disk before they can be.
             with store.write(self.workspace.actor) as session:
                 sync_settings.save_cursor(session, page.cursor)
-        return applied
+        return applied, leaving
 
     def _keep_aside(
         self, session: Session, kept: list[KeptChange], now: Any, report: SyncReport
@@ -396,6 +409,9 @@ class SyncSession:
             leaving = [p for p in people if p not in keep]
             report.evicted = purge.purge_people(conn, leaving)
             report.people.update(leaving)
+            # Whoever is kept back is removed at a later sync, once nothing of theirs
+            # waits for the server.
+            sync_settings.save_leaving(session, keep)
         if keep:
             logger.warning(
                 "%d people left the caseload but still have changes the server refused", len(keep)

@@ -16,6 +16,7 @@ SERVER = settings.SYNC_SERVER
 PRIVATE_KEY = settings.SYNC_PRIVATE_KEY
 CURSOR = settings.SYNC_CURSOR
 LAST_SUCCESS = settings.SYNC_LAST_SUCCESS
+LEAVING = settings.SYNC_LEAVING
 
 
 @dataclass(frozen=True)
@@ -73,3 +74,15 @@ def last_success(session: Session) -> datetime | None:
 
 def save_last_success(session: Session, when: datetime | None = None) -> None:
     settings.put(session, LAST_SUCCESS, (when or wallclock.utcnow()).isoformat())
+
+
+def leaving(session: Session) -> list[str]:
+    """Who has left this laptop's caseload and is still to be removed from it. Kept with
+    the page that said so: the server says it once (it forgets an eviction when the
+    next request carries that page's cursor), and a sync cut before the removal must
+    not leave their record on the laptop for good."""
+    return list(settings.get(session, LEAVING) or [])
+
+
+def save_leaving(session: Session, people: list[str]) -> None:
+    settings.put(session, LEAVING, sorted(people) or None)

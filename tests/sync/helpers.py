@@ -36,17 +36,22 @@ def shared_state(ws: Workspace) -> dict[str, list[Any]]:
     return state
 
 
-def moved_by_the_coordinator(server: Any, laptop: Any, nhs: str, team: str) -> None:
-    """The Craven team's coordinator (added now, on a laptop of their own) moves someone
-    to `team`, a team the server already has: they leave Craven's caseload."""
+def moved_by_the_coordinator(
+    server: Any, laptop: Any, nhs: str, team: str, coordinator: Workspace | None = None
+) -> Workspace:
+    """The Craven team's coordinator (added now, on a laptop of their own, unless given)
+    moves someone to `team`, a team the server already has: they leave Craven's
+    caseload (or, moved to "Craven Locality", come back to it). Returns the laptop."""
     from app.services.record import people
     from sync.server import directory
     from tests.sync.conftest import reopen
 
-    directory.add_user(server.store, "Pat Moss", "coordinator", "Craven Locality")
-    coordinator = reopen(laptop("Pat Moss"))
+    if coordinator is None:
+        directory.add_user(server.store, "Pat Moss", "coordinator", "Craven Locality")
+        coordinator = reopen(laptop("Pat Moss"))
     sync(coordinator)
     with coordinator.store.write(coordinator.actor) as session:
         moved_to = session.execute(select(Team).where(Team.name == team)).scalar_one()
         people.find(session, nhs).team_id = moved_to.id
     assert sync(coordinator).refused == []
+    return coordinator
