@@ -8,6 +8,7 @@ import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -33,7 +34,14 @@ from app.services.need_to_know.access_policy import receives_records
 from storage import hlc, wallclock
 from storage.hlc import HybridClock
 from sync.protocol import Change, PushResponse, Refusal
-from sync.server import authority, checkpoint, outcome_records, refusals, servertime
+from sync.server import (
+    authority,
+    checkpoint,
+    outcome_records,
+    refusals,
+    scope_version,
+    servertime,
+)
 from sync.server import schema as s
 from sync.server.pull_wire import PULL_COLUMNS, Page
 from sync.server.push_insert import held_ids, insert_changes
@@ -119,6 +127,10 @@ class ServerStore:
         if self.engine.dialect.name == "sqlite":
             _CHECKPOINTERS[id(self.engine)] = checkpoint.Checkpointer(self.engine)
         s.metadata.create_all(self.engine)
+        scope_version.install(self.engine)
+        # Per device: the last pull that found no one to send whole or to remove, and
+        # what it was worked out from (see _settled).
+        self._settled: dict[str, _Settled] = {}
         # Whether the database refuses a second create itself (schema.CREATED_ONCE).
         self.created_once = self._created_once_index()
         with _transaction(self.engine) as conn:
@@ -435,16 +447,26 @@ class ServerStore:
         device_id, team_id = device["device_id"], device["team_id"]
         dp = s.device_people
         with _transaction(self.engine) as conn:
-            conn.execute(
-                delete(dp).where(dp.c.device_id == device_id, dp.c.evicted_generation <= generation)
+            # First, before anything it vouches for is read.
+            settled = _Settled(
+                team_id, self._role(conn, device), generation, scope_version.current(conn)
             )
-            in_scope = device_scope(device, self._role(conn, device))
+            in_scope = device_scope(device, settled.role)
+            quiet = self._settled.get(device_id) == settled and not _any_glass(conn, device_id)
+            if not quiet:
+                conn.execute(
+                    delete(dp).where(
+                        dp.c.device_id == device_id, dp.c.evicted_generation <= generation
+                    )
+                )
             known = select(dp.c.person_id).where(
                 dp.c.device_id == device_id,
                 dp.c.sent_generation <= generation,
                 dp.c.evicted_generation.is_(None),
             )
-            newcomers: list[str] = sorted(conn.execute(in_scope.except_(known)).scalars())
+            newcomers: list[str] = (
+                [] if quiet else sorted(conn.execute(in_scope.except_(known)).scalars())
+            )
             next_generation = generation + 1
             if newcomers:
                 rows, batch = self._backfill(conn, newcomers, after, limit)
@@ -479,7 +501,10 @@ class ServerStore:
                 # Nothing visible beyond the last row means nothing to wait for up to head.
                 next_after = rows[-1].seq if more else max(after, head)
                 next_generation = generation
-            evict = self._evictions(conn, device_id, team_id, in_scope)
+            evict = [] if quiet else self._evictions(conn, device_id, team_id, in_scope)
+            # Everyone in scope is held and no one else: until the scope or the laptop's
+            # team, role or generation moves, that stays so.
+            holds_its_scope = not newcomers and not evict and not _any_glass(conn, device_id)
             if evict:
                 next_generation = max(next_generation, generation + 1)
                 conn.execute(
@@ -491,6 +516,11 @@ class ServerStore:
             # has no gaps to speak of). Counting them cost as much as all that was left,
             # on every page of a first download.
             remaining = max(0, self._head(conn) - next_after) if more else 0
+        # Only once committed: a pull rolled back vouches for nothing.
+        if holds_its_scope:
+            self._settled[device_id] = settled
+        else:
+            self._settled.pop(device_id, None)
         return Page(
             rows=rows,
             cursor=_cursor(next_after, next_generation) + (OWN_CHANGES if own and more else ""),
@@ -603,6 +633,31 @@ def device_scope(device: dict[str, Any], role: str | None) -> Any:
         return select(pt.c.person_id).where(false())
     return select(pt.c.person_id).where(
         or_(pt.c.team_id == device["team_id"], pt.c.person_id.in_(glass_scope(device["device_id"])))
+    )
+
+
+@dataclass(frozen=True)
+class _Settled:
+    """What a pull's "whom to send whole, whom to remove" was worked out from. When a
+    pull found no one either way, the device holds exactly its scope (every dp row sent
+    and in scope, no one in scope unsent): the same inputs give the same answer, so
+    the next pull with them skips both set differences. The scope is the device's
+    team's caseload and its break-glass grants, what it holds is device_people (all
+    three move scope_version); a device with any grant, in force or expired, always
+    works it out (expiry moves no counter); role and team come from the device's own
+    rows, read every pull."""
+
+    team_id: str | None
+    role: str | None
+    generation: int
+    version: int
+
+
+def _any_glass(conn: Connection, device_id: str) -> bool:
+    bg = s.break_glass_scope
+    return (
+        conn.execute(select(bg.c.grant_id).where(bg.c.device_id == device_id).limit(1)).first()
+        is not None
     )
 
 

@@ -1,0 +1,136 @@
+"""A pull that finds the laptop holding exactly its caseload skips working out whom to
+send whole and whom to remove, until something that decides the caseload moves: the
+team's people (any write to person_team, by a push or by hand, moves a counter kept by
+the database's own triggers), break-glass, the laptop's team or its user's role, or
+the laptop's generation. Each of those still reaches the laptop at its next sync."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event, select, update
+
+from app.services.caseload.caseload import fetch
+from app.services.need_to_know.access_policy import Role
+from app.services.record import people
+from app.workspace import Workspace
+from sync.server import directory, scope_version
+from sync.server import schema as s
+from tests.conftest import ALUN, ZOE
+from tests.sync.conftest import Laptop, RunningServer, reopen
+from tests.sync.helpers import moved_by_the_coordinator, sync
+
+
+def _names(ws: Workspace) -> set[str]:
+    return {row.given_name for row in fetch(ws)[1]}
+
+
+@contextmanager
+def _statements(server: RunningServer) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def record(*args: Any) -> None:
+        seen.append(str(args[2]))
+
+    event.listen(server.store.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(server.store.engine, "before_cursor_execute", record)
+
+
+def _settled_social_worker(server: RunningServer, laptop: Laptop) -> Workspace:
+    """Zoë and Alun on Craven's caseload, held by the social worker's laptop, which has
+    synced since with nothing to do."""
+    directory.add_team(server.store, "Hambleton Locality")
+    nurse = reopen(laptop("Sam Taylor"))
+    social_worker = reopen(laptop("Ceri Jones"))
+    people.register(nurse, people.NewPerson(ZOE, "Zoë", "O'Neill", "1938-04-12", "DL8 3AB"))
+    people.register(nurse, people.NewPerson(ALUN, "Alun", "Pritchard", "1951-10-30", "BD23 1JD"))
+    sync(nurse)
+    sync(social_worker)
+    sync(social_worker)
+    assert _names(social_worker) == {"Zoë", "Alun"}
+    return social_worker
+
+
+def _worked_out(statements: list[str]) -> bool:
+    """Whether a pull worked out whom to send whole and whom to remove."""
+    return any("EXCEPT" in sql.upper() for sql in statements)
+
+
+def test_a_quiet_pull_skips_working_out_the_caseload(server: RunningServer, laptop: Laptop) -> None:
+    social_worker = _settled_social_worker(server, laptop)
+    with _statements(server) as seen:
+        report = sync(social_worker)
+    assert report.pulled == 0
+    assert seen, "the pull reached the server"
+    assert not _worked_out(seen)
+    # Nor does it write anything of the laptop's to the database.
+    assert not any("DEVICE_PEOPLE" in sql.upper() and "DELETE" in sql.upper() for sql in seen)
+
+
+def test_someone_moved_off_the_team_is_still_removed(server: RunningServer, laptop: Laptop) -> None:
+    social_worker = _settled_social_worker(server, laptop)
+    moved_by_the_coordinator(server, laptop, ZOE, "Hambleton Locality")
+    with _statements(server) as seen:
+        report = sync(social_worker)
+    assert _worked_out(seen)
+    assert report.evicted == 1
+    assert _names(social_worker) == {"Alun"}
+
+
+def test_a_change_made_by_hand_on_the_server_moves_the_counter(
+    server: RunningServer, laptop: Laptop
+) -> None:
+    """No writer has to remember: the database's trigger moves it."""
+    social_worker = _settled_social_worker(server, laptop)
+    hambleton = directory.team_id_by_name(server.store, "Hambleton Locality")
+    with social_worker.store.read() as session:
+        zoe_id = people.find(session, ZOE).id
+    with server.store.engine.begin() as conn:
+        before = scope_version.current(conn)
+        conn.execute(
+            update(s.person_team)
+            .where(s.person_team.c.person_id == zoe_id)
+            .values(team_id=hambleton)
+        )
+        assert scope_version.current(conn) > before
+    report = sync(social_worker)
+    assert report.evicted == 1
+    assert _names(social_worker) == {"Alun"}
+
+
+def test_a_laptop_moved_to_another_team_loses_the_old_caseload(
+    server: RunningServer, laptop: Laptop
+) -> None:
+    social_worker = _settled_social_worker(server, laptop)
+    hambleton = directory.team_id_by_name(server.store, "Hambleton Locality")
+    devices = s.devices
+    with server.store.engine.begin() as conn:
+        conn.execute(
+            update(devices)
+            .where(devices.c.device_id == social_worker.store.device_id)
+            .values(team_id=hambleton)
+        )
+    assert sync(social_worker).evicted == 2
+    assert _names(social_worker) == set()
+
+
+def test_a_user_whose_role_no_longer_holds_records_loses_them(
+    server: RunningServer, laptop: Laptop
+) -> None:
+    social_worker = _settled_social_worker(server, laptop)
+    staff = s.staff
+    with server.store.engine.begin() as conn:
+        user_id = conn.execute(
+            select(s.devices.c.user_id).where(
+                s.devices.c.device_id == social_worker.store.device_id
+            )
+        ).scalar_one()
+        conn.execute(
+            update(staff).where(staff.c.user_id == user_id).values(role=Role.ADMINISTRATOR.value)
+        )
+    assert sync(social_worker).evicted == 2
