@@ -452,7 +452,8 @@ class ServerStore:
                 team_id, self._role(conn, device), generation, scope_version.current(conn)
             )
             in_scope = device_scope(device, settled.role)
-            quiet = self._settled.get(device_id) == settled and not _any_glass(conn, device_id)
+            glass = _any_glass(conn, device_id)
+            quiet = self._settled.get(device_id) == settled and not glass
             if not quiet:
                 conn.execute(
                     delete(dp).where(
@@ -504,7 +505,7 @@ class ServerStore:
             evict = [] if quiet else self._evictions(conn, device_id, team_id, in_scope)
             # Everyone in scope is held and no one else: until the scope or the laptop's
             # team, role or generation moves, that stays so.
-            holds_its_scope = not newcomers and not evict and not _any_glass(conn, device_id)
+            holds_its_scope = not newcomers and not evict and not glass
             if evict:
                 next_generation = max(next_generation, generation + 1)
                 conn.execute(

@@ -217,6 +217,9 @@ def valid_rows(draw: Any, world: World, table: str) -> dict[str, Any]:
     if table == "break_glass":
         row.update(staff_member_id=actor.user_id, staff_role=actor.role)
     # The record's rules over two fields, as the laptop's services keep them.
+    if table == "telecare_item" and row["test_every_days"] is not None:
+        # The table's own rule (storage/tables/support.py): tested every 1 to 730 days.
+        row["test_every_days"] = draw(st.integers(1, 730))
     if table == "consent_to_share" and row["decision"] == "refused":
         row["reason_refused"] = "Synthetic reason"
     if table == "reablement_episode":
