@@ -200,15 +200,20 @@ def push_and_pull(
         writer.close()
         reader.close()
         return
-    quiet = []
-    for _ in range(50):
-        start = time.perf_counter()
-        report = sync(reader)
-        quiet.append((time.perf_counter() - start) * 1000)
-    assert report.round_trips == 1, report
-    print(summary("sync with nothing to do (1 round trip)", quiet, 3))
+    print(summary("sync with nothing to do (1 round trip)", quiet_syncs(reader), 3))
     writer.close()
     reader.close()
+
+
+def quiet_syncs(ws: Workspace, runs: int = 50) -> list[float]:
+    """Milliseconds of each of `runs` syncs with nothing to do (one round trip each)."""
+    quiet = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        report = sync(ws)
+        quiet.append((time.perf_counter() - start) * 1000)
+        assert report.round_trips == 1, report
+    return quiet
 
 
 def first_sync_of_a_team(bench: Bench, people_count: int) -> None:
@@ -239,13 +244,8 @@ def first_sync_of_a_team(bench: Bench, people_count: int) -> None:
     )
     # DESIGN.md's budget for a sync with nothing to do is on the reference caseload:
     # this laptop now holds the whole team's.
-    quiet = []
-    for _ in range(50):
-        start = time.perf_counter()
-        report = sync(newcomer)
-        quiet.append((time.perf_counter() - start) * 1000)
-    assert report.round_trips == 1, report
-    print(summary(f"sync with nothing to do, {held:,} people held (1 round trip)", quiet, 3))
+    label = f"sync with nothing to do, {held:,} people held (1 round trip)"
+    print(summary(label, quiet_syncs(newcomer), 3))
     newcomer.close()
 
 

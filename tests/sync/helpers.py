@@ -55,3 +55,26 @@ def moved_by_the_coordinator(
         people.find(session, nhs).team_id = moved_to.id
     assert sync(coordinator).refused == []
     return coordinator
+
+
+def zoe_and_alun_held(laptop: Any) -> tuple[Workspace, Workspace]:
+    """Craven's nurse registers Zoë and Alun; the nurse's and the social worker's laptops
+    have synced and hold both. Returns (nurse, social worker)."""
+    from app.services.record import people
+    from tests.conftest import ALUN, ZOE
+    from tests.sync.conftest import reopen
+
+    nurse = reopen(laptop("Sam Taylor"))
+    social_worker = reopen(laptop("Ceri Jones"))
+    people.register(nurse, people.NewPerson(ZOE, "Zoë", "O'Neill", "1938-04-12", "DL8 3AB"))
+    people.register(nurse, people.NewPerson(ALUN, "Alun", "Pritchard", "1951-10-30", "BD23 1JD"))
+    sync(nurse)
+    sync(social_worker)
+    return nurse, social_worker
+
+
+def caseload_names(ws: Workspace) -> set[str]:
+    """The given names on the laptop's caseload."""
+    from app.services.caseload.caseload import fetch
+
+    return {row.given_name for row in fetch(ws)[1]}

@@ -13,7 +13,6 @@ import pytest
 from sqlalchemy import delete
 
 from app.services.care.notes import add_note
-from app.services.caseload.caseload import fetch
 from app.services.record import people
 from app.store_step import StepCancelled
 from app.workspace import Workspace
@@ -22,15 +21,11 @@ from sync.client import settings as sync_settings
 from sync.client.beyond_team import break_glass_beyond_team
 from sync.server import directory
 from sync.server import schema as s
-from tests.conftest import ALUN, ZOE
+from tests.conftest import ZOE
 from tests.sync.conftest import Laptop, RunningServer, reopen
-from tests.sync.helpers import moved_by_the_coordinator, sync
+from tests.sync.helpers import caseload_names, moved_by_the_coordinator, sync, zoe_and_alun_held
 
 T = TypeVar("T")
-
-
-def _names(ws: Workspace) -> set[str]:
-    return {row.given_name for row in fetch(ws)[1]}
 
 
 def _leaving(ws: Workspace) -> list[str]:
@@ -52,19 +47,16 @@ def _cut_before_the_removal(step: Callable[[], T]) -> T:
 def _social_worker_told_zoe_left(server: RunningServer, laptop: Laptop) -> Workspace:
     """The social worker's laptop, told Zoë left and cut before removing her."""
     directory.add_team(server.store, "Hambleton Locality")
-    nurse = reopen(laptop("Sam Taylor"))
-    social_worker = reopen(laptop("Ceri Jones"))
-    people.register(nurse, people.NewPerson(ZOE, "Zoë", "O'Neill", "1938-04-12", "DL8 3AB"))
-    people.register(nurse, people.NewPerson(ALUN, "Alun", "Pritchard", "1951-10-30", "BD23 1JD"))
+    nurse, social_worker = zoe_and_alun_held(laptop)
     add_note(nurse, ZOE, "Visit before the move.")
     sync(nurse)
     sync(social_worker)
-    assert _names(social_worker) == {"Zoë", "Alun"}
+    assert caseload_names(social_worker) == {"Zoë", "Alun"}
     moved_by_the_coordinator(server, laptop, ZOE, "Hambleton Locality")
     with pytest.raises(StepCancelled):
         sync(social_worker, on_store=_cut_before_the_removal)
     # The page naming her is stored, and her record is still here.
-    assert _names(social_worker) == {"Zoë", "Alun"}
+    assert caseload_names(social_worker) == {"Zoë", "Alun"}
     assert len(_leaving(social_worker)) == 1
     return social_worker
 
@@ -75,7 +67,7 @@ def test_a_sync_cut_before_the_removal_removes_them_at_the_next(
     social_worker = _social_worker_told_zoe_left(server, laptop)
     report = sync(social_worker)
     assert report.evicted == 1
-    assert _names(social_worker) == {"Alun"}
+    assert caseload_names(social_worker) == {"Alun"}
     assert _leaving(social_worker) == []
     # And nothing is asked to be removed again.
     assert sync(social_worker).evicted == 0
@@ -93,7 +85,7 @@ def test_someone_back_on_the_caseload_before_the_next_sync_is_kept_whole(
     moved_by_the_coordinator(server, laptop, ZOE, "Craven Locality", hambleton)
     report = sync(social_worker)
     assert report.evicted == 0
-    assert _names(social_worker) == {"Zoë", "Alun"}
+    assert caseload_names(social_worker) == {"Zoë", "Alun"}
     assert _leaving(social_worker) == []
     assert _notes_of(social_worker, zoe_id) == 1
 
@@ -108,7 +100,7 @@ def test_someone_back_by_break_glass_before_the_next_sync_is_kept_whole(
         zoe_id = people.find(session, ZOE).id
     report_reason = "Out-of-hours call: fall at home, her own team unreachable"
     break_glass_beyond_team(social_worker, report_reason, nhs_number=ZOE)
-    assert _names(social_worker) == {"Zoë", "Alun"}
+    assert caseload_names(social_worker) == {"Zoë", "Alun"}
     assert _leaving(social_worker) == []
     assert _notes_of(social_worker, zoe_id) == 1
 
@@ -118,12 +110,7 @@ def test_someone_whose_whole_record_comes_again_is_back_even_if_all_of_it_is_hel
 ) -> None:
     """A backfill of someone the laptop still holds brings nothing new: the person's own
     record in the page is what says they are in scope again, not what it applied."""
-    nurse = reopen(laptop("Sam Taylor"))
-    social_worker = reopen(laptop("Ceri Jones"))
-    people.register(nurse, people.NewPerson(ZOE, "Zoë", "O'Neill", "1938-04-12", "DL8 3AB"))
-    people.register(nurse, people.NewPerson(ALUN, "Alun", "Pritchard", "1951-10-30", "BD23 1JD"))
-    sync(nurse)
-    sync(social_worker)
+    _, social_worker = zoe_and_alun_held(laptop)
     with social_worker.store.write(social_worker.actor) as session:
         zoe_id = people.find(session, ZOE).id
         # As a sync cut before the removal leaves it.
@@ -139,5 +126,5 @@ def test_someone_whose_whole_record_comes_again_is_back_even_if_all_of_it_is_hel
     report = sync(social_worker)
     assert report.pulled == 0  # all of it held already
     assert report.evicted == 0
-    assert _names(social_worker) == {"Zoë", "Alun"}
+    assert caseload_names(social_worker) == {"Zoë", "Alun"}
     assert _leaving(social_worker) == []

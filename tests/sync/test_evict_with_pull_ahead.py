@@ -14,14 +14,16 @@ import httpx
 import pytest
 
 from app.services.care.notes import add_note
-from app.services.caseload.caseload import fetch
-from app.services.record import people
 from app.store_step import StepCancelled
-from app.workspace import Workspace
 from sync.server import directory
 from tests.conftest import ALUN, ZOE
-from tests.sync.conftest import Laptop, RunningServer, reopen
-from tests.sync.helpers import moved_by_the_coordinator, sync
+from tests.sync.conftest import Laptop, RunningServer
+from tests.sync.helpers import (
+    caseload_names,
+    moved_by_the_coordinator,
+    sync,
+    zoe_and_alun_held,
+)
 
 T = TypeVar("T")
 PAGE = 5
@@ -45,22 +47,13 @@ class Counted(httpx.HTTPTransport):
         return response
 
 
-def _names(ws: Workspace) -> set[str]:
-    return {row.given_name for row in fetch(ws)[1]}
-
-
 @pytest.mark.parametrize("pages", [1, "several"])
 def test_an_eviction_survives_a_sync_cut_while_its_page_is_applied(
     server: RunningServer, laptop: Laptop, pages: int | str
 ) -> None:
     directory.add_team(server.store, "Hambleton Locality")
-    nurse = reopen(laptop("Sam Taylor"))
-    social_worker = reopen(laptop("Ceri Jones"))
-    people.register(nurse, people.NewPerson(ZOE, "Zoë", "O'Neill", "1938-04-12", "DL8 3AB"))
-    people.register(nurse, people.NewPerson(ALUN, "Alun", "Pritchard", "1951-10-30", "BD23 1JD"))
-    sync(nurse)
-    sync(social_worker)
-    assert _names(social_worker) == {"Zoë", "Alun"}
+    nurse, social_worker = zoe_and_alun_held(laptop)
+    assert caseload_names(social_worker) == {"Zoë", "Alun"}
     # Zoë moves to another team: she leaves the social worker's caseload.
     moved_by_the_coordinator(server, laptop, ZOE, "Hambleton Locality")
     for n in range(4 * PAGE):
@@ -85,4 +78,4 @@ def test_an_eviction_survives_a_sync_cut_while_its_page_is_applied(
         )
     report = sync(social_worker)
     assert report.evicted == 1
-    assert _names(social_worker) == {"Alun"}
+    assert caseload_names(social_worker) == {"Alun"}

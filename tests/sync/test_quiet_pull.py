@@ -12,19 +12,14 @@ from typing import Any
 
 from sqlalchemy import event, select, update
 
-from app.services.caseload.caseload import fetch
 from app.services.need_to_know.access_policy import Role
 from app.services.record import people
 from app.workspace import Workspace
 from sync.server import directory, scope_version
 from sync.server import schema as s
-from tests.conftest import ALUN, ZOE
-from tests.sync.conftest import Laptop, RunningServer, reopen
-from tests.sync.helpers import moved_by_the_coordinator, sync
-
-
-def _names(ws: Workspace) -> set[str]:
-    return {row.given_name for row in fetch(ws)[1]}
+from tests.conftest import ZOE
+from tests.sync.conftest import Laptop, RunningServer
+from tests.sync.helpers import caseload_names, moved_by_the_coordinator, sync, zoe_and_alun_held
 
 
 @contextmanager
@@ -45,14 +40,9 @@ def _settled_social_worker(server: RunningServer, laptop: Laptop) -> Workspace:
     """Zoë and Alun on Craven's caseload, held by the social worker's laptop, which has
     synced since with nothing to do."""
     directory.add_team(server.store, "Hambleton Locality")
-    nurse = reopen(laptop("Sam Taylor"))
-    social_worker = reopen(laptop("Ceri Jones"))
-    people.register(nurse, people.NewPerson(ZOE, "Zoë", "O'Neill", "1938-04-12", "DL8 3AB"))
-    people.register(nurse, people.NewPerson(ALUN, "Alun", "Pritchard", "1951-10-30", "BD23 1JD"))
-    sync(nurse)
+    _, social_worker = zoe_and_alun_held(laptop)
     sync(social_worker)
-    sync(social_worker)
-    assert _names(social_worker) == {"Zoë", "Alun"}
+    assert caseload_names(social_worker) == {"Zoë", "Alun"}
     return social_worker
 
 
@@ -79,7 +69,7 @@ def test_someone_moved_off_the_team_is_still_removed(server: RunningServer, lapt
         report = sync(social_worker)
     assert _worked_out(seen)
     assert report.evicted == 1
-    assert _names(social_worker) == {"Alun"}
+    assert caseload_names(social_worker) == {"Alun"}
 
 
 def test_a_change_made_by_hand_on_the_server_moves_the_counter(
@@ -100,7 +90,7 @@ def test_a_change_made_by_hand_on_the_server_moves_the_counter(
         assert scope_version.current(conn) > before
     report = sync(social_worker)
     assert report.evicted == 1
-    assert _names(social_worker) == {"Alun"}
+    assert caseload_names(social_worker) == {"Alun"}
 
 
 def test_a_laptop_moved_to_another_team_loses_the_old_caseload(
@@ -116,7 +106,7 @@ def test_a_laptop_moved_to_another_team_loses_the_old_caseload(
             .values(team_id=hambleton)
         )
     assert sync(social_worker).evicted == 2
-    assert _names(social_worker) == set()
+    assert caseload_names(social_worker) == set()
 
 
 def test_a_user_whose_role_no_longer_holds_records_loses_them(
