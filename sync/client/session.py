@@ -13,7 +13,7 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
@@ -130,6 +130,10 @@ class SyncSession:
         report = SyncReport()
         try:
             start = self.on_store(self._start)
+            if start.leaving:
+                # An earlier sync was told they left and was cut before removing them:
+                # first, before the network, so an unreachable server cannot keep them.
+                start = replace(start, leaving=self.remove(start.leaving, report))
             self.push(report, (start.batch, start.total))
             evict = self.pull(report, start)
             if evict:
@@ -398,16 +402,17 @@ class SyncSession:
         report.people |= replayed.people
         report.shared = report.shared or replayed.shared
 
-    def remove(self, people: list[str], report: SyncReport) -> None:
-        self.on_store(lambda: self._remove(people, report))
+    def remove(self, people: list[str], report: SyncReport) -> list[str]:
+        """Remove these people from the laptop; returns those kept back for now."""
+        return self.on_store(lambda: self._remove(people, report))
 
-    def _remove(self, people: list[str], report: SyncReport) -> None:
+    def _remove(self, people: list[str], report: SyncReport) -> list[str]:
         with self.workspace.store.write(self.workspace.actor) as session:
             conn = session.connection()
             keep = [p for p in people if purge.unpushed_for(conn, p)]
             report.kept_back = len(keep)
             leaving = [p for p in people if p not in keep]
-            report.evicted = purge.purge_people(conn, leaving)
+            report.evicted += purge.purge_people(conn, leaving)
             report.people.update(leaving)
             # Whoever is kept back is removed at a later sync, once nothing of theirs
             # waits for the server.
@@ -416,6 +421,7 @@ class SyncSession:
             logger.warning(
                 "%d people left the caseload but still have changes the server refused", len(keep)
             )
+        return keep
 
 
 def _enrolment(workspace: Workspace) -> sync_settings.Enrolment | None:

@@ -26,13 +26,13 @@ server_meta = Table(
     Column("value", Text, nullable=False),
 )
 
-# One row: moved by the database's own triggers at every write to person_team and
-# break_glass_scope (sync/server/scope_version.py).
+# One row: a random token the database's own triggers change at every row written to
+# person_team, break_glass_scope and device_people (sync/server/scope_version.py).
 scope_version = Table(
     "scope_version",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
-    Column("n", BigInteger, nullable=False),
+    Column("token", String(40), nullable=False),
 )
 
 # Every change any laptop pushed, in arrival order: `seq` is the pull cursor.

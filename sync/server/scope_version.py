@@ -1,9 +1,11 @@
-"""A counter that moves whenever anyone's caseload, or what a laptop holds of it, may
+"""A token that changes whenever anyone's caseload, or what a laptop holds of it, may
 have: every row written to `person_team` (who is on which team), `break_glass_scope`
 (who may be held by a grant) and `device_people` (whom each laptop was sent, and told
 to remove) adds one, by a trigger in the database itself, so no writer (a push, a
 partner's pull, an administrator's tool, a fix made by hand) can change either
-without moving it.
+without changing it. A random token, not a count: a database put back from a
+backup, or a replica that lost its last commits, could count up to a number a
+server already vouched for with other data behind it; a token never comes back.
 
 A quiet pull reads it to skip working out whom to send and whom to remove
 (sync/server/store.py): for a 5,000-person team those two set differences were
@@ -13,28 +15,44 @@ write that lands meanwhile can only make the next pull work it out again.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Connection, Engine, select, text
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from sync.server import schema as s
 
 # The tables whose rows decide which people a laptop may hold.
 _SCOPE_TABLES = ("person_team", "break_glass_scope", "device_people")
 _POSTGRES_FUNCTION = "onerecord_scope_moved"
+_SQLITE_FRESH = "lower(hex(randomblob(16)))"
+_POSTGRES_FRESH = "md5(random()::text || clock_timestamp()::text)"
+# Two servers opening one PostgreSQL database at once: one installs, the other waits.
+_INSTALL_LOCK = 7_171_021
 
 
 def install(engine: Engine) -> None:
-    """The counter's row and its triggers, made once (each statement is idempotent)."""
+    """The token's row and its triggers, made once (each step is idempotent, and safe
+    when two server processes open the database together)."""
+    sqlite = engine.dialect.name == "sqlite"
     with engine.begin() as conn:
-        if conn.execute(select(s.scope_version.c.n)).first() is None:
-            conn.execute(s.scope_version.insert().values(id=1, n=0))
-        if engine.dialect.name == "sqlite":
+        if not sqlite:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _INSTALL_LOCK})
+        insert: Any = sqlite_insert if sqlite else postgres_insert
+        conn.execute(
+            insert(s.scope_version)
+            .values(id=1, token=text(_SQLITE_FRESH if sqlite else _POSTGRES_FRESH))
+            .on_conflict_do_nothing(index_elements=["id"])
+        )
+        if sqlite:
             _sqlite_triggers(conn)
         else:
             _postgres_triggers(conn)
 
 
-def current(conn: Connection) -> int:
-    return int(conn.execute(select(s.scope_version.c.n)).scalar_one())
+def current(conn: Connection) -> str:
+    return str(conn.execute(select(s.scope_version.c.token)).scalar_one())
 
 
 def _sqlite_triggers(conn: Connection) -> None:
@@ -44,30 +62,39 @@ def _sqlite_triggers(conn: Connection) -> None:
             conn.exec_driver_sql(
                 f"CREATE TRIGGER IF NOT EXISTS {table}_scope_{event.lower()} "  # noqa: S608
                 f"AFTER {event} ON {table} "
-                "BEGIN UPDATE scope_version SET n = n + 1 WHERE id = 1; END"
+                f"BEGIN UPDATE scope_version SET token = {_SQLITE_FRESH} WHERE id = 1; END"
             )
 
 
 def _postgres_triggers(conn: Connection) -> None:
     # This schema's tables only (to_regclass follows the search path, as the triggers'
-    # tables do): another schema's triggers of the same name say nothing of these.
+    # tables do): another schema's triggers of the same name say nothing of these. A
+    # trigger someone disabled counts as missing: it is made again, enabled.
     missing = [
         table
         for table in _SCOPE_TABLES
         if conn.execute(
-            text("SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass(:table) AND tgname = :name"),
-            {"table": table, "name": f"{table}_scope"},
-        ).first()
-        is None
+            text(
+                "SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass(:table) "
+                "AND tgname IN (:row, :truncate) AND tgenabled <> 'D'"
+            ),
+            {"table": table, "row": f"{table}_scope", "truncate": f"{table}_scope_truncate"},
+        ).scalar_one()
+        < 2
     ]
     if not missing:
         return  # as it should be: no DDL at every start
+    # The schema it is made in, whatever the search path of a later writer (a fix made
+    # by hand in psql would otherwise change another schema's token, or fail).
     conn.exec_driver_sql(
         f"CREATE OR REPLACE FUNCTION {_POSTGRES_FUNCTION}() RETURNS trigger "  # noqa: S608
-        "LANGUAGE plpgsql AS $$ BEGIN "
-        "UPDATE scope_version SET n = n + 1 WHERE id = 1; RETURN NULL; END $$"
+        "LANGUAGE plpgsql SET search_path FROM CURRENT AS $$ BEGIN "
+        f"UPDATE scope_version SET token = {_POSTGRES_FRESH} WHERE id = 1; "
+        "RETURN NULL; END $$"
     )
     for table in missing:
+        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_scope ON {table}")
+        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_scope_truncate ON {table}")
         # Per row, as SQLite's: a statement that writes no row (a pull's delete of
         # evictions already confirmed, most often none) moves nothing. TRUNCATE fires no
         # row trigger, so it has its own.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -128,9 +129,9 @@ class ServerStore:
             _CHECKPOINTERS[id(self.engine)] = checkpoint.Checkpointer(self.engine)
         s.metadata.create_all(self.engine)
         scope_version.install(self.engine)
-        # Per device: the last pull that found no one to send whole or to remove, and
-        # what it was worked out from (see _settled).
-        self._settled: dict[str, _Settled] = {}
+        # Per device: what the last pull that found no one to send whole or to remove
+        # was worked out from, and when (see _Settled).
+        self._settled: dict[str, tuple[_Settled, float]] = {}
         # Whether the database refuses a second create itself (schema.CREATED_ONCE).
         self.created_once = self._created_once_index()
         with _transaction(self.engine) as conn:
@@ -453,7 +454,13 @@ class ServerStore:
             )
             in_scope = device_scope(device, settled.role)
             glass = _any_glass(conn, device_id)
-            quiet = self._settled.get(device_id) == settled and not glass
+            last = self._settled.get(device_id)
+            quiet = (
+                last is not None
+                and last[0] == settled
+                and time.monotonic() - last[1] < SETTLED_FOR_SECONDS
+                and not glass
+            )
             if not quiet:
                 conn.execute(
                     delete(dp).where(
@@ -483,11 +490,17 @@ class ServerStore:
                         s.changes.c.entity.in_(DIRECTORY | TEAM_SETTINGS),
                     ),
                 )
+                # The head first, and nothing past it: rows committed after it are the next
+                # pull's. Read after the rows, a change committed in between (another
+                # process: an administrator's command, a partner's pull; SQLite gives a
+                # pull that writes nothing no snapshot) was skipped by the cursor for good.
+                head = self._head(conn)
                 rows = list(
                     conn.execute(
                         select(*PULL_COLUMNS)
                         .where(
                             s.changes.c.seq > after,
+                            s.changes.c.seq <= head,
                             visible,
                             s.changes.c.entity.not_in(SERVER_ONLY),
                             # A laptop already holds what it wrote (a backfill still sends it).
@@ -498,7 +511,6 @@ class ServerStore:
                     ).all()  # fetchall: one call to the driver, not one per row
                 )
                 more = len(rows) == limit
-                head = self._head(conn)
                 # Nothing visible beyond the last row means nothing to wait for up to head.
                 next_after = rows[-1].seq if more else max(after, head)
                 next_generation = generation
@@ -518,9 +530,9 @@ class ServerStore:
             # on every page of a first download.
             remaining = max(0, self._head(conn) - next_after) if more else 0
         # Only once committed: a pull rolled back vouches for nothing.
-        if holds_its_scope:
-            self._settled[device_id] = settled
-        else:
+        if holds_its_scope and not quiet:
+            self._settled[device_id] = (settled, time.monotonic())
+        elif not holds_its_scope:
             self._settled.pop(device_id, None)
         return Page(
             rows=rows,
@@ -637,6 +649,12 @@ def device_scope(device: dict[str, Any], role: str | None) -> Any:
     )
 
 
+# However still everything stays, a device's caseload is worked out again this often:
+# a bound on any staleness the token cannot see (triggers disabled by hand, a replica's
+# writes that bypass them).
+SETTLED_FOR_SECONDS = 300.0
+
+
 @dataclass(frozen=True)
 class _Settled:
     """What a pull's "whom to send whole, whom to remove" was worked out from. When a
@@ -651,7 +669,7 @@ class _Settled:
     team_id: str | None
     role: str | None
     generation: int
-    version: int
+    version: str
 
 
 def _any_glass(conn: Connection, device_id: str) -> bool:

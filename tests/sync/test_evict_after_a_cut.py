@@ -7,8 +7,10 @@ caseload before that next sync is kept, with their record whole."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TypeVar
 
+import httpx
 import pytest
 from sqlalchemy import delete
 
@@ -19,8 +21,10 @@ from app.workspace import Workspace
 from storage.tables import ContactNote
 from sync.client import settings as sync_settings
 from sync.client.beyond_team import break_glass_beyond_team
+from sync.retry import RetryPolicy
 from sync.server import directory
 from sync.server import schema as s
+from sync.transport import ServerUnreachableError
 from tests.conftest import ZOE
 from tests.sync.conftest import Laptop, RunningServer, reopen
 from tests.sync.helpers import caseload_names, moved_by_the_coordinator, sync, zoe_and_alun_held
@@ -84,7 +88,8 @@ def test_someone_back_on_the_caseload_before_the_next_sync_is_kept_whole(
     hambleton = reopen(laptop("Ola Hart"))
     moved_by_the_coordinator(server, laptop, ZOE, "Craven Locality", hambleton)
     report = sync(social_worker)
-    assert report.evicted == 0
+    # Removed first, as the server said, then sent whole again now she is back.
+    assert report.evicted == 1
     assert caseload_names(social_worker) == {"Zoë", "Alun"}
     assert _leaving(social_worker) == []
     assert _notes_of(social_worker, zoe_id) == 1
@@ -108,13 +113,22 @@ def test_someone_back_by_break_glass_before_the_next_sync_is_kept_whole(
 def test_someone_whose_whole_record_comes_again_is_back_even_if_all_of_it_is_held(
     server: RunningServer, laptop: Laptop
 ) -> None:
-    """A backfill of someone the laptop still holds brings nothing new: the person's own
-    record in the page is what says they are in scope again, not what it applied."""
+    """Within one sync, a page says someone left and a later one sends them whole again
+    (moved out and back meanwhile) while the laptop still holds all of it: the person's
+    own record in the page is what says they are back, not what it applied."""
     _, social_worker = zoe_and_alun_held(laptop)
-    with social_worker.store.write(social_worker.actor) as session:
+    with social_worker.store.read() as session:
         zoe_id = people.find(session, ZOE).id
-        # As a sync cut before the removal leaves it.
-        sync_settings.save_leaving(session, [zoe_id])
+
+    told: list[bool] = []
+
+    def told_she_left_by_an_earlier_page(step: Callable[[], T]) -> T:
+        if isinstance(step, partial) and step.func.__name__ == "_apply" and not told:
+            told.append(True)
+            with social_worker.store.write(social_worker.actor) as session:
+                sync_settings.save_leaving(session, [zoe_id])
+        return step()
+
     # The server has forgotten it sent her, so it sends her whole record again.
     dp = s.device_people
     with server.store.engine.begin() as conn:
@@ -123,8 +137,22 @@ def test_someone_whose_whole_record_comes_again_is_back_even_if_all_of_it_is_hel
                 dp.c.device_id == social_worker.store.device_id, dp.c.person_id == zoe_id
             )
         )
-    report = sync(social_worker)
+    report = sync(social_worker, on_store=told_she_left_by_an_earlier_page)
     assert report.pulled == 0  # all of it held already
     assert report.evicted == 0
     assert caseload_names(social_worker) == {"Zoë", "Alun"}
+    assert _leaving(social_worker) == []
+
+
+def test_they_are_removed_at_the_next_sync_even_if_the_server_cannot_be_reached(
+    server: RunningServer, laptop: Laptop
+) -> None:
+    social_worker = _social_worker_told_zoe_left(server, laptop)
+
+    def offline(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("no signal", request=request)
+
+    with pytest.raises(ServerUnreachableError):
+        sync(social_worker, transport=httpx.MockTransport(offline), retry=RetryPolicy(attempts=1))
+    assert caseload_names(social_worker) == {"Alun"}
     assert _leaving(social_worker) == []

@@ -10,11 +10,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
 from sqlalchemy import event, select, update
 
 from app.services.need_to_know.access_policy import Role
 from app.services.record import people
 from app.workspace import Workspace
+from storage.tables import Team
 from sync.server import directory, scope_version
 from sync.server import schema as s
 from tests.conftest import ZOE
@@ -87,7 +89,7 @@ def test_a_change_made_by_hand_on_the_server_moves_the_counter(
             .where(s.person_team.c.person_id == zoe_id)
             .values(team_id=hambleton)
         )
-        assert scope_version.current(conn) > before
+        assert scope_version.current(conn) != before
     report = sync(social_worker)
     assert report.evicted == 1
     assert caseload_names(social_worker) == {"Alun"}
@@ -124,3 +126,34 @@ def test_a_user_whose_role_no_longer_holds_records_loses_them(
             update(staff).where(staff.c.user_id == user_id).values(role=Role.ADMINISTRATOR.value)
         )
     assert sync(social_worker).evicted == 2
+
+
+def test_a_change_committed_while_a_pull_is_answered_is_never_skipped(
+    server: RunningServer, laptop: Laptop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process (an administrator's command) commits a directory change just as a
+    quiet pull reads the stream: the pull may leave it for the next, never skip it."""
+    from sync.server.store import ServerStore
+
+    _, social_worker = zoe_and_alun_held(laptop)
+    sync(social_worker)
+    url = server.store.engine.url.render_as_string(hide_password=False)
+    elsewhere = ServerStore(url)
+    head = ServerStore._head
+    done: list[bool] = []
+
+    def another_process_commits_first(self: ServerStore, conn: Any) -> int:
+        if self is server.store and not done:
+            done.append(True)
+            directory.add_team(elsewhere, "Pateley Locality")
+        return head(self, conn)
+
+    monkeypatch.setattr(ServerStore, "_head", another_process_commits_first)
+    sync(social_worker)
+    monkeypatch.setattr(ServerStore, "_head", head)
+    elsewhere.close()
+    assert done
+    sync(social_worker)
+    with social_worker.store.read() as session:
+        names = set(session.execute(select(Team.name)).scalars())
+    assert "Pateley Locality" in names
