@@ -182,8 +182,7 @@ def choose_first_run(qtbot: QtBot, controller: AppController, way: str) -> None:
     """Click one way in on the first-run window (enrol, demo, or no server)."""
     window = controller.first_run_window
     # The window shows once the database lane has looked for the profile: on a loaded
-    # machine (a CI
-    # worker beside a bundle being built) that once took longer than the default 5 s.
+    # machine (a CI worker beside a bundle being built) that once took over 5 s.
     qtbot.waitUntil(window.isVisible, timeout=15_000)
     button = {
         ENROL: window.choice.enrol_button,
