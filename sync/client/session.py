@@ -192,7 +192,7 @@ class SyncSession:
     def _start(self) -> _Start:
         """What a sync needs to know first, in one store step (a quiet sync is mostly
         its steps): the first batch to push, the pull's cursor, whether anything
-        pulled before waits to be applied again."""
+        pulled before waits to be applied again, and who is still to be removed."""
         with self.workspace.store.read() as session:
             batch, total = self._batch_to_push(session)
             return _Start(

@@ -662,8 +662,8 @@ class _Settled:
     and in scope, no one in scope unsent): the same inputs give the same answer, so
     the next pull with them skips both set differences. The scope is the device's
     team's caseload and its break-glass grants, what it holds is device_people (all
-    three move scope_version); a device with any grant, in force or expired, always
-    works it out (expiry moves no counter); role and team come from the device's own
+    three change the scope_version token); a device with any grant, in force or
+    expired, always works it out (expiry changes no token); role and team come from the device's own
     rows, read every pull."""
 
     team_id: str | None

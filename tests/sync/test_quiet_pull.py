@@ -1,6 +1,6 @@
 """A pull that finds the laptop holding exactly its caseload skips working out whom to
 send whole and whom to remove, until something that decides the caseload moves: the
-team's people (any write to person_team, by a push or by hand, moves a counter kept by
+team's people (any write to person_team, by a push or by hand, changes a token kept by
 the database's own triggers), break-glass, the laptop's team or its user's role, or
 the laptop's generation. Each of those still reaches the laptop at its next sync."""
 
@@ -74,10 +74,10 @@ def test_someone_moved_off_the_team_is_still_removed(server: RunningServer, lapt
     assert caseload_names(social_worker) == {"Alun"}
 
 
-def test_a_change_made_by_hand_on_the_server_moves_the_counter(
+def test_a_change_made_by_hand_on_the_server_changes_the_token(
     server: RunningServer, laptop: Laptop
 ) -> None:
-    """No writer has to remember: the database's trigger moves it."""
+    """No writer has to remember: the database's trigger changes it."""
     social_worker = _settled_social_worker(server, laptop)
     hambleton = directory.team_id_by_name(server.store, "Hambleton Locality")
     with social_worker.store.read() as session:
