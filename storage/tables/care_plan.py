@@ -92,6 +92,10 @@ class Goal(Recorded, Base):
         CheckConstraint(
             "gas_baseline IS NULL OR gas_baseline IN (-2, -1)", name="gas_baseline_range"
         ),
+        # Every column that refers to another record has an index (migration 0017):
+        # SQLite looks for a record's children when it is written during a pull and
+        # when it is removed, and without one reads the whole table each time.
+        Index("ix_goal_need", "need_id", sqlite_where=text("need_id IS NOT NULL")),
     )
 
     person_id: Mapped[str] = mapped_column(ForeignKey("person.id"), index=True)
@@ -122,6 +126,10 @@ class PlanAction(Recorded, Base):
         ),
         CheckConstraint(
             "goal_id IS NOT NULL OR mdt_item_id IS NOT NULL", name="towards_a_goal_or_agreed"
+        ),
+        # See Goal: a referring column has an index.
+        Index(
+            "ix_plan_action_mdt_item", "mdt_item_id", sqlite_where=text("mdt_item_id IS NOT NULL")
         ),
     )
 
