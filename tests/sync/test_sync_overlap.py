@@ -32,13 +32,15 @@ PAGE = 10
 
 class Watched(httpx.HTTPTransport):
     """Real requests; tells when each pull request is sent, and may lose one answer.
-    Holds the first push's answer until the store starts reading the next batch."""
+    `hold_first_push`: holds the first push's answer until the store starts reading
+    the next batch (at most 10 s; only where a test watches for that)."""
 
-    def __init__(self, lose: int | None = None) -> None:
+    def __init__(self, lose: int | None = None, *, hold_first_push: bool = False) -> None:
         super().__init__()
         self.pulls = 0
         self.pushes = 0
         self.lose = lose
+        self.hold_first_push = hold_first_push
         self.second_asked = threading.Event()
         self.next_batch_read = threading.Event()
         self.read_while_first_push_out: bool | None = None
@@ -46,7 +48,7 @@ class Watched(httpx.HTTPTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         if request.url.path == "/sync/push":
             self.pushes += 1
-            if self.pushes == 1:
+            if self.pushes == 1 and self.hold_first_push:
                 self.read_while_first_push_out = self.next_batch_read.wait(timeout=10)
             if self.pushes == self.lose:
                 super().handle_request(request).read()
@@ -116,7 +118,7 @@ def test_the_next_batch_is_read_while_this_one_is_at_the_server(
     server: RunningServer, laptop: Laptop
 ) -> None:
     nurse = _writer_with_notes(laptop, 3 * PAGE, synced=False)
-    transport = Watched()
+    transport = Watched(hold_first_push=True)
 
     def on_store(step: Callable[[], T]) -> T:
         if isinstance(step, partial) and step.func.__name__ == "_batch_after":
