@@ -21,7 +21,16 @@ MAX_PUSH_BATCH = 2_000
 # (sync/server/limits.py MAX_BODY_BYTES, 16 MiB): one more change, even the largest
 # the wire allows, still fits under it.
 MAX_PUSH_BYTES = 4 * 1024 * 1024
-MAX_PULL_PAGE = 5_000
+# The most changes a pull page holds (asked for by a laptop far behind: a first
+# download, a long absence). Fewer, larger pages mean fewer commits on the laptop,
+# each rewriting most of its random-key indexes' pages: 20,000 took a 5,000-person
+# team's first download from 33 s to 28 (bench/sync.py). A server older than this
+# refuses more than 5,000 (docs/admin-guide.md: upgrade the server first).
+MAX_PULL_PAGE = 20_000
+# However few changes that is, a page ends once its values reach this many characters
+# (at least one change): a page of the largest values cannot fill the server's or
+# the laptop's memory. A page of routine changes is a fraction of it.
+PULL_PAGE_CHARS = 32 * 1024 * 1024
 
 Uuid = Annotated[
     str,

@@ -46,8 +46,10 @@ QUIET_SYNCS = "sync_quiet_since_audit"
 # The audit event that tells the server which pulled changes this laptop kept aside.
 KEPT_ASIDE_EVENT = "pulled_changes_kept_aside"
 _IDS_PER_EVENT = 200
-# Changes a routine pull page holds (a far-behind laptop takes MAX_PULL_PAGE).
+# Changes a routine pull page holds; a laptop behind takes CATCH_UP_PAGE, one far
+# behind MAX_PULL_PAGE (about 2.5 s of the store's time a page).
 ROUTINE_PAGE = 2000
+CATCH_UP_PAGE = 5000
 
 Progress = Callable[[str, int, int], None]
 
@@ -323,11 +325,15 @@ class SyncSession:
 
     def _page_size(self, behind: int | None) -> int:
         """A routine sync's pages hold the store briefly (a save made meanwhile waits
-        for the page before it); a laptop far behind (a first download, a long absence)
-        takes the largest pages the server sends: a quarter fewer commits and requests."""
+        for the page before it); a laptop behind takes larger pages, and one far behind
+        (a first download, a long absence) the largest the server sends: fewer commits,
+        each rewriting most of the pages of the journal's random-key indexes."""
         if self.pull_page is not None:
             return self.pull_page
-        return MAX_PULL_PAGE if behind is not None and behind > 2 * MAX_PULL_PAGE else ROUTINE_PAGE
+        for size in (MAX_PULL_PAGE, CATCH_UP_PAGE):
+            if behind is not None and behind > 2 * size:
+                return size
+        return ROUTINE_PAGE
 
     def _fetch(self, cursor: str, limit: int) -> tuple[PullResponse, list[KeptChange]]:
         """One pull request and its page, read (network and parsing only, no store)."""

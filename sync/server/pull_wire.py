@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic_core import to_json
+from sqlalchemy import Result
 
 from sync.protocol import Change
 from sync.server import schema as s
@@ -28,6 +29,8 @@ WIRE_NAMES = tuple(Change.model_fields)
 PULL_COLUMNS = (*(s.changes.c[name] for name in WIRE_NAMES), s.changes.c.person_id, s.changes.c.seq)
 _BASES = WIRE_NAMES.index("bases")
 _CHANGE_ID = WIRE_NAMES.index("change_id")
+_VALUE = WIRE_NAMES.index("value")
+_FETCH = 1000
 
 
 @dataclass
@@ -39,6 +42,21 @@ class Page:
     more: bool
     total: int | None
     evict: list[str] = field(default_factory=list)
+
+
+def within(result: Result[Any], chars: int) -> tuple[list[Any], bool]:
+    """The rows of a page's query, in order, until their values reach `chars` (at least
+    one row), and whether it stopped there (rows are left: the page has more)."""
+    rows: list[Any] = []
+    size = 0
+    while chunk := result.fetchmany(_FETCH):
+        for row in chunk:
+            rows.append(row)
+            size += len(row[_VALUE] or "")
+            if size >= chars:
+                result.close()
+                return rows, True
+    return rows, False
 
 
 def encode(page: Page, withheld: Mapping[str, str] | None = None) -> bytes:

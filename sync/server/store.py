@@ -34,7 +34,7 @@ from sqlalchemy.exc import IntegrityError
 from app.services.need_to_know.access_policy import receives_records
 from storage import hlc, wallclock
 from storage.hlc import HybridClock
-from sync.protocol import Change, PushResponse, Refusal
+from sync.protocol import PULL_PAGE_CHARS, Change, PushResponse, Refusal
 from sync.server import (
     authority,
     checkpoint,
@@ -44,7 +44,7 @@ from sync.server import (
     servertime,
 )
 from sync.server import schema as s
-from sync.server.pull_wire import PULL_COLUMNS, Page
+from sync.server.pull_wire import PULL_COLUMNS, Page, within
 from sync.server.push_insert import held_ids, insert_changes
 from sync.server.row_references import batch_refusals
 from sync.server.validation import (
@@ -123,6 +123,9 @@ def parse_cursor(text: str | None) -> tuple[int, int]:
 
 
 class ServerStore:
+    # A stream page ends once its values reach this many characters (protocol.py).
+    page_chars = PULL_PAGE_CHARS
+
     def __init__(self, url: str) -> None:
         self.engine = build_engine(url)
         if self.engine.dialect.name == "sqlite":
@@ -495,7 +498,7 @@ class ServerStore:
                 # process: an administrator's command, a partner's pull; SQLite gives a
                 # pull that writes nothing no snapshot) was skipped by the cursor for good.
                 head = self._head(conn)
-                rows = list(
+                rows, full = within(
                     conn.execute(
                         select(*PULL_COLUMNS)
                         .where(
@@ -508,9 +511,10 @@ class ServerStore:
                         )
                         .order_by(s.changes.c.seq)
                         .limit(limit)
-                    ).all()  # fetchall: one call to the driver, not one per row
+                    ),
+                    self.page_chars,
                 )
-                more = len(rows) == limit
+                more = full or len(rows) == limit
                 # Nothing visible beyond the last row means nothing to wait for up to head.
                 next_after = rows[-1].seq if more else max(after, head)
                 next_generation = generation

@@ -192,6 +192,46 @@ def test_a_pull_page_is_byte_for_byte_what_pydantic_writes(store: ServerStore) -
         assert PullResponse.model_validate_json(body).model_dump_json().encode() == body
 
 
+@pytest.mark.parametrize("chars", [1, 5000])
+def test_a_page_ends_once_its_values_reach_the_servers_bound(
+    store: ServerStore, chars: int
+) -> None:
+    """However many changes a laptop asks for, a page ends once its values reach
+    `page_chars` (with at least one change), and the next page goes on from there:
+    every change arrives once, in order."""
+    writer = Device(store, "Sam Taylor", "community_nurse")
+    reader = Device(store, "Ola Nowak", "community_nurse")
+    reader.pull_bodies(store)
+    person_id, create = person(writer, store)
+    notes = [
+        writer.change("contact_note", "append", n["id"], n)
+        for n in (
+            note(writer, person_id, f"Visit {i}: " + "walked with the frame. " * 60)
+            for i in range(12)
+        )
+    ]
+    assert writer.push(store, [create, *notes]).accepted == 13
+    store.page_chars = chars
+    pages = [PullResponse.model_validate_json(b) for b in reader.pull_bodies(store)]
+    received = [c for page in pages for c in page.changes]
+    assert [c.change_id for c in received] == [c["change_id"] for c in [create, *notes]]
+    largest = max(len(c["value"]) for c in [create, *notes])
+    for page in pages:
+        sizes = [len(c.value or "") for c in page.changes]
+        # Under the bound until its last change, which may cross it.
+        assert sum(sizes[:-1]) < chars and sum(sizes) < chars + largest
+    # Each page takes changes until their values reach the bound: one at the smallest.
+    expected, size, count = [], 0, 0
+    for change in [create, *notes]:
+        size, count = size + len(change["value"]), count + 1
+        if size >= chars:
+            expected.append(count)
+            size, count = 0, 0
+    expected += [count] if count else []
+    assert [len(page.changes) for page in pages if page.changes] == expected
+    assert len(expected) == (13 if chars == 1 else 5)
+
+
 def test_a_sensitive_note_is_withheld_however_its_key_is_spelt(store: ServerStore) -> None:
     author = Device(store, "Ceri Jones", "social_worker")
     reader = Device(store, "Sam Taylor", "community_nurse")

@@ -19,7 +19,7 @@ from app.services.care.notes import add_note
 from app.services.record import people
 from app.workspace import Workspace
 from storage.tables import ContactNote
-from sync.client.session import ROUTINE_PAGE, SyncSession, pending_count
+from sync.client.session import CATCH_UP_PAGE, ROUTINE_PAGE, SyncSession, pending_count
 from sync.protocol import MAX_PULL_PAGE
 from sync.retry import RetryPolicy
 from tests.sync.conftest import Laptop, RunningServer, reopen
@@ -155,9 +155,13 @@ def test_a_laptop_far_behind_takes_the_largest_pages(laptop: Laptop) -> None:
     try:
         # The first page of a sync, and a routine catch-up, are routine-sized.
         assert session._page_size(None) == ROUTINE_PAGE
-        assert session._page_size(2 * MAX_PULL_PAGE) == ROUTINE_PAGE
+        assert session._page_size(2 * CATCH_UP_PAGE) == ROUTINE_PAGE
+        # Behind: larger pages.
+        assert session._page_size(2 * CATCH_UP_PAGE + 1) == CATCH_UP_PAGE
+        assert session._page_size(2 * MAX_PULL_PAGE) == CATCH_UP_PAGE
         # Far behind (a first download, a long absence): the largest the server sends.
         assert session._page_size(2 * MAX_PULL_PAGE + 1) == MAX_PULL_PAGE
+        assert MAX_PULL_PAGE > CATCH_UP_PAGE > ROUTINE_PAGE
     finally:
         session.close()
     chosen = SyncSession(reopen(laptop("Ceri Jones")), pull_page=7)
