@@ -284,8 +284,8 @@ class SyncSession:
         # and a page's cursor is saved only with the page. Asking with a cursor before
         # its page is stored is safe for the changes (a sync cut there starts again
         # from the cursor the store holds, and the server sends them again) but not
-        # for evictions: the server forgets whom it told this laptop to remove once a
-        # request carries that page's cursor. So a page that names anyone to remove is
+        # for evictions: the server stops naming whom it told this laptop to remove once
+        # a request carries that page's cursor. So a page that names anyone to remove is
         # stored before the next is asked for. A sync of one page starts no thread.
         upcoming: Future[tuple[PullResponse, list[KeptChange]]] | None = None
         try:

@@ -78,9 +78,10 @@ def save_last_success(session: Session, when: datetime | None = None) -> None:
 
 def leaving(session: Session) -> list[str]:
     """Who has left this laptop's caseload and is still to be removed from it. Kept with
-    the page that said so: the server says it once (it forgets an eviction when the
-    next request carries that page's cursor), and a sync cut before the removal must
-    not leave their record on the laptop for good."""
+    the page that said so: the server stops saying it once the next request carries
+    that page's cursor (it says it again only to a laptop whose cursor is older, one
+    restored from a backup), and a sync cut before the removal must not leave their
+    record on the laptop for good."""
     return list(settings.get(session, LEAVING) or [])
 
 

@@ -464,12 +464,6 @@ class ServerStore:
                 and time.monotonic() - last[1] < SETTLED_FOR_SECONDS
                 and not glass
             )
-            if not quiet:
-                conn.execute(
-                    delete(dp).where(
-                        dp.c.device_id == device_id, dp.c.evicted_generation <= generation
-                    )
-                )
             known = select(dp.c.person_id).where(
                 dp.c.device_id == device_id,
                 dp.c.sent_generation <= generation,
@@ -518,7 +512,7 @@ class ServerStore:
                 # Nothing visible beyond the last row means nothing to wait for up to head.
                 next_after = rows[-1].seq if more else max(after, head)
                 next_generation = generation
-            evict = [] if quiet else self._evictions(conn, device_id, team_id, in_scope)
+            evict = [] if quiet else self._evictions(conn, device_id, generation, in_scope)
             # Everyone in scope is held and no one else: until the scope or the laptop's
             # team, role or generation moves, that stays so.
             holds_its_scope = not newcomers and not evict and not glass
@@ -601,11 +595,19 @@ class ServerStore:
         )
 
     def _evictions(
-        self, conn: Connection, device_id: str, team_id: str | None, in_scope: Any
+        self, conn: Connection, device_id: str, generation: int, in_scope: Any
     ) -> list[str]:
-        """People this laptop holds who are no longer on its team's caseload."""
+        """People this laptop may hold who are no longer on its team's caseload: those it
+        was sent, and those it was told to remove by a response its cursor does not yet
+        confirm. An eviction is kept once confirmed (evicted_generation): a laptop
+        restored from a backup made before it comes back with an older generation, holds
+        the person again, and is told again. (Confirmed evictions were once deleted, and
+        such a laptop kept the record for good.) Someone sent again is a row anew."""
         dp = s.device_people
-        held = select(dp.c.person_id).where(dp.c.device_id == device_id)
+        held = select(dp.c.person_id).where(
+            dp.c.device_id == device_id,
+            or_(dp.c.evicted_generation.is_(None), dp.c.evicted_generation > generation),
+        )
         return sorted(conn.execute(held.except_(in_scope)).scalars())
 
     # --- server-authored directory changes --------------------------------
