@@ -1,7 +1,7 @@
 """Whom the server says has left the caseload is kept with the page that says so, and
-removed at the next sync if this one is cut before the removal: the server says it
-once (it forgets an eviction when the next request carries that page's cursor), so a
-cut there once left a record on the laptop for good. Someone who comes back to the
+removed at the next sync if this one is cut before the removal: the server stops
+saying it once the next request carries that page's cursor, so a cut there once left
+a record on the laptop for good. Someone who comes back to the
 caseload before that next sync is kept, with their record whole."""
 
 from __future__ import annotations
