@@ -27,10 +27,13 @@ MAX_PUSH_BYTES = 4 * 1024 * 1024
 # team's first download from 33 s to 28 (bench/sync.py). A server older than this
 # refuses more than 5,000 (docs/admin-guide.md: upgrade the server first).
 MAX_PULL_PAGE = 20_000
-# However few changes that is, a page ends once its values reach this many characters
-# (at least one change): a page of the largest values cannot fill the server's or
-# the laptop's memory. A page of routine changes is a fraction of it.
+# However few changes that is, a stream page ends once its values reach this many
+# characters (at least one change): a page of the largest values cannot fill the
+# server's or the laptop's memory. A page of routine changes is a fraction of it.
 PULL_PAGE_CHARS = 32 * 1024 * 1024
+# A partner server's pages (sync/server/partners/): not bounded by characters, so
+# kept at the size they had.
+PARTNER_PULL_PAGE = 5_000
 
 Uuid = Annotated[
     str,

@@ -30,7 +30,9 @@ PULL_COLUMNS = (*(s.changes.c[name] for name in WIRE_NAMES), s.changes.c.person_
 _BASES = WIRE_NAMES.index("bases")
 _CHANGE_ID = WIRE_NAMES.index("change_id")
 _VALUE = WIRE_NAMES.index("value")
-_FETCH = 1000
+# Rows read at a time while a page is cut: at most this many values past the bound
+# are held (each up to 1,000,000 characters).
+_FETCH = 100
 
 
 @dataclass

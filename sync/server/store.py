@@ -17,6 +17,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     and_,
+    case,
     create_engine,
     delete,
     event,
@@ -464,6 +465,15 @@ class ServerStore:
                 and time.monotonic() - last[1] < SETTLED_FOR_SECONDS
                 and not glass
             )
+            if not quiet:
+                # Rows for responses this laptop's cursor has not confirmed: a lost answer,
+                # or a laptop restored from a backup (its generation is older than ones
+                # already given out). It does not hold those people: they are sent again.
+                # Left in place, a restored laptop's next generations reused their numbers,
+                # and someone sent after the backup could count as held, and never come.
+                conn.execute(
+                    delete(dp).where(dp.c.device_id == device_id, dp.c.sent_generation > generation)
+                )
             known = select(dp.c.person_id).where(
                 dp.c.device_id == device_id,
                 dp.c.sent_generation <= generation,
@@ -505,6 +515,9 @@ class ServerStore:
                         )
                         .order_by(s.changes.c.seq)
                         .limit(limit)
+                        # Read as the page is cut, not whole first (PostgreSQL: a server
+                        # side cursor; SQLite's reads are lazy already).
+                        .execution_options(stream_results=True)
                     ),
                     self.page_chars,
                 )
@@ -518,10 +531,17 @@ class ServerStore:
             holds_its_scope = not newcomers and not evict and not glass
             if evict:
                 next_generation = max(next_generation, generation + 1)
+                # Never lowered: told again to a laptop restored to an older generation,
+                # the eviction still stands for any newer backup restored after that.
                 conn.execute(
                     update(dp)
                     .where(dp.c.device_id == device_id, dp.c.person_id.in_(evict))
-                    .values(evicted_generation=next_generation)
+                    .values(
+                        evicted_generation=case(
+                            (dp.c.evicted_generation > next_generation, dp.c.evicted_generation),
+                            else_=next_generation,
+                        )
+                    )
                 )
             # For the progress bar: changes after the cursor, seen or not (the stream
             # has no gaps to speak of). Counting them cost as much as all that was left,
@@ -664,8 +684,8 @@ SETTLED_FOR_SECONDS = 300.0
 @dataclass(frozen=True)
 class _Settled:
     """What a pull's "whom to send whole, whom to remove" was worked out from. When a
-    pull found no one either way, the device holds exactly its scope (every dp row sent
-    and in scope, no one in scope unsent): the same inputs give the same answer, so
+    pull found no one either way, the device holds exactly its scope (every dp row not
+    evicted is sent and in scope, no one in scope unsent): the same inputs give the same answer, so
     the next pull with them skips both set differences. The scope is the device's
     team's caseload and its break-glass grants, what it holds is device_people (all
     three change the scope_version token); a device with any grant, in force or

@@ -1,7 +1,12 @@
-"""A laptop restored from a backup taken before someone left its caseload holds their
-record again: the server still knows it told this laptop to remove them, and tells it
-again, because the restored laptop's cursor is older than that eviction. The server
-forgot confirmed evictions before, so such a laptop kept the record for good."""
+"""A laptop restored from a backup holds what it held then, and its cursor's generation
+is older than ones the server has given out since. The server works from the cursor:
+
+- someone who left the caseload after the backup is held again, and the laptop is
+  told again to remove them (the server forgot confirmed evictions before, so such a
+  laptop kept the record for good), after a second, newer restore too;
+- someone sent after the backup is not held, and is sent whole again, however many
+  pages that takes (the restored laptop's generations reused numbers the server had
+  given out, and someone sent later could count as held and never come)."""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from sqlalchemy import func, select
 
 from app.services.care.notes import add_note
 from app.services.profile.backup import backup_profile, restore_profile
+from app.services.record import people
 from app.workspace import Workspace, unlock
 from storage.tables import ContactNote
 from sync.server import directory
@@ -18,10 +24,20 @@ from tests.conftest import PASSPHRASE, ZOE
 from tests.sync.conftest import Laptop, RunningServer, reopen
 from tests.sync.helpers import caseload_names, moved_by_the_coordinator, sync, zoe_and_alun_held
 
+NEWCOMER = "9990000034"
+SECOND = "9990000042"
+
 
 def _notes(ws: Workspace) -> int:
     with ws.store.read() as session:
         return int(session.execute(select(func.count()).select_from(ContactNote)).scalar_one())
+
+
+def _backup(ws: Workspace) -> tuple[Workspace, Path]:
+    folder = ws.store.path
+    ws.close()
+    backup = backup_profile(folder, PASSPHRASE).path
+    return unlock(folder, PASSPHRASE, for_sync=True), backup
 
 
 def _restored(ws: Workspace, backup: Path) -> Workspace:
@@ -40,10 +56,7 @@ def test_a_laptop_restored_from_before_an_eviction_removes_them_again(
     sync(nurse)
     sync(social_worker)
     assert _notes(social_worker) == 1
-    folder = social_worker.store.path
-    social_worker.close()
-    backup = backup_profile(folder, PASSPHRASE).path
-    social_worker = unlock(folder, PASSPHRASE, for_sync=True)
+    social_worker, backup = _backup(social_worker)
 
     moved_by_the_coordinator(server, laptop, ZOE, "Hambleton Locality")
     assert sync(social_worker).evicted == 1
@@ -65,3 +78,61 @@ def test_a_laptop_restored_from_before_an_eviction_removes_them_again(
     moved_by_the_coordinator(server, laptop, ZOE, "Craven Locality", hambleton)
     sync(social_worker)
     assert caseload_names(social_worker) == {"Zoë", "Alun"} and _notes(social_worker) == 1
+
+
+def test_a_second_newer_restore_is_told_again_too(server: RunningServer, laptop: Laptop) -> None:
+    directory.add_team(server.store, "Hambleton Locality")
+    nurse, social_worker = zoe_and_alun_held(laptop)
+    social_worker, older = _backup(social_worker)
+    # A newcomer between the two backups moves the laptop's generation on.
+    people.register(nurse, people.NewPerson(NEWCOMER, "Iris", "Hebden", "1939-02-11", "LS1 4AP"))
+    sync(nurse)
+    sync(social_worker)
+    social_worker, newer = _backup(social_worker)
+    moved_by_the_coordinator(server, laptop, ZOE, "Hambleton Locality")
+    assert sync(social_worker).evicted == 1
+    sync(social_worker)
+
+    social_worker = _restored(social_worker, older)
+    assert sync(social_worker).evicted == 1
+    # The newer backup, restored after that, still holds her: told again.
+    social_worker = _restored(social_worker, newer)
+    assert caseload_names(social_worker) == {"Zoë", "Alun", "Iris"}
+    assert sync(social_worker).evicted >= 1
+    assert caseload_names(social_worker) == {"Alun", "Iris"}
+    for _ in range(6):  # told until its cursor confirms the eviction, then no more
+        sync(social_worker)
+    assert sync(social_worker).evicted == 0
+    assert caseload_names(social_worker) == {"Alun", "Iris"}
+
+
+def test_people_sent_after_the_backup_come_whole_however_many_pages(
+    server: RunningServer, laptop: Laptop
+) -> None:
+    # Two people with a history in another team, moved to this one after the backup.
+    directory.add_team(server.store, "Hambleton Locality")
+    directory.add_user(server.store, "Jo Bell", "community_nurse", "Hambleton Locality")
+    directory.add_user(server.store, "Ola Hart", "coordinator", "Hambleton Locality")
+    hambleton_nurse = reopen(laptop("Jo Bell"))
+    hambleton = reopen(laptop("Ola Hart"))
+    for nhs, name in ((NEWCOMER, "Iris"), (SECOND, "Edna")):
+        people.register(
+            hambleton_nurse, people.NewPerson(nhs, name, "Hebden", "1939-02-11", "LS1 4AP")
+        )
+        for n in range(4):
+            add_note(hambleton_nurse, nhs, f"Visit {n} in Hambleton.")
+    sync(hambleton_nurse)
+    _nurse, social_worker = zoe_and_alun_held(laptop)
+    social_worker, backup = _backup(social_worker)
+    for nhs in (NEWCOMER, SECOND):
+        moved_by_the_coordinator(server, laptop, nhs, "Craven Locality", hambleton)
+    sync(social_worker)
+    assert caseload_names(social_worker) == {"Zoë", "Alun", "Iris", "Edna"}
+    assert _notes(social_worker) == 8
+
+    social_worker = _restored(social_worker, backup)
+    assert caseload_names(social_worker) == {"Zoë", "Alun"}
+    # Pages of a few changes: each person whole on a page of their own.
+    sync(social_worker, pull_page=3)
+    assert caseload_names(social_worker) == {"Zoë", "Alun", "Iris", "Edna"}
+    assert _notes(social_worker) == 8

@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from sync import signing
-from sync.protocol import MAX_PULL_PAGE, PullResponse
+from sync.protocol import PARTNER_PULL_PAGE, PullResponse
 from sync.server.partners import feed as partner_feed
 from sync.server.partners.agreements import partner_by_server
 from sync.server.store import ServerStore
@@ -50,7 +50,7 @@ def install(api: FastAPI, store: ServerStore, error: Callable[[int, str], Except
     async def partner_pull(
         peer: Partner,
         cursor: Annotated[str, Query(max_length=40, pattern=r"^[0-9]*(\.[0-9]+)?$")] = "",
-        limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = 1000,
+        limit: Annotated[int, Query(ge=1, le=PARTNER_PULL_PAGE)] = 1000,
     ) -> Response:
         try:
             page = await run_in_threadpool(partner_feed.page, store, peer, cursor, limit)
