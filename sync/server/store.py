@@ -107,6 +107,11 @@ def _cursor(seq: int, generation: int) -> str:
 
 
 OWN_CHANGES = "~own"
+# A backfill page sends people whole, so it is bounded by its change count only, not
+# by PULL_PAGE_CHARS: it stays at the size pages had before the stream's grew to
+# MAX_PULL_PAGE. (A first download is the stream: a new laptop's first backfill page
+# only notes whom it holds.)
+BACKFILL_PAGE = 5_000
 
 
 def parse_cursor(text: str | None) -> tuple[int, int]:
@@ -484,7 +489,7 @@ class ServerStore:
             )
             next_generation = generation + 1
             if newcomers:
-                rows, batch = self._backfill(conn, newcomers, after, limit)
+                rows, batch = self._backfill(conn, newcomers, after, min(limit, BACKFILL_PAGE))
                 self._mark_sent(conn, device_id, batch, next_generation)
                 next_after, more = after, True
             else:

@@ -15,13 +15,14 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.services import clock
-from sync.protocol import Change, PullResponse, PushResponse
+from sync.protocol import MAX_PULL_PAGE, Change, PullResponse, PushResponse
 from sync.server import checkpoint, directory, handlers
 from sync.server import schema as s
+from sync.server import store as store_module
 from sync.server.push_insert import insert_changes
 from sync.server.store import ServerStore, _wire
 from sync.server.visibility import _maybe_sensitive
@@ -230,6 +231,56 @@ def test_a_page_ends_once_its_values_reach_the_servers_bound(
     expected += [count] if count else []
     assert [len(page.changes) for page in pages if page.changes] == expected
     assert len(expected) == (13 if chars == 1 else 5)
+
+
+def test_a_backfill_page_keeps_to_its_own_size_however_large_a_page_is_asked(
+    store: ServerStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """People newly on a laptop's caseload go whole, bounded by the change count alone
+    (not by characters), so a backfill page stays at BACKFILL_PAGE changes even when a
+    laptop far behind asks for MAX_PULL_PAGE."""
+    writer = Device(store, "Sam Taylor", "community_nurse")
+    reader = Device(store, "Ola Nowak", "community_nurse")
+    reader.pull_bodies(store)
+    pushed: dict[str, list[str]] = {}
+    for name in ("Iris", "Edna"):
+        person_id, create = person(writer, store)
+        notes = [
+            writer.change("contact_note", "append", n["id"], n)
+            for n in (note(writer, person_id, f"{name}, visit {i}.") for i in range(3))
+        ]
+        assert writer.push(store, [create, *notes]).accepted == 4
+        pushed[person_id] = [c["change_id"] for c in (create, *notes)]
+    # Off the team while the reader's cursor passes their changes, then back on it.
+    elsewhere = directory.add_team(store, "Hambleton Locality")
+    for team_id in (elsewhere, directory.team_id_by_name(store, TEAM)):
+        with store.engine.begin() as conn:
+            conn.execute(
+                update(s.person_team)
+                .where(s.person_team.c.person_id.in_(list(pushed)))
+                .values(team_id=team_id)
+            )
+        if team_id == elsewhere:
+            assert not [
+                c
+                for b in reader.pull_bodies(store)
+                for c in PullResponse.model_validate_json(b).changes
+                if c.entity_id in pushed
+            ]
+    monkeypatch.setattr(store_module, "BACKFILL_PAGE", 4)
+    store.page_chars = 10**9
+    pages = []
+    while True:
+        page = PullResponse.model_validate_json(
+            handlers.pull(store, reader.info, reader.cursor, MAX_PULL_PAGE)
+        )
+        pages.append(page)
+        reader.cursor = page.cursor
+        if not page.more:
+            break
+    sent = [[c.change_id for c in page.changes] for page in pages if page.changes]
+    # Each person whole, on a page of their own: four changes each.
+    assert sorted(sent) == sorted(pushed.values())
 
 
 def test_a_sensitive_note_is_withheld_however_its_key_is_spelt(store: ServerStore) -> None:
