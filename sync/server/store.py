@@ -690,12 +690,12 @@ SETTLED_FOR_SECONDS = 300.0
 class _Settled:
     """What a pull's "whom to send whole, whom to remove" was worked out from. When a
     pull found no one either way, the device holds exactly its scope (every dp row not
-    evicted is sent and in scope, no one in scope unsent): the same inputs give the same answer, so
-    the next pull with them skips both set differences. The scope is the device's
-    team's caseload and its break-glass grants, what it holds is device_people (all
-    three change the scope_version token); a device with any grant, in force or
-    expired, always works it out (expiry changes no token); role and team come from the device's own
-    rows, read every pull."""
+    evicted is sent and in scope, no one in scope unsent): the same inputs give the
+    same answer, so the next pull with them skips both set differences. The scope is
+    the device's team's caseload and its break-glass grants, what it holds is
+    device_people (all three change the scope_version token); a device with any
+    grant, in force or expired, always works it out (expiry changes no token); role
+    and team come from the device's own rows, read every pull."""
 
     team_id: str | None
     role: str | None
