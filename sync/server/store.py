@@ -476,8 +476,13 @@ class ServerStore:
                 # already given out). It does not hold those people: they are sent again.
                 # Left in place, a restored laptop's next generations reused their numbers,
                 # and someone sent after the backup could count as held, and never come.
+                # An eviction stays: a newer backup, restored later, may hold them.
                 conn.execute(
-                    delete(dp).where(dp.c.device_id == device_id, dp.c.sent_generation > generation)
+                    delete(dp).where(
+                        dp.c.device_id == device_id,
+                        dp.c.sent_generation > generation,
+                        dp.c.evicted_generation.is_(None),
+                    )
                 )
             known = select(dp.c.person_id).where(
                 dp.c.device_id == device_id,

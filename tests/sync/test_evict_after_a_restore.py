@@ -136,3 +136,27 @@ def test_people_sent_after_the_backup_come_whole_however_many_pages(
     sync(social_worker, pull_page=3)
     assert caseload_names(social_worker) == {"Zoë", "Alun", "Iris", "Edna"}
     assert _notes(social_worker) == 8
+
+
+def test_someone_first_sent_between_two_backups_is_removed_after_each_restore(
+    server: RunningServer, laptop: Laptop
+) -> None:
+    directory.add_team(server.store, "Hambleton Locality")
+    nurse, social_worker = zoe_and_alun_held(laptop)
+    social_worker, older = _backup(social_worker)
+    people.register(nurse, people.NewPerson(NEWCOMER, "Iris", "Hebden", "1939-02-11", "LS1 4AP"))
+    sync(nurse)
+    sync(social_worker)  # Iris is first sent now, after the older backup
+    social_worker, newer = _backup(social_worker)
+    moved_by_the_coordinator(server, laptop, NEWCOMER, "Hambleton Locality")
+    assert sync(social_worker).evicted == 1
+    sync(social_worker)
+
+    # The older backup never held her; restoring it must not make the server forget her.
+    social_worker = _restored(social_worker, older)
+    assert caseload_names(social_worker) == {"Zoë", "Alun"}
+    sync(social_worker)
+    social_worker = _restored(social_worker, newer)
+    assert caseload_names(social_worker) == {"Zoë", "Alun", "Iris"}
+    assert sync(social_worker).evicted >= 1
+    assert caseload_names(social_worker) == {"Zoë", "Alun"}
