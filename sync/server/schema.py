@@ -176,6 +176,16 @@ device_people = Table(
     Column("evicted_generation", Integer),
 )
 
+# The highest pull generation given to each device (sync/server/generations.py), so
+# a new one is never a number given out before, even to a laptop restored from a
+# backup whose cursor is older.
+device_generation = Table(
+    "device_generation",
+    metadata,
+    Column("device_id", String(36), primary_key=True),
+    Column("issued", Integer, nullable=False),
+)
+
 # --- sharing with partner servers (sync/server/partner_*.py) ----------------
 
 # A partner organisation's server: its identity (exchanged by the administrators)

@@ -39,6 +39,7 @@ from sync.protocol import PULL_PAGE_CHARS, Change, PushResponse, Refusal
 from sync.server import (
     authority,
     checkpoint,
+    generations,
     outcome_records,
     refusals,
     scope_version,
@@ -492,9 +493,9 @@ class ServerStore:
             newcomers: list[str] = (
                 [] if quiet else sorted(conn.execute(in_scope.except_(known)).scalars())
             )
-            next_generation = generation + 1
             if newcomers:
                 rows, batch = self._backfill(conn, newcomers, after, min(limit, BACKFILL_PAGE))
+                next_generation = generations.next_for(conn, device_id, generation)
                 self._mark_sent(conn, device_id, batch, next_generation)
                 next_after, more = after, True
             else:
@@ -540,7 +541,8 @@ class ServerStore:
             # team, role or generation moves, that stays so.
             holds_its_scope = not newcomers and not evict and not glass
             if evict:
-                next_generation = max(next_generation, generation + 1)
+                if next_generation == generation:
+                    next_generation = generations.next_for(conn, device_id, generation)
                 # Never lowered: told again to a laptop restored to an older generation,
                 # the eviction still stands for any newer backup restored after that.
                 conn.execute(

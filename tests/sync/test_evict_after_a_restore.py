@@ -160,3 +160,39 @@ def test_someone_first_sent_between_two_backups_is_removed_after_each_restore(
     assert caseload_names(social_worker) == {"Zoë", "Alun", "Iris"}
     assert sync(social_worker).evicted >= 1
     assert caseload_names(social_worker) == {"Zoë", "Alun"}
+
+
+def test_someone_sent_while_an_older_backup_was_restored_reaches_a_newer_one(
+    server: RunningServer, laptop: Laptop
+) -> None:
+    """Generations given out are never given out again: once the older backup was
+    restored, its pulls counted on from its own cursor, reusing numbers the newer
+    backup had reached, and someone sent then counted as held by the newer one."""
+    directory.add_team(server.store, "Hambleton Locality")
+    directory.add_user(server.store, "Jo Bell", "community_nurse", "Hambleton Locality")
+    directory.add_user(server.store, "Ola Hart", "coordinator", "Hambleton Locality")
+    hambleton_nurse = reopen(laptop("Jo Bell"))
+    hambleton = reopen(laptop("Ola Hart"))
+    # Edna's history is older than both backups, in another team.
+    people.register(
+        hambleton_nurse, people.NewPerson(SECOND, "Edna", "Hebden", "1939-02-11", "LS1 4AP")
+    )
+    add_note(hambleton_nurse, SECOND, "Visit in Hambleton.")
+    sync(hambleton_nurse)
+    nurse, social_worker = zoe_and_alun_held(laptop)
+    social_worker, older = _backup(social_worker)
+    people.register(nurse, people.NewPerson(NEWCOMER, "Iris", "Hebden", "1939-02-11", "LS1 4AP"))
+    sync(nurse)
+    sync(social_worker)  # Iris, sent after the older backup
+    social_worker, newer = _backup(social_worker)
+
+    social_worker = _restored(social_worker, older)
+    moved_by_the_coordinator(server, laptop, SECOND, "Craven Locality", hambleton)
+    sync(social_worker)  # Iris again, and Edna
+    assert caseload_names(social_worker) == {"Zoë", "Alun", "Iris", "Edna"}
+
+    social_worker = _restored(social_worker, newer)
+    assert caseload_names(social_worker) == {"Zoë", "Alun", "Iris"}
+    sync(social_worker)
+    assert caseload_names(social_worker) == {"Zoë", "Alun", "Iris", "Edna"}
+    assert _notes(social_worker) == 1
