@@ -134,7 +134,7 @@ class RequestLimits:
             await self.app(scope, receive, send)
             return
         push = scope.get("path") in PUSH_ROUTES
-        limit = self.max_push_bytes if push else self.max_bytes
+        limit = route_limit(scope.get("path", ""), small=self.max_bytes, push=self.max_push_bytes)
         declared = _content_length(scope)
         if declared is not None and declared > limit:
             logger.warning("refused a request body of %d bytes (declared)", declared)
@@ -166,6 +166,11 @@ class RequestLimits:
             await _refuse(send, 400, problem)
             return
         await self.app(scope, _replay(body, receive), send)
+
+
+def route_limit(path: str, *, small: int = MAX_BODY_BYTES, push: int = MAX_PUSH_BODY_BYTES) -> int:
+    """The most bytes a request body to `path` may hold: only the push routes take large ones."""
+    return push if path in PUSH_ROUTES else small
 
 
 def _content_length(scope: Scope) -> int | None:

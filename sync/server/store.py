@@ -543,8 +543,9 @@ class ServerStore:
             if evict:
                 if next_generation == generation:
                     next_generation = generations.next_for(conn, device_id, generation)
-                # Never lowered: told again to a laptop restored to an older generation,
-                # the eviction still stands for any newer backup restored after that.
+                # Never lowered, so a newer backup restored later is told too. A fresh
+                # generation (generations.py) is past any given since device_generation
+                # was kept; the comparison covers ones given before (an upgraded server).
                 conn.execute(
                     update(dp)
                     .where(dp.c.device_id == device_id, dp.c.person_id.in_(evict))

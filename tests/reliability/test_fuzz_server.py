@@ -184,10 +184,6 @@ def _send(fuzz: Fixture, case: Any, *, signer: tuple[str, bytes] | None) -> Any:
     return fuzz.client.send(request)
 
 
-def _body_limit(path: str) -> int:
-    return limits.MAX_PUSH_BODY_BYTES if path in limits.PUSH_ROUTES else limits.MAX_BODY_BYTES
-
-
 def _plain(response: httpx.Response) -> None:
     detail = response.json().get("detail")
     assert isinstance(detail, str) and "\n" not in detail and "Traceback" not in detail
@@ -223,7 +219,7 @@ def test_unsigned_requests_never_crash_or_change_anything(operation: Any, fuzz: 
             # Refused as unsigned, or (a body generated past the route's limit, which
             # the positive strategy can reach with its largest values) before a byte
             # of it is read.
-            too_large = len(_body(case)) > _body_limit(case.path)
+            too_large = len(_body(case)) > limits.route_limit(case.path)
             assert status in (400, 401) or (status == 413 and too_large), status
 
     run()
