@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -27,13 +27,18 @@ SYNC_LEAVING = "sync_people_leaving"
 MAX_DAYS_OFFLINE = "max_days_offline"
 
 
-def get(session: Session, key: str, default: Any = None) -> Any:
-    value = session.execute(select(ProfileSetting.value).where(ProfileSetting.key == key)).scalar()
+def get(session: Session | Connection, key: str, default: Any = None) -> Any:
+    value = session.execute(_GET, {"k": key}).scalar()
     return default if value is None else json.loads(value)
 
 
-def put(session: Session, key: str, value: Any) -> None:
-    stmt = sqlite_insert(ProfileSetting).values(key=key, value=json.dumps(value))
-    session.execute(
-        stmt.on_conflict_do_update(index_elements=["key"], set_={"value": stmt.excluded.value})
-    )
+def put(session: Session | Connection, key: str, value: Any) -> None:
+    session.execute(_PUT, {"k": key, "v": json.dumps(value)})
+
+
+# Built once: a sync reads and writes several settings, and building each statement
+# cost more than running it. (Bound names that are not column names: an insert's
+# parameters named after columns are values to insert.)
+_GET = select(ProfileSetting.value).where(ProfileSetting.key == bindparam("k"))
+_NEW = sqlite_insert(ProfileSetting).values(key=bindparam("k"), value=bindparam("v"))
+_PUT = _NEW.on_conflict_do_update(index_elements=["key"], set_={"value": _NEW.excluded.value})

@@ -52,6 +52,7 @@ ROUTINE_PAGE = 2000
 CATCH_UP_PAGE = 5000
 
 Progress = Callable[[str, int, int], None]
+_OPEN_CONFLICTS = select(func.count()).select_from(SyncConflict)
 
 
 class NotEnrolledError(OneRecordError):
@@ -154,35 +155,20 @@ class SyncSession:
 
     def _record(self, report: SyncReport, *, moved: bool) -> None:
         """The sync's end, in the store: when it succeeded, open conflicts, the audit.
-        A sync that moved nothing is only counted: not worth a disk flush (half the
-        time of a quiet sync), and a power cut can lose the count, not the record."""
-        with self.workspace.store.write(self.workspace.actor, flushed=moved) as session:
-            sync_settings.save_last_success(session)
-            report.open_conflicts = session.execute(
-                select(func.count()).select_from(SyncConflict)
-            ).scalar_one()
-            quiet = settings.get(session, QUIET_SYNCS) or {}
-            if moved:
-                # Counts only: no person, no field, nothing identifiable.
-                detail: dict[str, Any] = {
-                    "pushed": report.pushed,
-                    "pulled": report.pulled,
-                    "refused": len(report.refused),
-                    "evicted": report.evicted,
-                    "kept_back": report.kept_back,
-                    "kept_aside": len(report.kept_aside),
-                }
-                if quiet:
-                    detail["quiet_syncs_before"] = quiet
-                    settings.put(session, QUIET_SYNCS, None)
-                audit(session, "sync", detail=detail)
-            else:
-                # A sync that moved nothing is counted, not sent on its own (that would
-                # cost a second round trip every time): the next sync's event carries
-                # how many there were and when, so every sync is in the audit log.
+        A sync that moved nothing is only counted, in the profile's own settings (no
+        journal, no disk flush: most of the time of a quiet sync otherwise), and a
+        power cut can lose the count, not the record."""
+        if not moved:
+            with self.workspace.store.local_write() as conn:
+                sync_settings.save_last_success(conn)
+                report.open_conflicts = conn.execute(_OPEN_CONFLICTS).scalar_one()
+                # Counted, not sent on its own (that would cost a second round trip every
+                # time): the next sync that moves anything carries in its audit event how
+                # many there were and when, so every sync is in the audit log.
+                quiet = settings.get(conn, QUIET_SYNCS) or {}
                 now = wallclock.utcnow().isoformat(timespec="seconds")
                 settings.put(
-                    session,
+                    conn,
                     QUIET_SYNCS,
                     {
                         "count": int(quiet.get("count", 0)) + 1,
@@ -190,6 +176,24 @@ class SyncSession:
                         "last": now,
                     },
                 )
+            return
+        with self.workspace.store.write(self.workspace.actor) as session:
+            sync_settings.save_last_success(session)
+            report.open_conflicts = session.execute(_OPEN_CONFLICTS).scalar_one()
+            quiet = settings.get(session, QUIET_SYNCS) or {}
+            # Counts only: no person, no field, nothing identifiable.
+            detail: dict[str, Any] = {
+                "pushed": report.pushed,
+                "pulled": report.pulled,
+                "refused": len(report.refused),
+                "evicted": report.evicted,
+                "kept_back": report.kept_back,
+                "kept_aside": len(report.kept_aside),
+            }
+            if quiet:
+                detail["quiet_syncs_before"] = quiet
+                settings.put(session, QUIET_SYNCS, None)
+            audit(session, "sync", detail=detail)
 
     def _start(self) -> _Start:
         """What a sync needs to know first, in one store step (a quiet sync is mostly

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from storage import settings, wallclock
@@ -72,7 +73,7 @@ def last_success(session: Session) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def save_last_success(session: Session, when: datetime | None = None) -> None:
+def save_last_success(session: Session | Connection, when: datetime | None = None) -> None:
     settings.put(session, LAST_SUCCESS, (when or wallclock.utcnow()).isoformat())
 
 

@@ -113,18 +113,32 @@ def create_app(
         device_id = headers.get(signing.DEVICE)
         if not device_id:
             raise ApiError(401, "This request is not signed.")
-        device = await run_in_threadpool(store.device, device_id)
+        body = await request.body()  # bounded by RequestLimits before it is read
+        path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        # One trip to a worker thread for the device, its signature and the replay
+        # check (each trip costs about as much as the device's lookup).
+        return await run_in_threadpool(
+            _check_signed, device_id, headers, request.method, path, body, allow_revoked
+        )
+
+    def _check_signed(
+        device_id: str,
+        headers: dict[str, str],
+        method: str,
+        path: str,
+        body: bytes,
+        allow_revoked: bool,
+    ) -> dict[str, Any]:
+        device = store.device(device_id)
         if device is None:
             raise ApiError(401, "This laptop is not enrolled with this server.")
         if device["revoked_at"] is not None and not allow_revoked:
             raise ApiError(403, "This laptop's access has been revoked.", revoked=True)
-        body = await request.body()
-        path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         try:
-            _, nonce = signing.verify(device["public_key"], headers, request.method, path, body)
+            _, nonce = signing.verify(device["public_key"], headers, method, path, body)
         except signing.SignatureError as exc:
             raise ApiError(401, str(exc)) from None
-        if not await run_in_threadpool(store.remember_nonce, device_id, nonce):
+        if not store.remember_nonce(device_id, nonce):
             raise ApiError(401, "This request has already been received once (a replay).")
         return device
 

@@ -10,13 +10,13 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
     Connection,
     Engine,
-    and_,
+    bindparam,
     case,
     create_engine,
     delete,
@@ -24,7 +24,6 @@ from sqlalchemy import (
     false,
     func,
     insert,
-    literal_column,
     or_,
     select,
     text,
@@ -44,6 +43,7 @@ from sync.server import (
     refusals,
     scope_version,
     servertime,
+    stream,
 )
 from sync.server import schema as s
 from sync.server.pull_wire import PULL_COLUMNS, Page, within
@@ -61,6 +61,7 @@ from sync.server.validation import (
 logger = logging.getLogger(__name__)
 
 NONCE_WINDOW = timedelta(minutes=10)
+NONCE_SWEEP_SECONDS = 60.0
 
 
 def build_engine(url: str) -> Engine:
@@ -142,6 +143,7 @@ class ServerStore:
         # Per device: what the last pull that found no one to send whole or to remove
         # was worked out from, and when (see _Settled).
         self._settled: dict[str, tuple[_Settled, float]] = {}
+        self._next_nonce_sweep = 0.0  # monotonic time of the next sweep of old nonces
         # Whether the database refuses a second create itself (schema.CREATED_ONCE).
         self.created_once = self._created_once_index()
         with _transaction(self.engine) as conn:
@@ -231,25 +233,27 @@ class ServerStore:
 
     def device(self, device_id: str) -> dict[str, Any] | None:
         with self.engine.connect() as conn:
-            row = conn.execute(select(s.devices).where(s.devices.c.device_id == device_id)).first()
+            row = conn.execute(_DEVICE, {"device_id": device_id}).first()
         return dict(row._mapping) if row else None
 
     def remember_nonce(self, device_id: str, nonce: str) -> bool:
         """False if this nonce was already used: the request is a replay."""
         now = wallclock.utcnow()
+        # Nonces past the window are forgotten at most once a minute, not at every
+        # request: kept a little longer, they only refuse more replays.
+        sweep = time.monotonic() >= self._next_nonce_sweep
         try:
             with _transaction(self.engine) as conn:
-                conn.execute(delete(s.nonces).where(s.nonces.c.seen_at < now - NONCE_WINDOW))
+                if sweep:
+                    conn.execute(_FORGET_NONCES, {"before": now - NONCE_WINDOW})
                 conn.execute(
-                    insert(s.nonces), [{"device_id": device_id, "nonce": nonce, "seen_at": now}]
+                    _REMEMBER_NONCE, {"device_id": device_id, "nonce": nonce, "seen_at": now}
                 )
-                conn.execute(
-                    update(s.devices)
-                    .where(s.devices.c.device_id == device_id)
-                    .values(last_seen_at=now)
-                )
+                conn.execute(_SEEN, {"device": device_id, "seen": now})
         except IntegrityError:
             return False
+        if sweep:
+            self._next_nonce_sweep = time.monotonic() + NONCE_SWEEP_SECONDS
         return True
 
     # --- push -----------------------------------------------------------
@@ -462,7 +466,9 @@ class ServerStore:
             settled = _Settled(
                 team_id, self._role(conn, device), generation, scope_version.current(conn)
             )
-            in_scope = device_scope(device, settled.role)
+            # One clock for the pull: the grants in force are the same in every query.
+            now = servertime.now()
+            in_scope = device_scope(device, settled.role, now=now)
             glass = _any_glass(conn, device_id)
             last = self._settled.get(device_id)
             quiet = (
@@ -499,36 +505,18 @@ class ServerStore:
                 self._mark_sent(conn, device_id, batch, next_generation)
                 next_after, more = after, True
             else:
-                # No one's record: the directory, and the teams' settings (weights are
-                # not patient data; a laptop uses its own team's and ignores the rest).
-                visible = or_(
-                    _in_seq_order(conn, s.changes.c.person_id).in_(in_scope),
-                    and_(
-                        s.changes.c.person_id.is_(None),
-                        s.changes.c.entity.in_(DIRECTORY | TEAM_SETTINGS),
-                    ),
-                )
                 # The head first, and nothing past it: rows committed after it are the next
                 # pull's. Read after the rows, a change committed in between (another
                 # process: an administrator's command, a partner's pull; SQLite gives a
                 # pull that writes nothing no snapshot) was skipped by the cursor for good.
                 head = self._head(conn)
+                stream_query = stream.query(
+                    receives=receives_records(settled.role), own=own, dialect=conn.dialect.name
+                )
                 rows, full = within(
                     conn.execute(
-                        select(*PULL_COLUMNS)
-                        .where(
-                            s.changes.c.seq > after,
-                            s.changes.c.seq <= head,
-                            visible,
-                            s.changes.c.entity.not_in(SERVER_ONLY),
-                            # A laptop already holds what it wrote (a backfill still sends it).
-                            *(() if own else (s.changes.c.device_id != device_id,)),
-                        )
-                        .order_by(s.changes.c.seq)
-                        .limit(limit)
-                        # Read as the page is cut, not whole first (PostgreSQL: a server
-                        # side cursor; SQLite's reads are lazy already).
-                        .execution_options(stream_results=True)
+                        stream_query,
+                        stream.params(device, now=now, after=after, head=head, limit=limit),
                     ),
                     self.page_chars,
                 )
@@ -574,13 +562,11 @@ class ServerStore:
         )
 
     def _head(self, conn: Connection) -> int:
-        return int(conn.execute(select(func.coalesce(func.max(s.changes.c.seq), 0))).scalar_one())
+        return int(conn.execute(_HEAD).scalar_one())
 
     def _role(self, conn: Connection, device: dict[str, Any]) -> str | None:
         """The role of the device's enrolled user (None: no such member of staff)."""
-        return conn.execute(
-            select(s.staff.c.role).where(s.staff.c.user_id == device.get("user_id"))
-        ).scalar()
+        return conn.execute(_ROLE, {"user_id": device.get("user_id")}).scalar()
 
     def _backfill(
         self, conn: Connection, newcomers: list[str], after: int, limit: int
@@ -676,15 +662,18 @@ class ServerStore:
         )
 
 
-def device_scope(device: dict[str, Any], role: str | None) -> Any:
+def device_scope(device: dict[str, Any], role: str | None, *, now: datetime | None = None) -> Any:
     """Ids of the people this device may hold: its team's caseload and its break-glass
-    grants in force. What pull sends, and what the same-person check may name."""
+    grants in force (at `now`, the server's clock unless given). What pull sends, and
+    what the same-person check may name. (The stream's own copy: sync/server/stream.py.)"""
     pt = s.person_team
     if not receives_records(role):
         # An administrator's laptop holds the directory, never a person's record.
         return select(pt.c.person_id).where(false())
+    # A device with no team has no team's caseload (not everyone whose team is unset).
+    team = pt.c.team_id == device["team_id"] if device["team_id"] is not None else false()
     return select(pt.c.person_id).where(
-        or_(pt.c.team_id == device["team_id"], pt.c.person_id.in_(glass_scope(device["device_id"])))
+        or_(team, pt.c.person_id.in_(glass_scope(device["device_id"], now=now)))
     )
 
 
@@ -712,29 +701,35 @@ class _Settled:
 
 
 def _any_glass(conn: Connection, device_id: str) -> bool:
-    bg = s.break_glass_scope
-    return (
-        conn.execute(select(bg.c.grant_id).where(bg.c.device_id == device_id).limit(1)).first()
-        is not None
-    )
+    return conn.execute(_ANY_GLASS, {"device": device_id}).first() is not None
 
 
-def _in_seq_order(conn: Connection, person: Any) -> Any:
-    """The changes' person column for the stream's "in scope" test. SQLite would
-    answer it from the person index: every change of each person after the cursor,
-    then all of them sorted, so each page of a first download cost as much as all
-    that was left. The unary + keeps it reading in seq order, up to the page's limit."""
-    if conn.dialect.name != "sqlite":
-        return person
-    return literal_column(f"+{s.changes.name}.{person.name}", person.type)
+# Statements every request or every pull runs, built once (a quiet sync is mostly these).
+_DEVICE = select(s.devices).where(s.devices.c.device_id == bindparam("device_id"))
+_FORGET_NONCES = delete(s.nonces).where(s.nonces.c.seen_at < bindparam("before"))
+_REMEMBER_NONCE = insert(s.nonces)
+# Bound names that are not column names: an update's parameters named after columns
+# are values to set.
+_SEEN = (
+    update(s.devices)
+    .where(s.devices.c.device_id == bindparam("device"))
+    .values(last_seen_at=bindparam("seen"))
+)
+_HEAD = select(func.coalesce(func.max(s.changes.c.seq), 0))
+_ROLE = select(s.staff.c.role).where(s.staff.c.user_id == bindparam("user_id"))
+_ANY_GLASS = (
+    select(s.break_glass_scope.c.grant_id)
+    .where(s.break_glass_scope.c.device_id == bindparam("device"))
+    .limit(1)
+)
 
 
-def glass_scope(device_id: str) -> Any:
+def glass_scope(device_id: str, *, now: datetime | None = None) -> Any:
     """People this device may hold by a break-glass grant in force now
     (sync/server/beyond_team.py); when it expires the next pull evicts them."""
     bg = s.break_glass_scope
     return select(bg.c.person_id).where(
-        bg.c.device_id == device_id, bg.c.expires_at > servertime.now()
+        bg.c.device_id == device_id, bg.c.expires_at > (now or servertime.now())
     )
 
 
