@@ -52,6 +52,13 @@ class Store:
             yield session
 
     @contextmanager
+    def read_rows(self) -> Iterator[Connection]:
+        """A short connection for reading with Core statements, no ORM session: for
+        hot paths whose statements are built once (a quiet sync's first step)."""
+        with self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
     def write(self, actor: Actor, *, flushed: bool = True) -> Iterator[Session]:
         """One transaction: the data, its change records and audit events commit together.
 

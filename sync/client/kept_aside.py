@@ -60,7 +60,10 @@ def keep(conn: Connection, kept: Sequence[KeptChange], now: datetime) -> list[st
 
 
 def count(conn: Connection) -> int:
-    return int(conn.execute(select(func.count()).select_from(KeptAside)).scalar_one())
+    return int(conn.execute(_COUNT).scalar_one())
+
+
+_COUNT = select(func.count()).select_from(KeptAside)  # every sync asks: built once
 
 
 def try_again(conn: Connection, now: datetime) -> tuple[int, Replayed]:

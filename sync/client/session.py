@@ -199,14 +199,15 @@ class SyncSession:
         """What a sync needs to know first, in one store step (a quiet sync is mostly
         its steps): the first batch to push, the pull's cursor, whether anything
         pulled before waits to be applied again, and who is still to be removed."""
-        with self.workspace.store.read() as session:
-            batch, total = self._batch_to_push(session)
+        with self.workspace.store.read_rows() as conn:
+            batch = outbox.next_batch(conn, self.push_batch)
             return _Start(
                 batch=batch,
-                total=total,
-                cursor=sync_settings.cursor(session),
-                kept_waiting=kept_aside.count(session.connection()),
-                leaving=sync_settings.leaving(session),
+                # Counted only when there is something to send (for progress).
+                total=outbox.pending_count(conn) if batch else 0,
+                cursor=sync_settings.cursor(conn),
+                kept_waiting=kept_aside.count(conn),
+                leaving=sync_settings.leaving(conn),
             )
 
     # --- push -------------------------------------------------------------
@@ -435,8 +436,8 @@ class SyncSession:
 
 
 def _enrolment(workspace: Workspace) -> sync_settings.Enrolment | None:
-    with workspace.store.read() as session:
-        return sync_settings.enrolment(session)
+    with workspace.store.read_rows() as conn:
+        return sync_settings.enrolment(conn)
 
 
 def pending_count(workspace: Workspace) -> int:

@@ -28,7 +28,7 @@ class Enrolment:
     private_key: bytes
 
 
-def enrolment(session: Session) -> Enrolment | None:
+def enrolment(session: Session | Connection) -> Enrolment | None:
     server: dict[str, Any] | None = settings.get(session, SERVER)
     key = settings.get(session, PRIVATE_KEY)
     if not server or not key:
@@ -54,7 +54,7 @@ def save_enrolment(session: Session, enrolment: Enrolment) -> None:
 OWN_CHANGES = "~own"
 
 
-def cursor(session: Session) -> str:
+def cursor(session: Session | Connection) -> str:
     value = str(settings.get(session, CURSOR, ""))
     if settings.get(session, RESTORED_AT) and not value.endswith(OWN_CHANGES):
         # Restored from a backup: the copy lacks this laptop's own later changes.
@@ -77,7 +77,7 @@ def save_last_success(session: Session | Connection, when: datetime | None = Non
     settings.put(session, LAST_SUCCESS, (when or wallclock.utcnow()).isoformat())
 
 
-def leaving(session: Session) -> list[str]:
+def leaving(session: Session | Connection) -> list[str]:
     """Who has left this laptop's caseload and is still to be removed from it. Kept with
     the page that said so: the server stops saying it once the next request carries
     that page's cursor (it says it again only to a laptop whose cursor is older, one

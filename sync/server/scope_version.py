@@ -52,10 +52,10 @@ def install(engine: Engine) -> None:
 
 
 def current(conn: Connection) -> str:
-    return str(conn.execute(_TOKEN).scalar_one())
+    return str(conn.execute(TOKEN).scalar_one())
 
 
-_TOKEN = select(s.scope_version.c.token)  # every pull reads it: built once
+TOKEN = select(s.scope_version.c.token)  # every pull reads it: built once
 
 
 def _sqlite_triggers(conn: Connection) -> None:

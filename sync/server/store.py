@@ -21,6 +21,7 @@ from sqlalchemy import (
     create_engine,
     delete,
     event,
+    exists,
     false,
     func,
     insert,
@@ -62,6 +63,7 @@ logger = logging.getLogger(__name__)
 
 NONCE_WINDOW = timedelta(minutes=10)
 NONCE_SWEEP_SECONDS = 60.0
+SEEN_EVERY_SECONDS = 60.0
 
 
 def build_engine(url: str) -> Engine:
@@ -144,6 +146,7 @@ class ServerStore:
         # was worked out from, and when (see _Settled).
         self._settled: dict[str, tuple[_Settled, float]] = {}
         self._next_nonce_sweep = 0.0  # monotonic time of the next sweep of old nonces
+        self._seen: dict[str, float] = {}  # device: monotonic time its last_seen_at was set
         # Whether the database refuses a second create itself (schema.CREATED_ONCE).
         self.created_once = self._created_once_index()
         with _transaction(self.engine) as conn:
@@ -237,11 +240,14 @@ class ServerStore:
         return dict(row._mapping) if row else None
 
     def remember_nonce(self, device_id: str, nonce: str) -> bool:
-        """False if this nonce was already used: the request is a replay."""
+        """False if this nonce was already used: the request is a replay. Notes when
+        the device was last seen (to the minute, as the administrator is shown it)."""
         now = wallclock.utcnow()
+        moment = time.monotonic()
         # Nonces past the window are forgotten at most once a minute, not at every
         # request: kept a little longer, they only refuse more replays.
-        sweep = time.monotonic() >= self._next_nonce_sweep
+        sweep = moment >= self._next_nonce_sweep
+        seen = moment - self._seen.get(device_id, -SEEN_EVERY_SECONDS) >= SEEN_EVERY_SECONDS
         try:
             with _transaction(self.engine) as conn:
                 if sweep:
@@ -249,11 +255,14 @@ class ServerStore:
                 conn.execute(
                     _REMEMBER_NONCE, {"device_id": device_id, "nonce": nonce, "seen_at": now}
                 )
-                conn.execute(_SEEN, {"device": device_id, "seen": now})
+                if seen:
+                    conn.execute(_SEEN, {"device": device_id, "seen": now})
         except IntegrityError:
             return False
         if sweep:
-            self._next_nonce_sweep = time.monotonic() + NONCE_SWEEP_SECONDS
+            self._next_nonce_sweep = moment + NONCE_SWEEP_SECONDS
+        if seen:
+            self._seen[device_id] = moment
         return True
 
     # --- push -----------------------------------------------------------
@@ -462,14 +471,16 @@ class ServerStore:
         device_id, team_id = device["device_id"], device["team_id"]
         dp = s.device_people
         with _transaction(self.engine) as conn:
-            # First, before anything it vouches for is read.
-            settled = _Settled(
-                team_id, self._role(conn, device), generation, scope_version.current(conn)
-            )
+            # First, before anything it vouches for is read (one statement: a quiet
+            # sync is mostly a handful of them).
+            role, token, glass = conn.execute(
+                _SETTLED_ON, {"user_id": device.get("user_id"), "device": device_id}
+            ).one()
+            # The role of the device's enrolled user (None: no such member of staff).
+            settled = _Settled(team_id, None if role is None else str(role), generation, str(token))
+            glass = bool(glass)
             # One clock for the pull: the grants in force are the same in every query.
             now = servertime.now()
-            in_scope = device_scope(device, settled.role, now=now)
-            glass = _any_glass(conn, device_id)
             last = self._settled.get(device_id)
             quiet = (
                 last is not None
@@ -477,6 +488,10 @@ class ServerStore:
                 and time.monotonic() - last[1] < SETTLED_FOR_SECONDS
                 and not glass
             )
+            # Whom to send whole, and (below) whom to remove: the set differences a
+            # quiet pull skips (the stream has its own copy of the scope).
+            in_scope: Any = None
+            newcomers: list[str] = []
             if not quiet:
                 # Rows for responses this laptop's cursor has not confirmed: a lost answer,
                 # or a laptop restored from a backup (its generation is older than ones
@@ -491,14 +506,13 @@ class ServerStore:
                         dp.c.evicted_generation.is_(None),
                     )
                 )
-            known = select(dp.c.person_id).where(
-                dp.c.device_id == device_id,
-                dp.c.sent_generation <= generation,
-                dp.c.evicted_generation.is_(None),
-            )
-            newcomers: list[str] = (
-                [] if quiet else sorted(conn.execute(in_scope.except_(known)).scalars())
-            )
+                in_scope = device_scope(device, settled.role, now=now)
+                known = select(dp.c.person_id).where(
+                    dp.c.device_id == device_id,
+                    dp.c.sent_generation <= generation,
+                    dp.c.evicted_generation.is_(None),
+                )
+                newcomers = sorted(conn.execute(in_scope.except_(known)).scalars())
             if newcomers:
                 rows, batch = self._backfill(conn, newcomers, after, min(limit, BACKFILL_PAGE))
                 next_generation = generations.next_for(conn, device_id, generation)
@@ -563,10 +577,6 @@ class ServerStore:
 
     def _head(self, conn: Connection) -> int:
         return int(conn.execute(_HEAD).scalar_one())
-
-    def _role(self, conn: Connection, device: dict[str, Any]) -> str | None:
-        """The role of the device's enrolled user (None: no such member of staff)."""
-        return conn.execute(_ROLE, {"user_id": device.get("user_id")}).scalar()
 
     def _backfill(
         self, conn: Connection, newcomers: list[str], after: int, limit: int
@@ -663,18 +673,12 @@ class ServerStore:
 
 
 def device_scope(device: dict[str, Any], role: str | None, *, now: datetime | None = None) -> Any:
-    """Ids of the people this device may hold: its team's caseload and its break-glass
-    grants in force (at `now`, the server's clock unless given). What pull sends, and
-    what the same-person check may name. (The stream's own copy: sync/server/stream.py.)"""
-    pt = s.person_team
+    """Ids of the people this device may hold (stream.scope), at `now` (the server's
+    clock unless given): what pull sends, and what the same-person check may name."""
     if not receives_records(role):
         # An administrator's laptop holds the directory, never a person's record.
-        return select(pt.c.person_id).where(false())
-    # A device with no team has no team's caseload (not everyone whose team is unset).
-    team = pt.c.team_id == device["team_id"] if device["team_id"] is not None else false()
-    return select(pt.c.person_id).where(
-        or_(team, pt.c.person_id.in_(glass_scope(device["device_id"], now=now)))
-    )
+        return select(s.person_team.c.person_id).where(false())
+    return stream.scope(device["team_id"], device["device_id"], now or servertime.now())
 
 
 # However still everything stays, a device's caseload is worked out again this often:
@@ -700,10 +704,6 @@ class _Settled:
     version: str
 
 
-def _any_glass(conn: Connection, device_id: str) -> bool:
-    return conn.execute(_ANY_GLASS, {"device": device_id}).first() is not None
-
-
 # Statements every request or every pull runs, built once (a quiet sync is mostly these).
 _DEVICE = select(s.devices).where(s.devices.c.device_id == bindparam("device_id"))
 _FORGET_NONCES = delete(s.nonces).where(s.nonces.c.seen_at < bindparam("before"))
@@ -717,20 +717,18 @@ _SEEN = (
 )
 _HEAD = select(func.coalesce(func.max(s.changes.c.seq), 0))
 _ROLE = select(s.staff.c.role).where(s.staff.c.user_id == bindparam("user_id"))
-_ANY_GLASS = (
-    select(s.break_glass_scope.c.grant_id)
-    .where(s.break_glass_scope.c.device_id == bindparam("device"))
-    .limit(1)
+# What a pull's "whom to send whole, whom to remove" is settled on (_Settled): the
+# device's user's role, the scope token, and whether the device has any grant.
+_SETTLED_ON = select(
+    _ROLE.scalar_subquery(),
+    scope_version.TOKEN.scalar_subquery(),
+    exists().where(s.break_glass_scope.c.device_id == bindparam("device")),
 )
 
 
-def glass_scope(device_id: str, *, now: datetime | None = None) -> Any:
-    """People this device may hold by a break-glass grant in force now
-    (sync/server/beyond_team.py); when it expires the next pull evicts them."""
-    bg = s.break_glass_scope
-    return select(bg.c.person_id).where(
-        bg.c.device_id == device_id, bg.c.expires_at > (now or servertime.now())
-    )
+def glass_scope(device_id: str) -> Any:
+    """People this device may hold by a break-glass grant in force now (stream.glass)."""
+    return stream.glass(device_id, servertime.now())
 
 
 def _wire(row: Any) -> Change:

@@ -13,7 +13,17 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, literal, literal_column, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    false,
+    literal,
+    literal_column,
+    or_,
+    select,
+)
 
 from sync.server import schema as s
 from sync.server.pull_wire import PULL_COLUMNS
@@ -45,14 +55,8 @@ def query(*, receives: bool, own: bool, dialect: str) -> Select[Any]:
     shared = and_(c.person_id.is_(None), c.entity.in_(_constants(DIRECTORY | TEAM_SETTINGS)))
     visible: ColumnElement[bool] = shared
     if receives:
-        pt, bg = s.person_team, s.break_glass_scope
-        glass = select(bg.c.person_id).where(
-            bg.c.device_id == bindparam("device"), bg.c.expires_at > bindparam("now")
-        )
-        # `= :team` is never true for a device with no team (NULL), as it should be.
-        in_scope = select(pt.c.person_id).where(
-            or_(pt.c.team_id == bindparam("team"), pt.c.person_id.in_(glass))
-        )
+        # `= :team` is never true for a device with no team (NULL), as in `scope`.
+        in_scope = scope(bindparam("team"), bindparam("device"), bindparam("now"))
         visible = or_(_person_in_seq_order(dialect).in_(in_scope), shared)
     return (
         select(*PULL_COLUMNS)
@@ -70,6 +74,22 @@ def query(*, receives: bool, own: bool, dialect: str) -> Select[Any]:
         # SQLite's reads are lazy already).
         .execution_options(stream_results=True)
     )
+
+
+def scope(team: Any, device: Any, now: Any) -> Select[Any]:
+    """Ids of the people a device may hold: its team's caseload and its break-glass
+    grants in force at `now` (values, or bound parameters). A device with no team
+    has no team's caseload, not everyone whose team is unset."""
+    pt = s.person_team
+    on_team = false() if team is None else pt.c.team_id == team
+    return select(pt.c.person_id).where(or_(on_team, pt.c.person_id.in_(glass(device, now))))
+
+
+def glass(device: Any, now: Any) -> Select[Any]:
+    """People a device may hold by a break-glass grant in force at `now`
+    (sync/server/beyond_team.py); when it expires the next pull evicts them."""
+    bg = s.break_glass_scope
+    return select(bg.c.person_id).where(bg.c.device_id == device, bg.c.expires_at > now)
 
 
 def _constants(names: frozenset[str]) -> list[Any]:
