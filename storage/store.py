@@ -6,8 +6,9 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -15,6 +16,7 @@ from storage import journal
 from storage.actor import Actor
 from storage.errors import DiskFullError, ProfileNotWritableError
 from storage.hlc import HybridClock
+from storage.tables import ProfileSetting
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +30,7 @@ class Store:
         self.device_id = device_id
         self.demo = demo
         self._sessions = sessionmaker(engine, expire_on_commit=False, autoflush=True)
+        event.listen(engine, "before_execute", _settings_only)
         journal.install_guards(self._sessions)
         self._told_future = False  # said once per unlock that stamps were not believed
         # The app's write policy, injected when a signed-in user opens the profile
@@ -64,9 +67,9 @@ class Store:
 
         `flushed=False` commits without waiting for the disk: a power cut may take the
         transaction back, never corrupt the file (WAL keeps it whole). Only for what
-        can be had again: a count of syncs that moved nothing, a pulled page with the
-        cursor that says it is here (the server sends it again). Never for anything
-        written on this laptop, which exists nowhere else until it is pushed."""
+        can be had again: a pulled page with the cursor that says it is here (the
+        server sends it again). Never for anything written on this laptop, which
+        exists nowhere else until it is pushed. (A quiet sync's count: local_write.)"""
         if flushed:
             with self._sessions(bind=self.engine) as session, self._transaction(actor, session):
                 yield session
@@ -85,11 +88,14 @@ class Store:
         (when it ended, and a count), about a third of the cost of `write`. No journal
         context: nothing journalled is written here (it would never be sent)."""
         with self._unflushed() as conn:
+            conn.info[_SETTINGS_ONLY] = True
             try:
                 with conn.begin():
                     yield conn
             except OperationalError as exc:
                 raise _plain_storage_error(exc) from exc
+            finally:
+                conn.info.pop(_SETTINGS_ONLY, None)
 
     @contextmanager
     def _unflushed(self) -> Iterator[Connection]:
@@ -142,6 +148,20 @@ class Store:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+
+
+_SETTINGS_ONLY = "onerecord_settings_only"
+
+
+def _settings_only(conn: Connection, statement: Any, *_args: Any) -> None:
+    """In `local_write`, an insert, update or delete of anything but the profile's
+    settings is refused: with no journal context, a change to a record written there
+    would never be sent."""
+    if not conn.info.get(_SETTINGS_ONLY) or not getattr(statement, "is_dml", False):
+        return
+    table = getattr(statement, "table", None)
+    if getattr(table, "name", None) != ProfileSetting.__tablename__:
+        raise RuntimeError("only the profile's own settings are written without a journal")
 
 
 def _plain_storage_error(exc: OperationalError) -> Exception:

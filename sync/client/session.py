@@ -18,7 +18,7 @@ from functools import partial
 from typing import Any
 
 import httpx
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from app.errors import OneRecordError
@@ -200,11 +200,10 @@ class SyncSession:
         its steps): the first batch to push, the pull's cursor, whether anything
         pulled before waits to be applied again, and who is still to be removed."""
         with self.workspace.store.read_rows() as conn:
-            batch = outbox.next_batch(conn, self.push_batch)
+            batch, total = self._batch_to_push(conn)
             return _Start(
                 batch=batch,
-                # Counted only when there is something to send (for progress).
-                total=outbox.pending_count(conn) if batch else 0,
+                total=total,
                 cursor=sync_settings.cursor(conn),
                 kept_waiting=kept_aside.count(conn),
                 leaving=sync_settings.leaving(conn),
@@ -259,13 +258,13 @@ class SyncSession:
         )
 
     def _first_batch(self) -> tuple[OutgoingBatch | None, int]:
-        with self.workspace.store.read() as session:
-            return self._batch_to_push(session)
+        with self.workspace.store.read_rows() as conn:
+            return self._batch_to_push(conn)
 
-    def _batch_to_push(self, session: Session) -> tuple[OutgoingBatch | None, int]:
-        batch = outbox.next_batch(session.connection(), self.push_batch)
+    def _batch_to_push(self, conn: Connection) -> tuple[OutgoingBatch | None, int]:
+        batch = outbox.next_batch(conn, self.push_batch)
         # Counted only when there is something to send (for progress).
-        total = outbox.pending_count(session.connection()) if batch else 0
+        total = outbox.pending_count(conn) if batch else 0
         return batch, total
 
     def _batch_after(self, batch: OutgoingBatch) -> OutgoingBatch | None:

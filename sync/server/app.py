@@ -34,7 +34,7 @@ from sync.protocol import (
     SamePersonResponse,
 )
 from sync.server import beyond_team, directory, handlers, same_person
-from sync.server.limits import TOO_DEEP, RequestLimits
+from sync.server.limits import PUSH_ROUTES, TOO_DEEP, RequestLimits
 from sync.server.partners import api as partner_api
 from sync.server.store import ServerStore
 
@@ -121,6 +121,13 @@ def create_app(
         device_id = headers.get(signing.DEVICE)
         if not device_id:
             raise ApiError(401, "This request is not signed.")
+        if (
+            request.url.path in PUSH_ROUTES
+            and await run_in_threadpool(store.device, device_id) is None
+        ):
+            # A body of up to 16 MiB is read only for an enrolled device's push (the
+            # small routes' bodies are read first, then checked with the work).
+            raise ApiError(401, "This laptop is not enrolled with this server.")
         return Signed(
             device_id=device_id,
             headers=headers,

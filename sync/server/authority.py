@@ -43,7 +43,7 @@ from app.services.write_rules.write_policy import (
 from storage.hlc import unpack
 from sync.protocol import Change
 from sync.server import schema as s
-from sync.server import servertime
+from sync.server import servertime, stream
 
 logger = logging.getLogger(__name__)
 
@@ -178,14 +178,7 @@ def _people(
             teams[row.person_id] = row.team_id
             moved_at[row.person_id] = row.hlc
     left = _left_but_held(conn, writer, teams, moved_at)
-    bg = s.break_glass_scope
-    glass: set[str] = set(
-        conn.execute(
-            select(bg.c.person_id).where(
-                bg.c.device_id == writer.device_id, bg.c.expires_at > servertime.now()
-            )
-        ).scalars()
-    )
+    glass: set[str] = set(conn.execute(stream.glass(writer.device_id, servertime.now())).scalars())
     leads = _latest(conn, "person", need_lead, "lead_professional_id") if need_lead else {}
     facts: dict[str, PersonFacts] = {}
     for person in people:

@@ -41,7 +41,7 @@ from app.services.need_to_know.access_policy import (
     may_break_glass,
 )
 from sync.server import schema as s
-from sync.server import servertime
+from sync.server import servertime, stream
 from sync.server.directory import AdminError
 from sync.server.partners.duty import _audit, find_person
 from sync.server.store import ServerStore, _transaction
@@ -128,8 +128,7 @@ def _ours(conn: Connection, store: ServerStore) -> Any:
 
 
 def _in_team(device: dict[str, Any]) -> Any:
-    pt = s.person_team
-    return select(pt.c.person_id).where(pt.c.team_id == device["team_id"])
+    return stream.team_caseload(device["team_id"])
 
 
 def _locality(conn: Connection, locality_id: str | None) -> str | None:

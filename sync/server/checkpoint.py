@@ -1,5 +1,5 @@
 """SQLite only: the write-ahead log is copied back into the database by a thread
-of its own, after each write, instead of inside whichever request's commit
+of its own, once writes pause, instead of inside whichever request's commit
 happens to cross SQLite's threshold (that copy and its fsync were a third of a
 2,000-change push). PostgreSQL manages its own log.
 

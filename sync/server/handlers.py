@@ -25,4 +25,4 @@ def pull(store: ServerStore, device: dict[str, Any], cursor: str, limit: int) ->
     """The next PullResponse page for a device as JSON, restricted content withheld
     (ValueError for a cursor this server never gave out)."""
     page = store.pull(device, cursor, limit)
-    return pull_wire.encode(page, withhold_restricted(store, device, page.rows))
+    return pull_wire.encode(page, withhold_restricted(store, device, page.rows, page.now))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from pydantic_core import to_json
@@ -44,6 +45,8 @@ class Page:
     more: bool
     total: int | None
     evict: list[str] = field(default_factory=list)
+    # The server's clock the page was cut by (grants in force): withholding uses it too.
+    now: datetime | None = None
 
 
 def within(result: Result[Any], chars: int) -> tuple[list[Any], bool]:

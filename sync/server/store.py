@@ -477,7 +477,12 @@ class ServerStore:
                 _SETTLED_ON, {"user_id": device.get("user_id"), "device": device_id}
             ).one()
             # The role of the device's enrolled user (None: no such member of staff).
-            settled = _Settled(team_id, None if role is None else str(role), generation, str(token))
+            settled = _Settled(
+                team_id,
+                None if role is None else str(role),
+                generation,
+                None if token is None else str(token),
+            )
             glass = bool(glass)
             # One clock for the pull: the grants in force are the same in every query.
             now = servertime.now()
@@ -487,9 +492,11 @@ class ServerStore:
                 and last[0] == settled
                 and time.monotonic() - last[1] < SETTLED_FOR_SECONDS
                 and not glass
+                # No token (its row gone): nothing can vouch that the scope is still.
+                and settled.version is not None
             )
             # Whom to send whole, and (below) whom to remove: the set differences a
-            # quiet pull skips (the stream has its own copy of the scope).
+            # quiet pull skips (the stream's query carries the scope itself: stream.scope).
             in_scope: Any = None
             newcomers: list[str] = []
             if not quiet:
@@ -573,6 +580,7 @@ class ServerStore:
             more=more,
             total=remaining,
             evict=evict,
+            now=now,
         )
 
     def _head(self, conn: Connection) -> int:
@@ -701,7 +709,7 @@ class _Settled:
     team_id: str | None
     role: str | None
     generation: int
-    version: str
+    version: str | None
 
 
 # Statements every request or every pull runs, built once (a quiet sync is mostly these).
@@ -724,11 +732,6 @@ _SETTLED_ON = select(
     scope_version.TOKEN.scalar_subquery(),
     exists().where(s.break_glass_scope.c.device_id == bindparam("device")),
 )
-
-
-def glass_scope(device_id: str) -> Any:
-    """People this device may hold by a break-glass grant in force now (stream.glass)."""
-    return stream.glass(device_id, servertime.now())
 
 
 def _wire(row: Any) -> Change:

@@ -85,6 +85,12 @@ def scope(team: Any, device: Any, now: Any) -> Select[Any]:
     return select(pt.c.person_id).where(or_(on_team, pt.c.person_id.in_(glass(device, now))))
 
 
+def team_caseload(team: Any) -> Select[Any]:
+    """Ids of a team's people: none for no team (not everyone whose team is unset)."""
+    pt = s.person_team
+    return select(pt.c.person_id).where(false() if team is None else pt.c.team_id == team)
+
+
 def glass(device: Any, now: Any) -> Select[Any]:
     """People a device may hold by a break-glass grant in force at `now`
     (sync/server/beyond_team.py); when it expires the next pull evicts them."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, or_, select
@@ -32,14 +33,16 @@ from app.services.need_to_know.access_policy import (
 )
 from storage.withheld import marker
 from sync.server import schema as s
+from sync.server import servertime, stream
 from sync.server.pull_wire import WIRE_NAMES
-from sync.server.store import glass_scope
 
 
 class Visibility:
     """One pull's decisions for one device; lookups cached for the page."""
 
-    def __init__(self, conn: Connection, device: dict[str, Any]) -> None:
+    def __init__(
+        self, conn: Connection, device: dict[str, Any], now: datetime | None = None
+    ) -> None:
         self.conn = conn
         staff = conn.execute(
             select(s.staff.c.role).where(s.staff.c.user_id == device["user_id"])
@@ -48,11 +51,11 @@ class Visibility:
         self.device_id = device["device_id"]
         # People this device holds only by break-glass: no legitimate relationship,
         # so no key safe code (break-glass opens the record, not its secrets).
-        pt = s.person_team
+        # At the clock the page was cut by: a grant that expired since still counts.
         self._glass: set[str] = set(
             conn.execute(
-                glass_scope(self.device_id).except_(
-                    select(pt.c.person_id).where(pt.c.team_id == device["team_id"])
+                stream.glass(self.device_id, now or servertime.now()).except_(
+                    stream.team_caseload(device["team_id"])
                 )
             ).scalars()
         )
@@ -154,7 +157,9 @@ def _maybe_sensitive(text: str) -> bool:
     return not any(plain in text for plain in _NOT_SENSITIVE)
 
 
-def withhold_restricted(store: Any, device: dict[str, Any], rows: Sequence[Any]) -> dict[str, str]:
+def withhold_restricted(
+    store: Any, device: dict[str, Any], rows: Sequence[Any], now: datetime | None = None
+) -> dict[str, str]:
     """change id -> the value to send instead, for the rows of a pull page this
     device's user may not see in full (run on the server's thread pool). The
     database is only consulted when a page holds something restricted."""
@@ -173,5 +178,5 @@ def withhold_restricted(store: Any, device: dict[str, Any], rows: Sequence[Any])
     if not candidates:
         return {}
     with store.engine.connect() as conn:
-        seen = Visibility(conn, device)
+        seen = Visibility(conn, device, now)
         return {r.change_id: value for r in candidates if (value := seen.withheld(r)) is not None}

@@ -24,8 +24,9 @@ from app.workspace import Workspace
 from storage.tables import AuditEvent, BreakGlassGrant, Person
 from sync.cli import register as sync_commands
 from sync.client.beyond_team import _http, break_glass_beyond_team, find_beyond_team
-from sync.server import directory, servertime
+from sync.server import directory, handlers, servertime
 from sync.server import schema as s
+from sync.server.store import ServerStore
 from sync.transport import ServerRefusedError, call
 from tests.conftest import PASSPHRASE, ZOE
 from tests.sync.conftest import Laptop, RunningServer, reopen
@@ -160,6 +161,41 @@ def test_break_glass_brings_the_record_until_it_expires(
     assert report.evicted == 1
     with sam.store.read() as session:
         assert session.get(Person, zoe) is None
+
+
+def test_restricted_values_are_withheld_by_the_clock_the_page_was_cut_by(
+    server: RunningServer, beyond: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A grant that expires between the pull's choice of rows and their withholding
+    still counts as break-glass: the key safe code and the sensitive note stay back
+    (the withholding read the clock again, and let them through as if legitimate)."""
+    sam: Workspace = beyond["sam"]
+    real = servertime.now
+    expired = {"now": False}
+    monkeypatch.setattr(
+        servertime,
+        "now",
+        lambda: real() + timedelta(hours=3) if expired["now"] else real(),
+    )
+    cut, answer = ServerStore.pull, handlers.pull
+
+    def pull_then_expire(store: ServerStore, *args: Any) -> Any:
+        page = cut(store, *args)
+        expired["now"] = True  # the grant ends once the rows are chosen...
+        return page
+
+    def answer_then_restore(*args: Any) -> bytes:
+        try:
+            return answer(*args)
+        finally:
+            expired["now"] = False  # ...and is back for the next page
+
+    monkeypatch.setattr(ServerStore, "pull", pull_then_expire)
+    monkeypatch.setattr(handlers, "pull", answer_then_restore)
+    break_glass_beyond_team(sam, REASON, person_id=beyond["zoe"])
+    assert open_record(sam, beyond["zoe"]).break_glass_until is not None  # she came
+    everything = _everything(sam)
+    assert KEY_SAFE not in everything and SENSITIVE not in everything
 
 
 def test_a_support_worker_never_receives_restricted_values(
