@@ -32,6 +32,12 @@ def get(session: Session | Connection, key: str, default: Any = None) -> Any:
     return default if value is None else json.loads(value)
 
 
+def get_many(session: Session | Connection, *keys: str) -> dict[str, Any]:
+    """Several settings in one statement (None for those not set)."""
+    found: dict[str, str] = {k: v for k, v in session.execute(_GET_MANY, {"keys": list(keys)})}
+    return {key: None if found.get(key) is None else json.loads(found[key]) for key in keys}
+
+
 def put(session: Session | Connection, key: str, value: Any) -> None:
     session.execute(_PUT, {"k": key, "v": json.dumps(value)})
 
@@ -40,5 +46,8 @@ def put(session: Session | Connection, key: str, value: Any) -> None:
 # cost more than running it. (Bound names that are not column names: an insert's
 # parameters named after columns are values to insert.)
 _GET = select(ProfileSetting.value).where(ProfileSetting.key == bindparam("k"))
+_GET_MANY = select(ProfileSetting.key, ProfileSetting.value).where(
+    ProfileSetting.key.in_(bindparam("keys", expanding=True))
+)
 _NEW = sqlite_insert(ProfileSetting).values(key=bindparam("k"), value=bindparam("v"))
 _PUT = _NEW.on_conflict_do_update(index_elements=["key"], set_={"value": _NEW.excluded.value})

@@ -51,8 +51,10 @@ def _system_trust() -> ssl.SSLContext:
     return ssl.create_default_context()
 
 
+@cache
 def _verify(ca_pem: str | None) -> ssl.SSLContext:
-    """Trust only the CA the laptop was enrolled with, when it was given one."""
+    """Trust only the CA the laptop was enrolled with, when it was given one. Made
+    once per CA and process (a context is shared safely), not at every sync."""
     if ca_pem is None:
         return _system_trust()
     return ssl.create_default_context(cadata=ca_pem)

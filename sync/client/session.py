@@ -201,12 +201,13 @@ class SyncSession:
         pulled before waits to be applied again, and who is still to be removed."""
         with self.workspace.store.read_rows() as conn:
             batch, total = self._batch_to_push(conn)
+            cursor, leaving = sync_settings.cursor_and_leaving(conn)
             return _Start(
                 batch=batch,
                 total=total,
-                cursor=sync_settings.cursor(conn),
+                cursor=cursor,
                 kept_waiting=kept_aside.count(conn),
-                leaving=sync_settings.leaving(conn),
+                leaving=leaving,
             )
 
     # --- push -------------------------------------------------------------

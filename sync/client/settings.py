@@ -55,8 +55,19 @@ OWN_CHANGES = "~own"
 
 
 def cursor(session: Session | Connection) -> str:
-    value = str(settings.get(session, CURSOR, ""))
-    if settings.get(session, RESTORED_AT) and not value.endswith(OWN_CHANGES):
+    return _cursor(settings.get_many(session, CURSOR, RESTORED_AT))
+
+
+def cursor_and_leaving(session: Session | Connection) -> tuple[str, list[str]]:
+    """The pull's cursor and who is still to be removed (see `leaving`), read in one
+    statement: a sync with nothing to do is mostly its few statements."""
+    found = settings.get_many(session, CURSOR, RESTORED_AT, LEAVING)
+    return _cursor(found), list(found[LEAVING] or [])
+
+
+def _cursor(found: dict[str, Any]) -> str:
+    value = str(found[CURSOR] or "")
+    if found[RESTORED_AT] and not value.endswith(OWN_CHANGES):
         # Restored from a backup: the copy lacks this laptop's own later changes.
         return value + OWN_CHANGES
     return value
