@@ -66,6 +66,20 @@ def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RunningSe
     running.store.close()
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ServerStore]:
+    """A server's store, no HTTP, on each database, its organisation set up (a
+    module that needs more overrides it, asking for this one by the same name)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'server.db'}"
+    else:
+        url = _fresh_postgres_schema(require_postgres_url())
+    made = ServerStore(url)
+    directory.organisation(made, "Dales Community Health")
+    yield made
+    made.close()
+
+
 Laptop = Callable[[str], Workspace]
 
 

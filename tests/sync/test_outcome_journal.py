@@ -7,12 +7,9 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 
 from storage.merge import fold
@@ -23,20 +20,6 @@ from sync.server.outcome_journal import Unreadable, read, values_of
 from sync.server.outcome_records import read_kept
 from sync.server.outcome_typed import contact_of
 from sync.server.store import ServerStore
-from tests.databases import require_postgres_url
-from tests.sync.conftest import _fresh_postgres_schema
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ServerStore]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'server.db'}"
-    else:
-        url = _fresh_postgres_schema(require_postgres_url())
-    made = ServerStore(url)
-    directory.organisation(made, "Dales Community Health")
-    yield made
-    made.close()
 
 
 def _note(person_id: str, at: str, **more: Any) -> dict[str, Any]:

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -26,23 +23,9 @@ from sync.server.outcome_facts import KINDS, Scope, server_facts
 from sync.server.outcome_sql import NOTE
 from sync.server.push_insert import insert_changes
 from sync.server.store import ServerStore
-from tests.databases import require_postgres_url
-from tests.sync.conftest import _fresh_postgres_schema
 
 AS_OF = date(2026, 6, 30)
 LOCALITIES = ("loc-a", "loc-b")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ServerStore]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'server.db'}"
-    else:
-        url = _fresh_postgres_schema(require_postgres_url())
-    made = ServerStore(url)
-    directory.organisation(made, "Dales Community Health")
-    yield made
-    made.close()
 
 
 def _id(n: int) -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -26,24 +25,16 @@ from sync.server import store as store_module
 from sync.server.push_insert import insert_changes
 from sync.server.store import ServerStore, _wire
 from sync.server.visibility import _maybe_sensitive
-from tests.databases import require_postgres_url
-from tests.sync.conftest import _fresh_postgres_schema
 from tests.sync.rows import complete_row
 
 TEAM = "Wensleydale Locality"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ServerStore]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'server.db'}"
-    else:
-        url = _fresh_postgres_schema(require_postgres_url())
-    server = ServerStore(url)
-    directory.organisation(server, "Dales Community Health")
-    directory.add_team(server, TEAM)
-    yield server
-    server.close()
+@pytest.fixture
+def store(store: ServerStore) -> ServerStore:
+    """tests/sync/conftest.py's store, with a team."""
+    directory.add_team(store, TEAM)
+    return store
 
 
 class Device:

@@ -7,32 +7,16 @@ changes only when it asks for them."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import Connection, insert
 
 from sync.server import schema as s
 from sync.server import servertime, stream
 from sync.server.store import ServerStore, device_scope
-from tests.databases import require_postgres_url
-from tests.sync.conftest import _fresh_postgres_schema
 
 DEVICE = "device-on-team-a"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ServerStore]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'server.db'}"
-    else:
-        url = _fresh_postgres_schema(require_postgres_url())
-    made = ServerStore(url)
-    yield made
-    made.close()
 
 
 def _change(conn: Connection, person_id: str | None, entity: str, device: str) -> None:
@@ -104,8 +88,9 @@ def test_the_stream_sends_whom_the_scope_names_and_the_directory(store: ServerSt
             assert {names[p] for p in scope} == expected
             rows = _sent(conn, device)
             assert {names[r.person_id] for r in rows if r.person_id} == expected
+            # The directory (the organisation set up, the team added), never the audit.
             shared = [r.entity for r in rows if r.person_id is None]
-            assert shared == ["team"]  # the directory, never the audit
+            assert shared == ["organisation", "team"]
             assert all(r.device_id != DEVICE for r in rows)
             assert [r.seq for r in rows] == sorted(r.seq for r in rows)
 
@@ -118,7 +103,7 @@ def test_own_changes_come_only_when_asked_and_no_record_without_the_role(
     with store.engine.connect() as conn:
         assert any(r.device_id == DEVICE for r in _sent(conn, device, own=True))
         administrator = _sent(conn, device, receives=False)
-        assert [r.entity for r in administrator] == ["team"]
+        assert [r.entity for r in administrator] == ["organisation", "team"]
         assert list(conn.execute(device_scope(device, "administrator")).scalars()) == []
 
 
