@@ -35,7 +35,8 @@ from sync.protocol import HeldByAnotherTeam, SamePersonCheck, SamePersonMatch, S
 from sync.server import schema as s
 from sync.server.beyond_team import Refused, SearchLimit, _staff
 from sync.server.partners.duty import _audit
-from sync.server.store import ServerStore, _transaction, device_scope
+from sync.server.pull import device_scope
+from sync.server.store import ServerStore, _transaction
 
 logger = logging.getLogger(__name__)
 

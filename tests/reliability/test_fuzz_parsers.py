@@ -17,7 +17,7 @@ from storage.codec import journalled_columns
 from storage.hlc import MAX_STAMP
 from storage.tables import journalled_tables
 from sync.protocol import Change, EnrolRequest, PushRequest
-from sync.server.store import parse_cursor
+from sync.server.pull import parse_cursor
 from sync.server.validation import refusal
 from tests.reliability.helpers import env_int
 

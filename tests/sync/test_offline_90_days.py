@@ -43,7 +43,7 @@ from storage.tables import AboutMe, ChangeRecord, ContactNote, Goal, Person, Per
 from sync.client import settings as sync_settings
 from sync.client.session import SyncReport, pending_count
 from sync.server import schema
-from sync.server.store import parse_cursor
+from sync.server.pull import parse_cursor
 from tests.conftest import ALUN, PASSPHRASE, ZOE
 from tests.sync.conftest import Laptop, RunningServer, reopen
 from tests.sync.helpers import shared_state, sync

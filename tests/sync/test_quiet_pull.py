@@ -133,24 +133,26 @@ def test_a_change_committed_while_a_pull_is_answered_is_never_skipped(
 ) -> None:
     """Another process (an administrator's command) commits a directory change just as a
     quiet pull reads the stream: the pull may leave it for the next, never skip it."""
+    from sync.server import pull
     from sync.server.store import ServerStore
 
     _, social_worker = zoe_and_alun_held(laptop)
     sync(social_worker)
     url = server.store.engine.url.render_as_string(hide_password=False)
     elsewhere = ServerStore(url)
-    head = ServerStore._head
+    head = pull._head
     done: list[bool] = []
 
-    def another_process_commits_first(self: ServerStore, conn: Any) -> int:
-        if self is server.store and not done:
+    def another_process_commits_first(conn: Any) -> int:
+        # Only the server's pulls read the head (`elsewhere` adds a team, no more).
+        if not done:
             done.append(True)
             directory.add_team(elsewhere, "Pateley Locality")
-        return head(self, conn)
+        return head(conn)
 
-    monkeypatch.setattr(ServerStore, "_head", another_process_commits_first)
+    monkeypatch.setattr(pull, "_head", another_process_commits_first)
     sync(social_worker)
-    monkeypatch.setattr(ServerStore, "_head", head)
+    monkeypatch.setattr(pull, "_head", head)
     elsewhere.close()
     assert done
     sync(social_worker)

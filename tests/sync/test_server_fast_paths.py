@@ -20,8 +20,8 @@ from sqlalchemy.exc import IntegrityError
 from app.services import clock
 from sync.protocol import MAX_PULL_PAGE, Change, PullResponse, PushResponse
 from sync.server import checkpoint, directory, handlers
+from sync.server import pull as pull_module
 from sync.server import schema as s
-from sync.server import store as store_module
 from sync.server.push_insert import insert_changes
 from sync.server.store import ServerStore, _wire
 from sync.server.visibility import _maybe_sensitive
@@ -258,7 +258,7 @@ def test_a_backfill_page_keeps_to_its_own_size_however_large_a_page_is_asked(
                 for c in PullResponse.model_validate_json(b).changes
                 if c.entity_id in pushed
             ]
-    monkeypatch.setattr(store_module, "BACKFILL_PAGE", 4)
+    monkeypatch.setattr(pull_module, "BACKFILL_PAGE", 4)
     store.page_chars = 10**9
     pages = []
     while True:

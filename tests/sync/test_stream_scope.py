@@ -14,7 +14,8 @@ from sqlalchemy import Connection, insert
 
 from sync.server import schema as s
 from sync.server import servertime, stream
-from sync.server.store import ServerStore, device_scope
+from sync.server.pull import device_scope
+from sync.server.store import ServerStore
 
 DEVICE = "device-on-team-a"
 

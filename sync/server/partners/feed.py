@@ -24,7 +24,8 @@ from sync.server import schema as s
 from sync.server.categories import CONSENT, DIRECTORY, category_of
 from sync.server.partners import grants as partner_grants
 from sync.server.partners.agreements import active_agreement
-from sync.server.store import ServerStore, _cursor, _transaction, _wire, parse_cursor
+from sync.server.pull import cursor_text, parse_cursor
+from sync.server.store import ServerStore, _transaction, _wire
 
 logger = logging.getLogger(__name__)
 
@@ -197,6 +198,6 @@ def page(
             next_generation = generation
     return PullResponse(
         changes=[_wire(r) for r in rows],
-        cursor=_cursor(next_after, next_generation),
+        cursor=cursor_text(next_after, next_generation),
         more=more,
     )
