@@ -46,17 +46,12 @@ class _Signed(httpx.Auth):
 
 
 @cache
-def _system_trust() -> ssl.SSLContext:
-    # Loading the system's CA bundle costs ~25 ms: once per process, not per sync.
-    return ssl.create_default_context()
-
-
-@cache
 def _verify(ca_pem: str | None) -> ssl.SSLContext:
-    """Trust only the CA the laptop was enrolled with, when it was given one. Made
-    once per CA and process (a context is shared safely), not at every sync."""
+    """Trust only the CA the laptop was enrolled with, when it was given one, else
+    the system's. Made once per CA and process (a context is shared safely), not at
+    every sync: loading the system's CA bundle alone costs ~25 ms."""
     if ca_pem is None:
-        return _system_trust()
+        return ssl.create_default_context()
     return ssl.create_default_context(cadata=ca_pem)
 
 

@@ -160,12 +160,10 @@ class SyncSession:
         power cut can lose the count, not the record."""
         if not moved:
             with self.workspace.store.local_write() as conn:
-                sync_settings.save_last_success(conn)
-                report.open_conflicts = conn.execute(_OPEN_CONFLICTS).scalar_one()
+                quiet = self._ended(conn, report)
                 # Counted, not sent on its own (that would cost a second round trip every
                 # time): the next sync that moves anything carries in its audit event how
                 # many there were and when, so every sync is in the audit log.
-                quiet = settings.get(conn, QUIET_SYNCS) or {}
                 now = wallclock.utcnow().isoformat(timespec="seconds")
                 settings.put(
                     conn,
@@ -178,9 +176,7 @@ class SyncSession:
                 )
             return
         with self.workspace.store.write(self.workspace.actor) as session:
-            sync_settings.save_last_success(session)
-            report.open_conflicts = session.execute(_OPEN_CONFLICTS).scalar_one()
-            quiet = settings.get(session, QUIET_SYNCS) or {}
+            quiet = self._ended(session, report)
             # Counts only: no person, no field, nothing identifiable.
             detail: dict[str, Any] = {
                 "pushed": report.pushed,
@@ -194,6 +190,13 @@ class SyncSession:
                 detail["quiet_syncs_before"] = quiet
                 settings.put(session, QUIET_SYNCS, None)
             audit(session, "sync", detail=detail)
+
+    def _ended(self, conn: Session | Connection, report: SyncReport) -> dict[str, Any]:
+        """What every sync's end writes and reads: when it succeeded, the open
+        conflicts (into the report), and the quiet syncs counted since the last audit."""
+        sync_settings.save_last_success(conn)
+        report.open_conflicts = conn.execute(_OPEN_CONFLICTS).scalar_one()
+        return dict(settings.get(conn, QUIET_SYNCS) or {})
 
     def _start(self) -> _Start:
         """What a sync needs to know first, in one store step (a quiet sync is mostly

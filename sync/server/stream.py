@@ -78,17 +78,20 @@ def query(*, receives: bool, own: bool, dialect: str) -> Select[Any]:
 
 def scope(team: Any, device: Any, now: Any) -> Select[Any]:
     """Ids of the people a device may hold: its team's caseload and its break-glass
-    grants in force at `now` (values, or bound parameters). A device with no team
-    has no team's caseload, not everyone whose team is unset."""
+    grants in force at `now` (values, or bound parameters)."""
     pt = s.person_team
-    on_team = false() if team is None else pt.c.team_id == team
-    return select(pt.c.person_id).where(or_(on_team, pt.c.person_id.in_(glass(device, now))))
+    return select(pt.c.person_id).where(or_(_on_team(team), pt.c.person_id.in_(glass(device, now))))
 
 
 def team_caseload(team: Any) -> Select[Any]:
-    """Ids of a team's people: none for no team (not everyone whose team is unset)."""
-    pt = s.person_team
-    return select(pt.c.person_id).where(false() if team is None else pt.c.team_id == team)
+    """Ids of a team's people."""
+    return select(s.person_team.c.person_id).where(_on_team(team))
+
+
+def _on_team(team: Any) -> Any:
+    """A person is on the team: never for no team (not everyone whose team is unset;
+    a bound NULL team, `= NULL`, is never true either)."""
+    return false() if team is None else s.person_team.c.team_id == team
 
 
 def glass(device: Any, now: Any) -> Select[Any]:
