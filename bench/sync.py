@@ -43,6 +43,7 @@ from bench._profiles import OUT
 from bench._stats import summary
 from storage import profile
 from storage.bulk import insert_rows
+from storage.ids import new_id
 from storage.keyvault import KdfParams
 from storage.migrate import head_revision
 from storage.tables import ContactNote
@@ -149,7 +150,7 @@ def add_notes(ws: Workspace, person_id: str, count: int) -> None:
             ContactNote,
             [
                 {
-                    "id": str(uuid.uuid4()),
+                    "id": new_id(),
                     "person_id": person_id,
                     "contact_type": "home_visit",
                     "occurred_at": now,

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from storage.audit_pruned import pruned_head
 from storage.codec import encode
+from storage.ids import new_id
 from storage.journal import context_of
 from storage.tables import AuditEvent
 
@@ -78,7 +78,7 @@ def append(
     if pruned_head is not None and pruned_head[0] >= seq:
         seq, prev = pruned_head[0] + 1, pruned_head[1]
     event = AuditEvent(
-        id=str(uuid.uuid4()),
+        id=new_id(),
         device_id=device,
         device_seq=seq,
         at=ctx.now,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, cast
@@ -24,6 +23,7 @@ from storage.codec import encode, journalled_columns, row_of
 from storage.conflicts import entity_has_conflict, field_heads, refresh_conflicts
 from storage.errors import JournalError
 from storage.hlc import HybridClock
+from storage.ids import new_id
 from storage.tables import ChangeRecord
 from storage.tables.base import Base, Recorded, utcnow
 
@@ -90,7 +90,7 @@ def change_record(
     bases: list[str] | None = None,
 ) -> dict[str, Any]:
     return {
-        "change_id": str(uuid.uuid4()),
+        "change_id": new_id(),
         "hlc": ctx.clock.tick(),
         "device_id": ctx.actor.device_id,
         "author_id": ctx.actor.user_id,

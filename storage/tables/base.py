@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
@@ -11,6 +10,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from storage import wallclock
+from storage.ids import new_id
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -43,10 +43,6 @@ class UtcDateTime(TypeDecorator[datetime]):
 # may name a colleague from another organisation before their entry arrives.
 # References inside one person's record (a goal's person, an action's goal) are
 # foreign keys: they always travel together.
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
 
 
 def utcnow() -> datetime:

@@ -40,6 +40,7 @@ from app.services.need_to_know.access_policy import (
     check_reason,
     may_break_glass,
 )
+from storage.ids import new_id
 from sync.server import schema as s
 from sync.server import servertime, stream
 from sync.server.directory import AdminError
@@ -277,7 +278,7 @@ def _publish_grant(
         insert(s.changes),
         [
             {
-                "change_id": str(uuid.uuid4()),
+                "change_id": new_id(),
                 "hlc": store.clock(conn).tick(),
                 "device_id": store.server_id,
                 "author_id": staff["user_id"],

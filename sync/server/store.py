@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 
 from storage import hlc, wallclock
 from storage.hlc import HybridClock
+from storage.ids import new_id
 from sync.protocol import PULL_PAGE_CHARS, Change, PushResponse, Refusal
 from sync.server import (
     authority,
@@ -453,7 +454,7 @@ class ServerStore:
             insert(s.changes),
             [
                 {
-                    "change_id": str(uuid.uuid4()),
+                    "change_id": new_id(),
                     "hlc": self.clock(conn).tick(),
                     "device_id": self.server_id,
                     "author_id": None,

@@ -31,7 +31,7 @@ from storage import settings
 from storage.audit_log import append as audit
 from storage.bulk import insert_rows
 from storage.tables import Person, Team
-from storage.tables.base import new_id
+from storage.ids import new_id
 
 logger = logging.getLogger(__name__)
 

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, insert, select, update
 from app.values.vocab import Role
 from storage import wallclock
 from storage.audit_log import GENESIS, event_hash
+from storage.ids import new_id
 from storage.tables import AuditEvent
 from sync.server import directory
 from sync.server import schema as s
@@ -85,7 +86,7 @@ def _audit(
         insert(c),
         [
             {
-                "change_id": str(uuid.uuid4()),
+                "change_id": new_id(),
                 "hlc": store.clock(conn).tick(),
                 "device_id": store.server_id,
                 "author_id": staff["user_id"],
