@@ -27,6 +27,8 @@ CHANGE_FIELDS: tuple[str, ...] = (
 )
 # The laptop's journal also keeps whether, and how, the server took each change.
 JOURNAL_ONLY: tuple[str, ...] = ("pushed_at", "push_error")
+# The value a pulled append is journalled with: none, its row is in its table.
+ROW_IN_ITS_TABLE = None
 
 
 class ChangeLike(Protocol):
@@ -49,10 +51,19 @@ class ChangeLike(Protocol):
 
 def journal_rows(changes: Iterable[ChangeLike], pushed_at: Any) -> list[dict[str, Any]]:
     """Changes as the laptop journals them once pulled (taken by the server already:
-    `pushed_at`, its stored form). `bases` is stored as JSON text, or NULL for none."""
+    `pushed_at`, its stored form). `bases` is stored as JSON text, or NULL for none.
+
+    A pulled append keeps no second copy of its row (`ROW_IN_ITS_TABLE`): an
+    append-only row never changes, so the row in its table is its value, and the
+    server holds the change whole. The journal row still says which change made
+    which record, when and by whom, so duplicates, reverts and `onerecord check`
+    (that each such record is there) work as before. The laptop's own appends keep
+    their value until and after they are pushed (the outbox sends it)."""
     rows = []
     for change in changes:
         row = {name: getattr(change, name) for name in CHANGE_FIELDS}
+        if change.op == "append":
+            row["value"] = ROW_IN_ITS_TABLE
         row["bases"] = json.dumps(change.bases) if change.bases else None
         row["pushed_at"] = pushed_at
         row["push_error"] = None

@@ -47,6 +47,9 @@ class EntityState:
     values: dict[str, Any]
     # field -> its heads, winner first; two or more heads is an open conflict
     heads: dict[str, list[Version]]
+    # An append pulled from the server: its row's values are in its table only
+    # (storage.change_row.ROW_IN_ITS_TABLE), so `values` is empty.
+    row_in_its_table: bool = False
 
     @property
     def conflicts(self) -> dict[str, list[Version]]:
@@ -75,6 +78,7 @@ def fold(rows: Iterable[dict[str, Any]]) -> EntityState:
     per_field: dict[str, list[Version]] = {}
     deleted = False
     created = False
+    in_table = False
     for row in rows:
         op = row["op"]
         if op == "delete":
@@ -88,6 +92,9 @@ def fold(rows: Iterable[dict[str, Any]]) -> EntityState:
             "author_id": row.get("author_id"),
             "organisation_id": row.get("organisation_id"),
         }
+        if op == "append" and row["value"] is None:
+            created = in_table = True
+            continue
         if op in ("create", "append"):
             created = True
             for key, value in json.loads(row["value"]).items():
@@ -98,7 +105,9 @@ def fold(rows: Iterable[dict[str, Any]]) -> EntityState:
             )
     tops = {name: heads(versions) for name, versions in per_field.items()}
     values = {name: top[0].value for name, top in tops.items()}
-    return EntityState(deleted=deleted, created=created, values=values, heads=tops)
+    return EntityState(
+        deleted=deleted, created=created, values=values, heads=tops, row_in_its_table=in_table
+    )
 
 
 def created_whole(

@@ -21,7 +21,7 @@ from storage.change_row import ChangeLike, journal_rows
 from storage.codec import decode_row, journalled_columns
 from storage.conflicts import FOLDED, refresh_conflicts
 from storage.merge import EntityState, created_whole, fold
-from storage.rawwrite import insert_many, stored_utc
+from storage.rawwrite import insert_many, present, stored_utc
 from storage.summary_bulk import insert_many_summarised
 from storage.tables import ChangeRecord, SyncConflict, journalled_tables
 from storage.tables.base import Base
@@ -144,10 +144,7 @@ def _insert_new(
     conn: Connection, cls: type[Base], changes: list[ChangeLike], parsed: dict[str, Any]
 ) -> Replayed:
     table: Any = cls.__table__
-    ids = [c.entity_id for c in changes]
-    existing: set[str] = set()
-    for chunk in _chunks(ids):
-        existing.update(conn.execute(select(table.c.id).where(table.c.id.in_(chunk))).scalars())
+    existing = present(conn, table, "id", [c.entity_id for c in changes])
     rows = [
         # A value the server withheld is stored as the placeholder (storage.withheld);
         # almost no row carries one, and looking for its name is cheaper than a walk.

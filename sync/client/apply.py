@@ -16,16 +16,17 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, ProgrammingError
 
 from storage import hlc
+from storage.rawwrite import present
 from storage.replay import Replayed, records_removed, records_touched, replay, revert
 from storage.row_check import row_problem, value_problem
 from storage.tables import ChangeRecord, journalled_tables
@@ -35,7 +36,6 @@ from sync.protocol import Change
 logger = logging.getLogger(__name__)
 
 _TABLES = journalled_tables()
-_CHUNK = 500
 # What applying a bad row raises. A full disk, a locked or read-only database
 # (OperationalError) is not the row's fault: it stops the sync as before.
 UNAPPLIABLE = (
@@ -73,22 +73,12 @@ class Applied:
     kept_aside: list[KeptChange] = field(default_factory=list)
 
 
-def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def apply_changes(conn: Connection, changes: Sequence[Change], now: datetime) -> Applied:
     result = Applied()
     # Parents and children may arrive in one page in either order.
     conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
-    held: set[str] = set()
-    for chunk in _chunks([c.change_id for c in changes]):
-        held.update(
-            conn.execute(
-                select(ChangeRecord.change_id).where(ChangeRecord.change_id.in_(chunk))
-            ).scalars()
-        )
+    journal: Any = ChangeRecord.__table__
+    held = present(conn, journal, "change_id", [c.change_id for c in changes])
     fresh: list[Change] = []
     parsed: dict[str, Any] = {}
     limit = hlc.ceiling()

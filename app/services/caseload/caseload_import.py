@@ -30,8 +30,8 @@ from app.workspace import Workspace
 from storage import settings
 from storage.audit_log import append as audit
 from storage.bulk import insert_rows
-from storage.tables import Person, Team
 from storage.ids import new_id
+from storage.tables import Person, Team
 
 logger = logging.getLogger(__name__)
 
