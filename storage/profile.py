@@ -17,6 +17,7 @@ from storage.audit_anchor import ANCHOR_FILE
 from storage.engine import build_engine, probe
 from storage.errors import ProfileExistsError, ProfileMissingError, ProfileNotWritableError
 from storage.files import ATOMIC_TEMP_PREFIX, check_writable, make_private_dir, write_atomic
+from storage.head_schema import write_head_schema
 from storage.migrate import migrate, upgrade
 from storage.store import Store
 from storage.tables import ProfileSetting
@@ -86,7 +87,10 @@ def create(
         # files the same permissions as the database file.
         os.close(os.open(path / DB_FILE, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
         engine = build_engine(path / DB_FILE, key)
-        upgrade(engine, revision)
+        if revision == "head":
+            write_head_schema(engine)
+        else:
+            upgrade(engine, revision)
         device_id = str(uuid.uuid4())
         with engine.begin() as conn:
             conn.execute(
