@@ -190,14 +190,18 @@ def page(
         stream_query = stream.query(
             receives=receives_records(settled.role), own=own, dialect=conn.dialect.name
         )
+        # One row past the page says whether there is more: a page that fills to the
+        # limit with nothing after it is the last, not followed by a request for an
+        # empty one (a round trip saved on every sync that ends on a full page).
         rows, full = within(
             conn.execute(
                 stream_query,
-                stream.params(device, now=now, after=after, head=head, limit=limit),
+                stream.params(device, now=now, after=after, head=head, limit=limit + 1),
             ),
             page_chars,
         )
-        more = full or len(rows) == limit
+        more = full or len(rows) > limit
+        del rows[limit:]
         # Nothing visible beyond the last row means nothing to wait for up to head.
         next_after = rows[-1].seq if more else max(after, head)
         next_generation = generation

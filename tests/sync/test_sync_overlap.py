@@ -169,3 +169,33 @@ def test_a_laptop_far_behind_takes_the_largest_pages(laptop: Laptop) -> None:
         assert chosen._page_size(10**6) == 7
     finally:
         chosen.close()
+
+
+
+
+def test_a_page_that_ends_the_changes_exactly_is_the_last_asked_for(
+    server: RunningServer, laptop: Laptop
+) -> None:
+    """The server reads one row past a page to say whether there is more: changes
+    that fill their last page exactly are not followed by a request for an empty one."""
+    nurse = _writer_with_notes(laptop, PAGE)
+    reader = reopen(laptop("Ceri Jones"))
+    sync(reader)
+
+    def three_visits(n: int) -> None:
+        for visit in range(3):
+            add_note(nurse, NHS, f"Visit {n}.{visit}: the frame is in the hall.")
+        sync(nurse)
+
+    # A page of one change at a time: as many requests as changes, not one more.
+    three_visits(1)
+    transport = Watched()
+    report = sync(reader, pull_page=1, transport=transport)
+    assert report.pulled >= 3
+    assert transport.pulls == report.pulled
+    # A page exactly as large as what is new: one request.
+    three_visits(2)
+    transport = Watched()
+    exact = sync(reader, pull_page=report.pulled, transport=transport)
+    assert exact.pulled == report.pulled
+    assert transport.pulls == 1
