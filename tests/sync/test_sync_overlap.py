@@ -171,8 +171,6 @@ def test_a_laptop_far_behind_takes_the_largest_pages(laptop: Laptop) -> None:
         chosen.close()
 
 
-
-
 def test_a_page_that_ends_the_changes_exactly_is_the_last_asked_for(
     server: RunningServer, laptop: Laptop
 ) -> None:
