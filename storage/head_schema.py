@@ -70,7 +70,13 @@ def read_schema(raw: Any) -> HeadSchema:
         "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid"
     ).fetchall()
     statements = tuple((kind, sql) for kind, name, sql in entries if not name.startswith("sqlite_"))
-    tables = [name for kind, name, _sql in entries if kind == "table"]
+    # SQLite's own tables (statistics, sequences) are made by SQLite, not copied; a
+    # kind of table this replay does not know how to copy is refused, not half-made.
+    if any("VIRTUAL TABLE" in sql or "WITHOUT ROWID" in sql for _kind, sql in statements):
+        raise RuntimeError("head_schema cannot copy a virtual or WITHOUT ROWID table")
+    tables = [
+        name for kind, name, _sql in entries if kind == "table" and not name.startswith("sqlite_")
+    ]
     rows = []
     for name in tables:
         cursor = raw.execute(f'SELECT * FROM "{name}" ORDER BY rowid')  # noqa: S608 (our own names)

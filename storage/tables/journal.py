@@ -33,7 +33,9 @@ class ChangeRecord(Base):
     entity_id: Mapped[str] = mapped_column(String(36))
     op: Mapped[str] = mapped_column(String(10))
     field: Mapped[str | None] = mapped_column(String(60))
-    # JSON: the new value for "set", the whole row for "create" and "append".
+    # JSON: the new value for "set", the whole row for "create" and "append"; NULL for
+    # a delete, and for an append pulled from the server, whose row is in its table
+    # (storage.change_row.ROW_IN_ITS_TABLE).
     value: Mapped[str | None] = mapped_column(Text)
     recorded_at: Mapped[datetime]
     pushed_at: Mapped[datetime | None] = mapped_column()
