@@ -26,6 +26,8 @@ import sqlcipher3.dbapi2 as sqlcipher
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import StaticPool
 
+from storage import migrate
+
 _lock = threading.Lock()
 
 
@@ -51,12 +53,10 @@ def head_schema() -> HeadSchema:
 
 
 def _migrated_in_memory() -> HeadSchema:
-    from storage.migrate import upgrade
-
     # SQLCipher's own SQLite without a key: a plain database, in this process's memory.
     engine = create_engine("sqlite://", module=sqlcipher, poolclass=StaticPool)
     try:
-        upgrade(engine, "head")
+        migrate.upgrade(engine, "head")
         with engine.connect() as conn:
             raw: Any = conn.connection.dbapi_connection
             return read_schema(raw)
@@ -72,8 +72,10 @@ def read_schema(raw: Any) -> HeadSchema:
     statements = tuple((kind, sql) for kind, name, sql in entries if not name.startswith("sqlite_"))
     # SQLite's own tables (statistics, sequences) are made by SQLite, not copied; a
     # kind of table this replay does not know how to copy is refused, not half-made.
-    if any("VIRTUAL TABLE" in sql or "WITHOUT ROWID" in sql for _kind, sql in statements):
-        raise RuntimeError("head_schema cannot copy a virtual or WITHOUT ROWID table")
+    if any(
+        kind not in ("table", "index", "trigger") or _not_plain(sql) for kind, sql in statements
+    ):
+        raise RuntimeError("head_schema copies plain tables, indexes and triggers only")
     tables = [
         name for kind, name, _sql in entries if kind == "table" and not name.startswith("sqlite_")
     ]
@@ -87,13 +89,17 @@ def read_schema(raw: Any) -> HeadSchema:
     return HeadSchema(statements, tuple(rows))
 
 
+def _not_plain(sql: str) -> bool:
+    return "VIRTUAL TABLE" in sql or "WITHOUT ROWID" in sql
+
+
 def write_head_schema(engine: Engine) -> None:
     """Make a new, empty database's schema the head schema, in one transaction: tables
     first, then the migrations' rows, then indexes and triggers (so no trigger fires
     on rows copied as the migrations left them)."""
     schema = head_schema()
     tables = [sql for kind, sql in schema.statements if kind == "table"]
-    indexes = [sql for kind, sql in schema.statements if kind in ("index", "view")]
+    indexes = [sql for kind, sql in schema.statements if kind == "index"]
     triggers = [sql for kind, sql in schema.statements if kind == "trigger"]
     with engine.connect() as conn:
         raw: Any = conn.connection.dbapi_connection
