@@ -105,6 +105,29 @@ _pg_as_postgres() {
     return 1
 }
 
+# The throwaway schemas a killed test run left in the test database (tests/pg_schemas.py
+# drops its own when a run ends). Left to pile up, they slowed every server a test opens:
+# its question "which of my tables exist?" reads the whole catalog. Swept only when CI
+# is set, where nothing else is using the database: elsewhere a second run in progress
+# may own them. One transaction per schema, so thousands never exhaust the lock table.
+_pg_sweep_test_schemas() {
+    local port="$1"
+    (cd / && su postgres -c "psql -p $port -d $PG_TEST_ROLE -X -qtA" >/dev/null 2>&1) <<'SQL' || true
+DO $sweep$
+DECLARE
+    name text;
+BEGIN
+    FOR name IN
+        SELECT nspname FROM pg_namespace WHERE nspname ~ '^(t[0-9a-f]{12}|load_[0-9a-f]{8})$'
+    LOOP
+        EXECUTE format('DROP SCHEMA %I CASCADE', name);
+        COMMIT;
+    END LOOP;
+END
+$sweep$;
+SQL
+}
+
 # A throwaway role and database for the server suite, reached over TCP with a password.
 postgres_test_database() {
     local port="${ONERECORD_TEST_POSTGRES_PORT:-}" out url
@@ -154,6 +177,9 @@ postgres_test_database() {
     if ! _pg_answers "$url"; then
         _pg_unavailable "the $PG_TEST_ROLE database does not accept its password over TCP on port $port"
         return
+    fi
+    if _pg_required; then
+        _pg_sweep_test_schemas "$port"
     fi
     export ONERECORD_TEST_POSTGRES_URL="$url"
     echo "PostgreSQL test database ready."

@@ -16,7 +16,7 @@ import pytest
 from app.services.record.people import NewPerson, register
 from app.workspace import Workspace, create
 from storage.keyvault import KdfParams
-from tests import clock_trace, databases
+from tests import clock_trace, databases, pg_schemas
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 if os.environ["QT_QPA_PLATFORM"] == "offscreen":
@@ -44,6 +44,11 @@ def pytest_configure(config: pytest.Config) -> None:
     databases.install(config)
     # Notes which tests read "today" so the passes as of other days run only those.
     clock_trace.install(config)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # Each process (each xdist worker) drops the PostgreSQL schemas it made.
+    pg_schemas.drop_made()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -3,7 +3,6 @@ and laptops with real encrypted profiles enrolled with it."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from sync.server.embedded import EmbeddedServer, serve_in_thread
 from sync.server.store import ServerStore
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.databases import require_postgres_url
+from tests.pg_schemas import fresh_schema_url
 
 TEAM = "Craven Locality"
 
@@ -35,24 +35,12 @@ def start_server(
     return RunningServer(running.url, running.store, running.server, running.thread)
 
 
-def _fresh_postgres_schema(base: str) -> str:
-    """A throwaway schema per test, so PostgreSQL runs start clean."""
-    import sqlalchemy as sa
-
-    schema = f"t{uuid.uuid4().hex[:12]}"
-    engine = sa.create_engine(base)
-    with engine.begin() as conn:
-        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
-    engine.dispose()
-    return f"{base}?options=-csearch_path%3D{schema}"
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RunningServer]:
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'server.db'}"
     else:
-        url = _fresh_postgres_schema(require_postgres_url())
+        url = fresh_schema_url(require_postgres_url())
     running = start_server(url)
     directory.add_team(running.store, TEAM)
     for name, role in (
@@ -73,7 +61,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ServerStor
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'server.db'}"
     else:
-        url = _fresh_postgres_schema(require_postgres_url())
+        url = fresh_schema_url(require_postgres_url())
     made = ServerStore(url)
     directory.organisation(made, "Dales Community Health")
     yield made

@@ -24,7 +24,8 @@ from sync.server.partners.pull import PartnerPull, pull_from
 from sync.server.store import ServerStore
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.databases import require_postgres_url
-from tests.sync.conftest import RunningServer, _fresh_postgres_schema, reopen
+from tests.pg_schemas import fresh_schema_url
+from tests.sync.conftest import RunningServer, reopen
 from tests.sync.helpers import sync
 
 COUNCIL, TRUST = "Craven Council", "Dales Community Health"
@@ -94,7 +95,7 @@ def make_partnership(
         if request.param == "sqlite":
             urls.append(f"sqlite:///{tmp_path / f'{name}.db'}")
         else:
-            urls.append(_fresh_postgres_schema(require_postgres_url()))
+            urls.append(fresh_schema_url(require_postgres_url()))
     council = _server(
         urls[0],
         COUNCIL,

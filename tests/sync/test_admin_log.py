@@ -18,14 +18,14 @@ from sync.server import admin_log
 from sync.server.cli import main
 from sync.server.store import ServerStore
 from tests.databases import require_postgres_url
-from tests.sync.conftest import _fresh_postgres_schema
+from tests.pg_schemas import fresh_schema_url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'server.db'}"
-    return _fresh_postgres_schema(require_postgres_url())
+    return fresh_schema_url(require_postgres_url())
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -22,7 +22,7 @@ from sync.server.push_insert import insert_changes
 from sync.server.row_references import ALREADY
 from sync.server.store import ServerStore
 from tests.databases import require_postgres_url
-from tests.sync.conftest import _fresh_postgres_schema
+from tests.pg_schemas import fresh_schema_url
 from tests.sync.test_server_fast_paths import TEAM, Device, note, person
 
 
@@ -30,7 +30,7 @@ from tests.sync.test_server_fast_paths import TEAM, Device, note, person
 def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'server.db'}"
-    return _fresh_postgres_schema(require_postgres_url())
+    return fresh_schema_url(require_postgres_url())
 
 
 @pytest.fixture

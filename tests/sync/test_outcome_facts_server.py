@@ -20,7 +20,8 @@ from sync.server import schema as s
 from sync.server.outcome_facts import Scope, UnknownScopeError, server_facts
 from sync.server.store import ServerStore
 from tests.databases import require_postgres_url
-from tests.sync.conftest import TEAM, Laptop, RunningServer, _fresh_postgres_schema, reopen
+from tests.pg_schemas import fresh_schema_url
+from tests.sync.conftest import TEAM, Laptop, RunningServer, reopen
 from tests.sync.outcome_caseload import LOCALITY_CRAVEN, LOCALITY_DALES, plant, same
 
 
@@ -76,7 +77,7 @@ def _copy(source: ServerStore, target: ServerStore) -> None:
 def test_the_same_journal_gives_the_same_facts_on_sqlite_and_postgresql(
     tmp_path: Path, sqlite_journal: ServerStore
 ) -> None:
-    postgres = ServerStore(_fresh_postgres_schema(require_postgres_url()))
+    postgres = ServerStore(fresh_schema_url(require_postgres_url()))
     try:
         _copy(sqlite_journal, postgres)
         for scope in (Scope(), Scope(locality_id=_a_locality(sqlite_journal))):

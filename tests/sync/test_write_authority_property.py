@@ -84,12 +84,8 @@ from sync.server.row_references import UNIQUE
 from sync.server.validation import DIRECTORY, TEAM_SETTINGS
 from tests.conftest import ALUN, FAST_KDF, PASSPHRASE, ZOE
 from tests.databases import require_postgres_url
-from tests.sync.conftest import (
-    TEAM,
-    RunningServer,
-    _fresh_postgres_schema,
-    start_server,
-)
+from tests.pg_schemas import fresh_schema_url
+from tests.sync.conftest import TEAM, RunningServer, start_server
 from tests.sync.helpers import sync
 
 OTHER_TEAM = "Hambleton Locality"
@@ -284,7 +280,7 @@ def world(
     if request.param == "sqlite":
         url = f"sqlite:///{folder / 'server.db'}"
     else:
-        url = _fresh_postgres_schema(require_postgres_url())
+        url = fresh_schema_url(require_postgres_url())
     server = start_server(url)
     made: list[Workspace] = []
     try:
