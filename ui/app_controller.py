@@ -42,7 +42,7 @@ from ui.first_run.first_run_controller import Creator, FirstRunController
 from ui.first_run.first_run_window import FirstRunWindow
 from ui.i18n import tr
 from ui.idle import DEFAULT_IDLE_MS, IdleWatcher
-from ui.kit import wheel_guard, window_fit
+from ui.kit import app_events
 from ui.kit.forms import Field, FormDialog
 from ui.kit.operations import Operations
 from ui.kit.tasks import TaskRunner
@@ -90,8 +90,7 @@ class AppController(QObject):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             # Before any window exists: every field and window is guarded from its start.
-            wheel_guard.install(app)
-            window_fit.install(app)
+            app_events.install(app)
         self.runner = runner
         self.ops = Operations(runner, parent=self)
         self.unlock_window = UnlockWindow()

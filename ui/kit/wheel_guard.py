@@ -2,7 +2,8 @@
 
 Scrolling a long form moves the pointer across dates, numbers and choices; Qt lets
 each of them take the wheel (and focus with it), so a visit note could be saved a
-day earlier with no sign. One application-wide filter stops that: a spin box,
+day earlier with no sign. The app's one event filter (ui/kit/app_events.py) stops
+that with these rules: a spin box,
 date, choice or slider takes wheel input only once it has focus (clicked or
 tabbed into); otherwise the wheel goes on to the form's scroll area, as the user
 meant. Scroll bars and lists are not fields and scroll as before.
@@ -14,7 +15,6 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QAbstractSlider,
     QAbstractSpinBox,
-    QApplication,
     QComboBox,
     QScrollBar,
     QWidget,
@@ -28,32 +28,23 @@ def is_guarded(widget: QObject) -> bool:
     return isinstance(widget, _FIELDS) and not isinstance(widget, QScrollBar)
 
 
-class WheelGuard(QObject):
-    """Installed once on the QApplication (`install`)."""
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        kind = event.type()
-        if kind == QEvent.Type.Polish and is_guarded(watched):
-            assert isinstance(watched, QWidget)
-            # WheelFocus would hand focus to a field the wheel passes over, and with it
-            # the right to change it: click or Tab only.
-            if watched.focusPolicy() == Qt.FocusPolicy.WheelFocus:
-                watched.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        elif kind == QEvent.Type.Wheel and is_guarded(watched):
-            assert isinstance(watched, QWidget)
-            if not watched.hasFocus():
-                # Ignored and filtered: Qt offers the wheel to the parent next, so the
-                # form's scroll area scrolls and the field keeps its value.
-                event.ignore()
-                return True
-        return False
+def on_polish(watched: QObject) -> None:
+    """A widget being polished (ui/kit/app_events.py calls this for every Polish
+    event): a field loses WheelFocus, which would hand focus to a field the wheel
+    passes over, and with it the right to change it: click or Tab only."""
+    if is_guarded(watched):
+        assert isinstance(watched, QWidget)
+        if watched.focusPolicy() == Qt.FocusPolicy.WheelFocus:
+            watched.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
 
-def install(app: QApplication) -> WheelGuard:
-    """Guard every field of the app (idempotent: one guard per application)."""
-    existing = app.findChild(WheelGuard)
-    if existing is not None:
-        return existing
-    guard = WheelGuard(app)
-    app.installEventFilter(guard)
-    return guard
+def on_wheel(watched: QObject, event: QEvent) -> bool:
+    """A wheel event: True (taken) when it would change a field that has no focus.
+    Ignored and filtered, Qt offers the wheel to the parent next, so the form's
+    scroll area scrolls and the field keeps its value."""
+    if is_guarded(watched):
+        assert isinstance(watched, QWidget)
+        if not watched.hasFocus():
+            event.ignore()
+            return True
+    return False

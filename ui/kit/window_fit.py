@@ -2,17 +2,17 @@
 
 A field laptop may be 1280×720 at 125% scaling: 1024×576 logical pixels, less a
 taskbar. A dialog sized for a desktop (a print preview 900 px tall, say) would
-open with its buttons below the screen edge, where nobody can reach them. One
-application-wide filter shrinks any window as it is shown to the screen's free
-area (less room for the title bar) and moves it fully onto the screen; each
+open with its buttons below the screen edge, where nobody can reach them. The
+app's one event filter (ui/kit/app_events.py) shrinks any window as it is shown
+to the screen's free area (less room for the title bar) and moves it fully onto the screen; each
 window's own layout (scroll areas, wrapping rows) keeps it usable at that size.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
+from PySide6.QtCore import QObject, QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 
 # Room for a window manager's title bar and borders, which are not yet known when
 # the window is shown for the first time.
@@ -50,24 +50,8 @@ def fit(widget: QWidget) -> None:
         widget.move(max(area.left(), x), max(area.top(), y))
 
 
-class WindowFit(QObject):
-    """Installed once on the QApplication (`install`)."""
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            event.type() == QEvent.Type.Show
-            and isinstance(watched, QWidget)
-            and watched.isWindow()
-            and watched.windowType() not in _SKIPPED
-        ):
-            fit(watched)
-        return False
-
-
-def install(app: QApplication) -> WindowFit:
-    existing = app.findChild(WindowFit)
-    if existing is not None:
-        return existing
-    guard = WindowFit(app)
-    app.installEventFilter(guard)
-    return guard
+def on_show(watched: QObject) -> None:
+    """A window or dialog being shown (ui/kit/app_events.py calls this for every Show
+    event): fitted to its screen."""
+    if isinstance(watched, QWidget) and watched.isWindow() and watched.windowType() not in _SKIPPED:
+        fit(watched)

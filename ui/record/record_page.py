@@ -91,30 +91,11 @@ class RecordPage(QWidget):
         self.sections.setWordWrap(True)
         self.sections.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
-        self.plan = PlanSection()
-        self.timeline = TimelineSection(timeline_model)
-        self.about_me = AboutMeSection()
-        self.risks = RisksSection()
-        self.contacts = ContactsSection()
-        self.consent = ConsentSection()
-        self.assessments = AssessmentsSection()
-        self.outcomes = OutcomesSection()
-        self.support = SupportSection()
+        # The page's frame first, then the sections into it: a widget moved to a new
+        # parent has its whole subtree styled again (the app's stylesheet), so a
+        # finished stack of sections moved into the page cost as much as building it.
         self.stack = QStackedWidget()
         self.stack.setObjectName("sectionStack")
-        for widget in (
-            self.about_me,
-            self.plan,
-            self.risks,
-            self.contacts,
-            self.consent,
-            self.assessments,
-            self.timeline,
-            self.outcomes,
-            self.support,
-        ):
-            self.stack.addWidget(widget)
-
         top = QHBoxLayout()
         top.addWidget(self.back)
         top.addWidget(self.status, 1)
@@ -129,6 +110,26 @@ class RecordPage(QWidget):
         layout.addWidget(self.header)
         layout.addWidget(self.since_seen)
         layout.addLayout(body, 1)
+
+        # In the stack's order (Section's numbers).
+        self.about_me = AboutMeSection()
+        self.stack.addWidget(self.about_me)
+        self.plan = PlanSection()
+        self.stack.addWidget(self.plan)
+        self.risks = RisksSection()
+        self.stack.addWidget(self.risks)
+        self.contacts = ContactsSection()
+        self.stack.addWidget(self.contacts)
+        self.consent = ConsentSection()
+        self.stack.addWidget(self.consent)
+        self.assessments = AssessmentsSection()
+        self.stack.addWidget(self.assessments)
+        self.timeline = TimelineSection(timeline_model)
+        self.stack.addWidget(self.timeline)
+        self.outcomes = OutcomesSection()
+        self.stack.addWidget(self.outcomes)
+        self.support = SupportSection()
+        self.stack.addWidget(self.support)
 
         self.sections.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.sections.setCurrentRow(Section.ABOUT_ME)

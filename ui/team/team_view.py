@@ -100,6 +100,14 @@ class TeamPanel(QWidget):
         self.setStyleSheet(_CARD_STYLE)
         heading = QLabel(tr("Team caseload"))
         heading.setObjectName("pageHeading")
+        # The panel's frame first, the pages into it after: a widget moved to a new
+        # parent has its whole subtree styled again (the app's stylesheet and this
+        # panel's own), so pages built apart and then moved in cost twice.
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("teamTabs")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addWidget(heading)
         self.cards: dict[str, QPushButton] = {}
         # Wraps onto a second line on a narrow screen: every count stays in view.
         strip = FlowLayout(spacing=8)
@@ -112,6 +120,8 @@ class TeamPanel(QWidget):
             card.clicked.connect(lambda _on, k=key: self._card_clicked(k))
             self.cards[key] = card
             strip.addWidget(card)
+        layout.addLayout(strip)
+        layout.addWidget(self.tabs, 1)
 
         self.search = QLineEdit()
         self.search.setObjectName("teamSearch")
@@ -171,25 +181,17 @@ class TeamPanel(QWidget):
         people_layout.addWidget(self.message)
         people_layout.addWidget(self.table, 1)
         people_layout.addLayout(actions)
-        self.practitioners = PractitionersPage()
-        self.charts = ChartsPage()
-        self.outcomes = OutcomesPage()
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("teamTabs")
         self.tabs.addTab(people, tr("&People"))
+        self.practitioners = PractitionersPage()
         self.tabs.addTab(self.practitioners, tr("Pr&actitioners"))
+        self.charts = ChartsPage()
         self.tabs.addTab(self.charts, tr("C&harts"))
+        self.outcomes = OutcomesPage()
         self.tabs.addTab(self.outcomes, tr("&Outcomes"))
         self.priorities = PriorityPage()
         self.tabs.addTab(self.priorities, tr("Pr&iorities"))
         self.meeting = MeetingPage()
         self.tabs.addTab(self.meeting, tr("Meetin&g"))
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 12)
-        layout.addWidget(heading)
-        layout.addLayout(strip)
-        layout.addWidget(self.tabs, 1)
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
