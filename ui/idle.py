@@ -1,7 +1,7 @@
 """Lock after inactivity, as KeePassXC's InactivityTimer does.
 
-An application-wide event filter restarts a single-shot timer on every key,
-click, wheel or mouse move in any of the app's windows; when the timer runs
+The app's one event filter (ui/kit/app_events.py) restarts a single-shot timer
+on every key, click, wheel or mouse move in any of the app's windows; when the timer runs
 out, `idle` fires and the app locks. Only user input counts: a fetch finishing
 in the background must not keep an unattended laptop unlocked.
 """
@@ -11,26 +11,13 @@ from __future__ import annotations
 import logging
 import time
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+
+from ui.kit import app_events
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_IDLE_MS = 5 * 60 * 1000  # DESIGN.md: auto-lock after 5 minutes idle
-
-_ACTIVITY = frozenset(
-    {
-        QEvent.Type.KeyPress,
-        QEvent.Type.KeyRelease,
-        QEvent.Type.MouseButtonPress,
-        QEvent.Type.MouseButtonRelease,
-        QEvent.Type.MouseButtonDblClick,
-        QEvent.Type.MouseMove,
-        QEvent.Type.Wheel,
-        QEvent.Type.TouchBegin,
-        QEvent.Type.TouchUpdate,
-        QEvent.Type.TabletPress,
-    }
-)
 
 
 class IdleWatcher(QObject):
@@ -66,7 +53,7 @@ class IdleWatcher(QObject):
     def start(self) -> None:
         app = QCoreApplication.instance()
         if app is not None and not self._installed:
-            app.installEventFilter(self)
+            app_events.install(app).watch_input(self._input)
             self._installed = True
         self._restart()
 
@@ -74,15 +61,13 @@ class IdleWatcher(QObject):
         self._timer.stop()
         app = QCoreApplication.instance()
         if app is not None and self._installed:
-            app.removeEventFilter(self)
+            app_events.install(app).unwatch_input(self._input)
             self._installed = False
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in _ACTIVITY:
-            now = time.monotonic()
-            if now - self._last_restart >= self._min_restart_s:
-                self._restart(now)
-        return False  # only watching: every event carries on to its widget
+    def _input(self) -> None:
+        now = time.monotonic()
+        if now - self._last_restart >= self._min_restart_s:
+            self._restart(now)
 
     def _restart(self, now: float | None = None) -> None:
         self._last_restart = time.monotonic() if now is None else now

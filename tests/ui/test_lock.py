@@ -3,6 +3,7 @@ the user to the same search and scroll position."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from pytestqt.qtbot import QtBot
 from app.workspace import Workspace
 from tests.ui.helpers import PEOPLE, make_controller, names, show_whole_team, unlock
 from ui.app_controller import AppController
+from ui.idle import IdleWatcher
 from ui.kit.tasks import TaskRunner
 
 pytestmark = pytest.mark.gui
@@ -81,6 +83,31 @@ def test_idle_locks_hides_data_and_unlock_restores_the_search(
         assert names(controller) == ["Ashworth, Ada", "Ashworth, Cerys"]
     finally:
         controller.shutdown()
+
+
+def test_someone_typing_keeps_it_unlocked_past_the_limit_and_the_lock_comes_when_they_stop(
+    qtbot: QtBot,
+) -> None:
+    field = QLineEdit()
+    qtbot.addWidget(field)
+    field.show()
+    qtbot.waitExposed(field)
+    watcher = IdleWatcher(1_000)
+    locked: list[float] = []
+    watcher.idle.connect(lambda: locked.append(time.monotonic()))
+    watcher.start()
+    try:
+        # Two and a half times the limit, a key every tenth of a second.
+        typing_until = time.monotonic() + 2.5
+        while time.monotonic() < typing_until:
+            qtbot.keyClick(field, Qt.Key.Key_A)
+            qtbot.wait(100)
+        assert not locked, "input did not count as someone at the laptop"
+        stopped = time.monotonic()
+        qtbot.waitUntil(lambda: bool(locked), timeout=5_000)
+        assert locked[0] - stopped >= 0.7  # about a second after the last key, not before
+    finally:
+        watcher.stop()
 
 
 def test_ctrl_l_locks_and_closes_the_workspace(qtbot: QtBot, controller: AppController) -> None:

@@ -21,8 +21,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from zxcvbn import zxcvbn
-
 from app.errors import InvalidInputError
 
 logger = logging.getLogger(__name__)
@@ -56,6 +54,10 @@ def weakness(passphrase: str, user_inputs: Iterable[str] = ()) -> str | None:
     organisation), counted as the first words an attacker would try."""
     if len(passphrase) < MIN_LENGTH:
         return TOO_SHORT
+    # Imported here: its word lists cost every command 20 ms at start, and only
+    # choosing a passphrase needs them.
+    from zxcvbn import zxcvbn
+
     known = [*APP_WORDS, *(word for text in user_inputs for word in text.split() if word)]
     estimate = zxcvbn(passphrase[:_ESTIMATED], user_inputs=known)
     if estimate["score"] >= MIN_SCORE:
