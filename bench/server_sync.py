@@ -28,6 +28,7 @@ import sqlalchemy as sa
 
 from bench._stats import summary
 from storage.codec import journalled_columns
+from storage.ids import new_id
 from storage.tables import journalled_tables
 from sync.protocol import PullResponse, PushResponse
 from sync.server import directory, handlers
@@ -59,7 +60,7 @@ class Laptop:
             **row,
         )
         return {
-            "change_id": str(uuid.uuid4()),
+            "change_id": new_id(),
             "hlc": self.hlc,
             "device_id": self.device["device_id"],
             "author_id": self.user_id,
@@ -81,7 +82,7 @@ def notes(laptop: Laptop, person_id: str, count: int) -> list[bytes]:
             "contact_note",
             "append",
             {
-                "id": str(uuid.uuid4()),
+                "id": new_id(),
                 "person_id": person_id,
                 "contact_type": "home_visit",
                 "occurred_at": now,
@@ -121,7 +122,7 @@ def run(label: str, url: str, rounds: int) -> None:
         directory.organisation(store, "Benchmark Trust")
         team_id = directory.add_team(store, "Bench Locality")
         writer, reader = Laptop(store, team_id, "Writer"), Laptop(store, team_id, "Reader")
-        person_id = str(uuid.uuid4())
+        person_id = new_id()
         # A whole row, as a laptop writes it (the server refuses anything less).
         person = writer.change(
             "person",
