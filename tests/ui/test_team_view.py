@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -20,7 +21,8 @@ from tests.app.team_data import DEV
 from tests.ui.helpers import make_controller, make_team_profile, unlock
 from ui.app_controller import AppController
 from ui.kit.tasks import TaskRunner
-from ui.team.team_model import Column
+from ui.team.team_model import Column, TeamModel
+from ui.team.team_view import TeamPanel
 
 
 @pytest.fixture(scope="module")
@@ -279,3 +281,23 @@ def test_a_lead_professional_filter_comes_back_after_a_lock(
     _wait_names(qtbot, coordinator, ["Ashworth, Cerys"])
     qtbot.waitUntil(lambda: panel.lead.currentText() == "Ola Nowak", timeout=10_000)
     _wait_names(qtbot, coordinator, ["Ashworth, Cerys"])
+
+
+def test_a_count_in_focus_shows_the_yellow_focus_state(qtbot: QtBot, runner: TaskRunner) -> None:
+    panel = TeamPanel(TeamModel(runner))
+    qtbot.addWidget(panel)
+    panel.resize(1300, 700)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.activateWindow()
+    first, second = list(panel.cards.values())[:2]
+    first.setFocus()
+    qtbot.waitUntil(first.hasFocus)
+
+    def fill(card: QPushButton) -> str:
+        # Inside the card, right of its text and clear of its borders.
+        image = card.grab().toImage()
+        return image.pixelColor(card.width() - 8, card.height() // 2).name().upper()
+
+    assert fill(first) == "#FFEB3B"  # the NHS focus state, as on every other button
+    assert fill(second) == "#FFFFFF"

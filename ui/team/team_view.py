@@ -68,12 +68,6 @@ LEVELS: tuple[tuple[object, str], ...] = (
     ("specialist", "Specialist"),
 )
 SEARCH_DEBOUNCE_MS = 250
-_CARD_STYLE = (
-    "QPushButton#countCard { text-align: left; padding: 6px 12px; min-width: 90px;"
-    " border: 1px solid #AEB7BD; border-left: 6px solid #005EB8; background: white; }"
-    "QPushButton#countCard[alarm='true'] { border-left-color: #D5281B; }"
-    "QPushButton#countCard:checked { background: #E8F1F8; }"
-)
 
 
 def _combo(name: str, accessible: str, choices: tuple[tuple[object, str], ...]) -> QComboBox:
@@ -97,12 +91,11 @@ class TeamPanel(QWidget):
     def __init__(self, model: TeamModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("teamPanel")
-        self.setStyleSheet(_CARD_STYLE)
         heading = QLabel(tr("Team caseload"))
         heading.setObjectName("pageHeading")
         # The panel's frame first, the pages into it after: a widget moved to a new
-        # parent has its whole subtree styled again (the app's stylesheet and this
-        # panel's own), so pages built apart and then moved in cost twice.
+        # parent has its whole subtree styled again (the app's stylesheet), so pages
+        # built apart and then moved in cost twice.
         self.tabs = QTabWidget()
         self.tabs.setObjectName("teamTabs")
         layout = QVBoxLayout(self)
