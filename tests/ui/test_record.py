@@ -27,7 +27,9 @@ from storage.tables import (
 from tests.ui.helpers import DEV_GOAL, DEV_NOTES, KEY_SAFE_CODE, unlock
 from ui.app_controller import AppController
 from ui.kit.forms import FormDialog
-from ui.record.record_page import Section
+from ui.kit.tasks import TaskRunner
+from ui.record.record_page import SECTION_LIST_WIDTH, RecordPage, Section
+from ui.record.timeline_model import TimelineModel
 
 pytestmark = pytest.mark.gui
 
@@ -324,3 +326,25 @@ def test_back_returns_to_the_list_and_ctrl_f_searches(
 def _scalar(ws: Workspace, stmt: Any) -> Any:
     with ws.store.read() as session:
         return tuple(session.execute(stmt).one())
+
+
+def test_the_section_titles_keep_their_width_when_the_list_scrolls(
+    qtbot: QtBot, runner: TaskRunner
+) -> None:
+    """On a 1366×768 laptop the nine sections need a scroll bar: the list widens by it,
+    so "Contacts and carers" is never cut to "Contacts and …"."""
+    page = RecordPage(TimelineModel(runner))
+    qtbot.addWidget(page)
+    sections = page.sections
+    bar = sections.verticalScrollBar()
+    page.resize(1200, 1200)
+    page.show()
+    qtbot.waitExposed(page)
+    qtbot.waitUntil(lambda: not bar.isVisible())
+    room = sections.viewport().width()
+    page.resize(1200, 420)  # the list shorter than its nine titles
+    qtbot.waitUntil(bar.isVisible)
+    qtbot.waitUntil(lambda: sections.viewport().width() == room)
+    page.resize(1200, 1200)  # and back to its own width once it fits again
+    qtbot.waitUntil(lambda: not bar.isVisible())
+    qtbot.waitUntil(lambda: sections.width() == SECTION_LIST_WIDTH)

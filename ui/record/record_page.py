@@ -64,6 +64,10 @@ SECTION_TITLES = {
 }
 
 
+# The section list's width without a scroll bar: every title fits on one or two lines.
+SECTION_LIST_WIDTH = 210
+
+
 class RecordPage(QWidget):
     back_requested = Signal()
     print_requested = Signal()
@@ -86,10 +90,14 @@ class RecordPage(QWidget):
             self.sections.addItem(tr(title))
             item = self.sections.item(section)
             item.setToolTip(tr("{title} (Ctrl+{n})").format(title=tr(title), n=section + 1))
-        self.sections.setFixedWidth(210)
+        self.sections.setFixedWidth(SECTION_LIST_WIDTH)
         # A long title ("Reablement and outcomes") takes two lines, never a scroll bar.
         self.sections.setWordWrap(True)
         self.sections.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # On a 1366×768 laptop the nine sections need a scroll bar; the list widens by
+        # its width rather than lose it from the titles (Qt lays the items out for the
+        # width without it, and "Contacts and carers" showed as "Contacts and …").
+        self.sections.verticalScrollBar().rangeChanged.connect(self._fit_section_list)
 
         # The page's frame first, then the sections into it: a widget moved to a new
         # parent has its whole subtree styled again (the app's stylesheet), so a
@@ -144,6 +152,11 @@ class RecordPage(QWidget):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{section + 1}"), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(lambda s=section: self.show_section(s))
+
+    def _fit_section_list(self, _low: int, high: int) -> None:
+        bar = self.sections.verticalScrollBar()
+        extra = bar.sizeHint().width() if high > 0 else 0
+        self.sections.setFixedWidth(SECTION_LIST_WIDTH + extra)
 
     @property
     def section(self) -> Section:
