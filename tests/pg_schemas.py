@@ -40,16 +40,18 @@ def drop_made() -> int:
     """Drop every schema this process made; how many went. One still locked (a
     connection left open by a failed test) is left for the CI sweep, not waited for."""
     dropped = 0
-    while _made:
-        base, schema = _made.pop()
+    for base in sorted({base for base, _ in _made}):
         engine = sa.create_engine(base)
         try:
-            with engine.begin() as conn:
-                conn.execute(sa.text("SET LOCAL lock_timeout = '2s'"))
-                conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-            dropped += 1
-        except sa.exc.SQLAlchemyError as exc:
-            logger.warning("a test schema was left behind: %s", type(exc).__name__)
+            for schema in [name for made_in, name in _made if made_in == base]:
+                try:
+                    with engine.begin() as conn:
+                        conn.execute(sa.text("SET LOCAL lock_timeout = '2s'"))
+                        conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+                    dropped += 1
+                except sa.exc.SQLAlchemyError as exc:
+                    logger.warning("a test schema was left behind: %s", type(exc).__name__)
         finally:
             engine.dispose()
+    _made.clear()
     return dropped

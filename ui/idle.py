@@ -1,7 +1,7 @@
 """Lock after inactivity, as KeePassXC's InactivityTimer does.
 
-The app's one event filter (ui/kit/app_events.py) restarts a single-shot timer
-on every key, click, wheel or mouse move in any of the app's windows; when the timer runs
+The app's one event filter (ui/kit/app_events.py) restarts a single-shot timer on
+every key, click, wheel or mouse move in any of the app's windows; when the timer runs
 out, `idle` fires and the app locks. Only user input counts: a fetch finishing
 in the background must not keep an unattended laptop unlocked.
 """
@@ -33,7 +33,8 @@ class IdleWatcher(QObject):
         # tenth of the timeout (capped at 1 s) loses no meaningful precision.
         self._min_restart_s = min(timeout_ms / 10_000, 1.0)
         self._last_restart = 0.0
-        self._installed = False
+        # The app's event filter while this watches it for input (None: not watching).
+        self._events: app_events.AppEvents | None = None
 
     @property
     def timeout_ms(self) -> int:
@@ -52,17 +53,16 @@ class IdleWatcher(QObject):
 
     def start(self) -> None:
         app = QCoreApplication.instance()
-        if app is not None and not self._installed:
-            app_events.install(app).watch_input(self._input)
-            self._installed = True
+        if app is not None and self._events is None:
+            self._events = app_events.install(app)
+            self._events.watch_input(self._input)
         self._restart()
 
     def stop(self) -> None:
         self._timer.stop()
-        app = QCoreApplication.instance()
-        if app is not None and self._installed:
-            app_events.install(app).unwatch_input(self._input)
-            self._installed = False
+        if self._events is not None:
+            self._events.unwatch_input(self._input)
+            self._events = None
 
     def _input(self) -> None:
         now = time.monotonic()

@@ -3,9 +3,10 @@
 A field laptop may be 1280×720 at 125% scaling: 1024×576 logical pixels, less a
 taskbar. A dialog sized for a desktop (a print preview 900 px tall, say) would
 open with its buttons below the screen edge, where nobody can reach them. The
-app's one event filter (ui/kit/app_events.py) shrinks any window as it is shown
-to the screen's free area (less room for the title bar) and moves it fully onto the screen; each
-window's own layout (scroll areas, wrapping rows) keeps it usable at that size.
+app's one event filter (ui/kit/app_events.py) shrinks any window as it is shown to
+the screen's free area (less room for the title bar) and moves it fully onto the
+screen; each window's own layout (scroll areas, wrapping rows) keeps it usable at
+that size.
 """
 
 from __future__ import annotations

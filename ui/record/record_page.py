@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 from enum import IntEnum
+from typing import TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -64,6 +65,7 @@ SECTION_TITLES = {
 }
 
 
+_W = TypeVar("_W", bound=QWidget)
 # The section list's width without a scroll bar: every title fits on one or two lines.
 SECTION_LIST_WIDTH = 210
 
@@ -120,24 +122,15 @@ class RecordPage(QWidget):
         layout.addLayout(body, 1)
 
         # In the stack's order (Section's numbers).
-        self.about_me = AboutMeSection()
-        self.stack.addWidget(self.about_me)
-        self.plan = PlanSection()
-        self.stack.addWidget(self.plan)
-        self.risks = RisksSection()
-        self.stack.addWidget(self.risks)
-        self.contacts = ContactsSection()
-        self.stack.addWidget(self.contacts)
-        self.consent = ConsentSection()
-        self.stack.addWidget(self.consent)
-        self.assessments = AssessmentsSection()
-        self.stack.addWidget(self.assessments)
-        self.timeline = TimelineSection(timeline_model)
-        self.stack.addWidget(self.timeline)
-        self.outcomes = OutcomesSection()
-        self.stack.addWidget(self.outcomes)
-        self.support = SupportSection()
-        self.stack.addWidget(self.support)
+        self.about_me = self._stacked(AboutMeSection())
+        self.plan = self._stacked(PlanSection())
+        self.risks = self._stacked(RisksSection())
+        self.contacts = self._stacked(ContactsSection())
+        self.consent = self._stacked(ConsentSection())
+        self.assessments = self._stacked(AssessmentsSection())
+        self.timeline = self._stacked(TimelineSection(timeline_model))
+        self.outcomes = self._stacked(OutcomesSection())
+        self.support = self._stacked(SupportSection())
 
         self.sections.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.sections.setCurrentRow(Section.ABOUT_ME)
@@ -152,6 +145,11 @@ class RecordPage(QWidget):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{section + 1}"), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(lambda s=section: self.show_section(s))
+
+    def _stacked(self, section: _W) -> _W:
+        """A section made, into the stack (the next of Section's numbers)."""
+        self.stack.addWidget(section)
+        return section
 
     def _fit_section_list(self, _low: int, high: int) -> None:
         bar = self.sections.verticalScrollBar()
