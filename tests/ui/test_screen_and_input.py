@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,14 +23,25 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
     QDialog,
+    QLabel,
     QPushButton,
     QSpinBox,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
 
+from app.services.care import risks
 from app.values.vocab import Role
-from tests.ui.helpers import make_controller, make_team_profile, show_whole_team, unlock
+from app.workspace import unlock as open_profile
+from tests.ui.helpers import (
+    DEV,
+    PASSPHRASE,
+    make_controller,
+    make_team_profile,
+    person_id_of,
+    show_whole_team,
+    unlock,
+)
 from tests.ui.test_record import _dialog, _open_dev
 from ui.app_controller import AppController
 from ui.kit.forms import FormDialog, _read
@@ -157,6 +170,74 @@ def test_every_page_fits_1280_by_720_at_125_percent(
             shown.minimumSizeHint(),
         )
     assert window.record.minimumSizeHint().width() <= SMALLEST_SCREEN.width()
+
+
+def _cut_short(panel: QWidget) -> list[str]:
+    """The word-wrapped labels in `panel` shown shorter than their lines need."""
+    return [
+        label.text()[:40]
+        for label in panel.findChildren(QLabel)
+        if label.isVisible()
+        and label.wordWrap()
+        and label.height() < label.heightForWidth(label.width())
+    ]
+
+
+def _until(condition: Callable[[], bool], seconds: float = 2.0) -> bool:
+    end = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > end:
+            return False
+        QApplication.processEvents()
+        time.sleep(0.01)
+    return True
+
+
+def test_the_record_header_keeps_every_line_of_an_alert_on_a_short_screen(
+    qtbot: QtBot, controller: AppController, profile: Path
+) -> None:
+    """The alert that says restricted detail exists is two lines long, and a long
+    alert wraps to more. On a short screen the header gave up height to the section
+    below and cut the last line off (a 1280×720 laptop); now the header keeps its
+    lines whichever section is open and however short the window, and the page
+    scrolls when they do not fit."""
+    workspace = open_profile(profile, PASSPHRASE)
+    try:
+        risks.add_alert(
+            workspace,
+            person_id=person_id_of(workspace, DEV),
+            kind="lone_worker",
+            # Wraps at every width the window can have: Qt's least height of a
+            # word-wrapped label counts only its first line.
+            summary="Visit in pairs after dark: " + "the lane to the farm is unlit, " * 8,
+        )
+    finally:
+        workspace.close()
+    unlock(qtbot, controller)
+    window = controller.main_window
+    window.showNormal()
+    _open_dev(qtbot, controller)
+    page = window.record
+
+    def whole() -> bool:
+        shown = [label for label in page.header.findChildren(QLabel) if label.isVisible()]
+        restricted = any("not shown here" in label.text() for label in shown)
+        return restricted and not _cut_short(page.header)
+
+    # The care plan asks for the least height, the timeline the most, About me between.
+    for section in (Section.PLAN, Section.TIMELINE, Section.ABOUT_ME):
+        page.show_section(section)
+        for width in (SMALLEST_SCREEN.width(), 1280):
+            for height in range(SMALLEST_SCREEN.height(), 769, 16):
+                window.resize(width, height)
+                # The layouts settle over a few turns of the event loop.
+                assert _until(whole), (section.name, width, height, _cut_short(page.header))
+    # The care plan scrolls itself and asks for little height: the sections ask for no
+    # more than it while it is open (not the timeline's least), so the page fits the
+    # screen without scrolling as a whole sooner.
+    page.show_section(Section.PLAN)
+    least = page.stack.minimumSizeHint().height()
+    assert least < page.timeline.minimumSizeHint().height(), least
 
 
 def _inside_the_screen(dialog: QWidget) -> None:

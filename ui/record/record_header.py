@@ -23,6 +23,7 @@ from ui.i18n import tr
 from ui.kit import formatting
 from ui.kit.rows_model import WARNING
 from ui.kit.widgets import button, clear_layout_widgets, esc
+from ui.kit.wrapped_lines import KeepsWrappedLines
 from ui.record.carer_panel import carer_prompt_label, show_carer_prompts
 
 logger = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ _SEVERITY = {
 }
 
 
-class RecordHeader(QFrame):
+class RecordHeader(KeepsWrappedLines, QFrame):
     # Show pressed on an alert's restricted detail (alert id): the controller audits
     # it (`restricted_viewed`) and then calls `reveal_restricted`.
     restricted_requested = Signal(str)

@@ -8,7 +8,7 @@ from datetime import date
 from enum import IntEnum
 from typing import TypeVar
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -66,6 +66,38 @@ SECTION_TITLES = {
 
 
 _W = TypeVar("_W", bound=QWidget)
+
+
+class _SectionStack(QStackedWidget):
+    """The record's sections, as tall at least as the one on show needs, and no taller.
+
+    A stack asks for the largest least height of all its pages (the timeline's filters
+    and split view made the care plan's page as tall as the timeline's), and when any
+    page wraps words it also answers a height for its width: the tallest page's
+    preferred height, which the page's column of header and sections then takes as
+    the sections' least. On a short screen the header above gave up height to it
+    until an alert's second line was cut off. As wide as the widest page, so the
+    page does not change width as sections change."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.currentChanged.connect(self.updateGeometry)
+
+    def minimumSizeHint(self) -> QSize:
+        least = super().minimumSizeHint()
+        shown = self.currentWidget()
+        if shown is not None:
+            frame = 2 * self.frameWidth()
+            least.setHeight(
+                shown.minimumSizeHint().expandedTo(shown.minimumSize()).height() + frame
+            )
+        return least
+
+    def hasHeightForWidth(self) -> bool:
+        # Each section lays its own wrapped lines out in the height it is given.
+        return False
+
+
 # The section list's width without a scroll bar: every title fits on one or two lines.
 SECTION_LIST_WIDTH = 210
 
@@ -104,7 +136,7 @@ class RecordPage(QWidget):
         # The page's frame first, then the sections into it: a widget moved to a new
         # parent has its whole subtree styled again (the app's stylesheet), so a
         # finished stack of sections moved into the page cost as much as building it.
-        self.stack = QStackedWidget()
+        self.stack = _SectionStack()
         self.stack.setObjectName("sectionStack")
         top = QHBoxLayout()
         top.addWidget(self.back)
