@@ -29,8 +29,9 @@ class Enrolment:
 
 
 def enrolment(session: Session | Connection) -> Enrolment | None:
-    server: dict[str, Any] | None = settings.get(session, SERVER)
-    key = settings.get(session, PRIVATE_KEY)
+    found = settings.get_many(session, SERVER, PRIVATE_KEY)  # every sync reads it first
+    server: dict[str, Any] | None = found[SERVER]
+    key = found[PRIVATE_KEY]
     if not server or not key:
         return None
     return Enrolment(
