@@ -76,16 +76,32 @@ def build_engine(url: str) -> Engine:
 
 
 @contextmanager
-def _transaction(engine: Engine) -> Iterator[Connection]:
+def _transaction(engine: Engine, *, one_snapshot: bool = False) -> Iterator[Connection]:
     """A write transaction. SQLite has one writer at a time: queue them here, in
     order, rather than let twenty request threads spin on its busy handler (and
-    fail when a reader's lock cannot be upgraded). PostgreSQL needs no queue."""
+    fail when a reader's lock cannot be upgraded). PostgreSQL needs no queue.
+
+    `one_snapshot`: every statement reads the database as it was at the first (a
+    pull: whom the laptop may hold and the stream it is sent must agree). Without
+    it, PostgreSQL (READ COMMITTED) shows each statement the latest commit, and
+    SQLite's driver begins a transaction only at the first write, so reads before
+    it see the latest commit too: someone moved onto the team between a pull's
+    scope and its stream had changes streamed that nothing would ever take away."""
     if engine.dialect.name != "sqlite":
-        with engine.begin() as conn:
-            yield conn
+        with engine.connect() as conn:
+            if one_snapshot:
+                # A concurrent update of the same rows (two pulls of one laptop) fails
+                # one of them: an error the laptop retries, never a mixed answer.
+                conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield conn
         return
     lock = _SQLITE_WRITERS.setdefault(id(engine), threading.Lock())
     with lock, engine.begin() as conn:
+        if one_snapshot:
+            # The write lock from the start: another process's commit waits for the
+            # pull (this process's writers already queue on `lock`).
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
         yield conn
     if checkpointer := _CHECKPOINTERS.get(id(engine)):
         checkpointer.poke()
@@ -424,7 +440,7 @@ class ServerStore:
     def pull(self, device: dict[str, Any], cursor: str | None, limit: int) -> Page:
         """The next page for one laptop (sync/server/pull.py), in one transaction."""
         device_id = device["device_id"]
-        with _transaction(self.engine) as conn:
+        with _transaction(self.engine, one_snapshot=True) as conn:
             pulled = pull.page(
                 conn,
                 device,

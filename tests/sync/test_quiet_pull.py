@@ -6,6 +6,7 @@ the laptop's generation. Each of those still reaches the laptop at its next sync
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -132,7 +133,9 @@ def test_a_change_committed_while_a_pull_is_answered_is_never_skipped(
     server: RunningServer, laptop: Laptop, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Another process (an administrator's command) commits a directory change just as a
-    quiet pull reads the stream: the pull may leave it for the next, never skip it."""
+    quiet pull reads the stream: the pull may leave it for the next, never skip it.
+    (It commits as soon as the database lets it: at once on PostgreSQL; on SQLite
+    after the pull, which holds the write lock to read from one snapshot.)"""
     from sync.server import pull
     from sync.server.store import ServerStore
 
@@ -141,20 +144,24 @@ def test_a_change_committed_while_a_pull_is_answered_is_never_skipped(
     url = server.store.engine.url.render_as_string(hide_password=False)
     elsewhere = ServerStore(url)
     head = pull._head
-    done: list[bool] = []
+    adding: list[threading.Thread] = []
 
     def another_process_commits_first(conn: Any) -> int:
         # Only the server's pulls read the head (`elsewhere` adds a team, no more).
-        if not done:
-            done.append(True)
-            directory.add_team(elsewhere, "Pateley Locality")
+        if not adding:
+            adding.append(
+                threading.Thread(target=directory.add_team, args=(elsewhere, "Pateley Locality"))
+            )
+            adding[0].start()
+            adding[0].join(timeout=1)
         return head(conn)
 
     monkeypatch.setattr(pull, "_head", another_process_commits_first)
     sync(social_worker)
     monkeypatch.setattr(pull, "_head", head)
+    assert adding
+    adding[0].join()
     elsewhere.close()
-    assert done
     sync(social_worker)
     with social_worker.store.read() as session:
         names = set(session.execute(select(Team.name)).scalars())
