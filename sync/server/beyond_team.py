@@ -41,8 +41,8 @@ from app.services.need_to_know.access_policy import (
     may_break_glass,
 )
 from storage.ids import new_id
+from sync.server import journal_lock, servertime, stream
 from sync.server import schema as s
-from sync.server import servertime, stream
 from sync.server.directory import AdminError
 from sync.server.partners.duty import _audit, find_person
 from sync.server.store import ServerStore, _transaction
@@ -274,6 +274,7 @@ def _publish_grant(
         "recorded_org": org,
         "recorded_device": store.server_id,
     }
+    journal_lock.hold(conn)  # in seq order with every other write to the journal
     conn.execute(
         insert(s.changes),
         [

@@ -22,10 +22,9 @@ from sqlalchemy import (
     func,
     insert,
     select,
-    text,
     update,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from storage import hlc, wallclock
 from storage.hlc import HybridClock
@@ -34,6 +33,7 @@ from sync.protocol import PULL_PAGE_CHARS, Change, PushResponse, Refusal
 from sync.server import (
     authority,
     checkpoint,
+    journal_lock,
     outcome_records,
     pull,
     refusals,
@@ -90,8 +90,9 @@ def _transaction(engine: Engine, *, one_snapshot: bool = False) -> Iterator[Conn
     if engine.dialect.name != "sqlite":
         with engine.connect() as conn:
             if one_snapshot:
-                # A concurrent update of the same rows (two pulls of one laptop) fails
-                # one of them: an error the laptop retries, never a mixed answer.
+                # A concurrent update of a row this transaction writes fails it with a
+                # serialization failure (ServerStore.pull works it out again), never
+                # a mixed answer.
                 conn.execution_options(isolation_level="REPEATABLE READ")
             with conn.begin():
                 yield conn
@@ -109,6 +110,16 @@ def _transaction(engine: Engine, *, one_snapshot: bool = False) -> Iterator[Conn
 
 class _RolledBack(Exception):
     """Raised inside a dry run's transaction to roll it back."""
+
+
+# A pull that meets a concurrent write on PostgreSQL (serialization failure, deadlock)
+# is worked out again on a newer snapshot, up to this many times in all.
+PULL_ATTEMPTS = 5
+_RETRIED_STATES = frozenset({"40001", "40P01"})
+
+
+def _must_retry(exc: OperationalError) -> bool:
+    return getattr(exc.orig, "sqlstate", None) in _RETRIED_STATES
 
 
 _SQLITE_WRITERS: dict[int, threading.Lock] = {}
@@ -148,7 +159,7 @@ class ServerStore:
             if conn.dialect.name == "postgresql":
                 # As a push does: no push lands while the tables are made, and a second
                 # server opening at once waits, then finds them made.
-                conn.execute(text("SELECT pg_advisory_xact_lock(7171)"))
+                journal_lock.hold(conn)
                 if outcome_records.built(conn):
                     return
             logger.info("building the outcome report's tables from the journal (once)")
@@ -158,8 +169,7 @@ class ServerStore:
     def rebuild_outcome_records(self) -> tuple[int, int]:
         """The outcome report's kept tables made again from the journal, now."""
         with _transaction(self.engine) as conn:
-            if conn.dialect.name == "postgresql":
-                conn.execute(text("SELECT pg_advisory_xact_lock(7171)"))
+            journal_lock.hold(conn)
             return outcome_records.rebuild(conn)
 
     def _created_once_index(self) -> bool:
@@ -308,10 +318,9 @@ class ServerStore:
         IntegrityError: the caller then tries again carefully, looking each one up."""
         if not batch:
             return 0, 0, []
-        if conn.dialect.name == "postgresql":
-            # Commits must land in seq order, or a laptop pulling between two
-            # concurrent commits would move its cursor past an uncommitted change.
-            conn.execute(text("SELECT pg_advisory_xact_lock(7171)"))
+        # Commits must land in seq order, or a laptop pulling between two concurrent
+        # commits would move its cursor past an uncommitted change.
+        journal_lock.hold(conn)
         if rows is None:
             rows = {c.change_id: whole_row(c) for c in batch}
         held = held_ids(conn, [c.change_id for c in batch])
@@ -440,15 +449,27 @@ class ServerStore:
     def pull(self, device: dict[str, Any], cursor: str | None, limit: int) -> Page:
         """The next page for one laptop (sync/server/pull.py), in one transaction."""
         device_id = device["device_id"]
-        with _transaction(self.engine, one_snapshot=True) as conn:
-            pulled = pull.page(
-                conn,
-                device,
-                cursor,
-                limit,
-                last=self._settled.get(device_id),
-                page_chars=self.page_chars,
-            )
+        for attempt in range(1, PULL_ATTEMPTS + 1):
+            try:
+                with _transaction(self.engine, one_snapshot=True) as conn:
+                    pulled = pull.page(
+                        conn,
+                        device,
+                        cursor,
+                        limit,
+                        last=self._settled.get(device_id),
+                        page_chars=self.page_chars,
+                    )
+                break
+            except OperationalError as exc:
+                # PostgreSQL: another transaction changed a row this pull writes after
+                # its snapshot was taken (every write to device_people, person_team or
+                # break_glass_scope moves the one scope token, so two laptops' pulls
+                # that send or remove someone at once collide). Nothing was written:
+                # the pull is worked out again on a newer snapshot.
+                if attempt == PULL_ATTEMPTS or not _must_retry(exc):
+                    raise
+                logger.info("a pull met a concurrent write (attempt %d): worked out again", attempt)
         # Only once committed: a pull rolled back vouches for nothing.
         if pulled.holds_its_scope and not pulled.quiet:
             self._settled[device_id] = (pulled.settled, time.monotonic())
@@ -465,6 +486,7 @@ class ServerStore:
 
     def publish(self, conn: Connection, entity: str, row: dict[str, Any]) -> None:
         """Record a directory entry (a team, a staff member) as a change every laptop pulls."""
+        journal_lock.hold(conn)  # in seq order with every other write to the journal
         now = wallclock.utcnow()
         conn.execute(
             insert(s.changes),

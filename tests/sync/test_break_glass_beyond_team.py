@@ -7,11 +7,13 @@ next sync evicts the person. A support worker never receives restricted values."
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 
 from app.cli.main import main as cli_main
 from app.errors import InvalidInputError
@@ -26,9 +28,10 @@ from sync.cli import register as sync_commands
 from sync.client.beyond_team import _http, break_glass_beyond_team, find_beyond_team
 from sync.server import directory, handlers, servertime
 from sync.server import schema as s
+from sync.server.journal_lock import JOURNAL_LOCK
 from sync.server.store import ServerStore
 from sync.transport import ServerRefusedError, call
-from tests.conftest import PASSPHRASE, ZOE
+from tests.conftest import ALUN, PASSPHRASE, ZOE
 from tests.sync.conftest import Laptop, RunningServer, reopen
 from tests.sync.helpers import sync
 
@@ -244,3 +247,47 @@ def test_the_command_line_finds_and_breaks_glass(
     )
     out, err = capsys.readouterr()
     assert code != 0 and err.count("\n") == 1 and "Traceback" not in err
+
+
+@contextmanager
+def _journal_inserts(engine: Any) -> Iterator[dict[str, list[str]]]:
+    """Each insert into the server's journal, sorted by whether its transaction had
+    taken the journal's lock before it (sync/server/journal_lock.py)."""
+    found: dict[str, list[str]] = {"locked": [], "unlocked": []}
+    taken: dict[int, bool] = {}
+
+    def begin(conn: Any) -> None:
+        taken[id(conn)] = False
+
+    def before(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if f"pg_advisory_xact_lock({JOURNAL_LOCK})" in statement:
+            taken[id(conn)] = True
+        elif statement.lstrip().upper().startswith("INSERT INTO CHANGES"):
+            found["locked" if taken.get(id(conn)) else "unlocked"].append(statement[:60])
+
+    event.listen(engine, "begin", begin)
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield found
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "begin", begin)
+
+
+def test_every_write_to_the_journal_takes_its_turn(
+    server: RunningServer, beyond: dict[str, Any]
+) -> None:
+    """PostgreSQL: commits to the journal must land in seq order, or a pull moves a
+    laptop's cursor past a change that commits later and it is never sent. Pushes
+    took the journal's lock; the directory entries the server publishes and the
+    break-glass grants it writes did not."""
+    if server.store.engine.dialect.name == "sqlite":
+        pytest.skip("SQLite has one writer at a time: commits land in order without a lock")
+    sam: Workspace = beyond["sam"]
+    with _journal_inserts(server.store.engine) as inserts:
+        directory.add_team(server.store, "Pateley Locality")  # a published directory entry
+        people.register(sam, people.NewPerson(ALUN, "Alun", "Pritchard", "1951-10-30", "BD23 1JD"))
+        sync(sam)  # a push
+        break_glass_beyond_team(sam, REASON, person_id=beyond["zoe"])  # a grant
+    assert inserts["unlocked"] == []
+    assert len(inserts["locked"]) >= 3, inserts

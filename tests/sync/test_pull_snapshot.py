@@ -22,7 +22,9 @@ import pytest
 from sqlalchemy import select, update
 
 from app.services.care.notes import add_note
+from app.services.record import people
 from storage.tables import ContactNote, KeptAside, Person
+from sync.client import settings as sync_settings
 from sync.server import directory
 from sync.server import schema as s
 from sync.server.store import ServerStore
@@ -91,15 +93,25 @@ def test_someone_moved_onto_the_team_during_a_pull_comes_whole_or_not_at_all(
 
     head = pull._head
     mover: list[threading.Thread] = []
+    moved_in_time: list[bool] = []
+    failed: list[BaseException] = []
+    postgres = server.store.engine.dialect.name == "postgresql"
+
+    def move_back_to_craven() -> None:
+        try:
+            move(craven)
+        except BaseException as exc:  # reported by the assertion below
+            failed.append(exc)
 
     def moved_back_to_craven_mid_pull(conn: Any) -> int:
         # Between the pull's first reads and its stream: another process commits the
-        # move as soon as the database lets it (at once, unless the pull holds a lock
-        # it must wait for; then after the pull).
+        # move as soon as the database lets it (at once on PostgreSQL; on SQLite the
+        # pull holds the write lock, and the move waits for the pull to end).
         if not mover:
-            mover.append(threading.Thread(target=move, args=(craven,)))
+            mover.append(threading.Thread(target=move_back_to_craven))
             mover[0].start()
-            mover[0].join(timeout=1)
+            mover[0].join(timeout=10 if postgres else 0.5)
+            moved_in_time.append(not mover[0].is_alive())
         return head(conn)
 
     monkeypatch.setattr(pull, "_head", moved_back_to_craven_mid_pull)
@@ -109,6 +121,14 @@ def test_someone_moved_onto_the_team_during_a_pull_comes_whole_or_not_at_all(
         monkeypatch.setattr(pull, "_head", head)
     assert mover, "the pull reached its stream"
     mover[0].join()
+    assert failed == []
+    # On PostgreSQL the move committed while the pull was answered (the race itself).
+    assert moved_in_time == [postgres]
+    with server.store.engine.connect() as conn:
+        team = conn.execute(
+            select(s.person_team.c.team_id).where(s.person_team.c.person_id == zoe_id)
+        ).scalar_one()
+    assert team == craven
     # Whatever that pull sent of Zoë, it sent her whole (her record with it) or not at
     # all: never a note with no record, which nothing would ever take away again.
     assert _held_of(social_worker, zoe_id) in ([], ["person", "notes"])
@@ -118,3 +138,80 @@ def test_someone_moved_onto_the_team_during_a_pull_comes_whole_or_not_at_all(
     sync(social_worker)
     sync(social_worker)
     assert _held_of(social_worker, zoe_id) == []
+
+
+def test_two_laptops_sent_someone_at_the_same_moment_both_get_their_page(
+    server: RunningServer, laptop: Laptop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL: every write to device_people moves the one scope token, so two
+    laptops' pulls that each send someone whole collide on it; at REPEATABLE READ the
+    later one to write failed ("could not serialize access") and the laptop got an
+    error and a retry. The server works such a pull out again on a newer snapshot.
+    (SQLite takes one write at a time: its pulls never overlap.)"""
+    if server.store.engine.dialect.name == "sqlite":
+        pytest.skip("SQLite takes one write at a time: two pulls never overlap")
+    from sync.server import pull
+
+    social_worker = reopen(laptop("Ceri Jones"))
+    therapist = reopen(laptop("Ola Nowak"))
+    nurse = reopen(laptop("Sam Taylor"))
+    for ws in (social_worker, therapist, nurse):
+        sync(ws)
+    people.register(nurse, people.NewPerson(ZOE, "Zoë", "O'Neill", "1938-04-12", "DL8 3AB"))
+    sync(nurse)
+    # Both laptops are now to be sent Zoë whole: each pull writes device_people.
+    laptops = (social_worker, therapist)
+    devices = [server.store.device(ws.store.device_id) for ws in laptops]
+    cursors = []
+    for ws in laptops:
+        with ws.store.read() as session:
+            cursors.append(sync_settings.cursor(session))
+
+    backfill = pull._backfill
+    first: list[int] = []
+    calls: list[int] = []
+    other_committed = threading.Event()
+
+    def the_first_waits_for_the_other(conn: Any, *args: Any) -> Any:
+        # The first pull to reach its backfill has its snapshot: it waits there until
+        # the other has written and committed.
+        calls.append(threading.get_ident())
+        if not first:
+            first.append(threading.get_ident())
+            other_committed.wait(timeout=10)
+        return backfill(conn, *args)
+
+    monkeypatch.setattr(pull, "_backfill", the_first_waits_for_the_other)
+    pages: dict[int, Any] = {}
+    failed: dict[int, BaseException] = {}
+
+    def pull_for(i: int) -> None:
+        try:
+            pages[i] = server.store.pull(devices[i], cursors[i], 1000)
+        except BaseException as exc:  # reported by the assertion below
+            failed[i] = exc
+        finally:
+            if first and threading.get_ident() != first[0]:
+                other_committed.set()
+
+    threads = [threading.Thread(target=pull_for, args=(i,)) for i in (0, 1)]
+    threads[0].start()
+    for _ in range(1000):
+        if first:
+            break
+        threading.Event().wait(0.01)
+    assert first, "the first pull reached its backfill"
+    threads[1].start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert failed == {}
+    assert sorted(pages) == [0, 1]
+    # The first collided with the other's write and was worked out again.
+    assert calls.count(first[0]) == 2, calls
+    with server.store.engine.connect() as conn:
+        held = conn.execute(
+            select(s.device_people.c.device_id).where(
+                s.device_people.c.device_id.in_([d["device_id"] for d in devices])
+            )
+        ).scalars()
+        assert sorted(held) == sorted(d["device_id"] for d in devices)  # each holds Zoë

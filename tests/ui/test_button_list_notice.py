@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from ui.kit.button_list_notice import SHOWN, ButtonListNotice
@@ -67,3 +68,28 @@ def test_cleared_it_keeps_no_name(qtbot: QtBot) -> None:
     assert notice.heading.text() == ""
     assert notice.more.text() == ""
     assert notice.isHidden()
+
+
+def test_tab_goes_through_the_items_in_the_order_they_are_seen(qtbot: QtBot) -> None:
+    page = QWidget()
+    qtbot.addWidget(page)
+    layout = QVBoxLayout(page)
+    # Made in the order they are seen, as the Today page makes them.
+    before = QPushButton("Before")
+    notice = ButtonListNotice("testNotice", "testNoticeTitle")
+    after = QPushButton("After")
+    for widget in (before, notice, after):
+        layout.addWidget(widget)
+    page.show()
+    notice.fill(
+        "Carers at the tipping point (7)",
+        [(name, name, lambda: None) for name in NAMES],
+        button_name="openTestItem",
+    )
+    chain: list[str] = []
+    widget = before
+    while len(chain) < 6:
+        if isinstance(widget, QPushButton) and widget.isVisible():
+            chain.append(widget.text())
+        widget = widget.nextInFocusChain()
+    assert chain == ["Before", *NAMES[:3], "Show all 7 (4 more)", "After"]

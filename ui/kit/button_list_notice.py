@@ -11,6 +11,7 @@ still be reached from the notice itself ("and 2 more" once led nowhere).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -62,6 +63,16 @@ class ButtonListNotice(QFrame):
             button.clicked.connect(lambda _checked=False, act=pressed: act())
             self._layout.insertWidget(self._layout.count() - 1, button)
             self.buttons.append(button)
+        # Buttons made now join the end of the window's Tab order: put them where they
+        # are seen, after whatever takes Tab before this notice and before "Show all".
+        before: QWidget = self.more
+        while (earlier := before.previousInFocusChain()) is not None and earlier is not self.more:
+            before = earlier
+            if before.focusPolicy() & Qt.FocusPolicy.TabFocus:
+                break
+        chain: list[QWidget] = [before, *self.buttons, self.more]
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
         self._show_buttons()
         self.show()
 
