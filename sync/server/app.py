@@ -33,7 +33,7 @@ from sync.protocol import (
     SamePersonCheck,
     SamePersonResponse,
 )
-from sync.server import beyond_team, directory, handlers, same_person
+from sync.server import beyond_team, directory, error_log, handlers, same_person
 from sync.server.limits import PUSH_ROUTES, TOO_DEEP, RequestLimits
 from sync.server.partners import api as partner_api
 from sync.server.store import ServerStore
@@ -79,6 +79,7 @@ def create_app(
 ) -> FastAPI:
     """The API over one store. `searches_per_minute`: the beyond-the-team search limit
     per laptop (a test server, such as the fuzzer's, passes its own)."""
+    error_log.install()  # uvicorn's own error lines: the exception's kind, no detail
     search_limit = beyond_team.SearchLimit(searches_per_minute)
     # Counted apart from the search: registering someone never waits on searches made.
     check_limit = beyond_team.SearchLimit(searches_per_minute)

@@ -8,16 +8,20 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import stat
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
 
 from app.logging_setup import LOG_FILE, QUERY_REMOVED, configure, reset
 from app.services.record import people
+from sync.client import settings as sync_settings
 from sync.client.beyond_team import find_beyond_team
 from sync.server import directory
+from sync.transport import ServerUnreachableError, client, request
 from tests.conftest import ZOE
 from tests.sync.conftest import Laptop, RunningServer, reopen
 from tests.sync.helpers import sync
@@ -143,3 +147,41 @@ def test_the_log_file_and_its_rotations_are_owner_only(tmp_path: Path) -> None:
     fresh = tmp_path / "fresh"
     assert configure(log_dir=fresh) == fresh / LOG_FILE
     assert _mode(fresh / LOG_FILE) == 0o600 and _mode(fresh) == 0o700
+
+
+def test_an_unexpected_server_error_is_logged_by_its_kind_only(
+    server: RunningServer, laptop: Laptop, monkeypatch: pytest.MonkeyPatch, caplog: Any
+) -> None:
+    """A database error's text can hold the values it was given (PostgreSQL's "Key
+    (nhs_number)=(...) already exists"). uvicorn logged every unhandled error again
+    with its whole traceback, after the app had answered 500."""
+    from sync.server import handlers
+
+    nurse = reopen(laptop("Sam Taylor"))
+    with nurse.store.read() as session:
+        enrolment = sync_settings.enrolment(session)
+    assert enrolment is not None
+
+    def broken(*_args: Any, **_kwargs: Any) -> bytes:
+        raise RuntimeError(f"Key (nhs_number)=({ZOE}) already exists")
+
+    monkeypatch.setattr(handlers, "pull", broken)
+    uvicorn_errors = logging.getLogger("uvicorn.error")
+    uvicorn_errors.addHandler(caplog.handler)
+    http = client(server.url, device_id=nurse.store.device_id, private_key=enrolment.private_key)
+    try:
+        with pytest.raises(ServerUnreachableError):
+            request(http, "GET", "/sync/pull", params={"cursor": "", "limit": 10})
+        # uvicorn logs it once the 500 has gone out: wait for its line.
+        deadline = time.monotonic() + 5
+        while not any(r.name == "uvicorn.error" for r in caplog.records):
+            assert time.monotonic() < deadline, "uvicorn logged the error"
+            time.sleep(0.01)
+    finally:
+        http.close()
+        uvicorn_errors.removeHandler(caplog.handler)
+    # As any handler would write them:
+    written = [logging.Formatter().format(r) for r in caplog.records if r.name == "uvicorn.error"]
+    assert any("RuntimeError" in line for line in written), written
+    for line in written:
+        assert ZOE not in line and "Traceback" not in line
