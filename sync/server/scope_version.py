@@ -30,6 +30,10 @@ _SQLITE_FRESH = "lower(hex(randomblob(16)))"
 _POSTGRES_FRESH = "md5(random()::text || clock_timestamp()::text)"
 # Two servers opening one PostgreSQL database at once: one installs, the other waits.
 _INSTALL_LOCK = 7_171_021
+# PostgreSQL: set for the length of a pull's transaction (`in_a_pull`); the trigger
+# then leaves the token alone. Its name in the function's text says the function is
+# this version's (an older one is replaced at the next start).
+_IN_A_PULL = "onerecord.in_pull"
 
 
 def install(engine: Engine) -> None:
@@ -53,6 +57,23 @@ def install(engine: Engine) -> None:
 
 def current(conn: Connection) -> str:
     return str(conn.execute(TOKEN).scalar_one())
+
+
+def in_a_pull(conn: Connection) -> None:
+    """PostgreSQL: this transaction is a pull, whose writes to device_people (whom it
+    sends, whom it tells to remove) leave the token as it is.
+
+    A pull reads from one snapshot (REPEATABLE READ), and every pull that sent or
+    removed someone wrote the token's one row: two laptops' pulls at once then
+    collided on it, and the later one failed (twenty laptops syncing together met
+    it again and again). What a pull writes is that laptop's own holdings, which no
+    other laptop's pull is settled on, and it settles its own laptop's pulls itself
+    (`ServerStore.pull`); a generation it gives out is in the laptop's next cursor,
+    which changes what that laptop is settled on. Every other writer of these
+    tables (a push moving someone, a grant, an administrator, a fix made by hand)
+    still moves the token. SQLite takes one write at a time and needs none of it."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SET LOCAL {_IN_A_PULL} = 'on'")
 
 
 TOKEN = select(s.scope_version.c.token)  # every pull reads it: built once
@@ -85,14 +106,23 @@ def _postgres_triggers(conn: Connection) -> None:
         ).scalar_one()
         < 2
     ]
-    if not missing:
+    # This schema's function, and whether it is this version's (it knows a pull).
+    current_function: int = conn.execute(
+        text(
+            "SELECT count(*) FROM pg_proc WHERE proname = :name "
+            "AND pronamespace = current_schema()::regnamespace AND prosrc LIKE :marker"
+        ),
+        {"name": _POSTGRES_FUNCTION, "marker": f"%{_IN_A_PULL}%"},
+    ).scalar_one()
+    if not missing and current_function:
         return  # as it should be: no DDL at every start
     # The schema it is made in, whatever the search path of a later writer (a fix made
     # by hand in psql would otherwise change another schema's token, or fail).
     conn.exec_driver_sql(
         f"CREATE OR REPLACE FUNCTION {_POSTGRES_FUNCTION}() RETURNS trigger "  # noqa: S608
         "LANGUAGE plpgsql SET search_path FROM CURRENT AS $$ BEGIN "
-        f"UPDATE scope_version SET token = {_POSTGRES_FRESH} WHERE id = 1; "
+        f"IF current_setting('{_IN_A_PULL}', true) IS DISTINCT FROM 'on' THEN "
+        f"UPDATE scope_version SET token = {_POSTGRES_FRESH} WHERE id = 1; END IF; "
         "RETURN NULL; END $$"
     )
     for table in missing:

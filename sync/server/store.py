@@ -452,6 +452,7 @@ class ServerStore:
         for attempt in range(1, PULL_ATTEMPTS + 1):
             try:
                 with _transaction(self.engine, one_snapshot=True) as conn:
+                    scope_version.in_a_pull(conn)
                     pulled = pull.page(
                         conn,
                         device,
@@ -463,10 +464,9 @@ class ServerStore:
                 break
             except OperationalError as exc:
                 # PostgreSQL: another transaction changed a row this pull writes after
-                # its snapshot was taken (every write to device_people, person_team or
-                # break_glass_scope moves the one scope token, so two laptops' pulls
-                # that send or remove someone at once collide). Nothing was written:
-                # the pull is worked out again on a newer snapshot.
+                # its snapshot was taken (two pulls of one laptop at once: one it gave
+                # up waiting for, and its retry). Nothing was written: the pull is
+                # worked out again on a newer snapshot.
                 if attempt == PULL_ATTEMPTS or not _must_retry(exc):
                     raise
                 logger.info("a pull met a concurrent write (attempt %d): worked out again", attempt)
