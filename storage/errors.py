@@ -6,6 +6,8 @@ data, no key material, no file contents. The CLI maps them to exit codes.
 
 from __future__ import annotations
 
+from typing import Any
+
 from storage.i18n import tr
 
 
@@ -18,6 +20,21 @@ class OneRecordError(Exception):
 
     def __init__(self, message: str = "", **values: object) -> None:
         super().__init__(tr(message, **values) if message else message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt as it is, not by calling __init__ again: many kinds take no message
+        # (their words are fixed), and an error handed back from another process
+        # (a process pool) failed to unpickle, hiding it behind BrokenProcessPool.
+        return (_rebuilt, (type(self), self.args, dict(self.__dict__)))
+
+
+def _rebuilt(
+    kind: type[OneRecordError], args: tuple[Any, ...], state: dict[str, Any]
+) -> OneRecordError:
+    error = kind.__new__(kind)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class WrongPassphraseError(OneRecordError):
