@@ -42,11 +42,6 @@ def put(session: Session | Connection, key: str, value: Any) -> None:
     session.execute(_PUT, {"k": key, "v": json.dumps(value)})
 
 
-def put_many(session: Session | Connection, values: dict[str, Any]) -> None:
-    """Several settings in one statement (a quiet sync's end writes two)."""
-    session.execute(_PUT, [{"k": key, "v": json.dumps(value)} for key, value in values.items()])
-
-
 # Built once: a sync reads and writes several settings, and building each statement
 # cost more than running it. (Bound names that are not column names: an insert's
 # parameters named after columns are values to insert.)

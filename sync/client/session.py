@@ -160,22 +160,19 @@ class SyncSession:
         power cut can lose the count, not the record."""
         if not moved:
             with self.workspace.store.local_write() as conn:
-                report.open_conflicts = conn.execute(_OPEN_CONFLICTS).scalar_one()
-                quiet = dict(settings.get(conn, QUIET_SYNCS) or {})
+                quiet = self._ended(conn, report)
                 # Counted, not sent on its own (that would cost a second round trip every
                 # time): the next sync that moves anything carries in its audit event how
-                # many there were and when, so every sync is in the audit log. Written
-                # with the time it succeeded in one statement (most of a quiet sync is
-                # its statements).
-                ended = wallclock.utcnow()
-                now = ended.isoformat(timespec="seconds")
-                counted = {
-                    "count": int(quiet.get("count", 0)) + 1,
-                    "first": quiet.get("first", now),
-                    "last": now,
-                }
-                settings.put_many(
-                    conn, {sync_settings.LAST_SUCCESS: ended.isoformat(), QUIET_SYNCS: counted}
+                # many there were and when, so every sync is in the audit log.
+                now = wallclock.utcnow().isoformat(timespec="seconds")
+                settings.put(
+                    conn,
+                    QUIET_SYNCS,
+                    {
+                        "count": int(quiet.get("count", 0)) + 1,
+                        "first": quiet.get("first", now),
+                        "last": now,
+                    },
                 )
             return
         with self.workspace.store.write(self.workspace.actor) as session:

@@ -16,6 +16,7 @@ REPEATABLE READ on PostgreSQL, BEGIN IMMEDIATE on SQLite.
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -199,7 +200,7 @@ def _overlapping_pulls(
     for _ in range(1000):
         if first:
             break
-        threading.Event().wait(0.01)
+        time.sleep(0.01)
     assert first, "the first pull reached its backfill"
     threads[1].start()
     for thread in threads:
