@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -69,3 +71,72 @@ def test_once_handed_over_a_pause_never_turns_it_back_on() -> None:
         gc_pause.hand_over()
         gc.disable()
     assert not gc.isenabled()
+
+
+def _collections() -> tuple[list[int], Any]:
+    seen: list[int] = []
+
+    def counted(phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            seen.append(info["generation"])
+
+    return seen, counted
+
+
+def test_held_too_long_by_overlapping_pauses_the_ending_one_collects(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A server's requests pause it in turn and overlap: under steady load it would never
+    be on, so once it has been held HELD_AT_MOST, a pause that ends collects (everything)
+    while the others still hold it."""
+    monkeypatch.setattr(gc_pause, "HELD_AT_MOST", 0.05)
+    inside = threading.Event()
+    release = threading.Event()
+
+    def other() -> None:
+        with gc_paused():
+            inside.set()
+            release.wait(10)
+
+    seen, counted = _collections()
+    thread = threading.Thread(target=other)
+    thread.start()
+    assert inside.wait(10)
+    gc.callbacks.append(counted)
+    try:
+        with gc_paused():
+            pass
+        assert seen == []  # held for less than HELD_AT_MOST: no collection yet
+        time.sleep(0.1)
+        with gc_paused():
+            pass
+        assert seen == [2]
+        assert not gc.isenabled()  # the other pause still holds it
+        with gc_paused():
+            pass
+        assert seen == [2]  # and the clock starts again from that collection
+    finally:
+        gc.callbacks.remove(counted)
+        release.set()
+        thread.join(10)
+    assert gc.isenabled()
+
+
+def test_once_handed_over_a_pause_held_too_long_never_collects(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The desktop collects on its GUI thread only (ui/kit/gui_gc.py): a sync's pause
+    ending on another thread must not collect there, however long it was held."""
+    monkeypatch.setattr(gc_pause, "HELD_AT_MOST", 0.0)
+    seen, counted = _collections()
+    gc.callbacks.append(counted)
+    try:
+        with gc_paused():
+            gc_pause.hand_over()
+            gc.disable()
+            time.sleep(0.01)
+            with gc_paused():
+                pass
+    finally:
+        gc.callbacks.remove(counted)
+    assert seen == []
