@@ -56,7 +56,36 @@ def _wait_names(qtbot: QtBot, controller: AppController, expected: list[str]) ->
 
 def test_only_coordinators_see_the_team_tab(qtbot: QtBot, controller: AppController) -> None:
     unlock(qtbot, controller)  # Sam Taylor, a community nurse
-    assert not controller.main_window.home.isTabVisible(controller.team.tab)
+    home = controller.main_window.home
+    assert not home.isTabVisible(controller.team.tab)
+    # Nor is the view made for them: it was a third of the main window's widgets.
+    assert not home.findChildren(TeamPanel)
+
+
+def test_the_team_view_is_made_at_sign_in_in_its_place_among_the_tabs(
+    qtbot: QtBot, coordinator_team: tuple[AppController, Path]
+) -> None:
+    """Made when a coordinator signs in, after the window was built: between Caseload
+    and Priorities, as it was, with its shortcut and tooltip, and the tab that was open
+    still open, with no tab change announced."""
+    controller, _profile = coordinator_team
+    home = controller.main_window.home
+    assert not home.findChildren(TeamPanel)
+    changes: list[int] = []
+    home.currentChanged.connect(changes.append)
+    unlock(qtbot, controller)
+    panel = controller.team.panel
+    assert home.findChildren(TeamPanel) == [panel]
+    titles = [home.tabText(i) for i in range(home.count())]
+    assert titles == ["&Today", "&Caseload", "Tea&m", "Prio&rities"]
+    assert home.indexOf(panel) == controller.team.tab == 2
+    assert home.isTabVisible(controller.team.tab)
+    assert "(Alt+M)" in home.tabToolTip(controller.team.tab)
+    assert home.currentWidget() is home.today
+    assert changes == []
+    controller.lock("Locked.")
+    unlock(qtbot, controller)
+    assert home.findChildren(TeamPanel) == [panel]  # made once
 
 
 def test_counts_strip_and_table(

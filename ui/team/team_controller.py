@@ -67,18 +67,40 @@ class TeamController(QObject):
     open_requested = Signal(str)
     status = Signal(str)  # a plain sentence for the status bar
 
+    # Made by `_build`, the first time someone allowed to see the view signs in.
+    model: TeamModel
+    panel: TeamPanel
+    imports: ImportController
+    outcomes: OutcomesController
+    priorities: PriorityController
+    meeting: MeetingController
+
     def __init__(self, ops: Operations, home: QTabWidget, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.ops = ops
         self.home = home
+        # The view is a third of the main window's widgets, and most people never see it
+        # (a practitioner's app built it at every start for nothing): its tab holds an
+        # empty page until a coordinator or IG lead signs in (`_build`).
+        self._built = False
+        self.tab = home.addTab(QWidget(), tr("Tea&m"))
+        home.setTabVisible(self.tab, False)
+        self.ask_save_path: AskPath = ask_save_path
+        self.ask_folder: AskPath = ask_folder
+        self.dialog: AllocateDialog | None = None
+        self._charts_loaded = False
+        self._place: TeamPlace | None = None  # kept across a lock, in memory only
+        self._scroll_to: int | None = None
+        self._wanted_lead: object = None  # a lead chosen before the lock, until leads arrive
+
+    def _build(self) -> None:
+        """The view, its parts' controllers and their wiring, put in the tab's place."""
+        ops, home = self.ops, self.home
         self.model = TeamModel(ops.runner, parent=self)
         self.panel = TeamPanel(self.model)
-        self.tab = home.addTab(self.panel, tr("Tea&m"))
-        home.setTabToolTip(self.tab, tr("The whole team's caseload, counts and charts (Alt+M)"))
-        home.setTabVisible(self.tab, False)
+        self._put_in_tab(self.panel)
         self.imports = ImportController(ops, self.panel, parent=self)
         self.imports.problem.connect(self.panel.show_error)
-        self.ask_save_path: AskPath = ask_save_path
         self.outcomes = OutcomesController(
             ops, self.panel.outcomes, lambda *asked: self.ask_save_path(*asked), parent=self
         )
@@ -90,12 +112,6 @@ class TeamController(QObject):
         )
         self.meeting.open_requested.connect(self.open_requested)
         self.meeting.status.connect(self.status)
-        self.ask_folder: AskPath = ask_folder
-        self.dialog: AllocateDialog | None = None
-        self._charts_loaded = False
-        self._place: TeamPlace | None = None  # kept across a lock, in memory only
-        self._scroll_to: int | None = None
-        self._wanted_lead: object = None  # a lead chosen before the lock, until leads arrive
         p = self.panel
         p.columns.hidden_changed.connect(self._remember_columns)
         self.model.first_page_loaded.connect(self._first_page_loaded)
@@ -112,10 +128,31 @@ class TeamController(QObject):
         self.model.total_changed.connect(self._show_count)
         self.model.failed.connect(p.show_error)
         ops.changed.connect(self._changed)
+        self._built = True
+
+    def _put_in_tab(self, page: QWidget) -> None:
+        """`page` in place of the tab's empty one, at the same place among the tabs,
+        hidden, and whichever tab was open still open (no tab change is announced)."""
+        home = self.home
+        empty, current = home.widget(self.tab), home.currentWidget()
+        was_blocked = home.blockSignals(True)
+        try:
+            home.removeTab(self.tab)
+            home.insertTab(self.tab, page, tr("Tea&m"))
+            home.setTabToolTip(self.tab, tr("The whole team's caseload, counts and charts (Alt+M)"))
+            home.setTabVisible(self.tab, False)
+            if current is not None and current is not empty:
+                home.setCurrentWidget(current)
+        finally:
+            home.blockSignals(was_blocked)
+        if empty is not None:
+            empty.deleteLater()
 
     def open(self, workspace: Workspace) -> None:
         """Show the tab to the roles that review the team's caseload, and load it."""
         allowed = workspace.actor.role in ROLES
+        if allowed and not self._built:
+            self._build()
         self.home.setTabVisible(self.tab, allowed)
         if not allowed:
             return
@@ -152,6 +189,8 @@ class TeamController(QObject):
     def close(self) -> None:
         """On lock: nothing identifiable stays in the view or the model; where the user
         was (filters, sort, tab, scroll: no names, no search text) is kept in memory."""
+        if not self._built:
+            return
         self._place = (
             keep_place(self.panel, self.model) if self.home.isTabVisible(self.tab) else None
         )
