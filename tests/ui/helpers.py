@@ -159,11 +159,28 @@ def make_controller(
 
 
 def unlock(qtbot: QtBot, controller: AppController, passphrase: str = PASSPHRASE) -> None:
-    """Type the passphrase, press Enter, and wait for the caseload's first page."""
+    """Type the passphrase, press Enter, and wait for the caseload's first page. If it
+    does not come, say what did happen (a load that failed emits no first page)."""
     window = controller.unlock_window
-    qtbot.keyClicks(window.passphrase, passphrase)
-    with qtbot.waitSignal(controller.model.first_page_loaded, timeout=10_000):
-        qtbot.keyClick(window.passphrase, Qt.Key.Key_Return)
+    failures: list[str] = []
+    controller.model.failed.connect(failures.append)
+    try:
+        qtbot.keyClicks(window.passphrase, passphrase)
+        with qtbot.waitSignal(
+            controller.model.first_page_loaded, timeout=10_000, raising=False
+        ) as first_page:
+            qtbot.keyClick(window.passphrase, Qt.Key.Key_Return)
+    finally:
+        controller.model.failed.disconnect(failures.append)
+    if not first_page.signal_triggered:
+        raise AssertionError(
+            "no first page of the caseload 10 s after unlocking: "
+            f"the caseload's load failed with {failures}; the unlock window "
+            f"{'shows' if window.isVisible() else 'is closed'} and says "
+            f"{window.message.text()!r}; the main window is "
+            f"{'shown' if controller.main_window.isVisible() else 'hidden'}; the "
+            f"caseload {'is' if controller.model.busy else 'is not'} loading"
+        )
 
 
 def show_whole_team(qtbot: QtBot, controller: AppController) -> None:
