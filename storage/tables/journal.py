@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.tables.base import Base
@@ -20,7 +29,8 @@ class ChangeRecord(Base):
     __table_args__ = (
         Index("ix_change_journal_entity", "entity", "entity_id"),
         Index("ix_change_journal_hlc", "hlc", "device_id"),
-        Index("ix_change_journal_unpushed", "pushed_at"),
+        # Only the changes not yet pushed (migration 0018): what the outbox reads.
+        Index("ix_change_journal_unpushed", "seq", sqlite_where=text("pushed_at IS NULL")),
     )
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
