@@ -242,7 +242,12 @@ def _latest(conn: Connection, entity: str, ids: set[str], field: str) -> dict[st
             )
         )
         for row in found:
-            value = json.loads(row.value) if row.value else None
+            try:
+                value = json.loads(row.value) if row.value else None
+            except ValueError:
+                # A row spoilt on the server (by hand, or a bug): its value is unknown,
+                # and the push that names its record is still decided, not failed.
+                value = None
             if row.op == "create":
                 value = value.get(field) if isinstance(value, dict) else None
             key = (row.hlc, row.device_id)

@@ -1,12 +1,14 @@
 """A record's journal rows as `storage.merge.fold` reads them, from the server's
 `changes` table or from a change being pushed: the checks that judge a record as it
-will stand after a batch fold the two together."""
+will stand after a batch fold the two together (`folded`)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
+from storage.merge import EntityState, fold
 from sync.protocol import Change
 from sync.server import schema as s
 
@@ -33,3 +35,20 @@ def as_journal_row(change: Change) -> dict[str, Any]:
         "value": change.value,
         "bases": json.dumps(change.bases) if change.bases else None,
     }
+
+
+# What folding raises on a stored row that cannot be read: a value that is not JSON,
+# or not the object a whole row is.
+_UNREADABLE = (ValueError, TypeError, AttributeError)
+
+
+def folded(rows: Sequence[dict[str, Any]]) -> EntityState | None:
+    """`fold` of a record's rows, or None when one of them cannot be read (spoilt on this
+    server, by hand or by a bug). The check that meets it decides without that record
+    rather than failing the request: every laptop or partner sending the same would
+    fail with it, sync after sync. No laptop can apply such a record either (each keeps
+    it aside)."""
+    try:
+        return fold(rows)
+    except _UNREADABLE:
+        return None

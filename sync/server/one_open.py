@@ -18,11 +18,10 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from storage.merge import fold
 from storage.tables import journalled_tables
 from sync.protocol import Change
 from sync.server import schema as s
-from sync.server.journal_rows import JOURNAL_COLUMNS, as_journal_row
+from sync.server.journal_rows import JOURNAL_COLUMNS, as_journal_row, folded
 
 _CHUNK = 500
 
@@ -61,8 +60,15 @@ def _journal_rows(
 
 
 def _is_open(journal: list[dict[str, Any]], column: str) -> bool:
-    state = fold(journal)
-    return state.created and not state.deleted and state.values.get(column) is None
+    """Whether the record these changes make is open; one the server cannot read is not
+    counted (`journal_rows.folded`)."""
+    state = folded(journal)
+    return (
+        state is not None
+        and state.created
+        and not state.deleted
+        and state.values.get(column) is None
+    )
 
 
 def one_open_refusals(

@@ -64,14 +64,25 @@ def within(result: Result[Any], chars: int) -> tuple[list[Any], bool]:
     return rows, False
 
 
+def _bases(text: str | None) -> Any:
+    """The stored JSON list of bases as the wire's list. Text that is not JSON (a row
+    written by hand) is sent as it is: that one change then fails the laptop's check of
+    the wire's form and is kept aside there, instead of failing the page for everyone."""
+    if not text:
+        return []
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
 def encode(page: Page, withheld: Mapping[str, str] | None = None) -> bytes:
     """The page as PullResponse JSON. `withheld`: change id -> the value to send
     instead of the stored one (restricted content, sync/server/visibility.py)."""
     changes = []
     for row in page.rows:
         change = dict(zip(WIRE_NAMES, row, strict=False))
-        bases = row[_BASES]
-        change["bases"] = json.loads(bases) if bases else []
+        change["bases"] = _bases(row[_BASES])
         if withheld and row[_CHANGE_ID] in withheld:
             change["value"] = withheld[row[_CHANGE_ID]]
         changes.append(change)

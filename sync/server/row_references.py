@@ -31,11 +31,10 @@ from typing import Any
 from sqlalchemy import Connection, or_, select
 
 from app.services.write_rules.row_validity import row_problem, whole_row_rules
-from storage.merge import fold
 from storage.tables import journalled_tables
 from sync.protocol import Change
 from sync.server import schema as s
-from sync.server.journal_rows import JOURNAL_COLUMNS, as_journal_row
+from sync.server.journal_rows import JOURNAL_COLUMNS, as_journal_row, folded
 from sync.server.one_open import one_open_refusals
 from sync.server.push_insert import one_of
 
@@ -194,8 +193,8 @@ def whole_record_refusals(conn: Connection, kept: Sequence[Change]) -> dict[str,
             if change.entity == entity and change.entity_id in ids:
                 journal[change.entity_id].append(as_journal_row(change))
         for entity_id in ordered:
-            state = fold(journal[entity_id])
-            if not state.created or state.deleted:
+            state = folded(journal[entity_id])
+            if state is None or not state.created or state.deleted:
                 continue
             if problem := row_problem(entity, state.values):
                 for change in tied:
@@ -233,7 +232,9 @@ def _taken(conn: Connection, entity: str, column: str, values: set[str]) -> dict
             journal[row.entity_id].append(dict(row._mapping))
     taken: dict[str, set[str]] = defaultdict(set)
     for entity_id, rows in journal.items():
-        state = fold(rows)
+        state = folded(rows)
+        if state is None:
+            continue
         value = state.values.get(column)
         if state.created and not state.deleted and value in values:
             taken[value].add(entity_id)

@@ -11,6 +11,11 @@ A withheld value is replaced by the marker of `storage.withheld`; the change
 keeps its id, clock stamp and device, so replicas still agree on which change
 won, and the laptop stores a placeholder it can never send back as a value.
 
+A value the server cannot read (a row written by hand or by a bug: not JSON, or not
+the object a whole row is) cannot be judged, so it is never sent: it goes as the
+marker, and the laptop keeps the change aside. Nor does it stop the page, which
+every laptop of the team would then fail to pull, sync after sync.
+
 What is decided is fixed when the change is sent: a user who later becomes the
 person's lead professional receives sensitive notes already sent to their laptop
 only after the laptop is enrolled afresh (see docs/security.md).
@@ -78,8 +83,13 @@ class Visibility:
         ).first()
         if row is None or row.value is None:
             return None
-        value = json.loads(row.value)
-        return value.get(field) if row.op == "create" else value
+        if row.op == "create":
+            whole = _object(row.value)
+            return whole.get(field) if whole is not None else None
+        try:
+            return json.loads(row.value)
+        except ValueError:
+            return None
 
     def _lead(self, person_id: str | None) -> str | None:
         if person_id is None:
@@ -112,7 +122,9 @@ class Visibility:
         if row.entity == "alert":
             return self._alert(row)
         if row.op == "append" and row.value and _maybe_sensitive(row.value):
-            note = json.loads(row.value)
+            note = _object(row.value)
+            if note is None:
+                return _UNJUDGED
             if note.get("sensitive") and not self._may(
                 Restricted.SENSITIVE_NOTE,
                 row.person_id,
@@ -125,18 +137,38 @@ class Visibility:
 
     def _alert(self, row: Any) -> str | None:
         if row.op == "create" and row.value:
-            alert = json.loads(row.value)
+            alert = _object(row.value)
+            if alert is None:
+                return _UNJUDGED
             category = category_of_alert(alert.get("kind") or "")
             if alert.get("restricted_detail") and not self._may(category, row.person_id):
                 alert["restricted_detail"] = marker()
                 return json.dumps(alert)
         elif row.op == "set" and row.field == "restricted_detail" and row.value:
-            category = category_of_alert(self._kind(row.entity_id) or "")
-            if json.loads(row.value) and not self._may(category, row.person_id):
+            kind = self._kind(row.entity_id)
+            try:
+                detail = json.loads(row.value)
+            except ValueError:
+                return _UNJUDGED
+            if detail and (
+                not isinstance(kind, str) or not self._may(category_of_alert(kind), row.person_id)
+            ):
+                # Withheld too when the alert's kind cannot be read: it may be safeguarding.
                 return json.dumps(marker())
         return None
 
 
+def _object(text: str) -> dict[str, Any] | None:
+    """The JSON object `text` holds, or None when it is not one (not JSON at all)."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+# What is sent in place of a value that could not be read, so could not be judged.
+_UNJUDGED = json.dumps(marker())
 # The only records with restricted content: an alert's detail, a sensitive note.
 RESTRICTABLE = frozenset({"alert", "contact_note"})
 _ENTITY, _DEVICE, _OP, _VALUE = (

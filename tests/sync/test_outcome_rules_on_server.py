@@ -235,3 +235,33 @@ def test_reviews_and_answers_off_the_rules_are_refused(team: Team) -> None:
     assert "ExperienceAnswer" in refused[str(sent[4]["change_id"])]
     assert team.stored(sent) == [sent[1]["change_id"]]
     team.ot, _ = still_syncs(team.ot)
+
+
+def test_an_episode_the_server_cannot_read_is_not_counted_and_fails_no_push(team: Team) -> None:
+    """An episode whose stored create is spoilt (by hand, or a bug) cannot be folded: it
+    is not counted as under way (no laptop can apply it: each keeps it aside), and the
+    next episode's push is decided, not failed (it failed every push of the laptop's
+    outbox, which goes in order, sync after sync)."""
+    first = episodes.start_episode(team.ot, person_id=team.zoe)
+    assert not sync(team.ot).refused
+    with team.server.store.engine.begin() as conn:
+        conn.execute(
+            s.changes.update()
+            .where(s.changes.c.entity_id == first.entity_id)
+            .values(value='{"id": "half a row')
+        )
+    second = episodes.start_episode(team.nurse, person_id=team.zoe)
+    report = sync(team.nurse)
+    assert report.refused == [] and report.pushed >= 1
+    assert team.stored([{"change_id": c} for c in _creates(team.nurse, second.entity_id)])
+
+
+def _creates(ws: Workspace, entity_id: str) -> list[str]:
+    with ws.store.read() as session:
+        return list(
+            session.execute(
+                select(ChangeRecord.change_id).where(
+                    ChangeRecord.entity_id == entity_id, ChangeRecord.op == "create"
+                )
+            ).scalars()
+        )

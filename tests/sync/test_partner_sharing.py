@@ -4,6 +4,7 @@ nothing else reaches the partner's server."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -16,6 +17,7 @@ from app.services.care import care_plan, consent, risks
 from app.services.care.notes import add_note
 from storage.tables import ContactNote, Goal, Person
 from sync.server import schema as s
+from tests.sync.bad_rows import by_hand, server_row
 from tests.sync.helpers import shared_state
 from tests.sync.partner_setup import (
     NHS,
@@ -127,3 +129,78 @@ def test_the_same_nhs_number_registered_by_both_is_held_back_not_duplicated(
     assert any("already holds another record with this NHS number" in r for r in reasons.values())
     with trust.laptop.store.read() as session:
         assert [p.id for p in session.execute(select(Person)).scalars()] == [ours]
+
+
+def test_a_record_the_server_cannot_read_is_not_shared_and_stops_no_sharing(
+    both: Partnership,
+) -> None:
+    """A create spoilt on the council's server (by hand, or a bug) cannot be given a
+    category, so it is never shared; the records after it still are (it once stopped
+    the council's categorising, so every partner pull, for good)."""
+    council, trust = both.council, both.trust
+    person_id = register_with_consent(council.laptop)
+    spoilt = care_plan.add_goal(council.laptop, person_id=person_id, statement="I want to garden")
+    council.sync()
+    with council.server.store.engine.begin() as conn:
+        conn.execute(
+            s.changes.update()
+            .where(s.changes.c.entity_id == spoilt.entity_id)
+            .values(value='{"id": "half a row')
+        )
+    good = care_plan.add_goal(
+        council.laptop, person_id=person_id, statement="I want to walk to the shop"
+    )
+    both.replicate()
+    with trust.server.store.engine.connect() as conn:
+        assert not conn.execute(
+            select(s.changes.c.seq).where(s.changes.c.entity_id == spoilt.entity_id)
+        ).first()
+    with trust.laptop.store.read() as session:
+        assert session.get(Person, person_id) is not None
+        assert session.get(Goal, good.entity_id) is not None
+        assert session.get(Goal, spoilt.entity_id) is None
+
+
+def test_a_spoilt_person_on_our_server_does_not_stop_a_partners_page(both: Partnership) -> None:
+    """Looking for our own people with an incoming person's NHS number reads our stored
+    rows: one spoilt by hand or by a bug is passed over (it failed the partner's whole
+    page, so all sharing from that partner, for good)."""
+    council, trust = both.council, both.trust
+    any_row = server_row(trust.server, "staff_member")
+    spoilt = str(uuid.uuid4())
+    by_hand(
+        trust.server,
+        [
+            any_row
+            | {
+                "change_id": str(uuid.uuid4()),
+                "entity": "person",
+                "entity_id": spoilt,
+                "person_id": spoilt,
+                "op": "create",
+                "value": f'{{"nhs_number": "{NHS}", "given_name": "half a row',
+            }
+        ],
+    )
+    person_id = register_with_consent(council.laptop)
+    both.replicate()
+    with trust.laptop.store.read() as session:
+        assert session.get(Person, person_id) is not None
+
+
+def test_a_consent_the_server_cannot_read_shares_nothing_and_stops_nothing(
+    both: Partnership,
+) -> None:
+    """A consent spoilt on the council's server cannot be read, so it is not in force:
+    the person is not shared (it once failed every partner pull instead)."""
+    council, trust = both.council, both.trust
+    person_id = register_with_consent(council.laptop)
+    council.sync()
+    with council.server.store.engine.begin() as conn:
+        conn.execute(
+            s.changes.update()
+            .where(s.changes.c.entity == "consent_to_share", s.changes.c.person_id == person_id)
+            .values(value="[]")
+        )
+    both.replicate()
+    assert held_entities(trust.server.store, person_id) == set()

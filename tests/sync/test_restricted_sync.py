@@ -9,7 +9,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 
 from app.errors import InvalidInputError
 from app.services import clock
@@ -23,6 +23,7 @@ from storage.tables import Alert, BreakGlassGrant, ContactNote
 from storage.withheld import PLACEHOLDER, marker
 from sync.protocol import Change
 from sync.server import directory
+from sync.server import schema as server_schema
 from sync.server.validation import refusal
 from tests.conftest import ZOE
 from tests.sync.conftest import TEAM, Laptop, RunningServer, reopen
@@ -208,3 +209,48 @@ def test_a_break_glass_grant_reaches_the_coordinator(server: RunningServer, lapt
             nurse.actor.user_id,
             reason,
         )
+
+
+def test_an_alert_the_server_cannot_read_keeps_its_detail_and_stops_no_sync(
+    server: RunningServer, laptop: Laptop
+) -> None:
+    """A row spoilt by hand or by a bug on the server cannot be judged for a laptop's
+    user, so what depends on it is withheld (sync/server/visibility.py); and it stops
+    no one's pull (it once failed every laptop's, sync after sync)."""
+    directory.add_user(server.store, "Nia Nurse", "community_nurse", TEAM)
+    author = reopen(laptop("Sam Taylor"))
+    nurse = reopen(laptop("Nia Nurse"))
+    social = reopen(laptop("Ceri Jones"))
+    sync(author)
+    people.register(author, people.NewPerson(ZOE, "Zoë", "O'Neill", "1938-04-12", "DL8 3AB"))
+    with author.store.read() as s:
+        zoe = people.find(s, ZOE).id
+    add_alert(
+        author, person_id=zoe, kind="access_to_home", summary="Key safe", restricted_detail=KEY_SAFE
+    )
+    with author.store.read() as s:
+        alert_id = s.execute(select(Alert.id)).scalar_one()
+    sync(author)
+    sync(nurse)
+    assert KEY_SAFE in _everything(nurse)  # the same profession may see it
+    # The alert's create spoilt on the server: its kind can no longer be read.
+    changes = server_schema.changes
+    with server.store.engine.begin() as conn:
+        conn.execute(
+            update(changes)
+            .where(changes.c.entity == "alert", changes.c.entity_id == alert_id)
+            .values(value='{"id": "half a row')
+        )
+    with author.store.write(author.actor) as s:
+        s.get(Alert, alert_id).restricted_detail = NEW_KEY_SAFE  # type: ignore[union-attr]
+    sync(author)
+    # The new detail's alert may be safeguarding for all the server can tell: withheld.
+    sync(nurse)
+    assert NEW_KEY_SAFE not in _everything(nurse)
+    with nurse.store.read() as s:
+        assert s.get(Alert, alert_id).restricted_detail == PLACEHOLDER  # type: ignore[union-attr]
+    # A laptop that never had the alert is sent neither detail; the spoilt create is
+    # kept aside there, and the sync goes on.
+    report = sync(social)
+    assert report.kept_aside
+    assert KEY_SAFE not in _everything(social) and NEW_KEY_SAFE not in _everything(social)

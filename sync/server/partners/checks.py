@@ -80,8 +80,13 @@ def same_nhs_number(conn: Connection, changes: list[Change]) -> list[Change]:
                 or_(*[c.c.value.contains(n) for n in chunk]),
             )
         ):
-            value = json.loads(row.value or "null")
-            number = value.get("nhs_number") if row.op == "create" else value
+            try:
+                value = json.loads(row.value or "null")
+            except ValueError:
+                continue  # spoilt on this server (by hand, a bug): it names no number
+            if row.op == "create":
+                value = value.get("nhs_number") if isinstance(value, dict) else None
+            number = value
             found = incoming.get(number) if isinstance(number, str) else None
             if found is not None and row.entity_id != found.entity_id and found not in clashes:
                 clashes.append(found)

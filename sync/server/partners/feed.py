@@ -45,8 +45,19 @@ def _org_kinds(conn: Connection) -> dict[str, str]:
         .where(c.c.entity == "organisation", c.c.op == "create")
         .order_by(c.c.hlc)
     ):
-        kinds[row.entity_id] = json.loads(row.value or "{}").get("kind") or ""
+        value = _object(row.value)
+        kinds[row.entity_id] = (value.get("kind") if value else None) or ""
     return kinds
+
+
+def _object(text: str | None) -> dict[str, Any] | None:
+    """The JSON object a stored create holds; None when it holds none, or when the row
+    was spoilt on this server (by hand, or a bug) and cannot be read."""
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
 
 
 def categorise(conn: Connection) -> int:
@@ -70,7 +81,11 @@ def categorise(conn: Connection) -> int:
         ).all()
         found: dict[str, dict[str, Any]] = {}
         for row in rows:
-            value = json.loads(row.value or "{}")
+            value = _object(row.value)
+            if value is None:
+                # Unreadable, so its category cannot be known: never shared, and the
+                # records after it are still categorised.
+                continue
             category = category_of(row.entity, value, row.organisation_id, kinds)
             if category is None or row.entity_id in found:
                 continue

@@ -18,9 +18,9 @@ from typing import Any
 from sqlalchemy import Connection, and_, delete, insert, select, update
 
 from app.values.vocab import ConsentDecision
-from storage.merge import fold
 from sync.server import schema as s
 from sync.server.categories import ALL, CONSENT, CORE, SAFEGUARDING
+from sync.server.journal_rows import folded
 
 logger = logging.getLogger(__name__)
 
@@ -77,8 +77,9 @@ def _decisions(conn: Connection, people: list[str]) -> dict[str, list[dict[str, 
             owner[row.entity_id] = row.person_id
     found: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for entity_id, rows in per_entity.items():
-        state = fold(rows)
-        if state.created and not state.deleted:
+        # A consent the server cannot read is not in force: nothing is shared by it.
+        state = folded(rows)
+        if state is not None and state.created and not state.deleted:
             found[owner[entity_id]].append(state.values)
     return found
 
