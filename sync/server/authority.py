@@ -228,9 +228,18 @@ def _left_but_held(
     return {p: moved_at[p] for p in held if unpack(moved_at[p])[0] >= oldest}
 
 
-def _latest(conn: Connection, entity: str, ids: set[str], field: str) -> dict[str, Any]:
+# The signer of a record whose signing change cannot be read: no one is, so a change
+# to its signed words is refused (write_policy: NOT_THE_SIGNER), never let through.
+UNREADABLE_SIGNER = "(unreadable)"
+
+
+def _latest(
+    conn: Connection, entity: str, ids: set[str], field: str, unreadable: Any = None
+) -> dict[str, Any]:
     """Each entity's field at its winning change (greatest stamp, then device), as the
-    merge folds it: from its create or a later set of that field."""
+    merge folds it: from its create or a later set of that field. `unreadable` stands
+    for a value that cannot be read (a row spoilt on this server, by hand or a bug): the
+    push is still decided, by a value the caller chose to be the careful one."""
     c = s.changes.c
     best: dict[str, tuple[int, str, Any]] = {}
     for chunk in _chunks(ids):
@@ -244,12 +253,10 @@ def _latest(conn: Connection, entity: str, ids: set[str], field: str) -> dict[st
         for row in found:
             try:
                 value = json.loads(row.value) if row.value else None
-            except ValueError:
-                # A row spoilt on the server (by hand, or a bug): its value is unknown,
-                # and the push that names its record is still decided, not failed.
-                value = None
-            if row.op == "create":
-                value = value.get(field) if isinstance(value, dict) else None
+                if row.op == "create":
+                    value = value.get(field) if isinstance(value, dict) else unreadable
+            except (ValueError, RecursionError):
+                value = unreadable
             key = (row.hlc, row.device_id)
             if row.entity_id not in best or key > best[row.entity_id][:2]:
                 best[row.entity_id] = (row.hlc, row.device_id, value)
@@ -293,12 +300,13 @@ def _lookups(conn: Connection, batch: Sequence[Change], organisation_id: str | N
             )
         ):
             roles[row.user_id] = (row.role, bool(row.active))
+    # A kind that cannot be read is judged as safeguarding (category_of_alert).
     kinds = _latest(conn, "alert", alerts, "kind") if alerts else {}
     # Who signed each record a change rewords (the signature never changes: a set of
     # it is refused outright), as the laptop reads it from its own row.
     signers: dict[str, str | None] = {}
     for entity, ids in signed.items():
-        signers.update(_latest(conn, entity, ids, SIGNED_BY[entity]))
+        signers.update(_latest(conn, entity, ids, SIGNED_BY[entity], UNREADABLE_SIGNER))
     # Every team this server keeps is its own organisation's (sync/server/directory.py).
     team_org: dict[str, str | None] = dict.fromkeys(known_teams, organisation_id)
     return Lookups(team_organisation=team_org, staff=roles, alert_kind=kinds, signer=signers)

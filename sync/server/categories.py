@@ -106,6 +106,11 @@ NEVER_SHARED = frozenset(
 )
 
 
+# The kind of an organisation whose record this server cannot read (spoilt by hand or
+# by a bug): what its staff wrote cannot be categorised, so it is never shared.
+UNREADABLE_KIND = "\x00unreadable"
+
+
 def category_of(
     entity: str, row: dict[str, Any], change_org: str | None, org_kinds: dict[str, str]
 ) -> str | None:
@@ -113,6 +118,9 @@ def category_of(
 
     `change_org` is the organisation of whoever wrote it; `org_kinds` maps the
     organisations this server knows to their kind (council, community trust, ...).
+    A value the category depends on that is not text (a row spoilt on this server)
+    leaves the record uncategorised: guessed, a mental-health note could go out as
+    health for good (a record's category is fixed once given).
     """
     if entity == "person":
         return CORE
@@ -128,15 +136,23 @@ def category_of(
         return SOCIAL_CARE  # arranged by the council or its telecare provider
     if entity == "alert":
         kind = row.get("kind")
+        if not isinstance(kind, str):
+            return None
         if kind == AlertKind.SAFEGUARDING.value:
             return SAFEGUARDING
         return HEALTH if kind in _HEALTH_ALERTS else CARE_PLAN
     if entity in _BY_AUTHOR:
-        org = row.get("organisation_id") or change_org
-        by_org = _ORG_CATEGORY.get(org_kinds.get(org or "", ""))
+        org = row.get("organisation_id") or change_org or ""
+        contact_type = row.get("contact_type")
+        if not isinstance(org, str) or not isinstance(contact_type, str | None):
+            return None
+        kind = org_kinds.get(org, "")
+        if kind == UNREADABLE_KIND:
+            return None
+        by_org = _ORG_CATEGORY.get(kind)
         if by_org is not None:
             return by_org
-        return SOCIAL_CARE if row.get("contact_type") in _SOCIAL_CONTACTS else HEALTH
+        return SOCIAL_CARE if contact_type in _SOCIAL_CONTACTS else HEALTH
     return None
 
 

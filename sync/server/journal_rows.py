@@ -37,9 +37,10 @@ def as_journal_row(change: Change) -> dict[str, Any]:
     }
 
 
-# What folding raises on a stored row that cannot be read: a value that is not JSON,
-# or not the object a whole row is.
-_UNREADABLE = (ValueError, TypeError, AttributeError)
+# What folding raises on stored rows that cannot be read: a value that is not JSON (or
+# nested past the parser's depth), not the object a whole row is, or bases that replace
+# every version of a field (a change naming itself).
+_UNREADABLE = (ValueError, TypeError, AttributeError, IndexError, RecursionError)
 
 
 def folded(rows: Sequence[dict[str, Any]]) -> EntityState | None:

@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 # What reading a record's changes raises when they cannot be read: a value that is not
 # JSON or not a record (ValueError, TypeError), and bases that name each other round
 # in a circle, so no version of a field is left standing (IndexError, from the fold).
-READ_ERRORS = (ValueError, TypeError, IndexError)
+READ_ERRORS = (ValueError, TypeError, IndexError, RecursionError)
 
 
 @dataclass

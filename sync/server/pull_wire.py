@@ -72,7 +72,7 @@ def _bases(text: str | None) -> Any:
         return []
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return text
 
 

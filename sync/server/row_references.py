@@ -236,7 +236,7 @@ def _taken(conn: Connection, entity: str, column: str, values: set[str]) -> dict
         if state is None:
             continue
         value = state.values.get(column)
-        if state.created and not state.deleted and value in values:
+        if state.created and not state.deleted and isinstance(value, str) and value in values:
             taken[value].add(entity_id)
     return taken
 

@@ -12,9 +12,12 @@ keeps its id, clock stamp and device, so replicas still agree on which change
 won, and the laptop stores a placeholder it can never send back as a value.
 
 A value the server cannot read (a row written by hand or by a bug: not JSON, or not
-the object a whole row is) cannot be judged, so it is never sent: it goes as the
-marker, and the laptop keeps the change aside. Nor does it stop the page, which
-every laptop of the team would then fail to pull, sync after sync.
+the object a whole row is) cannot be judged, so it is not sent: it goes as the
+marker, and the laptop keeps the change aside (a note's text that plainly says it
+is not sensitive is not read at all, `_maybe_sensitive`, so such a note goes as it
+is, and is kept aside there too). An alert whose kind cannot be read is judged as
+safeguarding (`category_of_alert`). Nor does any of it stop the page, which every
+laptop of the team would then fail to pull, sync after sync.
 
 What is decided is fixed when the change is sent: a user who later becomes the
 person's lead professional receives sensitive notes already sent to their laptop
@@ -88,7 +91,7 @@ class Visibility:
             return whole.get(field) if whole is not None else None
         try:
             return json.loads(row.value)
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
 
     def _lead(self, person_id: str | None) -> str | None:
@@ -140,7 +143,7 @@ class Visibility:
             alert = _object(row.value)
             if alert is None:
                 return _UNJUDGED
-            category = category_of_alert(alert.get("kind") or "")
+            category = category_of_alert(alert.get("kind"))
             if alert.get("restricted_detail") and not self._may(category, row.person_id):
                 alert["restricted_detail"] = marker()
                 return json.dumps(alert)
@@ -148,12 +151,10 @@ class Visibility:
             kind = self._kind(row.entity_id)
             try:
                 detail = json.loads(row.value)
-            except ValueError:
+            except (ValueError, RecursionError):
                 return _UNJUDGED
-            if detail and (
-                not isinstance(kind, str) or not self._may(category_of_alert(kind), row.person_id)
-            ):
-                # Withheld too when the alert's kind cannot be read: it may be safeguarding.
+            # A kind that cannot be read is judged as safeguarding (category_of_alert).
+            if detail and not self._may(category_of_alert(kind), row.person_id):
                 return json.dumps(marker())
         return None
 
@@ -162,7 +163,7 @@ def _object(text: str) -> dict[str, Any] | None:
     """The JSON object `text` holds, or None when it is not one (not JSON at all)."""
     try:
         value = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return value if isinstance(value, dict) else None
 

@@ -411,3 +411,28 @@ def test_a_coordinator_cannot_register_someone_led_by_who_holds_no_caseload(
     person = own_row(coordinator, "person", nhs_number=ZOE, lead_professional_id=admin)
     created = smuggle(coordinator, "person", person["id"], "create", person)
     _refused(server, coordinator, [created], NOT_A_LEAD)
+
+
+def test_a_signed_part_the_server_cannot_read_is_reworded_by_no_one(
+    server: RunningServer, laptop: Laptop
+) -> None:
+    """The server cannot tell who signed an assessment part whose stored create is
+    spoilt (by hand, or a bug): so no one may reword it (taken as unsigned, anyone
+    could; before that, every push naming it failed)."""
+    nurse = reopen(laptop("Sam Taylor"))
+    social_worker = reopen(laptop("Ceri Jones"))
+    sync(nurse)
+    people.register(nurse, people.NewPerson(ZOE, "Zoë", "O'Neill", "1938-04-12", "DL8 3AB"))
+    zoe = _id(nurse, ZOE)
+    record_part(nurse, person_id=zoe, part="health", findings="Leg ulcer, left.")
+    assert sync(nurse).refused == []
+    sync(social_worker)
+    (part,) = initial_parts(open_record(social_worker, zoe).assessments)
+    with server.store.engine.begin() as conn:
+        conn.execute(
+            s.changes.update()
+            .where(s.changes.c.entity_id == part.id, s.changes.c.op == "create")
+            .values(value='{"performed_by_id": "half a row')
+        )
+    reworded = smuggle(social_worker, "assessment", part.id, "set", "No concerns.", field="summary")
+    _refused(server, social_worker, [reworded], NOT_THE_SIGNER)

@@ -191,16 +191,76 @@ def test_a_spoilt_person_on_our_server_does_not_stop_a_partners_page(both: Partn
 def test_a_consent_the_server_cannot_read_shares_nothing_and_stops_nothing(
     both: Partnership,
 ) -> None:
-    """A consent spoilt on the council's server cannot be read, so it is not in force:
-    the person is not shared (it once failed every partner pull instead)."""
+    """A consent decision spoilt on the council's server cannot be read; it may be the
+    refusal that outranks the rest (this partner, health: refused), so none of the
+    person's decisions count and nothing of theirs is shared. It once failed every
+    partner pull instead."""
     council, trust = both.council, both.trust
-    person_id = register_with_consent(council.laptop)
+    person_id = register_with_consent(council.laptop)  # care plan and health: given
+    refusal = consent.record_consent(
+        council.laptop,
+        person_id=person_id,
+        partner_organisation_id=trust.org_id,
+        category="health",
+        decision="refused",
+        reason_refused="Wants her GP to hear it from her",
+    )
+    council.sync()
+    with council.server.store.engine.begin() as conn:
+        conn.execute(
+            s.changes.update().where(s.changes.c.entity_id == refusal.entity_id).values(value="[]")
+        )
+    both.replicate()
+    assert held_entities(trust.server.store, person_id) == set()
+
+
+@pytest.mark.parametrize("spoilt", ['{"kind": "coun', '{"kind": ["council"]}'])
+def test_notes_by_an_organisation_the_server_cannot_read_are_never_shared(
+    both: Partnership, spoilt: str
+) -> None:
+    """The council's own organisation record spoilt on its server: its kind decides its
+    staff's notes' category, so, unread, they are never shared (guessed, a council's
+    note went out to the trust as health, for good)."""
+    council, trust = both.council, both.trust
+    person_id = register_with_consent(council.laptop)  # care plan and health: given
+    add_note(council.laptop, NHS, "Social work visit: discussed a care package.")
     council.sync()
     with council.server.store.engine.begin() as conn:
         conn.execute(
             s.changes.update()
-            .where(s.changes.c.entity == "consent_to_share", s.changes.c.person_id == person_id)
-            .values(value="[]")
+            .where(
+                s.changes.c.entity == "organisation",
+                s.changes.c.entity_id == council.org_id,
+                s.changes.c.op == "create",
+            )
+            .values(value=spoilt)
         )
     both.replicate()
-    assert held_entities(trust.server.store, person_id) == set()
+    on_trust = held_entities(trust.server.store, person_id)
+    assert "person" in on_trust
+    assert "contact_note" not in on_trust
+
+
+def test_a_change_the_server_cannot_read_is_left_out_of_a_partners_page(
+    both: Partnership,
+) -> None:
+    """A shared record's change whose stored bases were spoilt on the council's server
+    cannot be put in the wire's form: it is left out of the page, and the rest goes
+    (the page once failed at every pull, for good)."""
+    council, trust = both.council, both.trust
+    person_id = register_with_consent(council.laptop)
+    spoilt = care_plan.add_goal(council.laptop, person_id=person_id, statement="I want to garden")
+    good = care_plan.add_goal(
+        council.laptop, person_id=person_id, statement="I want to walk to the shop"
+    )
+    council.sync()
+    with council.server.store.engine.begin() as conn:
+        conn.execute(
+            s.changes.update()
+            .where(s.changes.c.entity_id == spoilt.entity_id)
+            .values(bases="[not JSON")
+        )
+    both.replicate()
+    with trust.laptop.store.read() as session:
+        assert session.get(Goal, good.entity_id) is not None
+        assert session.get(Goal, spoilt.entity_id) is None

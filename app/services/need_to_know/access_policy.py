@@ -33,9 +33,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
+from typing import Any
 
 from app.errors import InvalidInputError
-from app.values.vocab import Role
+from app.values.vocab import AlertKind, Role
 
 # How long a break-glass grant lasts unless the profile's setting says otherwise.
 DEFAULT_BREAK_GLASS = timedelta(hours=2)
@@ -109,8 +110,16 @@ def may_break_glass(viewer: Viewer) -> bool:
     return viewer.role != Role.ADMINISTRATOR.value
 
 
-def category_of_alert(kind: str) -> Restricted:
-    return Restricted.SAFEGUARDING if kind == "safeguarding" else Restricted.KEY_SAFE
+_KEY_SAFE_KINDS = frozenset(k.value for k in AlertKind) - {AlertKind.SAFEGUARDING.value}
+
+
+def category_of_alert(kind: Any) -> Restricted:
+    """The restricted category of an alert's detail. A kind that is not one of the
+    record's own (none, unreadable, spoilt on a server by hand or by a bug) may be
+    safeguarding for all anyone can tell, so it is judged as safeguarding: the detail
+    goes to, and may be written by, only those who may see that."""
+    known = isinstance(kind, str) and kind in _KEY_SAFE_KINDS
+    return Restricted.KEY_SAFE if known else Restricted.SAFEGUARDING
 
 
 def restricted_visible(

@@ -421,7 +421,7 @@ def _alert(writer: Writer, change: Proposed, person: PersonFacts, lookups: Looku
         return None
     if not detail:
         return None
-    category = category_of_alert(kind or "")
+    category = category_of_alert(kind)
     if restricted_visible(
         _viewer(writer),
         category,

@@ -32,7 +32,10 @@ def partner_refusal(
     ):
         return "A partner cannot send changes in this organisation's name."
     if change.entity in SHARED_DIRECTORY:
-        row = json.loads(change.value or "null") if change.op == "create" else None
+        try:
+            row = json.loads(change.value or "null") if change.op == "create" else None
+        except (ValueError, RecursionError):
+            return "A directory entry from a partner must be a whole, readable record."
         whose = (
             change.entity_id
             if change.entity == "organisation"
@@ -82,7 +85,7 @@ def same_nhs_number(conn: Connection, changes: list[Change]) -> list[Change]:
         ):
             try:
                 value = json.loads(row.value or "null")
-            except ValueError:
+            except (ValueError, RecursionError):
                 continue  # spoilt on this server (by hand, a bug): it names no number
             if row.op == "create":
                 value = value.get("nhs_number") if isinstance(value, dict) else None

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, select, text
 
-from sync.protocol import PullResponse
+from sync.protocol import Change, PullResponse
 from sync.server import schema as s
-from sync.server.categories import CONSENT, DIRECTORY, category_of
+from sync.server.categories import CONSENT, DIRECTORY, UNREADABLE_KIND, category_of
 from sync.server.partners import grants as partner_grants
 from sync.server.partners.agreements import active_agreement
 from sync.server.pull import cursor_text, parse_cursor
@@ -46,7 +47,10 @@ def _org_kinds(conn: Connection) -> dict[str, str]:
         .order_by(c.c.hlc)
     ):
         value = _object(row.value)
-        kinds[row.entity_id] = (value.get("kind") if value else None) or ""
+        kind = value.get("kind") if value is not None else UNREADABLE_KIND
+        if kind is None:
+            kind = ""
+        kinds[row.entity_id] = kind if isinstance(kind, str) else UNREADABLE_KIND
     return kinds
 
 
@@ -55,7 +59,7 @@ def _object(text: str | None) -> dict[str, Any] | None:
     was spoilt on this server (by hand, or a bug) and cannot be read."""
     try:
         value = json.loads(text or "{}")
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return value if isinstance(value, dict) else None
 
@@ -212,7 +216,25 @@ def page(
             next_after = rows[-1].seq if more else max(after, head)
             next_generation = generation
     return PullResponse(
-        changes=[_wire(r) for r in rows],
+        changes=_readable(rows),
         cursor=cursor_text(next_after, next_generation),
         more=more,
     )
+
+
+def _readable(rows: Sequence[Any]) -> list[Change]:
+    """The page's rows as changes, leaving out any this server cannot read (spoilt by
+    hand or by a bug: its value or bases not in the wire's form). The partner could not
+    take it either, and a page that failed on it would fail at every pull, for good."""
+    changes: list[Change] = []
+    for row in rows:
+        try:
+            changes.append(_wire(row))
+        except (ValueError, RecursionError):
+            continue
+    if len(changes) < len(rows):
+        logger.warning(
+            "%d stored change(s) could not be read and were left out of a partner's page",
+            len(rows) - len(changes),
+        )
+    return changes

@@ -45,7 +45,9 @@ def allowed(
             if rank > best:
                 best, verdicts = rank, set[Any]()
             if rank == best:
-                verdicts.add(d.get("decision"))
+                decision = d.get("decision")
+                # Anything but a decision's own words is no consent.
+                verdicts.add(decision if isinstance(decision, str) else None)
         if verdicts == {_GIVEN}:
             granted.add(category)
     if duty:
@@ -76,11 +78,17 @@ def _decisions(conn: Connection, people: list[str]) -> dict[str, list[dict[str, 
             per_entity[row.entity_id].append(dict(row._mapping))
             owner[row.entity_id] = row.person_id
     found: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    unreadable: set[str] = set()
     for entity_id, rows in per_entity.items():
-        # A consent the server cannot read is not in force: nothing is shared by it.
         state = folded(rows)
-        if state is not None and state.created and not state.deleted:
+        if state is None:
+            unreadable.add(owner[entity_id])
+        elif state.created and not state.deleted:
             found[owner[entity_id]].append(state.values)
+    # One decision that cannot be read (spoilt on this server, by hand or a bug) may be
+    # the refusal or withdrawal that outranks the others: none of that person's count.
+    for person in unreadable:
+        found[person] = []
     return found
 
 

@@ -213,7 +213,9 @@ def _judge(
     own_org: str | None,
     their_consents: set[str],
 ) -> str | None:
-    value: Any = json.loads(change.value) if change.value else None
+    # A delete's value is never checked (validation.refusal reads it only for a create
+    # or set), so it is not read here either.
+    value: Any = json.loads(change.value) if change.value and change.op != "delete" else None
     if change.entity == "person":
         row = value if change.op == "create" and isinstance(value, dict) else {}
         team = row.get("team_id") if change.op == "create" else None
