@@ -36,25 +36,37 @@ def test_off_inside_and_on_after_even_after_an_error() -> None:
     assert gc.isenabled()
 
 
-def test_nested_and_threaded_pauses_end_with_the_last() -> None:
-    inside = threading.Event()
-    release = threading.Event()
+class _PausedElsewhere:
+    """A pause held by another thread, from `start` until `end`."""
 
-    def other() -> None:
+    def __init__(self) -> None:
+        self._inside = threading.Event()
+        self._release = threading.Event()
+        self._thread = threading.Thread(target=self._hold)
+
+    def _hold(self) -> None:
         with gc_paused():
-            inside.set()
-            release.wait(10)
+            self._inside.set()
+            self._release.wait(10)
 
-    thread = threading.Thread(target=other)
+    def start(self) -> None:
+        self._thread.start()
+        assert self._inside.wait(10)
+
+    def end(self) -> None:
+        self._release.set()
+        self._thread.join(10)
+
+
+def test_nested_and_threaded_pauses_end_with_the_last() -> None:
+    other = _PausedElsewhere()
     with gc_paused():
-        thread.start()
-        assert inside.wait(10)
+        other.start()
         with gc_paused():
             assert not gc.isenabled()
         assert not gc.isenabled()
     assert not gc.isenabled()  # the other thread's pause still holds it
-    release.set()
-    thread.join(10)
+    other.end()
     assert gc.isenabled()
 
 
@@ -90,18 +102,9 @@ def test_held_too_long_by_overlapping_pauses_the_ending_one_collects(
     be on, so once it has been held HELD_AT_MOST, a pause that ends collects (everything)
     while the others still hold it."""
     monkeypatch.setattr(gc_pause, "HELD_AT_MOST", 0.05)
-    inside = threading.Event()
-    release = threading.Event()
-
-    def other() -> None:
-        with gc_paused():
-            inside.set()
-            release.wait(10)
-
     seen, counted = _collections()
-    thread = threading.Thread(target=other)
-    thread.start()
-    assert inside.wait(10)
+    other = _PausedElsewhere()
+    other.start()
     gc.callbacks.append(counted)
     try:
         with gc_paused():
@@ -117,8 +120,7 @@ def test_held_too_long_by_overlapping_pauses_the_ending_one_collects(
         assert seen == [2]  # and the clock starts again from that collection
     finally:
         gc.callbacks.remove(counted)
-        release.set()
-        thread.join(10)
+        other.end()
     assert gc.isenabled()
 
 

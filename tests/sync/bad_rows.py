@@ -16,6 +16,7 @@ from app.services.record import people
 from app.workspace import Workspace
 from storage import settings
 from sync.server import schema as s
+from sync.server.store import ServerStore
 from tests.conftest import ZOE
 from tests.sync.conftest import Laptop, RunningServer, reopen
 from tests.sync.helpers import sync
@@ -87,3 +88,13 @@ def set_field(template: dict[str, Any], field: str, value: Any, **extra: Any) ->
         "received_at": datetime.now(UTC),
         **extra,
     }
+
+
+def spoil(store: ServerStore, entity_id: str, *, op: str | None = None, **columns: Any) -> None:
+    """Overwrite columns of a record's stored changes (of one kind of change, if `op`),
+    as a bug or someone editing the server's database by hand could."""
+    where = s.changes.c.entity_id == entity_id
+    if op is not None:
+        where = where & (s.changes.c.op == op)
+    with store.engine.begin() as conn:
+        conn.execute(s.changes.update().where(where).values(**columns))

@@ -47,6 +47,7 @@ from sync.server import audit_report, directory
 from sync.server import schema as s
 from tests.conftest import ALUN, ZOE
 from tests.sync.attack import note, push_error, row, smuggle
+from tests.sync.bad_rows import spoil
 from tests.sync.conftest import Laptop, RunningServer, reopen
 from tests.sync.helpers import sync
 from tests.sync.raw_push import own_row
@@ -349,11 +350,10 @@ def test_an_enrolled_laptop_refuses_what_its_server_would_before_writing(
     assert sync(nurse).refused == []
 
 
-def test_an_assessment_part_cannot_be_signed_as_a_colleague_nor_re_signed(
-    server: RunningServer, laptop: Laptop
-) -> None:
-    """Each part of the joint assessment is signed by its author: a laptop cannot
-    sign one in a colleague's name, nor move a colleague's signature."""
+def _nurses_signed_part(laptop: Laptop) -> tuple[Workspace, Workspace, str, Any]:
+    """The nurse's health part of Zoë's joint assessment, signed by her and synced to
+    the social worker: (nurse, social worker, Zoë's id, the part as the social worker
+    holds it)."""
     nurse = reopen(laptop("Sam Taylor"))
     social_worker = reopen(laptop("Ceri Jones"))
     sync(nurse)
@@ -362,8 +362,17 @@ def test_an_assessment_part_cannot_be_signed_as_a_colleague_nor_re_signed(
     record_part(nurse, person_id=zoe, part="health", findings="Leg ulcer, left.")
     assert sync(nurse).refused == []
     sync(social_worker)
+    (part,) = initial_parts(open_record(social_worker, zoe).assessments)
+    return nurse, social_worker, zoe, part
+
+
+def test_an_assessment_part_cannot_be_signed_as_a_colleague_nor_re_signed(
+    server: RunningServer, laptop: Laptop
+) -> None:
+    """Each part of the joint assessment is signed by its author: a laptop cannot
+    sign one in a colleague's name, nor move a colleague's signature."""
+    nurse, social_worker, zoe, honest = _nurses_signed_part(laptop)
     ceri = social_worker.actor.user_id
-    (honest,) = initial_parts(open_record(social_worker, zoe).assessments)
 
     as_ceri = row(
         nurse,
@@ -419,20 +428,7 @@ def test_a_signed_part_the_server_cannot_read_is_reworded_by_no_one(
     """The server cannot tell who signed an assessment part whose stored create is
     spoilt (by hand, or a bug): so no one may reword it (taken as unsigned, anyone
     could; before that, every push naming it failed)."""
-    nurse = reopen(laptop("Sam Taylor"))
-    social_worker = reopen(laptop("Ceri Jones"))
-    sync(nurse)
-    people.register(nurse, people.NewPerson(ZOE, "Zoë", "O'Neill", "1938-04-12", "DL8 3AB"))
-    zoe = _id(nurse, ZOE)
-    record_part(nurse, person_id=zoe, part="health", findings="Leg ulcer, left.")
-    assert sync(nurse).refused == []
-    sync(social_worker)
-    (part,) = initial_parts(open_record(social_worker, zoe).assessments)
-    with server.store.engine.begin() as conn:
-        conn.execute(
-            s.changes.update()
-            .where(s.changes.c.entity_id == part.id, s.changes.c.op == "create")
-            .values(value='{"performed_by_id": "half a row')
-        )
+    _nurse, social_worker, _zoe, part = _nurses_signed_part(laptop)
+    spoil(server.store, part.id, op="create", value='{"performed_by_id": "half a row')
     reworded = smuggle(social_worker, "assessment", part.id, "set", "No concerns.", field="summary")
     _refused(server, social_worker, [reworded], NOT_THE_SIGNER)

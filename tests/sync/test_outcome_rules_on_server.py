@@ -26,6 +26,7 @@ from sync.server import schema as s
 from sync.server.one_open import reason
 from sync.server.row_references import NOT_HELD
 from tests.conftest import ZOE
+from tests.sync.bad_rows import spoil
 from tests.sync.conftest import Laptop, RunningServer, reopen
 from tests.sync.helpers import sync
 from tests.sync.raw_push import crafted, own_row, refusals, signed_push, still_syncs
@@ -244,12 +245,7 @@ def test_an_episode_the_server_cannot_read_is_not_counted_and_fails_no_push(team
     outbox, which goes in order, sync after sync)."""
     first = episodes.start_episode(team.ot, person_id=team.zoe)
     assert not sync(team.ot).refused
-    with team.server.store.engine.begin() as conn:
-        conn.execute(
-            s.changes.update()
-            .where(s.changes.c.entity_id == first.entity_id)
-            .values(value='{"id": "half a row')
-        )
+    spoil(team.server.store, first.entity_id, value='{"id": "half a row')
     second = episodes.start_episode(team.nurse, person_id=team.zoe)
     report = sync(team.nurse)
     assert report.refused == [] and report.pushed >= 1

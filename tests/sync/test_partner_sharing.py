@@ -17,7 +17,7 @@ from app.services.care import care_plan, consent, risks
 from app.services.care.notes import add_note
 from storage.tables import ContactNote, Goal, Person
 from sync.server import schema as s
-from tests.sync.bad_rows import by_hand, server_row
+from tests.sync.bad_rows import by_hand, server_row, spoil
 from tests.sync.helpers import shared_state
 from tests.sync.partner_setup import (
     NHS,
@@ -141,12 +141,7 @@ def test_a_record_the_server_cannot_read_is_not_shared_and_stops_no_sharing(
     person_id = register_with_consent(council.laptop)
     spoilt = care_plan.add_goal(council.laptop, person_id=person_id, statement="I want to garden")
     council.sync()
-    with council.server.store.engine.begin() as conn:
-        conn.execute(
-            s.changes.update()
-            .where(s.changes.c.entity_id == spoilt.entity_id)
-            .values(value='{"id": "half a row')
-        )
+    spoil(council.server.store, spoilt.entity_id, value='{"id": "half a row')
     good = care_plan.add_goal(
         council.laptop, person_id=person_id, statement="I want to walk to the shop"
     )
@@ -206,10 +201,7 @@ def test_a_consent_the_server_cannot_read_shares_nothing_and_stops_nothing(
         reason_refused="Wants her GP to hear it from her",
     )
     council.sync()
-    with council.server.store.engine.begin() as conn:
-        conn.execute(
-            s.changes.update().where(s.changes.c.entity_id == refusal.entity_id).values(value="[]")
-        )
+    spoil(council.server.store, refusal.entity_id, value="[]")
     both.replicate()
     assert held_entities(trust.server.store, person_id) == set()
 
@@ -225,16 +217,7 @@ def test_notes_by_an_organisation_the_server_cannot_read_are_never_shared(
     person_id = register_with_consent(council.laptop)  # care plan and health: given
     add_note(council.laptop, NHS, "Social work visit: discussed a care package.")
     council.sync()
-    with council.server.store.engine.begin() as conn:
-        conn.execute(
-            s.changes.update()
-            .where(
-                s.changes.c.entity == "organisation",
-                s.changes.c.entity_id == council.org_id,
-                s.changes.c.op == "create",
-            )
-            .values(value=spoilt)
-        )
+    spoil(council.server.store, council.org_id, op="create", value=spoilt)
     both.replicate()
     on_trust = held_entities(trust.server.store, person_id)
     assert "person" in on_trust
@@ -254,12 +237,7 @@ def test_a_change_the_server_cannot_read_is_left_out_of_a_partners_page(
         council.laptop, person_id=person_id, statement="I want to walk to the shop"
     )
     council.sync()
-    with council.server.store.engine.begin() as conn:
-        conn.execute(
-            s.changes.update()
-            .where(s.changes.c.entity_id == spoilt.entity_id)
-            .values(bases="[not JSON")
-        )
+    spoil(council.server.store, spoilt.entity_id, bases="[not JSON")
     both.replicate()
     with trust.laptop.store.read() as session:
         assert session.get(Goal, good.entity_id) is not None

@@ -9,7 +9,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import select, text
 
 from app.errors import InvalidInputError
 from app.services import clock
@@ -24,9 +24,9 @@ from storage.tables import Alert, BreakGlassGrant, ContactNote
 from storage.withheld import PLACEHOLDER, marker
 from sync.protocol import Change
 from sync.server import directory
-from sync.server import schema as server_schema
 from sync.server.validation import refusal
 from tests.conftest import ZOE
+from tests.sync.bad_rows import spoil
 from tests.sync.conftest import TEAM, Laptop, RunningServer, reopen
 from tests.sync.helpers import sync
 
@@ -236,13 +236,7 @@ def test_an_alert_the_server_cannot_read_keeps_its_detail_and_stops_no_sync(
         s.get(Alert, alert_id).restricted_detail = NEW_KEY_SAFE  # type: ignore[union-attr]
     assert sync(author).refused == []
     # The alert's create spoilt on the server: its kind can no longer be read.
-    changes = server_schema.changes
-    with server.store.engine.begin() as conn:
-        conn.execute(
-            update(changes)
-            .where(changes.c.entity_id == alert_id, changes.c.op == "create")
-            .values(value='{"id": "half a row')
-        )
+    spoil(server.store, alert_id, op="create", value='{"id": "half a row')
     # A nurse may see a key safe, not safeguarding: she is sent neither detail (the
     # create goes as the withheld marker and is kept aside), and her sync goes on.
     report = sync(nurse)
