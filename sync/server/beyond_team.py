@@ -110,10 +110,14 @@ def _current(conn: Connection, person_id: str) -> dict[str, Any]:
     ):
         if row.value is None:
             continue
-        if row.op == "create":
-            values.update({k: v for k, v in json.loads(row.value).items() if k in _NAME_FIELDS})
-        else:
-            values[row.field] = json.loads(row.value)
+        try:
+            value = json.loads(row.value)
+        except (ValueError, RecursionError):
+            continue  # spoilt on this server (by hand, or a bug): left out, not failed
+        if row.op != "create":
+            values[row.field] = value
+        elif isinstance(value, dict):
+            values.update({k: v for k, v in value.items() if k in _NAME_FIELDS})
     return values
 
 
@@ -132,8 +136,9 @@ def _in_team(device: dict[str, Any]) -> Any:
     return stream.team_caseload(device["team_id"])
 
 
-def _locality(conn: Connection, locality_id: str | None) -> str | None:
-    if not locality_id:
+def _locality(conn: Connection, locality_id: Any) -> str | None:
+    """The locality's name, or None (none, or one this server cannot read)."""
+    if not locality_id or not isinstance(locality_id, str):
         return None
     c = s.changes.c
     value = conn.execute(
@@ -141,7 +146,12 @@ def _locality(conn: Connection, locality_id: str | None) -> str | None:
         .where(c.entity == "locality", c.entity_id == locality_id, c.op == "create")
         .limit(1)
     ).scalar()
-    return json.loads(value).get("name") if value else None
+    try:
+        row = json.loads(value) if value else None
+    except (ValueError, RecursionError):
+        return None
+    name = row.get("name") if isinstance(row, dict) else None
+    return name if isinstance(name, str) else None
 
 
 def search(

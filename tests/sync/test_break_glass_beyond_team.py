@@ -7,6 +7,7 @@ next sync evicts the person. A support worker never receives restricted values."
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -32,6 +33,7 @@ from sync.server.journal_lock import JOURNAL_LOCK
 from sync.server.store import ServerStore
 from sync.transport import ServerRefusedError, call
 from tests.conftest import ALUN, PASSPHRASE, ZOE
+from tests.sync.bad_rows import by_hand, server_row
 from tests.sync.conftest import Laptop, RunningServer, reopen
 from tests.sync.helpers import sync
 
@@ -291,3 +293,26 @@ def test_every_write_to_the_journal_takes_its_turn(
         break_glass_beyond_team(sam, REASON, person_id=beyond["zoe"])  # a grant
     assert inserts["unlocked"] == []
     assert len(inserts["locked"]) >= 3, inserts
+
+
+def test_a_spoilt_person_on_the_server_is_passed_over_by_the_search(
+    server: RunningServer, beyond: dict[str, Any]
+) -> None:
+    """A person whose stored record cannot be read (spoilt by hand, or a bug) is passed
+    over: the search still finds everyone else (it failed for every laptop whose words
+    matched that row)."""
+    other = str(uuid.uuid4())
+    by_hand(
+        server,
+        [
+            server_row(server, "person", entity_id=beyond["zoe"])
+            | {
+                "change_id": str(uuid.uuid4()),
+                "entity_id": other,
+                "person_id": other,
+                "value": """{"given_name": "Zoë", "family_name": "O'Neill", half a row""",
+            }
+        ],
+    )
+    (found,) = find_beyond_team(beyond["sam"], "o'neill")
+    assert found.person_id == beyond["zoe"]
