@@ -44,6 +44,7 @@ from storage.ids import new_id
 from sync.server import journal_lock, servertime, stream
 from sync.server import schema as s
 from sync.server.directory import AdminError
+from sync.server.journal_rows import stored_object
 from sync.server.partners.duty import _audit, find_person
 from sync.server.store import ServerStore, _transaction
 
@@ -146,11 +147,8 @@ def _locality(conn: Connection, locality_id: Any) -> str | None:
         .where(c.entity == "locality", c.entity_id == locality_id, c.op == "create")
         .limit(1)
     ).scalar()
-    try:
-        row = json.loads(value) if value else None
-    except (ValueError, RecursionError):
-        return None
-    name = row.get("name") if isinstance(row, dict) else None
+    row = stored_object(value)
+    name = row.get("name") if row is not None else None
     return name if isinstance(name, str) else None
 
 

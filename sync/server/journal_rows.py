@@ -37,6 +37,17 @@ def as_journal_row(change: Change) -> dict[str, Any]:
     }
 
 
+def stored_object(text: str | None) -> dict[str, Any] | None:
+    """The JSON object a stored create holds (none: an empty one), or None when the row
+    was spoilt on this server (by hand, or a bug): not JSON, nested past the parser's
+    depth, or not an object."""
+    try:
+        value = json.loads(text or "{}")
+    except (ValueError, RecursionError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
 # What folding raises on stored rows that cannot be read: a value that is not JSON (or
 # nested past the parser's depth), not the object a whole row is, or bases that replace
 # every version of a field (a change naming itself).

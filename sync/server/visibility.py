@@ -42,6 +42,7 @@ from app.services.need_to_know.access_policy import (
 from storage.withheld import marker
 from sync.server import schema as s
 from sync.server import servertime, stream
+from sync.server.journal_rows import stored_object
 from sync.server.pull_wire import WIRE_NAMES
 
 
@@ -87,7 +88,7 @@ class Visibility:
         if row is None or row.value is None:
             return None
         if row.op == "create":
-            whole = _object(row.value)
+            whole = stored_object(row.value)
             return whole.get(field) if whole is not None else None
         try:
             return json.loads(row.value)
@@ -125,7 +126,7 @@ class Visibility:
         if row.entity == "alert":
             return self._alert(row)
         if row.op == "append" and row.value and _maybe_sensitive(row.value):
-            note = _object(row.value)
+            note = stored_object(row.value)
             if note is None:
                 return _UNJUDGED
             if note.get("sensitive") and not self._may(
@@ -140,7 +141,7 @@ class Visibility:
 
     def _alert(self, row: Any) -> str | None:
         if row.op == "create" and row.value:
-            alert = _object(row.value)
+            alert = stored_object(row.value)
             if alert is None:
                 return _UNJUDGED
             category = category_of_alert(alert.get("kind"))
@@ -157,15 +158,6 @@ class Visibility:
             if detail and not self._may(category_of_alert(kind), row.person_id):
                 return json.dumps(marker())
         return None
-
-
-def _object(text: str) -> dict[str, Any] | None:
-    """The JSON object `text` holds, or None when it is not one (not JSON at all)."""
-    try:
-        value = json.loads(text)
-    except (ValueError, RecursionError):
-        return None
-    return value if isinstance(value, dict) else None
 
 
 # What is sent in place of a value that could not be read, so could not be judged.

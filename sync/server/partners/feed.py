@@ -13,7 +13,6 @@ before it and not yet sent. Changes received from a partner are never sent on.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -23,6 +22,7 @@ from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, sele
 from sync.protocol import Change, PullResponse
 from sync.server import schema as s
 from sync.server.categories import CONSENT, DIRECTORY, UNREADABLE_KIND, category_of
+from sync.server.journal_rows import stored_object
 from sync.server.partners import grants as partner_grants
 from sync.server.partners.agreements import active_agreement
 from sync.server.pull import cursor_text, parse_cursor
@@ -46,22 +46,12 @@ def _org_kinds(conn: Connection) -> dict[str, str]:
         .where(c.c.entity == "organisation", c.c.op == "create")
         .order_by(c.c.hlc)
     ):
-        value = _object(row.value)
+        value = stored_object(row.value)
         kind = value.get("kind") if value is not None else UNREADABLE_KIND
         if kind is None:
             kind = ""
         kinds[row.entity_id] = kind if isinstance(kind, str) else UNREADABLE_KIND
     return kinds
-
-
-def _object(text: str | None) -> dict[str, Any] | None:
-    """The JSON object a stored create holds; None when it holds none, or when the row
-    was spoilt on this server (by hand, or a bug) and cannot be read."""
-    try:
-        value = json.loads(text or "{}")
-    except (ValueError, RecursionError):
-        return None
-    return value if isinstance(value, dict) else None
 
 
 def categorise(conn: Connection) -> int:
@@ -85,7 +75,7 @@ def categorise(conn: Connection) -> int:
         ).all()
         found: dict[str, dict[str, Any]] = {}
         for row in rows:
-            value = _object(row.value)
+            value = stored_object(row.value)
             if value is None:
                 # Unreadable, so its category cannot be known: never shared, and the
                 # records after it are still categorised.
