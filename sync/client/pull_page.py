@@ -1,92 +1,23 @@
-"""Read a pull page so that one malformed change cannot make the whole page, and so
-every later sync, unreadable.
-
-The page is validated whole first (the usual case, and the fast one). If that
-fails, the envelope (cursor, more, total, evict) is validated alone and each
-change on its own: the readable ones go on to be applied, and each one that is
-not a well-formed change (a row edited by hand on the server: a stamp of 0, an
-entity that is not a name, a value over the size limit) is kept aside with the
-name of what is wrong, never its value. An envelope that is not readable is
-still a plain error, and nothing is changed.
-"""
+"""Read a pull page from the team's server: its readable changes go on to be
+applied, and each change that is not well formed is kept aside with the names of
+the fields at fault, never its value (the reader is sync/pull_pages.py, shared
+with a server pulling from a partner). An envelope that is not readable is a
+plain error, and nothing is changed."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-import logging
-from typing import Any
-
-from pydantic import ValidationError
-
 from sync.client.apply import KeptChange
-from sync.protocol import Change, PullResponse
+from sync.protocol import PullResponse
+from sync.pull_pages import UnreadablePage, read_pull_page
 from sync.transport import ServerRefusedError
-
-logger = logging.getLogger(__name__)
-
-UNREADABLE = "it is not a well-formed change ({what})"
 
 
 def read_page(content: bytes) -> tuple[PullResponse, list[KeptChange]]:
     """The page's readable changes, and the unreadable ones to keep aside."""
     try:
-        return PullResponse.model_validate_json(content), []
-    except ValidationError:
-        pass
-    try:
-        raw = json.loads(content)
-        changes = raw.pop("changes") if isinstance(raw, dict) else None
-        if not isinstance(changes, list):
-            raise ValueError("no list of changes")
-        envelope = PullResponse.model_validate({**raw, "changes": []})
-    except (ValueError, ValidationError):
+        page, malformed = read_pull_page(content)
+    except UnreadablePage:
         raise ServerRefusedError(
             "The server's answer was not readable: nothing was changed."
         ) from None
-    good: list[Change] = []
-    bad: list[KeptChange] = []
-    for item in changes:
-        try:
-            good.append(Change.model_validate(item))
-        except ValidationError as exc:
-            bad.append(KeptChange(_stand_in(item), UNREADABLE.format(what=_what(exc))))
-    logger.warning("a pull page held %d change(s) that were not well formed", len(bad))
-    return envelope.model_copy(update={"changes": good}), bad
-
-
-def _what(exc: ValidationError) -> str:
-    """The names of the fields at fault (pydantic's `loc`), never the input."""
-    names = sorted({str(error["loc"][0]) for error in exc.errors() if error.get("loc")})
-    return ", ".join(names) or "its shape"
-
-
-def _stand_in(item: Any) -> Change:
-    """A Change built without validation from what could be read, so the kept-aside
-    table (and the user's list) can say what it was; it never validates again, so it
-    is never applied."""
-    raw = item if isinstance(item, dict) else {}
-
-    def text(name: str, size: int) -> str:
-        value = raw.get(name)
-        return value[:size] if isinstance(value, str) and value else "?"
-
-    change_id = raw.get("change_id")
-    if not (isinstance(change_id, str) and 0 < len(change_id) <= 36):
-        digest = hashlib.sha256(json.dumps(item, sort_keys=True, default=str).encode())
-        change_id = f"unreadable-{digest.hexdigest()[:25]}"
-    field = raw.get("field")
-    return Change.model_construct(
-        change_id=change_id,
-        # Never a valid stamp: the stand-in can never pass as a change and be applied.
-        hlc=0,
-        device_id=text("device_id", 36),
-        entity=text("entity", 60),
-        entity_id=text("entity_id", 36),
-        op=text("op", 10),
-        field=field[:60] if isinstance(field, str) else None,
-        # Not kept: a value too large or malformed to read is no use to anyone.
-        value=None,
-        bases=[],
-        recorded_at=text("recorded_at", 40),
-    )
+    return page, [KeptChange(m.stand_in, m.reason) for m in malformed]

@@ -27,6 +27,7 @@ from tests.sync.partner_setup import (
     TRUST,
     Partnership,
     _server,
+    held_entities,
     make_partnership,
     register_with_consent,
 )
@@ -165,3 +166,79 @@ def test_what_came_from_a_partner_is_not_passed_on(both: Partnership, tmp_path: 
     finally:
         gp.stop()
         gp.store.close()
+
+
+class _Spoiling(httpx.BaseTransport):
+    """A partner server that is not honest: its first pull page carries, beside what
+    it really holds, changes that are not well formed (or an envelope that is not)."""
+
+    def __init__(self, extra: list[object], envelope: dict[str, object] | None = None) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.extra = extra
+        self.envelope = envelope or {}
+        self.spoilt = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        if request.url.path != "/partner/pull" or self.spoilt:
+            return response
+        self.spoilt += 1
+        page = json.loads(response.read())
+        page["changes"] += self.extra
+        page.update(self.envelope)
+        return httpx.Response(response.status_code, headers=response.headers, json=page)
+
+
+def _malformed(**values: object) -> dict[str, object]:
+    return {**_change().model_dump(), "change_id": str(uuid.uuid4()), **values}
+
+
+def test_malformed_changes_from_a_partner_are_refused_and_stop_no_replication(
+    both: Partnership,
+) -> None:
+    council, trust = both.council, both.trust
+    person_id = register_with_consent(trust.laptop)
+    trust.sync()
+    bad = [
+        _malformed(hlc=0),
+        _malformed(entity="Not A Table"),
+        _malformed(value="x" * 1_000_001),
+        ["not", "a", "change"],
+    ]
+    spoiling = _Spoiling(bad)
+    done = council.pull(transport=spoiling)
+    assert spoiling.spoilt == 1
+    # What the partner really holds arrived; each malformed change was refused.
+    store = council.server.store
+    assert "person" in held_entities(store, person_id)
+    assert len(done.refused) == len(bad)
+    with store.engine.connect() as conn:
+        kept = {r.change_id: r.reason for r in conn.execute(select(s.partner_refused)).all()}
+        stored = set(conn.execute(select(s.changes.c.change_id)).scalars())
+    assert set(done.refused) == set(kept)
+    assert not set(kept) & stored  # nothing of theirs was written
+    assert kept[bad[0]["change_id"]] == "it is not a well-formed change (hlc)"  # type: ignore[index]
+    assert kept[bad[1]["change_id"]] == "it is not a well-formed change (entity)"  # type: ignore[index]
+    assert kept[bad[2]["change_id"]] == "it is not a well-formed change (value)"  # type: ignore[index]
+    assert "x" * 100 not in "".join(kept.values())  # a reason names fields, never values
+    # The cursor moved on: the next change the partner holds comes at the next pull.
+    add_note(trust.laptop, NHS, "Wound reviewed.")
+    trust.sync()
+    again = council.pull()
+    assert again.received >= 1 and not again.refused
+    assert "contact_note" in held_entities(store, person_id)
+
+
+def test_a_partner_page_that_cannot_be_read_changes_nothing(both: Partnership) -> None:
+    council, trust = both.council, both.trust
+    register_with_consent(trust.laptop)
+    trust.sync()
+    store = council.server.store
+    with store.engine.connect() as conn:
+        cursor = partners.partner(conn, TRUST)["pull_cursor"]
+        before = set(conn.execute(select(s.changes.c.change_id)).scalars())
+    with pytest.raises(ValueError, match="not in the expected form"):
+        council.pull(transport=_Spoiling([], envelope={"cursor": {"not": "a cursor"}}))
+    with store.engine.connect() as conn:
+        assert partners.partner(conn, TRUST)["pull_cursor"] == cursor
+        assert set(conn.execute(select(s.changes.c.change_id)).scalars()) == before

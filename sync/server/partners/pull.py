@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from pydantic import ValidationError
 from sqlalchemy import Connection, insert, select, update
 
 from storage import wallclock
-from sync.protocol import Change, PullResponse
+from sync.protocol import Change
+from sync.pull_pages import Malformed, UnreadablePage, read_pull_page
 from sync.server import schema as s
 from sync.server.partners.agreements import active_agreement, partner, server_key
 from sync.server.partners.checks import held_back, partner_refusal
@@ -41,9 +41,14 @@ class PartnerPull:
 
 
 def ingest(
-    store: ServerStore, peer: dict[str, Any], changes: Sequence[Change], cursor: str
+    store: ServerStore,
+    peer: dict[str, Any],
+    changes: Sequence[Change],
+    cursor: str,
+    malformed: Sequence[Malformed] = (),
 ) -> PartnerPull:
-    """Store one page from a partner and move its cursor, in one transaction."""
+    """Store one page from a partner and move its cursor, in one transaction. The
+    page's malformed changes are refused with the rest, so the next page follows."""
     result = PartnerPull(pages=1)
     pid = peer["partner_id"]
     with _transaction(store.engine) as conn:
@@ -64,8 +69,16 @@ def ingest(
         )
         own_org = store.meta("organisation_id")
         good: list[Change] = []
-        refused: list[dict[str, Any]] = []
         now = wallclock.utcnow()
+        refused: list[dict[str, Any]] = [
+            {
+                "change_id": m.stand_in.change_id,
+                "partner_id": pid,
+                "reason": m.reason,
+                "refused_at": now,
+            }
+            for m in malformed
+        ]
         for change in changes:
             reason = partner_refusal(change, peer, ours, own_org)
             if reason:
@@ -184,15 +197,15 @@ def pull_from(
                 http, "GET", "/partner/pull", params={"cursor": cursor, "limit": page_size}
             )
             try:
-                page = PullResponse.model_validate_json(response.content)
-            except ValidationError:
+                page, malformed = read_pull_page(response.content)
+            except UnreadablePage:
                 raise ValueError(
                     "The partner server's answer was not in the expected form."
                 ) from None
-            if not page.changes and page.cursor == cursor and not page.more:
+            if not page.changes and not malformed and page.cursor == cursor and not page.more:
                 total.pages += 1  # nothing new: no write at all
                 break
-            done = ingest(store, peer, page.changes, page.cursor)
+            done = ingest(store, peer, page.changes, page.cursor, malformed)
             total.pages += 1
             total.received += done.received
             total.duplicates += done.duplicates
