@@ -41,11 +41,12 @@ from app.services.need_to_know.access_policy import (
     may_break_glass,
 )
 from storage.ids import new_id
-from sync.server import journal_lock, servertime, stream
+from sync.server import journal_lock, person_rows, servertime, stream
 from sync.server import schema as s
 from sync.server.directory import AdminError
 from sync.server.journal_rows import stored_object
-from sync.server.partners.duty import _audit, find_person
+from sync.server.own_audit import append_event
+from sync.server.partners.duty import find_person
 from sync.server.store import ServerStore, _transaction
 
 SEARCH_MIN, SEARCH_RESULTS, SEARCHES_PER_MINUTE = 3, 20, 10
@@ -101,25 +102,7 @@ def _staff(conn: Connection, device: dict[str, Any]) -> dict[str, Any]:
 
 def _current(conn: Connection, person_id: str) -> dict[str, Any]:
     """The person's name, birth date and locality as the newest changes say."""
-    c = s.changes.c
-    values: dict[str, Any] = {}
-    for row in conn.execute(
-        select(c.op, c.field, c.value)
-        .where(c.entity == "person", c.entity_id == person_id)
-        .where(or_(c.op == "create", c.field.in_(_NAME_FIELDS)))
-        .order_by(c.hlc, c.device_id)
-    ):
-        if row.value is None:
-            continue
-        try:
-            value = json.loads(row.value)
-        except (ValueError, RecursionError):
-            continue  # spoilt on this server (by hand, or a bug): left out, not failed
-        if row.op != "create":
-            values[row.field] = value
-        elif isinstance(value, dict):
-            values.update({k: v for k, v in value.items() if k in _NAME_FIELDS})
-    return values
+    return person_rows.current_fields(conn, [person_id], _NAME_FIELDS).get(person_id, {})
 
 
 def _ours(conn: Connection, store: ServerStore) -> Any:
@@ -193,7 +176,7 @@ def search(
             )
             if len(found) >= SEARCH_RESULTS:
                 break
-        _audit(conn, store, staff, None, "beyond_team_search", results=len(found))  # type: ignore[arg-type]
+        append_event(conn, store, staff, None, "beyond_team_search", results=len(found))
     return sorted(found, key=lambda f: f.name.lower())
 
 
@@ -243,7 +226,7 @@ def break_glass(
             ],
         )
         _publish_grant(conn, store, staff, grant_id, person_id, why, started, expires)
-        _audit(
+        append_event(
             conn,
             store,
             staff,

@@ -22,7 +22,6 @@ pointed at beyond the user's reach, never what was sent.
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import date
 from typing import Any
@@ -32,9 +31,10 @@ from sqlalchemy import Connection, select
 from app.services.need_to_know.access_policy import receives_records
 from app.values.same_person import Sought, why_same
 from sync.protocol import HeldByAnotherTeam, SamePersonCheck, SamePersonMatch, SamePersonResponse
+from sync.server import person_rows
 from sync.server import schema as s
 from sync.server.beyond_team import Refused, SearchLimit, _staff
-from sync.server.partners.duty import _audit
+from sync.server.own_audit import append_event
 from sync.server.pull import device_scope
 from sync.server.store import ServerStore, _transaction
 
@@ -89,7 +89,7 @@ def check(
         ).scalars()
         candidates = list(dict.fromkeys(candidates))
         reachable: set[str] = set(conn.execute(device_scope(device, staff["role"])).scalars())
-        for person_id, now in _current(conn, candidates).items():
+        for person_id, now in person_rows.current_fields(conn, candidates, _FIELDS).items():
             why = why_same(
                 sought,
                 nhs_number=now.get("nhs_number"),
@@ -111,11 +111,11 @@ def check(
                 held_elsewhere.append(person_id)
             if len(matches) + len(elsewhere) >= MOST_ANSWERS:
                 break
-        _audit(
+        append_event(
             conn,
             store,
             staff,
-            None,  # type: ignore[arg-type]
+            None,
             "same_person_check",
             matches=len(matches),
             other_teams=len(elsewhere),
@@ -124,27 +124,6 @@ def check(
             held_elsewhere=held_elsewhere,
         )
     return SamePersonResponse(matches=matches, other_teams=elsewhere)
-
-
-def _current(conn: Connection, person_ids: list[str]) -> dict[str, dict[str, Any]]:
-    """Each person's matching fields as the newest changes say (a deleted person is
-    no one to offer)."""
-    c = s.changes.c
-    people: dict[str, dict[str, Any]] = {}
-    gone: set[str] = set()
-    for row in conn.execute(
-        select(c.entity_id, c.op, c.field, c.value)
-        .where(c.entity == "person", c.entity_id.in_(person_ids))
-        .order_by(c.hlc, c.device_id)
-    ):
-        values = people.setdefault(row.entity_id, {})
-        if row.op == "delete":
-            gone.add(row.entity_id)
-        elif row.op == "create" and row.value:
-            values.update({k: v for k, v in json.loads(row.value).items() if k in _FIELDS})
-        elif row.op == "set" and row.field in _FIELDS:
-            values[row.field] = json.loads(row.value) if row.value else None
-    return {p: v for p, v in people.items() if p not in gone}
 
 
 def _date(text: Any) -> date | None:

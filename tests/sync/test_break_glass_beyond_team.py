@@ -29,11 +29,12 @@ from sync.cli import register as sync_commands
 from sync.client.beyond_team import _http, break_glass_beyond_team, find_beyond_team
 from sync.server import directory, handlers, servertime
 from sync.server import schema as s
+from sync.server.audit_verify import verify_server
 from sync.server.journal_lock import JOURNAL_LOCK
 from sync.server.store import ServerStore
 from sync.transport import ServerRefusedError, call
 from tests.conftest import ALUN, PASSPHRASE, ZOE
-from tests.sync.bad_rows import by_hand, server_row
+from tests.sync.bad_rows import by_hand, server_row, spoil
 from tests.sync.conftest import Laptop, RunningServer, reopen
 from tests.sync.helpers import sync
 
@@ -316,3 +317,58 @@ def test_a_spoilt_person_on_the_server_is_passed_over_by_the_search(
     )
     (found,) = find_beyond_team(beyond["sam"], "o'neill")
     assert found.person_id == beyond["zoe"]
+
+
+def _server_events(server: RunningServer) -> list[dict[str, Any]]:
+    """The server's own audit changes, oldest first, as stored."""
+    c = s.changes.c
+    with server.store.engine.connect() as conn:
+        rows = conn.execute(
+            select(c.entity_id, c.value)
+            .where(c.entity == "audit_event", c.device_id == server.store.server_id)
+            .order_by(c.seq)
+        ).all()
+    return [dict(row._mapping) for row in rows]
+
+
+def test_a_spoilt_audit_event_on_the_server_stops_no_search_or_break_glass(
+    server: RunningServer, beyond: dict[str, Any]
+) -> None:
+    """The server's own newest audit event spoilt (by hand, or a bug) failed every
+    search, break-glass, same-person check and duty decision in the organisation.
+    Each is still audited, numbered past the spoilt event, and verify names it."""
+    sam: Workspace = beyond["sam"]
+    find_beyond_team(sam, "o'neill")
+    find_beyond_team(sam, "o'neill")
+    first, second = _server_events(server)
+    spoil(server.store, second["entity_id"], value='{"device_seq": 2, "hash": half a row')
+    # A person record the server cannot read, whose text holds Zoë's NHS number,
+    # is passed over when break-glass looks her up by it.
+    by_hand(
+        server,
+        [
+            server_row(server, "person", entity_id=beyond["zoe"])
+            | {
+                "change_id": str(uuid.uuid4()),
+                "entity_id": (other := str(uuid.uuid4())),
+                "person_id": other,
+                "value": f'{{"nhs_number": "{ZOE}", half a row',
+            }
+        ],
+    )
+    (found,) = find_beyond_team(sam, "o'neill")
+    assert found.person_id == beyond["zoe"]
+    granted = break_glass_beyond_team(sam, REASON, nhs_number=ZOE)
+    assert open_record(sam, beyond["zoe"]).break_glass_until is not None
+    assert granted.expires_at is not None
+    events = [json.loads(e["value"]) for e in _server_events(server)[2:]]
+    assert [(e["action"], e["device_seq"]) for e in events] == [
+        ("beyond_team_search", 3),
+        ("break_glass", 4),
+    ]
+    assert events[0]["prev_hash"] == json.loads(first["value"])["hash"]
+    assert events[1]["prev_hash"] == events[0]["hash"]
+    report = verify_server(server.store)
+    assert sorted(
+        (p.device_seq, p.problem) for p in report.problems if p.device_id == server.store.server_id
+    ) == [(0, "holds an unreadable event"), (2, "events 2 are missing or reordered")]

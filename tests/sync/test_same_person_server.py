@@ -8,6 +8,7 @@ server is a plain "not checked", never a traceback; bad bodies are refused with 
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ from sync.server import schema as s
 from sync.server.same_person import ANOTHER_TEAM
 from sync.transport import ServerRefusedError, call
 from tests.conftest import PASSPHRASE, ZOE
+from tests.sync.bad_rows import by_hand, server_row
 from tests.sync.conftest import Laptop, RunningServer, reopen, start_server
 from tests.sync.helpers import sync
 
@@ -238,3 +240,32 @@ def test_a_refusal_is_said_plainly_and_registration_goes_on(
         assert check_team_server(sam, ZOE_AGAIN, check_same_person).checked
     answer = check_team_server(sam, ZOE_AGAIN, check_same_person)
     assert not answer.checked and "Too many" in answer.note
+
+
+def test_a_person_the_server_cannot_read_is_passed_over(
+    server: RunningServer, laptop: Laptop
+) -> None:
+    """A person whose stored record cannot be read (spoilt by hand, or a bug), whose
+    text holds the birth date or NHS number sought, failed the check for everyone
+    registering someone like them; it is passed over, and the real match still found."""
+    ceri = _ready(laptop, "Ceri Jones")
+    zoe = _register_zoe(_ready(laptop, "Sam Taylor"))
+    other = str(uuid.uuid4())
+    by_hand(
+        server,
+        [
+            server_row(server, "person", entity_id=zoe)
+            | {
+                "change_id": str(uuid.uuid4()),
+                "entity_id": other,
+                "person_id": other,
+                "value": f'{{"nhs_number": "{ZOE}", "date_of_birth": "1938-04-12", half',
+            }
+        ],
+    )
+    with pytest.raises(AlreadyOnServerError) as same:
+        check_team_server(ceri, ZOE_AGAIN, check_same_person, different_person=True)
+    assert same.value.match.person_id == zoe
+    with pytest.raises(PossibleDuplicateOnServerError) as e:
+        check_team_server(ceri, ZOE_TYPED, check_same_person)
+    assert [m.person_id for m in e.value.matches] == [zoe]
