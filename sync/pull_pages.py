@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,8 @@ from pydantic import ValidationError
 from sync.protocol import Change, PullResponse
 
 logger = logging.getLogger(__name__)
+
+_CHANGE_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 UNREADABLE = "it is not a well-formed change ({what})"
 
@@ -67,9 +70,15 @@ def read_pull_page(content: bytes) -> tuple[PullResponse, list[Malformed]]:
 
 
 def _what(exc: ValidationError) -> str:
-    """The names of the fields at fault (pydantic's `loc`), never the input."""
-    names = sorted({str(error["loc"][0]) for error in exc.errors() if error.get("loc")})
-    return ", ".join(names) or "its shape"
+    """The names of the fields at fault (pydantic's `loc`), never the input: a field the
+    wire does not have is named by what it is, as its name was chosen by the sender
+    and can hold anything."""
+    names = {
+        str(loc[0]) if loc[0] in Change.model_fields else "an unexpected field"
+        for loc in (error.get("loc") for error in exc.errors())
+        if loc
+    }
+    return ", ".join(sorted(names)) or "its shape"
 
 
 def _stand_in(item: Any) -> Change:
@@ -82,8 +91,10 @@ def _stand_in(item: Any) -> Change:
         value = raw.get(name)
         return value[:size] if isinstance(value, str) and value else "?"
 
+    # Kept only when it is a change id (so the other server's row can be found); any
+    # other text was chosen by the sender and can hold anything.
     change_id = raw.get("change_id")
-    if not (isinstance(change_id, str) and 0 < len(change_id) <= 36):
+    if not (isinstance(change_id, str) and _CHANGE_ID.fullmatch(change_id)):
         digest = hashlib.sha256(json.dumps(item, sort_keys=True, default=str).encode())
         change_id = f"unreadable-{digest.hexdigest()[:25]}"
     field = raw.get("field")

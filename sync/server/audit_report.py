@@ -8,7 +8,6 @@ as it streams past, newest first, keeping only the page.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
@@ -16,7 +15,9 @@ from sqlalchemy import select
 
 from app.services.need_to_know.access_report import AccessRow, ReportQuery, kind_of
 from app.values.nhs_number import NhsNumber, format_nhs_number
+from sync.server import person_rows
 from sync.server import schema as s
+from sync.server.journal_rows import stored_object
 from sync.server.store import ServerStore
 
 AUDIT = "audit_event"
@@ -40,48 +41,35 @@ def _organisations(store: ServerStore) -> dict[str, str]:
             )
         )
         for entity_id, value in rows:
-            name = json.loads(value or "{}").get("name")
-            if name:
-                names[str(entity_id)] = str(name)
+            row = stored_object(value)
+            name = row.get("name") if row is not None else None
+            if name and isinstance(name, str):
+                names[str(entity_id)] = name
     return names
 
 
 def _people(store: ServerStore, ids: set[str]) -> dict[str, str]:
-    """Name and NHS number of each person, folded from their person changes."""
-    found: dict[str, dict[str, Any]] = {}
+    """Name and NHS number of each person, as their newest changes say (someone since
+    removed too: who looked at them still matters)."""
     if not ids:
         return {}
     with store.engine.connect() as conn:
-        rows: Any = conn.execute(
-            select(s.changes.c.entity_id, s.changes.c.op, s.changes.c.field, s.changes.c.value)
-            .where(s.changes.c.entity == "person", s.changes.c.entity_id.in_(sorted(ids)))
-            .order_by(s.changes.c.hlc)
+        found = person_rows.current_fields(
+            conn, ids, ("given_name", "family_name", "nhs_number"), deleted=True
         )
-        for entity_id, op, fld, value in rows:
-            person = found.setdefault(entity_id, {})
-            if op == "create" and value:
-                person.update(json.loads(value))
-            elif op == "set" and fld in ("given_name", "family_name", "nhs_number"):
-                person[fld] = json.loads(value)
     labels: dict[str, str] = {}
     for person_id, p in found.items():
-        nhs = format_nhs_number(p["nhs_number"]) if p.get("nhs_number") else "no NHS number"
-        labels[person_id] = f"{p.get('given_name', '')} {p.get('family_name', '')} ({nhs})"
+        nhs = p.get("nhs_number")
+        said = format_nhs_number(nhs) if isinstance(nhs, str) and nhs else "no NHS number"
+        name = " ".join(str(p[k]) for k in ("given_name", "family_name") if p.get(k))
+        labels[person_id] = f"{name} ({said})"
     return labels
 
 
 def _person_id(store: ServerStore, nhs_number: str) -> str | None:
     digits = NhsNumber.parse(nhs_number).digits
     with store.engine.connect() as conn:
-        creates: Any = conn.execute(
-            select(s.changes.c.entity_id, s.changes.c.value).where(
-                s.changes.c.entity == "person", s.changes.c.op == "create"
-            )
-        )
-        for entity_id, value in creates:
-            if value and json.loads(value).get("nhs_number") == digits:
-                return str(entity_id)
-    return None
+        return person_rows.by_nhs_number(conn, digits, deleted=True)
 
 
 def _bounds(query: ReportQuery) -> tuple[datetime | None, datetime | None]:
@@ -98,7 +86,7 @@ def fetch(store: ServerStore, query: ReportQuery) -> tuple[list[AccessRow], int]
     time, in UTC ISO form, so text order is time order); kind and staff are read
     from each event as it streams past, and only the page is kept in memory."""
     staff = _staff(store)
-    stmt = select(s.changes.c.value).where(s.changes.c.entity == AUDIT)
+    stmt = select(s.changes.c.value, s.changes.c.recorded_at).where(s.changes.c.entity == AUDIT)
     if query.nhs_number:
         person = _person_id(store, query.nhs_number)
         stmt = stmt.where(s.changes.c.person_id == (person or "-"))
@@ -113,22 +101,60 @@ def fetch(store: ServerStore, query: ReportQuery) -> tuple[list[AccessRow], int]
     matched = 0
     with store.engine.connect() as conn:
         events: Any = conn.execution_options(yield_per=2000).execute(stmt)
-        for (value,) in events:
-            event = json.loads(value)
-            if query.kinds and kind_of(event["action"]) not in query.kinds:
-                continue
-            if wanted_staff and not (
-                event.get("actor_id") == query.staff
-                or wanted_staff in staff.get(event.get("actor_id") or "", "").lower()
+        for value, recorded_at in events:
+            event = _readable(value)
+            if event is None:
+                # Its kind and author cannot be known, so no filter on them hides it:
+                # a reviewer must see that the server holds an event it cannot read.
+                event = {"action": UNREADABLE, "_at": _instant(recorded_at)}
+            elif (query.kinds and kind_of(event["action"]) not in query.kinds) or (
+                wanted_staff
+                and not (
+                    event.get("actor_id") == query.staff
+                    or wanted_staff in staff.get(event.get("actor_id") or "", "").lower()
+                )
             ):
                 continue
             matched += 1
             if query.offset < matched <= query.offset + query.limit:
-                event["_at"] = datetime.fromisoformat(event["at"])
                 page.append(event)
     people = _people(store, {e["person_id"] for e in page if e.get("person_id")})
     orgs = _organisations(store)
     return [_row(e, staff, people, orgs) for e in page], matched
+
+
+# What the report says of an event this server holds but cannot read (spoilt in its
+# database, by hand or by a bug); `onerecord-server audit verify` names it too.
+UNREADABLE = "unreadable event (run: onerecord-server audit verify)"
+_IDS = ("actor_id", "person_id", "organisation_id", "device_id", "actor_role", "reason")
+
+
+def _readable(value: str | None) -> dict[str, Any] | None:
+    """The event as stored, with its time read, or None when any of what the report
+    shows of it cannot be read."""
+    event = stored_object(value)
+    if event is None or not isinstance(event.get("action"), str):
+        return None
+    if any(not isinstance(event.get(key), str | None) for key in _IDS):
+        return None
+    at = event.get("at")
+    try:
+        when = datetime.fromisoformat(at) if isinstance(at, str) else None
+    except ValueError:
+        when = None
+    if when is None:
+        return None
+    event["_at"] = when if when.tzinfo else when.replace(tzinfo=UTC)
+    return event
+
+
+def _instant(recorded_at: Any) -> datetime:
+    """When the journal says a spoilt event was recorded (the epoch if that is spoilt too)."""
+    try:
+        when = datetime.fromisoformat(str(recorded_at))
+    except ValueError:
+        return datetime.fromtimestamp(0, UTC)
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def _row(
@@ -138,7 +164,7 @@ def _row(
     org = event.get("organisation_id") or ""
     return AccessRow(
         at=event["_at"],
-        kind=kind_of(event["action"]),
+        kind="unreadable" if event["action"] == UNREADABLE else kind_of(event["action"]),
         action=event["action"],
         staff=staff.get(actor or "", (actor or "")[:8] or "(unknown)"),
         role=event.get("actor_role") or "",
@@ -146,5 +172,10 @@ def _row(
         device=(event.get("device_id") or "")[:8],
         person=people.get(person, f"person {person[:8]}") if person else "",
         reason=event.get("reason") or "",
-        detail=json.loads(event.get("detail") or "{}"),
+        detail=_detail(event.get("detail")),
     )
+
+
+def _detail(text: Any) -> dict[str, Any]:
+    """An event's detail (counts, ids), or nothing when it cannot be read."""
+    return (stored_object(text) or {}) if isinstance(text, str | None) else {}

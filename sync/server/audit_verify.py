@@ -95,7 +95,7 @@ def audit_rows(store: ServerStore, device_id: str | None = None) -> Iterator[Hel
             envelope = dict(row._mapping)
             try:
                 event = json.loads(envelope.pop("value"))
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, RecursionError):
                 event = None
             yield HeldEvent(str(envelope.pop("device_id")), envelope, event)
 

@@ -10,7 +10,6 @@ are counts and averages with small numbers suppressed: no one's personal data.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from app.reports.outcomes.measures import compute
 from app.reports.outcomes.periods import PERIOD_HELP, chosen
 from app.services import clock
 from sync.server import schema as s
+from sync.server.journal_rows import stored_object
 from sync.server.outcome_facts import Scope, UnknownScopeError, server_facts
 from sync.server.store import ServerStore
 
@@ -47,8 +47,9 @@ def _organisation_name(store: ServerStore) -> str:
                 s.changes.c.op == "create",
             )
         ).scalar()
-    name = json.loads(value or "{}").get("name") if value else None
-    return str(name) if name else "Partner organisation"
+    row = stored_object(value)
+    name = row.get("name") if row is not None else None
+    return name if name and isinstance(name, str) else "Partner organisation"
 
 
 def _team(store: ServerStore, given: str) -> tuple[str, str]:

@@ -89,20 +89,33 @@ def _head(conn: Connection, store: ServerStore) -> tuple[int, str]:
     yet: 0 and the genesis), counting past events that cannot be read."""
     c = s.changes.c
     spoilt = 0
-    value: str | None
-    for value in conn.execute(
-        select(c.value)
-        .where(c.entity == "audit_event", c.device_id == store.server_id)
-        .order_by(c.seq.desc())
-    ).scalars():
-        event = stored_object(value)
-        seq = event.get("device_seq") if event else None
-        digest = event.get("hash") if event else None
-        if isinstance(seq, int) and not isinstance(seq, bool) and isinstance(digest, str):
-            break
-        spoilt += 1
-    else:
-        seq, digest = 0, GENESIS
+    before: int | None = None
+    while True:
+        # A few at a time, newest first: almost always the first is readable.
+        query = (
+            select(c.seq, c.value)
+            .where(c.entity == "audit_event", c.device_id == store.server_id)
+            .order_by(c.seq.desc())
+            .limit(1 if before is None else 100)
+        )
+        if before is not None:
+            query = query.where(c.seq < before)
+        rows = conn.execute(query).all()
+        for row in rows:
+            event = stored_object(row.value)
+            seq = event.get("device_seq") if event else None
+            digest = event.get("hash") if event else None
+            if isinstance(seq, int) and not isinstance(seq, bool) and isinstance(digest, str):
+                _say(spoilt)
+                return seq + spoilt, digest
+            spoilt += 1
+        if not rows:
+            _say(spoilt)
+            return spoilt, GENESIS
+        before = rows[-1].seq
+
+
+def _say(spoilt: int) -> None:
     if spoilt:
         # No patient data: how many, never what. Verify names the events.
         logger.error(
@@ -110,4 +123,3 @@ def _head(conn: Connection, store: ServerStore) -> tuple[int, str]:
             "from the one before (run: onerecord-server audit verify)",
             spoilt,
         )
-    return seq + spoilt, digest

@@ -20,10 +20,11 @@ from sync.server.journal_rows import stored_object
 
 
 def current_fields(
-    conn: Connection, person_ids: Iterable[str], fields: Iterable[str]
+    conn: Connection, person_ids: Iterable[str], fields: Iterable[str], *, deleted: bool = False
 ) -> dict[str, dict[str, Any]]:
     """Each person's named fields as their newest changes say. A deleted person is no
-    one (left out); a value that cannot be read is left out, the rest kept."""
+    one (left out) unless `deleted` (an audit report still names whom staff looked at);
+    a value that cannot be read is left out, the rest kept."""
     c = s.changes.c
     wanted = tuple(fields)
     people: dict[str, dict[str, Any]] = {}
@@ -45,11 +46,13 @@ def current_fields(
             try:
                 values[row.field] = json.loads(row.value) if row.value else None
             except (ValueError, RecursionError):
-                continue
-    return {p: v for p, v in people.items() if p not in gone}
+                # Not the value it had before: an NHS number corrected to something
+                # unreadable must not go on matching the old number.
+                values.pop(row.field, None)
+    return {p: v for p, v in people.items() if deleted or p not in gone}
 
 
-def by_nhs_number(conn: Connection, digits: str) -> str | None:
+def by_nhs_number(conn: Connection, digits: str, *, deleted: bool = False) -> str | None:
     """The person whose NHS number (ten digits) is this one now, if this server holds
     them: a number corrected since registration counts, a deleted person does not."""
     c = s.changes.c
@@ -61,7 +64,8 @@ def by_nhs_number(conn: Connection, digits: str) -> str | None:
             .order_by(c.entity_id)
         ).scalars()
     )
-    for person_id, now in current_fields(conn, candidates, ("nhs_number",)).items():
+    found = current_fields(conn, candidates, ("nhs_number",), deleted=deleted)
+    for person_id, now in found.items():
         if now.get("nhs_number") == digits:
             return person_id
     return None

@@ -98,3 +98,10 @@ def spoil(store: ServerStore, entity_id: str, *, op: str | None = None, **column
         where = where & (s.changes.c.op == op)
     with store.engine.begin() as conn:
         conn.execute(s.changes.update().where(where).values(**columns))
+
+
+def spoil_entries(server: RunningServer, entity: str, value: str) -> None:
+    """Every stored change of one kind of record given `value`, as a bug or someone
+    editing the server's database by hand could."""
+    with server.store.engine.begin() as conn:
+        conn.execute(s.changes.update().where(s.changes.c.entity == entity).values(value=value))

@@ -4,6 +4,7 @@ of every laptop's chain is re-verified and reported on (`onerecord-server audit`
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 import pytest
@@ -27,6 +28,7 @@ from sync.server.audit_verify import verify_server
 from sync.server.cli import main as server_main
 from sync.transport import RevokedError, ServerRefusedError, call, client
 from tests.conftest import ALUN, PASSPHRASE, ZOE
+from tests.sync.bad_rows import by_hand, server_row
 from tests.sync.conftest import Laptop, RunningServer, reopen
 from tests.sync.helpers import moved_by_the_coordinator, sync
 
@@ -363,3 +365,60 @@ def test_push_audit_takes_audit_events_only(server: RunningServer, laptop: Lapto
 
 def device_of(ws: Workspace) -> str:
     return ws.store.device_id
+
+
+def test_the_report_shows_an_event_it_cannot_read_and_names_people_it_partly_can(
+    server: RunningServer, laptop: Laptop, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Rows spoilt in the server's database (by hand, or a bug) failed the whole access
+    report with a traceback: an event, a person's record, the organisation's entry."""
+    nurse = reopen(laptop("Sam Taylor"))
+    _register_both(nurse)
+    with nurse.store.read() as session:
+        zoe, alun = (people.find(session, nhs).id for nhs in (ZOE, ALUN))
+    person_record(nurse, ZOE)
+    person_record(nurse, ALUN)
+    sync(nurse)
+    c = s.changes.c
+    with server.store.engine.begin() as conn:
+        alun_viewed = (
+            conn.execute(select(c.entity_id).where(c.entity == "audit_event", c.person_id == alun))
+            .scalars()
+            .all()
+        )
+        conn.execute(update(s.changes).where(c.entity_id.in_(alun_viewed)).values(value="{half"))
+        conn.execute(
+            update(s.changes)
+            .where(c.entity == "organisation")
+            .values(value='{"name": ["not", "a", "name"]}')
+        )
+    # A later change to Zoë's family name that cannot be read: not the old name, then.
+    by_hand(
+        server,
+        [
+            server_row(server, "person", entity_id=zoe)
+            | {
+                "change_id": str(uuid.uuid4()),
+                "op": "set",
+                "field": "family_name",
+                "value": "not json",
+                "hlc": server_row(server, "person", entity_id=zoe)["hlc"] + 1,
+            }
+        ],
+    )
+    code = server_main(["audit", "report", "--db", _url(server), "--format", "json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    rows = json.loads(out)
+    unreadable = [r for r in rows if r["action"].startswith("unreadable event")]
+    assert len(unreadable) == len(alun_viewed) >= 1
+    assert {r["person"] for r in unreadable} == {""}  # nothing of it is guessed
+    assert "Zoë (999 000 0018)" in {r["person"] for r in rows}
+    assert "Alun" not in out
+    # Filters on what cannot be read cannot hide it: a staff name, another kind.
+    code = server_main(
+        ["audit", "report", "--db", _url(server), "--staff", "Sam", "--kind", "failed_unlock"]
+    )
+    out, err = capsys.readouterr()
+    assert code == 0 and out.count("unreadable") == len(alun_viewed), err
+    nurse.close()

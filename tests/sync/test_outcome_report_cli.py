@@ -17,6 +17,7 @@ from app.reports.outcomes.published import to_csv, to_text
 from app.reports.plan_model import long_date
 from app.services import clock
 from sync.server import cli, directory
+from tests.sync.bad_rows import spoil_entries
 from tests.sync.conftest import TEAM, Laptop, RunningServer, reopen
 from tests.sync.outcome_caseload import LOCALITY_CRAVEN, plant
 
@@ -106,3 +107,13 @@ def test_the_installed_command_runs(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Outcomes: Partner organisation")
     assert "Traceback" not in done.stderr
+
+
+def test_an_organisation_entry_the_server_cannot_read_is_no_name(
+    server: RunningServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The server's own organisation entry spoilt (by hand, or a bug) failed the report."""
+    spoil_entries(server, "organisation", '{"name": ["not", "a", "name"]}')
+    assert cli.main(["report", "outcomes", "--db", _url(server), *PERIOD]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Outcomes: Partner organisation") and "not" not in out.split("\n")[0]

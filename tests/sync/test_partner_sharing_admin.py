@@ -11,6 +11,7 @@ import pytest
 
 from app.services.care import care_plan
 from sync.server import directory
+from sync.server import schema as s
 from sync.server.cli import main
 from sync.server.partners.cli import replicate_in_background
 from sync.server.store import ServerStore
@@ -141,3 +142,20 @@ def test_a_serving_server_pulls_from_its_partners_in_the_background(both: Partne
             time.sleep(0.1)
     finally:
         stop.set()
+
+
+def test_an_own_organisation_entry_the_server_cannot_read_makes_no_card(
+    dbs: tuple[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Spoilt by hand or a bug, the entry failed with a traceback; a card guessed from it
+    would be refused by the partner, or name no organisation. One plain line instead."""
+    _, trust = dbs
+    store = ServerStore(trust)
+    with store.engine.begin() as conn:
+        conn.execute(
+            s.changes.update().where(s.changes.c.entity == "organisation").values(value="{half")
+        )
+    store.close()
+    code, out, err = _run(capsys, "partner", "identity", "--db", trust)
+    assert code == 1 and out == "" and err.count("\n") == 1
+    assert "own organisation cannot be read" in err and "Traceback" not in err

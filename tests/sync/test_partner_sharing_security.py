@@ -204,6 +204,9 @@ def test_malformed_changes_from_a_partner_are_refused_and_stop_no_replication(
         _malformed(entity="Not A Table"),
         _malformed(value="x" * 1_000_001),
         ["not", "a", "change"],
+        # A key and an id the sender chose, holding someone's name and NHS number.
+        _malformed(**{"Zoë O'Neill 9990000018": 1}),
+        _malformed(change_id="9990000018 Zoë"),
     ]
     spoiling = _Spoiling(bad)
     done = council.pull(transport=spoiling)
@@ -220,7 +223,11 @@ def test_malformed_changes_from_a_partner_are_refused_and_stop_no_replication(
     assert kept[bad[0]["change_id"]] == "it is not a well-formed change (hlc)"  # type: ignore[index]
     assert kept[bad[1]["change_id"]] == "it is not a well-formed change (entity)"  # type: ignore[index]
     assert kept[bad[2]["change_id"]] == "it is not a well-formed change (value)"  # type: ignore[index]
-    assert "x" * 100 not in "".join(kept.values())  # a reason names fields, never values
+    assert kept[bad[4]["change_id"]] == "it is not a well-formed change (an unexpected field)"  # type: ignore[index]
+    # A reason names the wire's fields, never a value or a name the sender chose, and
+    # an id that is not a change id is not kept.
+    said = json.dumps(kept)
+    assert "x" * 100 not in said and "9990000018" not in said and "Zo" not in said
     # The cursor moved on: the next change the partner holds comes at the next pull.
     add_note(trust.laptop, NHS, "Wound reviewed.")
     trust.sync()

@@ -25,6 +25,7 @@ from sync import signing
 from sync.server import directory
 from sync.server import schema as s
 from sync.server.categories import parse_categories
+from sync.server.journal_rows import stored_object
 from sync.server.store import ServerStore, _transaction
 
 CARD_PREFIX = "onerecord-partner:"
@@ -48,7 +49,16 @@ def own_organisation(store: ServerStore) -> dict[str, Any]:
                 s.changes.c.entity == "organisation", s.changes.c.entity_id == org_id
             )
         ).scalar()
-    row: dict[str, Any] = json.loads(value) if value else {"id": org_id}
+    if not value:
+        return {"id": org_id}
+    row = stored_object(value)
+    if row is None or not all(isinstance(row.get(k), str) for k in ("id", "name", "kind")):
+        # Spoilt on this server (by hand, or a bug): a card made from it would be
+        # refused by the partner, or name the wrong organisation.
+        raise directory.AdminError(
+            "This server's entry for its own organisation cannot be read: restore the "
+            "database from its last backup before sharing with a partner."
+        )
     return row
 
 
