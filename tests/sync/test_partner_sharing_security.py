@@ -249,3 +249,24 @@ def test_a_partner_page_that_cannot_be_read_changes_nothing(both: Partnership) -
     with store.engine.connect() as conn:
         assert partners.partner(conn, TRUST)["pull_cursor"] == cursor
         assert set(conn.execute(select(s.changes.c.change_id)).scalars()) == before
+
+
+class _Stuck(httpx.BaseTransport):
+    """A partner server that always says it has more, and sends nothing new."""
+
+    def __init__(self) -> None:
+        self.asked = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.asked += 1
+        assert self.asked < 50, "asked again and again for what never came"
+        cursor = request.url.params.get("cursor", "")
+        return httpx.Response(200, json={"changes": [], "cursor": cursor, "more": True})
+
+
+def test_a_partner_that_always_has_more_but_sends_nothing_holds_no_pull(
+    both: Partnership,
+) -> None:
+    stuck = _Stuck()
+    done = both.council.pull(transport=stuck)
+    assert stuck.asked == 1 and done.received == 0 and not done.refused

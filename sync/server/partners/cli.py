@@ -156,6 +156,12 @@ def _partner(args: argparse.Namespace, store: ServerStore) -> int:
     return 0
 
 
+# Pages taken from one partner in one round of the background pull (pull_from's
+# pages, up to 2,000 changes each): a first replication of a large partner goes on
+# at the next round.
+PAGES_PER_ROUND = 20
+
+
 def replicate_in_background(store: ServerStore, every: float) -> threading.Event:
     """Pull from every partner every `every` seconds, on a daemon thread, while serving.
     Set the returned event to stop it."""
@@ -169,7 +175,9 @@ def replicate_in_background(store: ServerStore, every: float) -> threading.Event
                 if peer["removed_at"] is not None or stop.is_set():
                     continue
                 try:
-                    pull_from(store, peer["partner_id"])
+                    # A round takes a bounded share from each partner, so one that
+                    # never stops sending holds no other partner's pull.
+                    pull_from(store, peer["partner_id"], max_pages=PAGES_PER_ROUND)
                 except (OneRecordError, ValueError) as exc:  # unreachable, refused: next time
                     logger.warning("partner pull failed: %s", type(exc).__name__)
                 except Exception as exc:  # a bug: logged without data, the loop goes on

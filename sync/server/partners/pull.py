@@ -177,7 +177,8 @@ def pull_from(
     max_pages: int | None = None,
     transport: httpx.BaseTransport | None = None,
 ) -> PartnerPull:
-    """Replicate from one partner until it has nothing more (or `max_pages` pages)."""
+    """Replicate from one partner until it has nothing more (or `max_pages` pages, or
+    it says it has more but sends nothing new)."""
     with store.engine.connect() as conn:
         peer = partner(conn, partner_name)
     if peer["removed_at"] is not None:
@@ -202,8 +203,13 @@ def pull_from(
                 raise ValueError(
                     "The partner server's answer was not in the expected form."
                 ) from None
-            if not page.changes and not malformed and page.cursor == cursor and not page.more:
+            if not page.changes and not malformed and page.cursor == cursor:
                 total.pages += 1  # nothing new: no write at all
+                if page.more:
+                    # "More" from a cursor that did not move would be asked for again,
+                    # and again: a partner that is not honest (or a bug) held this
+                    # server's partner pulls for ever.
+                    logger.warning("a partner server said it had more but sent nothing")
                 break
             done = ingest(store, peer, page.changes, page.cursor, malformed)
             total.pages += 1
