@@ -66,10 +66,12 @@ def _people(store: ServerStore, ids: set[str]) -> dict[str, str]:
     return labels
 
 
-def _person_id(store: ServerStore, nhs_number: str) -> str | None:
+def _person_ids(store: ServerStore, nhs_number: str) -> list[str]:
+    """Everyone holding the NHS number (more than one: a partner's copy, or a bug; who
+    looked at any of them belongs in the report)."""
     digits = NhsNumber.parse(nhs_number).digits
     with store.engine.connect() as conn:
-        return person_rows.by_nhs_number(conn, digits, deleted=True)
+        return person_rows.with_nhs_number(conn, digits, deleted=True)
 
 
 def _bounds(query: ReportQuery) -> tuple[datetime | None, datetime | None]:
@@ -88,8 +90,7 @@ def fetch(store: ServerStore, query: ReportQuery) -> tuple[list[AccessRow], int]
     staff = _staff(store)
     stmt = select(s.changes.c.value, s.changes.c.recorded_at).where(s.changes.c.entity == AUDIT)
     if query.nhs_number:
-        person = _person_id(store, query.nhs_number)
-        stmt = stmt.where(s.changes.c.person_id == (person or "-"))
+        stmt = stmt.where(s.changes.c.person_id.in_(_person_ids(store, query.nhs_number) or ["-"]))
     start, end = _bounds(query)
     if start:
         stmt = stmt.where(s.changes.c.recorded_at >= start.isoformat())

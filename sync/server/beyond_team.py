@@ -46,7 +46,7 @@ from sync.server import schema as s
 from sync.server.directory import AdminError
 from sync.server.journal_rows import stored_object
 from sync.server.own_audit import append_event
-from sync.server.partners.duty import find_person
+from sync.server.partners.duty import SeveralWithThatNumber, find_person
 from sync.server.store import ServerStore, _transaction
 
 SEARCH_MIN, SEARCH_RESULTS, SEARCHES_PER_MINUTE = 3, 20, 10
@@ -202,6 +202,8 @@ def break_glass(
             raise Refused(403, "Administrators cannot break glass.")
         try:
             person_id = find_person(conn, person)
+        except SeveralWithThatNumber as exc:
+            raise Refused(409, str(exc)) from None
         except AdminError:
             raise Refused(404, "This server holds no record of that person.") from None
         ours = _ours(conn, store).where(s.changes.c.entity_id == person_id)

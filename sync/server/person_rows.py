@@ -52,9 +52,10 @@ def current_fields(
     return {p: v for p, v in people.items() if deleted or p not in gone}
 
 
-def by_nhs_number(conn: Connection, digits: str, *, deleted: bool = False) -> str | None:
-    """The person whose NHS number (ten digits) is this one now, if this server holds
-    them: a number corrected since registration counts, a deleted person does not."""
+def with_nhs_number(conn: Connection, digits: str, *, deleted: bool = False) -> list[str]:
+    """Everyone whose NHS number (ten digits) is this one now, as this server holds them
+    (a number corrected since registration counts; a deleted person only if `deleted`).
+    More than one is possible: a partner's copy of someone, or a bug."""
     c = s.changes.c
     candidates: list[str] = list(
         conn.execute(
@@ -65,7 +66,4 @@ def by_nhs_number(conn: Connection, digits: str, *, deleted: bool = False) -> st
         ).scalars()
     )
     found = current_fields(conn, candidates, ("nhs_number",), deleted=deleted)
-    for person_id, now in found.items():
-        if now.get("nhs_number") == digits:
-            return person_id
-    return None
+    return [person_id for person_id, now in found.items() if now.get("nhs_number") == digits]

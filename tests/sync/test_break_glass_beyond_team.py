@@ -373,3 +373,32 @@ def test_a_spoilt_audit_event_on_the_server_stops_no_search_or_break_glass(
     assert sorted(
         (p.device_seq, p.problem) for p in report.problems if p.device_id == server.store.server_id
     ) == [(0, "holds an unreadable event"), (2, "events 2 are missing or reordered")]
+
+
+def test_two_records_with_one_nhs_number_are_never_guessed_between(
+    server: RunningServer, beyond: dict[str, Any]
+) -> None:
+    """A second record holding Zoë's NHS number (a partner's copy, or a bug): break-glass
+    by the number took whichever came first, and could open the wrong person's record.
+    It says so instead; by the record's id it goes ahead."""
+    other = str(uuid.uuid4())
+    zoe_row = server_row(server, "person", entity_id=beyond["zoe"])
+    by_hand(
+        server,
+        [
+            zoe_row
+            | {
+                "change_id": str(uuid.uuid4()),
+                "entity_id": other,
+                "person_id": other,
+                "value": json.dumps(json.loads(zoe_row["value"]) | {"id": other}),
+            }
+        ],
+    )
+    sam: Workspace = beyond["sam"]
+    with pytest.raises(ServerRefusedError, match="More than one record") as refused:
+        break_glass_beyond_team(sam, REASON, nhs_number=ZOE)
+    assert ZOE not in str(refused.value)
+    assert not _server_audit(server, "break_glass")  # nothing granted, nothing to audit
+    break_glass_beyond_team(sam, REASON, person_id=beyond["zoe"])
+    assert open_record(sam, beyond["zoe"]).break_glass_until is not None

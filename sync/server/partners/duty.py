@@ -30,14 +30,25 @@ def find_person(conn: Connection, person: str) -> str:
     """A person's id from their id or NHS number (as the server holds them)."""
     digits = "".join(ch for ch in person if ch.isdigit())
     if len(digits) == 10 and len(person.replace(" ", "")) == 10:
-        found = person_rows.by_nhs_number(conn, digits)
-        if found is not None:
-            return found
+        found = person_rows.with_nhs_number(conn, digits)
+        if len(found) > 1:
+            # Guessing could open, or share, the wrong person's record.
+            raise SeveralWithThatNumber()
+        if found:
+            return found[0]
     elif conn.execute(
         select(s.changes.c.seq).where(s.changes.c.person_id == person).limit(1)
     ).first():
         return person
     raise directory.AdminError("This server holds no record of that person.")
+
+
+class SeveralWithThatNumber(directory.AdminError):
+    def __init__(self) -> None:
+        super().__init__(
+            "More than one record on this server holds that NHS number: "
+            "give the record's id instead, and ask the coordinator to merge them."
+        )
 
 
 def _decider(store: ServerStore, by: str) -> dict[str, Any]:
