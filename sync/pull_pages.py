@@ -9,7 +9,9 @@ change on its own: the readable ones go on, and each one that is not a well-form
 change (a row edited by hand on the other server, or sent by a server that is not
 honest: a stamp of 0, an entity that is not a name, a value over the size limit)
 comes back as a stand-in with the names of the fields at fault, never its value. An
-envelope that is not readable is an `UnreadablePage`, and the caller changes nothing.
+envelope that is not readable is an `UnreadablePage`, and the caller changes nothing;
+so is a change whose only fault is a field this version does not know (`NewerPage`:
+the sender is newer, and the page must be read again after an upgrade).
 """
 
 from __future__ import annotations
@@ -34,6 +36,13 @@ UNREADABLE = "it is not a well-formed change ({what})"
 
 class UnreadablePage(ValueError):
     """The page's envelope could not be read: nothing on it can be used."""
+
+
+class NewerPage(UnreadablePage):
+    """A change on the page carries a field this version does not know, and nothing
+    else wrong: the sender is a newer version, not a spoilt row. Refusing the page
+    keeps it to be read again once this side is upgraded; set apart as malformed,
+    it would be lost for good (a stand-in never applies)."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +73,8 @@ def read_pull_page(content: bytes) -> tuple[PullResponse, list[Malformed]]:
         try:
             good.append(Change.model_validate(item))
         except ValidationError as exc:
+            if all(error["type"] == "extra_forbidden" for error in exc.errors()):
+                raise NewerPage() from None
             bad.append(Malformed(_stand_in(item), UNREADABLE.format(what=_what(exc))))
     logger.warning("a pull page held %d change(s) that were not well formed", len(bad))
     return envelope.model_copy(update={"changes": good}), bad

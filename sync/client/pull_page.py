@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sync.client.apply import KeptChange
 from sync.protocol import PullResponse
-from sync.pull_pages import UnreadablePage, read_pull_page
+from sync.pull_pages import NewerPage, UnreadablePage, read_pull_page
 from sync.transport import ServerRefusedError
 
 
@@ -16,6 +16,11 @@ def read_page(content: bytes) -> tuple[PullResponse, list[KeptChange]]:
     """The page's readable changes, and the unreadable ones to keep aside."""
     try:
         page, malformed = read_pull_page(content)
+    except NewerPage:
+        raise ServerRefusedError(
+            "The server sends changes in a newer form than this version of OneRecord "
+            "reads: update OneRecord, then sync again. Nothing was changed."
+        ) from None
     except UnreadablePage:
         raise ServerRefusedError(
             "The server's answer was not readable: nothing was changed."

@@ -21,7 +21,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from storage import wallclock
 from sync.protocol import Change
-from sync.pull_pages import Malformed, UnreadablePage, read_pull_page
+from sync.pull_pages import Malformed, NewerPage, UnreadablePage, read_pull_page
 from sync.server import schema as s
 from sync.server.partners.agreements import active_agreement, partner, server_key
 from sync.server.partners.checks import held_back, partner_refusal
@@ -199,6 +199,11 @@ def pull_from(
             )
             try:
                 page, malformed = read_pull_page(response.content)
+            except NewerPage:
+                raise ValueError(
+                    "The partner server sends changes in a newer form than this server "
+                    "reads: upgrade this server. Nothing was changed."
+                ) from None
             except UnreadablePage:
                 raise ValueError(
                     "The partner server's answer was not in the expected form."
