@@ -17,6 +17,7 @@ from app.services.need_to_know.access_report import AccessRow, ReportQuery, kind
 from app.values.nhs_number import NhsNumber, format_nhs_number
 from sync.server import person_rows
 from sync.server import schema as s
+from sync.server.audit_verify import instant
 from sync.server.journal_rows import stored_object
 from sync.server.store import ServerStore
 
@@ -107,7 +108,9 @@ def fetch(store: ServerStore, query: ReportQuery) -> tuple[list[AccessRow], int]
             if event is None:
                 # Its kind and author cannot be known, so no filter on them hides it:
                 # a reviewer must see that the server holds an event it cannot read.
-                event = {"action": UNREADABLE, "_at": _instant(recorded_at)}
+                # When the journal says it was recorded (the epoch if that is spoilt too).
+                at = instant(recorded_at) or datetime.fromtimestamp(0, UTC)
+                event = {"action": UNREADABLE, "_at": at}
             elif (query.kinds and kind_of(event["action"]) not in query.kinds) or (
                 wanted_staff
                 and not (
@@ -138,24 +141,11 @@ def _readable(value: str | None) -> dict[str, Any] | None:
         return None
     if any(not isinstance(event.get(key), str | None) for key in _IDS):
         return None
-    at = event.get("at")
-    try:
-        when = datetime.fromisoformat(at) if isinstance(at, str) else None
-    except ValueError:
-        when = None
+    when = instant(event.get("at")) if isinstance(event.get("at"), str) else None
     if when is None:
         return None
-    event["_at"] = when if when.tzinfo else when.replace(tzinfo=UTC)
+    event["_at"] = when
     return event
-
-
-def _instant(recorded_at: Any) -> datetime:
-    """When the journal says a spoilt event was recorded (the epoch if that is spoilt too)."""
-    try:
-        when = datetime.fromisoformat(str(recorded_at))
-    except ValueError:
-        return datetime.fromtimestamp(0, UTC)
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def _row(

@@ -107,13 +107,14 @@ def envelope_problem(envelope: Mapping[str, Any], event: Mapping[str, Any]) -> s
     for column, field_name in _RESTATED:
         if envelope[column] != event.get(field_name):
             return f"is stored with a {column} that is not its own"
-    recorded = _instant(envelope["recorded_at"])
-    if recorded is None or recorded != _instant(event.get("at")):
+    recorded = instant(envelope["recorded_at"])
+    if recorded is None or recorded != instant(event.get("at")):
         return "is stored with a recorded_at that is not its own"
     return None
 
 
-def _instant(text: object) -> datetime | None:
+def instant(text: object) -> datetime | None:
+    """A stored time (ISO text; one without a zone is UTC), or None when it is not one."""
     try:
         when = datetime.fromisoformat(str(text))
     except ValueError:

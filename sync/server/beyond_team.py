@@ -100,11 +100,6 @@ def _staff(conn: Connection, device: dict[str, Any]) -> dict[str, Any]:
     return dict(row._mapping)
 
 
-def _current(conn: Connection, person_id: str) -> dict[str, Any]:
-    """The person's name, birth date and locality as the newest changes say."""
-    return person_rows.current_fields(conn, [person_id], _NAME_FIELDS).get(person_id, {})
-
-
 def _ours(conn: Connection, store: ServerStore) -> Any:
     """Ids of people this organisation registered (not a partner's)."""
     c = s.changes.c
@@ -158,8 +153,10 @@ def search(
                 .order_by(c.entity_id)
             ).scalars()
         )
+        # One read for them all (it was one a person), newest changes first folded in.
+        current = person_rows.current_fields(conn, ids, _NAME_FIELDS)
         for person_id in ids:
-            now = _current(conn, person_id)
+            now = current.get(person_id, {})
             names = " ".join(
                 str(now.get(k) or "") for k in ("given_name", "family_name", "preferred_name")
             ).lower()
