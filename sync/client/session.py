@@ -37,7 +37,7 @@ from sync.client.outbox import OutgoingBatch
 from sync.client.pull_page import read_page
 from sync.protocol import MAX_PULL_PAGE, PullResponse, PushResponse
 from sync.retry import RetryPolicy
-from sync.transport import call, client, request
+from sync.transport import SyncClient, call, client, request
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +86,7 @@ class SyncReport:
 
 @dataclass(frozen=True)
 class _Start:
+    enrolment: sync_settings.Enrolment
     batch: OutgoingBatch | None
     total: int
     cursor: str
@@ -112,27 +113,27 @@ class SyncSession:
         self.pull_page = pull_page
         self.progress = progress or (lambda _stage, _done, _total: None)
         self.on_store = on_store
-        enrolment = on_store(lambda: _enrolment(workspace))
-        if enrolment is None:
-            raise NotEnrolledError()
-        self.http = client(
-            enrolment.server_url,
-            ca_pem=enrolment.ca_pem,
-            device_id=workspace.store.device_id,
-            private_key=enrolment.private_key,
-            transport=transport,
-            # Pushes and pulls are safe to repeat: ride out a bad network.
-            retry=retry or RetryPolicy(),
-        )
+        self._transport = transport
+        # Pushes and pulls are safe to repeat: ride out a bad network.
+        self._retry = retry or RetryPolicy()
+        # Made by `run` from the enrolment its first store step reads.
+        self._http: SyncClient | None = None
+
+    @property
+    def http(self) -> SyncClient:
+        assert self._http is not None, "the session's first store step makes its client"
+        return self._http
 
     def close(self) -> None:
-        self.http.close()
+        if self._http is not None:
+            self._http.close()
 
     def run(self) -> SyncReport:
         started = time.perf_counter()
         report = SyncReport()
         try:
             start = self.on_store(self._start)
+            self._connect(start.enrolment)
             if start.leaving:
                 # An earlier sync was told they left and was cut before removing them:
                 # first, before the network, so an unreachable server cannot keep them.
@@ -200,18 +201,33 @@ class SyncSession:
 
     def _start(self) -> _Start:
         """What a sync needs to know first, in one store step (a quiet sync is mostly
-        its steps): the first batch to push, the pull's cursor, whether anything
-        pulled before waits to be applied again, and who is still to be removed."""
+        its steps): the server and the device's key, the first batch to push, the
+        pull's cursor, whether anything pulled before waits to be applied again, and
+        who is still to be removed."""
         with self.workspace.store.read_rows() as conn:
+            enrolment = sync_settings.enrolment(conn)
+            if enrolment is None:
+                raise NotEnrolledError()
             batch, total = self._batch_to_push(conn)
             cursor, leaving = sync_settings.cursor_and_leaving(conn)
             return _Start(
+                enrolment=enrolment,
                 batch=batch,
                 total=total,
                 cursor=cursor,
                 kept_waiting=kept_aside.count(conn),
                 leaving=leaving,
             )
+
+    def _connect(self, enrolment: sync_settings.Enrolment) -> None:
+        self._http = client(
+            enrolment.server_url,
+            ca_pem=enrolment.ca_pem,
+            device_id=self.workspace.store.device_id,
+            private_key=enrolment.private_key,
+            transport=self._transport,
+            retry=self._retry,
+        )
 
     # --- push -------------------------------------------------------------
 
@@ -436,11 +452,6 @@ class SyncSession:
                 "%d people left the caseload but still have changes the server refused", len(keep)
             )
         return keep
-
-
-def _enrolment(workspace: Workspace) -> sync_settings.Enrolment | None:
-    with workspace.store.read_rows() as conn:
-        return sync_settings.enrolment(conn)
 
 
 def pending_count(workspace: Workspace) -> int:
