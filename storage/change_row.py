@@ -8,7 +8,8 @@ Each of those is derived from CHANGE_FIELDS or pinned to it by a test
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from operator import attrgetter
 from typing import Any, Protocol
 
 CHANGE_FIELDS: tuple[str, ...] = (
@@ -27,8 +28,18 @@ CHANGE_FIELDS: tuple[str, ...] = (
 )
 # The laptop's journal also keeps whether, and how, the server took each change.
 JOURNAL_ONLY: tuple[str, ...] = ("pushed_at", "push_error")
+# A pulled change's journal row, in this order (journal_rows).
+JOURNAL_FIELDS: tuple[str, ...] = (*CHANGE_FIELDS, *JOURNAL_ONLY)
 # The value a pulled append is journalled with: none, its row is in its table.
 ROW_IN_ITS_TABLE = None
+
+# Every field of a change in one call (C), then the three a journal row changes.
+_FIELDS_OF = attrgetter(*CHANGE_FIELDS)
+_VALUE, _BASES, _RECORDED_AT = (CHANGE_FIELDS.index(n) for n in ("value", "bases", "recorded_at"))
+
+
+def _as_it_is(value: Any) -> Any:
+    return value
 
 
 class ChangeLike(Protocol):
@@ -49,9 +60,14 @@ class ChangeLike(Protocol):
     def bases(self) -> list[str]: ...
 
 
-def journal_rows(changes: Iterable[ChangeLike], pushed_at: Any) -> list[dict[str, Any]]:
+def journal_rows(
+    changes: Iterable[ChangeLike], pushed_at: Any, stored_time: Callable[[Any], Any] = _as_it_is
+) -> list[tuple[Any, ...]]:
     """Changes as the laptop journals them once pulled (taken by the server already:
-    `pushed_at`, its stored form). `bases` is stored as JSON text, or NULL for none.
+    `pushed_at`, its stored form), each a tuple in JOURNAL_FIELDS order, ready for the
+    journal's insert (a pull writes thousands: no dict a row). `bases` is stored as
+    JSON text, or NULL for none; `recorded_at` as `stored_time` makes it (the table's
+    stored form: storage/rawwrite.py).
 
     A pulled append keeps no second copy of its row (`ROW_IN_ITS_TABLE`): an
     append-only row never changes, so the row in its table is its value, and the
@@ -60,12 +76,13 @@ def journal_rows(changes: Iterable[ChangeLike], pushed_at: Any) -> list[dict[str
     (that each such record is there) work as before. The laptop's own appends keep
     their value until and after they are pushed (the outbox sends it)."""
     rows = []
+    beside = (pushed_at, None)  # JOURNAL_ONLY: pushed_at, push_error
     for change in changes:
-        row = {name: getattr(change, name) for name in CHANGE_FIELDS}
+        row = list(_FIELDS_OF(change))
         if change.op == "append":
-            row["value"] = ROW_IN_ITS_TABLE
-        row["bases"] = json.dumps(change.bases) if change.bases else None
-        row["pushed_at"] = pushed_at
-        row["push_error"] = None
-        rows.append(row)
+            row[_VALUE] = ROW_IN_ITS_TABLE
+        bases = row[_BASES]
+        row[_BASES] = json.dumps(bases) if bases else None
+        row[_RECORDED_AT] = stored_time(row[_RECORDED_AT])
+        rows.append((*row, *beside))
     return rows

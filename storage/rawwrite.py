@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Boolean, Connection, Date, DateTime, Table
@@ -80,7 +81,7 @@ def stored_form(column_type: Any) -> Convert:
     return _converter(column_type)
 
 
-_PLANS: dict[str, tuple[str, list[str], list[tuple[int, Convert]]]] = {}
+_PLANS: dict[str, tuple[str, list[str], Callable[[Any], Any], list[tuple[int, Convert]]]] = {}
 
 
 def insert_many(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
@@ -99,16 +100,43 @@ def insert_many(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
             if convert is not _identity
         ]
         # Names come from our own table definitions, values only ever as parameters.
-        plan = (f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})', names, converted)  # noqa: S608
+        sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})'  # noqa: S608
+        # (itemgetter of one name gives the value alone, not a tuple of it.)
+        every = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
+        plan = (sql, names, every, converted)
         _PLANS[table.name] = plan
-    sql, names, converted = plan
+    sql, names, every_column, converted = plan
     params: list[tuple[Any, ...]] = []
     for row in rows:
-        values = list(map(row.get, names))
+        try:
+            # Most rows carry every column: read in one call (C), not one get a column.
+            values = list(every_column(row))
+        except KeyError:
+            values = list(map(row.get, names))
         for i, convert in converted:
             values[i] = convert(values[i])
         params.append(tuple(values))
     conn.exec_driver_sql(sql, params)
+
+
+_ROW_PLANS: dict[tuple[str, tuple[str, ...]], str] = {}
+
+
+def insert_rows(
+    conn: Connection, table: Table, names: tuple[str, ...], rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """INSERT rows that are already in their stored form, each a tuple in `names`'
+    order, in one executemany (the journal's rows of a pull: storage/change_row.py)."""
+    if not rows:
+        return
+    sql = _ROW_PLANS.get((table.name, names))
+    if sql is None:
+        quoted = ", ".join(f'"{name}"' for name in names)
+        marks = ", ".join("?" for _ in names)
+        # Names come from our own table definitions, values only ever as parameters.
+        sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})'  # noqa: S608
+        _ROW_PLANS[(table.name, names)] = sql
+    conn.exec_driver_sql(sql, rows)
 
 
 def present(conn: Connection, table: Table, column: str, keys: Sequence[str]) -> set[str]:

@@ -17,17 +17,20 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, select, update
 
-from storage.change_row import ChangeLike, journal_rows
+from storage.change_row import JOURNAL_FIELDS, ChangeLike, journal_rows
 from storage.codec import decode_row, journalled_columns
 from storage.conflicts import FOLDED, refresh_conflicts
 from storage.merge import EntityState, created_whole, fold
-from storage.rawwrite import insert_many, present, stored_utc
+from storage.rawwrite import insert_rows, present, stored_form, stored_utc
 from storage.summary_bulk import insert_many_summarised
 from storage.tables import ChangeRecord, SyncConflict, journalled_tables
 from storage.tables.base import Base
 from storage.withheld import MARK, shown_row
 
 _TABLES = journalled_tables()
+_JOURNAL: Any = ChangeRecord.__table__
+# A pulled change's time as the journal stores it (as SQLAlchemy would).
+_STORED_TIME = stored_form(_JOURNAL.c.recorded_at.type)
 _CHUNK = 500
 # Parents before children (SQLAlchemy's own dependency order of the tables).
 _RANK = {table.name: rank for rank, table in enumerate(Base.metadata.sorted_tables)}
@@ -102,12 +105,7 @@ def replay(
     """Journal these changes (taken by the server already) and bring every record they
     touch up to date. `parsed`: each whole row's value by change id, as the caller
     read it."""
-    pushed_at = stored_utc(now)
-    insert_many(
-        conn,
-        ChangeRecord.__table__,  # type: ignore[arg-type]
-        journal_rows(fresh, pushed_at),
-    )
+    insert_rows(conn, _JOURNAL, JOURNAL_FIELDS, journal_rows(fresh, stored_utc(now), _STORED_TIME))
     fresh_by_key = {(c.entity, c.entity_id): c for c in fresh}
     done = Replayed()
     for entity, ids in parents_first(records_touched(fresh)):

@@ -11,9 +11,16 @@ from datetime import UTC, datetime
 from sqlalchemy import inspect as sa_inspect
 
 from storage.actor import Actor
-from storage.change_row import CHANGE_FIELDS, JOURNAL_ONLY, journal_rows
+from storage.change_row import (
+    CHANGE_FIELDS,
+    JOURNAL_FIELDS,
+    JOURNAL_ONLY,
+    ROW_IN_ITS_TABLE,
+    journal_rows,
+)
 from storage.hlc import HybridClock
 from storage.journal import WriteContext, change_record
+from storage.rawwrite import stored_form
 from storage.tables import ChangeRecord
 from sync.client import outbox
 from sync.protocol import Change, PushedChange
@@ -56,7 +63,8 @@ def test_a_pulled_change_journals_as_it_came() -> None:
         bases=[str(uuid.uuid4())],
         recorded_at=datetime(2026, 11, 2, 9, 30, tzinfo=UTC).isoformat(),
     )
-    (row,) = journal_rows([change], "2026-11-02 10:00:00.000000")
+    (stored,) = journal_rows([change], "2026-11-02 10:00:00.000000")
+    row = dict(zip(JOURNAL_FIELDS, stored, strict=True))
     wire = change.model_dump()
     assert {k: row[k] for k in CHANGE_FIELDS if k != "bases"} == {
         k: wire[k] for k in CHANGE_FIELDS if k != "bases"
@@ -64,4 +72,21 @@ def test_a_pulled_change_journals_as_it_came() -> None:
     assert json.loads(row["bases"]) == change.bases
     assert (row["pushed_at"], row["push_error"]) == ("2026-11-02 10:00:00.000000", None)
     (no_bases,) = journal_rows([change.model_copy(update={"bases": []})], None)
-    assert no_bases["bases"] is None
+    assert dict(zip(JOURNAL_FIELDS, no_bases, strict=True))["bases"] is None
+
+
+def test_a_pulled_append_journals_without_its_row_and_its_time_as_the_table_stores_it() -> None:
+    change = Change(
+        change_id=str(uuid.uuid4()),
+        hlc=12345,
+        device_id=str(uuid.uuid4()),
+        entity="contact_note",
+        entity_id=str(uuid.uuid4()),
+        op="append",
+        value=json.dumps({"id": "x", "narrative": "Walked to the shop"}),
+        recorded_at="2026-11-02T09:30:00.250000+00:00",
+    )
+    (stored,) = journal_rows([change], None, stored_form(ChangeRecord.__table__.c.recorded_at.type))
+    row = dict(zip(JOURNAL_FIELDS, stored, strict=True))
+    assert row["value"] is ROW_IN_ITS_TABLE is None
+    assert row["recorded_at"] == "2026-11-02 09:30:00.250000"
