@@ -38,10 +38,6 @@ _FIELDS_OF = attrgetter(*CHANGE_FIELDS)
 _VALUE, _BASES, _RECORDED_AT = (CHANGE_FIELDS.index(n) for n in ("value", "bases", "recorded_at"))
 
 
-def _as_it_is(value: Any) -> Any:
-    return value
-
-
 class ChangeLike(Protocol):
     """A change as storage reads one (sync.protocol.Change is one): journal_rows reads
     every field of CHANGE_FIELDS by name; replay reads these."""
@@ -61,7 +57,7 @@ class ChangeLike(Protocol):
 
 
 def journal_rows(
-    changes: Iterable[ChangeLike], pushed_at: Any, stored_time: Callable[[Any], Any] = _as_it_is
+    changes: Iterable[ChangeLike], pushed_at: Any, stored_time: Callable[[Any], Any]
 ) -> list[tuple[Any, ...]]:
     """Changes as the laptop journals them once pulled (taken by the server already:
     `pushed_at`, its stored form), each a tuple in JOURNAL_FIELDS order, ready for the

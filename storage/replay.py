@@ -9,6 +9,7 @@ transaction. It works beside merge.py and conflicts.py on the journal's own tabl
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -107,6 +108,7 @@ def replay(
     read it."""
     insert_rows(conn, _JOURNAL, JOURNAL_FIELDS, journal_rows(fresh, stored_utc(now), _STORED_TIME))
     fresh_by_key = {(c.entity, c.entity_id): c for c in fresh}
+    lone = _lone_creates(fresh, parsed)
     done = Replayed()
     for entity, ids in parents_first(records_touched(fresh)):
         cls = _TABLES[entity]
@@ -115,8 +117,40 @@ def replay(
             news = [fresh_by_key[(entity, i)] for i in ids]
             done.add(_insert_new(conn, cls, news, parsed))
             continue
-        done.add(_rebuild(conn, cls, entity, ids, now, parsed))
+        done.add(_rebuild(conn, cls, entity, ids, now, parsed, lone.get(entity)))
     return done
+
+
+def _lone_creates(
+    fresh: Sequence[ChangeLike], parsed: dict[str, Any]
+) -> dict[str, dict[str, ChangeLike]]:
+    """kind -> id -> the create, for each record this page touches only by creating
+    it (its value read already). If that create is the record's whole journal, the
+    record is its value: `_rebuild` then reads no journal rows for it."""
+    count: dict[tuple[str, str], int] = defaultdict(int)
+    for change in fresh:
+        count[(change.entity, change.entity_id)] += 1
+    lone: dict[str, dict[str, ChangeLike]] = defaultdict(dict)
+    for change in fresh:
+        key = (change.entity, change.entity_id)
+        if change.op == "create" and count[key] == 1 and change.change_id in parsed:
+            lone[change.entity][change.entity_id] = change
+    return lone
+
+
+def _created_alone(conn: Connection, entity: str, creates: dict[str, ChangeLike]) -> list[str]:
+    """Which of these records the journal holds exactly one change for, and that change
+    the given create (from its index on kind and id, and the change id; not the rows).
+    Anything else (more changes, none, another one) and the record is folded."""
+    if not creates:
+        return []
+    # The kind is ours; the ids only ever as one parameter.
+    found = conn.exec_driver_sql(
+        "SELECT entity_id, min(change_id) FROM change_journal WHERE entity = ? AND entity_id IN "
+        "(SELECT value FROM json_each(?)) GROUP BY entity_id HAVING count(*) = 1",
+        (entity, json.dumps(list(creates))),
+    )
+    return [str(i) for i, change_id in found if change_id == creates[str(i)].change_id]
 
 
 def revert(
@@ -163,7 +197,10 @@ def _rebuild(
     ids: list[str],
     now: datetime,
     parsed: dict[str, Any] | None = None,
+    lone: dict[str, ChangeLike] | None = None,
 ) -> Replayed:
+    """`lone`: id -> the create, for records the caller's page touched only by
+    creating them (`_lone_creates`)."""
     table: Any = cls.__table__
     owner = _owner_column(cls)
     done = Replayed(shared=owner is None)
@@ -171,13 +208,29 @@ def _rebuild(
     rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
     existing: set[str] = set()
     conflicted: set[str] = set()
+    # Records whose whole journal is the create just journalled (most of a first
+    # download): their value is that create's, so their journal rows are not read
+    # back. Any other row for one (a change that came first, on an earlier page)
+    # and it is folded like the rest.
+    whole: dict[str, ChangeLike] = {}
     for chunk in _chunks(ids):
-        for row in conn.execute(
-            select(ChangeRecord.entity_id, *FOLDED).where(
-                ChangeRecord.entity == entity, ChangeRecord.entity_id.in_(chunk)
-            )
-        ).all():
-            rows[row.entity_id].append(dict(row._mapping))
+        conflicted.update(
+            conn.execute(
+                select(SyncConflict.entity_id).where(
+                    SyncConflict.entity == entity, SyncConflict.entity_id.in_(chunk)
+                )
+            ).scalars()
+        )
+        created = {i: lone[i] for i in chunk if i in lone and i not in conflicted} if lone else {}
+        whole.update((i, created[i]) for i in _created_alone(conn, entity, created))
+        folded = [i for i in chunk if i not in whole]
+        if folded:
+            for row in conn.execute(
+                select(ChangeRecord.entity_id, *FOLDED).where(
+                    ChangeRecord.entity == entity, ChangeRecord.entity_id.in_(folded)
+                )
+            ).all():
+                rows[row.entity_id].append(dict(row._mapping))
         if owner is None:
             existing.update(conn.execute(select(table.c.id).where(table.c.id.in_(chunk))).scalars())
         else:
@@ -186,19 +239,20 @@ def _rebuild(
                 existing.add(str(row[0]))
                 if row[1]:
                     done.people.add(str(row[1]))
-        conflicted.update(
-            conn.execute(
-                select(SyncConflict.entity_id).where(
-                    SyncConflict.entity == entity, SyncConflict.entity_id.in_(chunk)
-                )
-            ).scalars()
-        )
     inserts: list[dict[str, Any]] = []
     for entity_id in ids:
-        whole = None if entity_id in conflicted else created_whole(rows[entity_id], parsed)
+        create = whole.get(entity_id)
+        if create is not None and parsed is not None:
+            created_values: dict[str, Any] | None = dict(parsed[create.change_id])
+            texts = [create.value]
+        else:
+            created_values = (
+                None if entity_id in conflicted else created_whole(rows[entity_id], parsed)
+            )
+            texts = [row["value"] for row in rows[entity_id]]
         state: EntityState = (
-            EntityState(deleted=False, created=True, values=whole, heads={})
-            if whole is not None
+            EntityState(deleted=False, created=True, values=created_values, heads={})
+            if created_values is not None
             else fold(rows[entity_id])
         )
         if state.deleted or not state.created:
@@ -216,7 +270,7 @@ def _rebuild(
                 # and fills the columns no change carries with NULL. A withheld value
                 # is stored as the placeholder; almost no record has one, and its name
                 # in the journal's text is cheaper to look for than a walk of every field.
-                if any(MARK in (row["value"] or "") for row in rows[entity_id]):
+                if any(MARK in (text or "") for text in texts):
                     values = shown_row(values)
                 inserts.append(values)
             done.written += 1

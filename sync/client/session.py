@@ -133,11 +133,12 @@ class SyncSession:
         report = SyncReport()
         try:
             start = self.on_store(self._start)
-            self._connect(start.enrolment)
             if start.leaving:
                 # An earlier sync was told they left and was cut before removing them:
-                # first, before the network, so an unreachable server cannot keep them.
+                # first, before the network (before its client is even made), so an
+                # unreachable server, or an enrolment that no longer works, cannot keep them.
                 start = replace(start, leaving=self.remove(start.leaving, report))
+            self._connect(start.enrolment)
             self.push(report, (start.batch, start.total))
             evict = self.pull(report, start)
             if evict:
@@ -220,6 +221,8 @@ class SyncSession:
             )
 
     def _connect(self, enrolment: sync_settings.Enrolment) -> None:
+        if self._http is not None:  # a session run again keeps one client
+            self._http.close()
         self._http = client(
             enrolment.server_url,
             ca_pem=enrolment.ca_pem,

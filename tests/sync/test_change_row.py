@@ -63,7 +63,7 @@ def test_a_pulled_change_journals_as_it_came() -> None:
         bases=[str(uuid.uuid4())],
         recorded_at=datetime(2026, 11, 2, 9, 30, tzinfo=UTC).isoformat(),
     )
-    (stored,) = journal_rows([change], "2026-11-02 10:00:00.000000")
+    (stored,) = journal_rows([change], "2026-11-02 10:00:00.000000", lambda time: time)
     row = dict(zip(JOURNAL_FIELDS, stored, strict=True))
     wire = change.model_dump()
     assert {k: row[k] for k in CHANGE_FIELDS if k != "bases"} == {
@@ -71,7 +71,7 @@ def test_a_pulled_change_journals_as_it_came() -> None:
     }
     assert json.loads(row["bases"]) == change.bases
     assert (row["pushed_at"], row["push_error"]) == ("2026-11-02 10:00:00.000000", None)
-    (no_bases,) = journal_rows([change.model_copy(update={"bases": []})], None)
+    (no_bases,) = journal_rows([change.model_copy(update={"bases": []})], None, str)
     assert dict(zip(JOURNAL_FIELDS, no_bases, strict=True))["bases"] is None
 
 
