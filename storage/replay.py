@@ -101,16 +101,20 @@ def parents_first(touched: dict[str, list[str]]) -> list[tuple[str, list[str]]]:
 
 
 def replay(
-    conn: Connection, fresh: Sequence[ChangeLike], now: datetime, parsed: dict[str, Any]
+    conn: Connection,
+    fresh: Sequence[ChangeLike],
+    now: datetime,
+    parsed: dict[str, Any],
+    touched: dict[str, list[str]] | None = None,
 ) -> Replayed:
     """Journal these changes (taken by the server already) and bring every record they
     touch up to date. `parsed`: each whole row's value by change id, as the caller
-    read it."""
+    read it; `touched`: records_touched(fresh), when the caller has it."""
     insert_rows(conn, _JOURNAL, JOURNAL_FIELDS, journal_rows(fresh, stored_utc(now), _STORED_TIME))
     fresh_by_key = {(c.entity, c.entity_id): c for c in fresh}
     lone = _lone_creates(fresh, parsed)
     done = Replayed()
-    for entity, ids in parents_first(records_touched(fresh)):
+    for entity, ids in parents_first(touched if touched is not None else records_touched(fresh)):
         cls = _TABLES[entity]
         if cls.__journal__ == "append":
             # Append-only rows arrive whole, once, and never change: no merge needed.

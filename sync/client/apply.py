@@ -95,9 +95,10 @@ def apply_changes(conn: Connection, changes: Sequence[Change], now: datetime) ->
     if not fresh:
         return result
     try:
+        touched = records_touched(fresh)
         with savepoint(conn, "pulled_page"):
-            done = replay(conn, fresh, now, parsed)
-            references.check_page(conn, records_touched(fresh), records_removed(fresh))
+            done = replay(conn, fresh, now, parsed, touched)
+            references.check_page(conn, touched, records_removed(fresh))
         result.replayed = done
         result.new_changes = len(fresh)
     except UNAPPLIABLE as exc:

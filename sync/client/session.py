@@ -206,11 +206,10 @@ class SyncSession:
         pull's cursor, whether anything pulled before waits to be applied again, and
         who is still to be removed."""
         with self.workspace.store.read_rows() as conn:
-            enrolment = sync_settings.enrolment(conn)
+            enrolment, cursor, leaving = sync_settings.sync_start(conn)
             if enrolment is None:
                 raise NotEnrolledError()
             batch, total = self._batch_to_push(conn)
-            cursor, leaving = sync_settings.cursor_and_leaving(conn)
             return _Start(
                 enrolment=enrolment,
                 batch=batch,

@@ -29,7 +29,10 @@ class Enrolment:
 
 
 def enrolment(session: Session | Connection) -> Enrolment | None:
-    found = settings.get_many(session, SERVER, PRIVATE_KEY)  # every sync reads it first
+    return _enrolment(settings.get_many(session, SERVER, PRIVATE_KEY))
+
+
+def _enrolment(found: dict[str, Any]) -> Enrolment | None:
     server: dict[str, Any] | None = found[SERVER]
     key = found[PRIVATE_KEY]
     if not server or not key:
@@ -59,11 +62,11 @@ def cursor(session: Session | Connection) -> str:
     return _cursor(settings.get_many(session, CURSOR, RESTORED_AT))
 
 
-def cursor_and_leaving(session: Session | Connection) -> tuple[str, list[str]]:
-    """The pull's cursor and who is still to be removed (see `leaving`), read in one
-    statement: a sync with nothing to do is mostly its few statements."""
-    found = settings.get_many(session, CURSOR, RESTORED_AT, LEAVING)
-    return _cursor(found), list(found[LEAVING] or [])
+def sync_start(session: Session | Connection) -> tuple[Enrolment | None, str, list[str]]:
+    """The enrolment, the pull's cursor and who is still to be removed (see `leaving`),
+    read in one statement: a sync with nothing to do is mostly its few statements."""
+    found = settings.get_many(session, SERVER, PRIVATE_KEY, CURSOR, RESTORED_AT, LEAVING)
+    return _enrolment(found), _cursor(found), list(found[LEAVING] or [])
 
 
 def _cursor(found: dict[str, Any]) -> str:
