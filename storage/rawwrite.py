@@ -81,7 +81,7 @@ def stored_form(column_type: Any) -> Convert:
     return _converter(column_type)
 
 
-_PLANS: dict[str, tuple[str, list[str], Callable[[Any], Any], list[tuple[int, Convert]]]] = {}
+_PLANS: dict[str, tuple[tuple[str, ...], Callable[[Any], Any], list[tuple[int, Convert]]]] = {}
 
 
 def insert_many(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
@@ -90,22 +90,18 @@ def insert_many(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
         return
     plan = _PLANS.get(table.name)
     if plan is None:
-        names = [c.name for c in table.columns]
-        quoted = ", ".join(f'"{name}"' for name in names)
-        marks = ", ".join("?" for _ in names)
+        names = tuple(c.name for c in table.columns)
         # Only the columns whose stored form differs from the value are converted.
         converted = [
             (i, convert)
             for i, convert in enumerate(_converter(c.type) for c in table.columns)
             if convert is not _identity
         ]
-        # Names come from our own table definitions, values only ever as parameters.
-        sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})'  # noqa: S608
         # (itemgetter of one name gives the value alone, not a tuple of it.)
         every = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
-        plan = (sql, names, every, converted)
+        plan = (names, every, converted)
         _PLANS[table.name] = plan
-    sql, names, every_column, converted = plan
+    names, every_column, converted = plan
     params: list[tuple[Any, ...]] = []
     for row in rows:
         try:
@@ -116,10 +112,10 @@ def insert_many(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
         for i, convert in converted:
             values[i] = convert(values[i])
         params.append(tuple(values))
-    conn.exec_driver_sql(sql, params)
+    insert_rows(conn, table, names, params)
 
 
-_ROW_PLANS: dict[tuple[str, tuple[str, ...]], str] = {}
+_STATEMENTS: dict[tuple[str, tuple[str, ...]], str] = {}
 
 
 def insert_rows(
@@ -129,13 +125,13 @@ def insert_rows(
     order, in one executemany (the journal's rows of a pull: storage/change_row.py)."""
     if not rows:
         return
-    sql = _ROW_PLANS.get((table.name, names))
+    sql = _STATEMENTS.get((table.name, names))
     if sql is None:
         quoted = ", ".join(f'"{name}"' for name in names)
         marks = ", ".join("?" for _ in names)
         # Names come from our own table definitions, values only ever as parameters.
         sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})'  # noqa: S608
-        _ROW_PLANS[(table.name, names)] = sql
+        _STATEMENTS[(table.name, names)] = sql
     conn.exec_driver_sql(sql, rows)
 
 

@@ -5,6 +5,7 @@ is one a real laptop could have written. Synthetic values only."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -70,3 +71,20 @@ def complete_row(entity: str, **values: Any) -> dict[str, Any]:
             )
     row.update(values)
     return row
+
+
+def wire_set(**values: Any) -> dict[str, Any]:
+    """A change as the wire carries it (sync.protocol.Change's fields, unvalidated):
+    a goal's statement set, `values` as given. For tests of what reads a page."""
+    return {
+        "change_id": str(uuid.uuid4()),
+        "hlc": 1_700_000_000_000_000,
+        "device_id": str(uuid.uuid4()),
+        "entity": "goal",
+        "entity_id": str(uuid.uuid4()),
+        "op": "set",
+        "field": "statement",
+        "value": json.dumps("I want to walk to the shop"),
+        "recorded_at": "2026-11-22T10:00:00+00:00",
+        **values,
+    }

@@ -31,6 +31,7 @@ from tests.sync.partner_setup import (
     make_partnership,
     register_with_consent,
 )
+from tests.sync.rows import wire_set
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -92,19 +93,9 @@ def test_no_agreement_in_force_means_nothing_is_sent(both: Partnership) -> None:
 
 
 def _change(**values: object) -> Change:
-    base: dict[str, object] = {
-        "change_id": str(uuid.uuid4()),
-        "hlc": 1 << 40,
-        "device_id": str(uuid.uuid4()),
-        "entity": "goal",
-        "entity_id": str(uuid.uuid4()),
-        "op": "set",
-        "field": "statement",
-        "value": json.dumps("I want to be left alone"),
-        "recorded_at": "2026-11-22T10:00:00+00:00",
-    }
-    base.update(values)
-    return Change.model_validate(base)
+    return Change.model_validate(
+        wire_set(**{"hlc": 1 << 40, "value": json.dumps("I want to be left alone"), **values})
+    )
 
 
 def test_a_partner_cannot_write_in_our_name(both: Partnership) -> None:

@@ -5,27 +5,16 @@ own fields; a change from a newer version is not, it refuses the page."""
 from __future__ import annotations
 
 import json
-import uuid
 
 import pytest
 
 from sync.client.pull_page import read_page
 from sync.transport import ServerRefusedError
+from tests.sync.rows import wire_set
 
 
 def _change(**values: object) -> dict[str, object]:
-    return {
-        "change_id": str(uuid.uuid4()),
-        "hlc": 1_700_000_000_000_000,
-        "device_id": str(uuid.uuid4()),
-        "entity": "goal",
-        "entity_id": str(uuid.uuid4()),
-        "op": "set",
-        "field": "statement",
-        "value": json.dumps("I want to walk to the shop"),
-        "recorded_at": "2026-11-22T10:00:00+00:00",
-        **values,
-    }
+    return wire_set(**values)
 
 
 def _page(*changes: object) -> bytes:

@@ -24,32 +24,14 @@ from storage.ids import new_id
 from sync.client.apply import apply_changes
 from sync.protocol import Change
 from tests.conftest import FAST_KDF, PASSPHRASE
+from tests.sync.rows import complete_row
 
 DEVICE = str(uuid.uuid4())
 
 
 def _person(person_id: str, given: str) -> dict[str, Any]:
-    return {
-        "id": person_id,
-        "nhs_number": "9990000018",
-        "nhs_number_status": "02",
-        "given_name": given,
-        "family_name": "O'Neill",
-        "date_of_birth": "1938-04-12",
-        "address_line1": "",
-        "postcode": "DL8 3AB",
-        "interpreter_needed": False,
-        "language": "English",
-        "large_print": False,
-        "level_of_need": "targeted",
-        "life_stage": "ageing_well",
-        "status": "open",
-        # The record's own provenance travels in the row (as a laptop writes it).
-        "recorded_at": "2026-11-02T09:30:00+00:00",
-        "recorded_by": str(uuid.uuid4()),
-        "recorded_org": str(uuid.uuid4()),
-        "recorded_device": DEVICE,
-    }
+    # A whole row a laptop could have written (tests/sync/rows.py).
+    return complete_row("person", id=person_id, given_name=given)
 
 
 def _change(hlc: int, entity_id: str, op: str, value: Any, **extra: Any) -> Change:
