@@ -8,7 +8,9 @@ Each of those is derived from CHANGE_FIELDS or pinned to it by a test
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from operator import attrgetter
 from typing import Any, Protocol
 
@@ -33,6 +35,15 @@ JOURNAL_FIELDS: tuple[str, ...] = (*CHANGE_FIELDS, *JOURNAL_ONLY)
 # The value a pulled append is journalled with: none, its row is in its table.
 ROW_IN_ITS_TABLE = None
 
+# A time as the journal writes it, in UTC: "YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00" (every
+# laptop's outbox and every server sends a change's `recorded_at` so; storage/rawwrite.py
+# stores it without parsing).
+JOURNAL_UTC = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{6})?\+00:00"
+)
+NAMES_ITSELF = "it names itself as a change it replaces"
+RECORDED_AT_UNREADABLE = "when it was recorded is not a time in UTC"
+
 # Every field of a change in one call (C), then the three a journal row changes.
 _FIELDS_OF = attrgetter(*CHANGE_FIELDS)
 _VALUE, _BASES, _RECORDED_AT = (CHANGE_FIELDS.index(n) for n in ("value", "bases", "recorded_at"))
@@ -54,6 +65,26 @@ class ChangeLike(Protocol):
     def value(self) -> str | None: ...
     @property
     def bases(self) -> list[str]: ...
+    @property
+    def recorded_at(self) -> str: ...
+
+
+def envelope_problem(change: ChangeLike) -> str | None:
+    """What no replica may hold in a change's own fields, whatever its record, or None.
+    The server refuses such a change (from a laptop or a partner) and a laptop keeps
+    one aside, by this one rule: a change that replaces itself (its bases name it), or
+    whose `recorded_at` is not a real UTC time in the journal's own form (a laptop
+    cannot store another, and the server's audit report compares the text)."""
+    if change.change_id in change.bases:
+        return NAMES_ITSELF
+    at = change.recorded_at
+    if not (isinstance(at, str) and JOURNAL_UTC.fullmatch(at)):
+        return RECORDED_AT_UNREADABLE
+    try:
+        datetime.fromisoformat(at)
+    except ValueError:  # the right shape, not a real time (a 31 June, a 25th hour)
+        return RECORDED_AT_UNREADABLE
+    return None
 
 
 def journal_rows(

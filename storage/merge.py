@@ -61,12 +61,18 @@ def parse_bases(raw: str | None) -> tuple[str, ...]:
 
 
 def heads(versions: Iterable[Version]) -> list[Version]:
-    """The versions nobody replaced, greatest first."""
+    """The versions nobody replaced, greatest first.
+
+    A version never replaces itself, and when every version of a field is replaced
+    (bases that name each other round in a circle) every one of them is a head: an
+    open conflict for a person to resolve. No app ever writes either (a change's bases
+    are changes made before it), but a crafted one reaching the journal must leave the
+    field with a value, the same on every replica, not a fold that fails: one such
+    change once stopped every pull of every laptop that received it."""
     pool = list(versions)
-    replaced = {base for v in pool for base in v.bases}
-    return sorted(
-        (v for v in pool if v.change_id not in replaced), key=lambda v: v.order, reverse=True
-    )
+    replaced = {base for v in pool for base in v.bases if base != v.change_id}
+    standing = [v for v in pool if v.change_id not in replaced] or pool
+    return sorted(standing, key=lambda v: v.order, reverse=True)
 
 
 def fold(rows: Iterable[dict[str, Any]]) -> EntityState:

@@ -9,7 +9,6 @@ formats SQLAlchemy itself would have stored.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from operator import itemgetter
@@ -17,14 +16,10 @@ from typing import Any
 
 from sqlalchemy import Boolean, Connection, Date, DateTime, Table
 
+from storage.change_row import JOURNAL_UTC
 from storage.tables.base import UtcDateTime
 
 Convert = Callable[[Any], Any]
-
-
-_JOURNAL_UTC = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{6})?\+00:00"
-)
 
 
 def _datetime(value: Any) -> Any:
@@ -37,7 +32,7 @@ def _datetime(value: Any) -> Any:
         # The journal writes UTC as "YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00": reshape it
         # without parsing (most of a large pull); anything else (another offset, a
         # week date, the basic form) takes the slow road.
-        if _JOURNAL_UTC.fullmatch(value):
+        if JOURNAL_UTC.fullmatch(value):
             return f"{value[:10]} {value[11:19]}.{value[20:26] if value[19] == '.' else '000000'}"
         value = datetime.fromisoformat(value)
     if value.tzinfo is None:

@@ -26,6 +26,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, ProgrammingError
 
 from storage import hlc
+from storage.change_row import envelope_problem
 from storage.rawwrite import present
 from storage.replay import Replayed, records_removed, records_touched, replay, revert
 from storage.row_check import row_problem, value_problem
@@ -36,8 +37,9 @@ from sync.protocol import Change
 logger = logging.getLogger(__name__)
 
 _TABLES = journalled_tables()
-# What applying a bad row raises. A full disk, a locked or read-only database
-# (OperationalError) is not the row's fault: it stops the sync as before.
+# What applying a bad row raises, the Python errors of a value in a shape no check
+# foresaw included (a row must cost only itself). A full disk, a locked or read-only
+# database (OperationalError) is not the row's fault: it stops the sync as before.
 UNAPPLIABLE = (
     IntegrityError,
     InterfaceError,
@@ -47,6 +49,8 @@ UNAPPLIABLE = (
     ValueError,
     TypeError,
     KeyError,
+    IndexError,
+    AttributeError,
     AssertionError,
     references.DanglingError,
 )
@@ -116,6 +120,8 @@ def pulled_problem(change: Change, limit: int, parsed: dict[str, Any]) -> str | 
     A whole row's parsed value is left in `parsed` (by change id) for the insert."""
     if change.hlc > limit:
         return FAR_AHEAD
+    if problem := envelope_problem(change):
+        return problem
     cls = _TABLES[change.entity]
     if (cls.__journal__ == "append") != (change.op == "append"):
         return "its kind of change does not fit the record it names"

@@ -49,8 +49,9 @@ def stored_object(text: str | None) -> dict[str, Any] | None:
 
 
 # What folding raises on stored rows that cannot be read: a value that is not JSON (or
-# nested past the parser's depth), not the object a whole row is, or bases that replace
-# every version of a field (a change naming itself).
+# nested past the parser's depth), or not the object a whole row is. (Bases that
+# replace every version of a field, a change naming itself, no longer fail the fold:
+# storage.merge.heads.)
 _UNREADABLE = (ValueError, TypeError, AttributeError, IndexError, RecursionError)
 
 

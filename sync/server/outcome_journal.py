@@ -104,7 +104,7 @@ def read(
         for entity_id, changes in sorted(per_id.items()):
             try:
                 values = values_of(kind, changes)
-            except READ_ERRORS:  # not JSON, not a record, or bases in a circle
+            except READ_ERRORS:  # not JSON, not a record
                 unreadable.add(entity)
                 continue
             if values is not None:

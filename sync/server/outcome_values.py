@@ -26,8 +26,9 @@ from sync.server.outcome_sql import CREATES, Kind
 logger = logging.getLogger(__name__)
 
 # What reading a record's changes raises when they cannot be read: a value that is not
-# JSON or not a record (ValueError, TypeError), and bases that name each other round
-# in a circle, so no version of a field is left standing (IndexError, from the fold).
+# JSON or not a record (ValueError, TypeError), nested past the parser's depth, or of a
+# shape no reading foresaw (IndexError). Bases that name each other round in a circle
+# no longer fail the fold (storage.merge.heads: every version stands, a conflict).
 READ_ERRORS = (ValueError, TypeError, IndexError, RecursionError)
 
 

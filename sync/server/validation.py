@@ -12,6 +12,7 @@ from pydantic_core import from_json
 
 from app.services.write_rules import write_policy
 from app.services.write_rules.row_validity import read_row, row_problem, value_problem
+from storage.change_row import envelope_problem
 from storage.codec import journalled_columns
 from storage.hlc import ceiling
 from storage.tables import journalled_tables
@@ -81,6 +82,10 @@ def refusal(
         return "A laptop can only send its own changes."
     if change.hlc > (ceiling() if latest is None else latest):
         return CLOCK_AHEAD
+    if problem := envelope_problem(change):
+        # The laptops' own rule (they keep such a change aside): a change replacing
+        # itself once stopped every colleague's pull; a time no laptop can store.
+        return f"{problem[0].upper()}{problem[1:]}."
     columns = _COLUMNS.get(change.entity)
     if columns is None:
         return f"'{change.entity}' is not a kind of record this server keeps."

@@ -21,6 +21,7 @@ from app.services.care import visits
 from app.services.care.care_plan import add_action, add_goal
 from app.services.need_to_know.access_report import ReportQuery
 from app.workspace import Workspace
+from storage.change_row import NAMES_ITSELF, RECORDED_AT_UNREADABLE
 from storage.consistency import check_journal
 from storage.hlc import ceiling
 from storage.summary_bulk import BULK_ROWS
@@ -51,6 +52,9 @@ EXPECTED = sorted(
         "the record inside it is not the one it names",
         "the record inside it is not the one it names",
         "it is not a well-formed change (bases)",
+        NAMES_ITSELF,
+        RECORDED_AT_UNREADABLE,
+        RECORDED_AT_UNREADABLE,
     ]
 )
 
@@ -77,8 +81,17 @@ def _bad_rows(server: RunningServer, zoe: str) -> tuple[list[dict[str, Any]], li
         # Text no table can hold (a lone surrogate cannot be written as UTF-8).
         set_field(person, "preferred_name", "\ud800"),
         set_field(person, "preferred_name", "Zed") | {"bases": "[not JSON"},
+        # Its own fields, whatever its record: a change that replaces itself (every
+        # colleague's fold of the field once failed), a time no laptop can store.
+        _naming_itself(set_field(person, "preferred_name", "Zed")),
+        note_like(note) | {"recorded_at": "2026-01-01T10:00:00"},  # no zone
+        note_like(note) | {"recorded_at": "2026-02-30T10:00:00+00:00"},  # no such day
     ]
     return good, bad
+
+
+def _naming_itself(change: dict[str, Any]) -> dict[str, Any]:
+    return change | {"bases": json.dumps([change["change_id"], *json.loads(change["bases"])])}
 
 
 def _kept(ws: Workspace) -> list[str]:

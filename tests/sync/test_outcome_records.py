@@ -1,7 +1,8 @@
 """The outcome report's kept tables (sync/server/outcome_records.py) against the plain
 fold of the journal they stand for, on SQLite and PostgreSQL: for random journals
 (creates, edits, concurrent edits, removals, changes arriving in any order and any
-batches, values that cannot be read, bases that name each other round in a circle),
+batches, values that cannot be read, bases that name each other round in a circle or
+name the change itself),
 the facts read from the tables are exactly those read by folding the journal, and
 the tables kept batch by batch are exactly those rebuilt from the whole journal."""
 

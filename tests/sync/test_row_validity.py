@@ -145,6 +145,40 @@ def test_a_clock_stamp_of_2_63_minus_1_is_refused(team: Team) -> None:
         assert team.server.store.clock(conn).last < stamp(DAY_MS)
 
 
+def test_a_change_naming_itself_or_with_a_time_no_laptop_can_store_is_refused(
+    team: Team,
+) -> None:
+    """Bases naming the change itself once went through, and every colleague's fold of
+    the field then failed, every sync; a `recorded_at` without its zone (or not a real
+    time) was taken, and every laptop kept it aside: the server and the team diverged."""
+    with team.attacker.store.read() as session:
+        created = session.execute(
+            select(ChangeRecord.change_id).where(
+                ChangeRecord.entity == "goal",
+                ChangeRecord.entity_id == team.zoe_goal,
+                ChangeRecord.op == "create",
+            )
+        ).scalar_one()
+    itself = crafted(team.attacker, "goal", "set", team.zoe_goal, "I want Zed", field="statement")
+    itself["bases"] = [itself["change_id"], created]
+    row = own_row(team.attacker, "goal", person_id=team.zoe, statement="I want to go out")
+    times = ["2026-12-07T10:00:00", "2026-12-07T10:00:00+01:00", "2026-02-30T10:00:00+00:00"]
+    sent = [itself] + [
+        crafted(team.attacker, "goal", "create", row["id"], row, recorded_at=at) for at in times
+    ]
+    refused = team.push(*sent)
+    assert [refused.get(c["change_id"]) for c in sent] == [
+        "It names itself as a change it replaces.",
+        *["When it was recorded is not a time in UTC."] * len(times),
+    ]
+    assert team.stored(sent) == []
+    # The same edit naming only what it replaces goes through.
+    honest = crafted(team.attacker, "goal", "set", team.zoe_goal, "I want Zed", field="statement")
+    honest["bases"] = [created]
+    assert team.push(honest) == {}
+    team.colleague_still_syncs()
+
+
 def test_a_clock_stamp_two_days_ahead_is_refused_and_the_user_told_to_check_the_clock(
     team: Team,
 ) -> None:
