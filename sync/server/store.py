@@ -108,6 +108,24 @@ def _transaction(engine: Engine, *, one_snapshot: bool = False) -> Iterator[Conn
         checkpointer.poke()
 
 
+# A create (or append) refused in a batch takes the batch's other changes to the same
+# record with it: their owner was taken from that create (`_owners`), so kept, they
+# would be stored under a person the record may not be, and, when the create was
+# refused because the record is held already, edit another team's record unjudged.
+RIDES_ON_REFUSED = "The record this change edits was refused in the same request."
+
+
+def _riding_on_refused(
+    fresh: Sequence[Change], kept: Sequence[tuple[Change, str | None]], refused: list[Refusal]
+) -> set[str]:
+    """Ids of the kept changes to a record whose create or append in `fresh` was refused."""
+    no = {r.change_id for r in refused}
+    gone = {
+        (c.entity, c.entity_id) for c in fresh if c.op in ("create", "append") and c.change_id in no
+    }
+    return {c.change_id for c, _ in kept if (c.entity, c.entity_id) in gone} if gone else set()
+
+
 class _RolledBack(Exception):
     """Raised inside a dry run's transaction to roll it back."""
 
@@ -367,6 +385,9 @@ class ServerStore:
         if later := batch_refusals(conn, kept, rows, device.get("team_id"), held_creates):
             refused += [Refusal(change_id=c, reason=why) for c, why in later.items()]
             kept = [(c, person_id) for c, person_id in kept if c.change_id not in later]
+        if riders := _riding_on_refused(fresh, kept, refused):
+            refused += [Refusal(change_id=c, reason=RIDES_ON_REFUSED) for c in riders]
+            kept = [(c, person_id) for c, person_id in kept if c.change_id not in riders]
         if kept:
             insert_changes(conn, kept, wallclock.utcnow())
             # The outcome report's tables, in the same transaction as the journal.
