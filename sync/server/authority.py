@@ -147,17 +147,19 @@ def _needs_lead(
     rows: dict[str, dict[str, Any] | None],
     owners: dict[tuple[str, str], str | None],
 ) -> set[str]:
-    """People whose lead professional a rule reads: restricted alert detail written."""
+    """People whose lead professional a rule reads: restricted alert detail written
+    (set, cleared or made with an alert) or an alert's kind changed (its detail may
+    move to another category: write_policy._alert)."""
     found: set[str] = set()
     for change in batch:
         if change.entity != "alert":
             continue
         if change.op == "create":
             row = rows.get(change.change_id)
-            detail = row.get("restricted_detail") if row is not None else None
+            reads = bool(row.get("restricted_detail")) if row is not None else False
         else:
-            detail = _set_value(change) if change.field == "restricted_detail" else None
-        if detail and (person := owners.get((change.entity, change.entity_id))):
+            reads = change.op == "set" and change.field in ("restricted_detail", "kind")
+        if reads and (person := owners.get((change.entity, change.entity_id))):
             found.add(person)
     return found
 
@@ -283,7 +285,7 @@ def _lookups(conn: Connection, batch: Sequence[Change], organisation_id: str | N
             value = _set_value(change)
             if isinstance(value, str):
                 (teams if change.field == "team_id" else staff).add(value)
-        elif change.field == "restricted_detail":
+        elif change.entity == "alert" and change.field in ("restricted_detail", "kind"):
             alerts.add(change.entity_id)
     if not (teams or staff or alerts or signed):
         return NO_LOOKUPS

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from app.errors import AccessDeniedError
 from app.services.care.joint_assessment import initial_parts, record_part
 from app.services.care.notes import add_note
-from app.services.care.risks import add_alert
+from app.services.care.risks import add_alert, update_alert
 from app.services.caseload.allocation import allocate
 from app.services.need_to_know.access_report import ReportQuery
 from app.services.profile.sync_status import pending_changes
@@ -34,6 +34,7 @@ from app.services.write_rules.write_policy import (
     NOT_YOURS,
     ONLY_COORDINATOR_LEADS,
     OUT_OF_SCOPE,
+    RESTRICTED_REFUSED,
     SIGNATURE_FIXED,
 )
 from app.workspace import Workspace
@@ -316,6 +317,68 @@ def test_an_administrators_laptop_receives_and_sends_no_clinical_records(
     _refused(server, admin, [attack], NOT_CLINICAL)
     assert sync(nurse).refused == []
     assert len(_held(nurse, ContactNote)) == 1
+
+
+def test_restricted_detail_is_wiped_or_moved_to_another_category_only_by_who_may_see_it(
+    server: RunningServer, laptop: Laptop
+) -> None:
+    """Clearing a key safe code is writing it (a support worker once could, and the
+    code was gone from every laptop of the team), and an alert's kind moved between
+    safeguarding and the other kinds moves its detail to whoever the new kind shows it
+    to (a nurse once could turn a safeguarding alert into an "animal" one, and a fresh
+    laptop of hers was then sent the safeguarding detail)."""
+    directory.add_user(server.store, "Jo Hart", "support_worker", "Craven Locality")
+    social_worker = reopen(laptop("Ceri Jones"))
+    sync(social_worker)
+    people.register(social_worker, people.NewPerson(ZOE, "Zoë", "O'Neill", "1938-04-12", "DL8 3AB"))
+    zoe = _id(social_worker, ZOE)
+    key_safe = add_alert(
+        social_worker,
+        person_id=zoe,
+        kind="access_to_home",
+        summary="Key safe by the back door",
+        restricted_detail="KEYSAFE 2468",
+    ).entity_id
+    concern = add_alert(
+        social_worker,
+        person_id=zoe,
+        kind="safeguarding",
+        summary="Safeguarding concern",
+        restricted_detail=SAFEGUARDING,
+    ).entity_id
+    assert sync(social_worker).refused == []
+
+    support = reopen(laptop("Jo Hart"))
+    sync(support)
+    wipe = smuggle(support, "alert", key_safe, "set", None, field="restricted_detail")
+    _refused(server, support, [wipe], RESTRICTED_REFUSED["key_safe"])
+
+    nurse = reopen(laptop("Sam Taylor"))
+    sync(nurse)
+    # The laptop's own rules refuse it first...
+    with pytest.raises(AccessDeniedError, match="safeguarding"):
+        update_alert(nurse, alert_id=concern, kind="animal", summary="Dog")
+    # ...and the server refuses it from a tampered laptop, either way round.
+    moves = [
+        smuggle(nurse, "alert", concern, "set", "animal", field="kind"),
+        smuggle(nurse, "alert", key_safe, "set", "safeguarding", field="kind"),
+    ]
+    _refused(server, nurse, moves, RESTRICTED_REFUSED["safeguarding"])
+    # Within one category any role with the record may reword it.
+    update_alert(nurse, alert_id=key_safe, kind="animal", summary="Key safe; a dog too")
+    assert sync(nurse).refused == []
+
+    # The team still holds the code; a fresh laptop of the nurse is still not sent the
+    # safeguarding detail; the social worker, who may see both, may move the kind.
+    sync(social_worker)
+    details = {a.id: a.restricted_detail for a in _held(social_worker, Alert)}
+    assert details == {key_safe: "KEYSAFE 2468", concern: SAFEGUARDING}
+    fresh = reopen(laptop("Sam Taylor"))
+    sync(fresh)
+    details = {a.id: a.restricted_detail for a in _held(fresh, Alert)}
+    assert details == {key_safe: "KEYSAFE 2468", concern: PLACEHOLDER}
+    update_alert(social_worker, alert_id=concern, kind="access_to_home", summary="Moved")
+    assert sync(social_worker).refused == []
 
 
 def test_an_enrolled_laptop_refuses_what_its_server_would_before_writing(

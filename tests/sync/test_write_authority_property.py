@@ -430,6 +430,8 @@ def _changes(
                             value = pick.lead
                         elif (entity, column) == ("alert", "restricted_detail"):
                             value = pick.detail
+                        elif (entity, column) == ("alert", "kind"):
+                            value = pick.kind  # maybe into or out of safeguarding
                         add(entity, entry["id"], "set", value, column)
                     add(entity, entry["id"], "delete", None)
             grant = world.rows[world.alun]["break_glass"]

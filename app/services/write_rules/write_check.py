@@ -193,7 +193,8 @@ def _lookups(session: Session, change: Proposed, before: Before) -> Lookups:
     if change.field == "lead_professional_id" and isinstance(value, str):
         staff = session.get(StaffMember, value)
         return Lookups(staff={value: (staff.role, staff.active)} if staff else {})
-    if change.field == "restricted_detail":
+    if change.entity == "alert" and change.field in ("restricted_detail", "kind"):
+        # The kind before this write: what the detail was shown by until now.
         alert = session.get(Alert, change.entity_id)
         kind = before.get(("alert", change.entity_id), {}).get("kind", alert and alert.kind)
         return Lookups(alert_kind={change.entity_id: kind})

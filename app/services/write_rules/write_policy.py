@@ -79,7 +79,8 @@ RECORDED = ("recorded_by", "recorded_org", "recorded_device")
 RECORDED_FIELDS = frozenset({"recorded_at", *RECORDED})
 # Set values the policy reads (every other set is decided without decoding its value).
 VALUE_FIELDS = frozenset({("person", "team_id"), ("person", "lead_professional_id")}) | {
-    ("alert", "restricted_detail")
+    ("alert", "restricted_detail"),
+    ("alert", "kind"),
 }
 
 # Records signed by the professional who made them: the signature is the writer's
@@ -411,22 +412,32 @@ def _person_field(
 
 
 def _alert(writer: Writer, change: Proposed, person: PersonFacts, lookups: Lookups) -> str | None:
+    """Restricted detail (a key safe code, safeguarding detail) is written only by a role
+    that may see it: when an alert is made with it, when it is set, and when it is
+    cleared (wiping a key safe code is writing it too); and an alert's kind is moved
+    between safeguarding and the other kinds only by a role that may see both, as the
+    detail goes with the kind to whoever the new one shows it to."""
+    was = (lookups.alert_kind or {}).get(change.entity_id)
     if change.op == "create":
         row = change.value if isinstance(change.value, dict) else {}
-        detail, kind = row.get("restricted_detail"), row.get("kind")
+        if not row.get("restricted_detail"):
+            return None
+        categories = [category_of_alert(row.get("kind"))]
     elif change.field == "restricted_detail":
-        detail = change.value
-        kind = (lookups.alert_kind or {}).get(change.entity_id)
+        categories = [category_of_alert(was)]
+    elif change.field == "kind":
+        before, after = category_of_alert(was), category_of_alert(change.value)
+        if before is after:
+            return None
+        categories = [before, after]
     else:
         return None
-    if not detail:
-        return None
-    category = category_of_alert(kind)
-    if restricted_visible(
-        _viewer(writer),
-        category,
-        legitimate=person.on_caseload_when(change.stamp),
-        lead_professional_id=person.lead_professional_id,
-    ):
-        return None
-    return RESTRICTED_REFUSED[category.value]
+    for category in categories:
+        if not restricted_visible(
+            _viewer(writer),
+            category,
+            legitimate=person.on_caseload_when(change.stamp),
+            lead_professional_id=person.lead_professional_id,
+        ):
+            return RESTRICTED_REFUSED[category.value]
+    return None
