@@ -77,12 +77,14 @@ def _plain_validation_error(errors: Sequence[Any]) -> ApiError:
 def create_app(
     store: ServerStore, *, searches_per_minute: int = beyond_team.SEARCHES_PER_MINUTE
 ) -> FastAPI:
-    """The API over one store. `searches_per_minute`: the beyond-the-team search limit
-    per laptop (a test server, such as the fuzzer's, passes its own)."""
+    """The API over one store. `searches_per_minute`: the limit per laptop of each of
+    the beyond-the-team search, the same-person check and break-glass (a test server,
+    such as the fuzzer's, passes its own)."""
     error_log.install()  # uvicorn's own error lines: the exception's kind, no detail
     search_limit = beyond_team.SearchLimit(searches_per_minute)
     # Counted apart from the search: registering someone never waits on searches made.
     check_limit = beyond_team.SearchLimit(searches_per_minute)
+    glass_limit = beyond_team.SearchLimit(searches_per_minute, beyond_team.TOO_MANY_GLASS)
     api = FastAPI(
         title="OneRecord partner server",
         version=str(PROTOCOL_VERSION),
@@ -298,6 +300,7 @@ def create_app(
                     body.person_id or body.nhs_number or "",
                     body.reason,
                     body.minutes,
+                    glass_limit,
                 ),
             )
         except beyond_team.Refused as exc:

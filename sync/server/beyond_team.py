@@ -71,13 +71,21 @@ class Found:
     locality: str | None
 
 
-class SearchLimit:
-    """At most `per_minute` searches a minute per laptop. Each server app holds its
-    own (create_app's setting), so a test server can be given a different limit
-    without changing the one every real server keeps."""
+TOO_MANY_SEARCHES = "Too many searches in a minute: wait a moment and try again."
+TOO_MANY_GLASS = "Too many break-glass requests in a minute: wait a moment and try again."
 
-    def __init__(self, per_minute: int = SEARCHES_PER_MINUTE) -> None:
+
+class SearchLimit:
+    """At most `per_minute` requests a minute per laptop (searches, same-person checks,
+    break-glass requests: each counted apart). Each server app holds its own
+    (create_app's setting), so a test server can be given a different limit without
+    changing the one every real server keeps."""
+
+    def __init__(
+        self, per_minute: int = SEARCHES_PER_MINUTE, refusal: str = TOO_MANY_SEARCHES
+    ) -> None:
         self.per_minute = per_minute
+        self.refusal = refusal
         self._recent: dict[str, deque[float]] = defaultdict(deque)
         self._lock = threading.Lock()
 
@@ -89,7 +97,7 @@ class SearchLimit:
             while times and times[0] < cutoff:
                 times.popleft()
             if len(times) >= self.per_minute:
-                raise Refused(429, "Too many searches in a minute: wait a moment and try again.")
+                raise Refused(429, self.refusal)
             times.append(time.monotonic())
 
 
@@ -182,10 +190,15 @@ def break_glass(
     device: dict[str, Any],
     person: str,
     reason: str,
-    minutes: int | None = None,
+    minutes: int | None,
+    limit: SearchLimit,
 ) -> tuple[str, Any]:
     """Grant this device's user the person (id or NHS number) until expiry:
-    (grant id, expires_at)."""
+    (grant id, expires_at). Every request counts towards the laptop's limit, refused
+    ones too: a grant is audited, but an NHS number the server does not hold is
+    answered "no such person", and a laptop must not be able to try thousands (nor
+    grant itself the whole organisation in a minute)."""
+    limit.check(device["device_id"])
     try:
         why = check_reason(reason)
     except InvalidInputError as exc:

@@ -7,6 +7,7 @@ next sync evicts the person. A support worker never receives restricted values."
 from __future__ import annotations
 
 import json
+import random
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +24,7 @@ from app.services.care.risks import add_alert
 from app.services.care.visits import record_visit
 from app.services.record import people
 from app.services.record.record import open_record
+from app.values.nhs_number import synthetic
 from app.workspace import Workspace
 from storage.tables import AuditEvent, BreakGlassGrant, Person
 from sync.cli import register as sync_commands
@@ -30,6 +32,7 @@ from sync.client.beyond_team import _http, break_glass_beyond_team, find_beyond_
 from sync.server import directory, handlers, servertime
 from sync.server import schema as s
 from sync.server.audit_verify import verify_server
+from sync.server.beyond_team import SEARCHES_PER_MINUTE
 from sync.server.journal_lock import JOURNAL_LOCK
 from sync.server.store import ServerStore
 from sync.transport import ServerRefusedError, call
@@ -223,6 +226,23 @@ def test_refusals_are_plain(server: RunningServer, beyond: dict[str, Any]) -> No
         break_glass_beyond_team(sam, "because", person_id=beyond["zoe"])
     with pytest.raises(ServerRefusedError, match="no record of that person"):
         break_glass_beyond_team(sam, REASON, nhs_number="9990000026")
+
+
+def test_at_most_ten_break_glass_requests_a_minute_per_laptop(
+    server: RunningServer, beyond: dict[str, Any]
+) -> None:
+    """Refused requests count too: "no record of that person" answers whether the
+    organisation holds an NHS number, so a laptop must not try thousands, nor grant
+    itself everyone in a minute (each grant is audited, each refusal is not)."""
+    sam: Workspace = beyond["sam"]
+    for n in range(SEARCHES_PER_MINUTE):
+        with pytest.raises(ServerRefusedError, match="no record of that person"):
+            break_glass_beyond_team(sam, REASON, nhs_number=synthetic(random.Random(n)).digits)
+    with pytest.raises(ServerRefusedError, match="Too many break-glass requests"):
+        break_glass_beyond_team(sam, REASON, person_id=beyond["zoe"])
+    # Counted apart: the search is still open to the laptop.
+    (found,) = find_beyond_team(sam, "o'neill")
+    assert found.person_id == beyond["zoe"]
 
 
 def test_the_command_line_finds_and_breaks_glass(
