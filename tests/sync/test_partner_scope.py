@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from app.services.care import care_plan
 from app.services.care.joint_assessment import record_part
-from app.services.write_rules.write_policy import NOT_THE_SIGNER, NOT_YOUR_SIGNATURE
+from app.services.write_rules.write_policy import NO_REMOVAL, NOT_THE_SIGNER, NOT_YOUR_SIGNATURE
 from storage.tables import Assessment, Goal, Person
 from sync.protocol import Change
 from sync.server import directory
@@ -51,7 +51,16 @@ def both(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Partnership
 
 
 def _forged(trust: Side, entity: str, op: str, entity_id: str, value: Any, **extra: Any) -> Change:
-    """A change as the trust's server would send it: its own laptop, user, organisation."""
+    """A change as the trust's server would send it: its own laptop, user, organisation;
+    a whole row's own provenance left empty is filled with the same, as the trust's
+    laptop journal stamps it (the receiving server holds a row to its change's)."""
+    own = {
+        "recorded_by": trust.laptop.actor.user_id,
+        "recorded_org": trust.org_id,
+        "recorded_device": trust.laptop.store.device_id,
+    }
+    if isinstance(value, dict):
+        value = value | {k: v for k, v in own.items() if k in value and value[k] is None}
     base: dict[str, Any] = {
         "change_id": str(uuid.uuid4()),
         "hlc": stamp(),
@@ -111,7 +120,13 @@ def test_a_partner_editing_a_person_never_shared_with_it_is_refused(both: Partne
     shared_goal = care_plan.add_goal(council.laptop, person_id=shared, statement="I want to walk")
     both.replicate()
     note = complete_row(
-        "contact_note", person_id=private, contact_type="home_visit", narrative="Seen."
+        "contact_note",
+        person_id=private,
+        contact_type="home_visit",
+        narrative="Seen.",
+        author_id=trust.laptop.actor.user_id,
+        author_role=trust.laptop.actor.role,
+        organisation_id=trust.org_id,
     )
     alert = complete_row("alert", person_id=shared, kind="safeguarding", summary="Concern")
     widen = complete_row(
@@ -187,7 +202,7 @@ def test_a_partner_moving_our_people_between_our_teams_is_refused(both: Partners
         forged[0].change_id: OUR_TEAM,
         forged[1].change_id: MOVE,
         forged[2].change_id: OUR_TEAM,
-        forged[3].change_id: OUR_PERSON,
+        forged[3].change_id: NO_REMOVAL,  # records are removed by no one (write_policy)
         forged[4].change_id: OUR_TEAM,
         forged[5].change_id: OUR_TEAM,
     }

@@ -313,25 +313,44 @@ def _provenance(writer: Writer, change: Proposed, lookups: Lookups) -> str | Non
         ):
             return NOT_YOUR_CHAIN
         return None
-    # Recorded provenance, when the row carries it (every Recorded table does).
+    return row_provenance(
+        change.entity, row, writer.user_id, writer.organisation_id, writer.device_id, writer.role
+    )
+
+
+def row_provenance(
+    entity: str,
+    row: dict[str, Any],
+    user_id: str | None,
+    organisation_id: str | None,
+    device_id: str | None,
+    role: str | None,
+    *,
+    any_role: bool = False,
+) -> str | None:
+    """Whether a whole row names as its writer only who wrote its change: recorded
+    provenance (every Recorded table), a note's author, a break-glass grant's staff
+    member, an assessment's signer. A laptop's rows are held to its own user, device
+    and role; a partner's to its change's own author, organisation and device
+    (`any_role`: a partner's staff roles are not known here, so a role is not compared)."""
     if "recorded_by" in row and (
-        row["recorded_by"] != writer.user_id
-        or row.get("recorded_org") != writer.organisation_id
-        or row.get("recorded_device") != writer.device_id
+        row["recorded_by"] != user_id
+        or row.get("recorded_org") != organisation_id
+        or row.get("recorded_device") != device_id
     ):
         return NOT_YOURS
-    if change.entity == "contact_note" and (
-        row.get("author_id") != writer.user_id
-        or row.get("author_role") != writer.role
-        or row.get("organisation_id") != writer.organisation_id
+    if entity == "contact_note" and (
+        row.get("author_id") != user_id
+        or row.get("organisation_id") != organisation_id
+        or (not any_role and row.get("author_role") != role)
     ):
         return NOT_YOURS
-    if change.entity == BREAK_GLASS and (
-        row.get("staff_member_id") != writer.user_id or row.get("staff_role") != writer.role
+    if entity == BREAK_GLASS and (
+        row.get("staff_member_id") != user_id or (not any_role and row.get("staff_role") != role)
     ):
         return NOT_YOURS
-    signer = SIGNED_BY.get(change.entity)
-    if signer is not None and row.get(signer) != writer.user_id:
+    signer = SIGNED_BY.get(entity)
+    if signer is not None and row.get(signer) != user_id:
         return NOT_YOUR_SIGNATURE
     return None
 

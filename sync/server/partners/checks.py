@@ -15,6 +15,14 @@ from typing import Any
 from sqlalchemy import Connection, or_, select
 
 from app.services.write_rules.row_validity import row_problem
+from app.services.write_rules.write_policy import (
+    NO_REMOVAL,
+    PROVENANCE_FIXED,
+    RECORDED_FIELDS,
+    SIGNATURE_FIXED,
+    SIGNED_BY,
+    row_provenance,
+)
 from sync.protocol import Change
 from sync.server import schema as s
 from sync.server.categories import SHARED_DIRECTORY
@@ -49,7 +57,46 @@ def partner_refusal(
     if change.entity in TEAM_SETTINGS:
         # Never sent to a partner (categories.NEVER_SHARED), so never taken from one.
         return "A team's settings stay with the organisation that wrote them."
-    return refusal(change, change.device_id)
+    if reason := refusal(change, change.device_id):
+        return reason
+    return _as_a_laptop_may(change)
+
+
+def _as_a_laptop_may(change: Change) -> str | None:
+    """The write policy's rules that hold whoever writes (write_policy.decide): records
+    are never removed (a tombstone wins over every edit, for good), who recorded or
+    signed an entry never changes, and a whole row names as its writer only its
+    change's own author, organisation and device (a partner's staff roles are not
+    known here). Before, a partner could remove our records, and send a note in our
+    nurse's name, from our laptop, under our organisation."""
+    if change.op == "delete":
+        return NO_REMOVAL
+    if change.op == "set":
+        if change.field in RECORDED_FIELDS:
+            return PROVENANCE_FIXED
+        if change.field == SIGNED_BY.get(change.entity):
+            return SIGNATURE_FIXED
+        return None
+    row = _json_row(change.value)
+    if row is None:
+        return None  # refusal() has said whether a whole row must be readable
+    return row_provenance(
+        change.entity,
+        row,
+        change.author_id,
+        change.organisation_id,
+        change.device_id,
+        None,
+        any_role=True,
+    )
+
+
+def _json_row(text: str | None) -> dict[str, Any] | None:
+    try:
+        value = json.loads(text or "null")
+    except (ValueError, RecursionError):
+        return None
+    return value if isinstance(value, dict) else None
 
 
 DUPLICATE = (
@@ -59,19 +106,25 @@ DUPLICATE = (
 
 
 def same_nhs_number(conn: Connection, changes: list[Change]) -> list[Change]:
-    """Partner person records whose NHS number one of our own records already has:
-    storing them would put two people with one NHS number on our laptops."""
+    """Partner person records whose NHS number one of our own records already has, or
+    another person on the same page has (all but the first): storing them would put
+    two people with one NHS number on our laptops."""
     incoming: dict[str, Change] = {}
+    clashes: list[Change] = []
     for change in changes:
         if change.entity != "person" or change.value is None:
             continue
-        value = json.loads(change.value)
-        number = value.get("nhs_number") if change.op == "create" else value
-        if change.op == "set" and change.field != "nhs_number":
+        if change.op not in ("create", "set") or (
+            change.op == "set" and change.field != "nhs_number"
+        ):
             continue
-        if isinstance(number, str) and number.isdigit():
-            incoming[number] = change
-    clashes: list[Change] = []
+        value = _json_value(change.value)
+        number = value.get("nhs_number") if isinstance(value, dict) else value
+        if not (isinstance(number, str) and number.isdigit()):
+            continue
+        first = incoming.setdefault(number, change)
+        if first.entity_id != change.entity_id:
+            clashes.append(change)
     c = s.changes
     numbers = sorted(incoming)
     for start in range(0, len(numbers), 200):
@@ -83,10 +136,7 @@ def same_nhs_number(conn: Connection, changes: list[Change]) -> list[Change]:
                 or_(*[c.c.value.contains(n) for n in chunk]),
             )
         ):
-            try:
-                value = json.loads(row.value or "null")
-            except (ValueError, RecursionError):
-                continue  # spoilt on this server (by hand, a bug): it names no number
+            value = _json_value(row.value)
             if row.op == "create":
                 value = value.get("nhs_number") if isinstance(value, dict) else None
             number = value
@@ -94,6 +144,18 @@ def same_nhs_number(conn: Connection, changes: list[Change]) -> list[Change]:
             if found is not None and row.entity_id != found.entity_id and found not in clashes:
                 clashes.append(found)
     return clashes
+
+
+_UNREAD: Any = object()
+
+
+def _json_value(text: str | None) -> Any:
+    """A stored or sent value, or a stand-in naming no number when it cannot be read
+    (spoilt on a server, by hand or a bug): never an error that fails the page."""
+    try:
+        return json.loads(text or "null")
+    except (ValueError, RecursionError):
+        return _UNREAD
 
 
 def held_back(conn: Connection, changes: list[Change]) -> list[tuple[Change, str]]:

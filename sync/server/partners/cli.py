@@ -151,8 +151,11 @@ def _partner(args: argparse.Namespace, store: ServerStore) -> int:
             else [p["name"] for p in partners.list_partners(store) if p["removed_at"] is None]
         )
         for name in names:
-            done = pull_from(store, name)
-            print(f"{name}: {done.received} received, {len(done.refused)} refused.")
+            # Bounded, as the background round is: a partner whose cursor moves for ever
+            # with "more" held this command for ever.
+            done = pull_from(store, name, max_pages=SYNC_PAGES)
+            more = " More to come: run it again." if done.more else ""
+            print(f"{name}: {done.received} received, {len(done.refused)} refused.{more}")
     return 0
 
 
@@ -160,6 +163,8 @@ def _partner(args: argparse.Namespace, store: ServerStore) -> int:
 # pages, up to 2,000 changes each): a first replication of a large partner goes on
 # at the next round.
 PAGES_PER_ROUND = 20
+# Pages one `partner sync` takes from a partner (up to 2,000 changes each).
+SYNC_PAGES = 500
 
 
 def replicate_in_background(store: ServerStore, every: float) -> threading.Event:

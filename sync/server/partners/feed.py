@@ -157,7 +157,10 @@ def page(
     after, generation = parse_cursor(cursor)
     c, se, g = s.changes, s.shared_entity, s.partner_grants
     pid = partner["partner_id"]
-    joined = c.join(se, se.c.entity_id == c.c.entity_id)
+    # By kind and id, as the backfill joins: a partner's record may reuse the id of one
+    # of ours that is never shared (a team's, a locality's, a meeting's: ids it has
+    # seen), and by id alone that record of ours went out with the partner's category.
+    joined = c.join(se, and_(se.c.entity == c.c.entity, se.c.entity_id == c.c.entity_id))
     with _transaction(store.engine) as conn:
         if conn.dialect.name == "postgresql":
             # One partner page at a time: categories and grants are written once.

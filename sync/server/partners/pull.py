@@ -26,7 +26,7 @@ from sync.server import schema as s
 from sync.server.partners.agreements import active_agreement, partner, server_key
 from sync.server.partners.checks import held_back, partner_refusal
 from sync.server.partners.scope import scope_refusals
-from sync.server.store import ServerStore, _transaction
+from sync.server.store import RIDES_ON_REFUSED, ServerStore, _transaction
 from sync.transport import client, request
 
 logger = logging.getLogger(__name__)
@@ -38,6 +38,8 @@ class PartnerPull:
     duplicates: int = 0
     refused: list[str] = field(default_factory=list)
     pages: int = 0
+    # Stopped at `max_pages` while the partner still said it had more.
+    more: bool = False
 
 
 def ingest(
@@ -92,20 +94,39 @@ def ingest(
                 )
             else:
                 good.append(change)
-        agreement = active_agreement(conn, pid)
-        # Only people shared between us, in agreed categories, never moving ours.
-        out = held_back(conn, good) + scope_refusals(conn, peer, agreement, own_org, good)
-        for change, reason in out:
-            if change in good:
+
+        def take_out(out: Sequence[tuple[Change, str]]) -> None:
+            """Refuse these, then every change the page makes to a record whose create
+            (or append) on the page is refused: its person and category were the
+            create's, so an edit riding on a refused decoy create of one of our records
+            was judged as the partner's own (store._riding_on_refused, page-wide)."""
+            gone = {c.change_id: why for c, why in out}
+            dropped = {r["change_id"] for r in refused} | set(gone)
+            records = {
+                (c.entity, c.entity_id)
+                for c in changes
+                if c.op in ("create", "append") and c.change_id in dropped
+            }
+            for change in good:
+                if change.change_id not in gone and (change.entity, change.entity_id) in records:
+                    gone[change.change_id] = RIDES_ON_REFUSED
+            for change in [c for c in good if c.change_id in gone]:
                 good.remove(change)
                 refused.append(
                     {
                         "change_id": change.change_id,
                         "partner_id": pid,
-                        "reason": reason,
+                        "reason": gone[change.change_id],
                         "refused_at": now,
                     }
                 )
+
+        take_out([])
+        agreement = active_agreement(conn, pid)
+        # Only people shared between us, in agreed categories, never moving ours: people
+        # held back first, so a person refused here is never taken as the partner's own.
+        take_out(held_back(conn, good))
+        take_out(scope_refusals(conn, peer, agreement, own_org, good))
         held: set[str] = set(
             conn.execute(
                 select(s.changes.c.change_id).where(
@@ -208,6 +229,12 @@ def pull_from(
                 raise ValueError(
                     "The partner server's answer was not in the expected form."
                 ) from None
+            if len(page.changes) + len(malformed) > page_size:
+                # A page is checked and stored in one transaction, which on SQLite holds
+                # the one writer every laptop's sync waits for: a partner sets no size.
+                raise ValueError(
+                    "The partner server sent more changes than were asked for: nothing was changed."
+                )
             if not page.changes and not malformed and page.cursor == cursor:
                 total.pages += 1  # nothing new: no write at all
                 if page.more:
@@ -224,4 +251,6 @@ def pull_from(
             cursor = page.cursor
             if not page.more:
                 break
+        else:
+            total.more = True
     return total

@@ -52,6 +52,10 @@ MOVE = "A partner cannot move this organisation's people or change who leads the
 OUR_TEAM = "A partner cannot place a person in one of this organisation's teams."
 OUR_CONSENT = "A partner cannot record consent that decides what this organisation shares."
 NOT_THEIRS = "A partner can only send changes written in its own organisation's name."
+OUR_RESTRICTED = (
+    "A partner cannot change the restricted detail of this organisation's alerts, "
+    "or what kind of alert they are."
+)
 
 
 def _owners(conn: Connection, changes: Sequence[Change]) -> dict[tuple[str, str], str | None]:
@@ -240,6 +244,15 @@ def _judge(
     # that go with them).
     if (person, category) not in grants:
         return NOT_SHARED
+    if (
+        change.entity == "alert"
+        and change.op == "set"
+        and change.field in ("restricted_detail", "kind")
+    ):
+        # Who may see a key safe code or safeguarding detail is decided by our staff's
+        # roles, which a partner's staff do not have here: it may neither wipe the
+        # detail nor move it to another category (write_policy._alert, for laptops).
+        return OUR_RESTRICTED
     if change.entity in SIGNED_BY:
         # An assessment about our person is signed by whoever wrote it: a partner
         # signs only as its own author, and never rewords one (ours are signed by
