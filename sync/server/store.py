@@ -118,10 +118,12 @@ RIDES_ON_REFUSED = "The record this change edits was refused in the same request
 def _riding_on_refused(
     fresh: Sequence[Change], kept: Sequence[tuple[Change, str | None]], refused: list[Refusal]
 ) -> set[str]:
-    """Ids of the kept changes to a record whose create or append in `fresh` was refused."""
+    """Ids of the kept changes to a record whose every create or append in `fresh` was
+    refused (a second create of a record the batch creates once is refused alone)."""
     no = {r.change_id for r in refused}
-    gone = {
-        (c.entity, c.entity_id) for c in fresh if c.op in ("create", "append") and c.change_id in no
+    made = [c for c in fresh if c.op in ("create", "append")]
+    gone = {(c.entity, c.entity_id) for c in made if c.change_id in no} - {
+        (c.entity, c.entity_id) for c in made if c.change_id not in no
     }
     return {c.change_id for c, _ in kept if (c.entity, c.entity_id) in gone} if gone else set()
 
@@ -407,7 +409,11 @@ class ServerStore:
                 owners[key] = change.entity_id
             elif change.op in ("create", "append") and change.value:
                 row = rows.get(change.change_id)
-                owners[key] = row.get("person_id") if row is not None else None
+                person = row.get("person_id") if row is not None else None
+                # The first create names the record's person: a second is refused as a
+                # second (created once), so what rides on the record is judged by the
+                # create that is kept.
+                owners.setdefault(key, person)
             elif key not in owners:
                 unknown.add(key)
         for entity, entity_id in unknown - set(owners):

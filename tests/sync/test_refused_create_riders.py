@@ -3,7 +3,10 @@ it (sync/server/store.py `_riding_on_refused`). The server takes a record's pers
 from a create in the batch; when that create was refused because the record is held
 already (another team's alert, its id known from an old break-glass grant), edits
 sent with it were stored as the decoy person's, never judged against the real one:
-another team's safeguarding alert could be switched off (an attacker's review)."""
+another team's alert could be reworded and switched off (an attacker's review).
+
+A batch that creates one record twice keeps the first create and what rides on it,
+judged by that create's person (tests/sync/test_created_once.py)."""
 
 from __future__ import annotations
 
@@ -47,7 +50,7 @@ def test_edits_sent_with_a_refused_create_of_another_teams_record_are_refused(
     )
     create = crafted(nurse, "alert", "create", alert, decoy)
     edits = [
-        crafted(nurse, "alert", "set", alert, "safeguarding", field="kind"),
+        crafted(nurse, "alert", "set", alert, "Nothing to worry about", field="summary"),
         crafted(nurse, "alert", "set", alert, False, field="active"),
     ]
     refused = refusals(signed_push(server.url, nurse, [create, *edits]))
@@ -66,7 +69,7 @@ def test_edits_sent_with_a_refused_create_of_another_teams_record_are_refused(
     with kim.store.read() as session:
         kept = session.get(Alert, alert)
         assert kept is not None
-        assert (kept.kind, kept.active, kept.person_id) == ("animal", True, zoe)
+        assert (kept.summary, kept.active, kept.person_id) == ("Dog in the garden", True, zoe)
     # An edit of Alun's own record in a push that is refused nothing still goes through.
     own = own_row(nurse, "alert", person_id=alun, kind="animal", summary="Cat", active=True)
     made = crafted(nurse, "alert", "create", own["id"], own)
