@@ -6,6 +6,7 @@ is one a real laptop could have written. Synthetic values only."""
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -18,6 +19,7 @@ from app.values import vocab
 from app.values.nhs_number import VERIFICATION_STATUS
 from storage.codec import journalled_columns
 from storage.tables import journalled_tables
+from sync.protocol import Change
 
 TABLES = journalled_tables()
 NHS = "9990000018"
@@ -71,6 +73,28 @@ def complete_row(entity: str, **values: Any) -> dict[str, Any]:
             )
     row.update(values)
     return row
+
+
+def partner_change(entity: str, op: str, entity_id: str, value: Any, **extra: Any) -> Change:
+    """A change as a partner server's page carries it: a fresh id and a stamp from the
+    real clock, `value` JSON-encoded (none for a delete), no author or organisation
+    unless `extra` names them (a device of its own otherwise)."""
+    return Change.model_validate(
+        {
+            "change_id": str(uuid.uuid4()),
+            "hlc": (time.time_ns() // 1_000_000) << 16,
+            "device_id": str(uuid.uuid4()),
+            "author_id": None,
+            "organisation_id": None,
+            "entity": entity,
+            "entity_id": entity_id,
+            "op": op,
+            "field": None,
+            "value": None if op == "delete" else json.dumps(value),
+            "recorded_at": "2026-11-22T10:00:00+00:00",
+        }
+        | extra
+    )
 
 
 def wire_set(**values: Any) -> dict[str, Any]:

@@ -7,7 +7,6 @@ agreement covers care plan and health; our person consented to share both."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,31 +33,12 @@ from sync.server.partners.scope import OUR_RESTRICTED
 from sync.server.store import RIDES_ON_REFUSED, ServerStore, _transaction
 from tests.databases import require_postgres_url
 from tests.pg_schemas import fresh_schema_url
-from tests.sync.raw_push import stamp
 from tests.sync.rows import complete_row
+from tests.sync.rows import partner_change as _change
 
 OURS, THEIRS = "Dales Community Health", "Craven Council"
 TEAM = "District Nursing"
 OUR_NHS, THEIR_NHS = "9990000018", "9990000026"
-
-
-def _change(entity: str, op: str, entity_id: str, value: Any, **extra: Any) -> Change:
-    return Change.model_validate(
-        {
-            "change_id": str(uuid.uuid4()),
-            "hlc": stamp(),
-            "device_id": str(uuid.uuid4()),
-            "author_id": None,
-            "organisation_id": None,
-            "entity": entity,
-            "entity_id": entity_id,
-            "op": op,
-            "field": None,
-            "value": None if op == "delete" else json.dumps(value),
-            "recorded_at": "2026-11-22T10:00:00+00:00",
-        }
-        | extra
-    )
 
 
 class World:

@@ -7,7 +7,6 @@ unlock afterwards. Two real servers on loopback, SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,7 +41,7 @@ from tests.sync.partner_setup import (
     register_with_consent,
 )
 from tests.sync.raw_push import stamp, still_syncs
-from tests.sync.rows import complete_row
+from tests.sync.rows import complete_row, partner_change
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -61,20 +60,18 @@ def _forged(trust: Side, entity: str, op: str, entity_id: str, value: Any, **ext
     }
     if isinstance(value, dict):
         value = value | {k: v for k, v in own.items() if k in value and value[k] is None}
-    base: dict[str, Any] = {
-        "change_id": str(uuid.uuid4()),
-        "hlc": stamp(),
-        "device_id": trust.laptop.store.device_id,
-        "author_id": trust.laptop.actor.user_id,
-        "organisation_id": trust.org_id,
-        "entity": entity,
-        "entity_id": entity_id,
-        "op": op,
-        "field": None,
-        "value": None if op == "delete" else json.dumps(value),
-        "recorded_at": "2026-11-22T10:00:00+00:00",
-    }
-    return Change.model_validate(base | extra)
+    return partner_change(
+        entity,
+        op,
+        entity_id,
+        value,
+        **{
+            "device_id": trust.laptop.store.device_id,
+            "author_id": trust.laptop.actor.user_id,
+            "organisation_id": trust.org_id,
+        }
+        | extra,
+    )
 
 
 def _from_trust(council: Side, changes: list[Change]) -> dict[str, str]:
