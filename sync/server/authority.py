@@ -304,6 +304,12 @@ def _lookups(conn: Connection, batch: Sequence[Change], organisation_id: str | N
             roles[row.user_id] = (row.role, bool(row.active))
     # A kind that cannot be read is judged as safeguarding (category_of_alert).
     kinds = _latest(conn, "alert", alerts, "kind") if alerts else {}
+    # An alert this batch creates (offline: made, then edited, then pushed at once): its
+    # kind before the edit is its create's, as the laptop read it from its own table.
+    for change in batch:
+        made = change.entity == "alert" and change.op == "create"
+        if made and change.entity_id in alerts and change.entity_id not in kinds:
+            kinds[change.entity_id] = _created_field(change, "kind")
     # Who signed each record a change rewords (the signature never changes: a set of
     # it is refused outright), as the laptop reads it from its own row.
     signers: dict[str, str | None] = {}
@@ -312,6 +318,14 @@ def _lookups(conn: Connection, batch: Sequence[Change], organisation_id: str | N
     # Every team this server keeps is its own organisation's (sync/server/directory.py).
     team_org: dict[str, str | None] = dict.fromkeys(known_teams, organisation_id)
     return Lookups(team_organisation=team_org, staff=roles, alert_kind=kinds, signer=signers)
+
+
+def _created_field(change: Change, field: str) -> Any:
+    try:
+        row = json.loads(change.value or "null")
+    except (ValueError, RecursionError):
+        return None
+    return row.get(field) if isinstance(row, dict) else None
 
 
 def _created_lead(change: Change) -> str | None:

@@ -376,3 +376,52 @@ def test_a_page_larger_than_asked_is_refused_and_a_partner_sync_ends(w: World) -
     sent["size"] = 1  # now a feed that never ends
     done = pull_from(w.store, THEIRS, page_size=10, max_pages=5, transport=mock)
     assert (done.pages, done.received, done.more) == (5, 5, True)
+
+
+def test_a_record_created_twice_on_a_page_is_judged_as_the_person_it_is_stored_under(
+    w: World,
+) -> None:
+    """The first of two creates of one consent named our person, the second the
+    partner's own: judged by the second, stored by the first, the partner had recorded
+    consent that decides what we share (an independent review of these fixes)."""
+    p = w.our_person(categories=("care_plan",))
+    t = w.their_person()
+    first = w.their_row(
+        "consent_to_share",
+        person_id=p,
+        partner_organisation_id=w.their_org,
+        category="health",
+        decision="given",
+        decided_on="2026-01-01",
+    )
+    ours = _change("consent_to_share", "create", first["id"], first, **w.theirs())
+    theirs = _change(
+        "consent_to_share", "create", first["id"], first | {"person_id": t}, **w.theirs()
+    )
+    refused = w.page([ours, theirs])
+    assert ours.change_id in refused and theirs.change_id in refused
+    assert not w.stored(ours) and not w.stored(theirs)
+
+
+def test_a_record_of_another_kind_reusing_an_id_lends_no_category(w: World) -> None:
+    """A goal of its own person given the id of our person's alert made an edit of that
+    alert look like care plan, which is shared, so it was stored."""
+    p = w.our_person(categories=("care_plan",))
+    t = w.their_person()
+    dnacpr = complete_row("alert", person_id=p, kind="dnacpr", summary="DNACPR in place")
+    w.ours([w.our_change("alert", "create", dnacpr["id"], dnacpr)])
+    decoy = w.their_row("goal", id=dnacpr["id"], person_id=t, statement="I want a decoy")
+    edit = _change("alert", "set", dnacpr["id"], "No DNACPR", field="summary", **w.theirs())
+    refused = w.page([_change("goal", "create", dnacpr["id"], decoy, **w.theirs()), edit])
+    assert refused.get(edit.change_id) is not None and not w.stored(edit)
+
+
+def test_the_partner_may_rekind_an_alert_it_made_on_our_shared_person(w: World) -> None:
+    """Its own alert's kind and detail are its staff's (judged by its own server), not
+    ours: refused, our copy silently went its own way."""
+    p = w.our_person()
+    alert = w.their_row("alert", person_id=p, kind="animal", summary="Dog in the yard")
+    assert w.page([_change("alert", "create", alert["id"], alert, **w.theirs())]) == {}
+    rekind = _change("alert", "set", alert["id"], "other", field="kind", **w.theirs())
+    assert w.page([rekind]) == {}
+    assert w.stored(rekind)

@@ -121,6 +121,11 @@ RESTRICTED_REFUSED = {
     "the lead professional or the coordinator.",
     "key_safe": "Your role cannot record a key safe code or other restricted alert detail.",
 }
+# An alert's detail goes with its kind to whoever the new kind shows it to.
+ALERT_KIND_REFUSED = (
+    "Your role cannot move an alert into or out of safeguarding: ask a social worker, "
+    "the lead professional or the coordinator."
+)
 NO_REMOVAL = "Records are not removed: end or close them instead."
 PROVENANCE_FIXED = "Who recorded an entry cannot be changed."
 ALREADY_RECORDED = "This person's record already exists."
@@ -448,7 +453,13 @@ def _alert(writer: Writer, change: Proposed, person: PersonFacts, lookups: Looku
         before, after = category_of_alert(was), category_of_alert(change.value)
         if before is after:
             return None
-        categories = [before, after]
+        viewer, legitimate = _viewer(writer), person.on_caseload_when(change.stamp)
+        lead = person.lead_professional_id
+        both = all(
+            restricted_visible(viewer, c, legitimate=legitimate, lead_professional_id=lead)
+            for c in (before, after)
+        )
+        return None if both else ALERT_KIND_REFUSED
     else:
         return None
     for category in categories:

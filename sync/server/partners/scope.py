@@ -67,7 +67,9 @@ def _owners(conn: Connection, changes: Sequence[Change]) -> dict[tuple[str, str]
             owners[key] = change.entity_id
         elif change.op in ("create", "append"):
             row = json.loads(change.value or "{}")
-            owners[key] = row.get("person_id") if isinstance(row, dict) else None
+            # The first create names the record's person, as the store keeps the first
+            # (a second is refused as a second): judged and stored as the same person.
+            owners.setdefault(key, row.get("person_id") if isinstance(row, dict) else None)
     unknown = sorted({(c.entity, c.entity_id) for c in changes} - set(owners))
     c = s.changes
     for entity, entity_id in unknown:
@@ -113,25 +115,30 @@ def _held(conn: Connection, entity: str, ids: set[str]) -> set[str]:
     return found
 
 
-def _categories(conn: Connection, changes: Sequence[Change]) -> dict[str, str | None]:
-    """entity id -> its sharing category: from this page's create, else as categorised."""
+def _categories(conn: Connection, changes: Sequence[Change]) -> dict[tuple[str, str], str | None]:
+    """(kind, id) -> the record's sharing category: from this page's create, else as
+    categorised. By kind and id: a record of another kind that reuses an id (a goal of
+    its own given the id of our alert) must not lend an edit of ours its category."""
     kinds = _org_kinds(conn)
-    found: dict[str, str | None] = {}
+    found: dict[tuple[str, str], str | None] = {}
     for change in changes:
-        if change.op in ("create", "append") and change.entity_id not in found:
+        key = (change.entity, change.entity_id)
+        if change.op in ("create", "append") and key not in found:
             row = json.loads(change.value or "{}")
-            found[change.entity_id] = category_of(
+            found[key] = category_of(
                 change.entity, row if isinstance(row, dict) else {}, change.organisation_id, kinds
             )
-    rest = sorted({c.entity_id for c in changes} - set(found))
+    rest = sorted({c.entity_id for c in changes if (c.entity, c.entity_id) not in found})
+    wanted = {(c.entity, c.entity_id) for c in changes}
     se = s.shared_entity
     for start in range(0, len(rest), _CHUNK):
         for row in conn.execute(
-            select(se.c.entity_id, se.c.category).where(
+            select(se.c.entity, se.c.entity_id, se.c.category).where(
                 se.c.entity_id.in_(rest[start : start + _CHUNK])
             )
         ):
-            found[row.entity_id] = row.category
+            if (row.entity, row.entity_id) in wanted:
+                found[(row.entity, row.entity_id)] = row.category
     return found
 
 
@@ -191,16 +198,25 @@ def scope_refusals(
     our_teams: set[str] = set(conn.execute(select(s.teams.c.team_id)).scalars())
     consent_ids = {c.entity_id for c in records if c.entity == "consent_to_share"}
     their_consents = _received_from(conn, pid, "consent_to_share", consent_ids)
+    # Alerts it made (before, or on this page): their detail and kind are its staff's.
+    alert_ids = {c.entity_id for c in records if c.entity == "alert"}
+    their_alerts = _received_from(conn, pid, "alert", alert_ids) | {
+        c.entity_id for c in records if c.entity == "alert" and c.op == "create"
+    }
+    # By kind and id: an id reused across kinds must not make one of ours its.
+    theirs_made = {("consent_to_share", i) for i in their_consents} | {
+        ("alert", i) for i in their_alerts
+    }
     for change in records:
         reason = _judge(
             change,
             owners.get((change.entity, change.entity_id)),
             theirs,
-            categories.get(change.entity_id),
+            categories.get((change.entity, change.entity_id)),
             grants,
             our_teams,
             own_org,
-            their_consents,
+            theirs_made,
         )
         if reason:
             refused.append((change, reason))
@@ -215,8 +231,9 @@ def _judge(
     grants: set[tuple[str, str]],
     our_teams: set[str],
     own_org: str | None,
-    their_consents: set[str],
+    theirs_made: set[tuple[str, str]],
 ) -> str | None:
+    """`theirs_made`: (kind, id) of the consent records and alerts this partner created."""
     # A delete's value is never checked (validation.refusal reads it only for a create
     # or set), so it is not read here either.
     value: Any = json.loads(change.value) if change.value and change.op != "delete" else None
@@ -248,10 +265,12 @@ def _judge(
         change.entity == "alert"
         and change.op == "set"
         and change.field in ("restricted_detail", "kind")
+        and ("alert", change.entity_id) not in theirs_made
     ):
-        # Who may see a key safe code or safeguarding detail is decided by our staff's
-        # roles, which a partner's staff do not have here: it may neither wipe the
-        # detail nor move it to another category (write_policy._alert, for laptops).
+        # Who may see a key safe code or safeguarding detail on our alerts is decided
+        # by our staff's roles, which a partner's staff do not have here: it may
+        # neither wipe the detail nor move it to another kind (write_policy._alert, for
+        # laptops). An alert it made is its own staff's, judged by its own server.
         return OUR_RESTRICTED
     if change.entity in SIGNED_BY:
         # An assessment about our person is signed by whoever wrote it: a partner
@@ -268,7 +287,7 @@ def _judge(
         # About our people, a partner records only what it shares with us.
         if change.op == "create":
             named = value.get("partner_organisation_id") if isinstance(value, dict) else None
-        elif change.entity_id not in their_consents:
+        elif ("consent_to_share", change.entity_id) not in theirs_made:
             return OUR_CONSENT
         else:
             named = value if change.field == "partner_organisation_id" else own_org
