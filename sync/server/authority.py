@@ -330,7 +330,5 @@ def _created_field(change: Change, field: str) -> Any:
 
 def _created_lead(change: Change) -> str | None:
     """The lead professional a new person is created with, if any."""
-    value = change.value
-    row = json.loads(value) if isinstance(value, str) else value
-    lead = row.get("lead_professional_id") if isinstance(row, dict) else None
+    lead = _created_field(change, "lead_professional_id")
     return lead if isinstance(lead, str) else None

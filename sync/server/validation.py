@@ -99,7 +99,7 @@ def refusal(
             done = "created" if change.op == "create" else "appended"
             return f"'{change.entity}' records cannot be {done}."
         if row is _UNPARSED:
-            row = _json_object(change.value)
+            row = json_object(change.value)
         if row is None:
             return "The record sent was not a complete record."
         if row.get("id") != change.entity_id:
@@ -142,7 +142,7 @@ def _json(text: str | None) -> Any:
         return _UNREADABLE
 
 
-def _json_object(text: str | None) -> dict[str, Any] | None:
+def json_object(text: str | None) -> dict[str, Any] | None:
     # pydantic's JSON parser (the one that read the request): twice as fast as the
     # json module on a whole row, the same dict for any JSON, and stricter only on
     # text no JSON should hold (a lone surrogate escape), which is then refused.

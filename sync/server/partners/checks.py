@@ -26,7 +26,7 @@ from app.services.write_rules.write_policy import (
 from sync.protocol import Change
 from sync.server import schema as s
 from sync.server.categories import SHARED_DIRECTORY
-from sync.server.validation import TEAM_SETTINGS, refusal
+from sync.server.validation import TEAM_SETTINGS, json_object, refusal
 
 
 def partner_refusal(
@@ -77,7 +77,7 @@ def _as_a_laptop_may(change: Change) -> str | None:
         if change.field == SIGNED_BY.get(change.entity):
             return SIGNATURE_FIXED
         return None
-    row = _json_row(change.value)
+    row = json_object(change.value)
     if row is None:
         return None  # refusal() has said whether a whole row must be readable
     return row_provenance(
@@ -89,14 +89,6 @@ def _as_a_laptop_may(change: Change) -> str | None:
         None,
         any_role=True,
     )
-
-
-def _json_row(text: str | None) -> dict[str, Any] | None:
-    try:
-        value = json.loads(text or "null")
-    except (ValueError, RecursionError):
-        return None
-    return value if isinstance(value, dict) else None
 
 
 DUPLICATE = (
