@@ -115,17 +115,21 @@ def _transaction(engine: Engine, *, one_snapshot: bool = False) -> Iterator[Conn
 RIDES_ON_REFUSED = "The record this change edits was refused in the same request."
 
 
-def _riding_on_refused(
-    fresh: Sequence[Change], kept: Sequence[tuple[Change, str | None]], refused: list[Refusal]
-) -> set[str]:
-    """Ids of the kept changes to a record whose every create or append in `fresh` was
-    refused (a second create of a record the batch creates once is refused alone)."""
-    no = {r.change_id for r in refused}
-    made = [c for c in fresh if c.op in ("create", "append")]
-    gone = {(c.entity, c.entity_id) for c in made if c.change_id in no} - {
-        (c.entity, c.entity_id) for c in made if c.change_id not in no
+def riding_on_refused(changes: Sequence[Change], refused: set[str]) -> set[str]:
+    """Ids of the changes not refused that are to a record whose every create or append
+    in `changes` is refused (a second create of a record created once is refused
+    alone). One rule for a laptop's push and a partner's page (partners/pull.py)."""
+    made = [c for c in changes if c.op in ("create", "append")]
+    gone = {(c.entity, c.entity_id) for c in made if c.change_id in refused} - {
+        (c.entity, c.entity_id) for c in made if c.change_id not in refused
     }
-    return {c.change_id for c, _ in kept if (c.entity, c.entity_id) in gone} if gone else set()
+    if not gone:
+        return set()
+    return {
+        c.change_id
+        for c in changes
+        if c.change_id not in refused and (c.entity, c.entity_id) in gone
+    }
 
 
 class _RolledBack(Exception):
@@ -387,7 +391,7 @@ class ServerStore:
         if later := batch_refusals(conn, kept, rows, device.get("team_id"), held_creates):
             refused += [Refusal(change_id=c, reason=why) for c, why in later.items()]
             kept = [(c, person_id) for c, person_id in kept if c.change_id not in later]
-        if riders := _riding_on_refused(fresh, kept, refused):
+        if riders := riding_on_refused(fresh, {r.change_id for r in refused}):
             refused += [Refusal(change_id=c, reason=RIDES_ON_REFUSED) for c in riders]
             kept = [(c, person_id) for c, person_id in kept if c.change_id not in riders]
         if kept:

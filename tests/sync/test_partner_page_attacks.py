@@ -425,3 +425,19 @@ def test_the_partner_may_rekind_an_alert_it_made_on_our_shared_person(w: World) 
     rekind = _change("alert", "set", alert["id"], "other", field="kind", **w.theirs())
     assert w.page([rekind]) == {}
     assert w.stored(rekind)
+
+
+def test_a_second_create_refused_takes_nothing_with_it_but_itself(w: World) -> None:
+    """The page-wide rider rule is the store's (store.riding_on_refused): a record is
+    gone only when every create of it on the page is refused, so a bad second create
+    does not take the good first one with it."""
+    x = w.their_person()
+    goal = w.their_row("goal", person_id=x, statement="I want to garden")
+    good = _change("goal", "create", goal["id"], goal, **w.theirs())
+    bad = _change("goal", "create", goal["id"], goal | {"status": "not a status"}, **w.theirs())
+    edit = _change(
+        "goal", "set", goal["id"], "I want to garden daily", field="statement", **w.theirs()
+    )
+    refused = w.page([good, bad, edit])
+    assert set(refused) == {bad.change_id}
+    assert w.stored(good) and w.stored(edit)

@@ -1,5 +1,5 @@
 """A create refused in a push takes the push's other changes to the same record with
-it (sync/server/store.py `_riding_on_refused`). The server takes a record's person
+it (sync/server/store.py `riding_on_refused`). The server takes a record's person
 from a create in the batch; when that create was refused because the record is held
 already (another team's alert, its id known from an old break-glass grant), edits
 sent with it were stored as the decoy person's, never judged against the real one:

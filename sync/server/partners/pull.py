@@ -26,7 +26,7 @@ from sync.server import schema as s
 from sync.server.partners.agreements import active_agreement, partner, server_key
 from sync.server.partners.checks import held_back, partner_refusal
 from sync.server.partners.scope import scope_refusals
-from sync.server.store import RIDES_ON_REFUSED, ServerStore, _transaction
+from sync.server.store import RIDES_ON_REFUSED, ServerStore, _transaction, riding_on_refused
 from sync.transport import client, request
 
 logger = logging.getLogger(__name__)
@@ -99,17 +99,11 @@ def ingest(
             """Refuse these, then every change the page makes to a record whose create
             (or append) on the page is refused: its person and category were the
             create's, so an edit riding on a refused decoy create of one of our records
-            was judged as the partner's own (store._riding_on_refused, page-wide)."""
+            was judged as the partner's own (store.riding_on_refused, page-wide)."""
             gone = {c.change_id: why for c, why in out}
             dropped = {r["change_id"] for r in refused} | set(gone)
-            records = {
-                (c.entity, c.entity_id)
-                for c in changes
-                if c.op in ("create", "append") and c.change_id in dropped
-            }
-            for change in good:
-                if change.change_id not in gone and (change.entity, change.entity_id) in records:
-                    gone[change.change_id] = RIDES_ON_REFUSED
+            for rider in riding_on_refused(changes, dropped):
+                gone[rider] = RIDES_ON_REFUSED
             for change in [c for c in good if c.change_id in gone]:
                 good.remove(change)
                 refused.append(
